@@ -1,0 +1,265 @@
+//! The wasm front end of synth.
+//!
+//! Takes: wasm bytes (binary; the `synth` facade converts text with `wat`).
+//! Returns: a [`Module`]: the validated [`ModuleInfo`] (everything the
+//! object writer needs to lay out memory, globals, tables, segments, exports
+//! and imports) and one IR [`synth_ir::Function`] per defined wasm function,
+//! plus the generated runtime functions it needs and the init function.
+//!
+//! Stages inside: [`decode`] (wasmparser: parse + validate, collect
+//! [`ModuleInfo`]), [`lower`] (wasm operators → IR, one file per operator
+//! family), [`runtime`] (IR for i64 division and bulk-memory helpers),
+//! [`init`] (the instantiation function: data/elem segments, start).
+
+#![warn(missing_docs)]
+
+pub mod decode;
+pub mod init;
+pub mod lower;
+pub mod runtime;
+
+use synth_ir::{Function, RuntimeFunc, Signature, Type};
+
+/// A front-end error. Every variant says where: byte offset and, where it
+/// applies, the function (wasm index and name) and the operator.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FrontendError {
+    /// The bytes are not a well-formed wasm binary (or fail validation).
+    Invalid {
+        /// Byte offset in the input.
+        offset: usize,
+        /// wasmparser's message.
+        message: String,
+    },
+    /// A valid module uses something synth has no lowering for yet.
+    Unsupported {
+        /// Wasm function index and display name, if inside a function.
+        func: Option<(u32, String)>,
+        /// The operator or feature, as wasm text names it (`f32.add`, `simd`).
+        what: String,
+        /// Byte offset in the input.
+        offset: usize,
+    },
+}
+
+impl std::fmt::Display for FrontendError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FrontendError::Invalid { offset, message } => {
+                write!(f, "invalid module at offset {offset:#x}: {message}")
+            }
+            FrontendError::Unsupported { func: Some((i, name)), what, offset } => write!(
+                f,
+                "unsupported: function {i} `{name}` uses `{what}` (offset {offset:#x}), which synth cannot compile yet"
+            ),
+            FrontendError::Unsupported { func: None, what, offset } => {
+                write!(f, "unsupported: `{what}` (offset {offset:#x}), which synth cannot compile yet")
+            }
+        }
+    }
+}
+
+impl std::error::Error for FrontendError {}
+
+/// Options the front end needs.
+#[derive(Clone, Debug)]
+pub struct FrontendOptions {
+    /// Emit [`synth_ir::InstKind::BoundsCheck`] before every linear-memory
+    /// access (default true). Off: trusted code, no checks.
+    pub bounds_checks: bool,
+    /// Emit [`synth_ir::InstKind::StackCheck`] at every function entry.
+    pub stack_check: bool,
+    /// Upper limit on linear-memory pages reserved for the module; `None`
+    /// means the module's declared maximum, or its initial size when it
+    /// declares none. Always capped by the declared maximum.
+    pub max_memory_pages: Option<u32>,
+}
+
+impl Default for FrontendOptions {
+    fn default() -> Self {
+        FrontendOptions { bounds_checks: true, stack_check: false, max_memory_pages: None }
+    }
+}
+
+/// Where an imported entity comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportName {
+    /// Import module name.
+    pub module: String,
+    /// Import field name.
+    pub field: String,
+}
+
+/// A wasm function (imported or defined).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FuncInfo {
+    /// Type index in the module's type section.
+    pub type_index: u32,
+    /// Canonical signature id (equal signatures share the id); table
+    /// entries store `sig_id + 1`.
+    pub sig_id: u32,
+    /// The signature.
+    pub sig: Signature,
+    /// `Some` for imported functions.
+    pub import: Option<ImportName>,
+    /// Name from the name section, if any.
+    pub name: Option<String>,
+    /// Export names (a function may be exported several times).
+    pub exports: Vec<String>,
+}
+
+/// A wasm global.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GlobalInfo {
+    /// Value type.
+    pub ty: Type,
+    /// Mutable?
+    pub mutable: bool,
+    /// `Some` for imported globals (storage provided by the firmware).
+    pub import: Option<ImportName>,
+    /// Initial value for defined globals whose initialiser is a constant.
+    pub init: GlobalInit,
+    /// Export names.
+    pub exports: Vec<String>,
+}
+
+/// A defined global's initialiser.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GlobalInit {
+    /// A constant (stored in `.data`).
+    Const(i64),
+    /// The value of (imported) global `i`, copied by the init function.
+    GlobalGet(u32),
+    /// `ref.func i` / `ref.null` (reference globals).
+    RefFunc(Option<u32>),
+    /// Imported: no initialiser.
+    Imported,
+}
+
+/// Linear memory 0.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemoryInfo {
+    /// Initial pages (64 KiB each).
+    pub initial_pages: u32,
+    /// Declared maximum, if any.
+    pub declared_max_pages: Option<u32>,
+    /// Pages reserved in the object (`memory.grow` fails beyond them).
+    pub reserved_pages: u32,
+    /// `Some` when imported (the firmware provides the memory).
+    pub import: Option<ImportName>,
+    /// Export names.
+    pub exports: Vec<String>,
+}
+
+/// A table of function references.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TableInfo {
+    /// Initial element count.
+    pub initial: u32,
+    /// Declared maximum.
+    pub maximum: Option<u32>,
+    /// `Some` when imported.
+    pub import: Option<ImportName>,
+    /// Export names.
+    pub exports: Vec<String>,
+}
+
+/// A data segment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DataSegment {
+    /// `Some(offset expression)` for active segments: a constant address or
+    /// the value of a global.
+    pub active_offset: Option<ConstExpr>,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// An element segment (function references).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ElemSegment {
+    /// Active: `(table, offset)`; passive or declared: `None`.
+    pub active: Option<(u32, ConstExpr)>,
+    /// True for declarative segments (dropped at instantiation).
+    pub declared: bool,
+    /// Function indices (`None` = null reference).
+    pub items: Vec<Option<u32>>,
+}
+
+/// A constant expression used as a segment offset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConstExpr {
+    /// `i32.const n`.
+    I32(i32),
+    /// `global.get i`.
+    GlobalGet(u32),
+}
+
+/// Everything about a module except function bodies.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ModuleInfo {
+    /// All signatures by type index.
+    pub types: Vec<Signature>,
+    /// Functions: imports first, then defined functions (wasm index order).
+    pub funcs: Vec<FuncInfo>,
+    /// Number of imported functions.
+    pub num_imported_funcs: u32,
+    /// Globals: imports first.
+    pub globals: Vec<GlobalInfo>,
+    /// Memory 0, if any.
+    pub memory: Option<MemoryInfo>,
+    /// Tables: imports first.
+    pub tables: Vec<TableInfo>,
+    /// Data segments.
+    pub data: Vec<DataSegment>,
+    /// Element segments.
+    pub elems: Vec<ElemSegment>,
+    /// Start function.
+    pub start: Option<u32>,
+    /// Module name from the name section.
+    pub name: Option<String>,
+}
+
+impl ModuleInfo {
+    /// Display name for function `index`: its name-section name, else its
+    /// first export name, else `func<index>`.
+    pub fn func_display_name(&self, index: u32) -> String {
+        let f = &self.funcs[index as usize];
+        f.name.clone().or_else(|| f.exports.first().cloned()).unwrap_or_else(|| format!("func{index}"))
+    }
+}
+
+/// A function produced by the front end, ready for the backend.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoweredFunction {
+    /// What it is (decides its symbol).
+    pub kind: FunctionKind,
+    /// The IR.
+    pub ir: Function,
+}
+
+/// The origin of a [`LoweredFunction`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FunctionKind {
+    /// Defined wasm function with this wasm function index.
+    Wasm(u32),
+    /// A generated runtime helper.
+    Runtime(RuntimeFunc),
+    /// The module's init function (`<prefix>init`).
+    Init,
+}
+
+/// A decoded, validated and lowered module.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Module {
+    /// Module-level information.
+    pub info: ModuleInfo,
+    /// Lowered functions: defined wasm functions in index order, then the
+    /// runtime helpers used (in [`RuntimeFunc`] order), then `Init`.
+    pub functions: Vec<LoweredFunction>,
+}
+
+/// Decodes, validates and lowers `wasm`.
+pub fn translate(wasm: &[u8], opts: &FrontendOptions) -> Result<Module, FrontendError> {
+    let _ = (wasm, opts);
+    unimplemented!("front end: see the front-end task")
+}

@@ -1,0 +1,341 @@
+//! Register allocation for synth.
+//!
+//! Takes: machine code on virtual registers, seen only through the
+//! [`Function`] trait (blocks, instructions, operands, clobbers, moves).
+//! Returns: an [`Output`] giving a physical register for every operand of
+//! every instruction, plus the spill/reload/move/remat [`Edit`]s to insert,
+//! the number of spill slots, and [`AllocStats`].
+//!
+//! The allocator knows nothing about Thumb-2: registers are numbers, and the
+//! ISA describes which are allocatable, which are callee-saved and which an
+//! instruction clobbers. Physical registers may appear directly as operands
+//! ("precoloured": AAPCS argument and result registers, fixed operands).
+//!
+//! **It never fails.** Spilling is part of allocation. A deliberately simple
+//! fallback (every value in a frame slot, [`Rung::Fallback`]) exists as
+//! defence in depth only and is reported in the stats by name.
+
+#![warn(missing_docs)]
+
+use std::fmt;
+
+/// A physical register number (0..=15 on Thumb-2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PReg(pub u8);
+
+/// A set of physical registers (bit i = register i).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub struct PRegSet(pub u32);
+
+impl PRegSet {
+    /// The empty set.
+    pub const EMPTY: PRegSet = PRegSet(0);
+    /// Adds `r`.
+    pub fn insert(&mut self, r: PReg) {
+        self.0 |= 1 << r.0;
+    }
+    /// True when `r` is in the set.
+    pub fn contains(self, r: PReg) -> bool {
+        self.0 & (1 << r.0) != 0
+    }
+    /// Set union.
+    pub fn union(self, o: PRegSet) -> PRegSet {
+        PRegSet(self.0 | o.0)
+    }
+    /// Number of registers in the set.
+    pub fn len(self) -> u32 {
+        self.0.count_ones()
+    }
+    /// True when empty.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+    /// Members in increasing order.
+    pub fn iter(self) -> impl Iterator<Item = PReg> {
+        (0..32u8).filter(move |i| self.0 & (1 << i) != 0).map(PReg)
+    }
+    /// Builds a set from registers.
+    pub fn from_regs(regs: &[PReg]) -> PRegSet {
+        let mut s = PRegSet::EMPTY;
+        for r in regs {
+            s.insert(*r);
+        }
+        s
+    }
+}
+
+/// A register operand before allocation: physical (precoloured) or virtual.
+/// Numbers below [`Reg::VIRT_BASE`] are physical registers.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Reg(pub u32);
+
+impl Reg {
+    /// First virtual register number.
+    pub const VIRT_BASE: u32 = 32;
+    /// The physical register `p` as an operand.
+    pub fn phys(p: PReg) -> Reg {
+        Reg(p.0 as u32)
+    }
+    /// Virtual register number `n` (0-based).
+    pub fn virt(n: u32) -> Reg {
+        Reg(Self::VIRT_BASE + n)
+    }
+    /// The physical register, if this is one.
+    pub fn as_phys(self) -> Option<PReg> {
+        (self.0 < Self::VIRT_BASE).then_some(PReg(self.0 as u8))
+    }
+    /// The 0-based virtual register index, if this is one.
+    pub fn as_virt(self) -> Option<u32> {
+        (self.0 >= Self::VIRT_BASE).then(|| self.0 - Self::VIRT_BASE)
+    }
+}
+
+impl fmt::Debug for Reg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.as_phys() {
+            Some(p) => write!(f, "r{}", p.0),
+            None => write!(f, "v{}", self.0 - Self::VIRT_BASE),
+        }
+    }
+}
+
+/// How an instruction accesses an operand.
+///
+/// Timing model: every `Use` is read at the start of the instruction and
+/// every `Def` is written at its end, so a `Def` may share a register with a
+/// `Use` of the same instruction. An `EarlyDef` is written before (or while)
+/// the uses are read, so it must not share a register with any `Use` of the
+/// same instruction: multi-instruction pseudo-instructions mark their outputs
+/// and scratch registers this way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum OperandKind {
+    /// Read at the start.
+    Use,
+    /// Written at the end.
+    Def,
+    /// Written before the uses are done being read (outputs of multi-step
+    /// sequences and scratch registers).
+    EarlyDef,
+}
+
+/// One register operand of an instruction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Operand {
+    /// Virtual or physical (fixed) register.
+    pub reg: Reg,
+    /// Access kind.
+    pub kind: OperandKind,
+}
+
+impl Operand {
+    /// A use of `reg`.
+    pub fn use_(reg: Reg) -> Operand {
+        Operand { reg, kind: OperandKind::Use }
+    }
+    /// A (late) definition of `reg`.
+    pub fn def(reg: Reg) -> Operand {
+        Operand { reg, kind: OperandKind::Def }
+    }
+    /// An early definition of `reg`.
+    pub fn early_def(reg: Reg) -> Operand {
+        Operand { reg, kind: OperandKind::EarlyDef }
+    }
+}
+
+/// Machine code on virtual registers, as the allocator sees it.
+///
+/// Instructions are numbered `0..num_insts()` and each block owns a
+/// contiguous range of them, in block order. The last instruction of every
+/// block is its terminator (a branch or return) and defines no register;
+/// nothing is inserted after it. Virtual registers are not SSA: a register
+/// may be defined several times (block-parameter copies). Every virtual
+/// register is 32 bits wide and spills to one 4-byte slot.
+pub trait Function {
+    /// Number of basic blocks; block 0 is the entry.
+    fn num_blocks(&self) -> usize;
+    /// Instruction indices of block `b`.
+    fn block_insts(&self, b: usize) -> std::ops::Range<usize>;
+    /// Successor blocks of `b`.
+    fn block_succs(&self, b: usize) -> &[usize];
+    /// Predecessor blocks of `b`.
+    fn block_preds(&self, b: usize) -> &[usize];
+    /// Total number of instructions.
+    fn num_insts(&self) -> usize;
+    /// Number of virtual registers (they are `Reg::virt(0..n)`).
+    fn num_vregs(&self) -> usize;
+    /// Register operands of instruction `i`. The output gives one physical
+    /// register per operand, in this order.
+    fn inst_operands(&self, i: usize) -> &[Operand];
+    /// Physical registers instruction `i` overwrites besides its operands
+    /// (calls: r0-r3, r12, lr). No value may live in them across `i`.
+    fn inst_clobbers(&self, i: usize) -> PRegSet;
+    /// `Some((dst, src))` when instruction `i` is a plain register copy the
+    /// allocator may remove by giving both the same register.
+    fn is_move(&self, i: usize) -> Option<(Reg, Reg)>;
+    /// True when virtual register `v` can be recomputed anywhere for free of
+    /// operands (a constant or a symbol address), so that the allocator may
+    /// emit [`Edit::Remat`] instead of a spill and reload. Its only
+    /// definition must be a single instruction with no register uses.
+    fn is_rematerializable(&self, v: u32) -> bool;
+    /// True when instruction `i` gets a shorter encoding if its operands are
+    /// in r0-r7 (a preference, never a requirement).
+    fn prefers_low_regs(&self, i: usize) -> bool {
+        let _ = i;
+        false
+    }
+    /// Registers the allocator may assign.
+    fn allocatable(&self) -> PRegSet;
+    /// Allocatable registers preserved across calls by the callee; using one
+    /// costs a save and restore in the prologue and epilogue.
+    fn callee_saved(&self) -> PRegSet;
+}
+
+/// Where a value is at a program point.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Loc {
+    /// In a register.
+    Reg(PReg),
+    /// In spill slot `n` (4 bytes each; frame layout places them).
+    Slot(u32),
+}
+
+/// Before or after an instruction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum InstPos {
+    /// Before the instruction (after the previous one's `After` edits).
+    Before,
+    /// After the instruction.
+    After,
+}
+
+/// A point between instructions where edits go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ProgPoint {
+    /// Instruction index.
+    pub inst: u32,
+    /// Side of the instruction.
+    pub pos: InstPos,
+}
+
+/// Code the allocator asks to insert.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Edit {
+    /// Copy a 32-bit value: register to register, register to slot (spill),
+    /// slot to register (reload). Never slot to slot.
+    Move {
+        /// Source.
+        from: Loc,
+        /// Destination.
+        to: Loc,
+    },
+    /// Recompute virtual register `vreg` (see
+    /// [`Function::is_rematerializable`]) into `to`.
+    Remat {
+        /// The virtual register whose defining instruction is repeated.
+        vreg: u32,
+        /// Destination register.
+        to: PReg,
+    },
+}
+
+/// Which allocation path produced the code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Rung {
+    /// The graph-colouring allocator.
+    Base,
+    /// The every-value-in-a-slot fallback (defence in depth; should never run).
+    Fallback,
+}
+
+impl Rung {
+    /// Stable name used in stats and JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Rung::Base => "base",
+            Rung::Fallback => "fallback",
+        }
+    }
+}
+
+/// Whether spills happened and whether they were necessary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SpillVerdict {
+    /// No value was spilled.
+    None,
+    /// Spills happened and peak pressure exceeded the registers available.
+    Genuine,
+    /// Spills happened although peak pressure fit in the registers.
+    Spurious,
+}
+
+impl SpillVerdict {
+    /// Stable name used in stats and JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            SpillVerdict::None => "none",
+            SpillVerdict::Genuine => "genuine",
+            SpillVerdict::Spurious => "spurious",
+        }
+    }
+}
+
+/// What the allocator did to one function.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AllocStats {
+    /// Virtual registers in the input.
+    pub vregs: u32,
+    /// Most values (virtual registers) live at once at any program point.
+    pub peak_pressure: u32,
+    /// Registers the allocator could assign.
+    pub regs_available: u32,
+    /// Spill stores inserted.
+    pub spill_stores: u32,
+    /// Reloads inserted.
+    pub reloads: u32,
+    /// Rematerialisations inserted.
+    pub remats: u32,
+    /// Register-to-register moves left in the code after coalescing (input
+    /// moves not removed plus moves the allocator inserted).
+    pub moves: u32,
+    /// Spill slots used.
+    pub spill_slots: u32,
+    /// Callee-saved registers assigned (they need saving).
+    pub callee_saved_used: PRegSet,
+    /// The spill verdict.
+    pub verdict: SpillVerdict,
+    /// The path that produced the allocation.
+    pub rung: Rung,
+}
+
+/// The allocation of one function.
+#[derive(Clone, Debug)]
+pub struct Output {
+    /// `allocs[i][k]` is the physical register of operand `k` of
+    /// instruction `i` (same order as [`Function::inst_operands`]).
+    pub allocs: Vec<Vec<PReg>>,
+    /// Edits to insert, sorted by program point; edits at the same point
+    /// run in the order given.
+    pub edits: Vec<(ProgPoint, Edit)>,
+    /// Moves of the input that became no-ops (source and destination got the
+    /// same register); the emitter may skip them. Indexed by instruction.
+    pub removed_moves: Vec<bool>,
+    /// Spill slots needed.
+    pub num_spill_slots: u32,
+    /// Statistics.
+    pub stats: AllocStats,
+}
+
+/// Allocation options.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Run the independent checker on the result; a failed check is a bug
+    /// and panics with the checker's report.
+    pub verify: bool,
+}
+
+/// Allocates registers for `func`. Never fails.
+pub fn allocate<F: Function>(func: &F, opts: &Options) -> Output {
+    let _ = opts;
+    let _ = func;
+    unimplemented!("register allocator: see the allocator task")
+}
