@@ -73,11 +73,14 @@ pub enum TrapCode {
     StackOverflow = 8,
     /// Float-to-int conversion of NaN (reserved for floats).
     BadConversionToInteger = 9,
+    /// `table.get/set/fill/copy/init` (or an element segment at
+    /// instantiation) outside the table.
+    TableAccessOutOfBounds = 10,
 }
 
 impl TrapCode {
     /// All trap codes, in numeric order.
-    pub const ALL: [TrapCode; 9] = [
+    pub const ALL: [TrapCode; 10] = [
         TrapCode::Unreachable,
         TrapCode::MemoryOutOfBounds,
         TrapCode::IntegerDivideByZero,
@@ -87,6 +90,7 @@ impl TrapCode {
         TrapCode::BadSignature,
         TrapCode::StackOverflow,
         TrapCode::BadConversionToInteger,
+        TrapCode::TableAccessOutOfBounds,
     ];
 
     /// The code as passed to the trap symbol.
@@ -106,6 +110,7 @@ impl TrapCode {
             TrapCode::BadSignature => "indirect call type mismatch",
             TrapCode::StackOverflow => "call stack exhausted",
             TrapCode::BadConversionToInteger => "invalid conversion to integer",
+            TrapCode::TableAccessOutOfBounds => "out of bounds table access",
         }
     }
 }
@@ -495,7 +500,6 @@ pub enum InstKind {
         /// Argument values.
         args: Vec<Value>,
     },
-    /// 1 result: i32 current stack pointer is below the limit -> trap.
     /// 0 results: traps with [`TrapCode::StackOverflow`] when the stack
     /// pointer is below the word at [`SymbolRef::StackLimit`].
     StackCheck,

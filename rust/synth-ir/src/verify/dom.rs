@@ -1,0 +1,91 @@
+//! Dominator tree of a [`Function`]'s CFG (Cooper, Harvey and Kennedy's
+//! iterative algorithm over reverse postorder).
+
+use crate::Function;
+
+/// Blocks reachable from the entry in reverse postorder (entry first).
+/// Targets outside the function are ignored.
+pub fn reverse_postorder(func: &Function) -> Vec<usize> {
+    let n = func.blocks.len();
+    let mut order = Vec::with_capacity(n);
+    if n == 0 {
+        return order;
+    }
+    let mut seen = vec![false; n];
+    // Explicit stack of (block, next successor index): no recursion.
+    let mut stack: Vec<(usize, usize)> = vec![(0, 0)];
+    seen[0] = true;
+    while let Some(&mut (b, ref mut next)) = stack.last_mut() {
+        let succs = func.blocks[b].term.block_calls();
+        if *next < succs.len() {
+            let s = succs[*next].block.0 as usize;
+            *next += 1;
+            if s < n && !seen[s] {
+                seen[s] = true;
+                stack.push((s, 0));
+            }
+        } else {
+            order.push(b);
+            stack.pop();
+        }
+    }
+    order.reverse();
+    order
+}
+
+/// Immediate dominator of each block: `Some(entry)` for the entry itself,
+/// `None` for blocks unreachable from the entry.
+pub fn dominators(func: &Function) -> Vec<Option<usize>> {
+    let n = func.blocks.len();
+    let rpo = reverse_postorder(func);
+    let mut rpo_index = vec![usize::MAX; n];
+    for (i, b) in rpo.iter().enumerate() {
+        rpo_index[*b] = i;
+    }
+    let mut preds: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for &b in &rpo {
+        for c in func.blocks[b].term.block_calls() {
+            let s = c.block.0 as usize;
+            if s < n && !preds[s].contains(&b) {
+                preds[s].push(b);
+            }
+        }
+    }
+    let mut idom: Vec<Option<usize>> = vec![None; n];
+    if n == 0 {
+        return idom;
+    }
+    idom[0] = Some(0);
+    let intersect = |idom: &[Option<usize>], mut a: usize, mut b: usize| {
+        while a != b {
+            while rpo_index[a] > rpo_index[b] {
+                a = idom[a].unwrap_or(0);
+            }
+            while rpo_index[b] > rpo_index[a] {
+                b = idom[b].unwrap_or(0);
+            }
+        }
+        a
+    };
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for &b in rpo.iter().skip(1) {
+            let mut new: Option<usize> = None;
+            for &p in &preds[b] {
+                if idom[p].is_none() {
+                    continue;
+                }
+                new = Some(match new {
+                    None => p,
+                    Some(q) => intersect(&idom, p, q),
+                });
+            }
+            if new.is_some() && idom[b] != new {
+                idom[b] = new;
+                changed = true;
+            }
+        }
+    }
+    idom
+}
