@@ -258,8 +258,54 @@ pub struct Module {
     pub functions: Vec<LoweredFunction>,
 }
 
-/// Decodes, validates and lowers `wasm`.
+/// Decodes, validates and lowers the defined functions of `wasm` (no
+/// runtime helpers, no init function): the part of [`translate`] that
+/// depends only on this crate's decoder and lowering.
+pub fn lower_module(wasm: &[u8], opts: &FrontendOptions) -> Result<(ModuleInfo, Vec<LoweredFunction>), FrontendError> {
+    let decoded = decode::decode(wasm, opts)?;
+    decode::check_module(&decoded)?;
+    let mut functions = Vec::with_capacity(decoded.bodies.len());
+    for fb in &decoded.bodies {
+        let ir = lower::lower_function(&decoded.info, opts, &decoded.type_sig_ids, fb.index, &fb.body)?;
+        functions.push(LoweredFunction { kind: FunctionKind::Wasm(fb.index), ir });
+    }
+    Ok((decoded.info, functions))
+}
+
+/// The runtime functions `funcs` call, each once, in [`RuntimeFunc`] order.
+pub fn runtime_funcs_used<'f>(funcs: impl IntoIterator<Item = &'f Function>) -> Vec<RuntimeFunc> {
+    let mut used = std::collections::BTreeSet::new();
+    for f in funcs {
+        for b in &f.blocks {
+            for inst in &b.insts {
+                if let synth_ir::InstKind::Call { callee: synth_ir::Callee::Runtime(rf), .. } = &inst.kind {
+                    used.insert(*rf);
+                }
+            }
+        }
+    }
+    used.into_iter().collect()
+}
+
+/// Decodes, validates and lowers `wasm`: the defined functions in index
+/// order, then the runtime helpers they (or other helpers) call, in
+/// [`RuntimeFunc`] order, then the init function.
 pub fn translate(wasm: &[u8], opts: &FrontendOptions) -> Result<Module, FrontendError> {
-    let _ = (wasm, opts);
-    unimplemented!("front end: see the front-end task")
+    let (info, mut functions) = lower_module(wasm, opts)?;
+    let mut needed = runtime_funcs_used(functions.iter().map(|f| &f.ir));
+    let mut helpers: std::collections::BTreeMap<RuntimeFunc, Function> = std::collections::BTreeMap::new();
+    while let Some(rf) = needed.pop() {
+        if helpers.contains_key(&rf) {
+            continue;
+        }
+        let f = runtime::build(rf, &info);
+        needed.extend(runtime_funcs_used([&f]).into_iter().filter(|r| !helpers.contains_key(r)));
+        helpers.insert(rf, f);
+    }
+    for (rf, ir) in helpers {
+        functions.push(LoweredFunction { kind: FunctionKind::Runtime(rf), ir });
+    }
+    let init = init::build(&info, opts);
+    functions.push(LoweredFunction { kind: FunctionKind::Init, ir: init });
+    Ok(Module { info, functions })
 }

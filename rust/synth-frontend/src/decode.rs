@@ -1,0 +1,484 @@
+//! Decoding: wasm bytes → validated [`ModuleInfo`] plus the function bodies
+//! still to be lowered.
+//!
+//! Takes: the wasm binary. Returns: a [`Decoded`] module, or
+//! [`FrontendError::Invalid`] (wasmparser's message and offset) when the
+//! bytes are malformed or fail validation, or [`FrontendError::Unsupported`]
+//! for valid constructs synth cannot compile (floats, SIMD, several
+//! memories, memory64, threads, exceptions, GC types, `externref`, ...).
+//!
+//! Validation runs first over the whole module with the wasm 3.0 feature set
+//! (a superset of wasm 2.0), so that a module using a later proposal is
+//! reported as *unsupported* rather than *invalid*; everything beyond wasm
+//! 2.0 integer code is then declined here or by the lowering.
+//!
+//! Reference values: a `funcref` is represented in the IR as an `i64`
+//! holding a table entry (`SymbolRef::Table` layout): low word the
+//! canonical signature id + 1 (0 = null), high word the code address.
+
+use crate::{
+    ConstExpr, DataSegment, ElemSegment, FrontendError, FrontendOptions, FuncInfo, GlobalInfo, GlobalInit,
+    ImportName, MemoryInfo, ModuleInfo, TableInfo,
+};
+use synth_ir::{Signature, Type};
+use wasmparser::{
+    CompositeInnerType, DataKind, ElementItems, ElementKind, ExternalKind, FuncType, FunctionBody, KnownCustom,
+    Name, Operator, Parser, Payload, RefType, TableInit, TypeRef, ValType, Validator, WasmFeatures,
+};
+
+/// Largest number of 64 KiB pages a 32-bit memory can have.
+pub const MAX_PAGES: u32 = 65536;
+
+/// A defined function's body, still to be lowered.
+pub struct FuncBody<'a> {
+    /// Wasm function index (imports counted first).
+    pub index: u32,
+    /// The body (locals and operators).
+    pub body: FunctionBody<'a>,
+}
+
+/// The result of [`decode`].
+pub struct Decoded<'a> {
+    /// Module-level information.
+    pub info: ModuleInfo,
+    /// Bodies of the defined functions, in index order.
+    pub bodies: Vec<FuncBody<'a>>,
+    /// Canonical signature id of every type index (equal wasm function
+    /// types share an id).
+    pub type_sig_ids: Vec<u32>,
+    /// For each type index, the reason it cannot be expressed in the IR
+    /// (e.g. `"f32"`), with the byte offset of the type.
+    pub type_errors: Vec<Option<(String, usize)>>,
+}
+
+/// Converts a wasmparser error into [`FrontendError::Invalid`].
+pub fn invalid(e: wasmparser::BinaryReaderError) -> FrontendError {
+    FrontendError::Invalid { offset: e.offset() as usize, message: e.message().to_string() }
+}
+
+/// A module-level unsupported construct.
+fn unsupported(what: impl Into<String>, offset: u64) -> FrontendError {
+    FrontendError::Unsupported { func: None, what: what.into(), offset: offset as usize }
+}
+
+/// The IR type of a wasm value type, or the wasm text name of the type when
+/// synth has no representation for it.
+pub fn ir_type(ty: ValType) -> Result<Type, String> {
+    match ty {
+        ValType::I32 => Ok(Type::I32),
+        ValType::I64 => Ok(Type::I64),
+        ValType::F32 => Err("f32".into()),
+        ValType::F64 => Err("f64".into()),
+        ValType::V128 => Err("v128".into()),
+        ValType::Ref(r) => ref_type(r),
+    }
+}
+
+/// The IR type of a reference type (`funcref` only).
+pub fn ref_type(r: RefType) -> Result<Type, String> {
+    if r == RefType::FUNCREF {
+        Ok(Type::I64)
+    } else if r == RefType::EXTERNREF {
+        Err("externref".into())
+    } else {
+        Err(format!("{r}"))
+    }
+}
+
+/// The IR signature of a wasm function type.
+fn ir_signature(ft: &FuncType) -> Result<Signature, String> {
+    let params = ft.params().iter().map(|t| ir_type(*t)).collect::<Result<Vec<_>, _>>()?;
+    let results = ft.results().iter().map(|t| ir_type(*t)).collect::<Result<Vec<_>, _>>()?;
+    Ok(Signature { params, results })
+}
+
+/// Validation features: wasm 3.0, so later proposals validate and are then
+/// declined as unsupported.
+fn features() -> WasmFeatures {
+    WasmFeatures::WASM3
+}
+
+/// Pages reserved for a memory (see [`FrontendOptions::max_memory_pages`]).
+pub fn reserved_pages(initial: u32, declared_max: Option<u32>, opts: &FrontendOptions) -> Result<u32, String> {
+    let cap = declared_max.unwrap_or(MAX_PAGES).min(MAX_PAGES);
+    let reserved = match opts.max_memory_pages {
+        None => declared_max.unwrap_or(initial),
+        Some(m) => m.min(cap),
+    };
+    if reserved < initial {
+        return Err(format!(
+            "memory of {initial} initial pages (max_memory_pages allows {reserved})"
+        ));
+    }
+    Ok(reserved)
+}
+
+/// Reads a constant expression used as a segment offset.
+fn offset_expr(e: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, FrontendError> {
+    let mut r = e.get_operators_reader();
+    let pos = r.original_position();
+    let first = r.read().map_err(invalid)?;
+    let c = match first {
+        Operator::I32Const { value } => ConstExpr::I32(value),
+        Operator::GlobalGet { global_index } => ConstExpr::GlobalGet(global_index),
+        _ => return Err(unsupported("extended constant expression", pos)),
+    };
+    match r.read().map_err(invalid)? {
+        Operator::End => Ok(c),
+        _ => Err(unsupported("extended constant expression", pos)),
+    }
+}
+
+/// Reads a global initialiser.
+fn global_init(e: &wasmparser::ConstExpr<'_>) -> Result<GlobalInit, FrontendError> {
+    let mut r = e.get_operators_reader();
+    let pos = r.original_position();
+    let init = match r.read().map_err(invalid)? {
+        Operator::I32Const { value } => GlobalInit::Const(value as i64),
+        Operator::I64Const { value } => GlobalInit::Const(value),
+        Operator::GlobalGet { global_index } => GlobalInit::GlobalGet(global_index),
+        Operator::RefNull { .. } => GlobalInit::RefFunc(None),
+        Operator::RefFunc { function_index } => GlobalInit::RefFunc(Some(function_index)),
+        _ => return Err(unsupported("extended constant expression", pos)),
+    };
+    match r.read().map_err(invalid)? {
+        Operator::End => Ok(init),
+        _ => Err(unsupported("extended constant expression", pos)),
+    }
+}
+
+/// Reads an element-segment item expression (`ref.func i` / `ref.null`).
+fn elem_item(e: &wasmparser::ConstExpr<'_>) -> Result<Option<u32>, FrontendError> {
+    let mut r = e.get_operators_reader();
+    let pos = r.original_position();
+    let item = match r.read().map_err(invalid)? {
+        Operator::RefNull { .. } => None,
+        Operator::RefFunc { function_index } => Some(function_index),
+        _ => return Err(unsupported("element expression other than ref.func/ref.null", pos)),
+    };
+    match r.read().map_err(invalid)? {
+        Operator::End => Ok(item),
+        _ => Err(unsupported("extended constant expression", pos)),
+    }
+}
+
+fn import_name(module: &str, field: &str) -> ImportName {
+    ImportName { module: module.to_string(), field: field.to_string() }
+}
+
+/// Checks a memory type and builds its [`MemoryInfo`].
+fn memory_info(
+    ty: &wasmparser::MemoryType,
+    import: Option<ImportName>,
+    offset: u64,
+    opts: &FrontendOptions,
+) -> Result<MemoryInfo, FrontendError> {
+    if ty.memory64 {
+        return Err(unsupported("memory64", offset));
+    }
+    if ty.shared {
+        return Err(unsupported("shared memory (threads)", offset));
+    }
+    if ty.page_size_log2.is_some_and(|p| p != 16) {
+        return Err(unsupported("custom page size", offset));
+    }
+    // Validated: a 32-bit memory has at most 65536 pages.
+    let initial = u32::try_from(ty.initial).map_err(|_| unsupported("memory larger than 4 GiB", offset))?;
+    let declared_max = match ty.maximum {
+        Some(m) => Some(u32::try_from(m).map_err(|_| unsupported("memory larger than 4 GiB", offset))?),
+        None => None,
+    };
+    let reserved = reserved_pages(initial, declared_max, opts).map_err(|w| unsupported(w, offset))?;
+    Ok(MemoryInfo { initial_pages: initial, declared_max_pages: declared_max, reserved_pages: reserved, import, exports: Vec::new() })
+}
+
+/// Checks a table type and builds its [`TableInfo`].
+fn table_info(ty: &wasmparser::TableType, import: Option<ImportName>, offset: u64) -> Result<TableInfo, FrontendError> {
+    if ty.table64 {
+        return Err(unsupported("table64 (memory64)", offset));
+    }
+    if ty.shared {
+        return Err(unsupported("shared table (threads)", offset));
+    }
+    if ty.element_type != RefType::FUNCREF {
+        let what = match ref_type(ty.element_type) {
+            Err(w) => format!("table of {w}"),
+            Ok(_) => "table of non-nullable references".to_string(),
+        };
+        return Err(unsupported(what, offset));
+    }
+    let initial = u32::try_from(ty.initial).map_err(|_| unsupported("table64 (memory64)", offset))?;
+    let maximum = match ty.maximum {
+        Some(m) => Some(u32::try_from(m).map_err(|_| unsupported("table64 (memory64)", offset))?),
+        None => None,
+    };
+    Ok(TableInfo { initial, maximum, import, exports: Vec::new() })
+}
+
+/// Validates `wasm` and collects everything about it.
+pub fn decode<'a>(wasm: &'a [u8], opts: &FrontendOptions) -> Result<Decoded<'a>, FrontendError> {
+    Validator::new_with_features(features()).validate_all(wasm).map_err(invalid)?;
+
+    let mut info = ModuleInfo::default();
+    let mut bodies = Vec::new();
+    let mut wasm_types: Vec<FuncType> = Vec::new();
+    let mut type_sig_ids = Vec::new();
+    let mut type_errors: Vec<Option<(String, usize)>> = Vec::new();
+    let mut defined_types: Vec<u32> = Vec::new();
+    let mut func_names: Vec<(u32, String)> = Vec::new();
+
+    let add_func = |info: &mut ModuleInfo, type_index: u32, import: Option<ImportName>, type_sig_ids: &[u32]| {
+        let ti = type_index as usize;
+        let sig = info.types.get(ti).cloned().unwrap_or_default();
+        let sig_id = type_sig_ids.get(ti).copied().unwrap_or(0);
+        info.funcs.push(FuncInfo { type_index, sig_id, sig, import, name: None, exports: Vec::new() });
+    };
+
+    for payload in Parser::new(0).parse_all(wasm) {
+        match payload.map_err(invalid)? {
+            Payload::TypeSection(reader) => {
+                for group in reader.into_iter_with_offsets() {
+                    let (offset, group) = group.map_err(invalid)?;
+                    for sub in group.types() {
+                        let ft = match &sub.composite_type.inner {
+                            CompositeInnerType::Func(ft) if sub.is_final && sub.supertype_idxs.is_empty() => ft,
+                            _ => return Err(unsupported("GC types", offset)),
+                        };
+                        if sub.composite_type.shared || group.is_explicit_rec_group() {
+                            return Err(unsupported("GC types", offset));
+                        }
+                        let id = match wasm_types.iter().position(|t| t == ft) {
+                            Some(i) => type_sig_ids[i],
+                            None => type_sig_ids.iter().copied().max().map_or(0, |m: u32| m + 1),
+                        };
+                        type_sig_ids.push(id);
+                        wasm_types.push(ft.clone());
+                        match ir_signature(ft) {
+                            Ok(sig) => {
+                                info.types.push(sig);
+                                type_errors.push(None);
+                            }
+                            Err(what) => {
+                                info.types.push(Signature::default());
+                                type_errors.push(Some((what, offset as usize)));
+                            }
+                        }
+                    }
+                }
+            }
+            Payload::ImportSection(reader) => {
+                for import in reader.into_imports_with_offsets() {
+                    let (offset, import) = import.map_err(invalid)?;
+                    let name = import_name(import.module, import.name);
+                    match import.ty {
+                        TypeRef::Func(ti) | TypeRef::FuncExact(ti) => {
+                            add_func(&mut info, ti, Some(name), &type_sig_ids);
+                            info.num_imported_funcs += 1;
+                        }
+                        TypeRef::Table(t) => info.tables.push(table_info(&t, Some(name), offset)?),
+                        TypeRef::Memory(m) => {
+                            if info.memory.is_some() {
+                                return Err(unsupported("multiple memories", offset));
+                            }
+                            info.memory = Some(memory_info(&m, Some(name), offset, opts)?);
+                        }
+                        TypeRef::Global(g) => {
+                            if g.shared {
+                                return Err(unsupported("shared global (threads)", offset));
+                            }
+                            let ty = ir_type(g.content_type).map_err(|w| unsupported(format!("{w} global"), offset))?;
+                            info.globals.push(GlobalInfo {
+                                ty,
+                                mutable: g.mutable,
+                                import: Some(name),
+                                init: GlobalInit::Imported,
+                                exports: Vec::new(),
+                            });
+                        }
+                        TypeRef::Tag(_) => return Err(unsupported("exception tag (exceptions)", offset)),
+                    }
+                }
+            }
+            Payload::FunctionSection(reader) => {
+                for ti in reader {
+                    let ti = ti.map_err(invalid)?;
+                    defined_types.push(ti);
+                    add_func(&mut info, ti, None, &type_sig_ids);
+                }
+            }
+            Payload::TableSection(reader) => {
+                for t in reader.into_iter_with_offsets() {
+                    let (offset, t) = t.map_err(invalid)?;
+                    if let TableInit::Expr(_) = t.init {
+                        return Err(unsupported("table initialiser expression", offset));
+                    }
+                    info.tables.push(table_info(&t.ty, None, offset)?);
+                }
+            }
+            Payload::MemorySection(reader) => {
+                for m in reader.into_iter_with_offsets() {
+                    let (offset, m) = m.map_err(invalid)?;
+                    if info.memory.is_some() {
+                        return Err(unsupported("multiple memories", offset));
+                    }
+                    info.memory = Some(memory_info(&m, None, offset, opts)?);
+                }
+            }
+            Payload::TagSection(reader) => {
+                return Err(unsupported("exception tag (exceptions)", reader.range().start));
+            }
+            Payload::GlobalSection(reader) => {
+                for g in reader.into_iter_with_offsets() {
+                    let (offset, g) = g.map_err(invalid)?;
+                    if g.ty.shared {
+                        return Err(unsupported("shared global (threads)", offset));
+                    }
+                    let ty = ir_type(g.ty.content_type).map_err(|w| unsupported(format!("{w} global"), offset))?;
+                    let init = global_init(&g.init_expr)?;
+                    info.globals.push(GlobalInfo { ty, mutable: g.ty.mutable, import: None, init, exports: Vec::new() });
+                }
+            }
+            Payload::ExportSection(reader) => {
+                for e in reader {
+                    let e = e.map_err(invalid)?;
+                    let name = e.name.to_string();
+                    let i = e.index as usize;
+                    // Indices are validated.
+                    match e.kind {
+                        ExternalKind::Func | ExternalKind::FuncExact => {
+                            if let Some(f) = info.funcs.get_mut(i) {
+                                f.exports.push(name)
+                            }
+                        }
+                        ExternalKind::Table => {
+                            if let Some(t) = info.tables.get_mut(i) {
+                                t.exports.push(name)
+                            }
+                        }
+                        ExternalKind::Memory => {
+                            if let Some(m) = info.memory.as_mut() {
+                                m.exports.push(name)
+                            }
+                        }
+                        ExternalKind::Global => {
+                            if let Some(g) = info.globals.get_mut(i) {
+                                g.exports.push(name)
+                            }
+                        }
+                        ExternalKind::Tag => {
+                            return Err(unsupported("exception tag (exceptions)", reader_offset_unknown()))
+                        }
+                    }
+                }
+            }
+            Payload::StartSection { func, .. } => info.start = Some(func),
+            Payload::ElementSection(reader) => {
+                for e in reader.into_iter_with_offsets() {
+                    let (offset, e) = e.map_err(invalid)?;
+                    let (active, declared) = match &e.kind {
+                        ElementKind::Passive => (None, false),
+                        ElementKind::Declared => (None, true),
+                        ElementKind::Active { table_index, offset_expr: oe } => {
+                            (Some((table_index.unwrap_or(0), offset_expr(oe)?)), false)
+                        }
+                    };
+                    let mut items = Vec::new();
+                    match e.items {
+                        ElementItems::Functions(r) => {
+                            for f in r {
+                                items.push(Some(f.map_err(invalid)?));
+                            }
+                        }
+                        ElementItems::Expressions(rt, r) => {
+                            if rt != RefType::FUNCREF {
+                                return Err(unsupported(
+                                    format!("element segment of {}", ref_type(rt).err().unwrap_or_else(|| "(ref func)".into())),
+                                    offset,
+                                ));
+                            }
+                            for x in r {
+                                items.push(elem_item(&x.map_err(invalid)?)?);
+                            }
+                        }
+                    }
+                    info.elems.push(ElemSegment { active, declared, items });
+                }
+            }
+            Payload::DataSection(reader) => {
+                for d in reader {
+                    let d = d.map_err(invalid)?;
+                    let active_offset = match &d.kind {
+                        DataKind::Passive => None,
+                        DataKind::Active { memory_index, offset_expr: oe } => {
+                            if *memory_index != 0 {
+                                return Err(unsupported("multiple memories", d.range.start));
+                            }
+                            Some(offset_expr(oe)?)
+                        }
+                    };
+                    info.data.push(DataSegment { active_offset, bytes: d.data.to_vec() });
+                }
+            }
+            Payload::CodeSectionEntry(body) => {
+                let index = info.num_imported_funcs + bodies.len() as u32;
+                bodies.push(FuncBody { index, body });
+            }
+            Payload::CustomSection(c) => {
+                // A malformed name section is not an error (custom sections
+                // never invalidate a module): keep what parsed.
+                if let KnownCustom::Name(names) = c.as_known() {
+                    for n in names {
+                        match n {
+                            Ok(Name::Module { name, .. }) => info.name = Some(name.to_string()),
+                            Ok(Name::Function(map)) => {
+                                for naming in map {
+                                    match naming {
+                                        Ok(n) => func_names.push((n.index, n.name.to_string())),
+                                        Err(_) => break,
+                                    }
+                                }
+                            }
+                            Ok(_) => {}
+                            Err(_) => break,
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for (i, name) in func_names {
+        if let Some(f) = info.funcs.get_mut(i as usize) {
+            f.name = Some(name);
+        }
+    }
+    Ok(Decoded { info, bodies, type_sig_ids, type_errors })
+}
+
+/// Export entries carry no offset of their own in this reader; tags are
+/// rejected earlier (tag section / tag import), so this is never reached
+/// for a valid module.
+fn reader_offset_unknown() -> u64 {
+    0
+}
+
+/// Module-level checks that need the names: imported functions whose
+/// signature has no IR form, and types with floats or vectors.
+pub fn check_module(d: &Decoded<'_>) -> Result<(), FrontendError> {
+    for (i, f) in d.info.funcs.iter().enumerate() {
+        if let Some(Some((what, offset))) = d.type_errors.get(f.type_index as usize) {
+            let kind = if f.import.is_some() { "imported function signature" } else { "function signature" };
+            return Err(FrontendError::Unsupported {
+                func: Some((i as u32, d.info.func_display_name(i as u32))),
+                what: format!("{what} in {kind}"),
+                offset: *offset,
+            });
+        }
+    }
+    for (ti, e) in d.type_errors.iter().enumerate() {
+        if let Some((what, offset)) = e {
+            return Err(FrontendError::Unsupported { func: None, what: format!("{what} in type {ti}"), offset: *offset });
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,179 @@
+//! The module's init function (`<prefix>init`, see docs/ABI.md): sets the
+//! memory size word, copies active data segments, fills tables from active
+//! element segments (trapping like the spec when a segment is out of
+//! bounds), initialises globals whose initialiser is not a constant, and
+//! runs the start function.
+//!
+//! Takes the [`ModuleInfo`]; returns one IR [`Function`] `() -> ()`. Order
+//! follows the spec's instantiation:
+//! 1. the [`SymbolRef::MemorySize`] word = initial pages × 64 KiB (also for
+//!    an imported memory: the firmware provides at least the initial pages);
+//! 2. each table's [`SymbolRef::TableSize`] word = its initial size;
+//! 3. globals initialised by `global.get` copy their source global;
+//! 4. segment length words: passive segments get their length, active and
+//!    declared ones 0 (they are dropped by instantiation);
+//! 5. active element segments in order: trap with
+//!    [`TrapCode::TableAccessOutOfBounds`] unless `offset + len <= table size`,
+//!    then write entries `{sig_id + 1, function address}` (`{0, 0}` for
+//!    null references);
+//! 6. active data segments in order: [`InstKind::BoundsCheck`] of
+//!    `offset + len` against the memory size, then a copy from
+//!    [`SymbolRef::DataSegment`];
+//! 7. the start function, if any.
+//!
+//! A trapping segment leaves the effects of the segments before it, as the
+//! spec does.
+
+use crate::runtime::emit_copy_forward;
+use crate::{ConstExpr, FrontendOptions, GlobalInit, ModuleInfo};
+use synth_ir::{
+    BinaryOp, Callee, Function, FunctionBuilder, InstKind, IntCC, LoadKind, Signature, StoreKind, SymbolRef,
+    Terminator, TrapCode, Type, Value,
+};
+
+/// The IR of the init function for `info`.
+pub fn build(info: &ModuleInfo, opts: &FrontendOptions) -> Function {
+    // Instantiation checks are part of the semantics, not of the optional
+    // per-access checks, so `opts.bounds_checks` does not remove them.
+    let _ = opts;
+    let mut b = FunctionBuilder::new("init", Signature::default());
+    if let Some(mem) = &info.memory {
+        let bytes = (mem.initial_pages as u64) << 16;
+        let size = b.iconst(Type::I32, bytes as i64);
+        store_word(&mut b, SymbolRef::MemorySize, size);
+    }
+    for (i, t) in info.tables.iter().enumerate() {
+        let size = b.iconst(Type::I32, t.initial as i64);
+        store_word(&mut b, SymbolRef::TableSize(i as u32), size);
+    }
+    init_globals(&mut b, info);
+    set_segment_lengths(&mut b, info);
+    for seg in &info.elems {
+        if let Some((table, offset)) = seg.active {
+            if !init_elem(&mut b, info, table, offset, &seg.items) {
+                return b.finish();
+            }
+        }
+    }
+    if info.memory.is_some() {
+        for (i, seg) in info.data.iter().enumerate() {
+            if let Some(offset) = seg.active_offset {
+                init_data(&mut b, i as u32, offset, seg.bytes.len() as u32);
+            }
+        }
+    }
+    if let Some(start) = info.start {
+        let sig = info.funcs.get(start as usize).map(|f| f.sig.clone()).unwrap_or_default();
+        if !sig.params.is_empty() || !sig.results.is_empty() {
+            // Validation guarantees `() -> ()`; anything else is a front-end bug.
+            b.terminate(Terminator::Trap(TrapCode::Unreachable));
+            return b.finish();
+        }
+        b.inst(InstKind::Call { callee: Callee::Func(start), sig, args: vec![] }, &[]);
+    }
+    b.terminate(Terminator::Return(vec![]));
+    b.finish()
+}
+
+fn store_word(b: &mut FunctionBuilder, sym: SymbolRef, value: Value) {
+    let addr = b.symbol_addr(sym, 0);
+    b.store(StoreKind::Full, addr, value, 0);
+}
+
+fn init_globals(b: &mut FunctionBuilder, info: &ModuleInfo) {
+    for (i, g) in info.globals.iter().enumerate() {
+        if g.import.is_some() {
+            continue;
+        }
+        if let GlobalInit::GlobalGet(src) = g.init {
+            let from = b.symbol_addr(SymbolRef::Global(src), 0);
+            let v = b.load(g.ty, LoadKind::Full, from, 0);
+            let to = b.symbol_addr(SymbolRef::Global(i as u32), 0);
+            b.store(StoreKind::Full, to, v, 0);
+        }
+    }
+}
+
+fn set_segment_lengths(b: &mut FunctionBuilder, info: &ModuleInfo) {
+    for (i, seg) in info.data.iter().enumerate() {
+        let len = if seg.active_offset.is_none() { seg.bytes.len() as i64 } else { 0 };
+        let v = b.iconst(Type::I32, len);
+        store_word(b, SymbolRef::DataSegmentLen(i as u32), v);
+    }
+    for (i, seg) in info.elems.iter().enumerate() {
+        let passive = seg.active.is_none() && !seg.declared;
+        let len = if passive { seg.items.len() as i64 } else { 0 };
+        let v = b.iconst(Type::I32, len);
+        store_word(b, SymbolRef::ElemSegmentLen(i as u32), v);
+    }
+}
+
+/// The i32 value of a segment offset expression.
+fn offset_value(b: &mut FunctionBuilder, offset: ConstExpr) -> Value {
+    match offset {
+        ConstExpr::I32(n) => b.iconst(Type::I32, n as i64),
+        ConstExpr::GlobalGet(g) => {
+            let addr = b.symbol_addr(SymbolRef::Global(g), 0);
+            b.load(Type::I32, LoadKind::Full, addr, 0)
+        }
+    }
+}
+
+/// Emits the check and the writes of one active element segment. Returns
+/// false (after ending the function with a trap) when an item names a
+/// function `info` does not have, which validation excludes.
+fn init_elem(b: &mut FunctionBuilder, info: &ModuleInfo, table: u32, offset: ConstExpr, items: &[Option<u32>]) -> bool {
+    let off = offset_value(b, offset);
+    let size_addr = b.symbol_addr(SymbolRef::TableSize(table), 0);
+    let size = b.load(Type::I32, LoadKind::Full, size_addr, 0);
+    // offset + len > size, without overflow: len > size || offset > size - len.
+    let len = b.iconst(Type::I32, items.len() as i64);
+    let len_big = b.compare(IntCC::GtU, len, size);
+    let room = b.binary(BinaryOp::Sub, size, len);
+    let off_big = b.compare(IntCC::GtU, off, room);
+    let oob = b.binary(BinaryOp::Or, len_big, off_big);
+    b.trap_if(oob, TrapCode::TableAccessOutOfBounds);
+    if items.is_empty() {
+        return true;
+    }
+    let base = b.symbol_addr(SymbolRef::Table(table), 0);
+    let three = b.iconst(Type::I32, 3);
+    let scaled = b.binary(BinaryOp::Shl, off, three);
+    let first = b.binary(BinaryOp::Add, base, scaled);
+    let zero = b.iconst(Type::I32, 0);
+    for (k, item) in items.iter().enumerate() {
+        let at = (k as u32) * 8;
+        let (type_id, func) = match item {
+            None => (zero, zero),
+            Some(f) => {
+                let Some(fi) = info.funcs.get(*f as usize) else {
+                    b.terminate(Terminator::Trap(TrapCode::Unreachable));
+                    return false;
+                };
+                let id = b.iconst(Type::I32, fi.sig_id as i64 + 1);
+                let addr = b.symbol_addr(SymbolRef::Func(*f), 0);
+                (id, addr)
+            }
+        };
+        b.store(StoreKind::Full, first, type_id, at);
+        b.store(StoreKind::Full, first, func, at + 4);
+    }
+    true
+}
+
+/// Emits the bounds check and copy of active data segment `index`.
+fn init_data(b: &mut FunctionBuilder, index: u32, offset: ConstExpr, len: u32) {
+    let off = offset_value(b, offset);
+    b.inst0(InstKind::BoundsCheck { addr: off, end: len as u64 });
+    if len == 0 {
+        return;
+    }
+    let mem = b.symbol_addr(SymbolRef::Memory, 0);
+    let dst = b.binary(BinaryOp::Add, mem, off);
+    let src = b.symbol_addr(SymbolRef::DataSegment(index), 0);
+    let n = b.iconst(Type::I32, len as i64);
+    emit_copy_forward(b, dst, src, n);
+}
+
+#[cfg(test)]
+mod tests;

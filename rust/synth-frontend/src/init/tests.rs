@@ -1,0 +1,217 @@
+use super::*;
+use crate::{DataSegment, ElemSegment, FuncInfo, GlobalInfo, ImportName, MemoryInfo, TableInfo};
+use std::cell::RefCell;
+use std::rc::Rc;
+use synth_ir::interp::{code_address, CallTarget, Exit, Machine, ModuleEnv};
+use synth_ir::verify::verify_or_text;
+
+fn func(sig_id: u32, sig: Signature) -> FuncInfo {
+    FuncInfo { type_index: sig_id, sig_id, sig, import: None, name: None, exports: vec![] }
+}
+
+fn global(ty: Type, init: GlobalInit, imported: bool) -> GlobalInfo {
+    GlobalInfo {
+        ty,
+        mutable: false,
+        import: imported.then(|| ImportName { module: "env".into(), field: "g".into() }),
+        init,
+        exports: vec![],
+    }
+}
+
+fn memory(initial: u32, reserved: u32) -> Option<MemoryInfo> {
+    Some(MemoryInfo {
+        initial_pages: initial,
+        declared_max_pages: None,
+        reserved_pages: reserved,
+        import: None,
+        exports: vec![],
+    })
+}
+
+fn table(initial: u32) -> TableInfo {
+    TableInfo { initial, maximum: None, import: None, exports: vec![] }
+}
+
+fn data(offset: Option<ConstExpr>, bytes: &[u8]) -> DataSegment {
+    DataSegment { active_offset: offset, bytes: bytes.to_vec() }
+}
+
+fn elem(active: Option<(u32, ConstExpr)>, declared: bool, items: &[Option<u32>]) -> ElemSegment {
+    ElemSegment { active, declared, items: items.to_vec() }
+}
+
+fn sample_module() -> ModuleInfo {
+    let unit = Signature::default();
+    let i_i = Signature { params: vec![Type::I32], results: vec![Type::I32] };
+    ModuleInfo {
+        types: vec![unit.clone(), i_i.clone()],
+        funcs: vec![func(1, i_i.clone()), func(0, unit.clone()), func(0, unit)],
+        num_imported_funcs: 0,
+        globals: vec![
+            global(Type::I32, GlobalInit::Imported, true),
+            global(Type::I64, GlobalInit::Imported, true),
+            global(Type::I32, GlobalInit::GlobalGet(0), false),
+            global(Type::I64, GlobalInit::GlobalGet(1), false),
+            global(Type::I32, GlobalInit::Const(5), false),
+        ],
+        memory: memory(1, 2),
+        tables: vec![table(4)],
+        data: vec![
+            data(Some(ConstExpr::I32(16)), b"hello"),
+            data(None, b"xyz"),
+            data(Some(ConstExpr::GlobalGet(0)), &[1, 2, 3, 4, 5, 6, 7, 8, 9]),
+        ],
+        elems: vec![
+            elem(Some((0, ConstExpr::I32(1))), false, &[Some(0), None, Some(1)]),
+            elem(None, false, &[Some(2)]),
+            elem(None, true, &[Some(1)]),
+        ],
+        start: Some(2),
+        name: None,
+    }
+}
+
+/// A machine with the module's symbols defined: memory (size word 0),
+/// tables, data segments, imported globals 0 = 10 and 1 = 0x1122334455667788.
+fn machine_for(info: &ModuleInfo) -> Machine {
+    let mut m = Machine::new();
+    if let Some(mem) = &info.memory {
+        m.set_memory(mem.reserved_pages, 0).unwrap();
+    }
+    for (i, t) in info.tables.iter().enumerate() {
+        m.define_symbol(SymbolRef::Table(i as u32), t.initial * 8).unwrap();
+    }
+    for (i, d) in info.data.iter().enumerate() {
+        m.define_symbol_bytes(SymbolRef::DataSegment(i as u32), &d.bytes).unwrap();
+    }
+    m.write_symbol(SymbolRef::Global(0), 0, &10u64.to_le_bytes()).unwrap();
+    m.write_symbol(SymbolRef::Global(1), 0, &0x1122_3344_5566_7788u64.to_le_bytes()).unwrap();
+    m.write_symbol(SymbolRef::Global(4), 0, &5u64.to_le_bytes()).unwrap();
+    m
+}
+
+fn built(info: &ModuleInfo) -> Function {
+    let f = build(info, &FrontendOptions::default());
+    verify_or_text(&f).unwrap_or_else(|e| panic!("{e}"));
+    assert!(f.sig.params.is_empty() && f.sig.results.is_empty());
+    f
+}
+
+/// Runs init with a start function (func 2) that snapshots memory bytes
+/// 10..21 when called. Returns the result and the snapshots.
+fn run_init(info: &ModuleInfo, m: &mut Machine) -> (Result<Vec<u64>, Exit>, Vec<Vec<u8>>) {
+    let f = built(info);
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    let seen2 = seen.clone();
+    let mut env = ModuleEnv::new();
+    env.add_host(2, move |m, _| {
+        let base = m.symbol_addr(SymbolRef::Memory)?;
+        seen2.borrow_mut().push(m.read(base + 10, 11)?);
+        Ok(vec![])
+    });
+    let r = m.run(&f, &[], &mut env);
+    let snaps = seen.borrow().clone();
+    (r, snaps)
+}
+
+#[test]
+fn init_sets_sizes_globals_tables_data_and_runs_start() {
+    let info = sample_module();
+    let mut m = machine_for(&info);
+    let (r, snaps) = run_init(&info, &mut m);
+    assert_eq!(r, Ok(vec![]));
+    assert_eq!(m.symbol_u32(SymbolRef::MemorySize), Ok(65536));
+    assert_eq!(m.symbol_u32(SymbolRef::TableSize(0)), Ok(4));
+    assert_eq!(m.read_symbol(SymbolRef::Global(2), 0, 4).unwrap(), 10u32.to_le_bytes());
+    assert_eq!(m.read_symbol(SymbolRef::Global(3), 0, 8).unwrap(), 0x1122_3344_5566_7788u64.to_le_bytes());
+    assert_eq!(m.read_symbol(SymbolRef::Global(4), 0, 8).unwrap(), 5u64.to_le_bytes(), "const global untouched");
+
+    // Table: entry 0 untouched, 1..=3 from elem segment 0.
+    let t = m.read_symbol(SymbolRef::Table(0), 0, 32).unwrap();
+    let word = |i: usize| u32::from_le_bytes([t[i * 4], t[i * 4 + 1], t[i * 4 + 2], t[i * 4 + 3]]);
+    assert_eq!((word(0), word(1)), (0, 0));
+    assert_eq!((word(2), word(3)), (2, code_address(CallTarget::Func(0))));
+    assert_eq!((word(4), word(5)), (0, 0));
+    assert_eq!((word(6), word(7)), (1, code_address(CallTarget::Func(1))));
+
+    // Data: segment 2 (at global 0 = 10) overwrites part of segment 0 (at 16).
+    let base = m.symbol_addr(SymbolRef::Memory).unwrap();
+    let mut want = vec![0u8; 24];
+    want[16..21].copy_from_slice(b"hello");
+    want[10..19].copy_from_slice(&[1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert_eq!(m.read(base, 24).unwrap(), want);
+
+    let lens: Vec<u32> = (0..3).map(|i| m.symbol_u32(SymbolRef::DataSegmentLen(i)).unwrap()).collect();
+    assert_eq!(lens, vec![0, 3, 0]);
+    let lens: Vec<u32> = (0..3).map(|i| m.symbol_u32(SymbolRef::ElemSegmentLen(i)).unwrap()).collect();
+    assert_eq!(lens, vec![0, 1, 0]);
+
+    // Start ran once, after the data was in place.
+    assert_eq!(snaps, vec![want[10..21].to_vec()]);
+}
+
+#[test]
+fn elem_segment_out_of_bounds_traps_after_earlier_segments() {
+    let mut info = sample_module();
+    info.tables = vec![table(3)];
+    // Segment 0 (offset 1, 3 items) needs 4 entries: traps.
+    info.elems.insert(0, elem(Some((0, ConstExpr::I32(0))), false, &[Some(1)]));
+    let mut m = machine_for(&info);
+    let (r, snaps) = run_init(&info, &mut m);
+    assert_eq!(r, Err(Exit::Trap(TrapCode::TableAccessOutOfBounds)));
+    assert!(snaps.is_empty(), "start must not run");
+    // The first segment was applied, no data was copied.
+    assert_eq!(m.read_symbol(SymbolRef::Table(0), 0, 4).unwrap(), 1u32.to_le_bytes());
+    let base = m.symbol_addr(SymbolRef::Memory).unwrap();
+    assert_eq!(m.read(base + 16, 5).unwrap(), vec![0; 5]);
+}
+
+#[test]
+fn elem_bounds_edge_cases() {
+    let cases: &[(i32, usize, bool)] = &[
+        (4, 0, true),  // empty segment at the end: fine
+        (5, 0, false), // empty segment past the end: traps
+        (3, 1, true),
+        (3, 2, false),
+        (-1, 1, false), // offset 0xffffffff: no wrap-around
+        (0, 5, false),
+    ];
+    for &(offset, n, ok) in cases {
+        let mut info = sample_module();
+        info.elems = vec![elem(Some((0, ConstExpr::I32(offset))), false, &vec![Some(0); n])];
+        let mut m = machine_for(&info);
+        let (r, _) = run_init(&info, &mut m);
+        let want = if ok { Ok(vec![]) } else { Err(Exit::Trap(TrapCode::TableAccessOutOfBounds)) };
+        assert_eq!(r, want, "offset {offset} len {n}");
+    }
+}
+
+#[test]
+fn data_segment_out_of_bounds_traps() {
+    let cases: &[(i32, usize, bool)] =
+        &[(65536, 0, true), (65537, 0, false), (65534, 2, true), (65535, 2, false), (-1, 1, false)];
+    for &(offset, n, ok) in cases {
+        let mut info = sample_module();
+        info.data.push(data(Some(ConstExpr::I32(offset)), &vec![0xab; n]));
+        let mut m = machine_for(&info);
+        let (r, snaps) = run_init(&info, &mut m);
+        let want = if ok { Ok(vec![]) } else { Err(Exit::Trap(TrapCode::MemoryOutOfBounds)) };
+        assert_eq!(r, want, "offset {offset} len {n}");
+        assert_eq!(snaps.len(), ok as usize);
+        // Earlier segments were copied either way.
+        let base = m.symbol_addr(SymbolRef::Memory).unwrap();
+        assert_eq!(m.read(base + 19, 2).unwrap(), b"lo");
+        if ok && n > 0 {
+            assert_eq!(m.read(base + offset as u32, n as u32).unwrap(), vec![0xab; n]);
+        }
+    }
+}
+
+#[test]
+fn minimal_module_init_just_returns() {
+    let info = ModuleInfo::default();
+    let f = built(&info);
+    assert_eq!(f.inst_count(), 0);
+    assert_eq!(Machine::new().run_simple(&f, &[]), Ok(vec![]));
+}

@@ -1,0 +1,171 @@
+//! Reference types and tables: `ref.null`, `ref.is_null`, `ref.func`,
+//! `table.get/set/size/grow/fill/copy/init`, `elem.drop`.
+//!
+//! A `funcref` value is an i64 holding a table entry (the layout of
+//! [`SymbolRef::Table`]): low word the callee's canonical signature id + 1
+//! (0 = null), high word its code address. `table.get`/`table.set` move
+//! whole entries, so references keep their type through tables.
+//!
+//! Tables have no space reserved beyond their initial size, so `table.grow`
+//! succeeds only for a delta of 0 (returning the size) and otherwise
+//! returns -1, which the spec permits. Out-of-range table accesses trap with
+//! [`TrapCode::TableAccessOutOfBounds`] (the IR has no separate "out of bounds
+//! table access" code).
+
+use super::{LResult, Lowerer};
+use synth_ir::{BinaryOp, ConvertOp, InstKind, IntCC, LoadKind, StoreKind, SymbolRef, TrapCode, Type, Value};
+use wasmparser::{HeapType, Operator};
+
+impl Lowerer<'_> {
+    fn check_table(&self, t: u32) -> LResult {
+        if (t as usize) < self.info.tables.len() {
+            Ok(())
+        } else {
+            Err(self.internal("table index out of range"))
+        }
+    }
+
+    /// `entry(t, i)` trapping when `i >= size(t)`.
+    fn checked_entry(&mut self, t: u32, index: Value) -> Value {
+        let size = self.load_word(SymbolRef::TableSize(t));
+        let oob = self.b.compare(IntCC::GeU, index, size);
+        self.b.trap_if(oob, TrapCode::TableAccessOutOfBounds);
+        self.table_entry_addr(t, index)
+    }
+
+    /// `base + index * 8`.
+    fn entry_at(&mut self, base: Value, index: Value) -> Value {
+        let three = self.i32c(3);
+        let off = self.b.binary(BinaryOp::Shl, index, three);
+        self.b.binary(BinaryOp::Add, base, off)
+    }
+
+    /// Lowers a reference or table operator; false if `op` is not one.
+    pub(crate) fn table(&mut self, op: &Operator<'_>) -> LResult<bool> {
+        match op {
+            Operator::RefNull { hty } => {
+                if *hty != HeapType::FUNC {
+                    return Err(self.unsupported("ref.null (non-function reference)"));
+                }
+                let v = self.b.iconst(Type::I64, 0);
+                self.push(v);
+            }
+            Operator::RefIsNull => {
+                let r = self.pop()?;
+                let v = self.b.inst1(InstKind::Eqz { ty: Type::I64, arg: r }, Type::I32);
+                self.push(v);
+            }
+            Operator::RefFunc { function_index } => {
+                let i = *function_index;
+                let sig_id =
+                    self.info.funcs.get(i as usize).map(|f| f.sig_id).ok_or_else(|| self.internal("function index out of range"))?;
+                let lo = self.b.iconst(Type::I64, sig_id as i64 + 1);
+                let addr = self.b.symbol_addr(SymbolRef::Func(i), 0);
+                let wide = self.b.inst1(InstKind::Convert { op: ConvertOp::ExtendU, arg: addr }, Type::I64);
+                let k32 = self.b.iconst(Type::I64, 32);
+                let hi = self.b.binary(BinaryOp::Shl, wide, k32);
+                let v = self.b.binary(BinaryOp::Or, hi, lo);
+                self.push(v);
+            }
+            Operator::TableSize { table } => {
+                self.check_table(*table)?;
+                let v = self.load_word(SymbolRef::TableSize(*table));
+                self.push(v);
+            }
+            Operator::TableGet { table } => {
+                self.check_table(*table)?;
+                let index = self.pop()?;
+                let e = self.checked_entry(*table, index);
+                let v = self.b.load(Type::I64, LoadKind::Full, e, 0);
+                self.push(v);
+            }
+            Operator::TableSet { table } => {
+                self.check_table(*table)?;
+                let val = self.pop()?;
+                let index = self.pop()?;
+                let e = self.checked_entry(*table, index);
+                self.b.store(StoreKind::Full, e, val, 0);
+            }
+            Operator::TableGrow { table } => {
+                self.check_table(*table)?;
+                let delta = self.pop()?;
+                let _init = self.pop()?;
+                let size = self.load_word(SymbolRef::TableSize(*table));
+                let zero_delta = self.b.inst1(InstKind::Eqz { ty: Type::I32, arg: delta }, Type::I32);
+                let fail = self.i32c(-1);
+                let v = self
+                    .b
+                    .inst1(InstKind::Select { ty: Type::I32, cond: zero_delta, if_true: size, if_false: fail }, Type::I32);
+                self.push(v);
+            }
+            Operator::TableFill { table } => {
+                let t = *table;
+                self.check_table(t)?;
+                let n = self.pop()?;
+                let val = self.pop()?;
+                let i = self.pop()?;
+                let size = self.load_word(SymbolRef::TableSize(t));
+                self.range_check(i, n, size, TrapCode::TableAccessOutOfBounds);
+                let first = self.table_entry_addr(t, i);
+                self.counted_loop(n, |l, k| {
+                    let e = l.entry_at(first, k);
+                    l.b.store(StoreKind::Full, e, val, 0);
+                });
+            }
+            Operator::TableCopy { dst_table, src_table } => {
+                let (dt, st) = (*dst_table, *src_table);
+                self.check_table(dt)?;
+                self.check_table(st)?;
+                let n = self.pop()?;
+                let s = self.pop()?;
+                let d = self.pop()?;
+                let src_size = self.load_word(SymbolRef::TableSize(st));
+                self.range_check(s, n, src_size, TrapCode::TableAccessOutOfBounds);
+                let dst_size = self.load_word(SymbolRef::TableSize(dt));
+                self.range_check(d, n, dst_size, TrapCode::TableAccessOutOfBounds);
+                let src = self.table_entry_addr(st, s);
+                let dst = self.table_entry_addr(dt, d);
+                // Copy backwards when the destination is above the source
+                // (overlap-safe like memmove).
+                let backward = self.b.compare(IntCC::GtU, dst, src);
+                let one = self.i32c(1);
+                let last = self.b.binary(BinaryOp::Sub, n, one);
+                self.counted_loop(n, |l, k| {
+                    let rev = l.b.binary(BinaryOp::Sub, last, k);
+                    let j = l.b.inst1(InstKind::Select { ty: Type::I32, cond: backward, if_true: rev, if_false: k }, Type::I32);
+                    let from = l.entry_at(src, j);
+                    let v = l.b.load(Type::I64, LoadKind::Full, from, 0);
+                    let to = l.entry_at(dst, j);
+                    l.b.store(StoreKind::Full, to, v, 0);
+                });
+            }
+            Operator::TableInit { elem_index, table } => {
+                let (seg, t) = (*elem_index, *table);
+                self.check_table(t)?;
+                let n = self.pop()?;
+                let s = self.pop()?;
+                let d = self.pop()?;
+                let seg_len = self.load_word(SymbolRef::ElemSegmentLen(seg));
+                self.range_check(s, n, seg_len, TrapCode::TableAccessOutOfBounds);
+                let size = self.load_word(SymbolRef::TableSize(t));
+                self.range_check(d, n, size, TrapCode::TableAccessOutOfBounds);
+                let seg_base = self.b.symbol_addr(SymbolRef::ElemSegment(seg), 0);
+                let src = self.entry_at(seg_base, s);
+                let dst = self.table_entry_addr(t, d);
+                self.counted_loop(n, |l, k| {
+                    let from = l.entry_at(src, k);
+                    let v = l.b.load(Type::I64, LoadKind::Full, from, 0);
+                    let to = l.entry_at(dst, k);
+                    l.b.store(StoreKind::Full, to, v, 0);
+                });
+            }
+            Operator::ElemDrop { elem_index } => {
+                let a = self.b.symbol_addr(SymbolRef::ElemSegmentLen(*elem_index), 0);
+                let zero = self.i32c(0);
+                self.b.store(StoreKind::Full, a, zero, 0);
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}

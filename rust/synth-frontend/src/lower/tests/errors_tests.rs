@@ -1,0 +1,137 @@
+//! Invalid, malformed and unsupported inputs: the right error variant and a
+//! message naming what is wrong; never a panic.
+
+use crate::{lower_module, FrontendError, FrontendOptions};
+
+fn err(wasm: &[u8]) -> FrontendError {
+    match lower_module(wasm, &FrontendOptions::default()) {
+        Err(e) => e,
+        Ok(_) => panic!("expected an error"),
+    }
+}
+
+fn wat_err(wat: &str) -> FrontendError {
+    err(&wat::parse_str(wat).expect("test wat parses"))
+}
+
+#[track_caller]
+fn assert_invalid(e: FrontendError, needle: &str) {
+    match &e {
+        FrontendError::Invalid { message, .. } => {
+            assert!(message.contains(needle), "message `{message}` lacks `{needle}`")
+        }
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+}
+
+#[track_caller]
+fn assert_unsupported(e: FrontendError, func: Option<(u32, &str)>, what: &str) {
+    match &e {
+        FrontendError::Unsupported { func: f, what: w, .. } => {
+            assert_eq!(f.as_ref().map(|(i, n)| (*i, n.as_str())), func, "{e}");
+            assert!(w.contains(what), "`{w}` lacks `{what}`");
+            let text = e.to_string();
+            assert!(text.contains(what), "{text}");
+        }
+        other => panic!("expected Unsupported, got {other:?}"),
+    }
+}
+
+#[test]
+fn malformed_binaries() {
+    assert_invalid(err(b""), "unexpected end");
+    assert_invalid(err(b"\0as"), "unexpected end");
+    assert_invalid(err(b"\0wsm\x01\0\0\0"), "magic");
+    assert_invalid(err(b"\0asm\x02\0\0\0"), "version");
+    // Type section whose count is an unterminated LEB.
+    assert_invalid(err(b"\0asm\x01\0\0\0\x01\x05\xff\xff\xff\xff\xff"), "");
+    let good = wat::parse_str(r#"(module (func (export "f") (result i32) i32.const 1))"#).unwrap();
+    // Truncation inside the header or a section is malformed; a cut at a
+    // section boundary leaves a (smaller) valid module.
+    for cut in (1..8).chain([good.len() - 1, good.len() - 3]) {
+        assert!(matches!(err(&good[..cut]), FrontendError::Invalid { .. }), "cut at {cut}");
+    }
+    for cut in 1..good.len() {
+        match lower_module(&good[..cut], &FrontendOptions::default()) {
+            Ok(_) | Err(FrontendError::Invalid { .. }) => {}
+            Err(e) => panic!("cut at {cut}: {e:?}"),
+        }
+    }
+    // Garbage after the header, and every single-byte corruption: errors or
+    // success, never a panic.
+    assert!(matches!(err(b"\0asm\x01\0\0\0\x99\x99\x99"), FrontendError::Invalid { .. }));
+    for i in 8..good.len() {
+        for b in [0x00u8, 0x7f, 0x80, 0xff] {
+            let mut m = good.clone();
+            m[i] = b;
+            let _ = lower_module(&m, &FrontendOptions::default());
+        }
+    }
+}
+
+#[test]
+fn invalid_modules() {
+    let e = wat_err(r#"(module (func (result i32) i64.const 1))"#);
+    assert_invalid(e, "type mismatch");
+    // Unknown opcode 0xff in a body: (func) with body `0xff 0x0b`.
+    let wasm = b"\0asm\x01\0\0\0\x01\x04\x01\x60\0\0\x03\x02\x01\0\x0a\x05\x01\x03\0\xff\x0b";
+    match err(wasm) {
+        FrontendError::Invalid { offset, message } => {
+            assert!(message.contains("opcode") || message.contains("illegal"), "{message}");
+            assert_eq!(offset, wasm.len() - 2);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_invalid(wat_err(r#"(module (func call 5))"#), "unknown function");
+}
+
+#[test]
+fn unsupported_features_name_function_and_operator() {
+    let e = wat_err(r#"(module (func $f (export "g") (param i32) (result i32) local.get 0 f32.convert_i32_s drop i32.const 0))"#);
+    assert_unsupported(e, Some((0, "f")), "f32.convert_i32_s");
+    let e = wat_err(
+        r#"(module (func (param i32)) (func (export "k") (result i32) i32.const 1 f32.const 1 f32.const 2 f32.add drop))"#,
+    );
+    assert_unsupported(e, Some((1, "k")), "f32.const");
+    let e = wat_err(r#"(module (func (param f64)))"#);
+    assert_unsupported(e, Some((0, "func0")), "f64");
+    let e = wat_err(r#"(module (func (local f32)))"#);
+    assert_unsupported(e, Some((0, "func0")), "f32 local");
+    let e = wat_err(r#"(module (global f32 (f32.const 0)))"#);
+    assert_unsupported(e, None, "f32 global");
+    let e = wat_err(r#"(module (memory 1) (func (param i32) local.get 0 v128.load drop))"#);
+    assert_unsupported(e, Some((0, "func0")), "v128");
+    let e = wat_err(r#"(module (memory 1) (memory 1))"#);
+    assert_unsupported(e, None, "multiple memories");
+    let e = wat_err(r#"(module (memory i64 1))"#);
+    assert_unsupported(e, None, "memory64");
+    let e = wat_err(r#"(module (memory 1 1 shared))"#);
+    assert_unsupported(e, None, "threads");
+    let e = wat_err(r#"(module (tag))"#);
+    assert_unsupported(e, None, "exceptions");
+    let e = wat_err(r#"(module (func $a) (func (export "t") return_call $a))"#);
+    assert_unsupported(e, Some((1, "a")).map(|_| (1, "t")), "return_call");
+    let e = wat_err(r#"(module (type (struct)))"#);
+    assert_unsupported(e, None, "GC");
+    let e = wat_err(r#"(module (table 1 externref))"#);
+    assert_unsupported(e, None, "externref");
+    let e = wat_err(r#"(module (import "env" "f" (func $imp (param f32))))"#);
+    assert_unsupported(e, Some((0, "imp")), "f32");
+    let e = wat_err(r#"(module (type (func (param f32))))"#);
+    assert_unsupported(e, None, "f32 in type 0");
+}
+
+#[test]
+fn memory_reservation() {
+    use crate::decode::reserved_pages;
+    let d = FrontendOptions::default();
+    let lim = |m| FrontendOptions { max_memory_pages: Some(m), ..FrontendOptions::default() };
+    assert_eq!(reserved_pages(1, None, &d), Ok(1));
+    assert_eq!(reserved_pages(1, Some(4), &d), Ok(4));
+    assert_eq!(reserved_pages(1, Some(4), &lim(2)), Ok(2));
+    assert_eq!(reserved_pages(1, Some(4), &lim(9)), Ok(4));
+    assert_eq!(reserved_pages(1, None, &lim(9)), Ok(9));
+    assert!(reserved_pages(3, None, &lim(2)).is_err());
+    let e = lower_module(&wat::parse_str("(module (memory 3))").unwrap(), &lim(2)).unwrap_err();
+    assert_unsupported(e, None, "max_memory_pages");
+}
