@@ -1,0 +1,122 @@
+//! The allocator's own mutable copy of the code.
+//!
+//! Takes: a [`Function`]. Returns: a [`Prog`] whose instructions can be
+//! rewritten (spilled virtual registers replaced by short temporaries)
+//! while the control-flow graph stays the one of the input. Liveness
+//! variables are numbered like [`Reg`]: 0..32 physical, 32.. virtual.
+
+use crate::{Function, Operand, OperandKind, PRegSet, Reg};
+use std::ops::Range;
+
+/// One instruction's allocation-relevant facts.
+#[derive(Clone, Debug)]
+pub(crate) struct Inst {
+    /// Register operands (may be rewritten to temporaries).
+    pub ops: Vec<Operand>,
+    /// Registers overwritten besides the operands.
+    pub clobbers: PRegSet,
+    /// For a removable move: (operand index of dst, operand index of src).
+    pub mv: Option<(usize, usize)>,
+    /// The instruction prefers r0-r7.
+    pub low: bool,
+    /// Spill temporaries defined just before the instruction (reloads and
+    /// rematerialisations).
+    pub pre: Vec<u32>,
+    /// Spill temporaries read just after the instruction (spill stores).
+    pub post: Vec<u32>,
+}
+
+/// Mutable copy of the code plus the CFG and register facts.
+#[derive(Clone, Debug)]
+pub(crate) struct Prog {
+    /// Instructions.
+    pub insts: Vec<Inst>,
+    /// Instruction range of each block.
+    pub blocks: Vec<Range<usize>>,
+    /// Successors of each block.
+    pub succs: Vec<Vec<usize>>,
+    /// Predecessors of each block.
+    pub preds: Vec<Vec<usize>>,
+    /// Block of each instruction.
+    pub block_of: Vec<usize>,
+    /// Number of virtual registers (grows as temporaries are added).
+    pub num_vregs: usize,
+    /// Number of virtual registers of the input.
+    pub orig_vregs: usize,
+    /// Allocatable registers.
+    pub allocatable: PRegSet,
+    /// Callee-saved allocatable registers.
+    pub callee_saved: PRegSet,
+}
+
+impl Prog {
+    /// Copies `func`. Out-of-range blocks, successors and virtual registers
+    /// are clamped or counted so later stages never index out of bounds.
+    pub(crate) fn from_func<F: Function>(func: &F) -> Prog {
+        let n = func.num_insts();
+        let nb = func.num_blocks();
+        let mut num_vregs = func.num_vregs();
+        let mut insts = Vec::with_capacity(n);
+        for i in 0..n {
+            let ops = func.inst_operands(i).to_vec();
+            for o in &ops {
+                if let Some(v) = o.reg.as_virt() {
+                    num_vregs = num_vregs.max(v as usize + 1);
+                }
+            }
+            let mv = func.is_move(i).and_then(|(d, s)| {
+                let di = ops.iter().position(|o| o.reg == d && o.kind == OperandKind::Def)?;
+                let si = ops.iter().position(|o| o.reg == s && o.kind == OperandKind::Use)?;
+                Some((di, si))
+            });
+            insts.push(Inst {
+                ops,
+                clobbers: func.inst_clobbers(i),
+                mv,
+                low: func.prefers_low_regs(i),
+                pre: Vec::new(),
+                post: Vec::new(),
+            });
+        }
+        let mut blocks = Vec::with_capacity(nb);
+        let mut block_of = vec![0; n];
+        for b in 0..nb {
+            let r = func.block_insts(b);
+            let r = r.start.min(n)..r.end.min(n);
+            for bo in &mut block_of[r.clone()] {
+                *bo = b;
+            }
+            blocks.push(r);
+        }
+        let clean = |v: &[usize]| v.iter().copied().filter(|&s| s < nb).collect::<Vec<_>>();
+        let succs = (0..nb).map(|b| clean(func.block_succs(b))).collect();
+        let preds = (0..nb).map(|b| clean(func.block_preds(b))).collect();
+        Prog {
+            insts,
+            blocks,
+            succs,
+            preds,
+            block_of,
+            num_vregs,
+            orig_vregs: num_vregs,
+            allocatable: func.allocatable(),
+            callee_saved: PRegSet(func.callee_saved().0 & func.allocatable().0),
+        }
+    }
+
+    /// Number of liveness variables (32 physical + virtual).
+    pub(crate) fn num_vars(&self) -> usize {
+        Reg::VIRT_BASE as usize + self.num_vregs
+    }
+
+    /// Adds a fresh virtual register and returns its index.
+    pub(crate) fn new_vreg(&mut self) -> u32 {
+        self.num_vregs += 1;
+        (self.num_vregs - 1) as u32
+    }
+}
+
+/// True for `Def` and `EarlyDef`.
+pub(crate) fn is_def(k: OperandKind) -> bool {
+    matches!(k, OperandKind::Def | OperandKind::EarlyDef)
+}
