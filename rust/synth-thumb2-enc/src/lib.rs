@@ -12,8 +12,39 @@
 //! not matter (`Any`, the shortest encoding whichever it does). Inside an IT
 //! block 16-bit encodings do not set flags; the assembler tracks open IT
 //! blocks and chooses accordingly.
+//!
+//! Modules: [`imm`] (modified immediates), [`encode`] (raw bit patterns),
+//! `assembler` (buffer, labels, IT tracking), `dp` / `mem` / `flow` (the
+//! instruction methods by concept), `layout` (branch relaxation, `TBH`
+//! tables, relocation offsets in [`Assembler::finish`]).
+//!
+//! Conventions worth knowing:
+//! - Misuse (operands with no encoding, out-of-range offsets, unbound labels,
+//!   multi-instruction expansions inside an IT block) never panics in release
+//!   builds: it is recorded and [`Assembler::finish`] returns an [`AsmError`].
+//!   IT-block misuse also trips a `debug_assert!`.
+//! - Inside an IT block each call must produce exactly one instruction;
+//!   `mov_imm` values needing `MOVW`+`MOVT`, `mov_sym`, `mul`/`mov_imm` with
+//!   `Flags::Set` on their two-instruction path, and `b_cond` are errors there.
+//! - Relocations are REL: `BL`/`B.W` hold the implicit addend -4 in their
+//!   offset bits (`f7ff fffe` / `f7ff bffe`, as `arm-none-eabi-as` emits),
+//!   `MOVW`/`MOVT` hold the addend itself in imm16 (so it must fit i16);
+//!   [`Reloc::addend`] repeats it.
+//! - `TBH` tables need only 2-byte alignment; no padding is inserted.
 
 #![warn(missing_docs)]
+
+mod assembler;
+mod dp;
+pub mod encode;
+mod flow;
+pub mod imm;
+mod layout;
+mod mem;
+
+pub use assembler::Assembler;
+pub use flow::BRANCH_REL_ADDEND;
+pub use imm::is_modified_imm;
 
 /// An ARM core register, r0..r15.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -258,267 +289,3 @@ pub struct Code {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AsmError(pub String);
 
-/// Assembles one function.
-#[derive(Default)]
-pub struct Assembler {
-    _private: (),
-}
-
-/// True when `imm` is a Thumb-2 modified immediate (ThumbExpandImm).
-pub fn is_modified_imm(imm: u32) -> bool {
-    let _ = imm;
-    todo!()
-}
-
-impl Assembler {
-    /// A new, empty assembler.
-    pub fn new() -> Assembler {
-        todo!()
-    }
-    /// A fresh unbound label.
-    pub fn new_label(&mut self) -> Label {
-        todo!()
-    }
-    /// Binds `label` to the current position.
-    pub fn bind(&mut self, label: Label) {
-        let _ = label;
-        todo!()
-    }
-    /// Current size in bytes before relaxation (for estimates only).
-    pub fn len_estimate(&self) -> u32 {
-        todo!()
-    }
-    /// Resolves labels, relaxes branches to the shortest form that reaches,
-    /// lays out jump tables and returns the code.
-    pub fn finish(self) -> Result<Code, AsmError> {
-        todo!()
-    }
-
-    // ---- data processing ----
-
-    /// `rd = rn <op> rm` (optionally shifted `rm`).
-    pub fn alu(&mut self, op: AluOp, rd: Reg, rn: Reg, rm: Reg, shift: Option<Shift>, flags: Flags) {
-        let _ = (op, rd, rn, rm, shift, flags);
-        todo!()
-    }
-    /// `rd = rn <op> #imm`. Returns `false` (emitting nothing) when `imm` has
-    /// no encoding for `op` (modified immediate; `ADD`/`SUB` also take 0..=4095).
-    pub fn alu_imm(&mut self, op: AluOp, rd: Reg, rn: Reg, imm: u32, flags: Flags) -> bool {
-        let _ = (op, rd, rn, imm, flags);
-        todo!()
-    }
-    /// `rd = rm <shift> #amount` (amount 0..=31 for LSL, 1..=32 for LSR/ASR, 1..=31 ROR).
-    pub fn shift_imm(&mut self, op: ShiftOp, rd: Reg, rm: Reg, amount: u8, flags: Flags) {
-        let _ = (op, rd, rm, amount, flags);
-        todo!()
-    }
-    /// `rd = rn <shift> rm` (amount = bottom byte of `rm`).
-    pub fn shift_reg(&mut self, op: ShiftOp, rd: Reg, rn: Reg, rm: Reg, flags: Flags) {
-        let _ = (op, rd, rn, rm, flags);
-        todo!()
-    }
-    /// `rd = rm` (no flags change; `MOV` T1 / `MOV.W`).
-    pub fn mov(&mut self, rd: Reg, rm: Reg) {
-        let _ = (rd, rm);
-        todo!()
-    }
-    /// `rd = imm` for any 32-bit `imm`: `MOVS`/`MOV.W`/`MVN`/`MOVW`, adding
-    /// `MOVT` when needed. Honors `flags` (`Keep` avoids the 16-bit `MOVS`).
-    pub fn mov_imm(&mut self, rd: Reg, imm: u32, flags: Flags) {
-        let _ = (rd, imm, flags);
-        todo!()
-    }
-    /// `rd = !rm` (`MVN`).
-    pub fn mvn(&mut self, rd: Reg, rm: Reg, flags: Flags) {
-        let _ = (rd, rm, flags);
-        todo!()
-    }
-    /// `MOVW rd, #imm16`.
-    pub fn movw(&mut self, rd: Reg, imm16: u16) {
-        let _ = (rd, imm16);
-        todo!()
-    }
-    /// `MOVT rd, #imm16`.
-    pub fn movt(&mut self, rd: Reg, imm16: u16) {
-        let _ = (rd, imm16);
-        todo!()
-    }
-    /// `MOVW rd, #:lower16:sym+addend` then `MOVT rd, #:upper16:sym+addend`,
-    /// with `R_ARM_THM_MOVW_ABS_NC` / `R_ARM_THM_MOVT_ABS` relocations.
-    pub fn mov_sym(&mut self, rd: Reg, sym: Sym, addend: i32) {
-        let _ = (rd, sym, addend);
-        todo!()
-    }
-    /// `CMP rn, rm`.
-    pub fn cmp(&mut self, rn: Reg, rm: Reg) {
-        let _ = (rn, rm);
-        todo!()
-    }
-    /// `CMP rn, #imm` (or `CMN rn, #-imm`); `false` when neither encodes.
-    pub fn cmp_imm(&mut self, rn: Reg, imm: u32) -> bool {
-        let _ = (rn, imm);
-        todo!()
-    }
-    /// `TST rn, rm`.
-    pub fn tst(&mut self, rn: Reg, rm: Reg) {
-        let _ = (rn, rm);
-        todo!()
-    }
-    /// `TST rn, #imm`; `false` when not encodable.
-    pub fn tst_imm(&mut self, rn: Reg, imm: u32) -> bool {
-        let _ = (rn, imm);
-        todo!()
-    }
-    /// `TEQ rn, rm`.
-    pub fn teq(&mut self, rn: Reg, rm: Reg) {
-        let _ = (rn, rm);
-        todo!()
-    }
-    /// `rd = rn * rm` (low 32 bits).
-    pub fn mul(&mut self, rd: Reg, rn: Reg, rm: Reg, flags: Flags) {
-        let _ = (rd, rn, rm, flags);
-        todo!()
-    }
-    /// `rd = ra + rn * rm`.
-    pub fn mla(&mut self, rd: Reg, rn: Reg, rm: Reg, ra: Reg) {
-        let _ = (rd, rn, rm, ra);
-        todo!()
-    }
-    /// `rd = ra - rn * rm`.
-    pub fn mls(&mut self, rd: Reg, rn: Reg, rm: Reg, ra: Reg) {
-        let _ = (rd, rn, rm, ra);
-        todo!()
-    }
-    /// `rdhi:rdlo = rn * rm` unsigned.
-    pub fn umull(&mut self, rdlo: Reg, rdhi: Reg, rn: Reg, rm: Reg) {
-        let _ = (rdlo, rdhi, rn, rm);
-        todo!()
-    }
-    /// `rdhi:rdlo = rn * rm` signed.
-    pub fn smull(&mut self, rdlo: Reg, rdhi: Reg, rn: Reg, rm: Reg) {
-        let _ = (rdlo, rdhi, rn, rm);
-        todo!()
-    }
-    /// `rd = rn / rm` signed (`SDIV`).
-    pub fn sdiv(&mut self, rd: Reg, rn: Reg, rm: Reg) {
-        let _ = (rd, rn, rm);
-        todo!()
-    }
-    /// `rd = rn / rm` unsigned (`UDIV`).
-    pub fn udiv(&mut self, rd: Reg, rn: Reg, rm: Reg) {
-        let _ = (rd, rn, rm);
-        todo!()
-    }
-    /// `CLZ rd, rm`.
-    pub fn clz(&mut self, rd: Reg, rm: Reg) {
-        let _ = (rd, rm);
-        todo!()
-    }
-    /// `RBIT rd, rm`.
-    pub fn rbit(&mut self, rd: Reg, rm: Reg) {
-        let _ = (rd, rm);
-        todo!()
-    }
-    /// `SXTB`/`SXTH`/`UXTB`/`UXTH rd, rm`.
-    pub fn extend(&mut self, op: ExtendOp, rd: Reg, rm: Reg) {
-        let _ = (op, rd, rm);
-        todo!()
-    }
-
-    // ---- conditional execution ----
-
-    /// Opens an IT block: `first` applies to the first instruction, and each
-    /// char of `rest` (`'t'` then / `'e'` else, at most 3) to the next ones.
-    pub fn it(&mut self, first: Cond, rest: &str) {
-        let _ = (first, rest);
-        todo!()
-    }
-
-    // ---- memory ----
-
-    /// `rt = [rn + offset]` (offset -255..=4095; larger offsets are the
-    /// caller's job). `rn` may be `SP`.
-    pub fn load(&mut self, op: LoadOp, rt: Reg, rn: Reg, offset: i32) {
-        let _ = (op, rt, rn, offset);
-        todo!()
-    }
-    /// `rt = [rn + (rm << lsl)]`, `lsl` 0..=3.
-    pub fn load_reg(&mut self, op: LoadOp, rt: Reg, rn: Reg, rm: Reg, lsl: u8) {
-        let _ = (op, rt, rn, rm, lsl);
-        todo!()
-    }
-    /// `[rn + offset] = rt` (offset -255..=4095). `rn` may be `SP`.
-    pub fn store(&mut self, op: StoreOp, rt: Reg, rn: Reg, offset: i32) {
-        let _ = (op, rt, rn, offset);
-        todo!()
-    }
-    /// `[rn + (rm << lsl)] = rt`, `lsl` 0..=3.
-    pub fn store_reg(&mut self, op: StoreOp, rt: Reg, rn: Reg, rm: Reg, lsl: u8) {
-        let _ = (op, rt, rn, rm, lsl);
-        todo!()
-    }
-    /// `PUSH {regs}` (bit i = ri; may include LR).
-    pub fn push(&mut self, regs: u16) {
-        let _ = regs;
-        todo!()
-    }
-    /// `POP {regs}` (bit i = ri; may include PC, which returns).
-    pub fn pop(&mut self, regs: u16) {
-        let _ = regs;
-        todo!()
-    }
-
-    // ---- control flow ----
-
-    /// `B label`.
-    pub fn b(&mut self, target: Label) {
-        let _ = target;
-        todo!()
-    }
-    /// `B<cond> label` (not inside an IT block).
-    pub fn b_cond(&mut self, cond: Cond, target: Label) {
-        let _ = (cond, target);
-        todo!()
-    }
-    /// `BL sym` with an `R_ARM_THM_CALL` relocation (allowed as the last
-    /// instruction of an IT block).
-    pub fn bl(&mut self, sym: Sym) {
-        let _ = sym;
-        todo!()
-    }
-    /// `B.W sym` with an `R_ARM_THM_JUMP24` relocation (tail call).
-    pub fn b_sym(&mut self, sym: Sym) {
-        let _ = sym;
-        todo!()
-    }
-    /// `BLX rm`.
-    pub fn blx(&mut self, rm: Reg) {
-        let _ = rm;
-        todo!()
-    }
-    /// `BX rm`.
-    pub fn bx(&mut self, rm: Reg) {
-        let _ = rm;
-        todo!()
-    }
-    /// Jump table: `TBH [pc, rm, LSL #1]` followed by a halfword table with
-    /// one entry per target. `rm` must already be in range.
-    pub fn tbh(&mut self, rm: Reg, targets: &[Label]) {
-        let _ = (rm, targets);
-        todo!()
-    }
-    /// `UDF #imm8`.
-    pub fn udf(&mut self, imm8: u8) {
-        let _ = imm8;
-        todo!()
-    }
-    /// `BKPT #imm8`.
-    pub fn bkpt(&mut self, imm8: u8) {
-        let _ = imm8;
-        todo!()
-    }
-    /// `NOP` (16-bit).
-    pub fn nop(&mut self) {
-        todo!()
-    }
-}

@@ -1,0 +1,365 @@
+//! Layout and branch relaxation: turns the item list into final bytes.
+//!
+//! Takes: the [`Assembler`]'s items. Returns: [`Code`]. Every label branch
+//! starts in its shortest form and is grown only when its target is out of
+//! reach (`B`: 16-bit ±2 KiB, else `B.W` ±16 MiB; `B<cond>`: 16-bit ±256 B,
+//! else 32-bit ±1 MiB, else `B<!cond> +4; B.W target`), and `TBH` entries that
+//! cannot reach their target get a trampoline. Sizes only grow, so the
+//! iteration reaches a fixed point.
+
+use std::collections::HashMap;
+
+use crate::assembler::Item;
+use crate::encode;
+use crate::{AsmError, Assembler, Code, Label, Reloc};
+
+/// Sizing state of one item.
+#[derive(Clone, Debug)]
+enum Lay {
+    Fixed(u32),
+    Branch(u32),
+    /// Entry count, distinct targets, trampoline size per distinct target
+    /// (0 = reached directly).
+    Table { n: u32, distinct: Vec<Label>, tramp: Vec<u32> },
+}
+
+fn lay_size(l: &Lay) -> u32 {
+    match l {
+        Lay::Fixed(s) | Lay::Branch(s) => *s,
+        Lay::Table { n, tramp, .. } => 2 * n + tramp.iter().sum::<u32>(),
+    }
+}
+
+fn b_size(disp: i64) -> u32 {
+    if (-2048..=2046).contains(&disp) {
+        2
+    } else {
+        4
+    }
+}
+
+fn bcond_size(disp: i64) -> u32 {
+    if (-256..=254).contains(&disp) {
+        2
+    } else if (-1_048_576..=1_048_574).contains(&disp) {
+        4
+    } else {
+        6
+    }
+}
+
+const B_W_RANGE: std::ops::RangeInclusive<i64> = -16_777_216..=16_777_214;
+
+impl Assembler {
+    /// Resolves labels, relaxes branches to the shortest form that reaches,
+    /// lays out jump tables and returns the code.
+    ///
+    /// Errors: any misuse recorded while assembling, unbound labels, an IT
+    /// block left open, a branch beyond ±16 MiB.
+    pub fn finish(self) -> Result<Code, AsmError> {
+        let mut errors = self.errors.clone();
+        if self.it_left > 0 {
+            errors.push(format!("IT block still open ({} instructions missing)", self.it_left));
+        }
+        let mut used = vec![false; self.labels.len()];
+        for item in &self.items {
+            match item {
+                Item::Branch { target, .. } => used[target.0 as usize] = true,
+                Item::Table { targets } => targets.iter().for_each(|t| used[t.0 as usize] = true),
+                _ => {}
+            }
+        }
+        for (i, (bound, used)) in self.labels.iter().zip(&used).enumerate() {
+            if *used && !bound {
+                errors.push(format!("label {i} used but never bound"));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(AsmError(errors.join("; ")));
+        }
+        let mut lay: Vec<Lay> = self
+            .items
+            .iter()
+            .map(|it| match it {
+                Item::Code { start, end } => Lay::Fixed((end - start) as u32),
+                Item::Bind(_) => Lay::Fixed(0),
+                Item::Branch { .. } => Lay::Branch(2),
+                Item::Table { targets } => {
+                    let mut distinct = targets.clone();
+                    distinct.sort();
+                    distinct.dedup();
+                    let tramp = vec![0; distinct.len()];
+                    Lay::Table { n: targets.len() as u32, distinct, tramp }
+                }
+            })
+            .collect();
+        let (offs, labels) = loop {
+            let (offs, labels) = self.offsets(&lay);
+            let mut changed = false;
+            for (i, item) in self.items.iter().enumerate() {
+                match (item, &mut lay[i]) {
+                    (Item::Branch { cond, target }, Lay::Branch(size)) => {
+                        let disp = i64::from(labels[target]) - i64::from(offs[i] + 4);
+                        let need = if cond.is_some() { bcond_size(disp) } else { b_size(disp) };
+                        if need > *size {
+                            *size = need;
+                            changed = true;
+                        }
+                    }
+                    (Item::Table { .. }, Lay::Table { n, distinct, tramp }) => {
+                        let base = offs[i];
+                        let mut t_off = base + 2 * *n;
+                        for (j, l) in distinct.iter().enumerate() {
+                            let t = labels[l];
+                            if tramp[j] == 0 && (t < base || (t - base) / 2 > 0xffff) {
+                                tramp[j] = 2;
+                                changed = true;
+                            }
+                            if tramp[j] > 0 {
+                                let need = b_size(i64::from(t) - i64::from(t_off + 4));
+                                if need > tramp[j] {
+                                    tramp[j] = need;
+                                    changed = true;
+                                }
+                                t_off += tramp[j];
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            if !changed {
+                break (offs, labels);
+            }
+        };
+        self.emit_final(&lay, &offs, &labels)
+    }
+
+    /// Item start offsets and label addresses for the current sizes.
+    fn offsets(&self, lay: &[Lay]) -> (Vec<u32>, HashMap<Label, u32>) {
+        let mut offs = Vec::with_capacity(lay.len());
+        let mut labels = HashMap::new();
+        let mut off = 0u32;
+        for (item, l) in self.items.iter().zip(lay) {
+            offs.push(off);
+            if let Item::Bind(label) = item {
+                labels.insert(*label, off);
+            }
+            off += lay_size(l);
+        }
+        (offs, labels)
+    }
+
+    fn emit_final(&self, lay: &[Lay], offs: &[u32], labels: &HashMap<Label, u32>) -> Result<Code, AsmError> {
+        let mut out = Vec::new();
+        let mut relocs = Vec::new();
+        let mut data_ranges = Vec::new();
+        let mut pending = self.relocs.iter().peekable();
+        let branch = |out: &mut Vec<u8>, from: u32, to: u32, cond: Option<crate::Cond>, size: u32| -> Result<(), AsmError> {
+            let disp = i64::from(to) - i64::from(from + 4);
+            let enc = match (cond, size) {
+                (None, 2) => encode::b16(disp as i32),
+                (Some(c), 2) => encode::b_cond16(c, disp as i32),
+                (Some(c), 4) => encode::b_cond32(c, disp as i32),
+                (Some(c), _) => {
+                    // B<!c> over the following B.W.
+                    encode::b_cond16(crate::Cond::invert(c), 2).write(out);
+                    let disp = disp - 2;
+                    if !B_W_RANGE.contains(&disp) {
+                        return Err(AsmError(format!("branch displacement {disp} out of range")));
+                    }
+                    encode::b32(false, disp as i32)
+                }
+                (None, _) => {
+                    if !B_W_RANGE.contains(&disp) {
+                        return Err(AsmError(format!("branch displacement {disp} out of range")));
+                    }
+                    encode::b32(false, disp as i32)
+                }
+            };
+            enc.write(out);
+            Ok(())
+        };
+        for (i, item) in self.items.iter().enumerate() {
+            debug_assert_eq!(out.len() as u32, offs[i]);
+            match (item, &lay[i]) {
+                (Item::Code { start, end }, _) => {
+                    while let Some(r) = pending.peek().filter(|r| r.pos < *end) {
+                        let offset = offs[i] + (r.pos - start) as u32;
+                        relocs.push(Reloc { offset, kind: r.kind, sym: r.sym, addend: r.addend });
+                        pending.next();
+                    }
+                    out.extend_from_slice(&self.buf[*start..*end]);
+                }
+                (Item::Bind(_), _) => {}
+                (Item::Branch { cond, target }, Lay::Branch(size)) => {
+                    branch(&mut out, offs[i], labels[target], *cond, *size)?;
+                }
+                (Item::Table { targets }, Lay::Table { n, distinct, tramp }) => {
+                    let base = offs[i];
+                    // Where each distinct target is reached from the table.
+                    let mut via = HashMap::new();
+                    let mut t_off = base + 2 * n;
+                    for (j, l) in distinct.iter().enumerate() {
+                        if tramp[j] > 0 {
+                            via.insert(*l, t_off);
+                            t_off += tramp[j];
+                        } else {
+                            via.insert(*l, labels[l]);
+                        }
+                    }
+                    for t in targets {
+                        let entry = (via[t] - base) / 2;
+                        out.extend_from_slice(&(entry as u16).to_le_bytes());
+                    }
+                    if *n > 0 {
+                        data_ranges.push(base..base + 2 * n);
+                    }
+                    let mut t_off = base + 2 * n;
+                    for (j, l) in distinct.iter().enumerate() {
+                        if tramp[j] > 0 {
+                            branch(&mut out, t_off, labels[l], None, tramp[j])?;
+                            t_off += tramp[j];
+                        }
+                    }
+                }
+                _ => unreachable!("layout state matches item kind"),
+            }
+        }
+        relocs.sort_by_key(|r| r.offset);
+        Ok(Code { bytes: out, relocs, data_ranges })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Assembler, Cond, Sym};
+
+    fn hw(code: &[u8], at: usize) -> u16 {
+        u16::from_le_bytes([code[at], code[at + 1]])
+    }
+
+    fn nops(a: &mut Assembler, n: usize) {
+        for _ in 0..n {
+            a.nop();
+        }
+    }
+
+    #[test]
+    fn narrow_branches_stay_narrow() {
+        let mut a = Assembler::new();
+        let l = a.new_label();
+        a.b_cond(Cond::Eq, l);
+        a.b(l);
+        a.bind(l);
+        let code = a.finish().unwrap();
+        assert_eq!(code.bytes.len(), 4);
+        assert_eq!(hw(&code.bytes, 0), 0xD000); // beq +0 (pc = 4)
+        assert_eq!(hw(&code.bytes, 2), 0xE7FF); // b -2
+    }
+
+    #[test]
+    fn growth_cascades_until_stable() {
+        // The second branch must grow to B.W; that pushes the first one's
+        // target from +254 to +256, so it must grow too (second iteration).
+        let mut a = Assembler::new();
+        let l = a.new_label();
+        let far = a.new_label();
+        a.b_cond(Cond::Ne, l);
+        a.b(far);
+        nops(&mut a, 127);
+        a.bind(l);
+        nops(&mut a, 1100);
+        a.bind(far);
+        let code = a.finish().unwrap();
+        assert_eq!(code.bytes.len(), 4 + 4 + 254 + 2200);
+        // bne.w to 8 + 254 = 262: disp 258.
+        assert_eq!((hw(&code.bytes, 0), hw(&code.bytes, 2)), (0xF040, 0x8081));
+        // b.w at 4 to 2462: disp 2454.
+        assert_eq!(hw(&code.bytes, 4) & 0xF800, 0xF000);
+        assert_eq!(code.bytes.len() as u32 - (4 + 4), 2454);
+    }
+
+    #[test]
+    fn far_conditional_branch_uses_inverted_skip() {
+        let mut a = Assembler::new();
+        let l = a.new_label();
+        a.b_cond(Cond::Ge, l);
+        nops(&mut a, 600_000);
+        a.bind(l);
+        let code = a.finish().unwrap();
+        assert_eq!(code.bytes.len(), 6 + 1_200_000);
+        assert_eq!(hw(&code.bytes, 0), 0xDB01); // blt +2: skips the b.w
+        assert_eq!(hw(&code.bytes, 2) & 0xF800, 0xF000);
+        assert_eq!(hw(&code.bytes, 4) & 0xD000, 0x9000);
+    }
+
+    #[test]
+    fn unbound_label_is_an_error() {
+        let mut a = Assembler::new();
+        let l = a.new_label();
+        a.b(l);
+        let err = a.finish().unwrap_err();
+        assert!(err.0.contains("never bound"), "{err:?}");
+        // An unbound label that is never used is fine.
+        let mut a = Assembler::new();
+        let _ = a.new_label();
+        a.nop();
+        assert!(a.finish().is_ok());
+    }
+
+    #[test]
+    fn foreign_and_doubly_bound_labels_are_errors() {
+        let mut a = Assembler::new();
+        a.b(crate::Label(5));
+        assert!(a.finish().is_err());
+        let mut a = Assembler::new();
+        let l = a.new_label();
+        a.bind(l);
+        a.bind(l);
+        assert!(a.finish().unwrap_err().0.contains("bound twice"));
+    }
+
+    #[test]
+    fn tbh_table_and_trampolines() {
+        let mut a = Assembler::new();
+        let back = a.new_label();
+        let fwd = a.new_label();
+        a.bind(back);
+        a.nop();
+        a.tbh(crate::Reg(3), &[fwd, back, fwd]);
+        a.bind(fwd);
+        a.nop();
+        let code = a.finish().unwrap();
+        // nop(0) tbh(2) table 6..12, trampoline b.n at 12 to 0, fwd at 14.
+        assert_eq!(code.data_ranges, vec![6..12]);
+        assert_eq!(code.bytes.len(), 16);
+        assert_eq!([hw(&code.bytes, 6), hw(&code.bytes, 8), hw(&code.bytes, 10)], [4, 3, 4]);
+        assert_eq!(hw(&code.bytes, 12), 0xE7F8); // b.n 0: disp -16, imm11 = -8
+    }
+
+    #[test]
+    fn reloc_offsets_follow_layout() {
+        let mut a = Assembler::new();
+        let l = a.new_label();
+        a.bl(Sym(1));
+        a.b_cond(Cond::Eq, l);
+        nops(&mut a, 200);
+        a.bind(l);
+        a.mov_sym(crate::Reg(0), Sym(2), 0);
+        let code = a.finish().unwrap();
+        let offs: Vec<u32> = code.relocs.iter().map(|r| r.offset).collect();
+        assert_eq!(offs, vec![0, 408, 412]);
+    }
+
+    #[test]
+    fn len_estimate_counts_minimum_sizes() {
+        let mut a = Assembler::new();
+        let l = a.new_label();
+        a.b(l);
+        a.bl(Sym(0));
+        a.tbh(crate::Reg(0), &[l, l]);
+        a.bind(l);
+        assert_eq!(a.len_estimate(), 2 + 4 + 4 + 4);
+    }
+}
