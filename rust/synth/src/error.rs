@@ -1,0 +1,113 @@
+//! The error type of the synth facade: every way a compilation can fail,
+//! one variant per kind of cause, with messages a user can act on.
+
+use synth_frontend::FrontendError;
+use synth_thumb2::BackendError;
+
+/// Why a compilation failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Error {
+    /// The wasm text did not parse (message from the `wat` crate, with line
+    /// and column).
+    Text(String),
+    /// The input is not a valid wasm module.
+    Invalid {
+        /// Byte offset in the (binary) module.
+        offset: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// A valid module uses something synth cannot compile yet.
+    Unsupported {
+        /// Function (wasm index and display name) when inside one.
+        func: Option<(u32, String)>,
+        /// The operator or feature.
+        what: String,
+        /// Byte offset in the module, when known.
+        offset: Option<usize>,
+    },
+    /// An option value is wrong.
+    BadOptions(String),
+    /// Two entities map to the same symbol name.
+    SymbolCollision {
+        /// The symbol name.
+        symbol: String,
+        /// The entity that claimed it first.
+        first: String,
+        /// The entity that wanted it too.
+        second: String,
+    },
+    /// A compiler bug: a stage produced something the next cannot use.
+    Internal(String),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Text(m) => write!(f, "wasm text does not parse: {m}"),
+            Error::Invalid { offset, message } => {
+                write!(f, "invalid wasm module at offset {offset:#x}: {message}")
+            }
+            Error::Unsupported { func, what, offset } => {
+                write!(f, "unsupported: ")?;
+                if let Some((i, name)) = func {
+                    write!(f, "function {i} `{name}` uses ")?;
+                }
+                write!(f, "`{what}`")?;
+                if let Some(o) = offset {
+                    write!(f, " (offset {o:#x})")?;
+                }
+                write!(f, ", which synth cannot compile yet")
+            }
+            Error::BadOptions(m) => write!(f, "bad option: {m}"),
+            Error::SymbolCollision { symbol, first, second } => write!(
+                f,
+                "symbol collision: {second} and {first} would both be named `{symbol}`; \
+                 rename one of them or choose another --prefix"
+            ),
+            Error::Internal(m) => write!(f, "internal compiler error (please report): {m}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<FrontendError> for Error {
+    fn from(e: FrontendError) -> Error {
+        match e {
+            FrontendError::Invalid { offset, message } => Error::Invalid { offset, message },
+            FrontendError::Unsupported { func, what, offset } => {
+                Error::Unsupported { func, what, offset: Some(offset) }
+            }
+        }
+    }
+}
+
+impl From<BackendError> for Error {
+    fn from(e: BackendError) -> Error {
+        Error::Unsupported { func: None, what: format!("{} (in function `{}`)", e.what, e.func), offset: None }
+    }
+}
+
+impl From<object::write::Error> for Error {
+    fn from(e: object::write::Error) -> Error {
+        Error::Internal(format!("ELF writer: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_name_the_cause() {
+        let e: Error = FrontendError::Unsupported { func: Some((3, "f".into())), what: "f32.add".into(), offset: 0x40 }.into();
+        assert_eq!(e.to_string(), "unsupported: function 3 `f` uses `f32.add` (offset 0x40), which synth cannot compile yet");
+        let e: Error = FrontendError::Invalid { offset: 8, message: "bad magic".into() }.into();
+        assert_eq!(e.to_string(), "invalid wasm module at offset 0x8: bad magic");
+        let e: Error = BackendError { func: "g".into(), what: "i64.rotl".into() }.into();
+        assert!(e.to_string().contains("`i64.rotl (in function `g`)`"), "{e}");
+        let c = Error::SymbolCollision { symbol: "wasm_a_b".into(), first: "export `a.b`".into(), second: "export `a-b`".into() };
+        assert!(c.to_string().contains("`wasm_a_b`") && c.to_string().contains("--prefix"));
+    }
+}

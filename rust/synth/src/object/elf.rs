@@ -1,0 +1,490 @@
+//! The ELF object writer.
+//!
+//! Takes: the module's [`ModuleInfo`], its [`SymbolNames`] and the compiled
+//! functions. Returns: a relocatable ELF32 little-endian ARM object
+//! (EABI5), laid out as docs/ABI.md promises:
+//!
+//! - `.text`: every function 4-byte aligned (padding is `nop`), then the weak
+//!   default `synth_trap` (`b .`). Thumb function symbols have bit 0 of
+//!   `st_value` set and their code size as `st_size`. Mapping symbols: `$t`
+//!   at the start and after each data range, `$d` at each data range.
+//! - `.rel.text`: REL relocations (addends already in the instruction bits).
+//! - `.data`: the memory-size word (0; init writes it), globals (8 bytes
+//!   each, constant initialisers baked in), table arrays (zeroed: null
+//!   entries; init fills them), table size words, data and element segment
+//!   length words.
+//! - `.rodata`: data segment bytes; element segment arrays of
+//!   `{sig_id + 1, func}` entries, the func word relocated by `R_ARM_ABS32`.
+//! - `.bss`: linear memory, `reserved_pages * 64 KiB`, 8-aligned.
+//! - `.ARM.attributes`: CPU architecture and profile, Thumb-2 only, 8-byte
+//!   stack alignment, and "no floating-point arguments" (links with both
+//!   soft- and hard-float firmware).
+//!
+//! The output is deterministic: everything is visited in index order.
+
+use std::collections::BTreeMap;
+
+use object::elf;
+use object::write::{Object, Relocation as ObjReloc, SectionId, StandardSection, Symbol, SymbolId, SymbolSection};
+use object::{
+    Architecture, BinaryFormat, Endianness, FileFlags, RelocationFlags, SectionFlags, SectionKind,
+    SymbolFlags, SymbolKind, SymbolScope,
+};
+use synth_frontend::{FunctionKind, GlobalInit, ModuleInfo};
+use synth_ir::{SymbolRef, Type};
+use synth_thumb2::{CompiledFunction, RelocTarget};
+use synth_thumb2_enc::RelocKind;
+
+use super::symbols::{Binding, SymbolNames, STACK_LIMIT_SYMBOL, TRAP_SYMBOL};
+use crate::error::Error;
+use crate::options::Target;
+
+/// `R_ARM_ABS32`.
+pub const R_ARM_ABS32: u32 = 2;
+/// `R_ARM_THM_CALL` (older name `R_ARM_THM_PC22`).
+pub const R_ARM_THM_CALL: u32 = 10;
+/// `R_ARM_THM_JUMP24`.
+pub const R_ARM_THM_JUMP24: u32 = 30;
+/// `R_ARM_THM_MOVW_ABS_NC`.
+pub const R_ARM_THM_MOVW_ABS_NC: u32 = 47;
+/// `R_ARM_THM_MOVT_ABS`.
+pub const R_ARM_THM_MOVT_ABS: u32 = 48;
+
+/// The Thumb `nop` (`0xbf00`) used to pad functions to 4 bytes.
+const THUMB_NOP: [u8; 2] = [0x00, 0xbf];
+/// The default trap entry: `b .` (spin forever).
+const TRAP_STUB: [u8; 2] = [0xfe, 0xe7];
+
+/// The ELF relocation type of a backend relocation kind.
+pub fn reloc_type(k: RelocKind) -> u32 {
+    match k {
+        RelocKind::ThmCall => R_ARM_THM_CALL,
+        RelocKind::ThmJump24 => R_ARM_THM_JUMP24,
+        RelocKind::ThmMovwAbsNc => R_ARM_THM_MOVW_ABS_NC,
+        RelocKind::ThmMovtAbs => R_ARM_THM_MOVT_ABS,
+        RelocKind::Abs32 => R_ARM_ABS32,
+    }
+}
+
+/// One function to place in `.text`.
+#[derive(Clone, Copy, Debug)]
+pub struct TextFunction<'a> {
+    /// What it is (decides its symbol).
+    pub kind: FunctionKind,
+    /// Its code.
+    pub compiled: &'a CompiledFunction,
+}
+
+/// Where things ended up, for stats and tests.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Layout {
+    /// `(symbol, offset in .text, code size)` per function, in order.
+    pub functions: Vec<(String, u32, u32)>,
+    /// Offset of the default trap stub in `.text`.
+    pub trap_offset: u32,
+    /// Size of `.text`.
+    pub text_bytes: u32,
+    /// Size of `.data`.
+    pub data_bytes: u32,
+    /// Size of `.rodata`.
+    pub rodata_bytes: u32,
+    /// Size of `.bss`.
+    pub bss_bytes: u32,
+}
+
+/// Builds the object. Errors: inconsistent backend output (internal),
+/// imported tables (unsupported), memory too large for a 32-bit target.
+pub fn write_elf(
+    info: &ModuleInfo,
+    names: &SymbolNames,
+    funcs: &[TextFunction<'_>],
+    target: Target,
+) -> Result<(Vec<u8>, Layout), Error> {
+    let mut w = Writer::new(target);
+    let mut layout = Layout::default();
+    w.text(names, funcs, &mut layout)?;
+    w.data(info, names, &mut layout)?;
+    w.rodata(info, names, &mut layout)?;
+    w.bss(info, names, &mut layout)?;
+    w.code_relocations(names, funcs, &layout)?;
+    let bytes = w.obj.write()?;
+    Ok((bytes, layout))
+}
+
+struct Writer<'a> {
+    obj: Object<'a>,
+    /// Every symbol created so far, by name.
+    syms: BTreeMap<String, SymbolId>,
+    text: SectionId,
+}
+
+fn sym(name: &str, value: u64, size: u64, kind: SymbolKind, binding: Binding, section: SectionId) -> Symbol {
+    Symbol {
+        name: name.as_bytes().to_vec(),
+        value,
+        size,
+        kind,
+        scope: if binding == Binding::Local { SymbolScope::Compilation } else { SymbolScope::Dynamic },
+        weak: false,
+        section: SymbolSection::Section(section),
+        flags: SymbolFlags::None,
+    }
+}
+
+impl<'a> Writer<'a> {
+    fn new(target: Target) -> Self {
+        let mut obj = Object::new(BinaryFormat::Elf, Architecture::Arm, Endianness::Little);
+        obj.flags = FileFlags::Elf { os_abi: elf::ELFOSABI_NONE, abi_version: 0, e_flags: elf::EF_ARM_EABI_VER5 };
+        let text = obj.section_id(StandardSection::Text);
+        let attrs = obj.add_section(vec![], b".ARM.attributes".to_vec(), SectionKind::Other);
+        obj.section_mut(attrs).flags =
+            SectionFlags::Elf { sh_type: elf::SHT_ARM_ATTRIBUTES, sh_flags: elf::SectionFlags(0) };
+        obj.set_section_data(attrs, arm_attributes(target), 1);
+        Writer { obj, syms: BTreeMap::new(), text }
+    }
+
+    fn define(&mut self, s: Symbol) -> Result<SymbolId, Error> {
+        let name = String::from_utf8_lossy(&s.name).into_owned();
+        if self.syms.contains_key(&name) {
+            return Err(Error::Internal(format!("symbol `{name}` defined twice")));
+        }
+        let id = self.obj.add_symbol(s);
+        self.syms.insert(name, id);
+        Ok(id)
+    }
+
+    fn mapping(&mut self, name: &str, offset: u32) {
+        self.obj.add_symbol(Symbol {
+            name: name.as_bytes().to_vec(),
+            value: u64::from(offset),
+            size: 0,
+            kind: SymbolKind::Label,
+            scope: SymbolScope::Compilation,
+            weak: false,
+            section: SymbolSection::Section(self.text),
+            flags: SymbolFlags::None,
+        });
+    }
+
+    fn text(&mut self, names: &SymbolNames, funcs: &[TextFunction<'_>], layout: &mut Layout) -> Result<(), Error> {
+        let mut buf: Vec<u8> = Vec::new();
+        // Mapping symbol events: (offset, is_data).
+        let mut map: Vec<(u32, bool)> = vec![(0, false)];
+        let mut placed = Vec::new();
+        for f in funcs {
+            let name = names
+                .function(f.kind)
+                .ok_or_else(|| Error::Internal(format!("compiled function {:?} has no symbol", f.kind)))?;
+            let code = &f.compiled.code;
+            if code.len() % 2 != 0 || code.is_empty() {
+                return Err(Error::Internal(format!("function `{name}` has {} code bytes", code.len())));
+            }
+            let base = u32::try_from(buf.len()).map_err(|_| Error::Internal(".text exceeds 4 GiB".into()))?;
+            let len = code.len() as u32;
+            let mut prev_end = 0;
+            for r in &f.compiled.data_ranges {
+                if r.start < prev_end || r.start >= r.end || r.end > len {
+                    return Err(Error::Internal(format!("function `{name}`: bad data range {r:?}")));
+                }
+                prev_end = r.end;
+                map.push((base + r.start, true));
+                map.push((base + r.end, false));
+            }
+            buf.extend_from_slice(code);
+            while buf.len() % 4 != 0 {
+                buf.extend_from_slice(&THUMB_NOP);
+            }
+            placed.push((f.kind, name, base, len));
+        }
+        let trap_offset = buf.len() as u32;
+        buf.extend_from_slice(&TRAP_STUB);
+        while buf.len() % 4 != 0 {
+            buf.extend_from_slice(&THUMB_NOP);
+        }
+        let text_len = buf.len() as u32;
+        self.obj.append_section_data(self.text, &buf, 4);
+
+        // Mapping symbols: at one offset the last event wins; repeated
+        // states are dropped; nothing at the very end of the section.
+        let mut collapsed: Vec<(u32, bool)> = Vec::new();
+        for (off, data) in map {
+            if off >= text_len {
+                continue;
+            }
+            match collapsed.last_mut() {
+                Some(last) if last.0 == off => last.1 = data,
+                _ => collapsed.push((off, data)),
+            }
+        }
+        let mut state = None;
+        for (off, data) in collapsed {
+            if state != Some(data) {
+                self.mapping(if data { "$d" } else { "$t" }, off);
+                state = Some(data);
+            }
+        }
+
+        for (kind, name, base, len) in placed {
+            let value = u64::from(base | 1);
+            let (binding, aliases) = match kind {
+                FunctionKind::Wasm(i) => {
+                    let s = &names.funcs[i as usize];
+                    if s.binding == Binding::Undefined {
+                        return Err(Error::Internal(format!("imported function {i} was compiled")));
+                    }
+                    (s.binding, s.aliases.clone())
+                }
+                FunctionKind::Runtime(_) => (Binding::Local, vec![]),
+                FunctionKind::Init => (Binding::Global, vec![]),
+            };
+            self.define(sym(&name, value, u64::from(len), SymbolKind::Text, binding, self.text))?;
+            for a in aliases {
+                self.define(sym(&a, value, u64::from(len), SymbolKind::Text, Binding::Global, self.text))?;
+            }
+            layout.functions.push((name, base, len));
+        }
+        let mut trap = sym(TRAP_SYMBOL, u64::from(trap_offset | 1), TRAP_STUB.len() as u64, SymbolKind::Text, Binding::Global, self.text);
+        trap.weak = true;
+        self.define(trap)?;
+        layout.trap_offset = trap_offset;
+        layout.text_bytes = text_len;
+        Ok(())
+    }
+
+    fn data(&mut self, info: &ModuleInfo, names: &SymbolNames, layout: &mut Layout) -> Result<(), Error> {
+        let data = self.obj.section_id(StandardSection::Data);
+        let off = self.obj.append_section_data(data, &0u32.to_le_bytes(), 8);
+        self.define(sym(&names.memory_size, off, 4, SymbolKind::Data, Binding::Global, data))?;
+
+        for (i, g) in info.globals.iter().enumerate() {
+            let s = &names.globals[i];
+            if s.binding == Binding::Undefined {
+                continue;
+            }
+            let v = match g.init {
+                GlobalInit::Const(v) => v,
+                // Filled in by the init function.
+                GlobalInit::GlobalGet(_) | GlobalInit::RefFunc(_) | GlobalInit::Imported => 0,
+            };
+            let bytes = match g.ty {
+                Type::I32 => u64::from(v as u32),
+                Type::I64 => v as u64,
+            };
+            let off = self.obj.append_section_data(data, &bytes.to_le_bytes(), 8);
+            let size = u64::from(g.ty.bytes());
+            self.define(sym(&s.primary, off, size, SymbolKind::Data, s.binding, data))?;
+            for a in &s.aliases {
+                self.define(sym(a, off, size, SymbolKind::Data, Binding::Global, data))?;
+            }
+        }
+        for (i, t) in info.tables.iter().enumerate() {
+            if let Some(imp) = &t.import {
+                return Err(Error::Unsupported {
+                    func: None,
+                    what: format!("imported table `{}.{}`", imp.module, imp.field),
+                    offset: None,
+                });
+            }
+            // Sized for the initial element count: the IR has no table.grow.
+            let size = u64::from(t.initial) * 8;
+            let off = self.obj.append_section_bss_like_zeroes(data, size, 8);
+            self.define(sym(&names.tables[i], off, size, SymbolKind::Data, Binding::Local, data))?;
+        }
+        for (i, t) in info.tables.iter().enumerate() {
+            let off = self.obj.append_section_data(data, &t.initial.to_le_bytes(), 4);
+            self.define(sym(&names.table_sizes[i], off, 4, SymbolKind::Data, Binding::Local, data))?;
+        }
+        for (i, d) in info.data.iter().enumerate() {
+            let len = u32::try_from(d.bytes.len()).map_err(|_| Error::Internal("data segment over 4 GiB".into()))?;
+            let off = self.obj.append_section_data(data, &len.to_le_bytes(), 4);
+            self.define(sym(&names.data_lens[i], off, 4, SymbolKind::Data, Binding::Local, data))?;
+        }
+        for (i, e) in info.elems.iter().enumerate() {
+            // Declarative segments are dropped at instantiation.
+            let len = if e.declared { 0 } else { e.items.len() as u32 };
+            let off = self.obj.append_section_data(data, &len.to_le_bytes(), 4);
+            self.define(sym(&names.elem_lens[i], off, 4, SymbolKind::Data, Binding::Local, data))?;
+        }
+        layout.data_bytes = self.obj.section(data).data().len() as u32;
+        Ok(())
+    }
+
+    fn rodata(&mut self, info: &ModuleInfo, names: &SymbolNames, layout: &mut Layout) -> Result<(), Error> {
+        if info.data.is_empty() && info.elems.is_empty() {
+            return Ok(());
+        }
+        let ro = self.obj.section_id(StandardSection::ReadOnlyData);
+        for (i, d) in info.data.iter().enumerate() {
+            let off = self.obj.append_section_data(ro, &d.bytes, 4);
+            self.define(sym(&names.data[i], off, d.bytes.len() as u64, SymbolKind::Data, Binding::Local, ro))?;
+        }
+        for (i, e) in info.elems.iter().enumerate() {
+            let mut bytes = Vec::with_capacity(e.items.len() * 8);
+            let mut targets = Vec::new();
+            for (k, item) in e.items.iter().enumerate() {
+                match item {
+                    Some(f) => {
+                        let fi = info.funcs.get(*f as usize).ok_or_else(|| {
+                            Error::Internal(format!("element segment {i} names function {f}, which does not exist"))
+                        })?;
+                        bytes.extend_from_slice(&(fi.sig_id + 1).to_le_bytes());
+                        bytes.extend_from_slice(&0u32.to_le_bytes());
+                        targets.push((k as u64 * 8 + 4, *f));
+                    }
+                    None => bytes.extend_from_slice(&[0; 8]),
+                }
+            }
+            let off = self.obj.append_section_data(ro, &bytes, 4);
+            self.define(sym(&names.elems[i], off, bytes.len() as u64, SymbolKind::Data, Binding::Local, ro))?;
+            for (at, f) in targets {
+                let target = self.resolve(names, SymbolRef::Func(f))?;
+                self.obj.add_relocation(
+                    ro,
+                    ObjReloc {
+                        offset: off + at,
+                        symbol: target,
+                        addend: 0,
+                        flags: RelocationFlags::Elf { r_type: elf::RelocationType(R_ARM_ABS32) },
+                    },
+                )?;
+            }
+        }
+        layout.rodata_bytes = self.obj.section(ro).data().len() as u32;
+        Ok(())
+    }
+
+    fn bss(&mut self, info: &ModuleInfo, names: &SymbolNames, layout: &mut Layout) -> Result<(), Error> {
+        if names.memory.binding == Binding::Undefined {
+            return Ok(());
+        }
+        let pages = info.memory.as_ref().map_or(0, |m| m.reserved_pages);
+        let size = u64::from(pages) * 65536;
+        if size > u64::from(u32::MAX) {
+            return Err(Error::Unsupported {
+                func: None,
+                what: format!("{pages} pages of linear memory (more than a 32-bit address space); use --max-memory-pages"),
+                offset: None,
+            });
+        }
+        let bss = self.obj.section_id(StandardSection::UninitializedData);
+        let off = self.obj.append_section_bss(bss, size, 8);
+        self.define(sym(&names.memory.primary, off, size, SymbolKind::Data, Binding::Global, bss))?;
+        layout.bss_bytes = size as u32;
+        Ok(())
+    }
+
+    /// The symbol of `r`: a defined one, or a new undefined symbol for
+    /// imports and firmware-provided words.
+    fn resolve(&mut self, names: &SymbolNames, r: SymbolRef) -> Result<SymbolId, Error> {
+        let name = names
+            .symbol_ref(r)
+            .ok_or_else(|| Error::Internal(format!("relocation against {r:?}, which the module does not have")))?;
+        if let Some(id) = self.syms.get(&name) {
+            return Ok(*id);
+        }
+        let undefined = match r {
+            SymbolRef::Func(i) => names.funcs[i as usize].binding == Binding::Undefined,
+            SymbolRef::Global(i) => names.globals[i as usize].binding == Binding::Undefined,
+            SymbolRef::Memory => names.memory.binding == Binding::Undefined,
+            SymbolRef::StackLimit => name == STACK_LIMIT_SYMBOL,
+            _ => false,
+        };
+        if !undefined {
+            return Err(Error::Internal(format!(
+                "relocation against `{name}` ({r:?}), which is not defined in this object"
+            )));
+        }
+        let id = self.obj.add_symbol(Symbol {
+            name: name.as_bytes().to_vec(),
+            value: 0,
+            size: 0,
+            kind: SymbolKind::Unknown,
+            scope: SymbolScope::Dynamic,
+            weak: false,
+            section: SymbolSection::Undefined,
+            flags: SymbolFlags::None,
+        });
+        self.syms.insert(name, id);
+        Ok(id)
+    }
+
+    fn code_relocations(&mut self, names: &SymbolNames, funcs: &[TextFunction<'_>], layout: &Layout) -> Result<(), Error> {
+        for (f, (name, base, len)) in funcs.iter().zip(&layout.functions) {
+            for r in &f.compiled.relocs {
+                if u64::from(r.offset) + 4 > u64::from(*len) {
+                    return Err(Error::Internal(format!("function `{name}`: relocation at {:#x} beyond its code", r.offset)));
+                }
+                let target = match r.target {
+                    RelocTarget::Trap => self.syms[TRAP_SYMBOL],
+                    RelocTarget::Symbol(s) => self.resolve(names, s)?,
+                };
+                self.obj.add_relocation(
+                    self.text,
+                    ObjReloc {
+                        offset: u64::from(base + r.offset),
+                        symbol: target,
+                        // REL: the assembler already put the addend in the bits.
+                        addend: 0,
+                        flags: RelocationFlags::Elf { r_type: elf::RelocationType(reloc_type(r.kind)) },
+                    },
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Zero-filled data appended to a PROGBITS section.
+trait AppendZeroes {
+    fn append_section_bss_like_zeroes(&mut self, section: SectionId, size: u64, align: u64) -> u64;
+}
+
+impl AppendZeroes for Object<'_> {
+    fn append_section_bss_like_zeroes(&mut self, section: SectionId, size: u64, align: u64) -> u64 {
+        self.append_section_data(section, &vec![0u8; size as usize], align)
+    }
+}
+
+/// The `.ARM.attributes` contents ("aeabi" build attributes) for `target`.
+pub fn arm_attributes(target: Target) -> Vec<u8> {
+    fn uleb(out: &mut Vec<u8>, mut v: u32) {
+        loop {
+            let b = (v & 0x7f) as u8;
+            v >>= 7;
+            if v == 0 {
+                out.push(b);
+                break;
+            }
+            out.push(b | 0x80);
+        }
+    }
+    let mut attrs = Vec::new();
+    // Tag_CPU_name (5)
+    uleb(&mut attrs, 5);
+    attrs.extend_from_slice(target.name().as_bytes());
+    attrs.push(0);
+    // Tag_CPU_arch (6): v7 = 10, v7E-M = 13.
+    let arch = if target.is_v7em() { 13 } else { 10 };
+    for (tag, value) in [
+        (6u32, arch),
+        (7, u32::from(b'M')), // Tag_CPU_arch_profile: microcontroller
+        (8, 0),               // Tag_ARM_ISA_use: no ARM code
+        (9, 2),               // Tag_THUMB_ISA_use: Thumb-2
+        (24, 1),              // Tag_ABI_align_needed: 8-byte
+        (25, 1),              // Tag_ABI_align_preserved: 8-byte
+        (28, 3),              // Tag_ABI_VFP_args: no FP arguments (compatible with both)
+    ] {
+        uleb(&mut attrs, tag);
+        uleb(&mut attrs, value);
+    }
+    let mut file = vec![1u8]; // Tag_File
+    file.extend_from_slice(&(attrs.len() as u32 + 5).to_le_bytes());
+    file.extend_from_slice(&attrs);
+    let mut vendor = Vec::new();
+    vendor.extend_from_slice(&(file.len() as u32 + 4 + 6).to_le_bytes());
+    vendor.extend_from_slice(b"aeabi\0");
+    vendor.extend_from_slice(&file);
+    let mut out = vec![b'A'];
+    out.extend_from_slice(&vendor);
+    out
+}

@@ -1,0 +1,271 @@
+//! Tests of the ELF writer: hand-made functions in, the object parsed back
+//! with goblin.
+
+use std::collections::BTreeMap;
+
+use goblin::elf::{section_header, sym, Elf};
+use synth_frontend::FunctionKind;
+use synth_ir::SymbolRef;
+use synth_thumb2::RelocTarget;
+use synth_thumb2_enc::RelocKind;
+
+use super::elf::*;
+use super::symbols::SymbolNames;
+use super::testutil::*;
+use crate::error::Error;
+use crate::options::Target;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct SymInfo {
+    value: u64,
+    size: u64,
+    bind: u8,
+    typ: u8,
+    section: String,
+}
+
+struct Parsed {
+    e_flags: u32,
+    sections: BTreeMap<String, (u32, u64, u64)>, // name -> (sh_type, size, align)
+    syms: Vec<(String, SymInfo)>,
+    relocs: Vec<(String, u64, u32, String)>, // (section, offset, type, symbol)
+    data: BTreeMap<String, Vec<u8>>,
+}
+
+impl Parsed {
+    fn sym(&self, name: &str) -> SymInfo {
+        let all: Vec<_> = self.syms.iter().filter(|(n, _)| n == name).collect();
+        assert_eq!(all.len(), 1, "symbol `{name}`: {all:?}");
+        all[0].1.clone()
+    }
+}
+
+fn parse(bytes: &[u8]) -> Parsed {
+    let elf = Elf::parse(bytes).expect("goblin parses the object");
+    assert!(!elf.is_64);
+    assert!(elf.little_endian);
+    assert_eq!(elf.header.e_machine, goblin::elf::header::EM_ARM);
+    assert_eq!(elf.header.e_type, goblin::elf::header::ET_REL);
+    let name_of = |i: usize| elf.shdr_strtab.get_at(elf.section_headers[i].sh_name).unwrap_or("").to_string();
+    let mut sections = BTreeMap::new();
+    let mut data = BTreeMap::new();
+    for (i, sh) in elf.section_headers.iter().enumerate() {
+        sections.insert(name_of(i), (sh.sh_type, sh.sh_size, sh.sh_addralign));
+        if sh.sh_type != section_header::SHT_NOBITS {
+            let r = sh.file_range().unwrap_or(0..0);
+            data.insert(name_of(i), bytes[r].to_vec());
+        }
+    }
+    let mut syms = Vec::new();
+    for s in elf.syms.iter() {
+        let name = elf.strtab.get_at(s.st_name).unwrap_or("").to_string();
+        let section = if s.st_shndx == 0 { "UND".to_string() } else { name_of(s.st_shndx) };
+        syms.push((name, SymInfo { value: s.st_value, size: s.st_size, bind: s.st_bind(), typ: s.st_type(), section }));
+    }
+    let mut relocs = Vec::new();
+    for (idx, rs) in elf.shdr_relocs.iter() {
+        let target = name_of(elf.section_headers[*idx].sh_info as usize);
+        for r in rs.iter() {
+            assert!(r.r_addend.is_none(), "REL expected, got RELA");
+            let s = elf.syms.get(r.r_sym).unwrap();
+            relocs.push((target.clone(), r.r_offset, r.r_type, elf.strtab.get_at(s.st_name).unwrap_or("").to_string()));
+        }
+    }
+    Parsed { e_flags: elf.header.e_flags, sections, syms, relocs, data }
+}
+
+fn sample_object() -> (Vec<u8>, Layout) {
+    let info = sample_module();
+    let names = SymbolNames::new(&info, "wasm_").unwrap();
+    let funcs = sample_functions();
+    let text: Vec<_> = funcs.iter().map(|(k, c)| TextFunction { kind: *k, compiled: c }).collect();
+    write_elf(&info, &names, &text, Target::CortexM4).unwrap()
+}
+
+#[test]
+fn header_and_sections() {
+    let (bytes, layout) = sample_object();
+    let p = parse(&bytes);
+    assert_eq!(p.e_flags, 0x0500_0000, "EABI5");
+    let text = p.sections[".text"];
+    assert_eq!(text.0, section_header::SHT_PROGBITS);
+    assert_eq!(text.1, 48);
+    assert_eq!(layout.text_bytes, 48);
+    assert!(p.sections.contains_key(".rel.text"));
+    assert!(p.sections.contains_key(".rel.rodata"));
+    assert!(!p.sections.keys().any(|k| k.starts_with(".rela")), "{:?}", p.sections.keys());
+    let bss = p.sections[".bss"];
+    assert_eq!((bss.0, bss.1, bss.2), (section_header::SHT_NOBITS, 2 * 65536, 8));
+    assert_eq!(p.sections[".data"].1, 68);
+    assert_eq!(p.sections[".rodata"].1, 28);
+    assert_eq!(p.sections[".ARM.attributes"].0, 0x7000_0003);
+    // Padding is nop, the trap stub is `b .`.
+    let t = &p.data[".text"];
+    assert_eq!(&t[2..4], &[0x00, 0xbf]);
+    assert_eq!(layout.trap_offset, 44);
+    assert_eq!(&t[44..46], &[0xfe, 0xe7]);
+    assert_eq!(&t[4..8], &BL_REL, "REL addend stays in the instruction bits");
+}
+
+#[test]
+fn function_symbols_are_thumb() {
+    let (bytes, _) = sample_object();
+    let p = parse(&bytes);
+    let add = p.sym("wasm_add");
+    assert_eq!(add, SymInfo { value: 1, size: 2, bind: sym::STB_GLOBAL, typ: sym::STT_FUNC, section: ".text".into() });
+    let f2 = p.sym("wasm_func2");
+    assert_eq!((f2.value, f2.size, f2.bind, f2.typ), (4 | 1, 30, sym::STB_LOCAL, sym::STT_FUNC));
+    assert_eq!((p.sym("wasm_pair").value, p.sym("wasm_pair").bind), (36 | 1, sym::STB_GLOBAL));
+    assert_eq!((p.sym("wasm_init").value, p.sym("wasm_init").bind), (40 | 1, sym::STB_GLOBAL));
+    let trap = p.sym("synth_trap");
+    assert_eq!((trap.value, trap.size, trap.bind, trap.typ), (44 | 1, 2, sym::STB_WEAK, sym::STT_FUNC));
+}
+
+#[test]
+fn mapping_symbols_mark_data() {
+    let (bytes, _) = sample_object();
+    let p = parse(&bytes);
+    let maps: Vec<(String, u64)> = p
+        .syms
+        .iter()
+        .filter(|(n, _)| n.starts_with('$'))
+        .map(|(n, s)| {
+            assert_eq!((s.bind, s.typ, s.size), (sym::STB_LOCAL, sym::STT_NOTYPE, 0));
+            (n.clone(), s.value)
+        })
+        .collect();
+    assert_eq!(maps, vec![("$t".into(), 0), ("$d".into(), 4 + 26), ("$t".into(), 4 + 30)]);
+}
+
+#[test]
+fn data_symbols_and_contents() {
+    let (bytes, layout) = sample_object();
+    let p = parse(&bytes);
+    let d = &p.data[".data"];
+    let word = |off: u64| u32::from_le_bytes(d[off as usize..off as usize + 4].try_into().unwrap());
+    let ms = p.sym("wasm_memory_size");
+    assert_eq!((ms.bind, ms.typ, ms.size, word(ms.value)), (sym::STB_GLOBAL, sym::STT_OBJECT, 4, 0));
+    let c = p.sym("wasm_counter");
+    assert_eq!((c.bind, c.size, c.value % 8, word(c.value)), (sym::STB_GLOBAL, 4, 0, 7));
+    let g2 = p.sym("wasm_global2");
+    assert_eq!((g2.bind, g2.size, g2.value % 8), (sym::STB_LOCAL, 8, 0));
+    assert_eq!(&d[g2.value as usize..g2.value as usize + 8], &(-2i64).to_le_bytes());
+    let t = p.sym("wasm_table0");
+    assert_eq!((t.size, t.value % 8), (32, 0));
+    assert!(d[t.value as usize..t.value as usize + 32].iter().all(|b| *b == 0));
+    assert_eq!(word(p.sym("wasm_table0_size").value), 4);
+    assert_eq!(word(p.sym("wasm_data0_len").value), 3);
+    assert_eq!(word(p.sym("wasm_elem0_len").value), 3);
+    let m = p.sym("wasm_memory");
+    assert_eq!((m.section.as_str(), m.size, m.bind), (".bss", 2 * 65536, sym::STB_GLOBAL));
+    assert_eq!(layout.bss_bytes, 2 * 65536);
+    // Read-only data: segment bytes and element entries.
+    let ro = &p.data[".rodata"];
+    let d0 = p.sym("wasm_data0");
+    assert_eq!(&ro[d0.value as usize..d0.value as usize + 3], b"hi!");
+    let e0 = p.sym("wasm_elem0");
+    assert_eq!(e0.size, 24);
+    let e = |k: usize| u32::from_le_bytes(ro[e0.value as usize + k * 4..e0.value as usize + k * 4 + 4].try_into().unwrap());
+    assert_eq!([e(0), e(1), e(2), e(3), e(4), e(5)], [2, 0, 0, 0, 1, 0], "type words are sig_id + 1, null is 0");
+    // Imports are undefined; the unused imported global is not emitted.
+    assert_eq!(p.sym("host_log").section, "UND");
+    assert!(!p.syms.iter().any(|(n, _)| n == "base"));
+}
+
+#[test]
+fn relocations_have_the_right_types_and_targets() {
+    let (bytes, _) = sample_object();
+    let p = parse(&bytes);
+    let text: Vec<_> = p.relocs.iter().filter(|r| r.0 == ".text").map(|r| (r.1, r.2, r.3.as_str())).collect();
+    assert_eq!(
+        text,
+        vec![
+            (4, R_ARM_THM_CALL, "wasm_add"),
+            (8, R_ARM_THM_MOVW_ABS_NC, "wasm_memory"),
+            (12, R_ARM_THM_MOVT_ABS, "wasm_memory"),
+            (16, R_ARM_THM_CALL, "synth_trap"),
+            (20, R_ARM_THM_CALL, "host_log"),
+            (24, R_ARM_THM_JUMP24, "host_log"),
+        ]
+    );
+    let e0 = p.sym("wasm_elem0").value;
+    let ro: Vec<_> = p.relocs.iter().filter(|r| r.0 == ".rodata").map(|r| (r.1, r.2, r.3.as_str())).collect();
+    assert_eq!(ro, vec![(e0 + 4, R_ARM_ABS32, "wasm_add"), (e0 + 20, R_ARM_ABS32, "host_log")]);
+    assert_eq!((R_ARM_THM_CALL, R_ARM_THM_JUMP24, R_ARM_THM_MOVW_ABS_NC, R_ARM_THM_MOVT_ABS, R_ARM_ABS32), (10, 30, 47, 48, 2));
+}
+
+#[test]
+fn output_is_deterministic() {
+    assert_eq!(sample_object().0, sample_object().0);
+}
+
+#[test]
+fn stack_limit_and_imported_globals_become_undefined() {
+    let mut info = sample_module();
+    info.elems.clear(); // they name functions this test does not compile
+    let names = SymbolNames::new(&info, "wasm_").unwrap();
+    let mut f = crate::stats::tests::compiled([&MOVW_R0[..], &MOVT_R0, &MOVW_R0, &MOVT_R0, &BX_LR].concat());
+    f.relocs = vec![
+        Relocation { offset: 0, kind: RelocKind::ThmMovwAbsNc, target: RelocTarget::Symbol(SymbolRef::StackLimit), addend: 0 },
+        Relocation { offset: 4, kind: RelocKind::ThmMovtAbs, target: RelocTarget::Symbol(SymbolRef::StackLimit), addend: 0 },
+        Relocation { offset: 8, kind: RelocKind::ThmMovwAbsNc, target: RelocTarget::Symbol(SymbolRef::Global(0)), addend: 0 },
+        Relocation { offset: 12, kind: RelocKind::ThmMovtAbs, target: RelocTarget::Symbol(SymbolRef::Global(0)), addend: 0 },
+    ];
+    let text = [TextFunction { kind: FunctionKind::Wasm(2), compiled: &f }];
+    let (bytes, _) = write_elf(&info, &names, &text, Target::CortexM3).unwrap();
+    let p = parse(&bytes);
+    assert_eq!(p.sym("synth_stack_limit").section, "UND");
+    assert_eq!(p.sym("base").section, "UND");
+    assert_eq!(p.relocs.iter().filter(|r| r.3 == "synth_stack_limit").count(), 2);
+}
+
+use synth_thumb2::Relocation;
+
+fn write_err(funcs: Vec<(FunctionKind, synth_thumb2::CompiledFunction)>, info: synth_frontend::ModuleInfo) -> Error {
+    let names = SymbolNames::new(&info, "wasm_").unwrap();
+    let text: Vec<_> = funcs.iter().map(|(k, c)| TextFunction { kind: *k, compiled: c }).collect();
+    write_elf(&info, &names, &text, Target::CortexM4).unwrap_err()
+}
+
+#[test]
+fn inconsistent_backend_output_is_an_internal_error() {
+    let mut bad = crate::stats::tests::compiled(BX_LR.to_vec());
+    bad.relocs = vec![Relocation { offset: 0, kind: RelocKind::ThmCall, target: RelocTarget::Trap, addend: 0 }];
+    assert!(matches!(write_err(vec![(FunctionKind::Wasm(1), bad)], sample_module()), Error::Internal(m) if m.contains("beyond")));
+
+    let odd = crate::stats::tests::compiled(vec![0x70]);
+    assert!(matches!(write_err(vec![(FunctionKind::Wasm(1), odd)], sample_module()), Error::Internal(_)));
+
+    let import = crate::stats::tests::compiled(BX_LR.to_vec());
+    assert!(matches!(write_err(vec![(FunctionKind::Wasm(0), import)], sample_module()), Error::Internal(m) if m.contains("imported")));
+
+    let mut range = crate::stats::tests::compiled(BX_LR.to_vec());
+    range.data_ranges = vec![0..4];
+    assert!(matches!(write_err(vec![(FunctionKind::Wasm(1), range)], sample_module()), Error::Internal(m) if m.contains("data range")));
+
+    // A relocation against a defined function that was not compiled.
+    let mut missing = crate::stats::tests::compiled(BL_REL.to_vec());
+    missing.relocs = vec![Relocation { offset: 0, kind: RelocKind::ThmCall, target: RelocTarget::Symbol(SymbolRef::Func(3)), addend: 0 }];
+    assert!(matches!(write_err(vec![(FunctionKind::Wasm(1), missing)], sample_module()), Error::Internal(m) if m.contains("wasm_pair")));
+}
+
+#[test]
+fn imported_tables_are_unsupported() {
+    let mut info = sample_module();
+    info.tables[0].import = imp("env", "table");
+    let e = write_err(vec![], info);
+    assert!(matches!(&e, Error::Unsupported { what, .. } if what.contains("env.table")), "{e}");
+}
+
+#[test]
+fn attributes_describe_the_target() {
+    let a = arm_attributes(Target::CortexM4);
+    assert_eq!(a[0], b'A');
+    let len = u32::from_le_bytes(a[1..5].try_into().unwrap()) as usize;
+    assert_eq!(len, a.len() - 1);
+    assert_eq!(&a[5..11], b"aeabi\0");
+    assert_eq!(a[11], 1, "Tag_File");
+    assert!(a.windows(10).any(|w| w == b"cortex-m4\0"));
+    assert!(a.windows(2).any(|w| w == [6, 13]), "Tag_CPU_arch v7E-M");
+    assert!(arm_attributes(Target::CortexM3).windows(2).any(|w| w == [6, 10]), "Tag_CPU_arch v7");
+}

@@ -1,0 +1,17 @@
+//! Object output: the symbol naming scheme ([`symbols`]), the ELF writer
+//! ([`elf`]) and the C header generator ([`header`]).
+//!
+//! Takes: module information from the front end and compiled functions from
+//! the backend. Returns: ELF bytes and header text.
+
+pub mod elf;
+pub mod header;
+pub mod symbols;
+
+#[cfg(test)]
+mod elf_tests;
+#[cfg(test)]
+mod link_tests;
+
+#[cfg(test)]
+pub(crate) mod testutil;

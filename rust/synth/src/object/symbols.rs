@@ -1,0 +1,430 @@
+//! The symbol naming scheme of docs/ABI.md.
+//!
+//! Takes: the module's [`ModuleInfo`] and the symbol prefix. Returns: a
+//! [`SymbolNames`] table giving every module entity its ELF symbol name and
+//! binding, after checking that no two entities claim the same name (a
+//! collision is an [`Error::SymbolCollision`], never a silent rename).
+
+use std::collections::BTreeMap;
+
+use synth_frontend::{FunctionKind, ImportName, ModuleInfo};
+use synth_ir::{RuntimeFunc, SymbolRef};
+
+use crate::error::Error;
+
+/// The trap entry every object references and weakly defines.
+pub const TRAP_SYMBOL: &str = "synth_trap";
+
+/// The stack-limit word the firmware defines when stack checks are on.
+pub const STACK_LIMIT_SYMBOL: &str = "synth_stack_limit";
+
+/// How a symbol is bound in the object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Binding {
+    /// Defined here, `STB_LOCAL`.
+    Local,
+    /// Defined here, `STB_GLOBAL`.
+    Global,
+    /// Defined elsewhere (an import or a firmware-provided symbol).
+    Undefined,
+}
+
+/// The symbols of one entity: the name relocations use, plus aliases (extra
+/// export names of the same entity, all global).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EntitySymbols {
+    /// The main name (relocations refer to it).
+    pub primary: String,
+    /// More global names for the same address (further export names).
+    pub aliases: Vec<String>,
+    /// Binding of the primary name.
+    pub binding: Binding,
+}
+
+/// Replaces every character outside `[A-Za-z0-9_]` with `_`.
+pub fn sanitize(name: &str) -> String {
+    name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect()
+}
+
+/// The symbol of an import `module.field`: `field` for module `env`,
+/// `module_field` otherwise, sanitised; `_` is put in front when the result
+/// would be empty or start with a digit (so that it is a C identifier).
+pub fn import_symbol(import: &ImportName) -> String {
+    let raw = if import.module == "env" {
+        sanitize(&import.field)
+    } else {
+        format!("{}_{}", sanitize(&import.module), sanitize(&import.field))
+    };
+    if raw.is_empty() || raw.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("_{raw}")
+    } else {
+        raw
+    }
+}
+
+/// The stem of a runtime helper's name (`i64_div_s`, `memory_copy`, ...).
+pub fn runtime_stem(r: RuntimeFunc) -> &'static str {
+    match r {
+        RuntimeFunc::I64DivS => "i64_div_s",
+        RuntimeFunc::I64DivU => "i64_div_u",
+        RuntimeFunc::I64RemS => "i64_rem_s",
+        RuntimeFunc::I64RemU => "i64_rem_u",
+        RuntimeFunc::MemoryCopy => "memory_copy",
+        RuntimeFunc::MemoryFill => "memory_fill",
+        RuntimeFunc::MemoryGrow => "memory_grow",
+    }
+}
+
+/// Every runtime helper, in [`RuntimeFunc`] order.
+pub const ALL_RUNTIME: [RuntimeFunc; 7] = [
+    RuntimeFunc::I64DivS,
+    RuntimeFunc::I64DivU,
+    RuntimeFunc::I64RemS,
+    RuntimeFunc::I64RemU,
+    RuntimeFunc::MemoryCopy,
+    RuntimeFunc::MemoryFill,
+    RuntimeFunc::MemoryGrow,
+];
+
+/// Every symbol name of a module.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SymbolNames {
+    /// The prefix `P`.
+    pub prefix: String,
+    /// Per wasm function index (imports first).
+    pub funcs: Vec<EntitySymbols>,
+    /// Per wasm global index (imports first).
+    pub globals: Vec<EntitySymbols>,
+    /// Linear memory (`P memory`, or the import's name when imported).
+    pub memory: EntitySymbols,
+    /// The memory-size word, `P memory_size`.
+    pub memory_size: String,
+    /// Table arrays, `P table i`.
+    pub tables: Vec<String>,
+    /// Table size words, `P table i _size`.
+    pub table_sizes: Vec<String>,
+    /// Data segment bytes, `P data i`.
+    pub data: Vec<String>,
+    /// Data segment length words, `P data i _len`.
+    pub data_lens: Vec<String>,
+    /// Element segment arrays, `P elem i`.
+    pub elems: Vec<String>,
+    /// Element segment length words, `P elem i _len`.
+    pub elem_lens: Vec<String>,
+    /// The init function, `P init`.
+    pub init: String,
+}
+
+/// Records who claimed which name, to report collisions.
+#[derive(Default)]
+struct Claims {
+    owners: BTreeMap<String, String>,
+}
+
+impl Claims {
+    /// Claims `name` for `what`. The same `what` may claim a name twice
+    /// (two imports of the same function share their undefined symbol).
+    fn claim(&mut self, name: &str, what: String) -> Result<(), Error> {
+        match self.owners.get(name) {
+            Some(first) if *first == what => Ok(()),
+            Some(first) => Err(Error::SymbolCollision { symbol: name.to_string(), first: first.clone(), second: what }),
+            None => {
+                self.owners.insert(name.to_string(), what);
+                Ok(())
+            }
+        }
+    }
+}
+
+impl SymbolNames {
+    /// Names every entity of `info` with prefix `prefix`, or reports the
+    /// first collision.
+    pub fn new(info: &ModuleInfo, prefix: &str) -> Result<SymbolNames, Error> {
+        let p = prefix;
+        let mut claims = Claims::default();
+        claims.claim(TRAP_SYMBOL, "the trap entry".into())?;
+        claims.claim(STACK_LIMIT_SYMBOL, "the stack-limit word".into())?;
+        let init = format!("{p}init");
+        claims.claim(&init, "the init function".into())?;
+
+        let memory = match info.memory.as_ref().and_then(|m| m.import.as_ref()) {
+            Some(imp) => EntitySymbols {
+                primary: import_symbol(imp),
+                aliases: vec![],
+                binding: Binding::Undefined,
+            },
+            None => EntitySymbols { primary: format!("{p}memory"), aliases: vec![], binding: Binding::Global },
+        };
+        claims.claim(&memory.primary, "linear memory".into())?;
+        let memory_size = format!("{p}memory_size");
+        claims.claim(&memory_size, "the memory-size word".into())?;
+
+        let mut tables = Vec::new();
+        let mut table_sizes = Vec::new();
+        for i in 0..info.tables.len() {
+            let t = format!("{p}table{i}");
+            let s = format!("{p}table{i}_size");
+            claims.claim(&t, format!("table {i}"))?;
+            claims.claim(&s, format!("the size word of table {i}"))?;
+            tables.push(t);
+            table_sizes.push(s);
+        }
+        let (mut data, mut data_lens) = (Vec::new(), Vec::new());
+        for i in 0..info.data.len() {
+            let d = format!("{p}data{i}");
+            let l = format!("{p}data{i}_len");
+            claims.claim(&d, format!("data segment {i}"))?;
+            claims.claim(&l, format!("the length word of data segment {i}"))?;
+            data.push(d);
+            data_lens.push(l);
+        }
+        let (mut elems, mut elem_lens) = (Vec::new(), Vec::new());
+        for i in 0..info.elems.len() {
+            let d = format!("{p}elem{i}");
+            let l = format!("{p}elem{i}_len");
+            claims.claim(&d, format!("element segment {i}"))?;
+            claims.claim(&l, format!("the length word of element segment {i}"))?;
+            elems.push(d);
+            elem_lens.push(l);
+        }
+        for r in ALL_RUNTIME {
+            claims.claim(&format!("__synth_{p}{}", runtime_stem(r)), format!("runtime helper `{}`", runtime_stem(r)))?;
+        }
+
+        let mut globals = Vec::new();
+        for (i, g) in info.globals.iter().enumerate() {
+            let syms = entity_symbols(p, "global", i, g.import.as_ref(), &g.exports);
+            claim_entity(&mut claims, &syms, "global", i, g.import.as_ref(), &g.exports)?;
+            globals.push(syms);
+        }
+        let mut funcs = Vec::new();
+        for (i, f) in info.funcs.iter().enumerate() {
+            let syms = entity_symbols(p, "func", i, f.import.as_ref(), &f.exports);
+            claim_entity(&mut claims, &syms, "function", i, f.import.as_ref(), &f.exports)?;
+            funcs.push(syms);
+        }
+        Ok(SymbolNames {
+            prefix: p.to_string(),
+            funcs,
+            globals,
+            memory,
+            memory_size,
+            tables,
+            table_sizes,
+            data,
+            data_lens,
+            elems,
+            elem_lens,
+            init,
+        })
+    }
+
+    /// The name of runtime helper `r`: `__synth_P` + stem.
+    pub fn runtime(&self, r: RuntimeFunc) -> String {
+        format!("__synth_{}{}", self.prefix, runtime_stem(r))
+    }
+
+    /// The symbol a compiled function of kind `k` is defined under (its
+    /// primary name), or `None` for an out-of-range wasm index.
+    pub fn function(&self, k: FunctionKind) -> Option<String> {
+        match k {
+            FunctionKind::Wasm(i) => self.funcs.get(i as usize).map(|s| s.primary.clone()),
+            FunctionKind::Runtime(r) => Some(self.runtime(r)),
+            FunctionKind::Init => Some(self.init.clone()),
+        }
+    }
+
+    /// The symbol a [`SymbolRef`] resolves to, or `None` when the index is
+    /// out of range.
+    pub fn symbol_ref(&self, s: SymbolRef) -> Option<String> {
+        let at = |v: &Vec<String>, i: u32| v.get(i as usize).cloned();
+        match s {
+            SymbolRef::Memory => Some(self.memory.primary.clone()),
+            SymbolRef::MemorySize => Some(self.memory_size.clone()),
+            SymbolRef::Global(i) => self.globals.get(i as usize).map(|g| g.primary.clone()),
+            SymbolRef::Table(i) => at(&self.tables, i),
+            SymbolRef::TableSize(i) => at(&self.table_sizes, i),
+            SymbolRef::Func(i) => self.funcs.get(i as usize).map(|f| f.primary.clone()),
+            SymbolRef::Runtime(r) => Some(self.runtime(r)),
+            SymbolRef::DataSegment(i) => at(&self.data, i),
+            SymbolRef::DataSegmentLen(i) => at(&self.data_lens, i),
+            SymbolRef::ElemSegment(i) => at(&self.elems, i),
+            SymbolRef::ElemSegmentLen(i) => at(&self.elem_lens, i),
+            SymbolRef::StackLimit => Some(STACK_LIMIT_SYMBOL.to_string()),
+        }
+    }
+}
+
+/// Names of a function or global: import → undefined import name; exported
+/// → `P name` per export (first is primary); otherwise local `P stem i`.
+fn entity_symbols(p: &str, stem: &str, i: usize, import: Option<&ImportName>, exports: &[String]) -> EntitySymbols {
+    if let Some(imp) = import {
+        // An imported entity re-exported keeps the import's symbol: the
+        // firmware defines it, so it is visible already.
+        return EntitySymbols { primary: import_symbol(imp), aliases: vec![], binding: Binding::Undefined };
+    }
+    if let Some((first, rest)) = exports.split_first() {
+        return EntitySymbols {
+            primary: format!("{p}{}", sanitize(first)),
+            aliases: rest.iter().map(|e| format!("{p}{}", sanitize(e))).collect(),
+            binding: Binding::Global,
+        };
+    }
+    EntitySymbols { primary: format!("{p}{stem}{i}"), aliases: vec![], binding: Binding::Local }
+}
+
+fn claim_entity(
+    claims: &mut Claims,
+    syms: &EntitySymbols,
+    kind: &str,
+    i: usize,
+    import: Option<&ImportName>,
+    exports: &[String],
+) -> Result<(), Error> {
+    if let Some(imp) = import {
+        return claims.claim(&syms.primary, format!("imported {kind} `{}.{}`", imp.module, imp.field));
+    }
+    if exports.is_empty() {
+        return claims.claim(&syms.primary, format!("{kind} {i}"));
+    }
+    // Each export name claims its symbol separately, so two export names of
+    // one entity that sanitise to the same symbol are reported too.
+    for (export, name) in exports.iter().zip(std::iter::once(&syms.primary).chain(&syms.aliases)) {
+        claims.claim(name, format!("export `{export}` ({kind} {i})"))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::object::testutil::*;
+    use synth_ir::Type::*;
+
+    #[test]
+    fn sanitises_names() {
+        assert_eq!(sanitize("a-b.c d"), "a_b_c_d");
+        assert_eq!(sanitize("héllo"), "h_llo");
+        assert_eq!(sanitize("ok_123"), "ok_123");
+    }
+
+    #[test]
+    fn import_names_follow_the_abi() {
+        let n = |m: &str, f: &str| import_symbol(&ImportName { module: m.into(), field: f.into() });
+        assert_eq!(n("env", "puts"), "puts");
+        assert_eq!(n("wasi", "fd_write"), "wasi_fd_write");
+        assert_eq!(n("my-mod", "a.b"), "my_mod_a_b");
+        assert_eq!(n("env", "1up"), "_1up");
+        assert_eq!(n("env", ""), "_");
+    }
+
+    #[test]
+    fn names_every_entity() {
+        let n = SymbolNames::new(&sample_module(), "wasm_").unwrap();
+        assert_eq!(n.funcs[0], EntitySymbols { primary: "host_log".into(), aliases: vec![], binding: Binding::Undefined });
+        assert_eq!(n.funcs[1].primary, "wasm_add");
+        assert_eq!(n.funcs[1].binding, Binding::Global);
+        assert_eq!(n.funcs[2].primary, "wasm_func2");
+        assert_eq!(n.funcs[2].binding, Binding::Local);
+        assert_eq!(n.globals[0].primary, "base");
+        assert_eq!(n.globals[1].primary, "wasm_counter");
+        assert_eq!(n.globals[2].primary, "wasm_global2");
+        assert_eq!(n.memory.primary, "wasm_memory");
+        assert_eq!(n.memory_size, "wasm_memory_size");
+        assert_eq!(n.tables, vec!["wasm_table0"]);
+        assert_eq!(n.table_sizes, vec!["wasm_table0_size"]);
+        assert_eq!((n.data[0].as_str(), n.data_lens[0].as_str()), ("wasm_data0", "wasm_data0_len"));
+        assert_eq!((n.elems[0].as_str(), n.elem_lens[0].as_str()), ("wasm_elem0", "wasm_elem0_len"));
+        assert_eq!(n.init, "wasm_init");
+        assert_eq!(n.runtime(RuntimeFunc::I64DivS), "__synth_wasm_i64_div_s");
+        assert_eq!(n.function(FunctionKind::Init).unwrap(), "wasm_init");
+        assert_eq!(n.function(FunctionKind::Wasm(3)).unwrap(), "wasm_pair");
+        assert_eq!(n.function(FunctionKind::Wasm(9)), None);
+        assert_eq!(n.symbol_ref(SymbolRef::Func(0)).unwrap(), "host_log");
+        assert_eq!(n.symbol_ref(SymbolRef::Global(2)).unwrap(), "wasm_global2");
+        assert_eq!(n.symbol_ref(SymbolRef::StackLimit).unwrap(), STACK_LIMIT_SYMBOL);
+        assert_eq!(n.symbol_ref(SymbolRef::Table(1)), None);
+        let other = SymbolNames::new(&sample_module(), "m1_").unwrap();
+        assert_eq!(other.funcs[1].primary, "m1_add");
+        assert_eq!(other.funcs[0].primary, "host_log", "imports are not prefixed");
+    }
+
+    #[test]
+    fn several_exports_become_aliases() {
+        let mut m = sample_module();
+        m.funcs[1].exports = vec!["add".into(), "plus".into()];
+        let n = SymbolNames::new(&m, "wasm_").unwrap();
+        assert_eq!(n.funcs[1].primary, "wasm_add");
+        assert_eq!(n.funcs[1].aliases, vec!["wasm_plus".to_string()]);
+    }
+
+    fn collision(m: &ModuleInfo, prefix: &str) -> (String, String, String) {
+        match SymbolNames::new(m, prefix) {
+            Err(Error::SymbolCollision { symbol, first, second }) => (symbol, first, second),
+            other => panic!("expected a collision, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn collisions_are_errors() {
+        let mut m = sample_module();
+        m.funcs[3].exports = vec!["a-b".into()];
+        m.funcs[2].exports = vec!["a.b".into()];
+        let (s, first, second) = collision(&m, "wasm_");
+        assert_eq!(s, "wasm_a_b");
+        assert!(first.contains("`a.b`") && second.contains("`a-b`"), "{first} / {second}");
+
+        let mut m = sample_module();
+        m.funcs[1].exports = vec!["init".into()];
+        assert_eq!(collision(&m, "wasm_").1, "the init function");
+
+        let mut m = sample_module();
+        m.funcs[3].exports = vec!["memory_size".into()];
+        assert_eq!(collision(&m, "wasm_").0, "wasm_memory_size");
+
+        // An export named like another function's local symbol.
+        let mut m = sample_module();
+        m.funcs[3].exports = vec!["func2".into()];
+        assert_eq!(collision(&m, "wasm_").0, "wasm_func2");
+
+        // Two export names of one function that sanitise alike.
+        let mut m = sample_module();
+        m.funcs[1].exports = vec!["x y".into(), "x-y".into()];
+        assert_eq!(collision(&m, "wasm_").0, "wasm_x_y");
+
+        // An import named like a defined symbol, or like the trap entry.
+        let mut m = sample_module();
+        m.funcs[0].import = imp("env", "wasm_add");
+        assert_eq!(collision(&m, "wasm_").0, "wasm_add");
+        let mut m = sample_module();
+        m.funcs[0].import = imp("env", "synth_trap");
+        assert_eq!(collision(&m, "wasm_").1, "the trap entry");
+
+        // A function and a global imported under the same symbol.
+        let mut m = sample_module();
+        m.globals[0].import = imp("env", "host_log");
+        assert_eq!(collision(&m, "wasm_").0, "host_log");
+
+        // With an empty prefix, exports can hit the runtime helpers' names.
+        let mut m = sample_module();
+        m.funcs[1].exports = vec!["__synth_memory_copy".into()];
+        assert_eq!(collision(&m, "").0, "__synth_memory_copy");
+    }
+
+    #[test]
+    fn the_same_import_twice_shares_its_symbol() {
+        let mut m = sample_module();
+        m.funcs.insert(1, func(&[I32], &[], 0, imp("env", "host_log"), &[]));
+        m.num_imported_funcs = 2;
+        let n = SymbolNames::new(&m, "wasm_").unwrap();
+        assert_eq!(n.funcs[0].primary, n.funcs[1].primary);
+    }
+
+    #[test]
+    fn imported_memory_is_undefined() {
+        let mut m = sample_module();
+        m.memory.as_mut().unwrap().import = imp("env", "memory");
+        let n = SymbolNames::new(&m, "wasm_").unwrap();
+        assert_eq!(n.memory, EntitySymbols { primary: "memory".into(), aliases: vec![], binding: Binding::Undefined });
+    }
+}

@@ -1,0 +1,176 @@
+//! Compiler options: the target CPU and everything the command line and the
+//! C API can set. Takes strings (for [`Target`]) and user choices; returns a
+//! validated [`Options`] value the driver hands to each stage.
+
+use crate::error::Error;
+
+/// The Cortex-M CPU the code is generated for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum Target {
+    /// Cortex-M3 (ARMv7-M).
+    CortexM3,
+    /// Cortex-M4 (ARMv7E-M), the default.
+    CortexM4,
+    /// Cortex-M7 (ARMv7E-M).
+    CortexM7,
+}
+
+impl Target {
+    /// Every target, in the order the help text lists them.
+    pub const ALL: [Target; 3] = [Target::CortexM3, Target::CortexM4, Target::CortexM7];
+
+    /// The name used on the command line (`cortex-m4`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Target::CortexM3 => "cortex-m3",
+            Target::CortexM4 => "cortex-m4",
+            Target::CortexM7 => "cortex-m7",
+        }
+    }
+
+    /// Parses a target name: `cortex-m3`, `cortex-m4`, `cortex-m7`
+    /// (case-insensitive; `m4` and `cortexm4` are accepted as well).
+    pub fn parse(s: &str) -> Result<Target, Error> {
+        let lower = s.trim().to_ascii_lowercase();
+        let core = lower.strip_prefix("cortex-").or_else(|| lower.strip_prefix("cortex")).unwrap_or(&lower);
+        match core {
+            "m3" => Ok(Target::CortexM3),
+            "m4" => Ok(Target::CortexM4),
+            "m7" => Ok(Target::CortexM7),
+            _ => Err(Error::BadOptions(format!(
+                "unknown target `{s}`; expected one of: {}",
+                Target::ALL.iter().map(|t| t.name()).collect::<Vec<_>>().join(", ")
+            ))),
+        }
+    }
+
+    /// The backend's CPU value.
+    pub fn cpu(self) -> synth_thumb2::Cpu {
+        match self {
+            Target::CortexM3 => synth_thumb2::Cpu::CortexM3,
+            Target::CortexM4 => synth_thumb2::Cpu::CortexM4,
+            Target::CortexM7 => synth_thumb2::Cpu::CortexM7,
+        }
+    }
+
+    /// True for ARMv7E-M cores (M4, M7); false for ARMv7-M (M3).
+    pub fn is_v7em(self) -> bool {
+        !matches!(self, Target::CortexM3)
+    }
+}
+
+impl std::str::FromStr for Target {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Target, Error> {
+        Target::parse(s)
+    }
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Everything that controls one compilation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Target CPU (default Cortex-M4).
+    pub target: Target,
+    /// Prefix of every module symbol (default `wasm_`; see docs/ABI.md). Must
+    /// be empty or a C identifier start: `[A-Za-z_][A-Za-z0-9_]*`.
+    pub symbol_prefix: String,
+    /// Software bounds checks on every linear-memory access (default true).
+    pub bounds_checks: bool,
+    /// Stack-limit check at every function entry (default false); the
+    /// firmware then defines `uint32_t synth_stack_limit`.
+    pub stack_check: bool,
+    /// Cap on the linear-memory pages reserved in `.bss` (default: the
+    /// module's maximum, else its initial size).
+    pub max_memory_pages: Option<u32>,
+    /// Run the register-allocation checker on every function (default false).
+    pub verify_allocation: bool,
+    /// Include guard of the generated C header; `None` derives it from the
+    /// prefix (`WASM_H` style: `<PREFIX>H_INCLUDED`).
+    pub header_guard: Option<String>,
+    /// Name of the module, shown in the header's comment (e.g. the input
+    /// file name); `None` uses the name section's module name, if any.
+    pub module_name: Option<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            target: Target::CortexM4,
+            symbol_prefix: "wasm_".to_string(),
+            bounds_checks: true,
+            stack_check: false,
+            max_memory_pages: None,
+            verify_allocation: false,
+            header_guard: None,
+            module_name: None,
+        }
+    }
+}
+
+impl Options {
+    /// Checks option values that can be wrong independently of the input.
+    pub fn validate(&self) -> Result<(), Error> {
+        let p = &self.symbol_prefix;
+        if !p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(Error::BadOptions(format!(
+                "symbol prefix `{p}` may only contain ASCII letters, digits and `_`"
+            )));
+        }
+        if p.starts_with(|c: char| c.is_ascii_digit()) {
+            return Err(Error::BadOptions(format!("symbol prefix `{p}` must not start with a digit")));
+        }
+        if let Some(g) = &self.header_guard {
+            let ok = !g.is_empty()
+                && !g.starts_with(|c: char| c.is_ascii_digit())
+                && g.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if !ok {
+                return Err(Error::BadOptions(format!("header guard `{g}` is not a C identifier")));
+            }
+        }
+        if self.max_memory_pages.is_some_and(|n| n > 65536) {
+            return Err(Error::BadOptions(
+                "--max-memory-pages must be at most 65536 (4 GiB of linear memory)".to_string(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_target_names() {
+        assert_eq!(Target::parse("cortex-m3").unwrap(), Target::CortexM3);
+        assert_eq!(Target::parse("Cortex-M4").unwrap(), Target::CortexM4);
+        assert_eq!(Target::parse("m7").unwrap(), Target::CortexM7);
+        for t in Target::ALL {
+            assert_eq!(Target::parse(t.name()).unwrap(), t);
+        }
+        let e = Target::parse("cortex-a53").unwrap_err();
+        assert!(matches!(e, Error::BadOptions(_)));
+        assert!(e.to_string().contains("cortex-m3, cortex-m4, cortex-m7"), "{e}");
+    }
+
+    #[test]
+    fn validates_prefix_and_guard() {
+        assert!(Options::default().validate().is_ok());
+        let empty = Options { symbol_prefix: String::new(), ..Options::default() };
+        assert!(empty.validate().is_ok());
+        for bad in ["my-mod", "1abc", "a.b", "é"] {
+            let o = Options { symbol_prefix: bad.to_string(), ..Options::default() };
+            assert!(matches!(o.validate(), Err(Error::BadOptions(_))), "{bad}");
+        }
+        let g = Options { header_guard: Some("A B".into()), ..Options::default() };
+        assert!(g.validate().is_err());
+        let m = Options { max_memory_pages: Some(70000), ..Options::default() };
+        assert!(m.validate().is_err());
+    }
+}

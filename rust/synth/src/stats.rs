@@ -1,0 +1,262 @@
+//! Compilation statistics: per function, code size, instruction count, frame
+//! size and everything the register allocator reports; totals over the
+//! module. Serialisable (`--stats-json`) and printable as a table (`--stats`).
+
+use serde::Serialize;
+
+/// What a compiled function is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FunctionKindName {
+    /// A defined wasm function.
+    Wasm,
+    /// A generated runtime helper.
+    Runtime,
+    /// The init function.
+    Init,
+    /// The default trap entry.
+    Trap,
+}
+
+impl FunctionKindName {
+    /// Lower-case name (`wasm`, `runtime`, `init`, `trap`).
+    pub fn name(self) -> &'static str {
+        match self {
+            FunctionKindName::Wasm => "wasm",
+            FunctionKindName::Runtime => "runtime",
+            FunctionKindName::Init => "init",
+            FunctionKindName::Trap => "trap",
+        }
+    }
+}
+
+/// Statistics of one function in the object.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FunctionStats {
+    /// Display name (name section, export, or generated name).
+    pub name: String,
+    /// The ELF symbol of the function.
+    pub symbol: String,
+    /// What it is.
+    pub kind: FunctionKindName,
+    /// Machine code bytes.
+    pub code_bytes: u32,
+    /// Machine instructions.
+    pub instructions: u32,
+    /// Frame bytes (spill slots, outgoing arguments, padding).
+    pub frame_bytes: u32,
+    /// Virtual registers.
+    pub vregs: u32,
+    /// Peak register pressure.
+    pub peak_pressure: u32,
+    /// Registers the allocator could use.
+    pub regs_available: u32,
+    /// Spill stores.
+    pub spill_stores: u32,
+    /// Reloads.
+    pub reloads: u32,
+    /// Rematerialisations.
+    pub remats: u32,
+    /// Register moves left in the code.
+    pub moves: u32,
+    /// Spill slots.
+    pub spill_slots: u32,
+    /// Callee-saved registers the function saves.
+    pub callee_saved_pushed: u32,
+    /// Spill verdict (`none`, `genuine`, `spurious`).
+    pub verdict: &'static str,
+    /// Allocation path (`base`, `fallback`).
+    pub rung: &'static str,
+}
+
+impl FunctionStats {
+    /// Stats of `f`, named `name` with symbol `symbol`.
+    pub fn new(name: String, symbol: String, kind: FunctionKindName, f: &synth_thumb2::CompiledFunction) -> Self {
+        let a = &f.alloc;
+        FunctionStats {
+            name,
+            symbol,
+            kind,
+            code_bytes: f.code.len() as u32,
+            instructions: f.inst_count,
+            frame_bytes: f.frame_bytes,
+            vregs: a.vregs,
+            peak_pressure: a.peak_pressure,
+            regs_available: a.regs_available,
+            spill_stores: a.spill_stores,
+            reloads: a.reloads,
+            remats: a.remats,
+            moves: a.moves,
+            spill_slots: a.spill_slots,
+            callee_saved_pushed: a.callee_saved_used.len(),
+            verdict: a.verdict.name(),
+            rung: a.rung.name(),
+        }
+    }
+}
+
+/// Sums over all functions.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    /// Functions compiled (including runtime and init, not the trap stub).
+    pub functions: u32,
+    /// Bytes of `.text` (all functions, padding and the trap stub).
+    pub text_bytes: u32,
+    /// Machine code bytes of the listed functions.
+    pub code_bytes: u32,
+    /// Machine instructions.
+    pub instructions: u32,
+    /// Spill stores.
+    pub spill_stores: u32,
+    /// Reloads.
+    pub reloads: u32,
+    /// Rematerialisations.
+    pub remats: u32,
+    /// Register moves.
+    pub moves: u32,
+    /// Functions with spurious spills.
+    pub spurious_spill_functions: u32,
+    /// Functions allocated by the fallback rung.
+    pub fallback_functions: u32,
+    /// Bytes of `.data`.
+    pub data_bytes: u32,
+    /// Bytes of `.rodata`.
+    pub rodata_bytes: u32,
+    /// Bytes of `.bss` (linear memory).
+    pub bss_bytes: u32,
+}
+
+/// Statistics of one compilation.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct CompileStats {
+    /// Target name.
+    pub target: String,
+    /// One entry per compiled function, in `.text` order.
+    pub functions: Vec<FunctionStats>,
+    /// Sums.
+    pub totals: Totals,
+}
+
+impl CompileStats {
+    /// Recomputes the per-function sums in [`CompileStats::totals`] (section
+    /// sizes are left as they are).
+    pub fn sum_functions(&mut self) {
+        let t = &mut self.totals;
+        t.functions = self.functions.len() as u32;
+        t.code_bytes = self.functions.iter().map(|f| f.code_bytes).sum();
+        t.instructions = self.functions.iter().map(|f| f.instructions).sum();
+        t.spill_stores = self.functions.iter().map(|f| f.spill_stores).sum();
+        t.reloads = self.functions.iter().map(|f| f.reloads).sum();
+        t.remats = self.functions.iter().map(|f| f.remats).sum();
+        t.moves = self.functions.iter().map(|f| f.moves).sum();
+        t.spurious_spill_functions = self.functions.iter().filter(|f| f.verdict == "spurious").count() as u32;
+        t.fallback_functions = self.functions.iter().filter(|f| f.rung == "fallback").count() as u32;
+    }
+
+    /// A plain-text table: one row per function, then the totals.
+    pub fn table(&self) -> String {
+        use std::fmt::Write;
+        let name_w = self.functions.iter().map(|f| f.symbol.len()).max().unwrap_or(6).max(6);
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "{:<name_w$} {:<7} {:>6} {:>6} {:>6} {:>5} {:>5} {:>6} {:>6} {:>6} {:>5} {:>5} {:>4} {:<8} {}",
+            "symbol", "kind", "bytes", "insts", "frame", "vregs", "peak", "spills", "reload", "remat", "moves", "slots", "csr", "verdict", "rung"
+        );
+        for f in &self.functions {
+            let _ = writeln!(
+                s,
+                "{:<name_w$} {:<7} {:>6} {:>6} {:>6} {:>5} {:>5} {:>6} {:>6} {:>6} {:>5} {:>5} {:>4} {:<8} {}",
+                f.symbol,
+                f.kind.name(),
+                f.code_bytes,
+                f.instructions,
+                f.frame_bytes,
+                f.vregs,
+                format!("{}/{}", f.peak_pressure, f.regs_available),
+                f.spill_stores,
+                f.reloads,
+                f.remats,
+                f.moves,
+                f.spill_slots,
+                f.callee_saved_pushed,
+                f.verdict,
+                f.rung
+            );
+        }
+        let t = &self.totals;
+        let _ = writeln!(
+            s,
+            "total: {} functions, {} code bytes ({} in .text), {} instructions, {} spills, {} reloads, {} remats, {} moves; \
+             .data {} B, .rodata {} B, .bss {} B; {} with spurious spills, {} on the fallback allocator",
+            t.functions,
+            t.code_bytes,
+            t.text_bytes,
+            t.instructions,
+            t.spill_stores,
+            t.reloads,
+            t.remats,
+            t.moves,
+            t.data_bytes,
+            t.rodata_bytes,
+            t.bss_bytes,
+            t.spurious_spill_functions,
+            t.fallback_functions
+        );
+        s
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use synth_regalloc::{AllocStats, PReg, PRegSet, Rung, SpillVerdict};
+
+    /// A compiled function with the given code and made-up allocator stats.
+    pub(crate) fn compiled(code: Vec<u8>) -> synth_thumb2::CompiledFunction {
+        synth_thumb2::CompiledFunction {
+            inst_count: code.len() as u32 / 2,
+            code,
+            relocs: vec![],
+            data_ranges: vec![],
+            frame_bytes: 8,
+            alloc: AllocStats {
+                vregs: 5,
+                peak_pressure: 3,
+                regs_available: 12,
+                spill_stores: 1,
+                reloads: 2,
+                remats: 0,
+                moves: 4,
+                spill_slots: 1,
+                callee_saved_used: PRegSet::from_regs(&[PReg(4), PReg(5)]),
+                verdict: SpillVerdict::Spurious,
+                rung: Rung::Base,
+            },
+        }
+    }
+
+    #[test]
+    fn function_stats_copy_allocator_fields_and_sum() {
+        let f = compiled(vec![0x70, 0x47, 0x00, 0xbf]);
+        let fs = FunctionStats::new("f".into(), "wasm_f".into(), FunctionKindName::Wasm, &f);
+        assert_eq!((fs.code_bytes, fs.instructions, fs.frame_bytes), (4, 2, 8));
+        assert_eq!((fs.vregs, fs.peak_pressure, fs.regs_available), (5, 3, 12));
+        assert_eq!((fs.spill_stores, fs.reloads, fs.moves, fs.spill_slots), (1, 2, 4, 1));
+        assert_eq!(fs.callee_saved_pushed, 2);
+        assert_eq!((fs.verdict, fs.rung), ("spurious", "base"));
+        let mut st = CompileStats { target: "cortex-m4".into(), functions: vec![fs.clone(), fs], totals: Totals::default() };
+        st.sum_functions();
+        assert_eq!(st.totals.functions, 2);
+        assert_eq!(st.totals.code_bytes, 8);
+        assert_eq!(st.totals.spurious_spill_functions, 2);
+        let json = serde_json::to_value(&st).unwrap();
+        assert_eq!(json["functions"][0]["kind"], "wasm");
+        assert_eq!(json["functions"][1]["verdict"], "spurious");
+        assert_eq!(json["totals"]["reloads"], 4);
+        let table = st.table();
+        assert_eq!(table.lines().count(), 4, "{table}");
+        assert!(table.lines().nth(1).unwrap().starts_with("wasm_f"), "{table}");
+        assert!(table.contains("3/12"), "{table}");
+    }
+}
