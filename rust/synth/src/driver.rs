@@ -21,10 +21,12 @@ use crate::Compiled;
 /// The wasm binary magic, `\0asm`.
 pub const WASM_MAGIC: &[u8; 4] = b"\0asm";
 
-/// Returns the binary module: `input` itself when it starts with the wasm
-/// magic, else `input` parsed as wasm text.
+/// Returns the binary module: `input` parsed as wasm text when it looks like
+/// text (UTF-8 without NUL bytes whose first non-blank character opens a
+/// form or a comment, `(` or `;`), else `input` itself, so that a damaged
+/// binary (bad magic, truncated header) is reported by the binary decoder.
 pub fn to_binary(input: &[u8]) -> Result<Cow<'_, [u8]>, Error> {
-    if input.starts_with(WASM_MAGIC) {
+    if !looks_like_text(input) {
         return Ok(Cow::Borrowed(input));
     }
     if input.iter().all(|b| b.is_ascii_whitespace()) {
@@ -37,6 +39,17 @@ pub fn to_binary(input: &[u8]) -> Result<Cow<'_, [u8]>, Error> {
         ))
     })?;
     wat::parse_str(text).map(Cow::Owned).map_err(|e| Error::Text(e.to_string()))
+}
+
+/// True when `input` should be parsed as wasm text (see [`to_binary`]).
+fn looks_like_text(input: &[u8]) -> bool {
+    if input.starts_with(WASM_MAGIC) || input.contains(&0) {
+        return false;
+    }
+    match input.iter().find(|b| !b.is_ascii_whitespace()) {
+        None => true, // blank: reported as empty text
+        Some(b) => *b == b'(' || *b == b';',
+    }
 }
 
 /// Compiles `input` (see [`crate::compile`]).
@@ -134,6 +147,16 @@ mod tests {
         assert!(e.to_string().contains("i32.bogus") || e.to_string().contains("unknown operator"), "{e}");
         assert!(e.to_string().contains(":1:"), "line/column expected: {e}");
         assert!(matches!(to_binary(b"").unwrap_err(), Error::Text(m) if m.contains("empty")));
-        assert!(matches!(to_binary(&[0xff, 0xfe, 0x00]).unwrap_err(), Error::Text(m) if m.contains("UTF-8")));
+        assert!(matches!(to_binary("(module (; \u{ff} ;) \u{fffe})".as_bytes()).unwrap_err(), Error::Text(_)));
+        assert!(matches!(to_binary(b"(module \xff)").unwrap_err(), Error::Text(m) if m.contains("UTF-8")));
+    }
+
+    #[test]
+    fn damaged_binaries_reach_the_binary_decoder() {
+        for bad in [&b"\0as"[..], b"\0asn\x01\0\0\0", b"\xff\xfe\x00", b"WASM\x01\0\0\0"] {
+            assert!(matches!(to_binary(bad).unwrap(), Cow::Borrowed(_)), "{bad:?}");
+            let e = compile(bad, &Options::default()).unwrap_err();
+            assert!(matches!(e, Error::Invalid { .. }), "{bad:?}: {e}");
+        }
     }
 }
