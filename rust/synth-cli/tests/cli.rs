@@ -105,10 +105,8 @@ fn failed_compilation_leaves_outputs_untouched() {
     assert!(!out2.exists());
 }
 
-/// End to end: needs the front end and the backend. ENABLE AT INTEGRATION
-/// (remove the `#[ignore]`), or run with `cargo test -p synth-cli -- --ignored`.
+/// End to end: the whole pipeline from text to an object with the export.
 #[test]
-#[ignore = "end-to-end: switch on at integration, when synth-frontend and synth-thumb2 are implemented"]
 fn compiles_a_module_end_to_end() {
     let d = tmpdir("e2e");
     let input = d.join("add.wat");

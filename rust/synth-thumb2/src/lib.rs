@@ -13,6 +13,14 @@
 
 #![warn(missing_docs)]
 
+pub mod abi;
+pub mod emit;
+pub mod frame;
+pub mod imm;
+pub mod inst;
+pub mod isel;
+pub mod vcode;
+
 use synth_ir::SymbolRef;
 
 /// Target CPUs.
@@ -94,11 +102,85 @@ impl std::fmt::Display for BackendError {
 
 impl std::error::Error for BackendError {}
 
-/// Compiles one IR function to Thumb-2.
+/// Largest frame (fixed frame plus pushed registers plus incoming stack
+/// arguments) accepted: 1 MiB, beyond any Cortex-M RAM. Offsets past 4095
+/// are reached through address arithmetic in [`emit`].
+const MAX_FRAME: u32 = 1 << 20;
+
+/// Compiles one IR function to Thumb-2: isel → register allocation →
+/// frame layout → emission.
 pub fn compile_function(
     func: &synth_ir::Function,
     opts: &BackendOptions,
 ) -> Result<CompiledFunction, BackendError> {
-    let _ = (func, opts);
-    unimplemented!("backend: see the backend task")
+    let err = |what: String| BackendError { func: func.name.clone(), what };
+    let vcode = isel::lower(func)?;
+    let alloc = synth_regalloc::allocate(&vcode, &synth_regalloc::Options { verify: opts.verify_allocation });
+    let layout = frame::layout(&vcode.frame, alloc.num_spill_slots, alloc.stats.callee_saved_used);
+    let incoming = abi::abi_sig(&func.sig).stack_bytes;
+    if layout.frame_bytes + layout.push_bytes + incoming > MAX_FRAME {
+        return Err(err(format!("a stack frame of {} bytes (limit {MAX_FRAME})", layout.frame_bytes)));
+    }
+    let out = emit::emit(&vcode, &alloc, &layout).map_err(|e| err(format!("emission failed: {e}")))?;
+    log::debug!("{}: {} bytes, {} insts, frame {}", func.name, out.code.len(), out.inst_count, layout.frame_bytes);
+    Ok(CompiledFunction {
+        code: out.code,
+        relocs: out.relocs,
+        data_ranges: out.data_ranges,
+        inst_count: out.inst_count,
+        frame_bytes: layout.frame_bytes,
+        alloc: alloc.stats,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use synth_ir::{Block, Callee, FunctionBuilder, InstKind, Signature, Terminator, TrapCode, Type};
+
+    fn opts() -> BackendOptions {
+        BackendOptions { cpu: Cpu::CortexM3, verify_allocation: true }
+    }
+
+    #[test]
+    fn trap_only_function_relocates_against_trap_entry() {
+        let mut b = FunctionBuilder::new("t", Signature::default());
+        b.terminate(Terminator::Trap(TrapCode::Unreachable));
+        let c = compile_function(&b.finish(), &opts()).expect("compiles");
+        assert_eq!(c.relocs.len(), 1);
+        assert_eq!(c.relocs[0].target, RelocTarget::Trap);
+        assert_eq!(c.relocs[0].kind, synth_thumb2_enc::RelocKind::ThmCall);
+        // MOVS r0, #1 then BL: 3 halfwords, 2 instructions, no frame.
+        assert_eq!((c.code.len(), c.inst_count, c.frame_bytes), (6, 2, 0));
+    }
+
+    #[test]
+    fn oversized_frame_is_an_error_not_wrong_code() {
+        let params = vec![Type::I32; 300_000];
+        let callee_sig = Signature { params: params.clone(), results: vec![] };
+        let mut b = FunctionBuilder::new("big_call", Signature { params: vec![Type::I32], results: vec![] });
+        let x = b.block_params(Block(0))[0];
+        b.inst(InstKind::Call { callee: Callee::Func(0), sig: callee_sig, args: vec![x; 300_000] }, &[]);
+        b.terminate(Terminator::Return(vec![]));
+        let e = compile_function(&b.finish(), &opts()).unwrap_err();
+        assert_eq!(e.func, "big_call");
+        assert!(e.what.contains("stack frame"), "{e}");
+    }
+
+    #[test]
+    fn stats_and_frame_of_a_calling_function() {
+        let s = Signature { params: vec![Type::I32], results: vec![Type::I32] };
+        let mut b = FunctionBuilder::new("caller", s.clone());
+        let x = b.block_params(Block(0))[0];
+        let r = b.inst(InstKind::Call { callee: Callee::Func(1), sig: s, args: vec![x] }, &[Type::I32]);
+        let sum = b.binary(synth_ir::BinaryOp::Add, r[0], x);
+        b.terminate(Terminator::Return(vec![sum]));
+        let c = compile_function(&b.finish(), &opts()).expect("compiles");
+        assert!(c.relocs.iter().any(|r| r.target == RelocTarget::Symbol(SymbolRef::Func(1))));
+        assert_eq!(c.alloc.rung, synth_regalloc::Rung::Base);
+        // x lives across the call: a callee-saved register was used.
+        assert!(!c.alloc.callee_saved_used.is_empty() || c.alloc.spill_slots > 0);
+        // The first instruction is a PUSH including lr (T1 encoding 0xB5xx).
+        assert_eq!(c.code[1], 0xB5);
+    }
 }

@@ -1,0 +1,116 @@
+//! Frame layout, decided after register allocation.
+//!
+//! Takes: what isel needs ([`FrameNeeds`]: outgoing-argument and local area
+//! sizes, whether the function calls), the allocator's spill-slot count and
+//! the callee-saved registers it used. Returns: a [`FrameLayout`] giving the
+//! pushed register set, the fixed frame size and the sp-relative offset of
+//! every [`StackAddr`] and spill slot.
+//!
+//! Layout, from sp upwards (sp does not move inside the body):
+//! outgoing stack arguments | local area (sret buffers) | spill slots |
+//! padding | pushed registers (r4-r11 used, lr) | caller's stack arguments.
+//! Pushed bytes plus frame bytes are a multiple of 8, so sp stays 8-aligned
+//! at every call.
+
+use crate::inst::StackAddr;
+use crate::vcode::FrameNeeds;
+use synth_regalloc::{PReg, PRegSet};
+
+/// The frame of one function.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FrameLayout {
+    /// Registers pushed by the prologue (bit i = ri; bit 14 = lr).
+    pub push_mask: u16,
+    /// Bytes the push takes.
+    pub push_bytes: u32,
+    /// Bytes subtracted from sp after the push.
+    pub frame_bytes: u32,
+    /// Offset of the local area.
+    pub local_base: u32,
+    /// Offset of spill slot 0.
+    pub spill_base: u32,
+}
+
+/// Lays out the frame.
+pub fn layout(needs: &FrameNeeds, spill_slots: u32, callee_saved_used: PRegSet) -> FrameLayout {
+    let mut mask: u16 = 0;
+    for r in callee_saved_used.iter() {
+        if (4..=11).contains(&r.0) || r == PReg(14) {
+            mask |= 1 << r.0;
+        }
+    }
+    if mask != 0 || needs.has_calls {
+        mask |= 1 << 14; // return through `POP {.., pc}`
+    }
+    let push_bytes = 4 * mask.count_ones();
+    let local_base = needs.outgoing_bytes;
+    let spill_base = local_base + needs.local_bytes;
+    let mut frame_bytes = spill_base + 4 * spill_slots;
+    if (frame_bytes + push_bytes) & 7 != 0 {
+        frame_bytes += 4;
+    }
+    FrameLayout { push_mask: mask, push_bytes, frame_bytes, local_base, spill_base }
+}
+
+impl FrameLayout {
+    /// The sp offset of `addr` inside the body.
+    pub fn offset(&self, addr: StackAddr) -> u32 {
+        match addr {
+            StackAddr::Outgoing(o) => o,
+            StackAddr::Local(o) => self.local_base + o,
+            StackAddr::Incoming(o) => self.frame_bytes + self.push_bytes + o,
+        }
+    }
+
+    /// The sp offset of spill slot `n`.
+    pub fn slot_offset(&self, n: u32) -> u32 {
+        self.spill_base + 4 * n
+    }
+
+    /// True when lr is saved (return is `POP {.., pc}`).
+    pub fn saves_lr(&self) -> bool {
+        self.push_mask & (1 << 14) != 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leaf_without_frame_pushes_nothing() {
+        let f = layout(&FrameNeeds::default(), 0, PRegSet::EMPTY);
+        assert_eq!((f.push_mask, f.frame_bytes), (0, 0));
+        assert!(!f.saves_lr());
+    }
+
+    #[test]
+    fn calls_push_lr_and_keep_eight_byte_alignment() {
+        let needs = FrameNeeds { outgoing_bytes: 8, local_bytes: 0, has_calls: true };
+        let f = layout(&needs, 1, PRegSet::from_regs(&[PReg(4)]));
+        assert_eq!(f.push_mask, (1 << 4) | (1 << 14));
+        assert_eq!(f.push_bytes, 8);
+        assert_eq!((f.frame_bytes + f.push_bytes) % 8, 0);
+        assert_eq!(f.frame_bytes, 16); // 8 outgoing + 4 spill + 4 padding
+        assert_eq!(f.slot_offset(0), 8);
+        assert_eq!(f.offset(StackAddr::Incoming(4)), 16 + 8 + 4);
+    }
+
+    #[test]
+    fn odd_push_count_pads_frame() {
+        let needs = FrameNeeds { outgoing_bytes: 0, local_bytes: 16, has_calls: true };
+        let f = layout(&needs, 0, PRegSet::from_regs(&[PReg(4), PReg(5)]));
+        assert_eq!(f.push_bytes, 12);
+        assert_eq!(f.frame_bytes, 20);
+        assert_eq!(f.offset(StackAddr::Local(8)), 8);
+        let g = layout(&FrameNeeds::default(), 3, PRegSet::EMPTY);
+        assert_eq!((g.frame_bytes, g.push_bytes), (16, 0));
+        for slots in 0..6 {
+            for regs in [vec![], vec![PReg(4)], vec![PReg(4), PReg(5)], vec![PReg(14)]] {
+                let f = layout(&FrameNeeds::default(), slots, PRegSet::from_regs(&regs));
+                assert_eq!((f.frame_bytes + f.push_bytes) % 8, 0);
+                assert!(f.frame_bytes >= 4 * slots);
+            }
+        }
+    }
+}

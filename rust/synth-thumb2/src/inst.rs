@@ -1,0 +1,848 @@
+//! Machine instructions on (virtual or physical) registers.
+//!
+//! Takes: nothing (data definitions). Instruction selection ([`crate::isel`])
+//! produces [`MachInst`]s, the allocator sees their operands through
+//! [`MachInst::operands`], and [`crate::emit`] expands each one after
+//! replacing its registers with [`MachInst::map_regs`].
+//!
+//! Rule: **flags never live between two `MachInst`s.** Every comparison is
+//! fused into the instruction that consumes it (`CmpSet`, `CmpSelect`,
+//! `TrapIf`, `CmpBr`, ...), so spill and remat code inserted between any two
+//! instructions can never corrupt the flags.
+//!
+//! Multi-instruction pseudo-instructions mark outputs written before all
+//! inputs are read, and their scratch registers, as
+//! [`OperandKind::EarlyDef`]; the doc comment of each variant gives its
+//! expansion and why each operand kind is what it is.
+
+use synth_ir::{IntCC, SymbolRef, TrapCode};
+use synth_regalloc::{Operand, OperandKind, PReg, Reg};
+use synth_thumb2_enc::{AluOp, Cond, ExtendOp, LoadOp, ShiftOp, StoreOp};
+
+/// Second operand of a comparison: a register or an immediate that `CMP`
+/// (or `CMN` with the negated value) encodes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rhs {
+    /// A register.
+    Reg(Reg),
+    /// An immediate (`CMP #imm`, or `CMN #-imm`).
+    Imm(u32),
+}
+
+/// An address relative to the stack pointer, resolved by [`crate::frame`]
+/// once the frame layout is known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StackAddr {
+    /// Outgoing argument area at the bottom of the frame (byte offset).
+    Outgoing(u32),
+    /// Local area (sret buffers of calls) above the outgoing area.
+    Local(u32),
+    /// An incoming stack argument in the caller's frame (byte offset from
+    /// the stack pointer at the call).
+    Incoming(u32),
+}
+
+/// What a call instruction calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallTarget {
+    /// A direct `BL` to a symbol.
+    Sym(SymbolRef),
+    /// `BLX reg` (Thumb bit set in the address).
+    Reg(Reg),
+}
+
+/// Pair-wise 64-bit arithmetic kinds of [`MachInst::AddSub64`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AddSub {
+    /// `ADDS lo; ADC hi`.
+    Add,
+    /// `SUBS lo; SBC hi`.
+    Sub,
+}
+
+/// 64-bit shifts by register of [`MachInst::Shift64`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shift64Op {
+    /// Shift left.
+    Shl,
+    /// Logical shift right.
+    ShrU,
+    /// Arithmetic shift right.
+    ShrS,
+}
+
+/// A machine instruction. Registers are [`Reg`]s: virtual before
+/// allocation, physical after [`MachInst::map_regs`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MachInst {
+    /// Entry pseudo: defines the physical argument registers (emits nothing).
+    Args {
+        /// Physical registers holding incoming arguments (Def).
+        regs: Vec<Reg>,
+    },
+    /// `MOV rd, rm` (a coalescable copy).
+    Mov {
+        /// Destination (Def).
+        rd: Reg,
+        /// Source (Use).
+        rm: Reg,
+    },
+    /// `rd = imm` (`MOVS`/`MOV.W`/`MVN`/`MOVW`+`MOVT`). Rematerialisable.
+    MovImm {
+        /// Destination (Def).
+        rd: Reg,
+        /// The constant.
+        imm: u32,
+    },
+    /// `MOVW`/`MOVT rd, sym+addend` with relocations. Rematerialisable.
+    MovSym {
+        /// Destination (Def).
+        rd: Reg,
+        /// The symbol.
+        sym: SymbolRef,
+        /// Addend.
+        addend: i32,
+    },
+    /// `rd = rn <op> rm`.
+    Alu {
+        /// Operation.
+        op: AluOp,
+        /// Destination (Def).
+        rd: Reg,
+        /// First operand (Use).
+        rn: Reg,
+        /// Second operand (Use).
+        rm: Reg,
+    },
+    /// `rd = rn <op> #imm` (`imm` known encodable for `op`).
+    AluImm {
+        /// Operation.
+        op: AluOp,
+        /// Destination (Def).
+        rd: Reg,
+        /// First operand (Use).
+        rn: Reg,
+        /// Immediate.
+        imm: u32,
+    },
+    /// `rd = !rm`.
+    Mvn {
+        /// Destination (Def).
+        rd: Reg,
+        /// Operand (Use).
+        rm: Reg,
+    },
+    /// `rd = rm <op> #amt` (amount valid for `op`, never 0 except LSL).
+    ShiftImm {
+        /// Operation.
+        op: ShiftOp,
+        /// Destination (Def).
+        rd: Reg,
+        /// Operand (Use).
+        rm: Reg,
+        /// Amount.
+        amt: u8,
+    },
+    /// `rd = rn <op> rm` using the bottom byte of `rm` as amount (callers
+    /// use it only where that is the wanted semantics, e.g. `ROR`, whose
+    /// amount is taken modulo 32).
+    ShiftReg {
+        /// Operation.
+        op: ShiftOp,
+        /// Destination (Def).
+        rd: Reg,
+        /// Shifted value (Use).
+        rn: Reg,
+        /// Amount (Use).
+        rm: Reg,
+    },
+    /// wasm i32 shift by register (amount mod 32):
+    /// `AND tmp, rm, #31; <op> rd, rn, tmp`. `tmp` is written before `rn` is
+    /// read: EarlyDef. `rd` is written last: Def.
+    ShiftMasked {
+        /// `Lsl`, `Lsr` or `Asr`.
+        op: ShiftOp,
+        /// Destination (Def).
+        rd: Reg,
+        /// Shifted value (Use).
+        rn: Reg,
+        /// Amount (Use).
+        rm: Reg,
+        /// Scratch (EarlyDef).
+        tmp: Reg,
+    },
+    /// i32 rotate left by register: `RSB tmp, rm, #0; ROR rd, rn, tmp`
+    /// (ROR takes its amount modulo 32). `tmp`: EarlyDef; `rd`: Def.
+    Rotl32 {
+        /// Destination (Def).
+        rd: Reg,
+        /// Rotated value (Use).
+        rn: Reg,
+        /// Amount (Use).
+        rm: Reg,
+        /// Scratch (EarlyDef).
+        tmp: Reg,
+    },
+    /// `rd = rn * rm`.
+    Mul {
+        /// Destination (Def).
+        rd: Reg,
+        /// Operand (Use).
+        rn: Reg,
+        /// Operand (Use).
+        rm: Reg,
+    },
+    /// `SDIV`/`UDIV rd, rn, rm`.
+    Div {
+        /// Signed?
+        signed: bool,
+        /// Destination (Def).
+        rd: Reg,
+        /// Dividend (Use).
+        rn: Reg,
+        /// Divisor (Use).
+        rm: Reg,
+    },
+    /// Remainder: `SDIV/UDIV rd, rn, rm; MLS rd, rd, rm, rn`. `rd` is
+    /// written by the division before the MLS reads `rn` and `rm`: EarlyDef.
+    Rem {
+        /// Signed?
+        signed: bool,
+        /// Destination (EarlyDef).
+        rd: Reg,
+        /// Dividend (Use).
+        rn: Reg,
+        /// Divisor (Use).
+        rm: Reg,
+    },
+    /// `CLZ rd, rm`.
+    Clz {
+        /// Destination (Def).
+        rd: Reg,
+        /// Operand (Use).
+        rm: Reg,
+    },
+    /// `RBIT rd, rm; CLZ rd, rd`. `rm` is only read by the first
+    /// instruction, so `rd` may share its register: Def.
+    Ctz {
+        /// Destination (Def).
+        rd: Reg,
+        /// Operand (Use).
+        rm: Reg,
+    },
+    /// Population count, SWAR: `LSR t, x, #1; AND t, t, #0x55555555;
+    /// SUB rd, x, t; AND t, rd, #0x33333333; LSR rd, rd, #2;
+    /// AND rd, rd, #0x33333333; ADD rd, rd, t; ADD rd, rd, rd, LSR #4;
+    /// AND rd, rd, #0x0F0F0F0F; ADD rd, rd, rd, LSL #8;
+    /// ADD rd, rd, rd, LSL #16; LSR rd, rd, #24`. `x` is last read by the
+    /// SUB that first writes `rd`, so `rd` is Def; `t` is written before
+    /// that: EarlyDef.
+    Popcnt {
+        /// Destination (Def).
+        rd: Reg,
+        /// Operand (Use).
+        rm: Reg,
+        /// Scratch (EarlyDef).
+        tmp: Reg,
+    },
+    /// `SXTB`/`SXTH`/`UXTB`/`UXTH rd, rm`.
+    Extend {
+        /// Operation.
+        op: ExtendOp,
+        /// Destination (Def).
+        rd: Reg,
+        /// Operand (Use).
+        rm: Reg,
+    },
+    /// `CMP rn, rhs; ITE cc; MOVcc rd, #1; MOV!cc rd, #0`. `rd` is written
+    /// after the compare read everything: Def.
+    CmpSet {
+        /// Condition for 1.
+        cc: Cond,
+        /// Destination (Def).
+        rd: Reg,
+        /// Compared (Use).
+        rn: Reg,
+        /// Compared against.
+        rhs: Rhs,
+    },
+    /// `CMP rn, rhs; ITE cc; MOVcc rd, t; MOV!cc rd, f`. Exactly one MOV
+    /// executes and it reads its source before writing `rd`: Def.
+    CmpSelect {
+        /// Condition choosing `t`.
+        cc: Cond,
+        /// Destination (Def).
+        rd: Reg,
+        /// Compared (Use).
+        rn: Reg,
+        /// Compared against.
+        rhs: Rhs,
+        /// Chosen when `cc` holds (Use).
+        t: Reg,
+        /// Chosen otherwise (Use).
+        f: Reg,
+    },
+    /// `CMP rn, rhs; ITT cc; MOVcc r0, #code; BLcc synth_trap`. r0 is
+    /// overwritten only on the trapping path, which never returns.
+    TrapIf {
+        /// Trap when this holds.
+        cc: Cond,
+        /// Compared (Use).
+        rn: Reg,
+        /// Compared against.
+        rhs: Rhs,
+        /// Trap code.
+        code: TrapCode,
+    },
+    /// Unconditional trap in the middle of a block: `MOV r0, #code; BL
+    /// synth_trap` (what follows is dead).
+    Trap {
+        /// Trap code.
+        code: TrapCode,
+    },
+    /// i64 add/sub: `ADDS dlo, alo, blo; ADC dhi, ahi, bhi` (SUBS/SBC).
+    /// `dlo` is written before `ahi`/`bhi` are read: EarlyDef; `dhi`: Def.
+    AddSub64 {
+        /// Add or subtract.
+        op: AddSub,
+        /// Low result (EarlyDef).
+        dlo: Reg,
+        /// High result (Def).
+        dhi: Reg,
+        /// Left low (Use).
+        alo: Reg,
+        /// Left high (Use).
+        ahi: Reg,
+        /// Right low (Use).
+        blo: Reg,
+        /// Right high (Use).
+        bhi: Reg,
+    },
+    /// i64 multiply: `UMULL dlo, dhi, alo, blo; MLA dhi, alo, bhi, dhi;
+    /// MLA dhi, ahi, blo, dhi`. Both results are written by the UMULL before
+    /// `ahi`/`bhi` are read: EarlyDef.
+    Mul64 {
+        /// Low result (EarlyDef).
+        dlo: Reg,
+        /// High result (EarlyDef).
+        dhi: Reg,
+        /// Left low (Use).
+        alo: Reg,
+        /// Left high (Use).
+        ahi: Reg,
+        /// Right low (Use).
+        blo: Reg,
+        /// Right high (Use).
+        bhi: Reg,
+    },
+    /// i64 shift by register (amount mod 64), branch-free using register
+    /// shifts (amounts 32..255 give 0). With `t = n & 63`:
+    /// Shl: `dhi = ahi<<t | alo>>(32-t) | alo<<(t-32)`, `dlo = alo<<t`;
+    /// ShrU: `dlo = alo>>t | ahi<<(32-t) | ahi>>(t-32)`, `dhi = ahi>>t`;
+    /// ShrS: like ShrU but the third term is `ahi ASR (t-32)` only when
+    /// `t >= 32` (`SUBS t2, t, #32; ITT PL; ASRPL t2..; ORRPL dlo..`) and
+    /// `dhi = ahi ASR t`. The first-written result and both scratches are
+    /// written before the inputs are all read: EarlyDef; the last-written
+    /// result (dlo for Shl, dhi for ShrU/ShrS) is Def.
+    Shift64 {
+        /// Which shift.
+        op: Shift64Op,
+        /// Low result.
+        dlo: Reg,
+        /// High result.
+        dhi: Reg,
+        /// Value low (Use).
+        alo: Reg,
+        /// Value high (Use).
+        ahi: Reg,
+        /// Amount (Use; only the low 6 bits count).
+        n: Reg,
+        /// Scratch (EarlyDef).
+        t: Reg,
+        /// Scratch (EarlyDef).
+        t2: Reg,
+    },
+    /// i64 rotate left by register (amount mod 64):
+    /// `TST n, #32; ITE NE; MOVNE dlo, ahi; MOVEQ dlo, alo; ITE NE;
+    /// MOVNE dhi, alo; MOVEQ dhi, ahi` (swap halves when bit 5 is set), then
+    /// with `t = n & 31`, `t2 = 32 - t`: `LSR u, dhi, t2; LSR t2, dlo, t2;
+    /// LSL dlo, dlo, t; ORR dlo, dlo, u; LSL dhi, dhi, t; ORR dhi, dhi, t2`.
+    /// Everything written is EarlyDef (written while inputs are still read).
+    Rotl64 {
+        /// Low result (EarlyDef).
+        dlo: Reg,
+        /// High result (EarlyDef).
+        dhi: Reg,
+        /// Value low (Use).
+        alo: Reg,
+        /// Value high (Use).
+        ahi: Reg,
+        /// Amount (Use).
+        n: Reg,
+        /// Scratch (EarlyDef).
+        t: Reg,
+        /// Scratch (EarlyDef).
+        t2: Reg,
+        /// Scratch (EarlyDef).
+        u: Reg,
+    },
+    /// i64 comparison to 0/1. Eq/Ne: `CMP alo, blo; IT EQ; CMPEQ ahi, bhi`.
+    /// Ordered (Gt/Le swap operands first): `CMP alo, blo; SBCS t, ahi, bhi`
+    /// then LT/GE/LO/HS. Then `ITE cc; MOV rd, #1; MOV rd, #0`. `t` is written
+    /// by the last instruction that reads inputs and `rd` after it: both Def.
+    CmpSet64 {
+        /// Condition.
+        cc: IntCC,
+        /// Result (Def).
+        rd: Reg,
+        /// Left low (Use).
+        alo: Reg,
+        /// Left high (Use).
+        ahi: Reg,
+        /// Right low (Use).
+        blo: Reg,
+        /// Right high (Use).
+        bhi: Reg,
+        /// Scratch for SBCS (Def).
+        t: Reg,
+    },
+    /// i64 leading zeros: `CMP hi, #0; ITEE NE; CLZNE rd, hi; CLZEQ rd, lo;
+    /// ADDEQ rd, rd, #32`. Exactly one CLZ runs, reading its input before
+    /// writing `rd`; nothing reads an input afterwards: Def.
+    Clz64 {
+        /// Result (Def).
+        rd: Reg,
+        /// Low (Use).
+        lo: Reg,
+        /// High (Use).
+        hi: Reg,
+    },
+    /// i64 trailing zeros: `CMP lo, #0; ITE NE; RBITNE rd, lo; RBITEQ rd, hi;
+    /// CLZ rd, rd; IT EQ; ADDEQ rd, rd, #32`. Def (as for Clz64).
+    Ctz64 {
+        /// Result (Def).
+        rd: Reg,
+        /// Low (Use).
+        lo: Reg,
+        /// High (Use).
+        hi: Reg,
+    },
+    /// `rd = [base + off]`, `off <= 4095`.
+    Load {
+        /// Width and extension.
+        op: LoadOp,
+        /// Destination (Def).
+        rd: Reg,
+        /// Base (Use).
+        base: Reg,
+        /// Offset.
+        off: u32,
+    },
+    /// `[base + off] = rt`, `off <= 4095`.
+    Store {
+        /// Width.
+        op: StoreOp,
+        /// Stored value (Use).
+        rt: Reg,
+        /// Base (Use).
+        base: Reg,
+        /// Offset.
+        off: u32,
+    },
+    /// `LDR rd, [sp, #frame offset]`.
+    LoadStack {
+        /// Destination (Def).
+        rd: Reg,
+        /// Where.
+        addr: StackAddr,
+    },
+    /// `STR rt, [sp, #frame offset]`.
+    StoreStack {
+        /// Stored value (Use).
+        rt: Reg,
+        /// Where.
+        addr: StackAddr,
+    },
+    /// `ADD rd, sp, #frame offset`.
+    LeaStack {
+        /// Destination (Def).
+        rd: Reg,
+        /// Where.
+        addr: StackAddr,
+    },
+    /// Linear-memory bounds check, trap unless `addr + end <= memory size`
+    /// (`end < 2^32`): `MOVW/MOVT t, memory_size; LDR t, [t]; SUBS t, t,
+    /// #end` (or `MOV t2, #end; SUBS t, t, t2`); `IT HS; CMPHS t, addr;
+    /// ITT LO; MOVLO r0, #2; BLLO synth_trap`. After the SUBS, LO means the
+    /// memory is smaller than `end`; otherwise the CMP gives LO exactly when
+    /// `addr > size - end`. Scratches are written before `addr` is read:
+    /// EarlyDef.
+    BoundsCheck {
+        /// The wasm address (Use).
+        addr: Reg,
+        /// Offset + width.
+        end: u32,
+        /// Scratch (EarlyDef).
+        t: Reg,
+        /// Second scratch when `end` is not a SUBS immediate (EarlyDef).
+        t2: Option<Reg>,
+    },
+    /// Stack-limit check: `MOVW/MOVT t, stack_limit; LDR t, [t]; CMP sp, t;
+    /// ITT LO; MOVLO r0, #8; BLLO synth_trap`. `t`: EarlyDef (no uses).
+    StackCheck {
+        /// Scratch (EarlyDef).
+        t: Reg,
+    },
+    /// A call. Arguments are in fixed physical registers (`uses`), results
+    /// come back in fixed physical registers (`defs`); clobbers r0-r3, r12
+    /// and lr.
+    Call {
+        /// What is called (an indirect target register is a Use).
+        target: CallTarget,
+        /// Fixed argument registers (Use).
+        uses: Vec<Reg>,
+        /// Fixed result registers (Def).
+        defs: Vec<Reg>,
+    },
+    // ---- terminators ----
+    /// `B target` (omitted when the target follows).
+    Jump {
+        /// Target block (VCode index).
+        target: usize,
+    },
+    /// `CMP rn, rhs; B<cc> taken; B not_taken`.
+    CmpBr {
+        /// Condition for `taken`.
+        cc: Cond,
+        /// Compared (Use).
+        rn: Reg,
+        /// Compared against.
+        rhs: Rhs,
+        /// Target when `cc` holds.
+        taken: usize,
+        /// Target otherwise.
+        not_taken: usize,
+    },
+    /// i64 compare and branch without scratch registers. Eq/Ne and unsigned:
+    /// `CMP ahi, bhi; IT EQ; CMPEQ alo, blo; B<cc>`. Signed: `CMP ahi, bhi;
+    /// B<strict cc> taken; B<opposite strict> not_taken; CMP alo, blo;
+    /// B<unsigned cc> taken; B not_taken`.
+    Cmp64Br {
+        /// Condition.
+        cc: IntCC,
+        /// Left low (Use).
+        alo: Reg,
+        /// Left high (Use).
+        ahi: Reg,
+        /// Right low (Use).
+        blo: Reg,
+        /// Right high (Use).
+        bhi: Reg,
+        /// Target when `cc` holds.
+        taken: usize,
+        /// Target otherwise.
+        not_taken: usize,
+    },
+    /// Jump table: `CMP idx, #n` (or `CMP idx, limit`); `BHS default`;
+    /// `TBH [pc, idx, LSL #1]`.
+    BrTable {
+        /// Index (Use).
+        idx: Reg,
+        /// Register holding the target count when it is not a CMP
+        /// immediate (Use).
+        limit: Option<Reg>,
+        /// Targets.
+        targets: Vec<usize>,
+        /// Out-of-range target.
+        default: usize,
+    },
+    /// Return: epilogue. The result registers are fixed Uses.
+    Ret {
+        /// Result registers (Use).
+        uses: Vec<Reg>,
+    },
+    /// Unconditional trap terminator: `MOV r0, #code; BL synth_trap`.
+    TrapTerm {
+        /// Trap code.
+        code: TrapCode,
+    },
+}
+
+fn visit_rhs(rhs: &mut Rhs, f: &mut dyn FnMut(&mut Reg, OperandKind)) {
+    if let Rhs::Reg(r) = rhs {
+        f(r, OperandKind::Use);
+    }
+}
+
+impl MachInst {
+    /// Visits every register operand, in one fixed order, with its kind.
+    /// [`MachInst::operands`] and [`MachInst::map_regs`] are both built on
+    /// it, so the allocator's per-operand answers line up by construction.
+    pub fn visit_regs(&mut self, f: &mut dyn FnMut(&mut Reg, OperandKind)) {
+        use OperandKind::{Def, EarlyDef, Use};
+        match self {
+            MachInst::Args { regs } => regs.iter_mut().for_each(|r| f(r, Def)),
+            MachInst::Mov { rd, rm }
+            | MachInst::Mvn { rd, rm }
+            | MachInst::ShiftImm { rd, rm, .. }
+            | MachInst::Clz { rd, rm }
+            | MachInst::Ctz { rd, rm }
+            | MachInst::Extend { rd, rm, .. } => {
+                f(rm, Use);
+                f(rd, Def);
+            }
+            MachInst::MovImm { rd, .. } | MachInst::MovSym { rd, .. } => f(rd, Def),
+            MachInst::Alu { rd, rn, rm, .. }
+            | MachInst::ShiftReg { rd, rn, rm, .. }
+            | MachInst::Mul { rd, rn, rm }
+            | MachInst::Div { rd, rn, rm, .. } => {
+                f(rn, Use);
+                f(rm, Use);
+                f(rd, Def);
+            }
+            MachInst::AluImm { rd, rn, .. } => {
+                f(rn, Use);
+                f(rd, Def);
+            }
+            MachInst::ShiftMasked { rd, rn, rm, tmp, .. } | MachInst::Rotl32 { rd, rn, rm, tmp } => {
+                f(rn, Use);
+                f(rm, Use);
+                f(rd, Def);
+                f(tmp, EarlyDef);
+            }
+            MachInst::Rem { rd, rn, rm, .. } => {
+                f(rn, Use);
+                f(rm, Use);
+                f(rd, EarlyDef);
+            }
+            MachInst::Popcnt { rd, rm, tmp } => {
+                f(rm, Use);
+                f(rd, Def);
+                f(tmp, EarlyDef);
+            }
+            MachInst::CmpSet { rd, rn, rhs, .. } => {
+                f(rn, Use);
+                visit_rhs(rhs, f);
+                f(rd, Def);
+            }
+            MachInst::CmpSelect { rd, rn, rhs, t, f: fv, .. } => {
+                f(rn, Use);
+                visit_rhs(rhs, f);
+                f(t, Use);
+                f(fv, Use);
+                f(rd, Def);
+            }
+            MachInst::TrapIf { rn, rhs, .. } => {
+                f(rn, Use);
+                visit_rhs(rhs, f);
+            }
+            MachInst::Trap { .. } | MachInst::Jump { .. } | MachInst::TrapTerm { .. } => {}
+            MachInst::AddSub64 { dlo, dhi, alo, ahi, blo, bhi, .. } => {
+                f(alo, Use);
+                f(ahi, Use);
+                f(blo, Use);
+                f(bhi, Use);
+                f(dlo, EarlyDef);
+                f(dhi, Def);
+            }
+            MachInst::Mul64 { dlo, dhi, alo, ahi, blo, bhi } => {
+                f(alo, Use);
+                f(ahi, Use);
+                f(blo, Use);
+                f(bhi, Use);
+                f(dlo, EarlyDef);
+                f(dhi, EarlyDef);
+            }
+            MachInst::Shift64 { op, dlo, dhi, alo, ahi, n, t, t2 } => {
+                f(alo, Use);
+                f(ahi, Use);
+                f(n, Use);
+                match op {
+                    Shift64Op::Shl => {
+                        f(dlo, Def);
+                        f(dhi, EarlyDef);
+                    }
+                    Shift64Op::ShrU | Shift64Op::ShrS => {
+                        f(dlo, EarlyDef);
+                        f(dhi, Def);
+                    }
+                }
+                f(t, EarlyDef);
+                f(t2, EarlyDef);
+            }
+            MachInst::Rotl64 { dlo, dhi, alo, ahi, n, t, t2, u } => {
+                f(alo, Use);
+                f(ahi, Use);
+                f(n, Use);
+                f(dlo, EarlyDef);
+                f(dhi, EarlyDef);
+                f(t, EarlyDef);
+                f(t2, EarlyDef);
+                f(u, EarlyDef);
+            }
+            MachInst::CmpSet64 { rd, alo, ahi, blo, bhi, t, .. } => {
+                f(alo, Use);
+                f(ahi, Use);
+                f(blo, Use);
+                f(bhi, Use);
+                f(rd, Def);
+                f(t, Def);
+            }
+            MachInst::Clz64 { rd, lo, hi } | MachInst::Ctz64 { rd, lo, hi } => {
+                f(lo, Use);
+                f(hi, Use);
+                f(rd, Def);
+            }
+            MachInst::Load { rd, base, .. } => {
+                f(base, Use);
+                f(rd, Def);
+            }
+            MachInst::Store { rt, base, .. } => {
+                f(rt, Use);
+                f(base, Use);
+            }
+            MachInst::LoadStack { rd, .. } | MachInst::LeaStack { rd, .. } => f(rd, Def),
+            MachInst::StoreStack { rt, .. } => f(rt, Use),
+            MachInst::BoundsCheck { addr, t, t2, .. } => {
+                f(addr, Use);
+                f(t, EarlyDef);
+                if let Some(t2) = t2 {
+                    f(t2, EarlyDef);
+                }
+            }
+            MachInst::StackCheck { t } => f(t, EarlyDef),
+            MachInst::Call { target, uses, defs } => {
+                if let CallTarget::Reg(r) = target {
+                    f(r, Use);
+                }
+                uses.iter_mut().for_each(|r| f(r, Use));
+                defs.iter_mut().for_each(|r| f(r, Def));
+            }
+            MachInst::CmpBr { rn, rhs, .. } => {
+                f(rn, Use);
+                visit_rhs(rhs, f);
+            }
+            MachInst::Cmp64Br { alo, ahi, blo, bhi, .. } => {
+                f(alo, Use);
+                f(ahi, Use);
+                f(blo, Use);
+                f(bhi, Use);
+            }
+            MachInst::BrTable { idx, limit, .. } => {
+                f(idx, Use);
+                if let Some(l) = limit {
+                    f(l, Use);
+                }
+            }
+            MachInst::Ret { uses } => uses.iter_mut().for_each(|r| f(r, Use)),
+        }
+    }
+
+    /// The register operands in allocator order.
+    pub fn operands(&self) -> Vec<Operand> {
+        let mut out = Vec::new();
+        let mut copy = self.clone();
+        copy.visit_regs(&mut |r, kind| out.push(Operand { reg: *r, kind }));
+        out
+    }
+
+    /// This instruction with operand `k` replaced by `allocs[k]`.
+    pub fn map_regs(&self, allocs: &[PReg]) -> MachInst {
+        let mut copy = self.clone();
+        let mut k = 0;
+        copy.visit_regs(&mut |r, _| {
+            if let Some(p) = allocs.get(k) {
+                *r = Reg::phys(*p);
+            }
+            k += 1;
+        });
+        copy
+    }
+
+    /// True for block terminators.
+    pub fn is_term(&self) -> bool {
+        matches!(
+            self,
+            MachInst::Jump { .. }
+                | MachInst::CmpBr { .. }
+                | MachInst::Cmp64Br { .. }
+                | MachInst::BrTable { .. }
+                | MachInst::Ret { .. }
+                | MachInst::TrapTerm { .. }
+        )
+    }
+
+    /// Successor blocks of a terminator (empty for other instructions).
+    pub fn succs(&self) -> Vec<usize> {
+        match self {
+            MachInst::Jump { target } => vec![*target],
+            MachInst::CmpBr { taken, not_taken, .. } | MachInst::Cmp64Br { taken, not_taken, .. } => {
+                vec![*taken, *not_taken]
+            }
+            MachInst::BrTable { targets, default, .. } => {
+                let mut v = targets.clone();
+                v.push(*default);
+                v
+            }
+            _ => vec![],
+        }
+    }
+
+    /// Rewrites terminator successor `from` to `to`.
+    pub fn replace_succ(&mut self, from: usize, to: usize) {
+        let fix = |b: &mut usize| {
+            if *b == from {
+                *b = to;
+            }
+        };
+        match self {
+            MachInst::Jump { target } => fix(target),
+            MachInst::CmpBr { taken, not_taken, .. } | MachInst::Cmp64Br { taken, not_taken, .. } => {
+                fix(taken);
+                fix(not_taken);
+            }
+            MachInst::BrTable { targets, default, .. } => {
+                targets.iter_mut().for_each(fix);
+                fix(default);
+            }
+            _ => {}
+        }
+    }
+
+    /// Physical registers clobbered beyond the operands: calls clobber the
+    /// AAPCS caller-saved registers r0-r3, r12 and lr (minus their result
+    /// registers, which are Defs).
+    pub fn clobbers(&self) -> synth_regalloc::PRegSet {
+        match self {
+            MachInst::Call { defs, .. } => {
+                let mut s = crate::abi::caller_saved();
+                for d in defs {
+                    if let Some(p) = d.as_phys() {
+                        s.0 &= !(1u32 << p.0);
+                    }
+                }
+                s
+            }
+            _ => synth_regalloc::PRegSet::EMPTY,
+        }
+    }
+}
+
+/// The ARM condition for an integer comparison `a cc b`.
+pub fn cond_of(cc: IntCC) -> Cond {
+    match cc {
+        IntCC::Eq => Cond::Eq,
+        IntCC::Ne => Cond::Ne,
+        IntCC::LtS => Cond::Lt,
+        IntCC::LtU => Cond::Lo,
+        IntCC::GtS => Cond::Gt,
+        IntCC::GtU => Cond::Hi,
+        IntCC::LeS => Cond::Le,
+        IntCC::LeU => Cond::Ls,
+        IntCC::GeS => Cond::Ge,
+        IntCC::GeU => Cond::Hs,
+    }
+}
+
+#[cfg(test)]
+mod tests;

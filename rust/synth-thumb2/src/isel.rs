@@ -1,0 +1,648 @@
+//! Instruction selection: IR → [`MachInst`]s on virtual registers.
+//!
+//! Takes: an IR [`Function`]. Returns: a [`VCode`] (or a [`BackendError`]
+//! naming the construct without a lowering).
+//!
+//! - Every i32 value gets one virtual register, every i64 two (lo, hi).
+//! - Out of SSA here: every edge that passes block arguments from a block
+//!   with several successors, and every critical edge, gets its own block;
+//!   block arguments become parallel copies through fresh temporaries
+//!   (`t_i = arg_i`, then `param_i = t_i`) marked as moves for coalescing.
+//! - Block 0 of the VCode is a setup block: the `Args` pseudo defines the
+//!   physical argument registers, moves copy them (and incoming stack
+//!   arguments) into the entry block's parameter registers.
+//! - Comparisons whose only use is a branch, select or trap in the same block
+//!   are fused into that consumer (flags never live between instructions).
+//!
+//! Operator families live in submodules: [`arith`] (i32 and i64 integer
+//! operations) and [`memcall`] (memory, calls, returns).
+
+mod arith;
+mod memcall;
+
+use crate::abi::{self, AbiSig, ArgLoc};
+use crate::inst::{cond_of, MachInst, Rhs, StackAddr};
+use crate::vcode::{FrameNeeds, VCode};
+use crate::BackendError;
+use std::collections::{HashMap, HashSet};
+use synth_ir::{BlockCall, Function, InstKind, IntCC, Terminator, Type, Value};
+use synth_regalloc::{PReg, Reg};
+use synth_thumb2_enc::Cond;
+
+/// Lowers `func` to VCode.
+pub fn lower(func: &Function) -> Result<VCode, BackendError> {
+    Lower::new(func)?.run()
+}
+
+/// A condition a consumer can test.
+#[derive(Clone, Copy, Debug)]
+enum CondSrc {
+    /// `CMP rn, rhs` then `cc`.
+    C32 { cc: Cond, rn: Reg, rhs: Rhs },
+    /// An i64 comparison.
+    C64 { cc: IntCC, a: (Reg, Reg), b: (Reg, Reg) },
+}
+
+/// The state of lowering one function.
+pub(crate) struct Lower<'a> {
+    func: &'a Function,
+    abi: AbiSig,
+    num_vregs: u32,
+    /// Registers of each IR value: (lo, hi) — hi only for i64.
+    vals: Vec<(Reg, Option<Reg>)>,
+    /// Constant values (from `Iconst`).
+    consts: HashMap<Value, i64>,
+    /// Defining instruction of each value: (block, index).
+    defs: HashMap<Value, (usize, usize)>,
+    /// Comparisons emitted at their consumer instead of their definition.
+    fused: HashSet<Value>,
+    /// VCode blocks under construction.
+    blocks: Vec<Vec<MachInst>>,
+    /// VCode block of each IR block (None: unreachable).
+    block_map: Vec<Option<usize>>,
+    /// Per IR block, per outgoing edge: the edge block, if one is needed.
+    edge_map: Vec<Vec<Option<usize>>>,
+    /// The block being filled.
+    cur: usize,
+    /// The incoming sret pointer (multi-result functions).
+    sret_ptr: Option<Reg>,
+    frame: FrameNeeds,
+}
+
+impl<'a> Lower<'a> {
+    fn new(func: &'a Function) -> Result<Self, BackendError> {
+        let mut l = Lower {
+            func,
+            abi: abi::abi_sig(&func.sig),
+            num_vregs: 0,
+            vals: Vec::with_capacity(func.value_types.len()),
+            consts: HashMap::new(),
+            defs: HashMap::new(),
+            fused: HashSet::new(),
+            blocks: Vec::new(),
+            block_map: vec![None; func.blocks.len()],
+            edge_map: vec![Vec::new(); func.blocks.len()],
+            cur: 0,
+            sret_ptr: None,
+            frame: FrameNeeds::default(),
+        };
+        if func.blocks.is_empty() {
+            return Err(l.err("a function without blocks"));
+        }
+        for ty in &func.value_types {
+            let lo = l.new_vreg();
+            let hi = match ty {
+                Type::I32 => None,
+                Type::I64 => Some(l.new_vreg()),
+            };
+            l.vals.push((lo, hi));
+        }
+        Ok(l)
+    }
+
+    pub(crate) fn err(&self, what: impl Into<String>) -> BackendError {
+        BackendError { func: self.func.name.clone(), what: what.into() }
+    }
+
+    pub(crate) fn new_vreg(&mut self) -> Reg {
+        self.num_vregs += 1;
+        Reg::virt(self.num_vregs - 1)
+    }
+
+    pub(crate) fn push(&mut self, i: MachInst) {
+        self.blocks[self.cur].push(i);
+    }
+
+    fn check_value(&self, v: Value) -> Result<(), BackendError> {
+        if (v.0 as usize) < self.vals.len() {
+            Ok(())
+        } else {
+            Err(self.err(format!("undefined value v{}", v.0)))
+        }
+    }
+
+    /// The register of an i32 value (the low half of an i64).
+    pub(crate) fn r(&self, v: Value) -> Reg {
+        self.vals[v.0 as usize].0
+    }
+
+    /// The (lo, hi) registers of an i64 value.
+    pub(crate) fn pair(&self, v: Value) -> Result<(Reg, Reg), BackendError> {
+        match self.vals[v.0 as usize] {
+            (lo, Some(hi)) => Ok((lo, hi)),
+            _ => Err(self.err(format!("v{} used as i64 but it is i32", v.0))),
+        }
+    }
+
+    /// The constant value of `v`, if it is an `Iconst`.
+    pub(crate) fn const_of(&self, v: Value) -> Option<i64> {
+        self.consts.get(&v).copied()
+    }
+
+    /// `v` as a CMP operand: an encodable constant or its register.
+    pub(crate) fn rhs(&self, v: Value) -> Rhs {
+        match self.const_of(v) {
+            Some(c) if crate::imm::is_cmp_imm(c as u32) => Rhs::Imm(c as u32),
+            _ => Rhs::Reg(self.r(v)),
+        }
+    }
+
+    /// The edges of IR block `bi` that can be taken, as (edge index,
+    /// target): a branch on a constant keeps only the chosen edge.
+    fn live_edges(&self, bi: usize) -> Vec<(usize, usize)> {
+        let term = &self.func.blocks[bi].term;
+        if let Terminator::Branch { cond, then_dest, else_dest } = term {
+            if let Some(c) = self.ir_const(*cond) {
+                return if c as u32 != 0 {
+                    vec![(0, then_dest.block.0 as usize)]
+                } else {
+                    vec![(1, else_dest.block.0 as usize)]
+                };
+            }
+        }
+        term.block_calls().iter().enumerate().map(|(k, c)| (k, c.block.0 as usize)).collect()
+    }
+
+    /// The constant of an `Iconst` value, looked up in the IR.
+    fn ir_const(&self, v: Value) -> Option<i64> {
+        let &(b, k) = self.defs.get(&v)?;
+        match self.func.blocks[b].insts[k].kind {
+            InstKind::Iconst { imm, .. } => Some(imm),
+            _ => None,
+        }
+    }
+
+    fn reachable(&self) -> Vec<bool> {
+        let mut seen = vec![false; self.func.blocks.len()];
+        let mut stack = vec![0usize];
+        seen[0] = true;
+        while let Some(b) = stack.pop() {
+            for (_, s) in self.live_edges(b) {
+                if s < seen.len() && !seen[s] {
+                    seen[s] = true;
+                    stack.push(s);
+                }
+            }
+        }
+        seen
+    }
+
+    fn run(mut self) -> Result<VCode, BackendError> {
+        let func = self.func;
+        for (bi, bd) in func.blocks.iter().enumerate() {
+            for c in bd.term.block_calls() {
+                if c.block.0 as usize >= func.blocks.len() {
+                    return Err(self.err(format!("jump to missing block{}", c.block.0)));
+                }
+            }
+            for (k, inst) in bd.insts.iter().enumerate() {
+                for r in &inst.results {
+                    self.check_value(*r)?;
+                    self.defs.insert(*r, (bi, k));
+                }
+            }
+        }
+        let reach = self.reachable();
+        for (bi, bd) in func.blocks.iter().enumerate() {
+            if !reach[bi] {
+                continue;
+            }
+            for v in bd.params.iter().copied().chain(bd.insts.iter().flat_map(|i| {
+                i.results.iter().copied().chain(i.kind.operands())
+            })) {
+                self.check_value(v)?;
+            }
+            for v in bd.term.operands() {
+                self.check_value(v)?;
+            }
+        }
+        // Predecessor edge counts and use counts over reachable blocks.
+        let mut pred_edges = vec![0usize; func.blocks.len()];
+        let mut uses: HashMap<Value, usize> = HashMap::new();
+        for (bi, bd) in func.blocks.iter().enumerate() {
+            if !reach[bi] {
+                continue;
+            }
+            for (_, s) in self.live_edges(bi) {
+                pred_edges[s] += 1;
+            }
+            for inst in &bd.insts {
+                for o in inst.kind.operands() {
+                    *uses.entry(o).or_default() += 1;
+                }
+            }
+            for o in bd.term.operands() {
+                *uses.entry(o).or_default() += 1;
+            }
+        }
+        // Fusion candidates: a comparison used once, by a branch, select or
+        // trap of the same block.
+        for (bi, bd) in func.blocks.iter().enumerate() {
+            if !reach[bi] {
+                continue;
+            }
+            let mut consumers: Vec<Value> = bd
+                .insts
+                .iter()
+                .filter_map(|i| match &i.kind {
+                    InstKind::Select { cond, .. } | InstKind::TrapIf { cond, .. } => Some(*cond),
+                    _ => None,
+                })
+                .collect();
+            if let Terminator::Branch { cond, .. } = &bd.term {
+                consumers.push(*cond);
+            }
+            for c in consumers {
+                let is_cmp = matches!(
+                    self.defs.get(&c).map(|&(b, k)| &func.blocks[b].insts[k].kind),
+                    Some(InstKind::Compare { .. } | InstKind::Eqz { .. })
+                );
+                if is_cmp && uses.get(&c) == Some(&1) && self.defs.get(&c).map(|d| d.0) == Some(bi) {
+                    self.fused.insert(c);
+                }
+            }
+        }
+        // Layout: setup block, then each reachable IR block followed by its
+        // edge blocks.
+        let mut n = 1;
+        for (bi, &r) in reach.iter().enumerate() {
+            if r {
+                self.block_map[bi] = Some(n);
+                n += 1;
+            }
+        }
+        let mut next = n;
+        let mut layout: Vec<usize> = vec![0];
+        for (bi, bd) in func.blocks.iter().enumerate() {
+            let Some(vb) = self.block_map[bi] else { continue };
+            layout.push(vb);
+            let live = self.live_edges(bi);
+            let multi = live.len() > 1;
+            let is_table = matches!(bd.term, Terminator::BrTable { .. });
+            let mut edges = vec![None; bd.term.block_calls().len()];
+            for (k, t) in live {
+                let target_vb = self.block_map[t].unwrap_or(0);
+                let needs = multi
+                    && (!func.blocks[t].params.is_empty()
+                        || pred_edges[t] > 1
+                        || (is_table && target_vb <= vb));
+                if needs {
+                    edges[k] = Some(next);
+                    layout.push(next);
+                    next += 1;
+                }
+            }
+            self.edge_map[bi] = edges;
+        }
+        self.blocks = vec![Vec::new(); next];
+        self.lower_setup()?;
+        for bi in 0..func.blocks.len() {
+            let Some(vb) = self.block_map[bi] else { continue };
+            self.cur = vb;
+            let bd = &func.blocks[bi];
+            for inst in &bd.insts {
+                self.lower_inst(&inst.kind, &inst.results)?;
+            }
+            self.lower_term(bi, &bd.term)?;
+        }
+        // Reorder blocks into layout order, renumbering successors.
+        let mut new_index = vec![0usize; next];
+        for (pos, &b) in layout.iter().enumerate() {
+            new_index[b] = pos;
+        }
+        let mut blocks = std::mem::take(&mut self.blocks);
+        let mut ordered = Vec::with_capacity(next);
+        for &b in &layout {
+            let mut insts = std::mem::take(&mut blocks[b]);
+            if let Some(t) = insts.last_mut() {
+                renumber(t, &new_index);
+            }
+            ordered.push(insts);
+        }
+        Ok(VCode::new(ordered, self.num_vregs as usize, self.frame))
+    }
+
+    /// The setup block: arguments from AAPCS locations into the entry
+    /// block's parameter registers.
+    fn lower_setup(&mut self) -> Result<(), BackendError> {
+        self.cur = 0;
+        let params = self.func.blocks[0].params.clone();
+        if params.len() != self.abi.params.len() {
+            return Err(self.err("entry block parameters that do not match the signature"));
+        }
+        let mut arg_regs = Vec::new();
+        let mut moves = Vec::new();
+        let mut loads = Vec::new();
+        if self.abi.sret {
+            let p = self.new_vreg();
+            self.sret_ptr = Some(p);
+            arg_regs.push(preg(0));
+            moves.push(MachInst::Mov { rd: p, rm: preg(0) });
+        }
+        for (k, (&v, &loc)) in params.iter().zip(self.abi.params.clone().iter()).enumerate() {
+            let (lo, hi) = self.vals[v.0 as usize];
+            if (hi.is_some()) != (self.func.sig.params[k] == Type::I64) {
+                return Err(self.err("entry block parameter type differs from the signature"));
+            }
+            match (loc, hi) {
+                (ArgLoc::Reg(r), None) => {
+                    arg_regs.push(preg(r));
+                    moves.push(MachInst::Mov { rd: lo, rm: preg(r) });
+                }
+                (ArgLoc::RegPair(a, b), Some(hi)) => {
+                    arg_regs.push(preg(a));
+                    arg_regs.push(preg(b));
+                    moves.push(MachInst::Mov { rd: lo, rm: preg(a) });
+                    moves.push(MachInst::Mov { rd: hi, rm: preg(b) });
+                }
+                (ArgLoc::Stack(off), hi) => {
+                    loads.push(MachInst::LoadStack { rd: lo, addr: StackAddr::Incoming(off) });
+                    if let Some(hi) = hi {
+                        loads.push(MachInst::LoadStack { rd: hi, addr: StackAddr::Incoming(off + 4) });
+                    }
+                }
+                _ => return Err(self.err("an argument location that does not match its type")),
+            }
+        }
+        if !arg_regs.is_empty() {
+            self.push(MachInst::Args { regs: arg_regs });
+        }
+        for m in moves.into_iter().chain(loads) {
+            self.push(m);
+        }
+        let entry = self.block_map[0].unwrap_or(1);
+        self.push(MachInst::Jump { target: entry });
+        Ok(())
+    }
+
+    /// The condition `cond != 0`, fused with its comparison when possible.
+    fn condition(&mut self, cond: Value) -> Result<CondSrc, BackendError> {
+        if self.fused.contains(&cond) {
+            if let Some(&(b, k)) = self.defs.get(&cond) {
+                match &self.func.blocks[b].insts[k].kind {
+                    InstKind::Compare { cc, ty, lhs, rhs } => return self.compare_src(*cc, *ty, *lhs, *rhs),
+                    InstKind::Eqz { ty, arg } => return self.eqz_src(*ty, *arg),
+                    _ => {}
+                }
+            }
+        }
+        Ok(CondSrc::C32 { cc: Cond::Ne, rn: self.r(cond), rhs: Rhs::Imm(0) })
+    }
+
+    /// The condition of `lhs cc rhs`.
+    fn compare_src(&mut self, cc: IntCC, ty: Type, lhs: Value, rhs: Value) -> Result<CondSrc, BackendError> {
+        match ty {
+            Type::I32 => {
+                if self.const_of(lhs).is_some() && self.const_of(rhs).is_none() {
+                    return Ok(CondSrc::C32 { cc: cond_of(cc.swap_args()), rn: self.r(rhs), rhs: self.rhs(lhs) });
+                }
+                Ok(CondSrc::C32 { cc: cond_of(cc), rn: self.r(lhs), rhs: self.rhs(rhs) })
+            }
+            Type::I64 => Ok(CondSrc::C64 { cc, a: self.pair(lhs)?, b: self.pair(rhs)? }),
+        }
+    }
+
+    /// The condition `arg == 0`.
+    fn eqz_src(&mut self, ty: Type, arg: Value) -> Result<CondSrc, BackendError> {
+        match ty {
+            Type::I32 => Ok(CondSrc::C32 { cc: Cond::Eq, rn: self.r(arg), rhs: Rhs::Imm(0) }),
+            Type::I64 => {
+                let (lo, hi) = self.pair(arg)?;
+                let t = self.new_vreg();
+                self.push(MachInst::Alu { op: synth_thumb2_enc::AluOp::Orr, rd: t, rn: lo, rm: hi });
+                Ok(CondSrc::C32 { cc: Cond::Eq, rn: t, rhs: Rhs::Imm(0) })
+            }
+        }
+    }
+
+    /// A 32-bit-testable condition (i64 comparisons materialise a 0/1).
+    fn condition32(&mut self, cond: Value) -> Result<(Cond, Reg, Rhs), BackendError> {
+        match self.condition(cond)? {
+            CondSrc::C32 { cc, rn, rhs } => Ok((cc, rn, rhs)),
+            CondSrc::C64 { cc, a, b } => {
+                let rd = self.new_vreg();
+                let t = self.new_vreg();
+                self.push(MachInst::CmpSet64 { cc, rd, alo: a.0, ahi: a.1, blo: b.0, bhi: b.1, t });
+                Ok((Cond::Ne, rd, Rhs::Imm(0)))
+            }
+        }
+    }
+
+    fn lower_inst(&mut self, kind: &InstKind, results: &[Value]) -> Result<(), BackendError> {
+        let res = |k: usize| -> Result<Value, BackendError> {
+            results.get(k).copied().ok_or_else(|| BackendError {
+                func: self.func.name.clone(),
+                what: format!("{kind:?} without its result"),
+            })
+        };
+        match kind {
+            InstKind::Compare { cc, ty, lhs, rhs } => {
+                let d = res(0)?;
+                if self.fused.contains(&d) {
+                    return Ok(());
+                }
+                match self.compare_src(*cc, *ty, *lhs, *rhs)? {
+                    CondSrc::C32 { cc, rn, rhs } => self.push(MachInst::CmpSet { cc, rd: self.r(d), rn, rhs }),
+                    CondSrc::C64 { cc, a, b } => {
+                        let t = self.new_vreg();
+                        self.push(MachInst::CmpSet64 { cc, rd: self.r(d), alo: a.0, ahi: a.1, blo: b.0, bhi: b.1, t })
+                    }
+                }
+                Ok(())
+            }
+            InstKind::Eqz { ty, arg } => {
+                let d = res(0)?;
+                if self.fused.contains(&d) {
+                    return Ok(());
+                }
+                if let CondSrc::C32 { cc, rn, rhs } = self.eqz_src(*ty, *arg)? {
+                    self.push(MachInst::CmpSet { cc, rd: self.r(d), rn, rhs });
+                }
+                Ok(())
+            }
+            InstKind::Select { ty, cond, if_true, if_false } => {
+                let d = res(0)?;
+                let (cc, rn, rhs) = self.condition32(*cond)?;
+                match ty {
+                    Type::I32 => self.push(MachInst::CmpSelect {
+                        cc,
+                        rd: self.r(d),
+                        rn,
+                        rhs,
+                        t: self.r(*if_true),
+                        f: self.r(*if_false),
+                    }),
+                    Type::I64 => {
+                        let (dl, dh) = self.pair(d)?;
+                        let (tl, th) = self.pair(*if_true)?;
+                        let (fl, fh) = self.pair(*if_false)?;
+                        self.push(MachInst::CmpSelect { cc, rd: dl, rn, rhs, t: tl, f: fl });
+                        self.push(MachInst::CmpSelect { cc, rd: dh, rn, rhs, t: th, f: fh });
+                    }
+                }
+                Ok(())
+            }
+            InstKind::TrapIf { cond, code } => {
+                if let Some(c) = self.const_of(*cond) {
+                    if c as u32 != 0 {
+                        self.push(MachInst::Trap { code: *code });
+                    }
+                    return Ok(());
+                }
+                let (cc, rn, rhs) = self.condition32(*cond)?;
+                self.push(MachInst::TrapIf { cc, rn, rhs, code: *code });
+                Ok(())
+            }
+            InstKind::Iconst { .. }
+            | InstKind::SymbolAddr { .. }
+            | InstKind::Unary { .. }
+            | InstKind::Binary { .. }
+            | InstKind::Convert { .. } => self.lower_arith(kind, results),
+            InstKind::Load { .. }
+            | InstKind::Store { .. }
+            | InstKind::BoundsCheck { .. }
+            | InstKind::Call { .. }
+            | InstKind::StackCheck => self.lower_memcall(kind, results),
+        }
+    }
+
+    /// Copies for a block call: `t_i = arg_i` for all i, then `param_i = t_i`
+    /// (direct copies when no destination is also a source).
+    fn block_args(&mut self, call: &BlockCall) -> Result<(), BackendError> {
+        let params = &self.func.blocks[call.block.0 as usize].params;
+        if params.len() != call.args.len() {
+            return Err(self.err(format!("jump to block{} with the wrong argument count", call.block.0)));
+        }
+        let mut pairs: Vec<(Reg, Reg)> = Vec::new();
+        for (&p, &a) in params.iter().zip(&call.args) {
+            let (pl, ph) = self.vals[p.0 as usize];
+            let (al, ah) = self.vals[a.0 as usize];
+            pairs.push((pl, al));
+            match (ph, ah) {
+                (Some(ph), Some(ah)) => pairs.push((ph, ah)),
+                (None, None) => {}
+                _ => return Err(self.err(format!("block argument type mismatch for block{}", call.block.0))),
+            }
+        }
+        pairs.retain(|(d, s)| d != s);
+        let dests: HashSet<Reg> = pairs.iter().map(|p| p.0).collect();
+        if pairs.len() <= 1 || pairs.iter().all(|(_, s)| !dests.contains(s)) {
+            for (d, s) in pairs {
+                self.push(MachInst::Mov { rd: d, rm: s });
+            }
+        } else {
+            let temps: Vec<Reg> = pairs.iter().map(|_| self.new_vreg()).collect();
+            for ((_, s), t) in pairs.iter().zip(&temps) {
+                self.push(MachInst::Mov { rd: *t, rm: *s });
+            }
+            for ((d, _), t) in pairs.iter().zip(&temps) {
+                self.push(MachInst::Mov { rd: *d, rm: *t });
+            }
+        }
+        Ok(())
+    }
+
+    /// The VCode target of edge `k` of IR block `bi`, filling its edge
+    /// block when it has one.
+    fn edge(&mut self, bi: usize, k: usize, call: &BlockCall) -> Result<usize, BackendError> {
+        let target = self.block_map[call.block.0 as usize].ok_or_else(|| self.err("edge to unreachable block"))?;
+        match self.edge_map[bi].get(k).copied().flatten() {
+            Some(eb) => {
+                let saved = self.cur;
+                self.cur = eb;
+                self.block_args(call)?;
+                self.push(MachInst::Jump { target });
+                self.cur = saved;
+                Ok(eb)
+            }
+            None => {
+                if !call.args.is_empty() {
+                    // Single-successor block: copies go before the jump.
+                    self.block_args(call)?;
+                }
+                Ok(target)
+            }
+        }
+    }
+
+    fn lower_term(&mut self, bi: usize, term: &Terminator) -> Result<(), BackendError> {
+        match term {
+            Terminator::Jump(call) => {
+                let t = self.edge(bi, 0, call)?;
+                self.push(MachInst::Jump { target: t });
+            }
+            Terminator::Branch { cond, then_dest, else_dest } => {
+                if let Some(c) = self.const_of(*cond) {
+                    let (k, call) = if c as u32 != 0 { (0, then_dest) } else { (1, else_dest) };
+                    // The edge has its own block when it needs one; else copies here.
+                    let t = self.edge(bi, k, call)?;
+                    self.push(MachInst::Jump { target: t });
+                    return Ok(());
+                }
+                let cs = self.condition(*cond)?;
+                let taken = self.edge(bi, 0, then_dest)?;
+                let not_taken = self.edge(bi, 1, else_dest)?;
+                match cs {
+                    CondSrc::C32 { cc, rn, rhs } => self.push(MachInst::CmpBr { cc, rn, rhs, taken, not_taken }),
+                    CondSrc::C64 { cc, a, b } => self.push(MachInst::Cmp64Br {
+                        cc,
+                        alo: a.0,
+                        ahi: a.1,
+                        blo: b.0,
+                        bhi: b.1,
+                        taken,
+                        not_taken,
+                    }),
+                }
+            }
+            Terminator::BrTable { index, targets, default } => {
+                let mut ts = Vec::with_capacity(targets.len());
+                for (k, c) in targets.iter().enumerate() {
+                    ts.push(self.edge(bi, k, c)?);
+                }
+                let d = self.edge(bi, targets.len(), default)?;
+                if ts.is_empty() {
+                    self.push(MachInst::Jump { target: d });
+                    return Ok(());
+                }
+                let n = ts.len() as u32;
+                let limit = if crate::imm::is_modified_imm(n) {
+                    None
+                } else {
+                    let l = self.new_vreg();
+                    self.push(MachInst::MovImm { rd: l, imm: n });
+                    Some(l)
+                };
+                self.push(MachInst::BrTable { idx: self.r(*index), limit, targets: ts, default: d });
+            }
+            Terminator::Return(vals) => self.lower_return(vals)?,
+            Terminator::Trap(code) => self.push(MachInst::TrapTerm { code: *code }),
+        }
+        Ok(())
+    }
+}
+
+/// Physical register `n` as an operand.
+pub(crate) fn preg(n: u8) -> Reg {
+    Reg::phys(PReg(n))
+}
+
+fn renumber(t: &mut MachInst, map: &[usize]) {
+    match t {
+        MachInst::Jump { target } => *target = map[*target],
+        MachInst::CmpBr { taken, not_taken, .. } | MachInst::Cmp64Br { taken, not_taken, .. } => {
+            *taken = map[*taken];
+            *not_taken = map[*not_taken];
+        }
+        MachInst::BrTable { targets, default, .. } => {
+            for t in targets.iter_mut() {
+                *t = map[*t];
+            }
+            *default = map[*default];
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,261 @@
+//! Memory accesses, bounds and stack checks, calls and returns.
+//!
+//! Loads and stores use the immediate-offset forms up to 4095 and compute
+//! the address into a fresh register beyond that. Calls follow AAPCS
+//! ([`crate::abi`]): stack arguments are stored into the outgoing area at the
+//! bottom of the frame, register arguments are moved into their fixed
+//! registers right before the `Call`, results are moved out of r0/r1 or
+//! loaded from the sret buffer in the local area.
+
+use super::{preg, Lower};
+use crate::abi::{abi_sig, ArgLoc, RetLoc};
+use crate::imm::is_addsub_imm;
+use crate::inst::{CallTarget, MachInst, StackAddr};
+use crate::BackendError;
+use synth_ir::{Callee, InstKind, LoadKind, Signature, StoreKind, SymbolRef, TrapCode, Type, Value};
+use synth_regalloc::Reg;
+use synth_thumb2_enc::{AluOp, LoadOp, ShiftOp, StoreOp};
+
+/// Largest immediate offset of `LDR`/`STR` (T3 encodings).
+const MAX_OFF: u32 = 4095;
+
+fn align8(x: u32) -> u32 {
+    (x + 7) & !7
+}
+
+impl Lower<'_> {
+    pub(super) fn lower_memcall(&mut self, kind: &InstKind, results: &[Value]) -> Result<(), BackendError> {
+        match kind {
+            InstKind::Load { ty, kind: lk, addr, offset } => {
+                let d = *results.first().ok_or_else(|| self.err("load without its result"))?;
+                self.lower_load(*ty, *lk, d, *addr, *offset)
+            }
+            InstKind::Store { kind: sk, addr, value, offset } => self.lower_store(*sk, *addr, *value, *offset),
+            InstKind::BoundsCheck { addr, end } => {
+                if *end > u32::MAX as u64 {
+                    self.push(MachInst::Trap { code: TrapCode::MemoryOutOfBounds });
+                    return Ok(());
+                }
+                let end = *end as u32;
+                let t = self.new_vreg();
+                let t2 = if crate::imm::is_modified_imm(end) { None } else { Some(self.new_vreg()) };
+                self.push(MachInst::BoundsCheck { addr: self.r(*addr), end, t, t2 });
+                Ok(())
+            }
+            InstKind::StackCheck => {
+                let t = self.new_vreg();
+                self.push(MachInst::StackCheck { t });
+                Ok(())
+            }
+            InstKind::Call { callee, sig, args } => self.lower_call(callee, sig, args, results),
+            _ => Err(self.err(format!("{kind:?}"))),
+        }
+    }
+
+    /// `(base', off')` with `off' + span <= 4095`, adding into a fresh
+    /// register when the offset is too large.
+    fn address(&mut self, base: Reg, off: u32, span: u32) -> (Reg, u32) {
+        if off.checked_add(span).is_some_and(|e| e <= MAX_OFF) {
+            return (base, off);
+        }
+        let t = self.new_vreg();
+        if is_addsub_imm(off) {
+            self.push(MachInst::AluImm { op: AluOp::Add, rd: t, rn: base, imm: off });
+        } else {
+            let c = self.new_vreg();
+            self.push(MachInst::MovImm { rd: c, imm: off });
+            self.push(MachInst::Alu { op: AluOp::Add, rd: t, rn: base, rm: c });
+        }
+        (t, 0)
+    }
+
+    fn lower_load(&mut self, ty: Type, lk: LoadKind, d: Value, addr: Value, offset: u32) -> Result<(), BackendError> {
+        let base = self.r(addr);
+        let op = match lk {
+            LoadKind::Full | LoadKind::S32 | LoadKind::U32 => LoadOp::Ldr,
+            LoadKind::S8 => LoadOp::Ldrsb,
+            LoadKind::U8 => LoadOp::Ldrb,
+            LoadKind::S16 => LoadOp::Ldrsh,
+            LoadKind::U16 => LoadOp::Ldrh,
+        };
+        match ty {
+            Type::I32 => {
+                if matches!(lk, LoadKind::S32 | LoadKind::U32) {
+                    return Err(self.err("i32 load with a 32-bit extension"));
+                }
+                let (b, off) = self.address(base, offset, 0);
+                self.push(MachInst::Load { op, rd: self.r(d), base: b, off });
+            }
+            Type::I64 => {
+                let (lo, hi) = self.pair(d)?;
+                if lk == LoadKind::Full {
+                    let (b, off) = self.address(base, offset, 4);
+                    self.push(MachInst::Load { op, rd: lo, base: b, off });
+                    self.push(MachInst::Load { op, rd: hi, base: b, off: off + 4 });
+                } else {
+                    let (b, off) = self.address(base, offset, 0);
+                    self.push(MachInst::Load { op, rd: lo, base: b, off });
+                    match lk {
+                        LoadKind::S8 | LoadKind::S16 | LoadKind::S32 => {
+                            self.push(MachInst::ShiftImm { op: ShiftOp::Asr, rd: hi, rm: lo, amt: 31 })
+                        }
+                        _ => self.push(MachInst::MovImm { rd: hi, imm: 0 }),
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn lower_store(&mut self, sk: StoreKind, addr: Value, value: Value, offset: u32) -> Result<(), BackendError> {
+        let base = self.r(addr);
+        let ty = self.func.value_type(value);
+        let op = match (sk, ty) {
+            (StoreKind::B8, _) => StoreOp::Strb,
+            (StoreKind::B16, _) => StoreOp::Strh,
+            (StoreKind::Full, _) | (StoreKind::B32, Type::I64) => StoreOp::Str,
+            (StoreKind::B32, Type::I32) => return Err(self.err("i32 store32")),
+        };
+        if ty == Type::I64 && sk == StoreKind::Full {
+            let (lo, hi) = self.pair(value)?;
+            let (b, off) = self.address(base, offset, 4);
+            self.push(MachInst::Store { op, rt: lo, base: b, off });
+            self.push(MachInst::Store { op, rt: hi, base: b, off: off + 4 });
+        } else {
+            let (b, off) = self.address(base, offset, 0);
+            self.push(MachInst::Store { op, rt: self.r(value), base: b, off });
+        }
+        Ok(())
+    }
+
+    /// Lowers a call of `callee` with `sig` on `args`, defining `results`.
+    pub(super) fn lower_call(
+        &mut self,
+        callee: &Callee,
+        sig: &Signature,
+        args: &[Value],
+        results: &[Value],
+    ) -> Result<(), BackendError> {
+        let abi = abi_sig(sig);
+        if abi.params.len() != args.len() || sig.results.len() != results.len() {
+            return Err(self.err("a call whose arguments or results do not match its signature"));
+        }
+        for (a, ty) in args.iter().zip(&sig.params) {
+            if self.func.value_type(*a) != *ty {
+                return Err(self.err("a call argument whose type differs from the signature"));
+            }
+        }
+        self.frame.has_calls = true;
+        self.frame.outgoing_bytes = self.frame.outgoing_bytes.max(align8(abi.stack_bytes));
+        let target = match callee {
+            Callee::Func(i) => CallTarget::Sym(SymbolRef::Func(*i)),
+            Callee::Runtime(f) => CallTarget::Sym(SymbolRef::Runtime(*f)),
+            Callee::Indirect(v) => CallTarget::Reg(self.r(*v)),
+        };
+        // Stack arguments first: nothing fixed is live yet.
+        for (&a, &loc) in args.iter().zip(&abi.params) {
+            if let ArgLoc::Stack(off) = loc {
+                let (lo, hi) = self.vals[a.0 as usize];
+                self.push(MachInst::StoreStack { rt: lo, addr: StackAddr::Outgoing(off) });
+                if let Some(hi) = hi {
+                    self.push(MachInst::StoreStack { rt: hi, addr: StackAddr::Outgoing(off + 4) });
+                }
+            }
+        }
+        let mut uses = Vec::new();
+        let mut moves = Vec::new();
+        let mut sret_off = None;
+        if let RetLoc::Sret { size, .. } = &abi.ret {
+            let off = align8(self.frame.local_bytes);
+            self.frame.local_bytes = align8(off + size);
+            sret_off = Some(off);
+            let p = self.new_vreg();
+            self.push(MachInst::LeaStack { rd: p, addr: StackAddr::Local(off) });
+            moves.push(MachInst::Mov { rd: preg(0), rm: p });
+            uses.push(preg(0));
+        }
+        for (&a, &loc) in args.iter().zip(&abi.params) {
+            let (lo, hi) = self.vals[a.0 as usize];
+            match (loc, hi) {
+                (ArgLoc::Reg(r), None) => {
+                    moves.push(MachInst::Mov { rd: preg(r), rm: lo });
+                    uses.push(preg(r));
+                }
+                (ArgLoc::RegPair(x, y), Some(hi)) => {
+                    moves.push(MachInst::Mov { rd: preg(x), rm: lo });
+                    moves.push(MachInst::Mov { rd: preg(y), rm: hi });
+                    uses.push(preg(x));
+                    uses.push(preg(y));
+                }
+                (ArgLoc::Stack(_), _) => {}
+                _ => return Err(self.err("an argument location that does not match its type")),
+            }
+        }
+        for m in moves {
+            self.push(m);
+        }
+        let defs = match abi.ret {
+            RetLoc::R0 => vec![preg(0)],
+            RetLoc::R0R1 => vec![preg(0), preg(1)],
+            RetLoc::None | RetLoc::Sret { .. } => vec![],
+        };
+        self.push(MachInst::Call { target, uses, defs });
+        match &abi.ret {
+            RetLoc::None => {}
+            RetLoc::R0 => self.push(MachInst::Mov { rd: self.r(results[0]), rm: preg(0) }),
+            RetLoc::R0R1 => {
+                let (lo, hi) = self.pair(results[0])?;
+                self.push(MachInst::Mov { rd: lo, rm: preg(0) });
+                self.push(MachInst::Mov { rd: hi, rm: preg(1) });
+            }
+            RetLoc::Sret { offsets, .. } => {
+                let base = sret_off.unwrap_or(0);
+                for (&r, &off) in results.iter().zip(offsets) {
+                    let (lo, hi) = self.vals[r.0 as usize];
+                    self.push(MachInst::LoadStack { rd: lo, addr: StackAddr::Local(base + off) });
+                    if let Some(hi) = hi {
+                        self.push(MachInst::LoadStack { rd: hi, addr: StackAddr::Local(base + off + 4) });
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A `Return` terminator: results into r0/r1 or through the sret pointer.
+    pub(super) fn lower_return(&mut self, vals: &[Value]) -> Result<(), BackendError> {
+        if vals.len() != self.func.sig.results.len() {
+            return Err(self.err("a return with the wrong number of values"));
+        }
+        for (v, ty) in vals.iter().zip(&self.func.sig.results) {
+            if self.func.value_type(*v) != *ty {
+                return Err(self.err("a returned value whose type differs from the signature"));
+            }
+        }
+        match self.abi.ret.clone() {
+            RetLoc::None => self.push(MachInst::Ret { uses: vec![] }),
+            RetLoc::R0 => {
+                self.push(MachInst::Mov { rd: preg(0), rm: self.r(vals[0]) });
+                self.push(MachInst::Ret { uses: vec![preg(0)] });
+            }
+            RetLoc::R0R1 => {
+                let (lo, hi) = self.pair(vals[0])?;
+                self.push(MachInst::Mov { rd: preg(0), rm: lo });
+                self.push(MachInst::Mov { rd: preg(1), rm: hi });
+                self.push(MachInst::Ret { uses: vec![preg(0), preg(1)] });
+            }
+            RetLoc::Sret { offsets, .. } => {
+                let p = self.sret_ptr.ok_or_else(|| self.err("multi-value return without sret pointer"))?;
+                for (&v, &off) in vals.iter().zip(&offsets) {
+                    let (lo, hi) = self.vals[v.0 as usize];
+                    self.push(MachInst::Store { op: StoreOp::Str, rt: lo, base: p, off });
+                    if let Some(hi) = hi {
+                        self.push(MachInst::Store { op: StoreOp::Str, rt: hi, base: p, off: off + 4 });
+                    }
+                }
+                self.push(MachInst::Ret { uses: vec![] });
+            }
+        }
+        Ok(())
+    }
+}
