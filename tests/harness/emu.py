@@ -1,0 +1,229 @@
+"""Run exports of a linked synth image under unicorn as a Cortex-M4.
+
+Takes the ELF from :mod:`link`, the module's signatures and a :class:`HostEnv`; for each
+call it resets memory to the image, calls ``P init`` then the export following
+docs/ABI.md (register/pair/stack arguments, sret buffer for multi-value), and runs until
+the return landing pad, the ``synth_trap`` stub or the instruction limit. Import stubs
+are serviced by calling the Python host function. Returns an :class:`Outcome`.
+"""
+
+import struct
+
+import unicorn
+import unicorn.arm_const as A
+
+from . import abi, elf as elfmod
+from .outcome import Outcome, normalise, trap_name
+
+STACK_TOP = 0x30100000
+STACK_SIZE = 0x00100000
+SCRATCH = 0x30200000  # sret buffers
+SCRATCH_SIZE = 0x1000
+PAGE = 0x1000
+DEFAULT_LIMIT = 20_000_000
+
+_REGS = [A.UC_ARM_REG_R0, A.UC_ARM_REG_R1, A.UC_ARM_REG_R2, A.UC_ARM_REG_R3]
+
+
+def _is_wide(halfword):
+    return (halfword >> 11) in (0b11101, 0b11110, 0b11111)
+
+
+class Emulator:
+    """One linked image, reusable for many calls."""
+
+    def __init__(self, elf_path, info, host, prefix=abi.DEFAULT_PREFIX):
+        self.image = elfmod.read(elf_path)
+        self.info = info
+        self.host = host
+        self.prefix = prefix
+        self.uc = unicorn.Uc(unicorn.UC_ARCH_ARM, unicorn.UC_MODE_THUMB | unicorn.UC_MODE_MCLASS,
+                             cpu=A.UC_CPU_ARM_CORTEX_M4)
+        mapped = []
+        for seg in self.image.segments:
+            lo = seg.vaddr & ~(PAGE - 1)
+            hi = (seg.vaddr + seg.memsz + PAGE - 1) & ~(PAGE - 1)
+            for mlo, mhi in mapped:  # merge overlap with previous mappings
+                if lo < mhi and hi > mlo:
+                    lo = max(lo, mhi)
+            if hi > lo:
+                self.uc.mem_map(lo, hi - lo)
+                mapped.append((lo, hi))
+        self.uc.mem_map(STACK_TOP - STACK_SIZE, STACK_SIZE)
+        self.uc.mem_map(SCRATCH, SCRATCH_SIZE)
+        sym = self.image.symbols
+        self.ret_addr = self.image.address("__harness_return")
+        self.trap_addr = self.image.address("synth_trap")
+        if sym["synth_trap"].bind != elfmod.STB_GLOBAL:
+            raise RuntimeError("stub synth_trap did not win over the weak default")
+        self.stub_by_addr = {self.ret_addr: ("return", None), self.trap_addr: ("trap", None)}
+        for f in info.func_imports:
+            addr = self.image.address(abi.import_symbol(f.module, f.name))
+            self.stub_by_addr[addr] = ("import", f)
+        lo = self.image.address("__harness_stubs_start")
+        hi = self.image.address("__harness_stubs_end")
+        self._hit = None
+        self.uc.hook_add(unicorn.UC_HOOK_CODE, self._on_stub, begin=lo, end=hi - 1)
+        self._count = 0
+        self._block_cache = {}
+        self.uc.hook_add(unicorn.UC_HOOK_BLOCK, self._on_block)
+
+    # --- hooks -----------------------------------------------------------------------
+    def _on_stub(self, uc, address, size, _data):
+        if address in self.stub_by_addr:
+            self._hit = address
+            uc.emu_stop()
+
+    def _on_block(self, uc, address, size, _data):
+        n = self._block_cache.get((address, size))
+        if n is None:
+            code = uc.mem_read(address, size)
+            n, i = 0, 0
+            while i + 1 < size:
+                hw = code[i] | (code[i + 1] << 8)
+                i += 4 if _is_wide(hw) else 2
+                n += 1
+            self._block_cache[(address, size)] = n
+        self._count += n
+
+    # --- memory helpers --------------------------------------------------------------
+    def _reset_memory(self):
+        for seg in self.image.segments:
+            self.uc.mem_write(seg.vaddr, bytes(seg.data) + b"\0" * (seg.memsz - len(seg.data)))
+        self.uc.mem_write(SCRATCH, b"\0" * SCRATCH_SIZE)
+
+    def read_u32(self, addr):
+        """Read a little-endian word of emulated memory."""
+        return struct.unpack("<I", self.uc.mem_read(addr, 4))[0]
+
+    def read_u64(self, addr):
+        """Read a little-endian doubleword of emulated memory."""
+        return struct.unpack("<Q", self.uc.mem_read(addr, 8))[0]
+
+    def read_symbol(self, name, size):
+        """Bytes at symbol ``name`` (after the last call)."""
+        return bytes(self.uc.mem_read(self.image.address(name), size))
+
+    # --- calling ---------------------------------------------------------------------
+    def _place_args(self, types, args, first_reg, sp):
+        """Write args per ABI; returns the new sp (stack args below the old sp)."""
+        slots, stack_bytes = abi.layout_args(types, first_reg)
+        sp -= stack_bytes
+        for ty, val, (where, pos) in zip(types, args, slots):
+            if ty == "i64":
+                v = val & (2**64 - 1)
+                if where == "reg":
+                    self.uc.reg_write(_REGS[pos], v & 0xFFFFFFFF)
+                    self.uc.reg_write(_REGS[pos + 1], v >> 32)
+                else:
+                    self.uc.mem_write(sp + pos, struct.pack("<Q", v))
+            else:
+                v = val & 0xFFFFFFFF
+                if where == "reg":
+                    self.uc.reg_write(_REGS[pos], v)
+                else:
+                    self.uc.mem_write(sp + pos, struct.pack("<I", v))
+        return sp
+
+    def _read_args(self, types, first_reg):
+        slots, _ = abi.layout_args(types, first_reg)
+        sp = self.uc.reg_read(A.UC_ARM_REG_SP)
+        out = []
+        for ty, (where, pos) in zip(types, slots):
+            if ty == "i64":
+                if where == "reg":
+                    v = self.uc.reg_read(_REGS[pos]) | (self.uc.reg_read(_REGS[pos + 1]) << 32)
+                else:
+                    v = self.read_u64(sp + pos)
+            else:
+                v = self.uc.reg_read(_REGS[pos]) if where == "reg" else self.read_u32(sp + pos)
+            out.append(normalise(v, ty))
+        return out
+
+    def _run(self, func_addr, types, args, results, limit):
+        """Call one function; returns Outcome (values raw normalised)."""
+        for r in range(13):
+            self.uc.reg_write(getattr(A, "UC_ARM_REG_R%d" % r), 0)
+        sret = len(results) >= 2
+        if sret:
+            self.uc.reg_write(A.UC_ARM_REG_R0, SCRATCH)
+        sp = self._place_args(types, args, 1 if sret else 0, STACK_TOP - 64)
+        if sp & 7:
+            raise RuntimeError("misaligned stack")
+        self.uc.reg_write(A.UC_ARM_REG_SP, sp)
+        self.uc.reg_write(A.UC_ARM_REG_LR, self.ret_addr | 1)
+        pc = func_addr | 1
+        while True:
+            self._hit = None
+            remaining = limit - self._count
+            if remaining <= 0:
+                return Outcome("timeout", detail="instruction limit %d reached" % limit)
+            try:
+                self.uc.emu_start(pc, 0xFFFFFFFF, count=remaining)
+            except unicorn.UcError as e:
+                at = self.uc.reg_read(A.UC_ARM_REG_PC)
+                return Outcome("fault", detail="%s at pc=0x%08x" % (e, at))
+            if self._hit is None:
+                return Outcome("timeout", detail="instruction limit %d reached" % limit)
+            kind, sig = self.stub_by_addr[self._hit]
+            if kind == "return":
+                if self.uc.reg_read(A.UC_ARM_REG_SP) != sp:
+                    return Outcome("fault", detail="sp not preserved across call")
+                return Outcome("ok", values=tuple(self._read_results(results, sret)))
+            if kind == "trap":
+                code = self.uc.reg_read(A.UC_ARM_REG_R0)
+                return Outcome("trap", trap=trap_name(code), detail="synth_trap(%d)" % code)
+            self._service_import(sig)
+            pc = self.uc.reg_read(A.UC_ARM_REG_LR)
+
+    def _service_import(self, sig):
+        sret = len(sig.results) >= 2
+        args = self._read_args(sig.params, 1 if sret else 0)
+        value = self.host.call(sig.module, sig.name, args)
+        if not sig.results:
+            return
+        values = list(value) if sret else [value]
+        if sret:
+            base = self.uc.reg_read(A.UC_ARM_REG_R0)
+            offsets, _ = abi.layout_struct(sig.results)
+            for ty, off, v in zip(sig.results, offsets, values):
+                fmt = "<Q" if ty == "i64" else "<I"
+                self.uc.mem_write(base + off, struct.pack(fmt, v & (2**64 - 1 if ty == "i64" else 0xFFFFFFFF)))
+        elif sig.results[0] == "i64":
+            v = values[0] & (2**64 - 1)
+            self.uc.reg_write(A.UC_ARM_REG_R0, v & 0xFFFFFFFF)
+            self.uc.reg_write(A.UC_ARM_REG_R1, v >> 32)
+        else:
+            self.uc.reg_write(A.UC_ARM_REG_R0, values[0] & 0xFFFFFFFF)
+
+    def _read_results(self, results, sret):
+        if not results:
+            return []
+        if sret:
+            offsets, _ = abi.layout_struct(results)
+            return [normalise(self.read_u64(SCRATCH + o) if ty == "i64" else self.read_u32(SCRATCH + o), ty)
+                    for ty, o in zip(results, offsets)]
+        r0 = self.uc.reg_read(A.UC_ARM_REG_R0)
+        if results[0] == "i64":
+            return [normalise(r0 | (self.uc.reg_read(A.UC_ARM_REG_R1) << 32), "i64")]
+        return [normalise(r0, "i32")]
+
+    def call(self, export, args, limit=DEFAULT_LIMIT):
+        """Fresh instance: reset memory, run init, then call ``export`` with ``args``."""
+        sig = self.info.export(export)
+        self.host.log = []
+        self._count = 0
+        self._reset_memory()
+        init = self.image.address(abi.init_symbol(self.prefix))
+        out = self._run(init, [], [], [], limit)
+        if out.kind != "ok":
+            out.detail = "during init: " + out.detail
+            out.instructions = self._count
+            out.host_calls = list(self.host.log)
+            return out
+        start = self._count
+        addr = self.image.address(abi.export_symbol(export, self.prefix))
+        out = self._run(addr, sig.params, list(args), sig.results, limit)
+        out.instructions = self._count - start
+        out.host_calls = list(self.host.log)
+        return out

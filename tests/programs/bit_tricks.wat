@@ -1,0 +1,16 @@
+;; bit manipulation idioms: byte swap, bit reverse, next power of two, parity
+(module
+  (func (export "bswap32") (param i32) (result i32)
+    (i32.or (i32.or (i32.shl (local.get 0) (i32.const 24)) (i32.and (i32.shl (local.get 0) (i32.const 8)) (i32.const 0xff0000)))
+            (i32.or (i32.and (i32.shr_u (local.get 0) (i32.const 8)) (i32.const 0xff00)) (i32.shr_u (local.get 0) (i32.const 24)))))
+  (func (export "bswap64") (param i64) (result i64)
+    (i64.or (i64.rotl (i64.and (local.get 0) (i64.const 0x000000ff000000ff)) (i64.const 24))
+      (i64.or (i64.rotl (i64.and (local.get 0) (i64.const 0x0000ff000000ff00)) (i64.const 8))
+        (i64.or (i64.rotr (i64.and (local.get 0) (i64.const 0x00ff000000ff0000)) (i64.const 8))
+                (i64.rotr (i64.and (local.get 0) (i64.const 0xff000000ff000000)) (i64.const 24))))))
+  (func (export "next_pow2") (param i32) (result i32)
+    (if (result i32) (i32.le_u (local.get 0) (i32.const 1)) (then (i32.const 1))
+      (else (i32.shl (i32.const 1) (i32.sub (i32.const 32) (i32.clz (i32.sub (local.get 0) (i32.const 1))))))))
+  (func (export "parity") (param i64) (result i32) (i32.wrap_i64 (i64.and (i64.popcnt (local.get 0)) (i64.const 1))))
+  (func (export "lowest_bit") (param i32) (result i32) (i32.and (local.get 0) (i32.sub (i32.const 0) (local.get 0))))
+)

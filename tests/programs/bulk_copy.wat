@@ -1,0 +1,17 @@
+;; memory.copy: non-overlapping, overlapping forwards and backwards, zero length, out of bounds
+;; @args copy (0, 16, 8) (16, 0, 8) (2, 0, 10) (0, 2, 10) (5, 5, 4) (0, 0, 0) (65536, 0, 0) (65535, 0, 2) (0, 65530, 7)
+(module
+  (memory 1)
+  (data (i32.const 0) "0123456789abcdefghijklmnopqrstuv")
+  (func (export "copy") (param i32 i32 i32) (result i64)
+    (memory.copy (local.get 0) (local.get 1) (local.get 2))
+    (i64.xor (i64.load (i32.const 0))
+      (i64.xor (i64.rotl (i64.load (i32.const 8)) (i64.const 8))
+        (i64.xor (i64.rotl (i64.load (i32.const 16)) (i64.const 16)) (i64.rotl (i64.load (i32.const 24)) (i64.const 24))))))
+  (func (export "overlap_fwd") (result i64)
+    (memory.copy (i32.const 1) (i32.const 0) (i32.const 15))
+    (i64.load (i32.const 0)))
+  (func (export "overlap_back") (result i64)
+    (memory.copy (i32.const 0) (i32.const 1) (i32.const 15))
+    (i64.load (i32.const 8)))
+)

@@ -1,0 +1,17 @@
+;; direct calls: callee-saved registers survive calls, values live across calls
+(module
+  (func $sq (param i32) (result i32) (i32.mul (local.get 0) (local.get 0)))
+  (func $add3 (param i32 i32 i32) (result i32) (i32.add (i32.add (local.get 0) (local.get 1)) (local.get 2)))
+  (func $sq64 (param i64) (result i64) (i64.mul (local.get 0) (local.get 0)))
+  (func $noop)
+  (func (export "sum_sq") (param i32 i32) (result i32)
+    (i32.add (call $sq (local.get 0)) (call $sq (local.get 1))))
+  (func (export "live_across") (param i32 i32 i32) (result i32) (local $t i32)
+    (local.set $t (i32.mul (local.get 0) (i32.const 7)))
+    (call $noop)
+    (i32.add (call $add3 (local.get $t) (call $sq (local.get 1)) (local.get 2)) (local.get $t)))
+  (func (export "sq64_plus") (param i64 i32) (result i64)
+    (i64.add (call $sq64 (local.get 0)) (i64.extend_i32_s (call $sq (local.get 1)))))
+  (func (export "nested_calls") (param i32) (result i32)
+    (call $sq (call $sq (call $add3 (local.get 0) (i32.const 1) (i32.const 2)))))
+)

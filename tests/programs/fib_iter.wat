@@ -1,0 +1,27 @@
+;; iterative fibonacci in i32 and i64 (wrapping), gcd and lcm
+;; @args fib32 (0,) (1,) (2,) (46,) (47,) (100,)
+;; @args fib64 (0,) (1,) (50,) (92,) (93,) (200,)
+;; @args gcd (0, 0) (12, 18) (17, 5) (-4, 6) (1071, 462) (0x7fffffff, 0x7ffffffe)
+(module
+  (func (export "fib32") (param i32) (result i32) (local $a i32) (local $b i32) (local $t i32)
+    (local.set $b (i32.const 1))
+    (block $d (loop $l
+      (br_if $d (i32.eqz (local.get 0)))
+      (local.set $t (i32.add (local.get $a) (local.get $b)))
+      (local.set $a (local.get $b)) (local.set $b (local.get $t))
+      (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+      (br $l)))
+    (local.get $a))
+  (func (export "fib64") (param i32) (result i64) (local $a i64) (local $b i64) (local $t i64)
+    (local.set $b (i64.const 1))
+    (block $d (loop $l
+      (br_if $d (i32.eqz (local.get 0)))
+      (local.set $t (i64.add (local.get $a) (local.get $b)))
+      (local.set $a (local.get $b)) (local.set $b (local.get $t))
+      (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+      (br $l)))
+    (local.get $a))
+  (func $gcd (export "gcd") (param i32 i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 1)) (then (local.get 0))
+      (else (call $gcd (local.get 1) (i32.rem_u (local.get 0) (local.get 1))))))
+)

@@ -1,0 +1,27 @@
+;; Q16.16 fixed-point: multiply via i64, divide, integer sqrt (Newton), and a PI controller step
+;; @args isqrt (0,) (1,) (2,) (15,) (16,) (1000000,) (0x7fffffff,) (-1,)
+(module
+  (func $qmul (export "qmul") (param i32 i32) (result i32)
+    (i32.wrap_i64 (i64.shr_s (i64.mul (i64.extend_i32_s (local.get 0)) (i64.extend_i32_s (local.get 1))) (i64.const 16))))
+  (func (export "qdiv") (param i32 i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 1)) (then (i32.const 0x7fffffff))
+      (else (i32.wrap_i64 (i64.div_s (i64.shl (i64.extend_i32_s (local.get 0)) (i64.const 16)) (i64.extend_i32_s (local.get 1)))))))
+  (func (export "isqrt") (param i32) (result i32) (local $x i32) (local $y i32)
+    (if (i32.eqz (local.get 0)) (then (return (i32.const 0))))
+    (local.set $x (local.get 0))
+    (local.set $y (i32.shr_u (i32.add (local.get $x) (i32.const 1)) (i32.const 1)))
+    (if (i32.eqz (local.get $y)) (then (local.set $y (i32.const 0x7fffffff))))
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $y) (local.get $x)))
+      (local.set $x (local.get $y))
+      (local.set $y (i32.shr_u (i32.add (local.get $x) (i32.div_u (local.get 0) (local.get $x))) (i32.const 1)))
+      (br $l)))
+    (local.get $x))
+  (func (export "pi_step") (param $setpoint i32) (param $measured i32) (result i32) (local $err i32) (local $out i32)
+    ;; kp = 1.5, ki = 0.25 in Q16.16, output clamped to +-100.0
+    (local.set $err (i32.sub (local.get $setpoint) (local.get $measured)))
+    (local.set $out (i32.add (call $qmul (local.get $err) (i32.const 0x18000)) (call $qmul (local.get $err) (i32.const 0x4000))))
+    (if (i32.gt_s (local.get $out) (i32.const 0x640000)) (then (local.set $out (i32.const 0x640000))))
+    (if (i32.lt_s (local.get $out) (i32.const -0x640000)) (then (local.set $out (i32.const -0x640000))))
+    (local.get $out))
+)

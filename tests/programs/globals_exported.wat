@@ -1,0 +1,15 @@
+;; immutable and exported globals
+(module
+  (global $k i32 (i32.const 0x1234))
+  (global $k64 i64 (i64.const 0x1122334455667788))
+  (global $pub (export "pub") (mut i32) (i32.const 99))
+  (global $pub64 (export "pub64") i64 (i64.const -77))
+  (func (export "get_k") (result i32) (global.get $k))
+  (func (export "get_k64") (result i64) (global.get $k64))
+  (func (export "get_pub") (result i32) (global.get $pub))
+  (func (export "set_pub") (param i32) (result i32)
+    (global.set $pub (i32.add (local.get 0) (global.get $k)))
+    (global.get $pub))
+  (func (export "sum") (param i64) (result i64)
+    (i64.add (i64.add (global.get $k64) (global.get $pub64)) (local.get 0)))
+)

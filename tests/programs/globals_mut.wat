@@ -1,0 +1,15 @@
+;; mutable globals (i32 and i64), read-modify-write inside one call
+(module
+  (global $counter (mut i32) (i32.const 10))
+  (global $acc (mut i64) (i64.const -3))
+  (func (export "incr") (param i32) (result i32)
+    (global.set $counter (i32.add (global.get $counter) (local.get 0)))
+    (global.set $counter (i32.mul (global.get $counter) (i32.const 2)))
+    (global.get $counter))
+  (func (export "acc") (param i64) (result i64)
+    (global.set $acc (i64.add (global.get $acc) (local.get 0)))
+    (global.set $acc (i64.rotl (global.get $acc) (i64.const 1)))
+    (global.get $acc))
+  (func (export "initial") (result i32) (global.get $counter))
+  (func (export "initial64") (result i64) (global.get $acc))
+)

@@ -1,0 +1,20 @@
+;; i64 expressions combining shifts, compares and 32-bit halves (hashing)
+;; @args hash (0,) (1,) (-1,) (0x123456789abcdef,) (0x8000000000000000,)
+(module
+  (func (export "hash") (param i64) (result i64)
+    ;; splitmix64 finaliser
+    (local.set 0 (i64.mul (i64.xor (local.get 0) (i64.shr_u (local.get 0) (i64.const 30))) (i64.const 0xbf58476d1ce4e5b9)))
+    (local.set 0 (i64.mul (i64.xor (local.get 0) (i64.shr_u (local.get 0) (i64.const 27))) (i64.const 0x94d049bb133111eb)))
+    (i64.xor (local.get 0) (i64.shr_u (local.get 0) (i64.const 31))))
+  (func (export "mulhi_u") (param i64 i64) (result i64)
+    ;; high 64 bits of the 128-bit product, from 32-bit halves
+    (local $al i64) (local $ah i64) (local $bl i64) (local $bh i64) (local $t i64) (local $w1 i64)
+    (local.set $al (i64.and (local.get 0) (i64.const 0xffffffff)))
+    (local.set $ah (i64.shr_u (local.get 0) (i64.const 32)))
+    (local.set $bl (i64.and (local.get 1) (i64.const 0xffffffff)))
+    (local.set $bh (i64.shr_u (local.get 1) (i64.const 32)))
+    (local.set $t (i64.add (i64.mul (local.get $ah) (local.get $bl)) (i64.shr_u (i64.mul (local.get $al) (local.get $bl)) (i64.const 32))))
+    (local.set $w1 (i64.add (i64.and (local.get $t) (i64.const 0xffffffff)) (i64.mul (local.get $al) (local.get $bh))))
+    (i64.add (i64.add (i64.mul (local.get $ah) (local.get $bh)) (i64.shr_u (local.get $t) (i64.const 32)))
+             (i64.shr_u (local.get $w1) (i64.const 32))))
+)

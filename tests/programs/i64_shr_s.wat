@@ -1,0 +1,13 @@
+;; i64.shr_s with variable counts (incl. >= 64, 32-boundary, negative) and constant counts
+(module
+  (func (export "shr_s") (param i64 i64) (result i64) (i64.shr_s (local.get 0) (local.get 1)))
+  (func (export "shr_s_0") (param i64) (result i64) (i64.shr_s (local.get 0) (i64.const 0)))
+  (func (export "shr_s_1") (param i64) (result i64) (i64.shr_s (local.get 0) (i64.const 1)))
+  (func (export "shr_s_31") (param i64) (result i64) (i64.shr_s (local.get 0) (i64.const 31)))
+  (func (export "shr_s_32") (param i64) (result i64) (i64.shr_s (local.get 0) (i64.const 32)))
+  (func (export "shr_s_33") (param i64) (result i64) (i64.shr_s (local.get 0) (i64.const 33)))
+  (func (export "shr_s_63") (param i64) (result i64) (i64.shr_s (local.get 0) (i64.const 63)))
+  (func (export "shr_s_64") (param i64) (result i64) (i64.shr_s (local.get 0) (i64.const 64)))
+  (func (export "shr_s_65") (param i64) (result i64) (i64.shr_s (local.get 0) (i64.const 65)))
+  (func (export "const_by") (param i64) (result i64) (i64.shr_s (i64.const 0x8000000180000001) (local.get 0)))
+)

@@ -1,0 +1,15 @@
+;; imported host functions: arguments, results, call order, void imports
+(module
+  (import "env" "host_add" (func $add (param i32 i32) (result i32)))
+  (import "env" "host_log" (func $log (param i32)))
+  (import "env" "host_five" (func $five (result i32)))
+  (import "env" "host_sub" (func $sub (param i32 i32) (result i32)))
+  (func (export "add") (param i32 i32) (result i32) (call $add (local.get 0) (local.get 1)))
+  (func (export "log_twice") (param i32) (result i32)
+    (call $log (local.get 0)) (call $log (i32.add (local.get 0) (i32.const 1))) (local.get 0))
+  (func (export "five_sub") (param i32) (result i32) (call $sub (call $five) (local.get 0)))
+  (func (export "live_across_import") (param i32 i32) (result i32) (local $t i32)
+    (local.set $t (i32.mul (local.get 0) (local.get 1)))
+    (call $log (local.get $t))
+    (i32.add (local.get $t) (call $add (local.get 0) (local.get 1))))
+)

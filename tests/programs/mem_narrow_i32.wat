@@ -1,0 +1,18 @@
+;; i32.load8_s/u, load16_s/u, store8, store16
+(module
+  (memory 1)
+  (data (i32.const 0) "\80\7f\ff\01\00\80\ff\7f\34\12\cd\ab")
+  (func (export "load8_s") (param i32) (result i32) (i32.load8_s (i32.and (local.get 0) (i32.const 15))))
+  (func (export "load8_u") (param i32) (result i32) (i32.load8_u (i32.and (local.get 0) (i32.const 15))))
+  (func (export "load16_s") (param i32) (result i32) (i32.load16_s (i32.and (local.get 0) (i32.const 14))))
+  (func (export "load16_u") (param i32) (result i32) (i32.load16_u (i32.and (local.get 0) (i32.const 14))))
+  (func (export "load16_odd") (param i32) (result i32) (i32.load16_u offset=1 align=1 (i32.and (local.get 0) (i32.const 7))))
+  (func (export "store8") (param i32 i32) (result i32)
+    (i32.store8 offset=32 (i32.and (local.get 0) (i32.const 7)) (local.get 1))
+    (i32.load offset=32 (i32.const 0)))
+  (func (export "store16") (param i32 i32) (result i32)
+    (i32.store16 offset=40 (i32.and (local.get 0) (i32.const 6)) (local.get 1))
+    (i32.load offset=40 (i32.const 0)))
+  (func (export "raw8") (param i32) (result i32) (i32.load8_u (local.get 0)))
+  (func (export "raw16") (param i32) (result i32) (i32.load16_s (local.get 0)))
+)

@@ -1,0 +1,11 @@
+;; large static offsets (address + offset overflowing 32 bits must trap, not wrap)
+;; @args big_off (0,) (1,) (4,) (0xffff,) (-1,)
+;; @args huge_off (0,) (1,) (0x10,)
+(module
+  (memory 2)
+  (func (export "big_off") (param i32) (result i32) (i32.load offset=131068 (local.get 0)))
+  (func (export "huge_off") (param i32) (result i32) (i32.load offset=0xfffffff0 (local.get 0)))
+  (func (export "mid_off") (param i32) (result i32)
+    (i32.store offset=65536 (i32.and (local.get 0) (i32.const 0xfffc)) (local.get 0))
+    (i32.load offset=65536 (i32.and (local.get 0) (i32.const 0xfffc))))
+)

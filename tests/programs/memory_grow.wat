@@ -1,0 +1,17 @@
+;; memory.size / memory.grow: growth, failure (-1) beyond the maximum, new pages zeroed and usable
+;; @args grow (0,) (1,) (2,) (3,) (4,) (-1,) (0x10000,)
+(module
+  (memory 1 4)
+  (func (export "size") (result i32) (memory.size))
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+  (func (export "grow_then_size") (param i32) (result i32)
+    (drop (memory.grow (local.get 0)))
+    (memory.size))
+  (func (export "use_new_page") (result i32)
+    (drop (memory.grow (i32.const 1)))
+    (i32.store (i32.const 0x1fffc) (i32.const 0x55aa))
+    (i32.add (i32.load (i32.const 0x1fffc)) (i32.load (i32.const 0x10000))))
+  (func (export "oob_before_grow") (result i32) (i32.load (i32.const 0x10000)))
+  (func (export "grow_twice") (result i32)
+    (i32.add (i32.mul (memory.grow (i32.const 2)) (i32.const 100)) (memory.grow (i32.const 2))))
+)

@@ -1,0 +1,17 @@
+;; internal calls to multi-value functions, results used in different orders
+(module
+  (func $swap (param i32 i32) (result i32 i32) (local.get 1) (local.get 0))
+  (func $split (param i64) (result i32 i32)
+    (i32.wrap_i64 (local.get 0)) (i32.wrap_i64 (i64.shr_u (local.get 0) (i64.const 32))))
+  (func $three (param i32) (result i64 i32 i64)
+    (i64.extend_i32_s (local.get 0)) (i32.const 7) (i64.const 0x7fffffffffffffff))
+  (func (export "swap_sub") (param i32 i32) (result i32) (call $swap (local.get 0) (local.get 1)) (i32.sub))
+  (func (export "hi_minus_lo") (param i64) (result i32) (call $split (local.get 0)) (i32.sub))
+  (func (export "three_sum") (param i32) (result i64) (local $c i64) (local $b i32)
+    (call $three (local.get 0))
+    (local.set $c) (local.set $b)
+    (i64.add (i64.extend_i32_u (local.get $b)))
+    (i64.xor (local.get $c)))
+  (func (export "chain") (param i32 i32) (result i32 i32)
+    (call $swap (call $swap (call $swap (local.get 0) (local.get 1)))))
+)

@@ -1,0 +1,11 @@
+;; unreachable traps (conditionally and unconditionally, in callees)
+(module
+  (func (export "always") (result i32) (unreachable))
+  (func (export "if_neg") (param i32) (result i32)
+    (if (i32.lt_s (local.get 0) (i32.const 0)) (then (unreachable)))
+    (i32.add (local.get 0) (i32.const 1)))
+  (func $deep (param i32) (result i32)
+    (if (i32.eq (local.get 0) (i32.const 0x80)) (then (unreachable)))
+    (local.get 0))
+  (func (export "in_callee") (param i32) (result i32) (i32.mul (call $deep (local.get 0)) (i32.const 2)))
+)

@@ -1,0 +1,42 @@
+;; wasm equivalent of equiv.c: the harness self-test compares the C object run under
+;; the emulator against this module under wasmtime.
+(module
+  (import "env" "host_add" (func $host_add (param i32 i32) (result i32)))
+  (import "env" "host_mix" (func $host_mix (param i32 i64 i32 i64 i64) (result i64)))
+  (import "env" "g_i32" (global $g i32))
+  (global $counter (mut i32) (i32.const 42))
+  ;; @args sum_to (0,) (1,) (10,) (100,)
+  (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+  (func (export "get_counter") (result i32) (global.get $counter))
+  (func (export "bump") (param i32) (result i32)
+    (global.set $counter (i32.add (global.get $counter) (local.get 0)))
+    (global.get $counter))
+  (func (export "mul64") (param i64 i64) (result i64) (i64.mul (local.get 0) (local.get 1)))
+  (func (export "shl64") (param i64 i32) (result i64)
+    (i64.shl (local.get 0) (i64.extend_i32_u (local.get 1))))
+  (func (export "pair") (param i32 i64) (result i32 i64)
+    (i32.add (local.get 0) (i32.const 1)) (i64.sub (local.get 1) (i64.const 1)))
+  (func (export "trip") (param i32) (result i32 i32 i32)
+    (local.get 0) (i32.mul (local.get 0) (i32.const 2)) (i32.xor (local.get 0) (i32.const 0x55)))
+  (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+  (func (export "unreach") unreachable)
+  (func (export "many") (param i32 i64 i32 i64 i64) (result i64)
+    (i64.add
+      (i64.sub
+        (i64.add (i64.extend_i32_s (local.get 0)) (i64.mul (i64.const 3) (local.get 1)))
+        (i64.extend_i32_s (local.get 2)))
+      (i64.sub (i64.mul (i64.const 5) (local.get 3)) (i64.mul (i64.const 7) (local.get 4)))))
+  (func (export "call_host") (param i32 i32) (result i32)
+    (i32.mul (call $host_add (local.get 0) (local.get 1)) (i32.const 2)))
+  (func (export "mix_host") (param i32 i64 i32 i64 i64) (result i64)
+    (call $host_mix (local.get 0) (local.get 1) (local.get 2) (local.get 3) (local.get 4)))
+  (func (export "read_global") (result i32) (global.get $g))
+  (func (export "sum_to") (param i32) (result i32) (local $i i32) (local $s i32)
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_s (local.get $i) (local.get 0)))
+        (local.set $s (i32.add (local.get $s) (local.get $i)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l)))
+    (local.get $s))
+)
