@@ -1,0 +1,91 @@
+"""Compile one kernel four ways.
+
+Takes a kernel name (``kernels/<name>.c``) and a build directory; produces
+- ``<name>.wasm``: clang --target=wasm32 -O2, exporting ``run``;
+- ``<name>.synth.o``: that module compiled by ``synth compile --target cortex-m4``
+  (plus its ``--stats-json`` file and the wall-clock compile time);
+- ``<name>.gcc-Os.o`` / ``<name>.gcc-O2.o``: arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb.
+Each step returns a :class:`Step` with the command, output path and error text (never raises
+on a compiler failure: the failure is a benchmark result).
+"""
+
+import os
+import subprocess
+import time
+from dataclasses import dataclass, field
+
+from . import paths
+
+CLANG_FLAGS = ["--target=wasm32", "-O2", "-ffreestanding", "-nostdlib", "-Wl,--no-entry",
+               "-Wl,--export=run", "-Wl,--initial-memory=131072", "-Wl,-z,stack-size=16384"]
+GCC_FLAGS = ["-mcpu=cortex-m4", "-mthumb", "-ffreestanding", "-c"]
+GCC_LEVELS = ("Os", "O2")
+SYNTH_FLAGS = ["--target", "cortex-m4"]
+
+
+@dataclass
+class Step:
+    """One compiler invocation."""
+
+    cmd: list
+    output: str
+    ok: bool = False
+    error: str = ""
+    seconds: float = 0.0
+    extra: dict = field(default_factory=dict)
+
+
+def _run(cmd, output, timeout=300):
+    step = Step(cmd=list(cmd), output=output)
+    if os.path.exists(output):
+        os.remove(output)
+    t0 = time.perf_counter()
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        step.error = "timed out after %ds" % timeout
+        return step
+    except OSError as e:
+        step.error = str(e)
+        return step
+    step.seconds = time.perf_counter() - t0
+    if proc.returncode != 0:
+        step.error = "exit %d: %s" % (proc.returncode, (proc.stderr or proc.stdout).strip())
+    elif not os.path.exists(output):
+        step.error = "exit 0 but no output %s" % output
+    else:
+        step.ok = True
+    return step
+
+
+def source(name):
+    """Path of kernel ``name``'s C file."""
+    return os.path.join(paths.KERNELS, name + ".c")
+
+
+def wasm(name, outdir):
+    """clang -> ``outdir/<name>.wasm``."""
+    out = os.path.join(outdir, name + ".wasm")
+    return _run([paths.tool("clang")] + CLANG_FLAGS + ["-o", out, source(name)], out)
+
+
+def synth(name, outdir, wasm_path, extra=(), suffix="synth"):
+    """synth compile (plus ``extra`` flags) -> ``outdir/<name>.<suffix>.o``.
+
+    ``extra['stats']`` of the returned step is the ``--stats-json`` file.
+    """
+    out = os.path.join(outdir, "%s.%s.o" % (name, suffix))
+    stats = os.path.join(outdir, "%s.%s.stats.json" % (name, suffix))
+    exe = paths.synth_bin()
+    if not os.path.exists(exe):
+        return Step(cmd=[exe], output=out, error="synth CLI not built at %s" % exe)
+    step = _run([exe, "compile", wasm_path, "-o", out] + SYNTH_FLAGS + list(extra)
+                + ["--stats-json", stats], out)
+    step.extra["stats"] = stats
+    return step
+
+
+def gcc(name, outdir, level):
+    """arm-none-eabi-gcc -``level`` -> ``outdir/<name>.gcc-<level>.o``."""
+    out = os.path.join(outdir, "%s.gcc-%s.o" % (name, level))
+    return _run([paths.tool("arm-none-eabi-gcc"), "-" + level] + GCC_FLAGS + ["-o", out, source(name)], out)

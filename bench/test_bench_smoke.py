@@ -1,0 +1,86 @@
+"""CI checks of the benchmark: every kernel gives the same result under wasmtime, gcc -Os,
+gcc -O2 and synth (with and without bounds checks), and the instruction counter counts.
+
+Run: .venv/bin/python -m pytest bench/test_bench_smoke.py
+"""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import run as bench_run  # noqa: E402
+from benchlib import emulate, paths, report  # noqa: E402
+
+
+@pytest.mark.parametrize("name", paths.kernel_names())
+def test_kernel_results_agree(name):
+    k = bench_run.bench_kernel(name, smoke=True)
+    assert k["wasm_result"] is not None, k["problems"]
+    assert k["reference_ok"], "kernel bug, wasm and gcc disagree: %s" % k["status"]
+    if not os.path.exists(paths.synth_bin()):
+        pytest.skip("synth CLI not built at %s" % paths.synth_bin())
+    for variant in ("synth", "synth-nbc"):
+        v = k["variants"][variant]
+        assert "error" not in v, "%s: %s" % (variant, v["error"])
+        assert v["result"] == k["wasm_result"], "%s: %08x != wasm %08x" % (
+            variant, v["result"], k["wasm_result"])
+
+
+def test_at_least_twelve_kernels():
+    assert len(paths.kernel_names()) >= 12
+
+
+def _assemble(tmp_path, body):
+    src = tmp_path / "t.s"
+    obj = tmp_path / "t.o"
+    src.write_text(".syntax unified\n.cpu cortex-m4\n.thumb\n.text\n.global run\n"
+                   ".type run, %function\n.thumb_func\nrun:\n" + body)
+    subprocess.run([paths.tool("arm-none-eabi-as"), "-o", str(obj), str(src)], check=True)
+    return str(obj)
+
+
+def test_counter_counts_a_loop_exactly(tmp_path):
+    # 2 setup + 10 iterations x 3 + bx lr = 33 instructions; sum 10..1 = 55.
+    obj = _assemble(tmp_path, "movs r0, #0\nmovs r1, #10\n1: adds r0, r0, r1\nsubs r1, #1\n"
+                              "bne 1b\nbx lr\n")
+    r = emulate.run_kernel(obj, str(tmp_path), "loop", "run")
+    assert (r.kind, r.value, r.instructions, r.passed) == ("ok", 55, 33, 33)
+
+
+def test_counter_counts_it_block_skipped_instructions_separately(tmp_path):
+    obj = _assemble(tmp_path, "cmp r0, r0\nite ne\nmovne r0, #1\nmoveq r0, #2\nbx lr\n")
+    r = emulate.run_kernel(obj, str(tmp_path), "it", "run")
+    assert (r.kind, r.value) == ("ok", 2)
+    assert r.instructions == 5  # issued, including the condition-failed movne
+    assert r.passed == 4
+
+
+def test_trap_is_reported(tmp_path):
+    obj = _assemble(tmp_path, "push {lr}\nmovs r0, #3\nbl synth_trap\npop {pc}\n")
+    r = emulate.run_kernel(obj, str(tmp_path), "trap", "run")
+    assert r.kind == "trap" and "synth_trap(3)" in r.detail
+
+
+def test_classify_flags_a_wrong_synth_result():
+    k = {"wasm_result": 7, "problems": [],
+         "variants": {"gcc-Os": {"result": 7}, "gcc-O2": {"result": 7},
+                      "synth": {"result": 8}, "synth-nbc": {"error": "compile: exit 1"}}}
+    bench_run.classify(k)
+    assert k["reference_ok"] and not k["all_equal"]
+    assert "synth WRONG RESULT 00000008" in k["status"] and "synth-nbc compile" in k["status"]
+
+
+def test_classify_flags_a_kernel_bug():
+    k = {"wasm_result": 7, "problems": [],
+         "variants": {"gcc-Os": {"result": 7}, "gcc-O2": {"result": 6}}}
+    bench_run.classify(k)
+    assert not k["reference_ok"] and k["status"].startswith("KERNEL MISMATCH")
+
+
+def test_geomean():
+    assert report.geomean([2.0, 8.0]) == pytest.approx(4.0)
+    assert report.geomean([]) is None
