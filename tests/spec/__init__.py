@@ -1,0 +1,1 @@
+"""WebAssembly spec testsuite runner: .wast -> synth objects -> unicorn (Cortex-M)."""

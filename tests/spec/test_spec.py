@@ -1,0 +1,141 @@
+"""pytest entry for the WebAssembly spec testsuite (see runner.py).
+
+One test per non-float .wast file: fails when any non-skipped, non-float assertion of
+that file fails. One test prints the float summary without failing on float failures.
+All selected files are run once per session, in 2 worker processes. Also small tests of
+the runner itself: it must report wrong results, wrong traps and accepted invalid
+modules as failures.
+"""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import runner  # noqa: E402
+from harness import paths  # noqa: E402
+
+TESTSUITE = runner.DEFAULT_TESTSUITE
+FILES = runner.wast_files(TESTSUITE) if os.path.isdir(TESTSUITE) else []
+INT_FILES = [f for f in FILES if not runner.is_float_file(os.path.basename(f)[:-5])]
+FLOAT_FILES = [f for f in FILES if runner.is_float_file(os.path.basename(f)[:-5])]
+
+needs_synth = pytest.mark.skipif(not os.path.exists(paths.synth_bin()),
+                                 reason="synth CLI not built")
+needs_suite = pytest.mark.skipif(not FILES, reason="testsuite not found at %s" % TESTSUITE)
+
+
+def _name(path):
+    return os.path.basename(path)[:-len(".wast")]
+
+
+def _known_failures():
+    """(file, line, kind) entries of known_failures.txt."""
+    known = set()
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "known_failures.txt")) as fh:
+        for raw in fh:
+            entry = raw.split("#", 1)[0].split()
+            if entry:
+                known.add((entry[0], int(entry[1]), entry[2]))
+    return known
+
+
+KNOWN_FAILURES = _known_failures()
+
+
+@pytest.fixture(scope="session")
+def spec_results(request):
+    """name -> (results, seconds, error) for every spec file this session selected."""
+    wanted = set()
+    for item in request.session.items:
+        callspec = getattr(item, "callspec", None)
+        if item.originalname == "test_float_summary":
+            wanted.update(FILES)
+        elif callspec is not None and "wast" in callspec.params:
+            wanted.add(callspec.params["wast"])
+    done = runner.run_files(sorted(wanted), jobs=2)
+    return {name: (results, secs, err) for name, results, secs, err in done}
+
+
+@needs_synth
+@needs_suite
+@pytest.mark.parametrize("wast", INT_FILES, ids=_name)
+def test_wast_file(wast, spec_results):
+    results, _secs, err = spec_results[_name(wast)]
+    assert err is None, err
+    all_fails = [r for r in results if r["status"] == "fail" and not r["floats"]]
+    fails = [r for r in all_fails if (r["file"], r["line"], r["kind"]) not in KNOWN_FAILURES]
+    failed_keys = {(r["file"], r["line"], r["kind"]) for r in all_fails}
+    stale = sorted(k for k in KNOWN_FAILURES if k[0] == _name(wast) and k not in failed_keys)
+    assert not stale, "listed in known_failures.txt but no longer failing (remove them): %s" % stale
+    if fails:
+        lines = [line for r in fails[:60] for line in runner.format_failure(r)]
+        more = "\n  ... %d more" % (len(fails) - 60) if len(fails) > 60 else ""
+        pytest.fail("%d of %d assertions failed:\n%s%s" % (
+            len(fails), len(results), "\n".join(lines), more), pytrace=False)
+
+
+@needs_synth
+@needs_suite
+def test_float_summary(spec_results, capsys):
+    rows = [(n, [r for r in res if r["floats"]], s, e) for n, (res, s, e) in spec_results.items()]
+    rows = [row for row in rows if row[1] or runner.is_float_file(row[0])]
+    with capsys.disabled():
+        passed, failed, skipped = runner.report(sorted(rows), max_failures=0)
+    errors = [(n, e) for n, _, _, e in rows if e]
+    assert not errors, errors
+    assert passed + failed + skipped > 0
+
+
+NEGATIVE = r'''
+(module
+  (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+  (func (export "div") (param i32 i32) (result i32) (i32.div_u (local.get 0) (local.get 1))))
+(assert_return (invoke "add" (i32.const 1) (i32.const 2)) (i32.const 3))
+(assert_return (invoke "add" (i32.const 1) (i32.const 2)) (i32.const 4))
+(assert_trap (invoke "div" (i32.const 1) (i32.const 0)) "integer overflow")
+(assert_trap (invoke "div" (i32.const 1) (i32.const 0)) "integer divide by zero")
+(assert_invalid (module (func (result i32))) "type mismatch")
+'''
+
+
+@needs_synth
+def test_runner_reports_wrong_results_as_failures(tmp_path):
+    path = tmp_path / "neg.wast"
+    path.write_text(NEGATIVE)
+    name, results, _secs, err = runner.run_file(str(path), str(tmp_path))
+    assert err is None, err
+    status = [(r["line"], r["kind"], r["status"]) for r in results]
+    assert status == [(2, "module", "pass"), (5, "assert_return", "pass"),
+                      (6, "assert_return", "fail"), (7, "assert_trap", "fail"),
+                      (8, "assert_trap", "pass"), (9, "assert_invalid", "pass")]
+    failed = results[2]["detail"]
+    assert failed["expected"] == "i32:4" and failed["actual"] == "ok i32:3"
+
+
+def test_runner_prints_totals_line(capsys):
+    rows = [("x", [{"file": "x", "line": 1, "kind": "assert_return", "status": s, "reason": "",
+                    "floats": False, "detail": {}} for s in ("pass", "pass", "fail", "skip")],
+             0.0, None)]
+    assert runner.report(rows) == (2, 1, 1)
+    assert capsys.readouterr().out.rstrip().splitlines()[-1] == "2 passed, 1 failed, 1 skipped"
+
+
+def test_float_files_are_classified():
+    assert [n for n in ("f32", "f64_cmp", "float_exprs", "conversions", "i32", "memory")
+            if runner.is_float_file(n)] == ["f32", "f64_cmp", "float_exprs", "conversions"]
+
+
+def test_converter_parses_every_testsuite_file(tmp_path):
+    if not FILES:
+        pytest.skip("testsuite not found")
+    exe = runner.converter_bin()
+    bad = []
+    for f in FILES:
+        proc = subprocess.run([exe, f, "-o", str(tmp_path / _name(f))], capture_output=True, text=True)
+        if proc.returncode != 0:
+            bad.append((_name(f), proc.stderr[:200]))
+    assert not bad
