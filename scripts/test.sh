@@ -27,6 +27,14 @@ echo "=== pytest tests/ ==="
 "$PY" -m pytest tests/ bench/test_bench_smoke.py -rfE 2>&1 | tee "$LOGDIR/pytest.log"
 pytest_rc=${PIPESTATUS[0]}
 
+echo "=== bazel: scripts/bazel_test.sh (//firmware:app, //firmware:app_test) ==="
+# The debug profile reuses the workspace build above instead of a second (release) build.
+SYNTH_CARGO_PROFILE=debug bash scripts/bazel_test.sh 2>&1 | tee "$LOGDIR/bazel.log"
+bazel_rc=${PIPESTATUS[0]}
+b_pass=$(grep -aoE 'Executed [0-9]+ out of [0-9]+ tests?: [0-9]+ tests? pass' "$LOGDIR/bazel.log" \
+    | grep -oE '[0-9]+ tests? pass' | grep -oE '^[0-9]+' | tail -1)
+b_pass=${b_pass:-0}
+
 # Sum cargo's "test result: ok. N passed; M failed; K ignored; ..." lines.
 read -r c_pass c_fail c_skip < <(awk '
     /^test result:/ {
@@ -51,8 +59,11 @@ failed=$((c_fail + p_fail + p_err))
 if [ "$cargo_rc" -ne 0 ] && [ "$c_fail" -eq 0 ]; then failed=$((failed + 1)); echo "test: cargo test failed (exit $cargo_rc)"; fi
 if [ "$pytest_rc" -ne 0 ] && [ $((p_fail + p_err)) -eq 0 ]; then failed=$((failed + 1)); echo "test: pytest failed (exit $pytest_rc)"; fi
 
-passed=$((c_pass + p_pass))
+if [ "$bazel_rc" -ne 0 ]; then failed=$((failed + 1)); echo "test: bazel failed (exit $bazel_rc)"; fi
+
+passed=$((c_pass + p_pass + b_pass))
 skipped=$((c_skip + p_skip))
+echo "bazel: $b_pass tests passed (exit $bazel_rc)"
 echo "cargo: $c_pass passed, $c_fail failed, $c_skip ignored (exit $cargo_rc); pytest: $p_pass passed, $p_fail failed, $p_err errors, $p_skip skipped (exit $pytest_rc)"
 if [ "$skipped" -gt 0 ]; then
     echo "$passed passed, $failed failed, $skipped skipped"

@@ -1,0 +1,148 @@
+"""`synth_wasm_library`: compiles a WebAssembly module (`.wat`/`.wasm`) with synth into a
+Cortex-M Thumb-2 object and returns it as a C library.
+
+Takes one wasm module and synth options; runs `synth compile` through the toolchain of type
+`//toolchains:synth_toolchain_type` and returns:
+
+- `CcInfo`: the object (archived as `lib<name>.a`, always linked whole, so every export and
+  the init function are kept) in the linking context, and the generated header in the
+  compilation context (`#include "<name>.h"`), merged with `deps` (e.g. the `cc_library`
+  defining the module's imports). Any `cc_binary`/`cc_library` (or a rules_rust crate, which
+  accepts `CcInfo` deps) can depend on it directly.
+- `DefaultInfo`: `<name>.o` and `<name>.h`; output groups `object`, `header`, `archive`.
+
+Actions declare exactly their inputs (the module, the compiler; the cc toolchain for `ar`)
+and outputs; all paths are exec-root relative and `ar` runs in deterministic mode (`D`), so
+outputs are reproducible (synth itself is deterministic, docs/ABI.md).
+"""
+
+load("@rules_cc//cc:find_cc_toolchain.bzl", "find_cc_toolchain", "use_cc_toolchain")
+load("@rules_cc//cc/common:cc_common.bzl", "cc_common")
+load("@rules_cc//cc/common:cc_info.bzl", "CcInfo")
+
+SYNTH_TOOLCHAIN_TYPE = str(Label("//toolchains:synth_toolchain_type"))
+
+_TARGETS = ["cortex-m3", "cortex-m4", "cortex-m7"]
+
+def _synth_wasm_library_impl(ctx):
+    synth = ctx.toolchains[SYNTH_TOOLCHAIN_TYPE].synth
+    if ctx.attr.target not in synth.targets:
+        fail("target %r is not supported by the synth toolchain (%s)" % (ctx.attr.target, ", ".join(synth.targets)))
+    stem = ctx.label.name
+    obj = ctx.actions.declare_file(stem + ".o")
+    hdr = ctx.actions.declare_file(stem + ".h")
+    archive = ctx.actions.declare_file("lib%s.a" % stem)
+
+    args = ctx.actions.args()
+    args.add("compile")
+    args.add(ctx.file.src)
+    args.add("-o", obj)
+    args.add("--target", ctx.attr.target)
+    args.add("--emit-header", hdr)
+    args.add("--prefix", ctx.attr.prefix)
+    if not ctx.attr.bounds_checks:
+        args.add("--no-bounds-checks")
+    args.add_all(ctx.attr.copts)
+    ctx.actions.run(
+        executable = synth.compiler,
+        arguments = [args],
+        inputs = [ctx.file.src],
+        outputs = [obj, hdr],
+        mnemonic = "SynthCompile",
+        progress_message = "synth compile %s (%s)" % (ctx.file.src.short_path, ctx.attr.target),
+    )
+
+    cc_toolchain = find_cc_toolchain(ctx)
+    ctx.actions.run(
+        executable = cc_toolchain.ar_executable,
+        arguments = ["rcsD", archive.path, obj.path],
+        inputs = depset([obj], transitive = [cc_toolchain.all_files]),
+        outputs = [archive],
+        mnemonic = "SynthArchive",
+        progress_message = "ar %s" % archive.short_path,
+    )
+
+    feature_configuration = cc_common.configure_features(
+        ctx = ctx,
+        cc_toolchain = cc_toolchain,
+        requested_features = ctx.features,
+        unsupported_features = ctx.disabled_features,
+    )
+    library = cc_common.create_library_to_link(
+        actions = ctx.actions,
+        feature_configuration = feature_configuration,
+        cc_toolchain = cc_toolchain,
+        static_library = archive,
+        alwayslink = True,
+    )
+    own = CcInfo(
+        compilation_context = cc_common.create_compilation_context(
+            headers = depset([hdr]),
+            includes = depset([hdr.dirname]),
+        ),
+        linking_context = cc_common.create_linking_context(
+            linker_inputs = depset([cc_common.create_linker_input(
+                owner = ctx.label,
+                libraries = depset([library]),
+            )]),
+        ),
+    )
+    cc_info = cc_common.merge_cc_infos(
+        direct_cc_infos = [own],
+        cc_infos = [dep[CcInfo] for dep in ctx.attr.deps],
+    )
+    return [
+        DefaultInfo(files = depset([obj, hdr])),
+        cc_info,
+        OutputGroupInfo(
+            object = depset([obj]),
+            header = depset([hdr]),
+            archive = depset([archive]),
+        ),
+    ]
+
+synth_wasm_library = rule(
+    implementation = _synth_wasm_library_impl,
+    doc = """Compiles a wasm module with synth into a C library (object + generated header).
+
+Example:
+
+    synth_wasm_library(
+        name = "controller",          # -> controller.o, controller.h, #include "controller.h"
+        src = "controller.wat",
+        target = "cortex-m4",
+        prefix = "wasm_",
+    )
+    cc_binary(name = "app_elf", srcs = ["main.c"], deps = [":controller"])
+""",
+    attrs = {
+        "src": attr.label(
+            mandatory = True,
+            allow_single_file = [".wat", ".wasm"],
+            doc = "The wasm module (text or binary).",
+        ),
+        "target": attr.string(
+            default = "cortex-m4",
+            values = _TARGETS,
+            doc = "`synth compile --target`: the Cortex-M core the object is for.",
+        ),
+        "prefix": attr.string(
+            default = "wasm_",
+            doc = "`--prefix`: prepended to exported symbols (`<prefix>init`, `<prefix><export>`).",
+        ),
+        "bounds_checks": attr.bool(
+            default = True,
+            doc = "Software bounds checks on linear memory; False passes `--no-bounds-checks`.",
+        ),
+        "copts": attr.string_list(
+            doc = "Further `synth compile` options, passed verbatim.",
+        ),
+        "deps": attr.label_list(
+            providers = [CcInfo],
+            doc = "C libraries merged into the result, e.g. the definitions of the module's imports.",
+        ),
+    },
+    toolchains = [SYNTH_TOOLCHAIN_TYPE] + use_cc_toolchain(),
+    fragments = ["cpp"],
+    provides = [CcInfo],
+)

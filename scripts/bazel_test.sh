@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Bazel CI check (Debian bazel-bootstrap 4.2.3, offline): builds the example firmware with the
+# synth rules and toolchains and runs it under qemu:
+#   bazel build //firmware:app            (synth_wasm_library + arm-none-eabi-gcc, Cortex-M4)
+#   bazel test  //firmware:app_test       (qemu mps2-an386, output vs firmware/app_test.expected)
+#   bazel test  //firmware:app_reference_test  (same firmware, C reference of the module)
+# Prints Bazel's summary lines and the image size.
+# Environment:
+#   BAZEL_OUTPUT_USER_ROOT  Bazel's output root (default /tmp/synth-bazel/root; reused = warm)
+#   BAZEL_DISK_CACHE        action cache shared across output roots (default /tmp/synth-bazel/disk-cache)
+#   SYNTH_CARGO_PROFILE     Cargo profile Bazel builds synth with (default release; debug = dev)
+#   SYNTH_BIN               use this prebuilt synth instead of running Cargo
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+if ! command -v cargo >/dev/null 2>&1 && [ -x "$HOME/.cargo/bin/cargo" ]; then
+    export PATH="$HOME/.cargo/bin:$PATH"
+fi
+BAZEL=${BAZEL:-bazel}
+OUTPUT_USER_ROOT=${BAZEL_OUTPUT_USER_ROOT:-/tmp/synth-bazel/root}
+DISK_CACHE=${BAZEL_DISK_CACHE:-/tmp/synth-bazel/disk-cache}
+
+bazel/offline/configure.sh >/dev/null   # defines --config=offline for this checkout
+
+STARTUP=(--output_user_root="$OUTPUT_USER_ROOT")
+FLAGS=(--config=offline --symlink_prefix=/ --disk_cache="$DISK_CACHE"
+       --repo_env=SYNTH_CARGO_PROFILE="${SYNTH_CARGO_PROFILE:-release}")
+if [ -n "${SYNTH_BIN:-}" ]; then FLAGS+=(--repo_env=SYNTH_BIN="$SYNTH_BIN"); fi
+
+summary() {  # Bazel's result lines, without the sandbox's debug chatter
+    grep -E '^(INFO: (Elapsed|Build|Analyzed|Found)|FAILED|ERROR|Target |  /|//|Executed|[0-9]+ tests?)' || true
+}
+
+LOGDIR=$(mktemp -d)
+trap 'rm -rf "$LOGDIR"' EXIT
+run() {
+    local log rc
+    log="$LOGDIR/$1.log"
+    echo "== bazel $*"
+    set +e
+    "$BAZEL" "${STARTUP[@]}" "$@" >"$log" 2>&1
+    rc=$?
+    set -e
+    summary <"$log" | sed 's/^/   /'
+    if [ "$rc" -ne 0 ]; then
+        echo "   (exit $rc; full log follows)"
+        grep -v 'linux-sandbox' "$log" | tail -60
+        exit "$rc"
+    fi
+}
+
+start=$(date +%s%N)
+run build "${FLAGS[@]}" //firmware:app
+run test "${FLAGS[@]}" //firmware:app_test //firmware:app_reference_test
+end=$(date +%s%N)
+
+ELF=$(grep -E '^  /.*/firmware/app\.elf$' "$LOGDIR/build.log" | head -n1 | sed 's/^ *//')
+echo "== image size: //firmware:app ($ELF)"
+arm-none-eabi-size "$ELF"
+ms=$(( (end - start) / 1000000 ))
+printf '== bazel build + test: %d.%03d s\n' $((ms / 1000)) $((ms % 1000))

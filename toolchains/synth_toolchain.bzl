@@ -1,0 +1,40 @@
+"""`synth_toolchain`: the synth compiler (wasm -> Cortex-M ELF object) as a Bazel toolchain.
+
+Takes the `synth` executable (normally `@synth_compiler//:synth`, built from this workspace's `rust/`
+by Cargo, see `bazel/synth_repo.bzl`) and returns a `ToolchainInfo` with field `synth`:
+`SynthCompilerInfo(compiler = <FilesToRunProvider>, targets = [...])`, which
+`synth_wasm_library` (`bazel/synth.bzl`) resolves through `//toolchains:synth_toolchain_type`.
+"""
+
+SynthCompilerInfo = provider(
+    doc = "The synth compiler of a synth toolchain.",
+    fields = {
+        "compiler": "FilesToRunProvider of the `synth` executable (runs on the exec platform).",
+        "targets": "List of `--target` values the compiler accepts.",
+    },
+)
+
+def _synth_toolchain_impl(ctx):
+    info = SynthCompilerInfo(
+        compiler = ctx.attr.compiler[DefaultInfo].files_to_run,
+        targets = ctx.attr.targets,
+    )
+    return [platform_common.ToolchainInfo(synth = info), info]
+
+synth_toolchain = rule(
+    implementation = _synth_toolchain_impl,
+    doc = "Declares a synth compiler for `toolchain(toolchain_type = \"//toolchains:synth_toolchain_type\")`.",
+    attrs = {
+        "compiler": attr.label(
+            mandatory = True,
+            allow_files = True,
+            executable = True,
+            cfg = "exec",
+            doc = "The `synth` executable.",
+        ),
+        "targets": attr.string_list(
+            default = ["cortex-m3", "cortex-m4", "cortex-m7"],
+            doc = "CPU names accepted by `synth compile --target`.",
+        ),
+    },
+)
