@@ -48,6 +48,8 @@ Options:
   --max-memory-pages <N>   reserve at most N 64 KiB pages of linear memory in .bss
                            (default: the module's maximum, else its initial size)
   --verify-allocation      run the register-allocation checker on every function
+  --shadow-allocation      also run the shadow allocator (measure only) and report it
+  --no-opt                 skip the IR optimisations (to compare or isolate a miscompile)
                            (slower; for testing the compiler)
   --stats                  print per-function code size and allocation statistics
   --stats-json <FILE|->    write the statistics as JSON to FILE, or stdout for -
@@ -131,6 +133,8 @@ fn parse_compile(args: &[String]) -> Result<Command, String> {
                     Some(v.parse().map_err(|_| format!("--max-memory-pages: `{v}` is not a page count"))?);
             }
             "--verify-allocation" => options.verify_allocation = true,
+            "--shadow-allocation" => options.shadow_allocation = true,
+            "--no-opt" => options.optimize = false,
             "--stats" => stats = true,
             "--stats-json" => stats_json = Some(value(flag)?),
             f if f.starts_with('-') && f != "-" => {
@@ -175,7 +179,7 @@ mod tests {
         let c = compile(&[
             "compile", "m.wat", "-o", "out/m.o", "--target=cortex-m7", "--prefix", "app_", "--emit-header", "m.h",
             "--no-bounds-checks", "--stack-check", "--max-memory-pages", "3", "--verify-allocation", "--stats",
-            "--stats-json", "-",
+            "--stats-json", "-", "--shadow-allocation", "--no-opt",
         ]);
         assert_eq!(c.input, PathBuf::from("m.wat"));
         assert_eq!(c.output, PathBuf::from("out/m.o"));
@@ -186,6 +190,7 @@ mod tests {
         assert_eq!(o.target, Target::CortexM7);
         assert_eq!(o.symbol_prefix, "app_");
         assert!(!o.bounds_checks && o.stack_check && o.verify_allocation);
+        assert!(o.shadow_allocation && !o.optimize);
         assert_eq!(o.max_memory_pages, Some(3));
         assert_eq!(o.module_name.as_deref(), Some("m.wat"));
     }

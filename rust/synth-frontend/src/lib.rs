@@ -220,6 +220,20 @@ pub struct ModuleInfo {
 }
 
 impl ModuleInfo {
+    /// The size of linear memory in bytes when it can never change at run
+    /// time: the module defines (does not import) its memory and no function
+    /// can grow it past its initial size. `None` otherwise, and when the
+    /// module has no memory.
+    pub fn static_memory_bytes(&self) -> Option<u32> {
+        // Conservative until the front end records whether `memory.grow`
+        // occurs: only a memory that cannot grow at all counts.
+        let m = self.memory.as_ref()?;
+        if m.import.is_some() || m.reserved_pages != m.initial_pages {
+            return None;
+        }
+        u32::try_from(u64::from(m.initial_pages) * 65536).ok()
+    }
+
     /// Display name for function `index`: its name-section name, else its
     /// first export name, else `func<index>`.
     pub fn func_display_name(&self, index: u32) -> String {

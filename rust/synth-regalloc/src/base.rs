@@ -88,7 +88,7 @@ mod tests {
         bd.mov(phys(0), c);
         bd.ret();
         let f = bd.finish();
-        let out = allocate(&f, &Options { verify: true });
+        let out = allocate(&f, &Options { verify: true, shadow: false });
         assert_eq!(out.removed_moves, vec![true, true, false, true, false]);
         assert_eq!(out.allocs[2], vec![PReg(0), PReg(0), PReg(1)]);
         assert_eq!(out.stats.moves, 0);
@@ -114,7 +114,7 @@ mod tests {
         bd.mov(phys(0), r);
         bd.ret();
         let f = bd.finish();
-        let out = allocate(&f, &Options { verify: true });
+        let out = allocate(&f, &Options { verify: true, shadow: false });
         let xr = out.allocs[0][0];
         let yr = out.allocs[1][0];
         assert!(callee_saved().contains(xr), "x crosses the call: {xr:?}");
@@ -151,7 +151,7 @@ mod tests {
     fn low_register_preference_is_honoured() {
         // Low-preferring adds get r0-r7 (here r0-r3, all caller-saved).
         let f = sum_of_four(true);
-        let out = allocate(&f, &Options { verify: true });
+        let out = allocate(&f, &Options { verify: true, shadow: false });
         for (i, a) in out.allocs.iter().enumerate() {
             if f.insts[i].low {
                 assert!(a.iter().all(|p| p.0 < 8), "inst {i}: {a:?}");
@@ -160,7 +160,7 @@ mod tests {
         // Without the preference, r12 (caller-saved, high) is taken first,
         // keeping low registers for code that benefits.
         let f = sum_of_four(false);
-        let out = allocate(&f, &Options { verify: true });
+        let out = allocate(&f, &Options { verify: true, shadow: false });
         assert!(out.allocs.iter().flatten().any(|p| p.0 == 12), "{:?}", out.allocs);
         assert_eq!(out.stats.callee_saved_used.len(), 0);
     }
@@ -194,7 +194,7 @@ mod tests {
         bd.mov(phys(0), s);
         bd.ret();
         let f = bd.finish();
-        let out = allocate(&f, &Options { verify: true });
+        let out = allocate(&f, &Options { verify: true, shadow: false });
         assert_eq!(out.stats.verdict, SpillVerdict::Genuine, "{:?}", out.stats);
         let loop_insts = f.blocks[b1].clone();
         assert!(

@@ -326,6 +326,7 @@ mod tests {
                 callee_saved_used: PRegSet::EMPTY,
                 verdict: SpillVerdict::None,
                 rung: Rung::Base,
+                shadow: None,
             },
         }
     }
@@ -435,7 +436,7 @@ mod tests {
     #[test]
     fn fallback_output_passes_and_any_dropped_edit_fails() {
         let f = across_call();
-        let out = allocate_with_rung(&f, &Options { verify: true }, Rung::Fallback);
+        let out = allocate_with_rung(&f, &Options { verify: true, shadow: false }, Rung::Fallback);
         assert!(check(&f, &out).is_empty());
         assert!(!out.edits.is_empty());
         for k in 0..out.edits.len() {

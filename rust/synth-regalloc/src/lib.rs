@@ -330,6 +330,8 @@ pub struct AllocStats {
     pub verdict: SpillVerdict,
     /// The path that produced the allocation.
     pub rung: Rung,
+    /// The shadow allocator's figures, when [`Options::shadow`] was set.
+    pub shadow: Option<ShadowStats>,
 }
 
 /// The allocation of one function.
@@ -356,6 +358,29 @@ pub struct Options {
     /// Run the independent checker on the result; a failed check is a bug
     /// and panics with the checker's report.
     pub verify: bool,
+    /// Also run the shadow allocator (see [`ShadowStats`]) on the same
+    /// function in measure-only mode and report its figures in
+    /// [`AllocStats::shadow`]; the code always comes from the base rung.
+    pub shadow: bool,
+}
+
+/// What an independent second allocator did to the same function, measured
+/// only (its assignment is discarded). Lets the stats compare our
+/// allocator against a well-known one, function by function.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShadowStats {
+    /// Which allocator ran (for example `regalloc2`).
+    pub allocator: &'static str,
+    /// Spill stores it inserted.
+    pub spill_stores: u32,
+    /// Reloads it inserted.
+    pub reloads: u32,
+    /// Register-to-register moves it left (including those it inserted).
+    pub moves: u32,
+    /// Spill slots it used.
+    pub spill_slots: u32,
+    /// Callee-saved registers it assigned.
+    pub callee_saved_used: u32,
 }
 
 /// Allocates registers for `func`. Never fails.

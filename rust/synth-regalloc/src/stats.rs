@@ -89,6 +89,7 @@ pub(crate) fn compute(prog: &Prog, raw: &RawAlloc, rung: Rung) -> AllocStats {
         callee_saved_used: PRegSet(written.0 & prog.callee_saved.0),
         verdict,
         rung,
+        shadow: None,
     }
 }
 
@@ -115,13 +116,13 @@ mod tests {
         bd.ret();
         let f = bd.finish();
         assert_eq!(peak_pressure(&Prog::from_func(&f)), 4);
-        let out = allocate(&f, &Options { verify: true });
+        let out = allocate(&f, &Options { verify: true, shadow: false });
         assert_eq!(out.stats.peak_pressure, 4);
         assert_eq!(out.stats.regs_available, 14);
         assert_eq!(out.stats.vregs, 5);
         assert_eq!(out.stats.verdict, SpillVerdict::None);
         // The fallback rung spills everything: spurious at this pressure.
-        let fb = allocate_with_rung(&f, &Options { verify: true }, Rung::Fallback);
+        let fb = allocate_with_rung(&f, &Options { verify: true, shadow: false }, Rung::Fallback);
         assert_eq!(fb.stats.verdict, SpillVerdict::Spurious);
         assert_eq!(fb.stats.rung, Rung::Fallback);
         assert_eq!(fb.stats.remats, 3, "a, b, c are constants: rematerialised");

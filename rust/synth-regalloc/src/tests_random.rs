@@ -174,7 +174,7 @@ const ARGS: [[u32; 4]; 2] = [[1, 2, 3, 4], [0xffff_fff0, 7, 0x8000_0000, 99]];
 
 /// Allocates with `rung` (checker on) and compares interpreter traces.
 pub(crate) fn alloc_and_compare(f: &ToyFunc, rung: Rung) -> Output {
-    let out = allocate_with_rung(f, &Options { verify: true }, rung);
+    let out = allocate_with_rung(f, &Options { verify: true, shadow: false }, rung);
     for args in ARGS {
         let want = run_virtual(f, args);
         assert!(want.ret.is_some(), "generated program must terminate");
@@ -199,7 +199,7 @@ fn fallback_rung_preserves_semantics_on_random_programs() {
 #[test]
 fn generator_produces_loops_calls_and_high_pressure() {
     let f = gen_program(101, HIGH);
-    let out = allocate_with_rung(&f, &Options { verify: true }, Rung::Fallback);
+    let out = allocate_with_rung(&f, &Options { verify: true, shadow: false }, Rung::Fallback);
     assert!(out.stats.peak_pressure > out.stats.regs_available, "{:?}", out.stats);
     let mut any_loop = false;
     let mut any_call = false;
@@ -326,7 +326,7 @@ fn large_function_allocates_quickly() {
 fn degenerate_inputs_do_not_panic() {
     // Empty function.
     let f = Builder::new().finish();
-    let out = crate::allocate(&f, &Options { verify: true });
+    let out = crate::allocate(&f, &Options { verify: true, shadow: false });
     assert!(out.allocs.is_empty() && out.edits.is_empty());
     // Use of a never-defined vreg, and an unreachable block.
     let mut bd = Builder::new();

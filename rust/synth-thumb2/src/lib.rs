@@ -41,6 +41,14 @@ pub struct BackendOptions {
     pub cpu: Cpu,
     /// Run the register-allocation checker on every function.
     pub verify_allocation: bool,
+    /// Also run the shadow allocator in measure-only mode (see
+    /// [`synth_regalloc::ShadowStats`]).
+    pub shadow_allocation: bool,
+    /// The size of linear memory in bytes when it can never change (the
+    /// module defines its memory and can never grow it); `None` when the
+    /// size is only known at run time. Lets bounds checks compare against a
+    /// constant instead of loading the size word.
+    pub static_memory_bytes: Option<u32>,
 }
 
 /// A relocation in a compiled function.
@@ -115,7 +123,7 @@ pub fn compile_function(
 ) -> Result<CompiledFunction, BackendError> {
     let err = |what: String| BackendError { func: func.name.clone(), what };
     let vcode = isel::lower(func)?;
-    let alloc = synth_regalloc::allocate(&vcode, &synth_regalloc::Options { verify: opts.verify_allocation });
+    let alloc = synth_regalloc::allocate(&vcode, &synth_regalloc::Options { verify: opts.verify_allocation, shadow: opts.shadow_allocation });
     let layout = frame::layout(&vcode.frame, alloc.num_spill_slots, alloc.stats.callee_saved_used);
     let incoming = abi::abi_sig(&func.sig).stack_bytes;
     if layout.frame_bytes + layout.push_bytes + incoming > MAX_FRAME {
@@ -139,7 +147,7 @@ mod tests {
     use synth_ir::{Block, Callee, FunctionBuilder, InstKind, Signature, Terminator, TrapCode, Type};
 
     fn opts() -> BackendOptions {
-        BackendOptions { cpu: Cpu::CortexM3, verify_allocation: true }
+        BackendOptions { cpu: Cpu::CortexM3, verify_allocation: true, shadow_allocation: false, static_memory_bytes: None }
     }
 
     #[test]

@@ -62,11 +62,21 @@ pub fn compile(input: &[u8], opts: &Options) -> Result<Compiled, Error> {
         stack_check: opts.stack_check,
         max_memory_pages: opts.max_memory_pages,
     };
-    let module = synth_frontend::translate(&wasm, &fe_opts)?;
+    let mut module = synth_frontend::translate(&wasm, &fe_opts)?;
+    if opts.optimize {
+        for f in &mut module.functions {
+            synth_opt::optimize(&mut f.ir);
+        }
+    }
     log::debug!("front end: {} functions lowered", module.functions.len());
     // Name check before the backend runs: collisions are cheap to find.
     let names = SymbolNames::new(&module.info, &opts.symbol_prefix)?;
-    let be_opts = BackendOptions { cpu: opts.target.cpu(), verify_allocation: opts.verify_allocation };
+    let be_opts = BackendOptions {
+        cpu: opts.target.cpu(),
+        verify_allocation: opts.verify_allocation,
+        shadow_allocation: opts.shadow_allocation,
+        static_memory_bytes: module.info.static_memory_bytes(),
+    };
     let mut compiled = Vec::with_capacity(module.functions.len());
     for f in &module.functions {
         let c = synth_thumb2::compile_function(&f.ir, &be_opts).map_err(|e| match f.kind {

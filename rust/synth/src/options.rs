@@ -90,6 +90,12 @@ pub struct Options {
     pub max_memory_pages: Option<u32>,
     /// Run the register-allocation checker on every function (default false).
     pub verify_allocation: bool,
+    /// Run the shadow register allocator on every function in measure-only
+    /// mode and report its figures next to ours (default false).
+    pub shadow_allocation: bool,
+    /// Run the IR optimisations (default true); off only to compare or to
+    /// isolate a miscompile.
+    pub optimize: bool,
     /// Include guard of the generated C header; `None` derives it from the
     /// prefix (`WASM_H` style: `<PREFIX>H_INCLUDED`).
     pub header_guard: Option<String>,
@@ -107,6 +113,8 @@ impl Default for Options {
             stack_check: false,
             max_memory_pages: None,
             verify_allocation: false,
+            shadow_allocation: false,
+            optimize: true,
             header_guard: None,
             module_name: None,
         }

@@ -46,7 +46,7 @@ pub struct Linked {
 
 /// Compiles every function (verifying the allocation).
 pub fn compile_all(funcs: &[Function]) -> Vec<CompiledFunction> {
-    let opts = BackendOptions { cpu: Cpu::CortexM4, verify_allocation: true };
+    let opts = BackendOptions { cpu: Cpu::CortexM4, verify_allocation: true, shadow_allocation: false, static_memory_bytes: None };
     funcs
         .iter()
         .map(|f| compile_function(f, &opts).unwrap_or_else(|e| panic!("compile failed: {e}")))
