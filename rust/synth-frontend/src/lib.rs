@@ -24,7 +24,17 @@ use synth_ir::{Function, RuntimeFunc, Signature, Type};
 /// applies, the function (wasm index and name) and the operator.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FrontendError {
-    /// The bytes are not a well-formed wasm binary (or fail validation).
+    /// The bytes are not a well-formed wasm binary: they do not decode
+    /// (bad magic or version, truncated or over-long LEB, section overrun,
+    /// unknown opcode...). The spec's `assert_malformed`.
+    Malformed {
+        /// Byte offset in the input.
+        offset: usize,
+        /// wasmparser's message.
+        message: String,
+    },
+    /// The binary decodes but the module fails validation (type errors,
+    /// unknown indices...). The spec's `assert_invalid`.
     Invalid {
         /// Byte offset in the input.
         offset: usize,
@@ -45,6 +55,9 @@ pub enum FrontendError {
 impl std::fmt::Display for FrontendError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            FrontendError::Malformed { offset, message } => {
+                write!(f, "malformed module at offset {offset:#x}: {message}")
+            }
             FrontendError::Invalid { offset, message } => {
                 write!(f, "invalid module at offset {offset:#x}: {message}")
             }

@@ -10,7 +10,14 @@ pub enum Error {
     /// The wasm text did not parse (message from the `wat` crate, with line
     /// and column).
     Text(String),
-    /// The input is not a valid wasm module.
+    /// The input is not a well-formed wasm binary (it does not decode).
+    Malformed {
+        /// Byte offset in the (binary) module.
+        offset: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The input decodes but is not a valid wasm module (validation).
     Invalid {
         /// Byte offset in the (binary) module.
         offset: usize,
@@ -45,6 +52,9 @@ impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Error::Text(m) => write!(f, "wasm text does not parse: {m}"),
+            Error::Malformed { offset, message } => {
+                write!(f, "malformed wasm module at offset {offset:#x}: {message}")
+            }
             Error::Invalid { offset, message } => {
                 write!(f, "invalid wasm module at offset {offset:#x}: {message}")
             }
@@ -75,6 +85,7 @@ impl std::error::Error for Error {}
 impl From<FrontendError> for Error {
     fn from(e: FrontendError) -> Error {
         match e {
+            FrontendError::Malformed { offset, message } => Error::Malformed { offset, message },
             FrontendError::Invalid { offset, message } => Error::Invalid { offset, message },
             FrontendError::Unsupported { func, what, offset } => {
                 Error::Unsupported { func, what, offset: Some(offset) }
