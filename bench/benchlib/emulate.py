@@ -26,10 +26,10 @@ import unicorn.arm_const as A
 from . import paths  # noqa: F401  (puts tests/ on sys.path)
 from harness import elf as elfmod  # noqa: E402
 from harness import link as linkmod  # noqa: E402
+from harness.uc_image import InstructionCounter, cortex_m4, map_segments, reset_segments  # noqa: E402
 
 STACK_TOP = 0x30100000
 STACK_SIZE = 0x00100000
-PAGE = 0x1000
 DEFAULT_LIMIT = 50_000_000
 
 
@@ -48,10 +48,6 @@ class Run:
     detail: str = ""
 
 
-def _is_wide(halfword):
-    return (halfword >> 11) in (0b11101, 0b11110, 0b11111)
-
-
 def link(objects, workdir, name):
     """Link ``objects`` into ``workdir/<name>.elf`` with the harness stubs; returns the path."""
     try:
@@ -65,32 +61,21 @@ class Machine:
 
     def __init__(self, elf_path, count=True):
         self.image = elfmod.read(elf_path)
-        self.uc = unicorn.Uc(unicorn.UC_ARCH_ARM, unicorn.UC_MODE_THUMB | unicorn.UC_MODE_MCLASS,
-                             cpu=A.UC_CPU_ARM_CORTEX_M4)
-        mapped = []
-        for seg in self.image.segments:
-            lo = seg.vaddr & ~(PAGE - 1)
-            hi = (seg.vaddr + seg.memsz + PAGE - 1) & ~(PAGE - 1)
-            for mlo, mhi in mapped:
-                if lo < mhi and hi > mlo:
-                    lo = max(lo, mhi)
-            if hi > lo:
-                self.uc.mem_map(lo, hi - lo)
-                mapped.append((lo, hi))
+        self.uc = cortex_m4()
+        map_segments(self.uc, self.image)
         self.uc.mem_map(STACK_TOP - STACK_SIZE, STACK_SIZE)
         self.ret_addr = self.image.address("__harness_return")
         self.trap_addr = self.image.address("synth_trap")
         if self.image.symbols["synth_trap"].bind != elfmod.STB_GLOBAL:
             raise EmulationError("stub synth_trap did not override the weak default")
         self.trapped = False
-        self.count = 0
         self.passed = 0
-        self._blocks = {}
+        self._counter = None
         self.uc.hook_add(unicorn.UC_HOOK_CODE, self._on_trap, begin=self.trap_addr,
                          end=self.trap_addr + 1)
         if count:
             self.uc.hook_add(unicorn.UC_HOOK_CODE, self._on_insn)
-            self.uc.hook_add(unicorn.UC_HOOK_BLOCK, self._on_block)
+            self._counter = InstructionCounter(self.uc)
 
     def _on_trap(self, uc, address, size, _data):
         self.trapped = True
@@ -99,21 +84,14 @@ class Machine:
     def _on_insn(self, uc, address, size, _data):
         self.passed += 1
 
-    def _on_block(self, uc, address, size, _data):
-        n = self._blocks.get((address, size))
-        if n is None:
-            code = uc.mem_read(address, size)
-            n = i = 0
-            while i + 1 < size:
-                i += 4 if _is_wide(code[i] | (code[i + 1] << 8)) else 2
-                n += 1
-            self._blocks[(address, size)] = n
-        self.count += n
+    @property
+    def count(self):
+        """Instructions issued since the current call started (0 when not counting)."""
+        return self._counter.count if self._counter else 0
 
     def reset(self):
         """Restore every loaded segment (data, zeroed bss) to the image's contents."""
-        for seg in self.image.segments:
-            self.uc.mem_write(seg.vaddr, bytes(seg.data) + b"\0" * (seg.memsz - len(seg.data)))
+        reset_segments(self.uc, self.image)
 
     def has(self, symbol):
         """Whether the image defines ``symbol``."""
@@ -131,7 +109,9 @@ class Machine:
         self.uc.reg_write(A.UC_ARM_REG_SP, sp)
         self.uc.reg_write(A.UC_ARM_REG_LR, self.ret_addr | 1)
         self.trapped = False
-        self.count = self.passed = 0
+        self.passed = 0
+        if self._counter:
+            self._counter.count = 0
         try:
             self.uc.emu_start(self.image.address(symbol) | 1, self.ret_addr, count=limit)
         except unicorn.UcError as e:

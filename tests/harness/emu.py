@@ -14,19 +14,15 @@ import unicorn.arm_const as A
 
 from . import abi, elf as elfmod
 from .outcome import Outcome, normalise, trap_name
+from .uc_image import InstructionCounter, cortex_m4, map_segments, reset_segments
 
 STACK_TOP = 0x30100000
 STACK_SIZE = 0x00100000
 SCRATCH = 0x30200000  # sret buffers
 SCRATCH_SIZE = 0x1000
-PAGE = 0x1000
 DEFAULT_LIMIT = 20_000_000
 
 _REGS = [A.UC_ARM_REG_R0, A.UC_ARM_REG_R1, A.UC_ARM_REG_R2, A.UC_ARM_REG_R3]
-
-
-def _is_wide(halfword):
-    return (halfword >> 11) in (0b11101, 0b11110, 0b11111)
 
 
 class Emulator:
@@ -37,18 +33,8 @@ class Emulator:
         self.info = info
         self.host = host
         self.prefix = prefix
-        self.uc = unicorn.Uc(unicorn.UC_ARCH_ARM, unicorn.UC_MODE_THUMB | unicorn.UC_MODE_MCLASS,
-                             cpu=A.UC_CPU_ARM_CORTEX_M4)
-        mapped = []
-        for seg in self.image.segments:
-            lo = seg.vaddr & ~(PAGE - 1)
-            hi = (seg.vaddr + seg.memsz + PAGE - 1) & ~(PAGE - 1)
-            for mlo, mhi in mapped:  # merge overlap with previous mappings
-                if lo < mhi and hi > mlo:
-                    lo = max(lo, mhi)
-            if hi > lo:
-                self.uc.mem_map(lo, hi - lo)
-                mapped.append((lo, hi))
+        self.uc = cortex_m4()
+        map_segments(self.uc, self.image)
         self.uc.mem_map(STACK_TOP - STACK_SIZE, STACK_SIZE)
         self.uc.mem_map(SCRATCH, SCRATCH_SIZE)
         sym = self.image.symbols
@@ -64,9 +50,7 @@ class Emulator:
         hi = self.image.address("__harness_stubs_end")
         self._hit = None
         self.uc.hook_add(unicorn.UC_HOOK_CODE, self._on_stub, begin=lo, end=hi - 1)
-        self._count = 0
-        self._block_cache = {}
-        self.uc.hook_add(unicorn.UC_HOOK_BLOCK, self._on_block)
+        self._counter = InstructionCounter(self.uc)
 
     # --- hooks -----------------------------------------------------------------------
     def _on_stub(self, uc, address, size, _data):
@@ -74,22 +58,9 @@ class Emulator:
             self._hit = address
             uc.emu_stop()
 
-    def _on_block(self, uc, address, size, _data):
-        n = self._block_cache.get((address, size))
-        if n is None:
-            code = uc.mem_read(address, size)
-            n, i = 0, 0
-            while i + 1 < size:
-                hw = code[i] | (code[i + 1] << 8)
-                i += 4 if _is_wide(hw) else 2
-                n += 1
-            self._block_cache[(address, size)] = n
-        self._count += n
-
     # --- memory helpers --------------------------------------------------------------
     def _reset_memory(self):
-        for seg in self.image.segments:
-            self.uc.mem_write(seg.vaddr, bytes(seg.data) + b"\0" * (seg.memsz - len(seg.data)))
+        reset_segments(self.uc, self.image)
         self.uc.mem_write(SCRATCH, b"\0" * SCRATCH_SIZE)
 
     def read_u32(self, addr):
@@ -155,7 +126,7 @@ class Emulator:
         pc = func_addr | 1
         while True:
             self._hit = None
-            remaining = limit - self._count
+            remaining = limit - self._counter.count
             if remaining <= 0:
                 return Outcome("timeout", detail="instruction limit %d reached" % limit)
             try:
@@ -212,18 +183,18 @@ class Emulator:
         """Fresh instance: reset memory, run init, then call ``export`` with ``args``."""
         sig = self.info.export(export)
         self.host.log = []
-        self._count = 0
+        self._counter.count = 0
         self._reset_memory()
         init = self.image.address(abi.init_symbol(self.prefix))
         out = self._run(init, [], [], [], limit)
         if out.kind != "ok":
             out.detail = "during init: " + out.detail
-            out.instructions = self._count
+            out.instructions = self._counter.count
             out.host_calls = list(self.host.log)
             return out
-        start = self._count
+        start = self._counter.count
         addr = self.image.address(abi.export_symbol(export, self.prefix))
         out = self._run(addr, sig.params, list(args), sig.results, limit)
-        out.instructions = self._count - start
+        out.instructions = self._counter.count - start
         out.host_calls = list(self.host.log)
         return out
