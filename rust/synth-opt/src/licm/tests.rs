@@ -1,0 +1,102 @@
+use super::*;
+use synth_ir::interp::Machine;
+use synth_ir::verify::verify_or_text;
+use synth_ir::{FunctionBuilder, LoadKind, Signature, SymbolRef, Type, Value};
+
+/// sum = 0; i = n; do { sum += (i * K) ^ mem[base + 0]; i -= 1 } while i != 0
+/// where K = c1 * c2 and the symbol address are invariant. Two entries reach
+/// the loop header (entry and a side block), so a preheader is needed.
+fn counted_loop() -> Function {
+    let sig = Signature { params: vec![Type::I32, Type::I32], results: vec![Type::I32] };
+    let mut b = FunctionBuilder::new("l", sig);
+    let p = b.block_params(b.current_block()).to_vec();
+    let (side, head, exit) = (b.create_block(), b.create_block(), b.create_block());
+    let hi = b.append_block_param(head, Type::I32);
+    let hs = b.append_block_param(head, Type::I32);
+    let xs = b.append_block_param(exit, Type::I32);
+    let zero = b.iconst(Type::I32, 0);
+    b.branch(p[1], BlockCall { block: side, args: vec![] }, BlockCall { block: head, args: vec![p[0], zero] });
+    b.switch_to_block(side);
+    let one = b.iconst(Type::I32, 1);
+    b.jump(head, vec![p[0], one]);
+    b.switch_to_block(head);
+    let c1 = b.iconst(Type::I32, 3);
+    let c2 = b.iconst(Type::I32, 7);
+    let k = b.binary(BinaryOp::Mul, c1, c2);
+    let m = b.binary(BinaryOp::Mul, hi, k);
+    let base = b.symbol_addr(SymbolRef::Memory, 0);
+    let ld = b.load(Type::I32, LoadKind::Full, base, 0);
+    let guarded = b.binary(BinaryOp::DivU, ld, k);
+    let x = b.binary(BinaryOp::Xor, m, guarded);
+    let s = b.binary(BinaryOp::Add, hs, x);
+    let dec = b.iconst(Type::I32, 1);
+    let i2 = b.binary(BinaryOp::Sub, hi, dec);
+    b.branch(i2, BlockCall { block: head, args: vec![i2, s] }, BlockCall { block: exit, args: vec![s] });
+    b.switch_to_block(exit);
+    b.terminate(Terminator::Return(vec![xs]));
+    b.finish()
+}
+
+fn defined_in(f: &Function, block: usize, v: Value) -> bool {
+    f.blocks[block].insts.iter().any(|i| i.results.contains(&v))
+}
+
+#[test]
+fn hoists_invariants_into_a_new_preheader() {
+    let orig = counted_loop();
+    let mut f = orig.clone();
+    let moved = run(&mut f);
+    verify_or_text(&f).unwrap();
+    // c1, c2, k, base, dec move; the load, the division (DivU is never
+    // speculated), m, x, s, i2 stay.
+    assert_eq!(moved, 5);
+    assert_eq!(f.blocks.len(), 5, "a preheader was added");
+    let pre = 4;
+    assert_eq!(f.blocks[pre].insts.len(), 5);
+    assert_eq!(f.blocks[2].insts.len(), 6);
+    assert!(f.blocks[2].insts.iter().any(|i| matches!(i.kind, InstKind::Binary { op: BinaryOp::DivU, .. })));
+    assert!(f.blocks[2].insts.iter().any(|i| matches!(i.kind, InstKind::Load { .. })));
+    assert!(!defined_in(&f, 2, Value(7)), "constant c1 left the loop");
+    for args in [[5u64, 0], [5, 1], [1, 0], [3, 9]] {
+        let mut m1 = Machine::new();
+        let mut m2 = Machine::new();
+        for m in [&mut m1, &mut m2] {
+            let base = m.symbol_addr(SymbolRef::Memory).unwrap();
+            m.write_u32(base, 1000).unwrap();
+        }
+        assert_eq!(m1.run_simple(&orig, &args), m2.run_simple(&f, &args), "{args:?}");
+    }
+}
+
+#[test]
+fn nested_loops_hoist_to_the_outermost_preheader() {
+    // entry -> outer(i) -> inner(j) -> inner | outer_latch -> outer | exit
+    let sig = Signature { params: vec![Type::I32], results: vec![Type::I32] };
+    let mut b = FunctionBuilder::new("n", sig);
+    let p = b.block_params(b.current_block())[0];
+    let (outer, inner, latch, exit) = (b.create_block(), b.create_block(), b.create_block(), b.create_block());
+    let oi = b.append_block_param(outer, Type::I32);
+    let ij = b.append_block_param(inner, Type::I32);
+    b.jump(outer, vec![p]);
+    b.switch_to_block(outer);
+    b.jump(inner, vec![oi]);
+    b.switch_to_block(inner);
+    let k = b.iconst(Type::I32, 0x1234_5678);
+    let one = b.iconst(Type::I32, 1);
+    let j2 = b.binary(BinaryOp::ShrU, ij, one);
+    let t = b.binary(BinaryOp::And, j2, k);
+    b.branch(t, BlockCall { block: inner, args: vec![j2] }, BlockCall { block: latch, args: vec![] });
+    b.switch_to_block(latch);
+    let i2 = b.binary(BinaryOp::Sub, oi, one);
+    b.branch(i2, BlockCall { block: outer, args: vec![i2] }, BlockCall { block: exit, args: vec![] });
+    b.switch_to_block(exit);
+    b.terminate(Terminator::Return(vec![oi]));
+    let orig = b.finish();
+    let mut f = orig.clone();
+    assert_eq!(run(&mut f), 4, "k and one: inner -> outer -> entry");
+    verify_or_text(&f).unwrap();
+    assert!(defined_in(&f, 0, k) && defined_in(&f, 0, one));
+    for a in [0u64, 1, 7, 0xffff_ffff] {
+        assert_eq!(Machine::new().run_simple(&orig, &[a]), Machine::new().run_simple(&f, &[a]));
+    }
+}

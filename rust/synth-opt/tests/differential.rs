@@ -1,0 +1,293 @@
+//! Differential test of the optimiser: every module of `tests/programs`
+//! is translated by the front end, and every exported function is run in
+//! the IR interpreter before and after [`synth_opt::optimize`] (each call on
+//! a freshly instantiated module: init function first) on the file's
+//! `@args` tuples plus edge values and seeded random arguments. Results,
+//! traps, the call log (imports), linear memory and globals must be
+//! identical, and the optimised IR must be valid and smaller in aggregate.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::rc::Rc;
+use synth_frontend::{translate, FrontendOptions, FunctionKind, Module};
+use synth_ir::interp::{code_address, CallTarget, Exit, Machine, ModuleEnv};
+use synth_ir::{Function, SymbolRef, Type};
+
+const I32_EDGES: [u64; 9] = [0, 1, 2, 7, 0x7fff_ffff, 0x8000_0000, 0xffff_ffff, 0xffff_fffe, 65536];
+const I64_EDGES: [u64; 9] =
+    [0, 1, 3, 0x7fff_ffff_ffff_ffff, 0x8000_0000_0000_0000, u64::MAX, 0xffff_ffff, 0x1_0000_0000, 1000];
+
+fn programs_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/programs")
+}
+
+/// xorshift64*: deterministic pseudo-random arguments.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+}
+
+fn parse_int(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let (neg, body) = match s.strip_prefix('-') {
+        Some(b) => (true, b),
+        None => (false, s),
+    };
+    let v = match body.strip_prefix("0x") {
+        Some(h) => u64::from_str_radix(h, 16).ok()?,
+        None => body.parse::<u64>().ok()?,
+    };
+    Some(if neg { v.wrapping_neg() } else { v })
+}
+
+/// The file's `@args`, `@skip` and `@limit` directives.
+struct Directives {
+    args: BTreeMap<String, Vec<Vec<u64>>>,
+    skip: Vec<String>,
+    limit: Option<u64>,
+}
+
+fn directives(text: &str) -> Directives {
+    let mut d = Directives { args: BTreeMap::new(), skip: Vec::new(), limit: None };
+    for line in text.lines() {
+        let line = line.trim();
+        if let Some(rest) = line.strip_prefix(";; @args ") {
+            let (name, tuples) = rest.split_once(' ').unwrap_or((rest, ""));
+            let list = d.args.entry(name.to_string()).or_default();
+            for t in tuples.split('(').skip(1) {
+                let inner = t.split(')').next().unwrap_or("");
+                list.push(inner.split(',').filter(|s| !s.trim().is_empty()).filter_map(parse_int).collect());
+            }
+        } else if let Some(rest) = line.strip_prefix(";; @skip ") {
+            d.skip.push(rest.trim().to_string());
+        } else if let Some(rest) = line.strip_prefix(";; @limit ") {
+            d.limit = rest.trim().parse().ok();
+        }
+    }
+    d
+}
+
+fn generated_args(params: &[Type], rng: &mut Rng) -> Vec<Vec<u64>> {
+    let edge = |t: Type, k: usize| if t == Type::I64 { I64_EDGES[k % 9] } else { I32_EDGES[k % 9] };
+    let mut out = Vec::new();
+    for k in 0..9 {
+        out.push(params.iter().enumerate().map(|(j, t)| edge(*t, k + j * 4)).collect());
+    }
+    for _ in 0..6 {
+        out.push(
+            params
+                .iter()
+                .map(|t| {
+                    let r = rng.next();
+                    if *t == Type::I64 {
+                        r
+                    } else if r & 1 == 0 {
+                        r & 0xff
+                    } else {
+                        r & 0xffff_ffff
+                    }
+                })
+                .collect(),
+        );
+    }
+    if params.is_empty() {
+        out.truncate(1);
+    }
+    out
+}
+
+/// Everything observable after one call.
+#[derive(Debug, PartialEq)]
+struct Outcome {
+    init: Result<Vec<u64>, Exit>,
+    result: Option<Result<Vec<u64>, Exit>>,
+    log: Vec<(CallTarget, Vec<u64>)>,
+    memory: Vec<u8>,
+    globals: Vec<Vec<u8>>,
+}
+
+/// A module's functions as the interpreter environment needs them.
+struct Runnable {
+    funcs: Vec<(FunctionKind, Rc<Function>)>,
+}
+
+impl Runnable {
+    fn new(module: &Module) -> Runnable {
+        Runnable { funcs: module.functions.iter().map(|f| (f.kind, Rc::new(f.ir.clone()))).collect() }
+    }
+
+    fn env(&self, module: &Module) -> ModuleEnv {
+        let mut env = ModuleEnv::new();
+        for (kind, f) in &self.funcs {
+            match kind {
+                FunctionKind::Wasm(i) => {
+                    env.funcs.insert(*i, f.clone());
+                }
+                FunctionKind::Runtime(r) => {
+                    env.runtime.insert(*r, f.clone());
+                }
+                FunctionKind::Init => {}
+            }
+        }
+        for (i, fi) in module.info.funcs.iter().enumerate() {
+            if fi.import.is_some() {
+                let results = fi.sig.results.clone();
+                let salt = i as u64;
+                env.add_host(i as u32, move |_, args| {
+                    let mut h = 0x9e37_79b9_7f4a_7c15u64 ^ salt;
+                    for a in args {
+                        h = (h ^ a).wrapping_mul(0x100_0000_01b3).rotate_left(17);
+                    }
+                    Ok(results
+                        .iter()
+                        .enumerate()
+                        .map(|(k, t)| synth_ir::interp::mask(*t, h.wrapping_add(k as u64) >> 3))
+                        .collect())
+                });
+            }
+        }
+        env
+    }
+
+    fn get(&self, kind: FunctionKind) -> &Function {
+        &self.funcs.iter().find(|(k, _)| *k == kind).expect("function exists").1
+    }
+
+    /// Instantiates `module` with this code and calls `export` (wasm index)
+    /// with `args`, if given.
+    fn run(&self, module: &Module, call: Option<(u32, &[u64])>, fuel: u64) -> Outcome {
+        let info = &module.info;
+        let mut m = Machine::new();
+        m.fuel = fuel;
+        if let Some(mem) = &info.memory {
+            m.set_memory(mem.reserved_pages, 0).unwrap();
+        }
+        for (i, d) in info.data.iter().enumerate() {
+            m.define_symbol_bytes(SymbolRef::DataSegment(i as u32), &d.bytes).unwrap();
+        }
+        for (t, table) in info.tables.iter().enumerate() {
+            m.define_symbol(SymbolRef::Table(t as u32), table.initial.max(1) * 8).unwrap();
+        }
+        for (i, seg) in info.elems.iter().enumerate() {
+            let bytes: Vec<u8> = seg
+                .items
+                .iter()
+                .flat_map(|f| {
+                    let mut e = [0u8; 8];
+                    if let Some(f) = f {
+                        e[..4].copy_from_slice(&(info.funcs[*f as usize].sig_id + 1).to_le_bytes());
+                        e[4..].copy_from_slice(&code_address(CallTarget::Func(*f)).to_le_bytes());
+                    }
+                    e
+                })
+                .collect();
+            m.define_symbol_bytes(SymbolRef::ElemSegment(i as u32), &bytes).unwrap();
+        }
+        for (i, g) in info.globals.iter().enumerate() {
+            if let synth_frontend::GlobalInit::Const(v) = g.init {
+                m.define_symbol_bytes(SymbolRef::Global(i as u32), &v.to_le_bytes()).unwrap();
+            }
+        }
+        let mut env = self.env(module);
+        let init = m.run(self.get(FunctionKind::Init), &[], &mut env);
+        let result = match (&init, call) {
+            (Ok(_), Some((idx, args))) => Some(m.run(self.get(FunctionKind::Wasm(idx)), args, &mut env)),
+            _ => None,
+        };
+        let memory = match m.symbol_size(SymbolRef::Memory) {
+            Some(n) => {
+                let base = m.symbol_addr(SymbolRef::Memory).unwrap();
+                m.read(base, n).unwrap()
+            }
+            None => Vec::new(),
+        };
+        let globals =
+            (0..info.globals.len()).map(|i| m.read_symbol(SymbolRef::Global(i as u32), 0, 8).unwrap()).collect();
+        Outcome { init, result, log: env.log, memory, globals }
+    }
+}
+
+fn out_of_fuel(o: &Outcome) -> bool {
+    o.init == Err(Exit::OutOfFuel) || o.result == Some(Err(Exit::OutOfFuel))
+}
+
+#[test]
+fn optimised_programs_behave_identically_and_are_smaller() {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(programs_dir())
+        .expect("tests/programs exists")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "wat"))
+        .collect();
+    paths.sort();
+    assert!(paths.len() >= 80, "found only {} programs", paths.len());
+    let (mut before, mut after, mut calls, mut modules) = (0usize, 0usize, 0usize, 0usize);
+    let mut rng = Rng(0x5eed_1234_abcd_ef01);
+    for path in &paths {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let text = std::fs::read_to_string(path).unwrap();
+        let dirs = directives(&text);
+        let wasm = wat::parse_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let module = match translate(&wasm, &FrontendOptions::default()) {
+            Ok(m) => m,
+            Err(e) => panic!("{name}: front end failed: {e}"),
+        };
+        let mut optimised = module.clone();
+        for f in &mut optimised.functions {
+            synth_opt::optimize(&mut f.ir);
+            if let Err(e) = synth_ir::verify::verify_or_text(&f.ir) {
+                panic!("{name}: {e}");
+            }
+            // Deterministic: optimising again from scratch gives the same IR.
+        }
+        for (a, b) in module.functions.iter().zip(&optimised.functions) {
+            let mut again = a.ir.clone();
+            synth_opt::optimize(&mut again);
+            assert_eq!(again, b.ir, "{name}: optimisation is not deterministic");
+            before += a.ir.inst_count();
+            after += b.ir.inst_count();
+        }
+        modules += 1;
+        let orig = Runnable::new(&module);
+        let opt = Runnable::new(&optimised);
+        let fuel = dirs.limit.unwrap_or(2_000_000).max(2_000_000);
+        // Instantiation alone.
+        let (o1, o2) = (orig.run(&module, None, fuel), opt.run(&optimised, None, fuel));
+        assert_eq!(o1, o2, "{name}: init differs");
+        for (idx, fi) in module.info.funcs.iter().enumerate() {
+            if fi.import.is_some() || fi.exports.is_empty() {
+                continue;
+            }
+            if fi.exports.iter().any(|e| dirs.skip.contains(e)) {
+                continue;
+            }
+            let mut arg_sets: Vec<Vec<u64>> =
+                fi.exports.iter().flat_map(|e| dirs.args.get(e).cloned().unwrap_or_default()).collect();
+            arg_sets.extend(generated_args(&fi.sig.params, &mut rng));
+            for args in arg_sets {
+                if args.len() != fi.sig.params.len() {
+                    continue;
+                }
+                let args: Vec<u64> =
+                    args.iter().zip(&fi.sig.params).map(|(a, t)| synth_ir::interp::mask(*t, *a)).collect();
+                let o1 = orig.run(&module, Some((idx as u32, &args)), fuel);
+                let o2 = opt.run(&optimised, Some((idx as u32, &args)), fuel);
+                if out_of_fuel(&o1) || out_of_fuel(&o2) {
+                    continue;
+                }
+                if let Some(Err(Exit::Undefined(_) | Exit::Malformed(_) | Exit::Host(_))) = &o1.result {
+                    panic!("{name}: {:?}({args:?}): reference run is broken: {:?}", fi.exports, o1.result);
+                }
+                assert_eq!(o1, o2, "{name}: export {:?} args {args:?}", fi.exports);
+                calls += 1;
+            }
+        }
+    }
+    eprintln!("differential: {modules} modules, {calls} calls, IR instructions {before} -> {after}");
+    assert!(calls > 1000, "only {calls} calls compared");
+    assert!(after < before, "no instruction removed ({before} -> {after})");
+}
