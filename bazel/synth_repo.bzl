@@ -5,8 +5,9 @@ Takes the Cargo workspace (`rust/Cargo.toml` of the main repository) and returns
 repository (conventionally `@synth_compiler`; not `@synth`, which is this workspace) with:
 
 - `@synth_compiler//:synth`    the `synth` CLI (`cargo build -p synth-cli`), an executable file;
-- `@synth_compiler//:libsynth` `cc_library` of the C API: `libsynth_capi.a` (`cargo build -p synth-capi`)
-  plus `synth.h` (`rust/synth-capi/include/synth.h` or `include/synth.h`). When the crate or
+- `@synth_compiler//:libsynth` `cc_library` of the C API (docs/C_API.md): `libsynth_capi.a`
+  (`cargo build -p synth-capi`) plus `synth.h` (the checked-in, cbindgen-generated
+  `include/synth.h`; `#include "synth.h"`); host programs link it, e.g. `//c_examples:synthc`. When the crate or
   the header does not exist (yet) or fails to build, the target still exists but is
   incompatible with every platform (skipped by `bazel build //...`, an explanatory error when
   requested) and `@synth_compiler//:libsynth_status.txt` says why.
@@ -51,7 +52,8 @@ _LIBSYNTH_OK = """cc_library(
     srcs = ["lib/libsynth_capi.a"],
     hdrs = ["include/synth.h"],
     includes = ["include"],
-    linkopts = ["-lpthread", "-ldl", "-lm"],
+    # What a Rust staticlib needs from the system (rustc --print native-static-libs, Linux).
+    linkopts = ["-lgcc_s", "-lutil", "-lrt", "-lpthread", "-lm", "-ldl"],
 )
 """
 
@@ -175,8 +177,8 @@ def _synth_repo_impl(rctx):
         header = rctx.path(env["SYNTH_CAPI_HEADER"])
     else:
         header = _first_existing(rctx, [
-            str(rust_dir) + "/synth-capi/include/synth.h",
             str(workspace_dir) + "/include/synth.h",
+            str(rust_dir) + "/synth-capi/include/synth.h",
         ])
     if lib and lib.exists and header and header.exists:
         rctx.execute(["mkdir", "-p", "lib", "include"])
@@ -187,9 +189,12 @@ def _synth_repo_impl(rctx):
     else:
         libsynth = _LIBSYNTH_MISSING
         if not capi_status:
-            capi_status = "missing: libsynth_capi.a=%s, synth.h=%s (expected rust/synth-capi/include/synth.h or include/synth.h)" % (lib, header)
+            capi_status = "missing: libsynth_capi.a=%s, synth.h=%s (expected include/synth.h)" % (lib, header)
 
     rctx.file("libsynth_status.txt", capi_status + "\n")
+    # Re-run when the checked-in header changes (it lives outside rust/, which is watched above).
+    if _first_existing(rctx, [str(workspace_dir) + "/include/synth.h"]):
+        rctx.path(Label("@//:include/synth.h"))
     rctx.file("WORKSPACE", "workspace(name = \"%s\")\n" % rctx.name)
     rctx.file("BUILD.bazel", _BUILD_HEAD + libsynth)
 

@@ -27,6 +27,12 @@ echo "=== pytest tests/ ==="
 "$PY" -m pytest tests/ bench/test_bench_smoke.py -rfE 2>&1 | tee "$LOGDIR/pytest.log"
 pytest_rc=${PIPESTATUS[0]}
 
+echo "=== C API examples: c_examples/run_tests.sh ==="
+bash c_examples/run_tests.sh 2>&1 | tee "$LOGDIR/capi.log"
+capi_rc=${PIPESTATUS[0]}
+read -r x_pass x_fail < <(sed -n 's/^c_examples: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$LOGDIR/capi.log" | tail -1)
+x_pass=${x_pass:-0}; x_fail=${x_fail:-0}
+
 echo "=== bazel: scripts/bazel_test.sh (//firmware:app, //firmware:app_test) ==="
 # The debug profile reuses the workspace build above instead of a second (release) build.
 SYNTH_CARGO_PROFILE=debug bash scripts/bazel_test.sh 2>&1 | tee "$LOGDIR/bazel.log"
@@ -59,16 +65,18 @@ failed=$((c_fail + p_fail + p_err))
 if [ "$cargo_rc" -ne 0 ] && [ "$c_fail" -eq 0 ]; then failed=$((failed + 1)); echo "test: cargo test failed (exit $cargo_rc)"; fi
 if [ "$pytest_rc" -ne 0 ] && [ $((p_fail + p_err)) -eq 0 ]; then failed=$((failed + 1)); echo "test: pytest failed (exit $pytest_rc)"; fi
 
+failed=$((failed + x_fail))
+if [ "$capi_rc" -ne 0 ] && [ "$x_fail" -eq 0 ]; then failed=$((failed + 1)); echo "test: c_examples failed (exit $capi_rc)"; fi
 if [ "$bazel_rc" -ne 0 ]; then failed=$((failed + 1)); echo "test: bazel failed (exit $bazel_rc)"; fi
 
-passed=$((c_pass + p_pass + b_pass))
+passed=$((c_pass + p_pass + b_pass + x_pass))
 skipped=$((c_skip + p_skip))
-echo "bazel: $b_pass tests passed (exit $bazel_rc)"
+echo "bazel: $b_pass tests passed (exit $bazel_rc); c_examples: $x_pass passed, $x_fail failed (exit $capi_rc)"
 echo "cargo: $c_pass passed, $c_fail failed, $c_skip ignored (exit $cargo_rc); pytest: $p_pass passed, $p_fail failed, $p_err errors, $p_skip skipped (exit $pytest_rc)"
 if [ "$skipped" -gt 0 ]; then
     echo "$passed passed, $failed failed, $skipped skipped"
 else
     echo "$passed passed, $failed failed"
 fi
-if [ "$cargo_rc" -ne 0 ] || [ "$pytest_rc" -ne 0 ]; then exit 1; fi
+if [ "$cargo_rc" -ne 0 ] || [ "$pytest_rc" -ne 0 ] || [ "$capi_rc" -ne 0 ]; then exit 1; fi
 exit 0

@@ -1,0 +1,114 @@
+/* synthc: a small build tool on libsynth, the synth compiler's C API.
+ *
+ *   synthc [--target cortex-m3|cortex-m4|cortex-m7] [--prefix P] [--module-name N]
+ *          [--no-bounds-checks] [--stack-check] [--no-optimize] [--shadow]
+ *          IN.wasm|IN.wat -o OUT.o [-H OUT.h] [--stats] [--stats-json F]
+ *
+ * Compiles IN (wasm binary or text) to a Cortex-M ELF object OUT.o, optionally writes the
+ * C header OUT.h and the statistics JSON F, and with --stats prints one row per compiled
+ * function (from synth_stats). On a compile error prints the library's status and message
+ * and exits 1; usage errors exit 2. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "synth.h"
+#include "util.h"
+
+static int usage(const char *msg) {
+    if (msg) fprintf(stderr, "synthc: %s\n", msg);
+    fprintf(stderr,
+            "usage: synthc [--target cortex-m3|cortex-m4|cortex-m7] [--prefix P] [--module-name N]\n"
+            "              [--no-bounds-checks] [--stack-check] [--no-optimize] [--shadow]\n"
+            "              IN.wasm -o OUT.o [-H OUT.h] [--stats] [--stats-json F]\n");
+    return 2;
+}
+
+static int parse_target(const char *s, uint32_t *t) {
+    if (!strcmp(s, "cortex-m3") || !strcmp(s, "m3")) *t = SYNTH_TARGET_CORTEX_M3;
+    else if (!strcmp(s, "cortex-m4") || !strcmp(s, "m4")) *t = SYNTH_TARGET_CORTEX_M4;
+    else if (!strcmp(s, "cortex-m7") || !strcmp(s, "m7")) *t = SYNTH_TARGET_CORTEX_M7;
+    else return -1;
+    return 0;
+}
+
+static void print_table(const synth_module_stats *m, const synth_function_stats *fs, size_t n) {
+    size_t i;
+    int w = 6;
+    for (i = 0; i < n; i++) {
+        int l = (int)strlen(fs[i].symbol);
+        if (l > w) w = l;
+    }
+    printf("%-*s %-7s %6s %6s %6s %5s %7s %6s %6s %5s %-8s %s\n", w, "symbol", "kind", "bytes", "insts",
+           "frame", "vregs", "peak", "spills", "reload", "moves", "verdict", "rung");
+    for (i = 0; i < n; i++) {
+        const synth_function_stats *f = &fs[i];
+        char peak[24];
+        sprintf(peak, "%u/%u", (unsigned)f->peak_pressure, (unsigned)f->regs_available);
+        printf("%-*s %-7s %6u %6u %6u %5u %7s %6u %6u %5u %-8s %s\n", w, f->symbol, kind_name(f->kind),
+               (unsigned)f->code_bytes, (unsigned)f->instructions, (unsigned)f->frame_bytes, (unsigned)f->vregs,
+               peak, (unsigned)f->spill_stores, (unsigned)f->reloads, (unsigned)f->moves,
+               verdict_name(f->verdict), rung_name(f->rung));
+    }
+    printf("total: %u functions, %u code bytes (%u in .text), %u instructions, %u spills; "
+           ".data %u B, .rodata %u B, .bss %u B; %u with spurious spills, %u on the fallback allocator\n",
+           (unsigned)m->functions, (unsigned)m->code_bytes, (unsigned)m->text_bytes, (unsigned)m->instructions,
+           (unsigned)m->spill_stores, (unsigned)m->data_bytes, (unsigned)m->rodata_bytes, (unsigned)m->bss_bytes,
+           (unsigned)m->spurious_spill_functions, (unsigned)m->fallback_functions);
+}
+
+int main(int argc, char **argv) {
+    synth_options opts;
+    const char *in = NULL, *out = NULL, *header = NULL, *json = NULL;
+    int stats = 0, i, rc = 0;
+    synth_module_stats module;
+    synth_function_stats *fs = NULL;
+    size_t n = 0, obj_len = 0;
+    const uint8_t *obj;
+    synth_result *r;
+
+    synth_options_init(&opts);
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int has_value = i + 1 < argc;
+        if (!strcmp(a, "-o") || !strcmp(a, "-H") || !strcmp(a, "--target") || !strcmp(a, "--prefix") ||
+            !strcmp(a, "--module-name") || !strcmp(a, "--stats-json")) {
+            const char *v;
+            if (!has_value) return usage("missing value after an option");
+            v = argv[++i];
+            if (!strcmp(a, "-o")) out = v;
+            else if (!strcmp(a, "-H")) header = v;
+            else if (!strcmp(a, "--prefix")) opts.symbol_prefix = v;
+            else if (!strcmp(a, "--module-name")) opts.module_name = v;
+            else if (!strcmp(a, "--stats-json")) json = v;
+            else if (parse_target(v, &opts.target) != 0) return usage("unknown --target (cortex-m3, cortex-m4, cortex-m7)");
+        } else if (!strcmp(a, "--stats")) stats = 1;
+        else if (!strcmp(a, "--no-bounds-checks")) opts.bounds_checks = 0;
+        else if (!strcmp(a, "--stack-check")) opts.stack_check = 1;
+        else if (!strcmp(a, "--no-optimize")) opts.optimize = 0;
+        else if (!strcmp(a, "--shadow")) opts.shadow_allocation = 1;
+        else if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(NULL); return 0; }
+        else if (a[0] == '-' && a[1] != 0) return usage("unknown option");
+        else if (in) return usage("more than one input file");
+        else in = a;
+    }
+    if (!in || !out) return usage("an input file and -o OUT.o are required");
+    if (!opts.module_name) opts.module_name = in;
+
+    r = compile_file("synthc", in, &opts, &module, &fs, &n);
+    if (!r) return 1;
+    obj = synth_result_object(r, &obj_len);
+    if (write_file(out, obj, obj_len) != 0) rc = 1;
+    if (!rc && header) {
+        const char *h = synth_result_header(r);
+        if (write_file(header, h, strlen(h)) != 0) rc = 1;
+    }
+    if (!rc && json) {
+        const char *j = synth_result_stats_json(r);
+        if (write_file(json, j, strlen(j)) != 0) rc = 1;
+    }
+    if (!rc && stats) print_table(&module, fs, n);
+    free(fs);
+    synth_result_free(r);
+    return rc;
+}

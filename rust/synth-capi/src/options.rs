@@ -1,0 +1,231 @@
+//! `synth_options`: the compiler options as a C struct.
+//!
+//! Takes: a `synth_options` filled by [`synth_options_init`] and then edited
+//! by the caller. Returns: validated `synth::Options`, or a message saying
+//! which field is wrong (reported as `SYNTH_STATUS_INVALID_ARGUMENT`).
+
+use std::ffi::{c_char, CStr};
+
+use crate::guard::guard;
+use crate::status::{SYNTH_STATUS_INTERNAL_ERROR, SYNTH_STATUS_INVALID_ARGUMENT, SYNTH_STATUS_OK};
+
+/// Target Cortex-M3 (ARMv7-M), for synth_options.target.
+pub const SYNTH_TARGET_CORTEX_M3: u32 = 3;
+/// Target Cortex-M4 (ARMv7E-M), the default.
+pub const SYNTH_TARGET_CORTEX_M4: u32 = 4;
+/// Target Cortex-M7 (ARMv7E-M).
+pub const SYNTH_TARGET_CORTEX_M7: u32 = 7;
+
+/// Compiler options. Fill with synth_options_init() first, then change
+/// fields; fields a newer header adds come after these, and struct_size
+/// tells the library how many the caller knows.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct synth_options {
+    /// sizeof(synth_options) as the caller was compiled with; set by
+    /// synth_options_init(). Smaller than the version-1 size:
+    /// SYNTH_STATUS_INVALID_ARGUMENT.
+    pub struct_size: u32,
+    /// SYNTH_TARGET_CORTEX_M3, _M4 or _M7 (default SYNTH_TARGET_CORTEX_M4).
+    pub target: u32,
+    /// Prefix of every symbol of the object, NUL-terminated: empty or
+    /// [A-Za-z_][A-Za-z0-9_]*. NULL means "wasm_" (the default).
+    pub symbol_prefix: *const c_char,
+    /// Module name shown in the generated header's comment, NUL-terminated;
+    /// NULL: the name section's module name, if any (the default).
+    pub module_name: *const c_char,
+    /// Cap on the linear-memory pages reserved in .bss (at most 65536);
+    /// negative: no cap, the module's maximum or else initial size (default -1).
+    pub max_memory_pages: i64,
+    /// Non-zero: software bounds checks on every memory access (default 1).
+    pub bounds_checks: u32,
+    /// Non-zero: stack-limit check at every function entry; the firmware
+    /// then defines uint32_t synth_stack_limit (default 0).
+    pub stack_check: u32,
+    /// Non-zero: run the register-allocation checker on every function
+    /// (default 0).
+    pub verify_allocation: u32,
+    /// Non-zero: also run the shadow allocator (measure only) and report its
+    /// figures in the statistics (default 0).
+    pub shadow_allocation: u32,
+    /// Non-zero: run the IR optimisations (default 1).
+    pub optimize: u32,
+}
+
+/// The size of the version-1 `synth_options`.
+pub(crate) const OPTIONS_V1_SIZE: usize = std::mem::size_of::<synth_options>();
+
+impl synth_options {
+    /// The default options (what [`synth_options_init`] writes).
+    pub fn defaults() -> synth_options {
+        synth_options {
+            struct_size: OPTIONS_V1_SIZE as u32,
+            target: SYNTH_TARGET_CORTEX_M4,
+            symbol_prefix: std::ptr::null(),
+            module_name: std::ptr::null(),
+            max_memory_pages: -1,
+            bounds_checks: 1,
+            stack_check: 0,
+            verify_allocation: 0,
+            shadow_allocation: 0,
+            optimize: 1,
+        }
+    }
+}
+
+/// Writes the default options, including struct_size, to *opts.
+/// Returns SYNTH_STATUS_OK, or SYNTH_STATUS_INVALID_ARGUMENT when opts is NULL.
+///
+/// # Safety
+/// `opts` is NULL or valid for writing one `synth_options`.
+#[no_mangle]
+pub unsafe extern "C" fn synth_options_init(opts: *mut synth_options) -> i32 {
+    if opts.is_null() {
+        return SYNTH_STATUS_INVALID_ARGUMENT;
+    }
+    guard(SYNTH_STATUS_INTERNAL_ERROR, || {
+        // SAFETY: non-null and valid for writes by contract.
+        unsafe { opts.write(synth_options::defaults()) };
+        SYNTH_STATUS_OK
+    })
+}
+
+/// Reads C options; NULL gives the defaults.
+///
+/// # Safety
+/// `opts` is NULL or points to a readable `synth_options` whose first
+/// `struct_size` bytes are initialised, and whose string fields are NULL
+/// or NUL-terminated.
+pub(crate) unsafe fn read_options(opts: *const synth_options) -> Result<synth::Options, String> {
+    if opts.is_null() {
+        return Ok(synth::Options::default());
+    }
+    // SAFETY: non-null; the first field is always present.
+    let size = unsafe { std::ptr::addr_of!((*opts).struct_size).read_unaligned() } as usize;
+    if size < OPTIONS_V1_SIZE {
+        return Err(format!(
+            "opts->struct_size is {size}, smaller than sizeof(synth_options) = {OPTIONS_V1_SIZE} \
+             (call synth_options_init first)"
+        ));
+    }
+    // SAFETY: the caller's struct is at least the version-1 size.
+    let o = unsafe { opts.read_unaligned() };
+    let target = match o.target {
+        SYNTH_TARGET_CORTEX_M3 => synth::Target::CortexM3,
+        SYNTH_TARGET_CORTEX_M4 => synth::Target::CortexM4,
+        SYNTH_TARGET_CORTEX_M7 => synth::Target::CortexM7,
+        t => return Err(format!("opts->target is {t}; expected 3, 4 or 7 (SYNTH_TARGET_CORTEX_M3/M4/M7)")),
+    };
+    let mut out = synth::Options { target, ..synth::Options::default() };
+    // SAFETY: NULL or NUL-terminated by contract.
+    if let Some(p) = unsafe { c_str(o.symbol_prefix, "symbol_prefix") }? {
+        out.symbol_prefix = p;
+    }
+    // SAFETY: as above.
+    out.module_name = unsafe { c_str(o.module_name, "module_name") }?;
+    out.max_memory_pages = match o.max_memory_pages {
+        n if n < 0 => None,
+        n => Some(u32::try_from(n).map_err(|_| format!("opts->max_memory_pages {n} is too large (at most 65536)"))?),
+    };
+    out.bounds_checks = o.bounds_checks != 0;
+    out.stack_check = o.stack_check != 0;
+    out.verify_allocation = o.verify_allocation != 0;
+    out.shadow_allocation = o.shadow_allocation != 0;
+    out.optimize = o.optimize != 0;
+    out.validate().map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+/// A NULL-or-C string field as UTF-8.
+///
+/// # Safety
+/// `p` is NULL or NUL-terminated.
+unsafe fn c_str(p: *const c_char, field: &str) -> Result<Option<String>, String> {
+    if p.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: non-null and NUL-terminated by contract.
+    let s = unsafe { CStr::from_ptr(p) };
+    s.to_str().map(|s| Some(s.to_string())).map_err(|_| format!("opts->{field} is not UTF-8"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(o: &synth_options) -> Result<synth::Options, String> {
+        unsafe { read_options(o) }
+    }
+
+    #[test]
+    fn init_writes_the_defaults() {
+        let mut o = std::mem::MaybeUninit::<synth_options>::uninit();
+        assert_eq!(unsafe { synth_options_init(o.as_mut_ptr()) }, SYNTH_STATUS_OK);
+        let o = unsafe { o.assume_init() };
+        assert_eq!(o.struct_size as usize, std::mem::size_of::<synth_options>());
+        assert_eq!((o.target, o.max_memory_pages, o.bounds_checks, o.optimize), (4, -1, 1, 1));
+        assert_eq!((o.stack_check, o.verify_allocation, o.shadow_allocation), (0, 0, 0));
+        assert!(o.symbol_prefix.is_null() && o.module_name.is_null());
+        assert_eq!(read(&o).unwrap(), synth::Options::default());
+        assert_eq!(unsafe { read_options(std::ptr::null()) }.unwrap(), synth::Options::default());
+        assert_eq!(unsafe { synth_options_init(std::ptr::null_mut()) }, SYNTH_STATUS_INVALID_ARGUMENT);
+    }
+
+    #[test]
+    fn every_field_reaches_the_rust_options() {
+        let prefix = c"fw_";
+        let name = c"blink.wasm";
+        let o = synth_options {
+            target: SYNTH_TARGET_CORTEX_M7,
+            symbol_prefix: prefix.as_ptr(),
+            module_name: name.as_ptr(),
+            max_memory_pages: 2,
+            bounds_checks: 0,
+            stack_check: 5,
+            verify_allocation: 1,
+            shadow_allocation: 1,
+            optimize: 0,
+            ..synth_options::defaults()
+        };
+        let r = read(&o).unwrap();
+        assert_eq!(r.target, synth::Target::CortexM7);
+        assert_eq!((r.symbol_prefix.as_str(), r.module_name.as_deref()), ("fw_", Some("blink.wasm")));
+        assert_eq!(r.max_memory_pages, Some(2));
+        assert_eq!((r.bounds_checks, r.stack_check, r.verify_allocation, r.shadow_allocation, r.optimize), (false, true, true, true, false));
+        let m3 = synth_options { target: SYNTH_TARGET_CORTEX_M3, ..synth_options::defaults() };
+        assert_eq!(read(&m3).unwrap().target, synth::Target::CortexM3);
+    }
+
+    #[test]
+    fn bad_values_name_the_field() {
+        let cases: [(synth_options, &str); 5] = [
+            (synth_options { target: 5, ..synth_options::defaults() }, "target"),
+            (synth_options { struct_size: 8, ..synth_options::defaults() }, "struct_size"),
+            (synth_options { symbol_prefix: c"bad-prefix".as_ptr(), ..synth_options::defaults() }, "prefix"),
+            (synth_options { max_memory_pages: 1 << 40, ..synth_options::defaults() }, "max_memory_pages"),
+            (synth_options { max_memory_pages: 70000, ..synth_options::defaults() }, "max-memory-pages"),
+        ];
+        for (o, needle) in cases {
+            let e = read(&o).unwrap_err();
+            assert!(e.contains(needle), "{needle}: {e}");
+        }
+        let bad_utf8 = [0xffu8, 0];
+        let o = synth_options { module_name: bad_utf8.as_ptr().cast(), ..synth_options::defaults() };
+        assert!(read(&o).unwrap_err().contains("module_name is not UTF-8"));
+    }
+
+    #[test]
+    fn larger_struct_from_a_newer_caller_is_accepted() {
+        #[repr(C)]
+        struct Newer {
+            v1: synth_options,
+            extra: u64,
+        }
+        let mut n = Newer { v1: synth_options::defaults(), extra: 7 };
+        n.v1.struct_size = std::mem::size_of::<Newer>() as u32;
+        n.v1.target = SYNTH_TARGET_CORTEX_M3;
+        let r = unsafe { read_options(&n.v1) }.unwrap();
+        assert_eq!(r.target, synth::Target::CortexM3);
+        assert_eq!(n.extra, 7);
+    }
+}
