@@ -27,6 +27,10 @@ echo "=== pytest tests/ ==="
 "$PY" -m pytest tests/ bench/test_bench_smoke.py -rfE 2>&1 | tee "$LOGDIR/pytest.log"
 pytest_rc=${PIPESTATUS[0]}
 
+echo "=== python bindings: python/run_tests.sh ==="
+bash python/run_tests.sh 2>&1 | tee "$LOGDIR/pybind.log"
+pybind_rc=${PIPESTATUS[0]}
+
 echo "=== bazel: scripts/bazel_test.sh (//firmware:app, //firmware:app_test) ==="
 # The debug profile reuses the workspace build above instead of a second (release) build.
 SYNTH_CARGO_PROFILE=debug bash scripts/bazel_test.sh 2>&1 | tee "$LOGDIR/bazel.log"
@@ -52,23 +56,28 @@ p_line=$(grep -aE '^=+ .*(passed|failed|skipped|error|no tests ran).* in [0-9.]+
 count() { echo "$p_line" | grep -oE "[0-9]+ $1" | grep -oE '^[0-9]+' | head -1; }
 p_pass=$(count passed); p_fail=$(count failed); p_skip=$(count skipped); p_err=$(count error)
 p_pass=${p_pass:-0}; p_fail=${p_fail:-0}; p_skip=${p_skip:-0}; p_err=${p_err:-0}
+# The same for the bindings' pytest run.
+p_line=$(grep -aE '^=+ .*(passed|failed|skipped|error|no tests ran).* in [0-9.]+s' "$LOGDIR/pybind.log" | tail -1)
+pb_pass=$(count passed); pb_fail=$(count failed); pb_skip=$(count skipped); pb_err=$(count error)
+pb_pass=${pb_pass:-0}; pb_fail=${pb_fail:-0}; pb_skip=${pb_skip:-0}; pb_err=${pb_err:-0}
 
-failed=$((c_fail + p_fail + p_err))
+failed=$((c_fail + p_fail + p_err + pb_fail + pb_err))
 # A runner that failed without reporting failing tests (build error, no tests collected)
 # still counts as one failure so the summary never looks green.
 if [ "$cargo_rc" -ne 0 ] && [ "$c_fail" -eq 0 ]; then failed=$((failed + 1)); echo "test: cargo test failed (exit $cargo_rc)"; fi
 if [ "$pytest_rc" -ne 0 ] && [ $((p_fail + p_err)) -eq 0 ]; then failed=$((failed + 1)); echo "test: pytest failed (exit $pytest_rc)"; fi
 
+if [ "$pybind_rc" -ne 0 ] && [ $((pb_fail + pb_err)) -eq 0 ]; then failed=$((failed + 1)); echo "test: python/run_tests.sh failed (exit $pybind_rc)"; fi
 if [ "$bazel_rc" -ne 0 ]; then failed=$((failed + 1)); echo "test: bazel failed (exit $bazel_rc)"; fi
 
-passed=$((c_pass + p_pass + b_pass))
-skipped=$((c_skip + p_skip))
+passed=$((c_pass + p_pass + pb_pass + b_pass))
+skipped=$((c_skip + p_skip + pb_skip))
 echo "bazel: $b_pass tests passed (exit $bazel_rc)"
-echo "cargo: $c_pass passed, $c_fail failed, $c_skip ignored (exit $cargo_rc); pytest: $p_pass passed, $p_fail failed, $p_err errors, $p_skip skipped (exit $pytest_rc)"
+echo "cargo: $c_pass passed, $c_fail failed, $c_skip ignored (exit $cargo_rc); pytest: $p_pass passed, $p_fail failed, $p_err errors, $p_skip skipped (exit $pytest_rc); bindings: $pb_pass passed, $pb_fail failed, $pb_err errors, $pb_skip skipped (exit $pybind_rc)"
 if [ "$skipped" -gt 0 ]; then
     echo "$passed passed, $failed failed, $skipped skipped"
 else
     echo "$passed passed, $failed failed"
 fi
-if [ "$cargo_rc" -ne 0 ] || [ "$pytest_rc" -ne 0 ]; then exit 1; fi
+if [ "$cargo_rc" -ne 0 ] || [ "$pytest_rc" -ne 0 ] || [ "$pybind_rc" -ne 0 ]; then exit 1; fi
 exit 0
