@@ -4,6 +4,7 @@
 #   bazel build //firmware:app            (synth_wasm_library + arm-none-eabi-gcc, Cortex-M4)
 #   bazel test  //firmware:app_test       (qemu mps2-an386, output vs firmware/app_test.expected)
 #   bazel test  //firmware:app_reference_test  (same firmware, C reference of the module)
+#   bazel build //c_examples:synthc       (host C build tool on @synth_compiler//:libsynth)
 # Prints Bazel's summary lines and the image size.
 # Environment:
 #   BAZEL_OUTPUT_USER_ROOT  Bazel's output root (default /tmp/synth-bazel/root; reused = warm)
@@ -50,7 +51,7 @@ run() {
 }
 
 start=$(date +%s%N)
-run build "${FLAGS[@]}" //firmware:app
+run build "${FLAGS[@]}" //firmware:app //c_examples:synthc
 run test "${FLAGS[@]}" //firmware:app_test //firmware:app_reference_test
 end=$(date +%s%N)
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Run every test: the Rust workspace's cargo tests, then the Python harness tests.
-# Fails if either fails (pytest's "no tests collected", exit 5, counts as failure) and
-# ends with one summary line "N passed, N failed[, N skipped]" summing both runners.
+# Run every test: the Rust workspace's cargo tests, the Python harness tests (compiler,
+# spec testsuite, benchmark smoke), the C API examples, the Python bindings and Bazel.
+# Fails if any runner fails (a runner that fails without reporting failing tests, such as a
+# build error or pytest's "no tests collected", counts as one failure) and ends with one
+# summary line "N passed, N failed[, N skipped]" summing every runner.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -17,32 +19,36 @@ if [ ! -x "$PY" ]; then
     exit 1
 fi
 
+passed=0 failed=0 skipped=0 any_rc=0
+summary=()
+
+# record NAME RC PASS FAIL SKIP: adds one runner's figures to the totals.
+record() {
+    local name=$1 rc=$2 p=${3:-0} f=${4:-0} s=${5:-0}
+    passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+    if [ "$rc" -ne 0 ]; then
+        any_rc=1
+        if [ "$f" -eq 0 ]; then failed=$((failed + 1)); echo "test: $name failed (exit $rc)"; fi
+    fi
+    summary+=("$name: $p passed, $f failed, $s skipped (exit $rc)")
+}
+
+# pytest_counts LOG: "PASS FAIL SKIP" from pytest's last summary line (errors count as
+# failures), e.g. "==== 3 failed, 10 passed, 1 skipped, 2 errors in 1.2s ====".
+pytest_counts() {
+    local line n
+    line=$(grep -aE '^=+ .*(passed|failed|skipped|error|no tests ran).* in [0-9.]+s' "$1" | tail -1)
+    n() { echo "$line" | grep -oE "[0-9]+ $1" | grep -oE '^[0-9]+' | head -1; }
+    local p f s e
+    p=$(n passed); f=$(n failed); s=$(n skipped); e=$(n error)
+    echo "${p:-0} $(( ${f:-0} + ${e:-0} )) ${s:-0}"
+}
+
 echo "=== cargo test --workspace ==="
 (cd rust && cargo test --workspace 2>&1) | tee "$LOGDIR/cargo.log"
-cargo_rc=${PIPESTATUS[0]}
-
-echo "=== pytest tests/ ==="
-# The synth CLI must exist for the compiler tests; cargo test built it.
-(cd rust && cargo build -p synth-cli >/dev/null 2>&1) || true
-"$PY" -m pytest tests/ bench/test_bench_smoke.py -rfE 2>&1 | tee "$LOGDIR/pytest.log"
-pytest_rc=${PIPESTATUS[0]}
-
-echo "=== C API examples: c_examples/run_tests.sh ==="
-bash c_examples/run_tests.sh 2>&1 | tee "$LOGDIR/capi.log"
-capi_rc=${PIPESTATUS[0]}
-read -r x_pass x_fail < <(sed -n 's/^c_examples: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$LOGDIR/capi.log" | tail -1)
-x_pass=${x_pass:-0}; x_fail=${x_fail:-0}
-
-echo "=== bazel: scripts/bazel_test.sh (//firmware:app, //firmware:app_test) ==="
-# The debug profile reuses the workspace build above instead of a second (release) build.
-SYNTH_CARGO_PROFILE=debug bash scripts/bazel_test.sh 2>&1 | tee "$LOGDIR/bazel.log"
-bazel_rc=${PIPESTATUS[0]}
-b_pass=$(grep -aoE 'Executed [0-9]+ out of [0-9]+ tests?: [0-9]+ tests? pass' "$LOGDIR/bazel.log" \
-    | grep -oE '[0-9]+ tests? pass' | grep -oE '^[0-9]+' | tail -1)
-b_pass=${b_pass:-0}
-
+rc=${PIPESTATUS[0]}
 # Sum cargo's "test result: ok. N passed; M failed; K ignored; ..." lines.
-read -r c_pass c_fail c_skip < <(awk '
+read -r p f s < <(awk '
     /^test result:/ {
         for (i = 1; i <= NF; i++) {
             v = $(i - 1) + 0
@@ -52,31 +58,45 @@ read -r c_pass c_fail c_skip < <(awk '
         }
     }
     END { printf "%d %d %d\n", p, f, s }' "$LOGDIR/cargo.log")
+record cargo "$rc" "$p" "$f" "$s"
 
-# pytest's final line, e.g. "==== 3 failed, 10 passed, 1 skipped, 2 errors in 1.2s ====".
-p_line=$(grep -aE '^=+ .*(passed|failed|skipped|error|no tests ran).* in [0-9.]+s' "$LOGDIR/pytest.log" | tail -1)
-count() { echo "$p_line" | grep -oE "[0-9]+ $1" | grep -oE '^[0-9]+' | head -1; }
-p_pass=$(count passed); p_fail=$(count failed); p_skip=$(count skipped); p_err=$(count error)
-p_pass=${p_pass:-0}; p_fail=${p_fail:-0}; p_skip=${p_skip:-0}; p_err=${p_err:-0}
+echo "=== pytest tests/ bench smoke ==="
+# The synth CLI must exist for the compiler tests; cargo test built it.
+(cd rust && cargo build -p synth-cli >/dev/null 2>&1) || true
+"$PY" -m pytest tests/ bench/test_bench_smoke.py -rfE 2>&1 | tee "$LOGDIR/pytest.log"
+rc=${PIPESTATUS[0]}
+read -r p f s < <(pytest_counts "$LOGDIR/pytest.log")
+record pytest "$rc" "$p" "$f" "$s"
 
-failed=$((c_fail + p_fail + p_err))
-# A runner that failed without reporting failing tests (build error, no tests collected)
-# still counts as one failure so the summary never looks green.
-if [ "$cargo_rc" -ne 0 ] && [ "$c_fail" -eq 0 ]; then failed=$((failed + 1)); echo "test: cargo test failed (exit $cargo_rc)"; fi
-if [ "$pytest_rc" -ne 0 ] && [ $((p_fail + p_err)) -eq 0 ]; then failed=$((failed + 1)); echo "test: pytest failed (exit $pytest_rc)"; fi
+echo "=== libsynth: scripts/build_libsynth.sh ==="
+bash scripts/build_libsynth.sh 2>&1 | tee "$LOGDIR/libsynth.log"
+record libsynth "${PIPESTATUS[0]}" 0 0 0
 
-failed=$((failed + x_fail))
-if [ "$capi_rc" -ne 0 ] && [ "$x_fail" -eq 0 ]; then failed=$((failed + 1)); echo "test: c_examples failed (exit $capi_rc)"; fi
-if [ "$bazel_rc" -ne 0 ]; then failed=$((failed + 1)); echo "test: bazel failed (exit $bazel_rc)"; fi
+echo "=== C API examples: c_examples/run_tests.sh ==="
+bash c_examples/run_tests.sh 2>&1 | tee "$LOGDIR/capi.log"
+rc=${PIPESTATUS[0]}
+read -r p f < <(sed -n 's/^c_examples: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$LOGDIR/capi.log" | tail -1)
+record c_examples "$rc" "${p:-0}" "${f:-0}" 0
 
-passed=$((c_pass + p_pass + b_pass + x_pass))
-skipped=$((c_skip + p_skip))
-echo "bazel: $b_pass tests passed (exit $bazel_rc); c_examples: $x_pass passed, $x_fail failed (exit $capi_rc)"
-echo "cargo: $c_pass passed, $c_fail failed, $c_skip ignored (exit $cargo_rc); pytest: $p_pass passed, $p_fail failed, $p_err errors, $p_skip skipped (exit $pytest_rc)"
+echo "=== Python bindings: python/run_tests.sh ==="
+bash python/run_tests.sh 2>&1 | tee "$LOGDIR/pybind.log"
+rc=${PIPESTATUS[0]}
+read -r p f s < <(pytest_counts "$LOGDIR/pybind.log")
+record bindings "$rc" "$p" "$f" "$s"
+
+echo "=== bazel: scripts/bazel_test.sh ==="
+# The debug profile reuses the workspace build above instead of a second (release) build.
+SYNTH_CARGO_PROFILE=debug bash scripts/bazel_test.sh 2>&1 | tee "$LOGDIR/bazel.log"
+rc=${PIPESTATUS[0]}
+p=$(grep -aoE 'Executed [0-9]+ out of [0-9]+ tests?: [0-9]+ tests? pass' "$LOGDIR/bazel.log" \
+    | grep -oE '[0-9]+ tests? pass' | grep -oE '^[0-9]+' | tail -1)
+record bazel "$rc" "${p:-0}" 0 0
+
+printf '%s\n' "${summary[@]}"
 if [ "$skipped" -gt 0 ]; then
     echo "$passed passed, $failed failed, $skipped skipped"
 else
     echo "$passed passed, $failed failed"
 fi
-if [ "$cargo_rc" -ne 0 ] || [ "$pytest_rc" -ne 0 ] || [ "$capi_rc" -ne 0 ]; then exit 1; fi
+if [ "$any_rc" -ne 0 ] || [ "$failed" -ne 0 ]; then exit 1; fi
 exit 0

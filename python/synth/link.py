@@ -1,0 +1,108 @@
+"""Link a synth object into a small flat image an emulator can run.
+
+Takes the object bytes and the module's imports; writes into a work directory a startup stub
+(assembly) and a linker script, and links them with ``arm-none-eabi-as``/``arm-none-eabi-ld``.
+The stub provides what firmware would:
+
+* ``__stub_return``: where an export returns to (the caller's ``lr``);
+* a strong ``synth_trap`` (overrides the object's weak spinning default);
+* one function per imported function, named as docs/ABI.md names import symbols;
+* storage for imported globals, initialised to the given values.
+
+Each stub function is a ``bkpt`` the emulator stops at (it never executes it). Memory map:
+code and read-only data from :data:`CODE_BASE`, ``.data``/``.bss`` from :data:`RAM_BASE`.
+Returns the linked ELF bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import struct
+import subprocess
+from pathlib import Path
+from typing import Sequence
+
+CODE_BASE = 0x00001000
+RAM_BASE = 0x20000000
+RETURN_SYMBOL = "__stub_return"
+TRAP_SYMBOL = "synth_trap"
+STUBS_START = "__stubs_start"
+STUBS_END = "__stubs_end"
+
+LINKER_SCRIPT = """\
+MEMORY
+{
+  CODE (rx)  : ORIGIN = 0x%08x, LENGTH = 16M
+  RAM  (rwx) : ORIGIN = 0x%08x, LENGTH = 64M
+}
+SECTIONS
+{
+  .text : { KEEP(*(.text.stubs)) *(.text .text.*) } > CODE
+  .rodata : ALIGN(8) { *(.rodata .rodata.*) } > CODE
+  .data : ALIGN(8) { *(.data .data.*) } > RAM
+  .bss (NOLOAD) : ALIGN(8) { *(.bss .bss.*) *(COMMON) } > RAM
+  /DISCARD/ : { *(.comment) *(.note*) *(.ARM.attributes) *(.ARM.exidx*) }
+}
+""" % (CODE_BASE, RAM_BASE)
+
+
+class LinkError(RuntimeError):
+    """A tool is missing, or assembling/linking failed (message has the tool output)."""
+
+
+def import_symbol(module: str, name: str) -> str:
+    """The symbol of imported function or global ``module.name`` (docs/ABI.md): sanitised
+    name for module ``env``, else ``module_name``; a leading ``_`` if empty or digit-initial."""
+    clean = lambda s: re.sub(r"[^A-Za-z0-9_]", "_", s)  # noqa: E731
+    sym = clean(name) if module == "env" else clean(module) + "_" + clean(name)
+    return "_" + sym if not sym or sym[0].isdigit() else sym
+
+
+def startup_stub(functions: Sequence[str], globals_: Sequence[tuple[str, str, int]]) -> str:
+    """Assembly of the stub: return pad, ``synth_trap``, one stub per imported function
+    symbol in ``functions``, and ``(symbol, "i32"|"i64", value)`` imported globals."""
+    out = [".syntax unified", ".cpu cortex-m4", ".thumb",
+           '.section .text.stubs,"ax",%progbits', ".global %s" % STUBS_START, "%s:" % STUBS_START]
+    for sym in [RETURN_SYMBOL, TRAP_SYMBOL] + list(functions):
+        out += [".balign 4", ".global %s" % sym, ".type %s, %%function" % sym, ".thumb_func",
+                "%s:" % sym, "  bkpt #0", "  bx lr"]
+    out += [".balign 4", ".global %s" % STUBS_END, "%s:" % STUBS_END]
+    if globals_:
+        out += [".data", ".balign 8"]
+        for sym, ty, value in globals_:
+            lo, hi = struct.unpack("<II", struct.pack("<Q", value & (2**64 - 1)))
+            out += [".balign 8", ".global %s" % sym, "%s:" % sym, "  .word 0x%08x" % lo]
+            if ty == "i64":
+                out.append("  .word 0x%08x" % hi)
+    return "\n".join(out) + "\n"
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        raise LinkError("%s not found on PATH (install the GNU Arm Embedded toolchain)" % name)
+    return path
+
+
+def _run(cmd: list[str]) -> None:
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise LinkError("%s failed:\n%s%s" % (os.path.basename(cmd[0]), proc.stdout, proc.stderr))
+
+
+def link(obj: bytes, workdir: str | os.PathLike[str], functions: Sequence[str] = (),
+         globals_: Sequence[tuple[str, str, int]] = (), name: str = "module") -> bytes:
+    """Link ``obj`` with the startup stub into ``workdir/<name>.elf``; returns its bytes."""
+    work = Path(workdir)
+    work.mkdir(parents=True, exist_ok=True)
+    paths = {ext: work / (name + ext) for ext in (".o", "_stub.s", "_stub.o", ".ld", ".elf")}
+    paths[".o"].write_bytes(obj)
+    paths["_stub.s"].write_text(startup_stub(functions, globals_))
+    paths[".ld"].write_text(LINKER_SCRIPT)
+    _run([_tool("arm-none-eabi-as"), "-mcpu=cortex-m4", "-mthumb", "-o", str(paths["_stub.o"]),
+          str(paths["_stub.s"])])
+    _run([_tool("arm-none-eabi-ld"), "-T", str(paths[".ld"]), "-e", RETURN_SYMBOL, "--no-warn-rwx-segments",
+          "-o", str(paths[".elf"]), str(paths["_stub.o"]), str(paths[".o"])])
+    return paths[".elf"].read_bytes()

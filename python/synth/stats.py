@@ -1,0 +1,216 @@
+"""Compilation statistics as typed, frozen dataclasses.
+
+Built either from the C structs of ``synth_stats()`` (:func:`from_c`) or from the JSON that
+``synth compile --stats-json`` and ``synth_result_stats_json()`` print
+(:meth:`ModuleStats.from_json`); both give equal objects for the same compile. Field names
+follow the JSON (and the C structs): ``FunctionStats.code_bytes``, ``Totals.fallback_functions``
+and so on. ``kind``, ``verdict`` and ``rung`` are string enums, so ``f.rung == "base"`` works.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields
+from enum import Enum
+from typing import Any, Iterable, Mapping
+
+from . import _lib
+
+
+class FunctionKind(str, Enum):
+    """What a compiled function is (``SYNTH_FUNCTION_*``)."""
+
+    WASM = "wasm"
+    RUNTIME = "runtime"
+    INIT = "init"
+    TRAP = "trap"
+
+
+class Verdict(str, Enum):
+    """The allocator's spill verdict (``SYNTH_SPILL_*``): no spills, spills the register
+    pressure forces (genuine), or spills with registers to spare (spurious)."""
+
+    NONE = "none"
+    GENUINE = "genuine"
+    SPURIOUS = "spurious"
+
+
+class Rung(str, Enum):
+    """Which allocator produced the function (``SYNTH_RUNG_*``): the base allocator, or the
+    fallback (recovery) rung after the base one failed."""
+
+    BASE = "base"
+    FALLBACK = "fallback"
+
+
+#: C enum values, in ``synth.h`` order.
+_KINDS = (FunctionKind.WASM, FunctionKind.RUNTIME, FunctionKind.INIT, FunctionKind.TRAP)
+_VERDICTS = (Verdict.NONE, Verdict.GENUINE, Verdict.SPURIOUS)
+_RUNGS = (Rung.BASE, Rung.FALLBACK)
+
+
+class StatsFormatError(ValueError):
+    """Stats JSON (or C stats) that do not have the expected shape."""
+
+
+@dataclass(frozen=True)
+class ShadowStats:
+    """What the measure-only shadow allocator did to a function (when shadow allocation
+    was on)."""
+
+    spill_stores: int
+    reloads: int
+    moves: int
+    spill_slots: int
+    callee_saved_used: int
+
+
+@dataclass(frozen=True)
+class FunctionStats:
+    """Statistics of one compiled function (one element of the JSON ``functions`` array)."""
+
+    name: str
+    symbol: str
+    kind: FunctionKind
+    code_bytes: int
+    instructions: int
+    frame_bytes: int
+    vregs: int
+    peak_pressure: int
+    regs_available: int
+    spill_stores: int
+    reloads: int
+    remats: int
+    moves: int
+    spill_slots: int
+    callee_saved_pushed: int
+    verdict: Verdict
+    rung: Rung
+    shadow: ShadowStats | None = None
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "FunctionStats":
+        """Parse one JSON function object."""
+        try:
+            shadow = d.get("shadow")
+            kw = {f.name: d[f.name] for f in fields(cls) if f.name != "shadow"}
+            kw["kind"] = FunctionKind(kw["kind"])
+            kw["verdict"] = Verdict(kw["verdict"])
+            kw["rung"] = Rung(kw["rung"])
+            for name in INT_FIELDS:
+                kw[name] = _int(kw[name], name)
+            if shadow is not None:
+                shadow = ShadowStats(**{f.name: _int(shadow[f.name], f.name) for f in fields(ShadowStats)})
+            return cls(shadow=shadow, **kw)
+        except (KeyError, ValueError, TypeError) as e:
+            raise StatsFormatError("bad function stats %r: %s" % (d.get("symbol", d) if isinstance(d, Mapping) else d, e)) from e
+
+
+#: Integer fields of :class:`FunctionStats` (the ones a budget may limit).
+INT_FIELDS = tuple(f.name for f in fields(FunctionStats)
+                   if f.name not in ("name", "symbol", "kind", "verdict", "rung", "shadow"))
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Sums over the module (the JSON ``totals`` object; ``synth_module_stats``)."""
+
+    functions: int
+    text_bytes: int
+    code_bytes: int
+    instructions: int
+    spill_stores: int
+    reloads: int
+    remats: int
+    moves: int
+    spurious_spill_functions: int
+    fallback_functions: int
+    data_bytes: int
+    rodata_bytes: int
+    bss_bytes: int
+
+
+@dataclass(frozen=True)
+class ModuleStats:
+    """Statistics of one compilation: target name, per-function stats in ``.text`` order,
+    and totals."""
+
+    target: str
+    functions: tuple[FunctionStats, ...]
+    totals: Totals
+
+    def function(self, name: str) -> FunctionStats:
+        """The function whose symbol or name is ``name``; KeyError if none."""
+        for f in self.functions:
+            if name in (f.symbol, f.name):
+                return f
+        raise KeyError(name)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-shaped dict (enums as strings), as ``--stats-json`` prints it."""
+        d = asdict(self)
+        d["functions"] = [{k: (v.value if isinstance(v, Enum) else v) for k, v in f.items()}
+                          for f in d["functions"]]
+        return d
+
+    def to_json(self) -> str:
+        """JSON text of :meth:`to_dict` (indented)."""
+        return json.dumps(self.to_dict(), indent=2)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "ModuleStats":
+        """Parse the stats JSON object."""
+        if not isinstance(d, Mapping) or "functions" not in d or "totals" not in d:
+            raise StatsFormatError("not synth stats JSON: needs 'functions' and 'totals'")
+        if not isinstance(d["functions"], list):
+            raise StatsFormatError("'functions' is not a list")
+        try:
+            totals = Totals(**{f.name: _int(d["totals"][f.name], f.name) for f in fields(Totals)})
+        except (KeyError, TypeError, ValueError) as e:
+            raise StatsFormatError("bad totals: %s" % e) from e
+        return cls(str(d.get("target", "")), tuple(FunctionStats.from_dict(f) for f in d["functions"]),
+                   totals)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> "ModuleStats":
+        """Parse stats JSON text (``synth compile --stats-json``)."""
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise StatsFormatError("not JSON: %s" % e) from e
+        return cls.from_dict(data)
+
+
+def _int(v: Any, name: str) -> int:
+    if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+        raise StatsFormatError("%s: expected a non-negative integer, got %r" % (name, v))
+    return v
+
+
+def _enum(table: tuple, value: int, what: str):
+    if value >= len(table):
+        raise StatsFormatError("unknown %s value %d from the library" % (what, value))
+    return table[value]
+
+
+def _str(p: bytes | None) -> str:
+    return (p or b"").decode("utf-8", "replace")
+
+
+def from_c(target: str, module: _lib.SynthModuleStats,
+           functions: Iterable[_lib.SynthFunctionStats]) -> ModuleStats:
+    """Build :class:`ModuleStats` from the structs ``synth_stats()`` filled (copies the
+    borrowed strings, so the result may be freed afterwards)."""
+    out = []
+    for c in functions:
+        shadow = None
+        if c.has_shadow:
+            shadow = ShadowStats(c.shadow_spill_stores, c.shadow_reloads, c.shadow_moves,
+                                 c.shadow_spill_slots, c.shadow_callee_saved_used)
+        kw = {name: getattr(c, name) for name in INT_FIELDS}
+        out.append(FunctionStats(
+            name=_str(c.name), symbol=_str(c.symbol), kind=_enum(_KINDS, c.kind, "kind"),
+            verdict=_enum(_VERDICTS, c.verdict, "verdict"), rung=_enum(_RUNGS, c.rung, "rung"),
+            shadow=shadow, **kw))
+    totals = Totals(**{name: getattr(module, name) for name in _lib.MODULE_STATS_FIELDS})
+    return ModuleStats(target, tuple(out), totals)

@@ -1,0 +1,51 @@
+"""Plain-text tables for terminals and CI logs.
+
+:func:`format_table` lays out rows under headers with columns padded to their widest cell
+(numbers right-aligned, text left-aligned); :func:`stats_table` renders
+:class:`~synth.stats.ModuleStats` like ``synth compile --stats``.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from .stats import ModuleStats
+
+
+def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """Rows of cells under ``headers``, one line each, columns separated by two spaces.
+
+    A column whose cells are all ints (or empty) is right-aligned; others left-aligned.
+    Returns the text with a trailing newline (just the header line for no rows).
+    """
+    cells = [[str(c) for c in row] for row in rows]
+    for row in cells:
+        if len(row) != len(headers):
+            raise ValueError("row has %d cells, table has %d columns" % (len(row), len(headers)))
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    numeric = [bool(rows) and all(isinstance(r[i], int) or r[i] in ("", None) for r in rows)
+               for i in range(len(headers))]
+
+    def line(row: Sequence[str]) -> str:
+        parts = [c.rjust(w) if num else c.ljust(w) for c, w, num in zip(row, widths, numeric)]
+        return "  ".join(parts).rstrip()
+
+    return "\n".join([line(list(headers))] + [line(r) for r in cells]) + "\n"
+
+
+def stats_table(stats: ModuleStats) -> str:
+    """Per-function table then a totals line (the content of ``synth compile --stats``)."""
+    headers = ["symbol", "kind", "bytes", "insts", "frame", "vregs", "peak", "spills",
+               "reload", "remat", "moves", "slots", "csr", "verdict", "rung"]
+    rows = [[f.symbol, f.kind.value, f.code_bytes, f.instructions, f.frame_bytes, f.vregs,
+             "%d/%d" % (f.peak_pressure, f.regs_available), f.spill_stores, f.reloads, f.remats,
+             f.moves, f.spill_slots, f.callee_saved_pushed, f.verdict.value, f.rung.value]
+            for f in stats.functions]
+    t = stats.totals
+    total = ("total: %d functions, %d code bytes (%d in .text), %d instructions, %d spills, "
+             "%d reloads, %d remats, %d moves; .data %d B, .rodata %d B, .bss %d B; "
+             "%d with spurious spills, %d on the fallback allocator\n"
+             % (t.functions, t.code_bytes, t.text_bytes, t.instructions, t.spill_stores, t.reloads,
+                t.remats, t.moves, t.data_bytes, t.rodata_bytes, t.bss_bytes,
+                t.spurious_spill_functions, t.fallback_functions))
+    return format_table(headers, rows) + total

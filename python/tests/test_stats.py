@@ -1,0 +1,72 @@
+"""Stats dataclasses parsed from the CLI's --stats-json (no library needed)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from synth.stats import FunctionKind, ModuleStats, Rung, StatsFormatError, Verdict
+from synth.table import format_table, stats_table
+
+from conftest import CONTROLLER, run_cli
+
+
+@pytest.fixture(scope="module")
+def controller_json(tmp_path_factory) -> str:
+    out = tmp_path_factory.mktemp("stats")
+    proc = run_cli("compile", str(CONTROLLER), "-o", str(out / "c.o"), "--stats-json", "-")
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def test_from_json_types_and_round_trip(controller_json):
+    stats = ModuleStats.from_json(controller_json)
+    raw = json.loads(controller_json)
+    assert stats.target == "cortex-m4"
+    assert [f.symbol for f in stats.functions] == [f["symbol"] for f in raw["functions"]]
+    run = stats.function("wasm_pi_step")
+    assert run is stats.function("pi_step")
+    assert run.kind is FunctionKind.WASM and run.rung is Rung.BASE and isinstance(run.verdict, Verdict)
+    assert run.rung == "base"  # string enums compare with strings
+    assert isinstance(run.code_bytes, int) and run.code_bytes == raw["functions"][1]["code_bytes"]
+    assert stats.totals.code_bytes == sum(f.code_bytes for f in stats.functions)
+    assert stats.to_dict() == raw
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        run.code_bytes = 0  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("mutate, needle", [
+    (lambda d: d.pop("totals"), "totals"),
+    (lambda d: d["functions"][0].update(rung="sideways"), "sideways"),
+    (lambda d: d["functions"][0].update(code_bytes=-4), "code_bytes"),
+    (lambda d: d["functions"][0].pop("verdict"), "verdict"),
+    (lambda d: d["totals"].update(functions="many"), "functions"),
+])
+def test_from_json_rejects_bad_shapes(controller_json, mutate, needle):
+    data = json.loads(controller_json)
+    mutate(data)
+    with pytest.raises(StatsFormatError, match=needle):
+        ModuleStats.from_dict(data)
+
+
+def test_not_json():
+    with pytest.raises(StatsFormatError):
+        ModuleStats.from_json("{not json")
+
+
+def test_stats_table_matches_cli(controller_json, tmp_path):
+    stats = ModuleStats.from_json(controller_json)
+    text = stats_table(stats)
+    proc = run_cli("compile", str(CONTROLLER), "-o", str(tmp_path / "c.o"), "--stats")
+    cli_total = [l for l in proc.stdout.splitlines() + proc.stderr.splitlines() if l.startswith("total:")]
+    assert cli_total and text.splitlines()[-1] == cli_total[0]
+    assert len(text.splitlines()) == len(stats.functions) + 2
+
+
+def test_format_table_alignment():
+    text = format_table(["name", "n"], [["a", 5], ["longer", 100]])
+    assert text.splitlines() == ["name      n", "a         5", "longer  100"]
+    with pytest.raises(ValueError):
+        format_table(["a"], [[1, 2]])
