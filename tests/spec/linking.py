@@ -24,6 +24,26 @@ SPECTEST_GLOBALS = {"global_i32": ("i32", 666), "global_i64": ("i64", 666),
                     "global_f32": ("f32", 0x44268000), "global_f64": ("f64", 0x4084D00000000000)}
 #: spectest memory: 1 page, maximum 2; the host provides the maximum.
 SPECTEST_MEMORY_PAGES = 2
+SPECTEST_MEMORY_INITIAL = 1
+
+#: What the spectest host exports, with types (the spec interpreter's spectest module):
+#: name -> (kind, desc): func (params, results); global (valtype, mutable); memory and
+#: table (min, max).
+SPECTEST_EXPORTS = {
+    "print": ("func", ([], [])),
+    "print_i32": ("func", (["i32"], [])),
+    "print_i64": ("func", (["i64"], [])),
+    "print_f32": ("func", (["f32"], [])),
+    "print_f64": ("func", (["f64"], [])),
+    "print_i32_f32": ("func", (["i32", "f32"], [])),
+    "print_f64_f64": ("func", (["f64", "f64"], [])),
+    "global_i32": ("global", ("i32", False)),
+    "global_i64": ("global", ("i64", False)),
+    "global_f32": ("global", ("f32", False)),
+    "global_f64": ("global", ("f64", False)),
+    "memory": ("memory", (SPECTEST_MEMORY_INITIAL, SPECTEST_MEMORY_PAGES)),
+    "table": ("table", (10, 20)),
+}
 
 MODULE_SCRIPT = """\
 SECTIONS
@@ -66,6 +86,11 @@ def host_assembly():
               "  .word 0x%08x" % lo, "  .word 0x%08x" % hi]
     L += [".balign 8", ".global synth_stack_limit", "synth_stack_limit:",
           "  .word 0x%08x" % M.STACK_LIMIT,
+          # The memory's size word (docs/ABI.md: an imported memory's size word is the
+          # exporter's, named after the import + `_size`).
+          ".balign 8", ".global %s_size" % abi.import_symbol("spectest", "memory"),
+          "%s_size:" % abi.import_symbol("spectest", "memory"),
+          "  .word 0x%08x" % (SPECTEST_MEMORY_INITIAL * 65536),
           ".bss", ".balign 8", ".global spectest_memory", "spectest_memory:",
           "  .space %d" % (SPECTEST_MEMORY_PAGES * 65536)]
     return "\n".join(L) + "\n"

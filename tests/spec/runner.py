@@ -88,6 +88,11 @@ def tally(results):
     return collections.Counter(r["status"] for r in results)
 
 
+def skip_category(reason):
+    """A skip reason with instance-specific names removed, for the summary."""
+    return re.sub(r"module '[^']*'", "module M", reason or "unnamed (runner bug)")
+
+
 def format_failure(r):
     """One failure as report lines."""
     d = r["detail"]
@@ -129,6 +134,12 @@ def report(file_results, max_failures=None, out=None):
             print("%-28s %7d %7d %7d  %s" % (name, t["pass"], t["fail"], t["skip"], why), file=out)
         print("%-28s %7d %7d %7d" % ("total " + title, sub["pass"], sub["fail"], sub["skip"]), file=out)
         totals.update(sub)
+    skips = collections.Counter(skip_category(r["reason"]) for _, part, _, _ in
+                                sections[False] + sections[True] for r in part if r["status"] == "skip")
+    if skips:
+        print("\n== skipped assertions by reason (%d) ==" % sum(skips.values()), file=out)
+        for why, n in skips.most_common():
+            print("%7d  %s" % (n, why), file=out)
     for floats, title in ((False, "integer"), (True, "float")):
         fails = [r for _, part, _, _ in sections[floats] for r in part if r["status"] == "fail"]
         if not fails:

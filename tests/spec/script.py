@@ -97,6 +97,27 @@ class Instance:
                     return t
         return ""
 
+    def export_type(self, name, machine):
+        """(kind, desc) of export ``name`` as an import would see it: func (params, results),
+        global (valtype, mutable), memory (current pages, max), table (min, max)."""
+        kind, index = self.meta.exports[name]
+        if kind == "func":
+            return kind, tuple(self.meta.func_type(index))
+        if kind == "global":
+            return kind, (self.meta.global_type(index), self.meta.global_mutable(index))
+        if kind == "table":
+            return kind, self.meta.table_type(index)
+        limits = self.meta.memory_limits()
+        pages = machine.read_value(self.memory_size_address(), "i32") // 65536
+        return kind, (pages, limits[1])
+
+    def memory_size_address(self):
+        """Address of this instance's memory-size word (its provider's when imported)."""
+        imps = self.meta.imported("memory")
+        if imps:
+            return self.imports[abi.import_symbol(imps[0].module, imps[0].name) + "_size"]
+        return self.image.symbols[self.prefix + "memory_size"].value
+
     def export_address(self, name):
         """Address of export ``name`` (function with Thumb bit, global storage, memory)."""
         if name not in self.meta.exports:
@@ -130,6 +151,7 @@ class ScriptRun:
         self.counter = 0
         self.unresolved = []
         self.last_meta = None
+        self.last_compile_error = ""
 
     # --- bookkeeping -----------------------------------------------------------------
     def record(self, cmd, status, reason="", floats=False, **detail):
@@ -156,12 +178,14 @@ class ScriptRun:
         args += list(extra)
         if self.stack_check:
             args.append("--stack-check")
+        self.last_compile_error = ""
         try:
             proc = subprocess.run(args, capture_output=True, text=True, timeout=120)
         except subprocess.TimeoutExpired:
             return None, ("fail", "synth compile timed out"), prefix
         if proc.returncode != 0 or not os.path.exists(obj):
             err = proc.stderr.strip() or "exit %d" % proc.returncode
+            self.last_compile_error = err
             reason = skip_reason(err)
             if reason:
                 return None, ("skip", reason), prefix
@@ -183,6 +207,49 @@ class ScriptRun:
             return inst.export_address(imp.name)
         except KeyError:
             return None
+
+    def import_mismatch(self, imp):
+        """Why ``imp`` cannot be linked (the spec's import matching at instantiation), or
+        None. The runner plays the instantiating linker: ld would check names only."""
+        if imp.module == "spectest":
+            exported = linking.SPECTEST_EXPORTS.get(imp.name)
+            if exported is not None and exported[0] == "memory":
+                size = self.machine.host.symbols["spectest_memory_size"].value
+                exported = ("memory", (self.machine.read_value(size, "i32") // 65536, exported[1][1]))
+        else:
+            inst = self.registered.get(imp.module)
+            if not isinstance(inst, Instance) or imp.name not in inst.meta.exports:
+                exported = None
+            else:
+                exported = inst.export_type(imp.name, self.machine)
+        if exported is None:
+            return "unknown import %s.%s" % (imp.module, imp.name)
+        kind, actual = exported
+        want = imp.desc
+        if imp.kind == "global":
+            want = (imp.desc, imp.mutable)
+        elif imp.kind == "func":
+            want = tuple(imp.desc)
+        ok = kind == imp.kind
+        if ok and kind in ("memory", "table"):
+            (amin, amax), (wmin, wmax) = actual, want
+            ok = amin >= wmin and (wmax is None or (amax is not None and amax <= wmax))
+        elif ok:
+            ok = actual == want
+        if not ok:
+            return "incompatible import type for %s.%s: %s %s, import wants %s %s" % (
+                imp.module, imp.name, kind, actual, imp.kind, want)
+        return None
+
+    def resolve_memory_size(self, imp):
+        """Address of the size word of the memory ``imp`` binds to (docs/ABI.md)."""
+        if imp.module == "spectest":
+            return self.machine.host.symbols["spectest_memory_size"].value
+        inst = self.registered[imp.module]
+        reexported = inst.meta.export_import(imp.name)
+        if reexported is not None:
+            return inst.imports[abi.import_symbol(reexported.module, reexported.name) + "_size"]
+        return inst.memory_size_address()
 
     def memory_flags(self, meta):
         """--max-memory-pages for a module: its provider's size when memory is imported."""
@@ -216,6 +283,10 @@ class ScriptRun:
             if isinstance(prov, Unavailable):
                 return None, prov.status if prov.status == "skip" else "link", \
                     "imports from module %r, which is unavailable: %s" % (imp.module, prov.reason)
+        for imp in meta.imports if meta else []:
+            why = self.import_mismatch(imp)
+            if why:
+                return None, "link", why
         obj, err, prefix = self.compile(wasm_path, self.memory_flags(meta) if meta else [])
         if err:
             return None, ("skip" if err[0] == "skip" else "compile"), err[1]
@@ -231,6 +302,8 @@ class ScriptRun:
                 unresolved.append("%s.%s" % (imp.module, imp.name))
             else:
                 defsyms[sym] = addr
+                if imp.kind == "memory":
+                    defsyms[sym + "_size"] = self.resolve_memory_size(imp)
         try:
             code_size, data_size = linking.slot_sizes(obj)
             code, dat = self.machine.reserve(code_size, data_size)
@@ -434,23 +507,32 @@ class ScriptRun:
     def cmd_assert_exhaustion(self, cmd):
         self._expect_trap(cmd, want_code=8)
 
-    def _expect_rejected(self, cmd):
+    def _expect_rejected(self, cmd, category):
+        """synth must reject the module with a ``category`` error (``malformed`` or
+        ``invalid``: the CLI prints ``error: malformed wasm module ...`` or
+        ``error: invalid wasm module ...``)."""
         if cmd.get("module_type") == "text":
             # The text front end rejected it before any binary existed for synth to see.
             self.record(cmd, "pass")
             return
+        expected = "%s (%s)" % (category, cmd.get("text", ""))
         obj, err, _ = self.compile(self.module_path(cmd))
-        if err:
+        if not err:
+            self.record(cmd, "fail", "synth accepted the module", action=cmd["filename"],
+                        expected=expected, actual="compiled")
+            return
+        actual = self.last_compile_error
+        if re.search(r"\b%s wasm module\b" % category, actual):
             self.record(cmd, "pass")
         else:
-            self.record(cmd, "fail", "synth accepted the module", action=cmd["filename"],
-                        expected="compile error: " + cmd.get("text", ""), actual="compiled")
+            self.record(cmd, "fail", "rejected, but not as %s" % category, action=cmd["filename"],
+                        expected=expected, actual=actual.splitlines()[-1][:300] if actual else "?")
 
     def cmd_assert_invalid(self, cmd):
-        self._expect_rejected(cmd)
+        self._expect_rejected(cmd, "invalid")
 
     def cmd_assert_malformed(self, cmd):
-        self._expect_rejected(cmd)
+        self._expect_rejected(cmd, "malformed")
 
     def cmd_assert_unlinkable(self, cmd):
         inst, stage, why = self.instantiate(self.module_path(cmd), run_init=False)

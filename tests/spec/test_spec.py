@@ -120,8 +120,11 @@ def test_runner_prints_totals_line(capsys):
     rows = [("x", [{"file": "x", "line": 1, "kind": "assert_return", "status": s, "reason": "",
                     "floats": False, "detail": {}} for s in ("pass", "pass", "fail", "skip")],
              0.0, None)]
+    rows[0][1][3]["reason"] = "imports from module 'a', which is unavailable: floats not supported"
     assert runner.report(rows) == (2, 1, 1)
-    assert capsys.readouterr().out.rstrip().splitlines()[-1] == "2 passed, 1 failed, 1 skipped"
+    out = capsys.readouterr().out
+    assert out.rstrip().splitlines()[-1] == "2 passed, 1 failed, 1 skipped"
+    assert "      1  imports from module M, which is unavailable: floats not supported" in out
 
 
 def test_float_files_are_classified():
@@ -139,3 +142,49 @@ def test_converter_parses_every_testsuite_file(tmp_path):
         if proc.returncode != 0:
             bad.append((_name(f), proc.stderr[:200]))
     assert not bad
+
+
+LINK_CHECKS = r'''
+(module (func (export "f") (param i32)) (global (export "g") i32 (i32.const 1))
+  (memory (export "m") 1 2))
+(register "M")
+(assert_unlinkable (module (import "M" "f" (func (param i64)))) "incompatible import type")
+(assert_unlinkable (module (import "M" "g" (global (mut i32)))) "incompatible import type")
+(assert_unlinkable (module (import "M" "f" (global i32))) "incompatible import type")
+(assert_unlinkable (module (import "M" "m" (memory 2))) "incompatible import type")
+(assert_unlinkable (module (import "M" "nope" (func))) "unknown import")
+(module (import "M" "f" (func (param i32))) (import "M" "m" (memory 1 2)))
+(assert_malformed (module binary "\00asm" "\01\00\00\00" "\05\08\01\00\82\80\80\80\80\00") "too long")
+(assert_invalid (module (global i32 (i32.const 0)) (global i32 (global.get 0))) "unknown global")
+'''
+
+
+@needs_synth
+def test_runner_checks_imports_and_error_categories(tmp_path):
+    path = tmp_path / "links.wast"
+    path.write_text(LINK_CHECKS)
+    _name_, results, _secs, err = runner.run_file(str(path), str(tmp_path))
+    assert err is None, err
+    assert [(r["kind"], r["status"]) for r in results] == [("module", "pass")] + [
+        ("assert_unlinkable", "pass")] * 5 + [("module", "pass"), ("assert_malformed", "pass"),
+                                              ("assert_invalid", "pass")], results
+
+
+def test_wrong_error_category_fails(tmp_path, monkeypatch):
+    """An assert_malformed module rejected as invalid is a failure, not a pass."""
+    from spec import script
+    run = script.ScriptRun.__new__(script.ScriptRun)
+    run.results, run.name, run.is_float_file, run.work = [], "x", False, str(tmp_path)
+    run.dir = str(tmp_path)
+    run.last_compile_error = ""
+
+    def fake_compile(path, extra=()):
+        run.last_compile_error = "error: invalid wasm module at offset 0x8: type mismatch"
+        return None, ("fail", "compile error"), "m1_"
+    monkeypatch.setattr(run, "compile", fake_compile)
+    run.cmd_assert_malformed({"type": "assert_malformed", "line": 3, "filename": "x.wasm",
+                              "module_type": "binary", "text": "too long"})
+    run.cmd_assert_invalid({"type": "assert_invalid", "line": 4, "filename": "x.wasm",
+                            "module_type": "binary", "text": "type mismatch"})
+    assert [(r.kind, r.status) for r in run.results] == [("assert_malformed", "fail"),
+                                                          ("assert_invalid", "pass")]

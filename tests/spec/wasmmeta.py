@@ -20,12 +20,14 @@ class MetaError(Exception):
 
 @dataclass
 class Import:
-    """One import: kind is func/table/memory/global; desc is the FuncType, limits or valtype."""
+    """One import: kind is func/table/memory/global; desc is the FuncType, limits or valtype
+    (``mutable`` only for globals)."""
 
     module: str
     name: str
     kind: str
     desc: object
+    mutable: bool = False
 
 
 @dataclass
@@ -36,8 +38,9 @@ class Meta:
     imports: list = field(default_factory=list)  # [Import]
     funcs: list = field(default_factory=list)  # type index per defined function
     globals: list = field(default_factory=list)  # valtype per defined global
+    global_mut: list = field(default_factory=list)  # mutability per defined global
     memories: list = field(default_factory=list)  # (min, max|None) per defined memory
-    tables: int = 0
+    table_limits: list = field(default_factory=list)  # (min, max|None) per defined table
     exports: dict = field(default_factory=dict)  # name -> (kind, index)
 
     def imported(self, kind):
@@ -57,6 +60,25 @@ class Meta:
         if index < len(imps):
             return imps[index].desc
         return self.globals[index - len(imps)]
+
+    @property
+    def tables(self):
+        """Number of defined tables."""
+        return len(self.table_limits)
+
+    def global_mutable(self, index):
+        """Mutability of global ``index`` (imports first)."""
+        imps = self.imported("global")
+        if index < len(imps):
+            return imps[index].mutable
+        return self.global_mut[index - len(imps)]
+
+    def table_type(self, index):
+        """(min, max|None) of table ``index`` (imports first)."""
+        imps = self.imported("table")
+        if index < len(imps):
+            return imps[index].desc
+        return self.table_limits[index - len(imps)]
 
     def export_import(self, name):
         """The Import an export re-exports, or None when it is a defined entity."""
@@ -171,20 +193,31 @@ def parse(data):
                     desc = s.limits()
                 elif kind == "global":
                     desc = s.valtype()
-                    s.byte()
+                    mutable = bool(s.byte() & 1)
+                    meta.imports.append(Import(mod, name, kind, desc, mutable))
+                    continue
                 else:
                     raise MetaError("bad import kind")
                 meta.imports.append(Import(mod, name, kind, desc))
         elif sid == 3:
             meta.funcs = [s.u32() for _ in range(s.u32())]
         elif sid == 4:
-            meta.tables = s.u32()
+            for _ in range(s.u32()):
+                if s.data[s.pos] == 0x40:  # table with an initialiser expression
+                    s.byte()
+                    s.byte()
+                    s.valtype()
+                    meta.table_limits.append(s.limits())
+                    s.const_expr()
+                else:
+                    s.valtype()
+                    meta.table_limits.append(s.limits())
         elif sid == 5:
             meta.memories = [s.limits() for _ in range(s.u32())]
         elif sid == 6:
             for _ in range(s.u32()):
                 meta.globals.append(s.valtype())
-                s.byte()
+                meta.global_mut.append(bool(s.byte() & 1))
                 s.const_expr()
         elif sid == 7:
             for _ in range(s.u32()):

@@ -2,20 +2,34 @@
 //! still to be lowered.
 //!
 //! Takes: the wasm binary. Returns: a [`Decoded`] module, or
+//! [`FrontendError::Malformed`] when the bytes do not decode,
 //! [`FrontendError::Invalid`] (wasmparser's message and offset) when the
-//! bytes are malformed or fail validation, or [`FrontendError::Unsupported`]
-//! for valid constructs synth cannot compile (floats, SIMD, several
-//! memories, memory64, threads, exceptions, GC types, `externref`, ...).
+//! module fails validation, or [`FrontendError::Unsupported`] for valid
+//! constructs synth cannot compile (floats, SIMD,
+//! memory64, threads, exceptions, GC types, `externref`, ...).
 //!
-//! Validation runs first over the whole module with the wasm 3.0 feature set
-//! (a superset of wasm 2.0), so that a module using a later proposal is
-//! reported as *unsupported* rather than *invalid*; everything beyond wasm
-//! 2.0 integer code is then declined here or by the lowering.
+//! Order, as the spec's (decode, then validate):
+//! 1. [`crate::wellformed::check`] with wasm 3.0 features: bytes that decode
+//!    under no version are malformed.
+//! 2. The same with wasm 2.0 features. Wasm 3.0 reads some encodings more
+//!    liberally (u64 memory limits, a LEB memory index where 2.0 has a
+//!    reserved zero byte), so a module can pass 1 and fail 2; it is then
+//!    malformed as wasm 2.0, the version synth implements, unless step 3
+//!    finds it valid and step 4 declines it as a later proposal.
+//! 3. Validation with the wasm 3.0 feature set (a superset of wasm 2.0), so
+//!    that a module using a later proposal is reported as *unsupported*
+//!    rather than *invalid*; everything beyond wasm 2.0 integer code is then
+//!    declined here or by the lowering. Wasm 2.0 rules that 3.0 relaxed are
+//!    checked here on top: a constant expression may `global.get` only an
+//!    imported global ("unknown global" otherwise), and a module has at most
+//!    one memory.
+//! 4. Collecting [`ModuleInfo`].
 //!
 //! Reference values: a `funcref` is represented in the IR as an `i64`
 //! holding a table entry (`SymbolRef::Table` layout): low word the
 //! canonical signature id + 1 (0 = null), high word the code address.
 
+use crate::wellformed::{self, DecodeError, Facts};
 use crate::{
     ConstExpr, DataSegment, ElemSegment, FrontendError, FrontendOptions, FuncInfo, GlobalInfo, GlobalInit,
     ImportName, MemoryInfo, ModuleInfo, TableInfo,
@@ -54,6 +68,46 @@ pub struct Decoded<'a> {
 /// Converts a wasmparser error into [`FrontendError::Invalid`].
 pub fn invalid(e: wasmparser::BinaryReaderError) -> FrontendError {
     FrontendError::Invalid { offset: e.offset() as usize, message: e.message().to_string() }
+}
+
+/// Converts a decoding error into [`FrontendError::Malformed`].
+pub fn malformed(e: DecodeError) -> FrontendError {
+    FrontendError::Malformed { offset: e.offset, message: e.message }
+}
+
+/// Converts a wasm 2.0 decoding error (see the module comment, step 2).
+fn malformed_wasm2(e: DecodeError) -> FrontendError {
+    FrontendError::Malformed { offset: e.offset, message: format!("{} (as wasm 2.0)", e.message) }
+}
+
+/// A second memory: invalid in wasm 2.0 (the multi-memory proposal, part
+/// of wasm 3.0, allows it; synth implements 2.0).
+fn multiple_memories(offset: u64) -> FrontendError {
+    FrontendError::Invalid {
+        offset: offset as usize,
+        message: "multiple memories: a wasm 2.0 module has at most one (multi-memory is not supported)".into(),
+    }
+}
+
+/// Most table entries reserved for `table.grow` (8 bytes each) when the
+/// module grows a table: the declared maximum, capped here (and never less
+/// than the initial size). Like memory pages beyond the reservation, growth
+/// past it fails (returns -1), which the spec permits.
+pub const TABLE_GROW_RESERVE: u32 = 1024;
+
+/// The wasm 2.0 rule for `global.get` in a constant expression: only
+/// imported globals may be read.
+fn check_const_global(global: u32, imported_globals: u32, pos: u64) -> Result<(), FrontendError> {
+    if global < imported_globals {
+        Ok(())
+    } else {
+        Err(FrontendError::Invalid {
+            offset: pos as usize,
+            message: format!(
+                "unknown global {global}: a wasm 2.0 constant expression may only read imported globals ({imported_globals} here)"
+            ),
+        })
+    }
 }
 
 /// A module-level unsupported construct.
@@ -114,13 +168,16 @@ pub fn reserved_pages(initial: u32, declared_max: Option<u32>, opts: &FrontendOp
 }
 
 /// Reads a constant expression used as a segment offset.
-fn offset_expr(e: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, FrontendError> {
+fn offset_expr(e: &wasmparser::ConstExpr<'_>, imported_globals: u32) -> Result<ConstExpr, FrontendError> {
     let mut r = e.get_operators_reader();
     let pos = r.original_position();
     let first = r.read().map_err(invalid)?;
     let c = match first {
         Operator::I32Const { value } => ConstExpr::I32(value),
-        Operator::GlobalGet { global_index } => ConstExpr::GlobalGet(global_index),
+        Operator::GlobalGet { global_index } => {
+            check_const_global(global_index, imported_globals, pos)?;
+            ConstExpr::GlobalGet(global_index)
+        }
         _ => return Err(unsupported("extended constant expression", pos)),
     };
     match r.read().map_err(invalid)? {
@@ -130,13 +187,16 @@ fn offset_expr(e: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, FrontendError
 }
 
 /// Reads a global initialiser.
-fn global_init(e: &wasmparser::ConstExpr<'_>) -> Result<GlobalInit, FrontendError> {
+fn global_init(e: &wasmparser::ConstExpr<'_>, imported_globals: u32) -> Result<GlobalInit, FrontendError> {
     let mut r = e.get_operators_reader();
     let pos = r.original_position();
     let init = match r.read().map_err(invalid)? {
         Operator::I32Const { value } => GlobalInit::Const(value as i64),
         Operator::I64Const { value } => GlobalInit::Const(value),
-        Operator::GlobalGet { global_index } => GlobalInit::GlobalGet(global_index),
+        Operator::GlobalGet { global_index } => {
+            check_const_global(global_index, imported_globals, pos)?;
+            GlobalInit::GlobalGet(global_index)
+        }
         Operator::RefNull { .. } => GlobalInit::RefFunc(None),
         Operator::RefFunc { function_index } => GlobalInit::RefFunc(Some(function_index)),
         _ => return Err(unsupported("extended constant expression", pos)),
@@ -148,12 +208,16 @@ fn global_init(e: &wasmparser::ConstExpr<'_>) -> Result<GlobalInit, FrontendErro
 }
 
 /// Reads an element-segment item expression (`ref.func i` / `ref.null`).
-fn elem_item(e: &wasmparser::ConstExpr<'_>) -> Result<Option<u32>, FrontendError> {
+fn elem_item(e: &wasmparser::ConstExpr<'_>, imported_globals: u32) -> Result<Option<u32>, FrontendError> {
     let mut r = e.get_operators_reader();
     let pos = r.original_position();
     let item = match r.read().map_err(invalid)? {
         Operator::RefNull { .. } => None,
         Operator::RefFunc { function_index } => Some(function_index),
+        Operator::GlobalGet { global_index } => {
+            check_const_global(global_index, imported_globals, pos)?;
+            return Err(unsupported("element expression other than ref.func/ref.null", pos));
+        }
         _ => return Err(unsupported("element expression other than ref.func/ref.null", pos)),
     };
     match r.read().map_err(invalid)? {
@@ -189,7 +253,14 @@ fn memory_info(
         None => None,
     };
     let reserved = reserved_pages(initial, declared_max, opts).map_err(|w| unsupported(w, offset))?;
-    Ok(MemoryInfo { initial_pages: initial, declared_max_pages: declared_max, reserved_pages: reserved, import, exports: Vec::new() })
+    Ok(MemoryInfo {
+        initial_pages: initial,
+        declared_max_pages: declared_max,
+        reserved_pages: reserved,
+        grows: false,
+        import,
+        exports: Vec::new(),
+    })
 }
 
 /// Checks a table type and builds its [`TableInfo`].
@@ -212,12 +283,31 @@ fn table_info(ty: &wasmparser::TableType, import: Option<ImportName>, offset: u6
         Some(m) => Some(u32::try_from(m).map_err(|_| unsupported("table64 (memory64)", offset))?),
         None => None,
     };
-    Ok(TableInfo { initial, maximum, import, exports: Vec::new() })
+    Ok(TableInfo { initial, maximum, reserved: initial, import, exports: Vec::new() })
 }
 
-/// Validates `wasm` and collects everything about it.
+/// Decodes and validates `wasm` and collects everything about it (see the
+/// module comment for the order of the checks).
 pub fn decode<'a>(wasm: &'a [u8], opts: &FrontendOptions) -> Result<Decoded<'a>, FrontendError> {
-    Validator::new_with_features(features()).validate_all(wasm).map_err(invalid)?;
+    let facts = wellformed::check(wasm, features()).map_err(malformed)?;
+    let wasm2_error = wellformed::check(wasm, WasmFeatures::WASM2).err();
+    if let Err(e) = Validator::new_with_features(features()).validate_all(wasm) {
+        return Err(match wasm2_error {
+            Some(m) => malformed_wasm2(m),
+            None => invalid(e),
+        });
+    }
+    match collect(wasm, opts, facts) {
+        Err(e @ FrontendError::Unsupported { .. }) => Err(e),
+        r => match wasm2_error {
+            Some(m) => Err(malformed_wasm2(m)),
+            None => r,
+        },
+    }
+}
+
+/// Collects the [`ModuleInfo`] and bodies of a decoded, validated module.
+fn collect<'a>(wasm: &'a [u8], opts: &FrontendOptions, facts: Facts) -> Result<Decoded<'a>, FrontendError> {
 
     let mut info = ModuleInfo::default();
     let mut bodies = Vec::new();
@@ -278,7 +368,7 @@ pub fn decode<'a>(wasm: &'a [u8], opts: &FrontendOptions) -> Result<Decoded<'a>,
                         TypeRef::Table(t) => info.tables.push(table_info(&t, Some(name), offset)?),
                         TypeRef::Memory(m) => {
                             if info.memory.is_some() {
-                                return Err(unsupported("multiple memories", offset));
+                                return Err(multiple_memories(offset));
                             }
                             info.memory = Some(memory_info(&m, Some(name), offset, opts)?);
                         }
@@ -319,7 +409,7 @@ pub fn decode<'a>(wasm: &'a [u8], opts: &FrontendOptions) -> Result<Decoded<'a>,
                 for m in reader.into_iter_with_offsets() {
                     let (offset, m) = m.map_err(invalid)?;
                     if info.memory.is_some() {
-                        return Err(unsupported("multiple memories", offset));
+                        return Err(multiple_memories(offset));
                     }
                     info.memory = Some(memory_info(&m, None, offset, opts)?);
                 }
@@ -334,7 +424,7 @@ pub fn decode<'a>(wasm: &'a [u8], opts: &FrontendOptions) -> Result<Decoded<'a>,
                         return Err(unsupported("shared global (threads)", offset));
                     }
                     let ty = ir_type(g.ty.content_type).map_err(|w| unsupported(format!("{w} global"), offset))?;
-                    let init = global_init(&g.init_expr)?;
+                    let init = global_init(&g.init_expr, imported_globals(&info))?;
                     info.globals.push(GlobalInfo { ty, mutable: g.ty.mutable, import: None, init, exports: Vec::new() });
                 }
             }
@@ -379,7 +469,7 @@ pub fn decode<'a>(wasm: &'a [u8], opts: &FrontendOptions) -> Result<Decoded<'a>,
                         ElementKind::Passive => (None, false),
                         ElementKind::Declared => (None, true),
                         ElementKind::Active { table_index, offset_expr: oe } => {
-                            (Some((table_index.unwrap_or(0), offset_expr(oe)?)), false)
+                            (Some((table_index.unwrap_or(0), offset_expr(oe, imported_globals(&info))?)), false)
                         }
                     };
                     let mut items = Vec::new();
@@ -397,7 +487,7 @@ pub fn decode<'a>(wasm: &'a [u8], opts: &FrontendOptions) -> Result<Decoded<'a>,
                                 ));
                             }
                             for x in r {
-                                items.push(elem_item(&x.map_err(invalid)?)?);
+                                items.push(elem_item(&x.map_err(invalid)?, imported_globals(&info))?);
                             }
                         }
                     }
@@ -413,7 +503,7 @@ pub fn decode<'a>(wasm: &'a [u8], opts: &FrontendOptions) -> Result<Decoded<'a>,
                             if *memory_index != 0 {
                                 return Err(unsupported("multiple memories", d.range.start));
                             }
-                            Some(offset_expr(oe)?)
+                            Some(offset_expr(oe, imported_globals(&info))?)
                         }
                     };
                     info.data.push(DataSegment { active_offset, bytes: d.data.to_vec() });
@@ -447,12 +537,25 @@ pub fn decode<'a>(wasm: &'a [u8], opts: &FrontendOptions) -> Result<Decoded<'a>,
             _ => {}
         }
     }
+    if let Some(m) = info.memory.as_mut() {
+        m.grows = facts.memory_grow;
+    }
+    if facts.table_grow {
+        for t in info.tables.iter_mut().filter(|t| t.import.is_none()) {
+            t.reserved = t.maximum.unwrap_or(u32::MAX).min(TABLE_GROW_RESERVE.max(t.initial));
+        }
+    }
     for (i, name) in func_names {
         if let Some(f) = info.funcs.get_mut(i as usize) {
             f.name = Some(name);
         }
     }
     Ok(Decoded { info, bodies, type_sig_ids, type_errors })
+}
+
+/// Number of imported globals so far.
+fn imported_globals(info: &ModuleInfo) -> u32 {
+    info.globals.iter().filter(|g| g.import.is_some()).count() as u32
 }
 
 /// Export entries carry no offset of their own in this reader; tags are

@@ -6,10 +6,12 @@
 //!
 //! Takes the [`ModuleInfo`]; returns one IR [`Function`] `() -> ()`. Order
 //! follows the spec's instantiation:
-//! 1. the [`SymbolRef::MemorySize`] word = initial pages × 64 KiB (also for
-//!    an imported memory: the firmware provides at least the initial pages);
+//! 1. the [`SymbolRef::MemorySize`] word = initial pages × 64 KiB, for a
+//!    defined memory (an imported memory comes with its own size word, the
+//!    exporter's, which holds its current size: see docs/ABI.md);
 //! 2. each table's [`SymbolRef::TableSize`] word = its initial size;
-//! 3. globals initialised by `global.get` copy their source global;
+//! 3. globals initialised by `global.get` copy their source global; funcref
+//!    globals initialised by `ref.func f` get the entry `{sig_id + 1, f}`;
 //! 4. segment length words: passive segments get their length, active and
 //!    declared ones 0 (they are dropped by instantiation);
 //! 5. active element segments in order: trap with
@@ -37,7 +39,8 @@ pub fn build(info: &ModuleInfo, opts: &FrontendOptions) -> Function {
     // per-access checks, so `opts.bounds_checks` does not remove them.
     let _ = opts;
     let mut b = FunctionBuilder::new("init", Signature::default());
-    if let Some(mem) = &info.memory {
+    // An imported memory's size word is the exporter's: already set.
+    if let Some(mem) = info.memory.as_ref().filter(|m| m.import.is_none()) {
         let bytes = (mem.initial_pages as u64) << 16;
         let size = b.iconst(Type::I32, bytes as i64);
         store_word(&mut b, SymbolRef::MemorySize, size);
@@ -85,11 +88,24 @@ fn init_globals(b: &mut FunctionBuilder, info: &ModuleInfo) {
         if g.import.is_some() {
             continue;
         }
-        if let GlobalInit::GlobalGet(src) = g.init {
-            let from = b.symbol_addr(SymbolRef::Global(src), 0);
-            let v = b.load(g.ty, LoadKind::Full, from, 0);
-            let to = b.symbol_addr(SymbolRef::Global(i as u32), 0);
-            b.store(StoreKind::Full, to, v, 0);
+        match g.init {
+            GlobalInit::GlobalGet(src) => {
+                let from = b.symbol_addr(SymbolRef::Global(src), 0);
+                let v = b.load(g.ty, LoadKind::Full, from, 0);
+                let to = b.symbol_addr(SymbolRef::Global(i as u32), 0);
+                b.store(StoreKind::Full, to, v, 0);
+            }
+            // A funcref global holds a table entry: {sig_id + 1, address}.
+            // Null stays {0, 0} as stored in `.data`.
+            GlobalInit::RefFunc(Some(f)) => {
+                let Some(fi) = info.funcs.get(f as usize) else { continue };
+                let id = b.iconst(Type::I32, fi.sig_id as i64 + 1);
+                let addr = b.symbol_addr(SymbolRef::Func(f), 0);
+                let to = b.symbol_addr(SymbolRef::Global(i as u32), 0);
+                b.store(StoreKind::Full, to, id, 0);
+                b.store(StoreKind::Full, to, addr, 4);
+            }
+            _ => {}
         }
     }
 }

@@ -6,8 +6,8 @@
 //! and imports) and one IR [`synth_ir::Function`] per defined wasm function,
 //! plus the generated runtime functions it needs and the init function.
 //!
-//! Stages inside: [`decode`] (wasmparser: parse + validate, collect
-//! [`ModuleInfo`]), [`lower`] (wasm operators → IR, one file per operator
+//! Stages inside: [`wellformed`] (does every byte decode: malformed or
+//! not), [`decode`] (wasmparser: validate, collect [`ModuleInfo`]), [`lower`] (wasm operators → IR, one file per operator
 //! family), [`runtime`] (IR for i64 division and bulk-memory helpers),
 //! [`init`] (the instantiation function: data/elem segments, start).
 
@@ -17,6 +17,7 @@ pub mod decode;
 pub mod init;
 pub mod lower;
 pub mod runtime;
+pub mod wellformed;
 
 use synth_ir::{Function, RuntimeFunc, Signature, Type};
 
@@ -158,6 +159,10 @@ pub struct MemoryInfo {
     pub declared_max_pages: Option<u32>,
     /// Pages reserved in the object (`memory.grow` fails beyond them).
     pub reserved_pages: u32,
+    /// Some function of this module contains `memory.grow` (recorded while
+    /// decoding). An imported or exported memory may still be grown by
+    /// another module; see [`ModuleInfo::static_memory_bytes`].
+    pub grows: bool,
     /// `Some` when imported (the firmware provides the memory).
     pub import: Option<ImportName>,
     /// Export names.
@@ -171,6 +176,11 @@ pub struct TableInfo {
     pub initial: u32,
     /// Declared maximum.
     pub maximum: Option<u32>,
+    /// Entries reserved in the object: the initial size, or, when some
+    /// function of the module contains `table.grow`, the declared maximum
+    /// capped at [`decode::TABLE_GROW_RESERVE`] (never below the initial
+    /// size). `table.grow` fails (returns -1) beyond it.
+    pub reserved: u32,
     /// `Some` when imported.
     pub import: Option<ImportName>,
     /// Export names.
@@ -234,14 +244,20 @@ pub struct ModuleInfo {
 
 impl ModuleInfo {
     /// The size of linear memory in bytes when it can never change at run
-    /// time: the module defines (does not import) its memory and no function
-    /// can grow it past its initial size. `None` otherwise, and when the
-    /// module has no memory.
+    /// time: the module defines (does not import) its memory and either no
+    /// function of the module contains `memory.grow` or the memory cannot
+    /// grow past its initial size (reserved pages = initial pages). `None`
+    /// otherwise, and when the module has no memory.
+    ///
+    /// An exported memory cannot be grown by an importer without
+    /// `memory.grow` here being irrelevant: the importer's grow is bounded by
+    /// this module's reservation only if its `--max-memory-pages` says so, so
+    /// an *exported* memory reserved beyond its initial size counts as
+    /// growable too (another module may import and grow it).
     pub fn static_memory_bytes(&self) -> Option<u32> {
-        // Conservative until the front end records whether `memory.grow`
-        // occurs: only a memory that cannot grow at all counts.
         let m = self.memory.as_ref()?;
-        if m.import.is_some() || m.reserved_pages != m.initial_pages {
+        let cannot_grow = m.reserved_pages == m.initial_pages;
+        if m.import.is_some() || (!cannot_grow && (m.grows || !m.exports.is_empty())) {
             return None;
         }
         u32::try_from(u64::from(m.initial_pages) * 65536).ok()
@@ -335,4 +351,38 @@ pub fn translate(wasm: &[u8], opts: &FrontendOptions) -> Result<Module, Frontend
     let init = init::build(&info, opts);
     functions.push(LoweredFunction { kind: FunctionKind::Init, ir: init });
     Ok(Module { info, functions })
+}
+
+#[cfg(test)]
+mod static_memory_tests {
+    use super::*;
+
+    fn info(wat: &str, max_pages: Option<u32>) -> ModuleInfo {
+        let wasm = wat::parse_str(wat).unwrap();
+        let opts = FrontendOptions { max_memory_pages: max_pages, ..FrontendOptions::default() };
+        lower_module(&wasm, &opts).unwrap().0
+    }
+
+    #[test]
+    fn static_memory_bytes_is_exact() {
+        let grow = "(module (memory 1 4) (func (drop (memory.grow (i32.const 1)))))";
+        assert!(info(grow, None).memory.unwrap().grows);
+        assert_eq!(info(grow, None).static_memory_bytes(), None);
+        // memory.grow but no room to grow (max = initial): the size is fixed.
+        assert_eq!(info("(module (memory 2 2) (func (drop (memory.grow (i32.const 1)))))", None).static_memory_bytes(), Some(2 << 16));
+        // Room to grow but nothing grows it: fixed.
+        let quiet = "(module (memory 1 4) (func (drop (memory.size))))";
+        assert!(!info(quiet, None).memory.unwrap().grows);
+        assert_eq!(info(quiet, None).static_memory_bytes(), Some(1 << 16));
+        // Exported without grow and without room to grow: fixed.
+        assert_eq!(info(r#"(module (memory (export "m") 3))"#, None).static_memory_bytes(), Some(3 << 16));
+        // Exported with room: an importer may grow it (docs/ABI.md: it
+        // shares the size word), so not fixed.
+        assert_eq!(info(r#"(module (memory (export "m") 1 4))"#, None).static_memory_bytes(), None);
+        assert_eq!(info(r#"(module (memory (export "m") 1))"#, Some(8)).static_memory_bytes(), None);
+        // Imported: never.
+        assert_eq!(info(r#"(module (import "env" "m" (memory 1 1)))"#, None).static_memory_bytes(), None);
+        // No memory.
+        assert_eq!(info("(module)", None).static_memory_bytes(), None);
+    }
 }

@@ -24,7 +24,8 @@ pub const WASM_MAGIC: &[u8; 4] = b"\0asm";
 /// Returns the binary module: `input` parsed as wasm text when it looks like
 /// text (UTF-8 without NUL bytes whose first non-blank character opens a
 /// form or a comment, `(` or `;`), else `input` itself, so that a damaged
-/// binary (bad magic, truncated header) is reported by the binary decoder.
+/// binary (bad magic, truncated header, no bytes at all) is reported by the
+/// binary decoder as malformed. Blank (whitespace-only) input is empty text.
 pub fn to_binary(input: &[u8]) -> Result<Cow<'_, [u8]>, Error> {
     if !looks_like_text(input) {
         return Ok(Cow::Borrowed(input));
@@ -43,7 +44,7 @@ pub fn to_binary(input: &[u8]) -> Result<Cow<'_, [u8]>, Error> {
 
 /// True when `input` should be parsed as wasm text (see [`to_binary`]).
 fn looks_like_text(input: &[u8]) -> bool {
-    if input.starts_with(WASM_MAGIC) || input.contains(&0) {
+    if input.is_empty() || input.starts_with(WASM_MAGIC) || input.contains(&0) {
         return false;
     }
     match input.iter().find(|b| !b.is_ascii_whitespace()) {
@@ -156,7 +157,9 @@ mod tests {
         assert!(matches!(e, Error::Text(_)));
         assert!(e.to_string().contains("i32.bogus") || e.to_string().contains("unknown operator"), "{e}");
         assert!(e.to_string().contains(":1:"), "line/column expected: {e}");
-        assert!(matches!(to_binary(b"").unwrap_err(), Error::Text(m) if m.contains("empty")));
+        assert!(matches!(to_binary(b" \n").unwrap_err(), Error::Text(m) if m.contains("empty")));
+        // No bytes at all: a (truncated) binary, which the decoder calls malformed.
+        assert!(matches!(to_binary(b"").unwrap(), Cow::Borrowed(b"")));
         assert!(matches!(to_binary("(module (; \u{ff} ;) \u{fffe})".as_bytes()).unwrap_err(), Error::Text(_)));
         assert!(matches!(to_binary(b"(module \xff)").unwrap_err(), Error::Text(m) if m.contains("UTF-8")));
     }
@@ -166,7 +169,7 @@ mod tests {
         for bad in [&b"\0as"[..], b"\0asn\x01\0\0\0", b"\xff\xfe\x00", b"WASM\x01\0\0\0"] {
             assert!(matches!(to_binary(bad).unwrap(), Cow::Borrowed(_)), "{bad:?}");
             let e = compile(bad, &Options::default()).unwrap_err();
-            assert!(matches!(e, Error::Invalid { .. }), "{bad:?}: {e}");
+            assert!(matches!(e, Error::Malformed { .. }), "{bad:?}: {e}");
         }
     }
 }

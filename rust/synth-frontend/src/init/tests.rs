@@ -24,13 +24,14 @@ fn memory(initial: u32, reserved: u32) -> Option<MemoryInfo> {
         initial_pages: initial,
         declared_max_pages: None,
         reserved_pages: reserved,
+        grows: false,
         import: None,
         exports: vec![],
     })
 }
 
 fn table(initial: u32) -> TableInfo {
-    TableInfo { initial, maximum: None, import: None, exports: vec![] }
+    TableInfo { initial, maximum: None, reserved: initial, import: None, exports: vec![] }
 }
 
 fn data(offset: Option<ConstExpr>, bytes: &[u8]) -> DataSegment {
@@ -80,7 +81,7 @@ fn machine_for(info: &ModuleInfo) -> Machine {
         m.set_memory(mem.reserved_pages, 0).unwrap();
     }
     for (i, t) in info.tables.iter().enumerate() {
-        m.define_symbol(SymbolRef::Table(i as u32), t.initial * 8).unwrap();
+        m.define_symbol(SymbolRef::Table(i as u32), t.reserved.max(t.initial) * 8).unwrap();
     }
     for (i, d) in info.data.iter().enumerate() {
         m.define_symbol_bytes(SymbolRef::DataSegment(i as u32), &d.bytes).unwrap();
@@ -214,4 +215,33 @@ fn minimal_module_init_just_returns() {
     let f = built(&info);
     assert_eq!(f.inst_count(), 0);
     assert_eq!(Machine::new().run_simple(&f, &[]), Ok(vec![]));
+}
+
+#[test]
+fn ref_func_globals_hold_table_entries() {
+    let mut info = sample_module();
+    info.globals.push(global(Type::I64, GlobalInit::RefFunc(Some(0)), false));
+    info.globals.push(global(Type::I64, GlobalInit::RefFunc(None), false));
+    let mut m = machine_for(&info);
+    let (r, _) = run_init(&info, &mut m);
+    assert_eq!(r, Ok(vec![]));
+    let entry = m.read_symbol(SymbolRef::Global(5), 0, 8).unwrap();
+    let sig_id = info.funcs[0].sig_id;
+    assert_eq!(entry[..4], (sig_id + 1).to_le_bytes());
+    let addr = m.symbol_addr(SymbolRef::Func(0)).unwrap();
+    assert_eq!(entry[4..], addr.to_le_bytes());
+    assert_eq!(m.read_symbol(SymbolRef::Global(6), 0, 8).unwrap(), [0; 8], "null stays null");
+}
+
+#[test]
+fn init_leaves_an_imported_memorys_size_word_alone() {
+    let mut info = sample_module();
+    info.memory.as_mut().unwrap().import = Some(crate::ImportName { module: "a".into(), field: "mem".into() });
+    info.data.clear();
+    let mut m = machine_for(&info);
+    // The provider's memory has grown to 2 pages.
+    m.set_symbol_u32(SymbolRef::MemorySize, 2 << 16).unwrap();
+    let (r, _) = run_init(&info, &mut m);
+    assert_eq!(r, Ok(vec![]));
+    assert_eq!(m.symbol_u32(SymbolRef::MemorySize), Ok(2 << 16));
 }

@@ -6,9 +6,10 @@
 //! (0 = null), high word its code address. `table.get`/`table.set` move
 //! whole entries, so references keep their type through tables.
 //!
-//! Tables have no space reserved beyond their initial size, so `table.grow`
-//! succeeds only for a delta of 0 (returning the size) and otherwise
-//! returns -1, which the spec permits. Out-of-range table accesses trap with
+//! A table has [`crate::TableInfo::reserved`] entries of space (its
+//! initial size unless the module uses `table.grow`): `table.grow` succeeds
+//! while the new size fits the reservation, filling the new entries with
+//! its operand, and otherwise returns -1, which the spec permits. Out-of-range table accesses trap with
 //! [`TrapCode::TableAccessOutOfBounds`] (the IR has no separate "out of bounds
 //! table access" code).
 
@@ -87,15 +88,30 @@ impl Lowerer<'_> {
                 self.b.store(StoreKind::Full, e, val, 0);
             }
             Operator::TableGrow { table } => {
-                self.check_table(*table)?;
+                let t = *table;
+                self.check_table(t)?;
+                let reserved = self.info.tables[t as usize].reserved;
                 let delta = self.pop()?;
-                let _init = self.pop()?;
-                let size = self.load_word(SymbolRef::TableSize(*table));
-                let zero_delta = self.b.inst1(InstKind::Eqz { ty: Type::I32, arg: delta }, Type::I32);
+                let init = self.pop()?;
+                let size = self.load_word(SymbolRef::TableSize(t));
+                // size <= reserved always, so the room cannot underflow.
+                let cap = self.i32c(reserved as i64);
+                let room = self.b.binary(BinaryOp::Sub, cap, size);
+                let fits = self.b.compare(IntCC::LeU, delta, room);
+                let zero = self.i32c(0);
+                let added =
+                    self.b.inst1(InstKind::Select { ty: Type::I32, cond: fits, if_true: delta, if_false: zero }, Type::I32);
+                let first = self.table_entry_addr(t, size);
+                self.counted_loop(added, |l, k| {
+                    let e = l.entry_at(first, k);
+                    l.b.store(StoreKind::Full, e, init, 0);
+                });
+                let new_size = self.b.binary(BinaryOp::Add, size, added);
+                let size_addr = self.b.symbol_addr(SymbolRef::TableSize(t), 0);
+                self.b.store(StoreKind::Full, size_addr, new_size, 0);
                 let fail = self.i32c(-1);
-                let v = self
-                    .b
-                    .inst1(InstKind::Select { ty: Type::I32, cond: zero_delta, if_true: size, if_false: fail }, Type::I32);
+                let v =
+                    self.b.inst1(InstKind::Select { ty: Type::I32, cond: fits, if_true: size, if_false: fail }, Type::I32);
                 self.push(v);
             }
             Operator::TableFill { table } => {

@@ -91,7 +91,7 @@ impl Harness {
             e
         };
         for (t, table) in info.tables.iter().enumerate() {
-            m.define_symbol(SymbolRef::Table(t as u32), table.initial * 8).unwrap();
+            m.define_symbol(SymbolRef::Table(t as u32), table.reserved.max(table.initial) * 8).unwrap();
             m.set_symbol_u32(SymbolRef::TableSize(t as u32), table.initial).unwrap();
         }
         for (i, seg) in info.elems.iter().enumerate() {

@@ -9,6 +9,7 @@ fn info_with_memory(initial: u32, reserved: u32) -> ModuleInfo {
             initial_pages: initial,
             declared_max_pages: None,
             reserved_pages: reserved,
+            grows: false,
             import: None,
             exports: vec![],
         }),

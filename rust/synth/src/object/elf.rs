@@ -253,8 +253,11 @@ impl<'a> Writer<'a> {
 
     fn data(&mut self, info: &ModuleInfo, names: &SymbolNames, layout: &mut Layout) -> Result<(), Error> {
         let data = self.obj.section_id(StandardSection::Data);
-        let off = self.obj.append_section_data(data, &0u32.to_le_bytes(), 8);
-        self.define(sym(&names.memory_size, off, 4, SymbolKind::Data, Binding::Global, data))?;
+        // An imported memory's size word is the exporter's (undefined here).
+        if names.memory.binding != Binding::Undefined {
+            let off = self.obj.append_section_data(data, &0u32.to_le_bytes(), 8);
+            self.define(sym(&names.memory_size, off, 4, SymbolKind::Data, Binding::Global, data))?;
+        }
 
         for (i, g) in info.globals.iter().enumerate() {
             let s = &names.globals[i];
@@ -285,8 +288,8 @@ impl<'a> Writer<'a> {
                     offset: None,
                 });
             }
-            // Sized for the initial element count: the IR has no table.grow.
-            let size = u64::from(t.initial) * 8;
+            // Sized for the reservation (`table.grow` grows into it).
+            let size = u64::from(t.reserved.max(t.initial)) * 8;
             let off = self.obj.append_section_bss_like_zeroes(data, size, 8);
             self.define(sym(&names.tables[i], off, size, SymbolKind::Data, Binding::Local, data))?;
         }
@@ -385,7 +388,7 @@ impl<'a> Writer<'a> {
         let undefined = match r {
             SymbolRef::Func(i) => names.funcs[i as usize].binding == Binding::Undefined,
             SymbolRef::Global(i) => names.globals[i as usize].binding == Binding::Undefined,
-            SymbolRef::Memory => names.memory.binding == Binding::Undefined,
+            SymbolRef::Memory | SymbolRef::MemorySize => names.memory.binding == Binding::Undefined,
             SymbolRef::StackLimit => name == STACK_LIMIT_SYMBOL,
             _ => false,
         };

@@ -269,3 +269,35 @@ fn attributes_describe_the_target() {
     assert!(a.windows(2).any(|w| w == [6, 13]), "Tag_CPU_arch v7E-M");
     assert!(arm_attributes(Target::CortexM3).windows(2).any(|w| w == [6, 10]), "Tag_CPU_arch v7");
 }
+
+#[test]
+fn imported_memory_uses_the_providers_size_word() {
+    let wat = r#"(module (import "a" "mem" (memory 1 4))
+      (func (export "size") (result i32) memory.size)
+      (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+      (func (export "load") (param i32) (result i32) (i32.load (local.get 0))))"#;
+    let c = crate::compile(wat.as_bytes(), &crate::options::Options::default()).unwrap();
+    let p = parse(&c.object);
+    assert_eq!(p.sym("a_mem").section, "UND");
+    assert_eq!(p.sym("a_mem_size").section, "UND");
+    assert!(!p.syms.iter().any(|(n, _)| n == "wasm_memory_size"), "no own size word for an imported memory");
+    // memory.size, memory.grow and the bounds check all reach the provider's word.
+    assert!(p.relocs.iter().filter(|r| r.3 == "a_mem_size").count() >= 4);
+    assert!(c.header.contains("extern uint32_t a_mem_size;"), "{}", c.header);
+    // A defined memory keeps its own word.
+    let own = crate::compile(b"(module (memory 1) (func (export \"s\") (result i32) memory.size))", &Default::default()).unwrap();
+    assert_eq!(parse(&own.object).sym("wasm_memory_size").section, ".data");
+}
+
+#[test]
+fn table_arrays_are_sized_for_their_reservation() {
+    let wat = r#"(module (table 2 10 funcref) (table 3 funcref)
+      (func (export "g") (result i32) (table.grow 0 (ref.null func) (i32.const 1))))"#;
+    let c = crate::compile(wat.as_bytes(), &crate::options::Options::default()).unwrap();
+    let p = parse(&c.object);
+    // table.grow used: table 0 reserves its maximum (10), table 1 (no maximum) the cap.
+    assert_eq!(p.sym("wasm_table0").size, 10 * 8);
+    assert_eq!(p.sym("wasm_table1").size, u64::from(synth_frontend::decode::TABLE_GROW_RESERVE) * 8);
+    let plain = crate::compile(b"(module (table 2 10 funcref))", &Default::default()).unwrap();
+    assert_eq!(parse(&plain.object).sym("wasm_table0").size, 2 * 8);
+}

@@ -122,7 +122,15 @@ pub fn generate_header(info: &ModuleInfo, names: &SymbolNames, opts: &Options) -
             let _ = writeln!(s, "/* Linear memory: {} bytes reserved ({} pages of 64 KiB). */", u64::from(m.reserved_pages) * 65536, m.reserved_pages);
         }
         let _ = writeln!(s, "extern uint8_t {}[];", names.memory.primary);
-        let _ = writeln!(s, "/* Current size of linear memory in bytes (set by {}). */", names.init);
+        if names.memory.binding == Binding::Undefined {
+            let _ = writeln!(
+                s,
+                "/* Current size of the imported memory in bytes, provided with it (the exporter's\n * size word, or the firmware's, initialised to at least {} bytes); memory.grow updates it. */",
+                u64::from(m.initial_pages) * 65536
+            );
+        } else {
+            let _ = writeln!(s, "/* Current size of linear memory in bytes (set by {}). */", names.init);
+        }
         let _ = writeln!(s, "extern uint32_t {};\n", names.memory_size);
     }
 

@@ -97,7 +97,9 @@ pub struct SymbolNames {
     pub globals: Vec<EntitySymbols>,
     /// Linear memory (`P memory`, or the import's name when imported).
     pub memory: EntitySymbols,
-    /// The memory-size word, `P memory_size`.
+    /// The memory-size word: `P memory_size`, or for an imported memory the
+    /// import's name + `_size` (undefined, like the memory: the exporter's
+    /// or the firmware's word, so every importer sees `memory.grow`).
     pub memory_size: String,
     /// Table arrays, `P table i`.
     pub tables: Vec<String>,
@@ -156,7 +158,10 @@ impl SymbolNames {
             None => EntitySymbols { primary: format!("{p}memory"), aliases: vec![], binding: Binding::Global },
         };
         claims.claim(&memory.primary, "linear memory".into())?;
-        let memory_size = format!("{p}memory_size");
+        let memory_size = match info.memory.as_ref().and_then(|m| m.import.as_ref()) {
+            Some(imp) => format!("{}_size", import_symbol(imp)),
+            None => format!("{p}memory_size"),
+        };
         claims.claim(&memory_size, "the memory-size word".into())?;
 
         let mut tables = Vec::new();
@@ -426,5 +431,10 @@ mod tests {
         m.memory.as_mut().unwrap().import = imp("env", "memory");
         let n = SymbolNames::new(&m, "wasm_").unwrap();
         assert_eq!(n.memory, EntitySymbols { primary: "memory".into(), aliases: vec![], binding: Binding::Undefined });
+        // The size word is the exporter's too (undefined here).
+        assert_eq!(n.memory_size, "memory_size");
+        m.memory.as_mut().unwrap().import = imp("mod", "mem");
+        let n = SymbolNames::new(&m, "wasm_").unwrap();
+        assert_eq!((n.memory.primary.as_str(), n.memory_size.as_str()), ("mod_mem", "mod_mem_size"));
     }
 }

@@ -55,10 +55,11 @@ pub fn sample_module() -> ModuleInfo {
             initial_pages: 1,
             declared_max_pages: Some(2),
             reserved_pages: 2,
+            grows: false,
             import: None,
             exports: vec!["memory".into()],
         }),
-        tables: vec![TableInfo { initial: 4, maximum: None, import: None, exports: vec![] }],
+        tables: vec![TableInfo { initial: 4, maximum: None, reserved: 4, import: None, exports: vec![] }],
         data: vec![DataSegment { active_offset: Some(ConstExpr::I32(16)), bytes: b"hi!".to_vec() }],
         elems: vec![ElemSegment {
             active: Some((0, ConstExpr::I32(0))),

@@ -11,7 +11,7 @@ const TABLES: &str = r#"
   (type $ii (func (param i32) (result i32)))
   (type $ii2 (func (param i32) (result i32)))
   (type $v (func))
-  (table $t 6 funcref)
+  (table $t 6 6 funcref)
   (table $u 3 funcref)
   (elem (table $t) (i32.const 0) func $double $neg $nothing $ext)
   (elem $pass func $neg $double)
@@ -109,4 +109,32 @@ fn table_size_grow_fill_copy_init() {
     assert_eq!(h.trap("tinit", &[0, 1, 2]), TrapCode::TableAccessOutOfBounds);
     h.call("edrop", &[]).unwrap();
     assert_eq!(h.trap("tinit", &[0, 0, 1]), TrapCode::TableAccessOutOfBounds);
+}
+
+#[test]
+fn table_grow_within_the_reservation() {
+    // A module using table.grow reserves up to the declared maximum (4).
+    let mut h = Harness::new(
+        r#"(module
+  (type $ii (func (param i32) (result i32)))
+  (table $g 2 4 funcref)
+  (elem declare func $double)
+  (func $double (type $ii) local.get 0 i32.const 2 i32.mul)
+  (func (export "grow") (param i32) (result i32) ref.func $double local.get 0 table.grow $g)
+  (func (export "size") (result i32) table.size $g)
+  (func (export "ci") (param i32 i32) (result i32) local.get 1 local.get 0 call_indirect $g (type $ii)))"#,
+    );
+    assert_eq!(h.info.tables[0].reserved, 4);
+    assert_eq!(h.trap("ci", &[2, 5]), TrapCode::TableOutOfBounds);
+    assert_eq!(h.call1("grow", &[1]), 2);
+    assert_eq!(h.call1("size", &[]), 3);
+    // The new entry holds grow's operand.
+    assert_eq!(h.call1("ci", &[2, 5]), 10);
+    assert_eq!(h.call1("grow", &[2]), u(-1));
+    assert_eq!(h.call1("size", &[]), 3);
+    assert_eq!(h.call1("grow", &[1]), 3);
+    assert_eq!(h.call1("ci", &[3, 7]), 14);
+    assert_eq!(h.call1("grow", &[0]), 4);
+    assert_eq!(h.call1("grow", &[1]), u(-1));
+    assert_eq!(h.call1("grow", &[u(-1)]), u(-1));
 }

@@ -25,6 +25,16 @@ fn assert_invalid(e: FrontendError, needle: &str) {
 }
 
 #[track_caller]
+fn assert_malformed(e: FrontendError, needle: &str) {
+    match &e {
+        FrontendError::Malformed { message, .. } => {
+            assert!(message.contains(needle), "message `{message}` lacks `{needle}`")
+        }
+        other => panic!("expected Malformed, got {other:?}"),
+    }
+}
+
+#[track_caller]
 fn assert_unsupported(e: FrontendError, func: Option<(u32, &str)>, what: &str) {
     match &e {
         FrontendError::Unsupported { func: f, what: w, .. } => {
@@ -39,27 +49,27 @@ fn assert_unsupported(e: FrontendError, func: Option<(u32, &str)>, what: &str) {
 
 #[test]
 fn malformed_binaries() {
-    assert_invalid(err(b""), "unexpected end");
-    assert_invalid(err(b"\0as"), "unexpected end");
-    assert_invalid(err(b"\0wsm\x01\0\0\0"), "magic");
-    assert_invalid(err(b"\0asm\x02\0\0\0"), "version");
+    assert_malformed(err(b""), "unexpected end");
+    assert_malformed(err(b"\0as"), "unexpected end");
+    assert_malformed(err(b"\0wsm\x01\0\0\0"), "magic");
+    assert_malformed(err(b"\0asm\x02\0\0\0"), "version");
     // Type section whose count is an unterminated LEB.
-    assert_invalid(err(b"\0asm\x01\0\0\0\x01\x05\xff\xff\xff\xff\xff"), "");
+    assert_malformed(err(b"\0asm\x01\0\0\0\x01\x05\xff\xff\xff\xff\xff"), "");
     let good = wat::parse_str(r#"(module (func (export "f") (result i32) i32.const 1))"#).unwrap();
     // Truncation inside the header or a section is malformed; a cut at a
     // section boundary leaves a (smaller) valid module.
     for cut in (1..8).chain([good.len() - 1, good.len() - 3]) {
-        assert!(matches!(err(&good[..cut]), FrontendError::Invalid { .. }), "cut at {cut}");
+        assert!(matches!(err(&good[..cut]), FrontendError::Malformed { .. }), "cut at {cut}");
     }
     for cut in 1..good.len() {
         match lower_module(&good[..cut], &FrontendOptions::default()) {
-            Ok(_) | Err(FrontendError::Invalid { .. }) => {}
+            Ok(_) | Err(FrontendError::Malformed { .. }) => {}
             Err(e) => panic!("cut at {cut}: {e:?}"),
         }
     }
     // Garbage after the header, and every single-byte corruption: errors or
     // success, never a panic.
-    assert!(matches!(err(b"\0asm\x01\0\0\0\x99\x99\x99"), FrontendError::Invalid { .. }));
+    assert!(matches!(err(b"\0asm\x01\0\0\0\x99\x99\x99"), FrontendError::Malformed { .. }));
     for i in 8..good.len() {
         for b in [0x00u8, 0x7f, 0x80, 0xff] {
             let mut m = good.clone();
@@ -73,16 +83,55 @@ fn malformed_binaries() {
 fn invalid_modules() {
     let e = wat_err(r#"(module (func (result i32) i64.const 1))"#);
     assert_invalid(e, "type mismatch");
-    // Unknown opcode 0xff in a body: (func) with body `0xff 0x0b`.
+    // Unknown opcode 0xff in a body: (func) with body `0xff 0x0b`. It does
+    // not decode: malformed, at the opcode.
     let wasm = b"\0asm\x01\0\0\0\x01\x04\x01\x60\0\0\x03\x02\x01\0\x0a\x05\x01\x03\0\xff\x0b";
     match err(wasm) {
-        FrontendError::Invalid { offset, message } => {
+        FrontendError::Malformed { offset, message } => {
             assert!(message.contains("opcode") || message.contains("illegal"), "{message}");
             assert_eq!(offset, wasm.len() - 2);
         }
         other => panic!("{other:?}"),
     }
     assert_invalid(wat_err(r#"(module (func call 5))"#), "unknown function");
+    // Wasm 2.0 rules that 3.0 relaxed: constant expressions read imported
+    // globals only.
+    for m in [
+        r#"(module (global i32 (i32.const 0)) (global i32 (global.get 0)))"#,
+        r#"(module (memory 1) (global i32 (i32.const 0)) (data (global.get 0) "a"))"#,
+        r#"(module (table 1 funcref) (global i32 (i32.const 0)) (elem (global.get 0) $f) (func $f))"#,
+    ] {
+        assert_invalid(wat_err(m), "unknown global 0");
+    }
+    // ... which is fine for an imported global.
+    let ok = wat::parse_str(r#"(module (import "m" "g" (global i32)) (memory 1) (data (global.get 0) "a"))"#).unwrap();
+    assert!(lower_module(&ok, &FrontendOptions::default()).is_ok());
+}
+
+#[test]
+fn wasm2_encodings_are_malformed() {
+    // memory.grow's reserved byte as a 2-byte LEB zero (binary.wast).
+    let m = b"\0asm\x01\0\0\0\x01\x04\x01\x60\x00\x00\x03\x02\x01\x00\x05\x03\x01\x00\x00\
+              \x0a\x0a\x01\x08\x00\x41\x00\x40\x80\x00\x1a\x0b";
+    assert_malformed(err(m), "zero byte expected");
+    // A 32-bit memory limit as a 6-byte LEB.
+    assert_malformed(err(b"\0asm\x01\0\0\0\x05\x08\x01\x00\x82\x80\x80\x80\x80\x00"), "too long");
+    // Function and code sections of different lengths.
+    assert_malformed(err(b"\0asm\x01\0\0\0\x01\x04\x01\x60\x00\x00\x03\x02\x01\x00"), "code section");
+    assert_malformed(
+        err(b"\0asm\x01\0\0\0\x01\x04\x01\x60\x00\x00\x03\x02\x01\x00\x0a\x07\x02\x02\x00\x0b\x02\x00\x0b"),
+        "inconsistent lengths",
+    );
+    // memory.init without a data count section.
+    let m = b"\0asm\x01\0\0\0\x01\x04\x01\x60\x00\x00\x03\x02\x01\x00\x05\x03\x01\x00\x01\
+              \x0a\x0e\x01\x0c\x00\x41\x00\x41\x00\x41\x00\xfc\x08\x00\x00\x0b\
+              \x0b\x03\x01\x01\x00";
+    assert_malformed(err(m), "data count section required");
+    // A section id no version defines.
+    assert_malformed(err(b"\0asm\x01\0\0\0\x0e\x01\x00"), "malformed section id");
+    // The shared flag of a memory without the threads proposal's meaning
+    // in wasm 2.0 (and invalid in 3.0: shared needs a maximum).
+    assert_malformed(err(b"\0asm\x01\0\0\0\x05\x03\x01\x02\x00"), "limits flags");
 }
 
 #[test]
@@ -101,8 +150,9 @@ fn unsupported_features_name_function_and_operator() {
     assert_unsupported(e, None, "f32 global");
     let e = wat_err(r#"(module (memory 1) (func (param i32) local.get 0 v128.load drop))"#);
     assert_unsupported(e, Some((0, "func0")), "v128");
+    // Two memories: invalid in wasm 2.0 (multi-memory is a 3.0 proposal).
     let e = wat_err(r#"(module (memory 1) (memory 1))"#);
-    assert_unsupported(e, None, "multiple memories");
+    assert!(matches!(&e, FrontendError::Invalid { message, .. } if message.contains("multiple memories")), "{e}");
     let e = wat_err(r#"(module (memory i64 1))"#);
     assert_unsupported(e, None, "memory64");
     let e = wat_err(r#"(module (memory 1 1 shared))"#);
