@@ -23,6 +23,10 @@ pub(crate) enum Item {
     Bind(Label),
     /// A branch to a label; its size is chosen by relaxation.
     Branch { cond: Option<Cond>, target: Label },
+    /// `CBZ`/`CBNZ rn, label` (`nz`: CBNZ), `rn` low; relaxation falls
+    /// back to `CMP rn, #0; B<EQ/NE> label` when the target is not 0..=126
+    /// bytes ahead.
+    Cbz { nz: bool, rn: Reg, target: Label },
     /// A `TBH` halfword table (the `TBH` itself is the preceding code).
     Table { targets: Vec<Label> },
 }
@@ -80,7 +84,7 @@ impl Assembler {
         let mut n = self.buf.len() as u32;
         for item in &self.items {
             match item {
-                Item::Branch { .. } => n += 2,
+                Item::Branch { .. } | Item::Cbz { .. } => n += 2,
                 Item::Table { targets } => n += 2 * targets.len() as u32,
                 _ => {}
             }

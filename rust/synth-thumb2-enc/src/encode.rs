@@ -205,6 +205,13 @@ pub fn b_cond16(cond: Cond, off: i32) -> Enc {
     Enc::Narrow(0xD000 | ((cond.bits() as u16) << 8) | (((off >> 1) as u16) & 0xff))
 }
 
+/// 16-bit `CBZ` (`nz` false) / `CBNZ` (`nz` true) `rn` (low) with a forward
+/// offset in bytes (0..=126, even).
+pub fn cbz(nz: bool, rn: u8, off: u32) -> Enc {
+    let half = ((off >> 1) & 0x3f) as u16;
+    Enc::Narrow(0xB100 | (u16::from(nz) << 11) | ((half >> 5) << 9) | ((half & 31) << 3) | (u16::from(rn) & 7))
+}
+
 /// 16-bit `B` (T2) with an offset in bytes.
 pub fn b16(off: i32) -> Enc {
     Enc::Narrow(0xE000 | (((off >> 1) as u16) & 0x7ff))

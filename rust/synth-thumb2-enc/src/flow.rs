@@ -46,6 +46,26 @@ impl Assembler {
         }
     }
 
+    /// Branch to `target` when `rn` is zero (`nz` false) or non-zero (`nz`
+    /// true), not inside an IT block. `CBZ`/`CBNZ` when `rn` is low and the
+    /// target ends up 0..=126 bytes ahead; otherwise `CMP rn, #0;
+    /// B<EQ/NE> target` (sized by relaxation like [`Assembler::b_cond`]).
+    /// Either way the flags may be changed.
+    pub fn cbz(&mut self, nz: bool, rn: Reg, target: Label) {
+        if self.it_left > 0 {
+            self.it_misuse("cbz inside an IT block");
+        }
+        if !self.check_regs("cbz", &[rn], false) || !self.check_label("cbz", target) {
+            return;
+        }
+        if rn.is_low() {
+            self.items.push(Item::Cbz { nz, rn, target });
+        } else {
+            self.cmp_imm(rn, 0);
+            self.b_cond(if nz { Cond::Ne } else { Cond::Eq }, target);
+        }
+    }
+
     /// `BL sym` with an `R_ARM_THM_CALL` relocation (allowed as the last
     /// instruction of an IT block). The instruction holds the REL addend -4.
     pub fn bl(&mut self, sym: Sym) {

@@ -3,7 +3,8 @@
 //! Takes: the [`Assembler`]'s items. Returns: [`Code`]. Every label branch
 //! starts in its shortest form and is grown only when its target is out of
 //! reach (`B`: 16-bit ±2 KiB, else `B.W` ±16 MiB; `B<cond>`: 16-bit ±256 B,
-//! else 32-bit ±1 MiB, else `B<!cond> +4; B.W target`), and `TBH` entries that
+//! else 32-bit ±1 MiB, else `B<!cond> +4; B.W target`; `CBZ`/`CBNZ`: 0..=126
+//! B forward, else `CMP rn, #0` followed by the `B<EQ/NE>` forms), and `TBH` entries that
 //! cannot reach their target get a trampoline. Sizes only grow, so the
 //! iteration reaches a fixed point.
 
@@ -64,7 +65,7 @@ impl Assembler {
         let mut used = vec![false; self.labels.len()];
         for item in &self.items {
             match item {
-                Item::Branch { target, .. } => used[target.0 as usize] = true,
+                Item::Branch { target, .. } | Item::Cbz { target, .. } => used[target.0 as usize] = true,
                 Item::Table { targets } => targets.iter().for_each(|t| used[t.0 as usize] = true),
                 _ => {}
             }
@@ -83,7 +84,7 @@ impl Assembler {
             .map(|it| match it {
                 Item::Code { start, end } => Lay::Fixed((end - start) as u32),
                 Item::Bind(_) => Lay::Fixed(0),
-                Item::Branch { .. } => Lay::Branch(2),
+                Item::Branch { .. } | Item::Cbz { .. } => Lay::Branch(2),
                 Item::Table { targets } => {
                     let mut distinct = targets.clone();
                     distinct.sort();
@@ -101,6 +102,14 @@ impl Assembler {
                     (Item::Branch { cond, target }, Lay::Branch(size)) => {
                         let disp = i64::from(labels[target]) - i64::from(offs[i] + 4);
                         let need = if cond.is_some() { bcond_size(disp) } else { b_size(disp) };
+                        if need > *size {
+                            *size = need;
+                            changed = true;
+                        }
+                    }
+                    (Item::Cbz { target, .. }, Lay::Branch(size)) => {
+                        let disp = i64::from(labels[target]) - i64::from(offs[i] + 4);
+                        let need = if (0..=126).contains(&disp) { 2 } else { 2 + bcond_size(disp - 2) };
                         if need > *size {
                             *size = need;
                             changed = true;
@@ -194,6 +203,16 @@ impl Assembler {
                 (Item::Bind(_), _) => {}
                 (Item::Branch { cond, target }, Lay::Branch(size)) => {
                     branch(&mut out, offs[i], labels[target], *cond, *size)?;
+                }
+                (Item::Cbz { nz, rn, target }, Lay::Branch(size)) => {
+                    let to = labels[target];
+                    if *size == 2 {
+                        encode::cbz(*nz, rn.0, to - (offs[i] + 4)).write(&mut out);
+                    } else {
+                        encode::imm8_16(1, rn.0, 0).write(&mut out);
+                        let cond = if *nz { crate::Cond::Ne } else { crate::Cond::Eq };
+                        branch(&mut out, offs[i] + 2, to, Some(cond), *size - 2)?;
+                    }
                 }
                 (Item::Table { targets }, Lay::Table { n, distinct, tramp }) => {
                     let base = offs[i];
@@ -292,6 +311,42 @@ mod tests {
         assert_eq!(hw(&code.bytes, 0), 0xDB01); // blt +2: skips the b.w
         assert_eq!(hw(&code.bytes, 2) & 0xF800, 0xF000);
         assert_eq!(hw(&code.bytes, 4) & 0xD000, 0x9000);
+    }
+
+    #[test]
+    fn cbz_relaxes_to_cmp_and_branch() {
+        // In range: CBNZ r3 over 126 bytes.
+        let mut a = Assembler::new();
+        let l = a.new_label();
+        a.cbz(true, crate::Reg(3), l);
+        nops(&mut a, 64);
+        a.bind(l);
+        let code = a.finish().unwrap();
+        assert_eq!(code.bytes.len(), 2 + 128);
+        assert_eq!(hw(&code.bytes, 0), 0xBBFB); // cbnz r3, +126: i=1, imm5=31
+        // One halfword further: CMP r3, #0; BNE.N.
+        let mut a = Assembler::new();
+        let l = a.new_label();
+        a.cbz(true, crate::Reg(3), l);
+        nops(&mut a, 65);
+        a.bind(l);
+        let code = a.finish().unwrap();
+        assert_eq!(code.bytes.len(), 4 + 130);
+        assert_eq!((hw(&code.bytes, 0), hw(&code.bytes, 2)), (0x2B00, 0xD140));
+        // Backward: never CBZ.
+        let mut a = Assembler::new();
+        let l = a.new_label();
+        a.bind(l);
+        a.cbz(false, crate::Reg(0), l);
+        let code = a.finish().unwrap();
+        assert_eq!((hw(&code.bytes, 0), hw(&code.bytes, 2)), (0x2800, 0xD0FD));
+        // High register: CMP.W + BEQ.
+        let mut a = Assembler::new();
+        let l = a.new_label();
+        a.cbz(false, crate::Reg(8), l);
+        a.bind(l);
+        let code = a.finish().unwrap();
+        assert_eq!(code.bytes.len(), 6);
     }
 
     #[test]

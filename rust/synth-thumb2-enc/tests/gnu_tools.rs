@@ -525,6 +525,48 @@ fn branches(c: &mut Cases) {
         nops(a, 2_097_152);
         a.b_cond(Cond::Hs, l);
     });
+    // CBZ/CBNZ: in range, and relaxed to CMP #0 + B<EQ/NE> beyond it.
+    c.add(&["cbz r0, {+4}", "nop"], Gas::Src("cbz r0, 1f\nnop\n1:".into()), |a| {
+        let l = a.new_label();
+        a.cbz(false, R0, l);
+        a.nop();
+        a.bind(l);
+    });
+    c.add(&["cbnz r7, {+4}", "nop"], Gas::Src("cbnz r7, 1f\nnop\n1:".into()), |a| {
+        let l = a.new_label();
+        a.cbz(true, R7, l);
+        a.nop();
+        a.bind(l);
+    });
+    slice(c, "cbnz +126", 0, 2, &["cbnz r3, {+130}"], |a| {
+        let l = a.new_label();
+        a.cbz(true, R3, l);
+        nops(a, 128);
+        a.bind(l);
+    });
+    slice(c, "cbz +128", 0, 4, &["cmp r3, #0", "beq.n {+134}"], |a| {
+        let l = a.new_label();
+        a.cbz(false, R3, l);
+        nops(a, 130);
+        a.bind(l);
+    });
+    slice(c, "cbz backward", 2, 4, &["cmp r2, #0", "beq.n {-2}"], |a| {
+        let l = a.new_label();
+        a.bind(l);
+        a.nop();
+        a.cbz(false, R2, l);
+    });
+    slice(c, "cbnz far", 0, 6, &["cmp r1, #0", "bne.w {+1006}"], |a| {
+        let l = a.new_label();
+        a.cbz(true, R1, l);
+        nops(a, 1000);
+        a.bind(l);
+    });
+    slice(c, "cbz high reg", 0, 6, &["cmp.w r8, #0", "beq.n {+6}"], |a| {
+        let l = a.new_label();
+        a.cbz(false, R8, l);
+        a.bind(l);
+    });
     // B as the last instruction of an IT block.
     c.add(&["it ne", "bne.n {+6}", "nop"], Gas::Src("it ne\nbne.n 1f\nnop\n1:".into()), |a| {
         let l = a.new_label();

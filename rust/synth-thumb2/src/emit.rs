@@ -50,6 +50,9 @@ struct Emitter<'a> {
     cur_block: usize,
     syms: Vec<RelocTarget>,
     sym_ids: HashMap<RelocTarget, Sym>,
+    /// Per trap code used: the label of its `MOVS r0, #code; BL synth_trap`
+    /// sequence and whether that sequence has been placed yet.
+    traps: Vec<(TrapCode, Label, bool)>,
 }
 
 fn p(r: Reg) -> Result<enc::Reg, String> {
@@ -61,7 +64,17 @@ pub fn emit(vcode: &VCode, alloc: &Output, frame: &FrameLayout) -> Result<Emitte
     let mut asm = Assembler::new();
     let labels = (0..vcode.blocks.len()).map(|_| asm.new_label()).collect();
     let fwd = thread_jumps(vcode, alloc);
-    let mut e = Emitter { asm, frame, vcode, labels, fwd, cur_block: 0, syms: Vec::new(), sym_ids: HashMap::new() };
+    let mut e = Emitter {
+        asm,
+        frame,
+        vcode,
+        labels,
+        fwd,
+        cur_block: 0,
+        syms: Vec::new(),
+        sym_ids: HashMap::new(),
+        traps: Vec::new(),
+    };
     e.prologue();
     let mut edits = alloc.edits.iter().peekable();
     let emitted: Vec<usize> = (0..vcode.blocks.len()).filter(|&b| e.fwd[b] == b).collect();
@@ -100,6 +113,7 @@ pub fn emit(vcode: &VCode, alloc: &Output, frame: &FrameLayout) -> Result<Emitte
     if edits.next().is_some() {
         return Err("allocator edits beyond the last instruction".into());
     }
+    e.trap_stubs();
     let code = e.asm.finish().map_err(|err| format!("assembler: {}", err.0))?;
     let mut relocs = Vec::with_capacity(code.relocs.len());
     for r in &code.relocs {
@@ -172,6 +186,16 @@ fn thread_jumps(vcode: &VCode, alloc: &Output) -> Vec<usize> {
         resolve(&direct)
     } else {
         fwd
+    }
+}
+
+/// `Some(nz)` when `CMP rn, rhs` then `cc` is a test of `rn` against zero
+/// that `CBZ` (`nz` false) or `CBNZ` (`nz` true) can do.
+fn zero_test(cc: Cond, rhs: Rhs) -> Option<bool> {
+    match (cc, rhs) {
+        (Cond::Eq, Rhs::Imm(0)) => Some(false),
+        (Cond::Ne, Rhs::Imm(0)) => Some(true),
+        _ => None,
     }
 }
 
@@ -308,6 +332,12 @@ impl Emitter<'_> {
                     return Err(format!("CMP #{i:#x} has no encoding"));
                 }
             }
+            Rhs::TstReg(rm) => self.asm.tst(p(rn)?, p(rm)?),
+            Rhs::TstImm(i) => {
+                if !self.asm.tst_imm(p(rn)?, i) {
+                    return Err(format!("TST #{i:#x} has no encoding"));
+                }
+            }
         }
         Ok(())
     }
@@ -320,6 +350,7 @@ impl Emitter<'_> {
         }
     }
 
+    /// `MOVS r0, #code; BL synth_trap`.
     fn trap_call(&mut self, code: TrapCode) {
         self.asm.mov_imm(R0, trap_code_imm(code), Flags::Any);
         let s = self.sym(RelocTarget::Trap);
@@ -344,6 +375,26 @@ impl Emitter<'_> {
         }
     }
 
+    /// Branch on `rn` being zero (`nz` false) or not (`nz` true) to
+    /// `taken`, else to `not_taken`: `CBZ`/`CBNZ` (which the assembler turns
+    /// into `CMP #0; B<EQ/NE>` when out of reach), with fallthrough into
+    /// `next` where possible.
+    fn branch_zero(&mut self, rn: enc::Reg, nz: bool, taken: usize, not_taken: usize, next: usize) {
+        let (taken, not_taken) = (self.fwd[taken], self.fwd[not_taken]);
+        if taken == not_taken {
+            if taken != next {
+                self.asm.b(self.labels[taken]);
+            }
+        } else if taken == next {
+            self.asm.cbz(!nz, rn, self.labels[not_taken]);
+        } else {
+            self.asm.cbz(nz, rn, self.labels[taken]);
+            if not_taken != next {
+                self.asm.b(self.labels[not_taken]);
+            }
+        }
+    }
+
     fn inst(&mut self, inst: &MachInst, next: usize) -> Result<(), String> {
         let a = &mut self.asm;
         match inst {
@@ -360,6 +411,18 @@ impl Emitter<'_> {
             }
             MachInst::Alu { op, rd, rn, rm } => a.alu(*op, p(*rd)?, p(*rn)?, p(*rm)?, None, Flags::Any),
             MachInst::AluImm { op, rd, rn, imm } => self.alu_imm(*op, p(*rd)?, p(*rn)?, *imm, Flags::Any)?,
+            MachInst::AluShift { op, rd, rn, rm, shift } => {
+                a.alu(*op, p(*rd)?, p(*rn)?, p(*rm)?, Some(*shift), Flags::Any)
+            }
+            MachInst::MulAcc { sub, rd, rn, rm, ra } => {
+                if *sub {
+                    a.mls(p(*rd)?, p(*rn)?, p(*rm)?, p(*ra)?)
+                } else {
+                    a.mla(p(*rd)?, p(*rn)?, p(*rm)?, p(*ra)?)
+                }
+            }
+            MachInst::LoadIdx { op, rd, base, idx, shift } => a.load_reg(*op, p(*rd)?, p(*base)?, p(*idx)?, *shift),
+            MachInst::StoreIdx { op, rt, base, idx, shift } => a.store_reg(*op, p(*rt)?, p(*base)?, p(*idx)?, *shift),
             MachInst::Mvn { rd, rm } => a.mvn(p(*rd)?, p(*rm)?, Flags::Any),
             MachInst::ShiftImm { op, rd, rm, amt } => {
                 if *op == ShiftOp::Lsl && *amt == 0 {
@@ -427,12 +490,17 @@ impl Emitter<'_> {
                     a.mov(d, f);
                 }
             }
-            MachInst::TrapIf { cc, rn, rhs, code } => {
-                self.cmp(*rn, *rhs)?;
-                self.asm.it(*cc, "t");
-                self.trap_call(*code);
-            }
-            MachInst::Trap { code } | MachInst::TrapTerm { code } => self.trap_call(*code),
+            MachInst::TrapIf { cc, rn, rhs, code } => match zero_test(*cc, *rhs) {
+                Some(nz) => {
+                    let l = self.trap_label(*code);
+                    self.asm.cbz(nz, p(*rn)?, l);
+                }
+                None => {
+                    self.cmp(*rn, *rhs)?;
+                    self.trap_if(*cc, *code);
+                }
+            },
+            MachInst::Trap { code } | MachInst::TrapTerm { code } => self.trap(*code),
             MachInst::AddSub64 { op, dlo, dhi, alo, ahi, blo, bhi } => {
                 let (o1, o2) = match op {
                     AddSub::Add => (AluOp::Add, AluOp::Adc),
@@ -549,8 +617,7 @@ impl Emitter<'_> {
                 }
                 self.asm.it(Cond::Hs, "");
                 self.asm.cmp(t, ad);
-                self.asm.it(Cond::Lo, "t");
-                self.trap_call(TrapCode::MemoryOutOfBounds);
+                self.trap_if(Cond::Lo, TrapCode::MemoryOutOfBounds);
             }
             MachInst::StackCheck { t } => {
                 let t = p(*t)?;
@@ -559,8 +626,7 @@ impl Emitter<'_> {
                 a.mov_sym(t, s, 0);
                 a.load(LoadOp::Ldr, t, t, 0);
                 a.cmp(SP, t);
-                a.it(Cond::Lo, "t");
-                self.trap_call(TrapCode::StackOverflow);
+                self.trap_if(Cond::Lo, TrapCode::StackOverflow);
             }
             MachInst::Call { target, .. } => match target {
                 CallTarget::Sym(s) => {
@@ -575,10 +641,13 @@ impl Emitter<'_> {
                     a.b(self.labels[t]);
                 }
             }
-            MachInst::CmpBr { cc, rn, rhs, taken, not_taken } => {
-                self.cmp(*rn, *rhs)?;
-                self.branch2(*cc, *taken, *not_taken, next);
-            }
+            MachInst::CmpBr { cc, rn, rhs, taken, not_taken } => match zero_test(*cc, *rhs) {
+                Some(nz) => self.branch_zero(p(*rn)?, nz, *taken, *not_taken, next),
+                None => {
+                    self.cmp(*rn, *rhs)?;
+                    self.branch2(*cc, *taken, *not_taken, next);
+                }
+            },
             MachInst::Cmp64Br { cc, alo, ahi, blo, bhi, taken, not_taken } => {
                 let (al, ah, bl, bh) = (p(*alo)?, p(*ahi)?, p(*blo)?, p(*bhi)?);
                 a.cmp(ah, bh);
@@ -683,6 +752,8 @@ impl Emitter<'_> {
         Ok(())
     }
 }
+
+mod traps;
 
 #[cfg(test)]
 mod tests {

@@ -17,16 +17,21 @@
 
 use synth_ir::{IntCC, SymbolRef, TrapCode};
 use synth_regalloc::{Operand, OperandKind, PReg, Reg};
-use synth_thumb2_enc::{AluOp, Cond, ExtendOp, LoadOp, ShiftOp, StoreOp};
+use synth_thumb2_enc::{AluOp, Cond, ExtendOp, LoadOp, Shift, ShiftOp, StoreOp};
 
 /// Second operand of a comparison: a register or an immediate that `CMP`
-/// (or `CMN` with the negated value) encodes.
+/// (or `CMN` with the negated value) encodes, or the mask of a bit test
+/// (`TST`, whose flags are only meaningful for `EQ`/`NE`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Rhs {
-    /// A register.
+    /// A register (`CMP rn, rm`).
     Reg(Reg),
     /// An immediate (`CMP #imm`, or `CMN #-imm`).
     Imm(u32),
+    /// `TST rn, rm`: `EQ` when `rn & rm == 0`.
+    TstReg(Reg),
+    /// `TST rn, #imm` (a modified immediate): `EQ` when `rn & imm == 0`.
+    TstImm(u32),
 }
 
 /// An address relative to the stack pointer, resolved by [`crate::frame`]
@@ -124,6 +129,33 @@ pub enum MachInst {
         rn: Reg,
         /// Immediate.
         imm: u32,
+    },
+    /// `rd = rn <op> (rm <shift>)` (shift amount valid for its kind).
+    AluShift {
+        /// Operation.
+        op: AluOp,
+        /// Destination (Def).
+        rd: Reg,
+        /// First operand (Use).
+        rn: Reg,
+        /// Shifted operand (Use).
+        rm: Reg,
+        /// Shift applied to `rm`.
+        shift: Shift,
+    },
+    /// `MLA rd, rn, rm, ra` (`rd = ra + rn * rm`), or `MLS` (`rd = ra - rn *
+    /// rm`) when `sub`. One instruction: all Use, `rd` Def.
+    MulAcc {
+        /// `MLS` rather than `MLA`.
+        sub: bool,
+        /// Destination (Def).
+        rd: Reg,
+        /// Multiplicand (Use).
+        rn: Reg,
+        /// Multiplier (Use).
+        rm: Reg,
+        /// Addend / minuend (Use).
+        ra: Reg,
     },
     /// `rd = !rm`.
     Mvn {
@@ -282,8 +314,10 @@ pub enum MachInst {
         /// Chosen otherwise (Use).
         f: Reg,
     },
-    /// `CMP rn, rhs; ITT cc; MOVcc r0, #code; BLcc synth_trap`. r0 is
-    /// overwritten only on the trapping path, which never returns.
+    /// `CMP rn, rhs; B<cc> trap_stub` where the function's trap stub for
+    /// `code` (`MOVS r0, #code; BL synth_trap`, one per code, placed after
+    /// the last block or at an unconditional trap of the same code) never
+    /// returns.
     TrapIf {
         /// Trap when this holds.
         cc: Cond,
@@ -294,8 +328,9 @@ pub enum MachInst {
         /// Trap code.
         code: TrapCode,
     },
-    /// Unconditional trap in the middle of a block: `MOV r0, #code; BL
-    /// synth_trap` (what follows is dead).
+    /// Unconditional trap in the middle of a block: `MOVS r0, #code; BL
+    /// synth_trap`, or `B` to that sequence when an earlier trap of the same
+    /// code placed it (what follows is dead).
     Trap {
         /// Trap code.
         code: TrapCode,
@@ -449,6 +484,32 @@ pub enum MachInst {
         /// Offset.
         off: u32,
     },
+    /// `rd = [base + (idx << shift)]`, `shift <= 3` (register offset).
+    LoadIdx {
+        /// Width and extension.
+        op: LoadOp,
+        /// Destination (Def).
+        rd: Reg,
+        /// Base (Use).
+        base: Reg,
+        /// Index (Use).
+        idx: Reg,
+        /// Left shift of the index.
+        shift: u8,
+    },
+    /// `[base + (idx << shift)] = rt`, `shift <= 3` (register offset).
+    StoreIdx {
+        /// Width.
+        op: StoreOp,
+        /// Stored value (Use).
+        rt: Reg,
+        /// Base (Use).
+        base: Reg,
+        /// Index (Use).
+        idx: Reg,
+        /// Left shift of the index.
+        shift: u8,
+    },
     /// `LDR rd, [sp, #frame offset]`.
     LoadStack {
         /// Destination (Def).
@@ -470,10 +531,12 @@ pub enum MachInst {
         /// Where.
         addr: StackAddr,
     },
-    /// Linear-memory bounds check, trap unless `addr + end <= memory size`
-    /// (`end < 2^32`): `MOVW/MOVT t, memory_size; LDR t, [t]; SUBS t, t,
-    /// #end` (or `MOV t2, #end; SUBS t, t, t2`); `IT HS; CMPHS t, addr;
-    /// ITT LO; MOVLO r0, #2; BLLO synth_trap`. After the SUBS, LO means the
+    /// Linear-memory bounds check when the memory size is only known at run
+    /// time, trap unless `addr + end <= memory size` (`end < 2^32`):
+    /// `MOVW/MOVT t, memory_size; LDR t, [t]; SUBS t, t, #end` (or `MOV t2,
+    /// #end; SUBS t, t, t2`); `IT HS; CMPHS t, addr; BLO trap_stub` (see
+    /// [`MachInst::TrapIf`]). A static memory size needs no such pseudo:
+    /// isel emits a `TrapIf` on `addr > size - end`. After the SUBS, LO means the
     /// memory is smaller than `end`; otherwise the CMP gives LO exactly when
     /// `addr > size - end`. Scratches are written before `addr` is read:
     /// EarlyDef.
@@ -488,7 +551,7 @@ pub enum MachInst {
         t2: Option<Reg>,
     },
     /// Stack-limit check: `MOVW/MOVT t, stack_limit; LDR t, [t]; CMP sp, t;
-    /// ITT LO; MOVLO r0, #8; BLLO synth_trap`. `t`: EarlyDef (no uses).
+    /// BLO trap_stub` (see [`MachInst::TrapIf`]). `t`: EarlyDef (no uses).
     StackCheck {
         /// Scratch (EarlyDef).
         t: Reg,
@@ -561,7 +624,7 @@ pub enum MachInst {
         /// Result registers (Use).
         uses: Vec<Reg>,
     },
-    /// Unconditional trap terminator: `MOV r0, #code; BL synth_trap`.
+    /// Unconditional trap terminator: as [`MachInst::Trap`].
     TrapTerm {
         /// Trap code.
         code: TrapCode,
@@ -569,7 +632,7 @@ pub enum MachInst {
 }
 
 fn visit_rhs(rhs: &mut Rhs, f: &mut dyn FnMut(&mut Reg, OperandKind)) {
-    if let Rhs::Reg(r) = rhs {
+    if let Rhs::Reg(r) | Rhs::TstReg(r) = rhs {
         f(r, OperandKind::Use);
     }
 }
@@ -599,6 +662,27 @@ impl MachInst {
                 f(rn, Use);
                 f(rm, Use);
                 f(rd, Def);
+            }
+            MachInst::AluShift { rd, rn, rm, .. } => {
+                f(rn, Use);
+                f(rm, Use);
+                f(rd, Def);
+            }
+            MachInst::MulAcc { rd, rn, rm, ra, .. } => {
+                f(rn, Use);
+                f(rm, Use);
+                f(ra, Use);
+                f(rd, Def);
+            }
+            MachInst::LoadIdx { rd, base, idx, .. } => {
+                f(base, Use);
+                f(idx, Use);
+                f(rd, Def);
+            }
+            MachInst::StoreIdx { rt, base, idx, .. } => {
+                f(rt, Use);
+                f(base, Use);
+                f(idx, Use);
             }
             MachInst::AluImm { rd, rn, .. } => {
                 f(rn, Use);

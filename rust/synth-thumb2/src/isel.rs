@@ -14,10 +14,15 @@
 //! - Comparisons whose only use is a branch, select or trap in the same block
 //!   are fused into that consumer (flags never live between instructions).
 //!
+//! - Single-use values folded into their consumer's operand or addressing
+//!   mode ([`fold`]: register-offset loads, `MLA`, shifted operands, `TST`)
+//!   are not emitted at their definition.
+//!
 //! Operator families live in submodules: [`arith`] (i32 and i64 integer
 //! operations) and [`memcall`] (memory, calls, returns).
 
 mod arith;
+mod fold;
 mod memcall;
 
 use crate::abi::{self, AbiSig, ArgLoc};
@@ -29,9 +34,20 @@ use synth_ir::{BlockCall, Function, InstKind, IntCC, Terminator, Type, Value};
 use synth_regalloc::{PReg, Reg};
 use synth_thumb2_enc::Cond;
 
-/// Lowers `func` to VCode.
+/// Lowers `func` to VCode, with bounds checks against the memory size
+/// word read at run time.
 pub fn lower(func: &Function) -> Result<VCode, BackendError> {
-    Lower::new(func)?.run()
+    lower_with(func, None)
+}
+
+/// Lowers `func` to VCode. `static_memory_bytes` is the linear-memory size
+/// when it can never change (see
+/// [`BackendOptions::static_memory_bytes`](crate::BackendOptions)): bounds
+/// checks then compare against a constant.
+pub fn lower_with(func: &Function, static_memory_bytes: Option<u32>) -> Result<VCode, BackendError> {
+    let mut l = Lower::new(func)?;
+    l.static_memory_bytes = static_memory_bytes;
+    l.run()
 }
 
 /// A condition a consumer can test.
@@ -56,6 +72,10 @@ pub(crate) struct Lower<'a> {
     defs: HashMap<Value, (usize, usize)>,
     /// Comparisons emitted at their consumer instead of their definition.
     fused: HashSet<Value>,
+    /// Values computed inside their single consumer (see [`fold`]).
+    folded: HashSet<Value>,
+    /// Uses of each value in reachable blocks.
+    use_counts: HashMap<Value, usize>,
     /// VCode blocks under construction.
     blocks: Vec<Vec<MachInst>>,
     /// VCode block of each IR block (None: unreachable).
@@ -67,6 +87,15 @@ pub(crate) struct Lower<'a> {
     /// The incoming sret pointer (multi-result functions).
     sret_ptr: Option<Reg>,
     frame: FrameNeeds,
+    /// The linear-memory size when it never changes.
+    pub(crate) static_memory_bytes: Option<u32>,
+    /// Constants defined once in the setup block for the whole function
+    /// (bounds-check limits): value and register.
+    function_consts: Vec<(u32, Reg)>,
+    /// Bounds-check limits kept in a register for the whole function.
+    hoisted_limits: Vec<u32>,
+    /// The register holding the linear-memory base for the whole function.
+    memory_base: Option<Reg>,
 }
 
 impl<'a> Lower<'a> {
@@ -79,12 +108,18 @@ impl<'a> Lower<'a> {
             consts: HashMap::new(),
             defs: HashMap::new(),
             fused: HashSet::new(),
+            folded: HashSet::new(),
+            use_counts: HashMap::new(),
             blocks: Vec::new(),
             block_map: vec![None; func.blocks.len()],
             edge_map: vec![Vec::new(); func.blocks.len()],
             cur: 0,
             sret_ptr: None,
             frame: FrameNeeds::default(),
+            static_memory_bytes: None,
+            function_consts: Vec::new(),
+            hoisted_limits: Vec::new(),
+            memory_base: None,
         };
         if func.blocks.is_empty() {
             return Err(l.err("a function without blocks"));
@@ -111,6 +146,29 @@ impl<'a> Lower<'a> {
 
     pub(crate) fn push(&mut self, i: MachInst) {
         self.blocks[self.cur].push(i);
+    }
+
+    /// A register holding `imm` for the whole function: defined in the
+    /// setup block (so it dominates every use; the allocator keeps it in a
+    /// register or rematerialises it at the uses).
+    pub(crate) fn function_const(&mut self, imm: u32) -> Reg {
+        if let Some(&(_, r)) = self.function_consts.iter().find(|c| c.0 == imm) {
+            return r;
+        }
+        let r = self.new_vreg();
+        self.function_consts.push((imm, r));
+        r
+    }
+
+    /// The register holding the linear-memory base address for the whole
+    /// function, defined in the setup block (like [`Self::function_const`]).
+    pub(crate) fn memory_base(&mut self) -> Reg {
+        if let Some(r) = self.memory_base {
+            return r;
+        }
+        let r = self.new_vreg();
+        self.memory_base = Some(r);
+        r
     }
 
     fn check_value(&self, v: Value) -> Result<(), BackendError> {
@@ -262,6 +320,9 @@ impl<'a> Lower<'a> {
                 }
             }
         }
+        self.use_counts = uses;
+        self.plan_folds(&reach);
+        self.plan_bounds_limits(&reach);
         // Layout: setup block, then each reachable IR block followed by its
         // edge blocks.
         let mut n = 1;
@@ -305,6 +366,15 @@ impl<'a> Lower<'a> {
             }
             self.lower_term(bi, &bd.term)?;
         }
+        // Function-wide constants go before the setup block's jump.
+        let mut consts: Vec<MachInst> =
+            self.function_consts.iter().map(|&(imm, rd)| MachInst::MovImm { rd, imm }).collect();
+        if let Some(rd) = self.memory_base {
+            consts.push(MachInst::MovSym { rd, sym: synth_ir::SymbolRef::Memory, addend: 0 });
+        }
+        let setup = &mut self.blocks[0];
+        let at = setup.len().saturating_sub(1);
+        setup.splice(at..at, consts);
         // Reorder blocks into layout order, renumbering successors.
         let mut new_index = vec![0usize; next];
         for (pos, &b) in layout.iter().enumerate() {
@@ -386,13 +456,41 @@ impl<'a> Lower<'a> {
                 }
             }
         }
+        if self.folded.contains(&cond) {
+            return Ok(self.tst_src(Cond::Ne, cond));
+        }
         Ok(CondSrc::C32 { cc: Cond::Ne, rn: self.r(cond), rhs: Rhs::Imm(0) })
+    }
+
+    /// `TST` of the operands of the folded i32 `And` `v`, tested with `cc`
+    /// (`Ne`: some common bit set).
+    fn tst_src(&self, cc: Cond, v: Value) -> CondSrc {
+        if let Some(InstKind::Binary { lhs, rhs, .. }) = self.def_kind(v) {
+            let imm = |c: Option<i64>| c.map(|c| c as u32).filter(|&c| crate::imm::is_modified_imm(c));
+            if let Some(c) = imm(self.ir_const(*rhs)) {
+                return CondSrc::C32 { cc, rn: self.r(*lhs), rhs: Rhs::TstImm(c) };
+            }
+            if let Some(c) = imm(self.ir_const(*lhs)) {
+                return CondSrc::C32 { cc, rn: self.r(*rhs), rhs: Rhs::TstImm(c) };
+            }
+            return CondSrc::C32 { cc, rn: self.r(*lhs), rhs: Rhs::TstReg(self.r(*rhs)) };
+        }
+        CondSrc::C32 { cc, rn: self.r(v), rhs: Rhs::Imm(0) }
     }
 
     /// The condition of `lhs cc rhs`.
     fn compare_src(&mut self, cc: IntCC, ty: Type, lhs: Value, rhs: Value) -> Result<CondSrc, BackendError> {
         match ty {
             Type::I32 => {
+                if matches!(cc, IntCC::Eq | IntCC::Ne) {
+                    let c = cond_of(cc);
+                    if self.folded.contains(&lhs) {
+                        return Ok(self.tst_src(c, lhs));
+                    }
+                    if self.folded.contains(&rhs) {
+                        return Ok(self.tst_src(c, rhs));
+                    }
+                }
                 if self.const_of(lhs).is_some() && self.const_of(rhs).is_none() {
                     return Ok(CondSrc::C32 { cc: cond_of(cc.swap_args()), rn: self.r(rhs), rhs: self.rhs(lhs) });
                 }
@@ -405,6 +503,7 @@ impl<'a> Lower<'a> {
     /// The condition `arg == 0`.
     fn eqz_src(&mut self, ty: Type, arg: Value) -> Result<CondSrc, BackendError> {
         match ty {
+            Type::I32 if self.folded.contains(&arg) => Ok(self.tst_src(Cond::Eq, arg)),
             Type::I32 => Ok(CondSrc::C32 { cc: Cond::Eq, rn: self.r(arg), rhs: Rhs::Imm(0) }),
             Type::I64 => {
                 let (lo, hi) = self.pair(arg)?;
@@ -435,6 +534,9 @@ impl<'a> Lower<'a> {
                 what: format!("{kind:?} without its result"),
             })
         };
+        if results.iter().any(|r| self.folded.contains(r)) {
+            return Ok(());
+        }
         match kind {
             InstKind::Compare { cc, ty, lhs, rhs } => {
                 let d = res(0)?;

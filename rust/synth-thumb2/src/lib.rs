@@ -122,7 +122,7 @@ pub fn compile_function(
     opts: &BackendOptions,
 ) -> Result<CompiledFunction, BackendError> {
     let err = |what: String| BackendError { func: func.name.clone(), what };
-    let vcode = isel::lower(func)?;
+    let vcode = isel::lower_with(func, opts.static_memory_bytes)?;
     let alloc = synth_regalloc::allocate(&vcode, &synth_regalloc::Options { verify: opts.verify_allocation, shadow: opts.shadow_allocation });
     let layout = frame::layout(&vcode.frame, alloc.num_spill_slots, alloc.stats.callee_saved_used);
     let incoming = abi::abi_sig(&func.sig).stack_bytes;

@@ -6,7 +6,7 @@ use super::Lower;
 use crate::imm::{is_addsub_imm, is_modified_imm};
 use crate::inst::{AddSub, MachInst, Shift64Op};
 use crate::BackendError;
-use synth_ir::{BinaryOp, Callee, ConvertOp, InstKind, RuntimeFunc, Signature, Type, UnaryOp, Value};
+use synth_ir::{BinaryOp, Callee, ConvertOp, InstKind, RuntimeFunc, Signature, SymbolRef, Type, UnaryOp, Value};
 use synth_regalloc::Reg;
 use synth_thumb2_enc::{AluOp, ExtendOp, ShiftOp};
 
@@ -26,6 +26,12 @@ impl Lower<'_> {
                         self.push(MachInst::MovImm { rd: hi, imm: (*imm >> 32) as u32 });
                     }
                 }
+            }
+            InstKind::SymbolAddr { sym: SymbolRef::Memory, addend: 0 } => {
+                // One register for the linear-memory base in the whole
+                // function (kept or rematerialised by the allocator).
+                let base = self.memory_base();
+                self.push(MachInst::Mov { rd: self.r(d), rm: base });
             }
             InstKind::SymbolAddr { sym, addend } => {
                 self.push(MachInst::MovSym { rd: self.r(d), sym: *sym, addend: *addend })
@@ -107,6 +113,10 @@ impl Lower<'_> {
             AluOp::Orr if !is_modified_imm(imm) && is_modified_imm(!imm) => (AluOp::Orn, !imm),
             _ => (op, imm),
         };
+        if imm == 0 && matches!(op, AluOp::Add | AluOp::Sub | AluOp::Orr | AluOp::Eor) {
+            self.push(MachInst::Mov { rd, rm: rn });
+            return;
+        }
         let ok = match op {
             AluOp::Add | AluOp::Sub => is_addsub_imm(imm),
             _ => is_modified_imm(imm),
@@ -118,8 +128,39 @@ impl Lower<'_> {
         }
     }
 
+    /// The i32 operation `lhs op rhs` with a folded operand (see
+    /// [`super::fold`]): `MLA`/`MLS` or a shifted register.
+    fn binary32_folded(&self, op: BinaryOp, rd: Reg, lhs: Value, rhs: Value) -> Option<MachInst> {
+        let (folded, other, folded_is_rhs) = if self.folded.contains(&rhs) {
+            (rhs, lhs, true)
+        } else if self.folded.contains(&lhs) {
+            (lhs, rhs, false)
+        } else {
+            return None;
+        };
+        if let Some(InstKind::Binary { op: BinaryOp::Mul, lhs: a, rhs: b, .. }) = self.def_kind(folded) {
+            let sub = op == BinaryOp::Sub;
+            return Some(MachInst::MulAcc { sub, rd, rn: self.r(*a), rm: self.r(*b), ra: self.r(other) });
+        }
+        let (x, shift) = self.shift_by_const(folded)?;
+        let aop = match op {
+            BinaryOp::Add => AluOp::Add,
+            BinaryOp::Sub if folded_is_rhs => AluOp::Sub,
+            BinaryOp::Sub => AluOp::Rsb,
+            BinaryOp::And => AluOp::And,
+            BinaryOp::Or => AluOp::Orr,
+            BinaryOp::Xor => AluOp::Eor,
+            _ => return None,
+        };
+        Some(MachInst::AluShift { op: aop, rd, rn: self.r(other), rm: self.r(x), shift })
+    }
+
     /// An i32 binary operation into `rd`.
     pub(super) fn binary32(&mut self, op: BinaryOp, rd: Reg, lhs: Value, rhs: Value) {
+        if let Some(i) = self.binary32_folded(op, rd, lhs, rhs) {
+            self.push(i);
+            return;
+        }
         let (a, b) = (self.r(lhs), self.r(rhs));
         let (ca, cb) = (self.const_of(lhs), self.const_of(rhs));
         let alu = match op {

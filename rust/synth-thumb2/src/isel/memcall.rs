@@ -1,7 +1,9 @@
 //! Memory accesses, bounds and stack checks, calls and returns.
 //!
 //! Loads and stores use the immediate-offset forms up to 4095 and compute
-//! the address into a fresh register beyond that. Calls follow AAPCS
+//! the address into a fresh register beyond that. Bounds checks against a
+//! static memory size are a compare with `size - end` and a conditional
+//! trap; against the run-time size word, a [`MachInst::BoundsCheck`]. Calls follow AAPCS
 //! ([`crate::abi`]): stack arguments are stored into the outgoing area at the
 //! bottom of the frame, register arguments are moved into their fixed
 //! registers right before the `Call`, results are moved out of r0/r1 or
@@ -10,11 +12,11 @@
 use super::{preg, Lower};
 use crate::abi::{abi_sig, ArgLoc, RetLoc};
 use crate::imm::is_addsub_imm;
-use crate::inst::{CallTarget, MachInst, StackAddr};
+use crate::inst::{CallTarget, MachInst, Rhs, StackAddr};
 use crate::BackendError;
 use synth_ir::{Callee, InstKind, LoadKind, Signature, StoreKind, SymbolRef, TrapCode, Type, Value};
 use synth_regalloc::Reg;
-use synth_thumb2_enc::{AluOp, LoadOp, ShiftOp, StoreOp};
+use synth_thumb2_enc::{AluOp, Cond, LoadOp, Shift, ShiftOp, StoreOp};
 
 /// Largest immediate offset of `LDR`/`STR` (T3 encodings).
 const MAX_OFF: u32 = 4095;
@@ -37,6 +39,34 @@ impl Lower<'_> {
                     return Ok(());
                 }
                 let end = *end as u32;
+                if let Some(size) = self.static_memory_bytes {
+                    // Trap when addr > size - end (always when end > size).
+                    let Some(k) = size.checked_sub(end) else {
+                        self.push(MachInst::Trap { code: TrapCode::MemoryOutOfBounds });
+                        return Ok(());
+                    };
+                    if let Some(a) = self.ir_const(*addr) {
+                        if a as u32 > k {
+                            self.push(MachInst::Trap { code: TrapCode::MemoryOutOfBounds });
+                        }
+                        return Ok(());
+                    }
+                    // addr > k is addr >= k + 1 (k < 2^32 - 1 as end > 0).
+                    let (cc, rhs) = if crate::imm::is_cmp_imm(k) {
+                        (Cond::Hi, Rhs::Imm(k))
+                    } else if end > 0 && crate::imm::is_cmp_imm(k + 1) {
+                        (Cond::Hs, Rhs::Imm(k + 1))
+                    } else if self.hoisted_limits.contains(&k) {
+                        (Cond::Hi, Rhs::Reg(self.function_const(k)))
+                    } else {
+                        let r = self.new_vreg();
+                        self.push(MachInst::MovImm { rd: r, imm: k });
+                        (Cond::Hi, Rhs::Reg(r))
+                    };
+                    let addr = self.r(*addr);
+                    self.push(MachInst::TrapIf { cc, rn: addr, rhs, code: TrapCode::MemoryOutOfBounds });
+                    return Ok(());
+                }
                 let t = self.new_vreg();
                 let t2 = if crate::imm::is_modified_imm(end) { None } else { Some(self.new_vreg()) };
                 self.push(MachInst::BoundsCheck { addr: self.r(*addr), end, t, t2 });
@@ -69,8 +99,67 @@ impl Lower<'_> {
         (t, 0)
     }
 
+    /// Chooses the bounds-check limits (`size - end` with no immediate
+    /// form) worth a register for the whole function: the two most used,
+    /// when used at least twice. The others are materialised at each check.
+    pub(super) fn plan_bounds_limits(&mut self, reach: &[bool]) {
+        let Some(size) = self.static_memory_bytes else { return };
+        let mut counts: Vec<(u32, usize)> = Vec::new();
+        let func = self.func;
+        for (bi, bd) in func.blocks.iter().enumerate() {
+            if !reach[bi] {
+                continue;
+            }
+            for inst in &bd.insts {
+                let InstKind::BoundsCheck { addr, end } = inst.kind else { continue };
+                let Some(k) = u32::try_from(end).ok().and_then(|e| size.checked_sub(e)) else { continue };
+                if self.ir_const(addr).is_some() || crate::imm::is_cmp_imm(k) || crate::imm::is_cmp_imm(k + 1) {
+                    continue;
+                }
+                match counts.iter_mut().find(|c| c.0 == k) {
+                    Some(c) => c.1 += 1,
+                    None => counts.push((k, 1)),
+                }
+            }
+        }
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        self.hoisted_limits = counts.iter().take(2).filter(|c| c.1 >= 2).map(|c| c.0).collect();
+    }
+
+    /// `(base, idx, shift)` of a folded `base + (idx << shift)` address
+    /// (see [`super::fold`]), or `None` when `addr` is not folded.
+    fn indexed(&self, addr: Value) -> Option<(Reg, Reg, u8)> {
+        if !self.folded.contains(&addr) || self.add_const(addr).is_some() {
+            return None;
+        }
+        let Some(InstKind::Binary { lhs, rhs, .. }) = self.def_kind(addr) else {
+            return None;
+        };
+        let (mut x, mut y) = (*lhs, *rhs);
+        if self.folded.contains(&x) {
+            std::mem::swap(&mut x, &mut y);
+        }
+        if self.folded.contains(&y) {
+            if let Some((z, Shift::Lsl(k))) = self.shift_by_const(y) {
+                return Some((self.r(x), self.r(z), k));
+            }
+        }
+        Some((self.r(x), self.r(y), 0))
+    }
+
+    /// The base register and offset of an access at `addr + offset`, with a
+    /// folded `x + c` address (see [`super::fold`]) as `(x, offset + c)`.
+    fn base_offset(&self, addr: Value, offset: u32) -> (Reg, u32) {
+        if self.folded.contains(&addr) {
+            if let Some((x, c)) = self.add_const(addr) {
+                return (self.r(x), offset + c);
+            }
+        }
+        (self.r(addr), offset)
+    }
+
     fn lower_load(&mut self, ty: Type, lk: LoadKind, d: Value, addr: Value, offset: u32) -> Result<(), BackendError> {
-        let base = self.r(addr);
+        let (base, offset) = self.base_offset(addr, offset);
         let op = match lk {
             LoadKind::Full | LoadKind::S32 | LoadKind::U32 => LoadOp::Ldr,
             LoadKind::S8 => LoadOp::Ldrsb,
@@ -83,6 +172,10 @@ impl Lower<'_> {
                 if matches!(lk, LoadKind::S32 | LoadKind::U32) {
                     return Err(self.err("i32 load with a 32-bit extension"));
                 }
+                if let Some((base, idx, shift)) = self.indexed(addr) {
+                    self.push(MachInst::LoadIdx { op, rd: self.r(d), base, idx, shift });
+                    return Ok(());
+                }
                 let (b, off) = self.address(base, offset, 0);
                 self.push(MachInst::Load { op, rd: self.r(d), base: b, off });
             }
@@ -93,8 +186,12 @@ impl Lower<'_> {
                     self.push(MachInst::Load { op, rd: lo, base: b, off });
                     self.push(MachInst::Load { op, rd: hi, base: b, off: off + 4 });
                 } else {
-                    let (b, off) = self.address(base, offset, 0);
-                    self.push(MachInst::Load { op, rd: lo, base: b, off });
+                    if let Some((base, idx, shift)) = self.indexed(addr) {
+                        self.push(MachInst::LoadIdx { op, rd: lo, base, idx, shift });
+                    } else {
+                        let (b, off) = self.address(base, offset, 0);
+                        self.push(MachInst::Load { op, rd: lo, base: b, off });
+                    }
                     match lk {
                         LoadKind::S8 | LoadKind::S16 | LoadKind::S32 => {
                             self.push(MachInst::ShiftImm { op: ShiftOp::Asr, rd: hi, rm: lo, amt: 31 })
@@ -108,7 +205,7 @@ impl Lower<'_> {
     }
 
     fn lower_store(&mut self, sk: StoreKind, addr: Value, value: Value, offset: u32) -> Result<(), BackendError> {
-        let base = self.r(addr);
+        let (base, offset) = self.base_offset(addr, offset);
         let ty = self.func.value_type(value);
         let op = match (sk, ty) {
             (StoreKind::B8, _) => StoreOp::Strb,
@@ -121,6 +218,8 @@ impl Lower<'_> {
             let (b, off) = self.address(base, offset, 4);
             self.push(MachInst::Store { op, rt: lo, base: b, off });
             self.push(MachInst::Store { op, rt: hi, base: b, off: off + 4 });
+        } else if let Some((base, idx, shift)) = self.indexed(addr) {
+            self.push(MachInst::StoreIdx { op, rt: self.r(value), base, idx, shift });
         } else {
             let (b, off) = self.address(base, offset, 0);
             self.push(MachInst::Store { op, rt: self.r(value), base: b, off });

@@ -347,3 +347,72 @@ fn i64_compare_branch_needs_no_scratch() {
     let vc = lower_ok(&b.finish());
     assert_eq!(count(&vc, |i| matches!(i, MachInst::Cmp64Br { cc: IntCC::LeS, .. })), 1);
 }
+
+#[test]
+fn single_use_operands_fold_into_their_consumer() {
+    use synth_thumb2_enc::{AluOp, Shift};
+    // r = c + a*b; s = r - (a << 3); t = load8u(mem + (s << 2)); (t & 0x10) != 0 ? a : b
+    let mut b = FunctionBuilder::new("f", sig(&[I32, I32, I32], &[I32]));
+    let p = b.block_params(Block0).to_vec();
+    let m = b.binary(BinaryOp::Mul, p[0], p[1]);
+    let r = b.binary(BinaryOp::Add, p[2], m);
+    let three = b.iconst(I32, 3);
+    let sh = b.binary(BinaryOp::Shl, p[0], three);
+    let s = b.binary(BinaryOp::Sub, r, sh);
+    let base = b.symbol_addr(SymbolRef::Memory, 0);
+    let two = b.iconst(I32, 2);
+    let idx = b.binary(BinaryOp::Shl, s, two);
+    let ea = b.binary(BinaryOp::Add, base, idx);
+    let t = b.load(I32, LoadKind::U8, ea, 0);
+    let mask = b.iconst(I32, 0x10);
+    let bit = b.binary(BinaryOp::And, t, mask);
+    let sel = b.inst(InstKind::Select { ty: I32, cond: bit, if_true: p[0], if_false: p[1] }, &[I32])[0];
+    b.terminate(Terminator::Return(vec![sel]));
+    let vc = lower_ok(&b.finish());
+    assert_eq!(count(&vc, |i| matches!(i, MachInst::MulAcc { sub: false, .. })), 1);
+    assert_eq!(count(&vc, |i| matches!(i, MachInst::Mul { .. })), 0);
+    assert_eq!(
+        count(&vc, |i| matches!(i, MachInst::AluShift { op: AluOp::Sub, shift: Shift::Lsl(3), .. })),
+        1
+    );
+    assert_eq!(count(&vc, |i| matches!(i, MachInst::LoadIdx { shift: 2, .. })), 1);
+    assert_eq!(count(&vc, |i| matches!(i, MachInst::CmpSelect { rhs: Rhs::TstImm(0x10), .. })), 1);
+    // Nothing left of the folded values: no shifts, ANDs or plain loads.
+    assert_eq!(count(&vc, |i| matches!(i, MachInst::ShiftImm { .. } | MachInst::Load { .. })), 0);
+    assert_eq!(count(&vc, |i| matches!(i, MachInst::AluImm { op: AluOp::And, .. } | MachInst::Alu { .. })), 0);
+}
+
+#[test]
+fn multi_use_values_are_not_folded() {
+    // m = a*b is used twice: MUL stays, no MLA; the address is used twice.
+    let mut b = FunctionBuilder::new("f", sig(&[I32, I32], &[I32]));
+    let p = b.block_params(Block0).to_vec();
+    let m = b.binary(BinaryOp::Mul, p[0], p[1]);
+    let r = b.binary(BinaryOp::Add, m, p[1]);
+    let base = b.symbol_addr(SymbolRef::Memory, 0);
+    let ea = b.binary(BinaryOp::Add, base, m);
+    b.store(StoreKind::Full, ea, r, 0);
+    let v = b.load(I32, LoadKind::Full, ea, 0);
+    b.terminate(Terminator::Return(vec![v]));
+    let vc = lower_ok(&b.finish());
+    assert_eq!(count(&vc, |i| matches!(i, MachInst::Mul { .. })), 1);
+    assert_eq!(count(&vc, |i| matches!(i, MachInst::MulAcc { .. } | MachInst::LoadIdx { .. })), 0);
+    assert_eq!(count(&vc, |i| matches!(i, MachInst::Load { .. } | MachInst::Store { .. })), 2);
+}
+
+#[test]
+fn static_bounds_checks_compare_against_the_limit() {
+    let mut b = FunctionBuilder::new("f", sig(&[I32], &[]));
+    let a = b.block_params(Block0)[0];
+    b.inst0(InstKind::BoundsCheck { addr: a, end: 1 }); // a >= 0x20000: immediate
+    b.inst0(InstKind::BoundsCheck { addr: a, end: 4 }); // a > 0x1fffc: register
+    b.inst0(InstKind::BoundsCheck { addr: a, end: 0x20001 }); // always traps
+    b.terminate(Terminator::Return(vec![]));
+    let vc = lower_with(&b.finish(), Some(0x2_0000)).expect("lowers");
+    let oob = TrapCode::MemoryOutOfBounds;
+    assert!(vc.insts.iter().any(|i| matches!(i, MachInst::TrapIf { cc: Cond::Hs, rhs: Rhs::Imm(0x2_0000), code, .. } if *code == oob)));
+    assert!(vc.insts.iter().any(|i| matches!(i, MachInst::TrapIf { cc: Cond::Hi, rhs: Rhs::Reg(_), .. })));
+    assert!(vc.insts.iter().any(|i| matches!(i, MachInst::MovImm { imm: 0x1_FFFC, .. })));
+    assert!(vc.insts.iter().any(|i| matches!(i, MachInst::Trap { code } if *code == oob)));
+    assert_eq!(count(&vc, |i| matches!(i, MachInst::BoundsCheck { .. })), 0);
+}

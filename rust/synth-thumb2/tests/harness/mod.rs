@@ -46,7 +46,13 @@ pub struct Linked {
 
 /// Compiles every function (verifying the allocation).
 pub fn compile_all(funcs: &[Function]) -> Vec<CompiledFunction> {
-    let opts = BackendOptions { cpu: Cpu::CortexM4, verify_allocation: true, shadow_allocation: false, static_memory_bytes: None };
+    compile_all_with(funcs, None)
+}
+
+/// As [`compile_all`], with a static linear-memory size (bounds checks
+/// against a constant).
+pub fn compile_all_with(funcs: &[Function], static_memory_bytes: Option<u32>) -> Vec<CompiledFunction> {
+    let opts = BackendOptions { cpu: Cpu::CortexM4, verify_allocation: true, shadow_allocation: false, static_memory_bytes };
     funcs
         .iter()
         .map(|f| compile_function(f, &opts).unwrap_or_else(|e| panic!("compile failed: {e}")))
@@ -102,7 +108,17 @@ pub fn build(funcs: &[Function]) -> Linked {
 
 /// As [`build`], with runtime functions provided by functions of `funcs`.
 pub fn build_rt(funcs: &[Function], runtime: &[(synth_ir::RuntimeFunc, usize)]) -> Linked {
-    let compiled = compile_all(funcs);
+    link(compile_all(funcs), runtime)
+}
+
+/// As [`build`], compiled for a linear memory of `static_memory_bytes`
+/// that never changes.
+#[allow(dead_code)]
+pub fn build_static(funcs: &[Function], static_memory_bytes: u32) -> Linked {
+    link(compile_all_with(funcs, Some(static_memory_bytes)), &[])
+}
+
+fn link(compiled: Vec<CompiledFunction>, runtime: &[(synth_ir::RuntimeFunc, usize)]) -> Linked {
     let mut entries = Vec::new();
     let mut at = CODE_BASE;
     for c in &compiled {
