@@ -26,7 +26,10 @@ pub(crate) fn allocate(input: &Prog, remat: &[bool]) -> Option<RawAlloc> {
         temp: vec![false; prog.num_vregs],
         remat: remat.to_vec(),
         edits: Vec::new(),
+        spilled: Vec::new(),
     };
+    // The first round's graph is the input's, reused for slot sharing.
+    let mut input_graph: Option<interference::Graph> = None;
     for _ in 0..MAX_ROUNDS {
         let lv = liveness::compute(&prog);
         let g = interference::build(&prog, &lv, &depths);
@@ -34,12 +37,64 @@ pub(crate) fn allocate(input: &Prog, remat: &[bool]) -> Option<RawAlloc> {
         if col.stuck {
             return None;
         }
+        let g = input_graph.get_or_insert(g);
         if col.spilled.is_empty() {
+            share_slots(g, &mut st);
             return finish(&prog, &st, &col.color);
         }
         spill::rewrite(&mut prog, &mut st, &col.spilled);
     }
     None
+}
+
+/// Spill-slot sharing: spilled registers that do not interfere in the
+/// input (their values are never needed at the same time) get the same
+/// slot. Greedy colouring of the spilled registers' interference graph,
+/// lowest free slot first, in the order the slots were created; pending
+/// edits are renumbered. `g` is the interference graph of the input.
+fn share_slots(g: &interference::Graph, st: &mut SpillState) {
+    if st.num_slots < 2 {
+        return;
+    }
+    let mut owner: Vec<Option<u32>> = vec![None; st.num_slots as usize];
+    for (v, s) in st.slot_of.iter().enumerate() {
+        if let Some(s) = *s {
+            owner[s as usize] = Some(v as u32);
+        }
+    }
+    let mut new_slot: Vec<u32> = vec![0; st.num_slots as usize];
+    let mut slot_of_vreg: Vec<Option<u32>> = vec![None; st.slot_of.len()];
+    let mut count = 0u32;
+    // stamp[s] == old + 1: slot s is taken by a neighbour of slot old's owner.
+    let mut stamp: Vec<usize> = vec![0; st.num_slots as usize + 1];
+    for old in 0..st.num_slots as usize {
+        let s = match owner[old] {
+            Some(v) => {
+                for &u in g.adj.get(v as usize).into_iter().flatten() {
+                    if let Some(t) = slot_of_vreg.get(u as usize).copied().flatten() {
+                        stamp[t as usize] = old + 1;
+                    }
+                }
+                (0..=count).find(|&k| stamp[k as usize] != old + 1).unwrap_or(count)
+            }
+            None => count,
+        };
+        new_slot[old] = s;
+        count = count.max(s + 1);
+        if let Some(v) = owner[old] {
+            slot_of_vreg[v as usize] = Some(s);
+        }
+    }
+    for (_, e) in &mut st.edits {
+        match e {
+            Pending::Reload { slot, .. } | Pending::Store { slot, .. } => *slot = new_slot[*slot as usize],
+            Pending::Remat { .. } => {}
+        }
+    }
+    for s in st.slot_of.iter_mut().flatten() {
+        *s = new_slot[*s as usize];
+    }
+    st.num_slots = count;
 }
 
 fn finish(prog: &Prog, st: &SpillState, color: &[Option<PReg>]) -> Option<RawAlloc> {
@@ -67,7 +122,10 @@ fn finish(prog: &Prog, st: &SpillState, color: &[Option<PReg>]) -> Option<RawAll
         edits.push((*pt, e));
     }
     edits.sort_by_key(|(pt, _)| *pt);
-    Some(RawAlloc { allocs, edits, removed_moves: removed, num_slots: st.num_slots })
+    let mut spilled: Vec<u32> = st.spilled.iter().copied().filter(|&v| (v as usize) < prog.orig_vregs).collect();
+    spilled.sort_unstable();
+    spilled.dedup();
+    Some(RawAlloc { allocs, edits, removed_moves: removed, num_slots: st.num_slots, spilled })
 }
 
 #[cfg(test)]
@@ -201,6 +259,45 @@ mod tests {
             out.edits.iter().all(|(pt, _)| !loop_insts.contains(&(pt.inst as usize))),
             "no spill code inside the loop: {:?}",
             out.edits
+        );
+    }
+
+    #[test]
+    fn spill_slots_are_shared_by_values_never_live_together() {
+        // Two phases, each with 10 values live across a call (2 more than
+        // r4-r11): each phase spills, the phases do not overlap, so their
+        // spilled values share slots.
+        let mut bd = Builder::new();
+        bd.allow_remat = false;
+        let acc = bd.v();
+        let blk = bd.block();
+        bd.at(blk);
+        bd.konst(acc, 0);
+        let mut spilled_per_phase = 0;
+        for phase in 0..2 {
+            let vs: Vec<_> = (0..10).map(|_| bd.v()).collect();
+            for (k, &v) in vs.iter().enumerate() {
+                bd.konst(v, (k + 10 * phase) as i32);
+            }
+            bd.mov(phys(0), acc);
+            bd.call(1);
+            bd.mov(acc, phys(0));
+            for &v in &vs {
+                bd.add(acc, acc, v);
+            }
+            spilled_per_phase = vs.len() - 8;
+        }
+        bd.mov(phys(0), acc);
+        bd.ret();
+        let f = bd.finish();
+        let out = crate::tests_random::alloc_and_compare(&f, Rung::Base);
+        assert_eq!(out.stats.verdict, SpillVerdict::Genuine, "{:?}", out.stats);
+        let distinct_spilled = out.stats.spill_stores as usize;
+        assert!(distinct_spilled >= 2 * spilled_per_phase, "{:?}", out.stats);
+        assert!(
+            (out.stats.spill_slots as usize) < distinct_spilled,
+            "slots shared across phases: {:?}",
+            out.stats
         );
     }
 }

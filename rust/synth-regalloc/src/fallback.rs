@@ -24,6 +24,9 @@ pub(crate) struct RawAlloc {
     pub removed_moves: Vec<bool>,
     /// Spill slots used.
     pub num_slots: u32,
+    /// Input virtual registers that were spilled (given a slot or
+    /// rematerialised at their uses), sorted.
+    pub spilled: Vec<u32>,
 }
 
 /// Runs the fallback allocator. `remat[v]` says whether input vreg `v` is
@@ -118,5 +121,9 @@ pub(crate) fn allocate(prog: &Prog, remat: &[bool]) -> RawAlloc {
         }
         allocs.push(alloc);
     }
-    RawAlloc { allocs, edits, removed_moves: vec![false; n], num_slots }
+    let mut spilled: Vec<u32> =
+        prog.insts.iter().flat_map(|t| t.ops.iter().filter_map(|o| o.reg.as_virt())).collect();
+    spilled.sort_unstable();
+    spilled.dedup();
+    RawAlloc { allocs, edits, removed_moves: vec![false; n], num_slots, spilled }
 }

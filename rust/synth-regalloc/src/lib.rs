@@ -22,7 +22,11 @@
 //! spilled, rewrite it into short temporaries with reloads/stores or
 //! rematerialisations (`spill.rs`) and colour again. Spill cost is
 //! occurrences weighted by 10^loop depth (`loops.rs`) over degree.
-//! The independent [`checker`] verifies any [`Output`] symbolically.
+//! Spilled values that never interfere share a spill slot (`base.rs`).
+//! The independent [`checker`] verifies any [`Output`] symbolically; the
+//! spill verdict is defined on [`SpillVerdict`]. With [`Options::shadow`],
+//! regalloc2 allocates the same function in measure-only mode (`shadow.rs`)
+//! and its figures land in [`AllocStats::shadow`].
 
 #![warn(missing_docs)]
 
@@ -35,6 +39,7 @@ mod interference;
 mod liveness;
 mod loops;
 mod prog;
+mod shadow;
 mod spill;
 mod stats;
 #[cfg(test)]
@@ -283,13 +288,30 @@ impl Rung {
 }
 
 /// Whether spills happened and whether they were necessary.
+///
+/// Judged value by value on the input code. A program point is
+/// *overfull* when the virtual registers live there outnumber the
+/// registers usable there: the allocatable registers minus the physical
+/// registers live at that point (precoloured values: arguments being set
+/// up, results), and, for values live *through* an instruction with
+/// clobbers (a call), also minus the clobbered registers — so across a
+/// Thumb-2 call only r4-r11 count (8 registers), elsewhere all 14.
+/// Points are the start of each instruction (live-in values plus early
+/// defs), its end (live-out values plus defs) and, for instructions with
+/// clobbers, the span across it.
+///
+/// A spilled value (given a slot, or rematerialised at its uses) is
+/// *genuine* when some point of its live range is overfull: no
+/// assignment could have kept it and every other value there in
+/// registers. It is *spurious* otherwise: the pressure along its whole
+/// range fit, so better colouring or splitting could have avoided it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SpillVerdict {
     /// No value was spilled.
     None,
-    /// Spills happened and peak pressure exceeded the registers available.
+    /// Every spilled value had an overfull point in its live range.
     Genuine,
-    /// Spills happened although peak pressure fit in the registers.
+    /// At least one spilled value had no overfull point in its live range.
     Spurious,
 }
 
@@ -407,7 +429,13 @@ pub fn allocate_with_rung<F: Function>(func: &F, opts: &Options, rung: Rung) -> 
         },
         Rung::Fallback => (fallback::allocate(&prog, &remat), Rung::Fallback),
     };
-    let stats = stats::compute(&prog, &raw, rung);
+    let mut stats = stats::compute(&prog, &raw, rung);
+    if opts.shadow {
+        match shadow::run(&prog) {
+            Ok(s) => stats.shadow = Some(s),
+            Err(e) => log::warn!("shadow allocator (regalloc2) recorded nothing: {e}"),
+        }
+    }
     let out = Output {
         allocs: raw.allocs,
         edits: raw.edits,

@@ -34,6 +34,8 @@ pub(crate) struct SpillState {
     pub remat: Vec<bool>,
     /// Pending edits.
     pub edits: Vec<(ProgPoint, Pending)>,
+    /// Virtual registers spilled so far (in spill order).
+    pub spilled: Vec<u32>,
 }
 
 /// Rewrites every occurrence of the `spilled` registers.
@@ -41,6 +43,7 @@ pub(crate) fn rewrite(prog: &mut Prog, st: &mut SpillState, spilled: &[u32]) {
     let mut is_spilled = vec![false; prog.num_vregs];
     for &v in spilled {
         is_spilled[v as usize] = true;
+        st.spilled.push(v);
         let remat = st.remat.get(v as usize).copied().unwrap_or(false);
         if !remat && st.slot_of[v as usize].is_none() {
             st.slot_of[v as usize] = Some(st.num_slots);

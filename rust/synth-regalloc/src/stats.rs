@@ -5,7 +5,18 @@
 //! counting a def at its instruction even when dead, and early defs
 //! together with the uses), registers available, edit counts, moves left,
 //! callee-saved registers used, and the spill verdict.
+//!
+//! The verdict is per spilled value (see [`SpillVerdict`]): a spill is
+//! genuine when some point of the value's live range (in the input) is
+//! *overfull* — more virtual registers live there than registers usable
+//! there. At the start and at the end of every instruction the usable
+//! registers are the allocatable ones minus the physical registers live
+//! (holding precoloured values) at that point; across an instruction with
+//! clobbers (a call) the values live through it can only use the
+//! allocatable registers it does not clobber (r4-r11 on Thumb-2), minus
+//! the physical registers live through it.
 
+use crate::bitset::BitSet;
 use crate::fallback::RawAlloc;
 use crate::liveness::{self, for_each_inst_rev};
 use crate::prog::{is_def, Prog};
@@ -33,6 +44,61 @@ pub(crate) fn peak_pressure(prog: &Prog) -> u32 {
         peak = peak.max(end.count_from(base)).max(start.count_from(base));
     });
     peak as u32
+}
+
+/// For every virtual register of `prog`, whether its live range touches an
+/// overfull point (module comment).
+pub(crate) fn overfull_vregs(prog: &Prog) -> Vec<bool> {
+    let lv = liveness::compute(prog);
+    let base = Reg::VIRT_BASE as usize;
+    let alloc = prog.allocatable.0;
+    // Union of the sets at overfull points.
+    let mut hot = BitSet::new(prog.num_vars());
+    let check = |set: &BitSet, usable: u32, hot: &mut BitSet| {
+        let cap = (usable & !set.low32()).count_ones() as usize;
+        if set.count_from(base) > cap {
+            hot.union_with(set);
+        }
+    };
+    for_each_inst_rev(prog, &lv, |i, after| {
+        let inst = &prog.insts[i];
+        let mut before = after.clone();
+        liveness::step_back(prog, i, &mut before);
+        let mut end = after.clone();
+        let mut start = before.clone();
+        let mut through = before.clone();
+        for o in &inst.ops {
+            if is_def(o.kind) {
+                end.insert(o.reg.0 as usize);
+                through.remove(o.reg.0 as usize);
+            }
+            if o.kind == OperandKind::EarlyDef {
+                start.insert(o.reg.0 as usize);
+            }
+        }
+        check(&end, alloc, &mut hot);
+        check(&start, alloc, &mut hot);
+        if !inst.clobbers.is_empty() {
+            for x in before.iter().filter(|&x| !after.contains(x)) {
+                through.remove(x);
+            }
+            check(&through, alloc & !inst.clobbers.0, &mut hot);
+        }
+    });
+    (0..prog.num_vregs).map(|v| hot.contains(base + v)).collect()
+}
+
+/// The verdict for the `spilled` input virtual registers of `prog`.
+pub(crate) fn verdict(prog: &Prog, spilled: &[u32]) -> SpillVerdict {
+    if spilled.is_empty() {
+        return SpillVerdict::None;
+    }
+    let hot = overfull_vregs(prog);
+    if spilled.iter().all(|&v| hot.get(v as usize).copied().unwrap_or(false)) {
+        SpillVerdict::Genuine
+    } else {
+        SpillVerdict::Spurious
+    }
 }
 
 /// Builds the stats of `raw` for `prog` (the unmodified input copy).
@@ -71,12 +137,7 @@ pub(crate) fn compute(prog: &Prog, raw: &RawAlloc, rung: Rung) -> AllocStats {
     }
     let peak = peak_pressure(prog);
     let avail = prog.allocatable.len();
-    let spilled = stores + reloads + remats > 0;
-    let verdict = match (spilled, peak > avail) {
-        (false, _) => SpillVerdict::None,
-        (true, true) => SpillVerdict::Genuine,
-        (true, false) => SpillVerdict::Spurious,
-    };
+    let verdict = verdict(prog, &raw.spilled);
     AllocStats {
         vregs: prog.orig_vregs as u32,
         peak_pressure: peak,
@@ -130,5 +191,109 @@ mod tests {
         assert_eq!(fb.stats.reloads, 2);
         assert_eq!(fb.stats.spill_slots, 2);
         assert_eq!(fb.stats.moves, 1, "the result move stays");
+    }
+
+    /// `n` non-rematerialisable values live across one call, summed after.
+    fn across_call(n: usize) -> (crate::toy::ToyFunc, Vec<Reg>) {
+        let mut bd = Builder::new();
+        bd.allow_remat = false;
+        let vs: Vec<_> = (0..n).map(|_| bd.v()).collect();
+        let acc = bd.v();
+        let blk = bd.block();
+        bd.at(blk);
+        for (k, &v) in vs.iter().enumerate() {
+            bd.konst(v, k as i32 + 3);
+        }
+        bd.call(0);
+        bd.mov(acc, phys(0));
+        for &v in &vs {
+            bd.add(acc, acc, v);
+        }
+        bd.mov(phys(0), acc);
+        bd.ret();
+        (bd.finish(), vs)
+    }
+
+    #[test]
+    fn values_across_a_call_beyond_the_callee_saved_registers_spill_genuinely() {
+        // 10 values across a call: only r4-r11 survive it (8 registers),
+        // although the peak pressure (11) fits in the 14 registers.
+        let (f, _) = across_call(10);
+        let out = allocate(&f, &Options { verify: true, shadow: false });
+        assert!(out.stats.peak_pressure <= out.stats.regs_available, "{:?}", out.stats);
+        assert!(out.stats.spill_stores > 0, "{:?}", out.stats);
+        assert_eq!(out.stats.verdict, SpillVerdict::Genuine, "{:?}", out.stats);
+        // 8 values fit in r4-r11: nothing to spill.
+        let (f, _) = across_call(8);
+        let out = allocate(&f, &Options { verify: true, shadow: false });
+        assert_eq!(out.stats.verdict, SpillVerdict::None, "{:?}", out.stats);
+    }
+
+    #[test]
+    fn verdict_judges_each_spilled_value_on_its_own_range() {
+        // b0: 10 values across a call (overfull), summed into acc;
+        // then a short-lived pair (x, y) after the pressure is gone.
+        let mut bd = Builder::new();
+        bd.allow_remat = false;
+        let vs: Vec<_> = (0..10).map(|_| bd.v()).collect();
+        let (acc, x, y) = (bd.v(), bd.v(), bd.v());
+        let blk = bd.block();
+        bd.at(blk);
+        for (k, &v) in vs.iter().enumerate() {
+            bd.konst(v, k as i32);
+        }
+        bd.call(0);
+        bd.mov(acc, phys(0));
+        for &v in &vs {
+            bd.add(acc, acc, v);
+        }
+        bd.konst(x, 1);
+        bd.add(y, acc, x);
+        bd.mov(phys(0), y);
+        bd.ret();
+        let prog = Prog::from_func(&bd.finish());
+        let v = |r: Reg| r.as_virt().unwrap();
+        assert_eq!(verdict(&prog, &[]), SpillVerdict::None);
+        assert_eq!(verdict(&prog, &[v(vs[3])]), SpillVerdict::Genuine);
+        // acc is defined after the call: its range is never overfull.
+        assert_eq!(verdict(&prog, &[v(acc)]), SpillVerdict::Spurious);
+        assert_eq!(verdict(&prog, &[v(vs[0]), v(x)]), SpillVerdict::Spurious);
+        let hot = overfull_vregs(&prog);
+        assert!(vs.iter().all(|&r| hot[v(r) as usize]));
+        assert!(!hot[v(x) as usize] && !hot[v(y) as usize]);
+    }
+
+    #[test]
+    fn live_physical_registers_reduce_the_usable_registers() {
+        // r0-r3 hold call arguments while 11 values are live: 14 - 4 = 10
+        // registers remain for them, so that point is overfull.
+        let mut bd = Builder::new();
+        bd.allow_remat = false;
+        let vs: Vec<_> = (0..11).map(|_| bd.v()).collect();
+        let acc = bd.v();
+        let blk = bd.block();
+        bd.at(blk);
+        for (k, &v) in vs.iter().enumerate() {
+            bd.konst(v, k as i32);
+        }
+        for r in 0..4u8 {
+            bd.mov(phys(r), vs[r as usize]);
+        }
+        bd.mov(acc, vs[10]);
+        for &v in &vs {
+            bd.add(acc, acc, v);
+        }
+        for r in 0..4u8 {
+            bd.add(acc, acc, phys(r));
+        }
+        bd.mov(phys(0), acc);
+        bd.ret();
+        let f = bd.finish();
+        let prog = Prog::from_func(&f);
+        assert!(peak_pressure(&prog) <= 14);
+        let out = allocate(&f, &Options { verify: true, shadow: false });
+        assert_ne!(out.stats.verdict, SpillVerdict::Spurious, "{:?}", out.stats);
+        let hot = overfull_vregs(&prog);
+        assert!(hot[vs[10].as_virt().unwrap() as usize]);
     }
 }
