@@ -117,8 +117,7 @@ static void bad_modules(void) {
     r = expect_status(TEXT("(module (func (i32.bogus)))"), NULL, SYNTH_STATUS_MALFORMED, ":1:",
                       "unknown operator in text (line:column in the message)");
     synth_result_free(r);
-    /* Binary decode errors: MALFORMED once the front end tells decode errors from validation
-     * errors (the facade maps Error::Malformed so); until then INVALID_MODULE. */
+    /* Binary decode errors are MALFORMED (validation errors are INVALID_MODULE, below). */
     {
         const uint8_t *bins[3] = {truncated_bin, bad_version, garbage};
         size_t lens[3] = {sizeof truncated_bin, sizeof bad_version, sizeof garbage};
@@ -128,9 +127,9 @@ static void bad_modules(void) {
             char line[128];
             r = NULL;
             s = synth_compile(bins[i], lens[i], NULL, &r);
-            snprintf(line, sizeof line, "%s: malformed or invalid module with an offset (%s)", names[i],
+            snprintf(line, sizeof line, "%s: malformed module with an offset (%s)", names[i],
                      synth_status_name(s));
-            check((s == SYNTH_STATUS_MALFORMED || s == SYNTH_STATUS_INVALID_MODULE) &&
+            check(s == SYNTH_STATUS_MALFORMED &&
                       contains(synth_result_message(r), "offset 0x"),
                   line);
             check_failed_result(r, names[i]);

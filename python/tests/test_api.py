@@ -129,8 +129,6 @@ def test_error_classes(sample_wat):
     _raises(synth.InvalidArgumentError, 1, sample_wat, prefix="a\0b")
 
 
-@pytest.mark.xfail(reason="the front end reports decode errors as Invalid until it constructs "
-                          "FrontendError::Malformed (a seam); the C API already maps Malformed to status 2")
 def test_truncated_bytes_are_malformed(sample_wat):
     import wasmtime
     binary = wasmtime.wat2wasm(sample_wat)
