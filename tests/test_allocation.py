@@ -6,8 +6,7 @@ kernels (built to wasm exactly as bench/run.py does, through bench/benchlib) is 
 
 - the checker ran and passed: a failed check aborts synth, so the exit status must be 0;
 - the allocation came from the graph-colouring rung (``rung == "base"``, never the fallback);
-- no spill is spurious (``verdict != "spurious"``: see ``SpillVerdict`` in synth-regalloc),
-  except the functions of ``SPURIOUS_ALLOWED`` with their recorded numbers and reason;
+- no spill is spurious (``verdict != "spurious"``: see ``SpillVerdict`` in synth-regalloc);
 - the shadow allocator (regalloc2, measure-only) produced figures for it.
 
 The terminal summary prints the number of functions checked and the totals of spill stores,
@@ -37,20 +36,6 @@ from benchlib import paths as bench_paths  # noqa: E402
 PROGRAMS = sorted(glob.glob(os.path.join(paths.PROGRAMS, "*.wat")))
 EXAMPLES = sorted(glob.glob(os.path.join(REPO, "examples", "**", "*.wat"), recursive=True))
 KERNELS = bench_paths.kernel_names()
-
-#: (module, function) -> (spill stores, reloads, reason). A spurious verdict is allowed only
-#: here, with the figures it had when it was recorded (a change in them fails the test, so
-#: the list is revisited whenever the allocator changes).
-SPURIOUS_ALLOWED = {
-    # Pressure 13-14 of 14 registers (no call, no live physical register) along a long loop
-    # range: the interference graph of the non-SSA virtual registers is not 14-colourable by
-    # Chaitin-Briggs although no point is overfull; regalloc2 (live-range splitting) spills
-    # nothing here. Needs live-range splitting in the base rung.
-    ("bench/linkedlist", "run"): (2, 5, "pressure 14/14 over a loop; regalloc2: 0 spills"),
-    # Same shape: pressure up to 15 elsewhere, but the values spilled are only live where it
-    # is 13-14; regalloc2: 1 store, 9 reloads.
-    ("bench/qsort", "run"): (9, 12, "pressure 13-14/14 along the spilled ranges; regalloc2: 1/9"),
-}
 
 #: Totals for the summary line: functions, ours (stores, reloads, moves), regalloc2's.
 TOTALS = {"modules": 0, "functions": 0, "ours": [0, 0, 0], "regalloc2": [0, 0, 0],
@@ -96,19 +81,13 @@ def compile_and_check(module, wasm_or_wat, tmp_path, kernel=False):
     assert functions, "%s: no function in the stats" % module
     problems = []
     for fn in functions:
-        key = (module, fn["name"])
         ours = [fn["spill_stores"], fn["reloads"], fn["moves"]]
         if fn["rung"] != "base":
             problems.append("%s: rung %s (the fallback fired)" % (fn["name"], fn["rung"]))
         if fn["verdict"] == "spurious":
-            allowed = SPURIOUS_ALLOWED.get(key)
-            if allowed is None or tuple(allowed[:2]) != (fn["spill_stores"], fn["reloads"]):
-                problems.append("%s: spurious spill (peak pressure %d, %d stores, %d reloads, %d remats)"
-                                % (fn["name"], fn["peak_pressure"], fn["spill_stores"], fn["reloads"],
-                                   fn["remats"]))
-        elif key in SPURIOUS_ALLOWED:
-            problems.append("%s: allowed as spurious but now %s: remove it from SPURIOUS_ALLOWED"
-                            % (fn["name"], fn["verdict"]))
+            problems.append("%s: spurious spill (peak pressure %d, %d stores, %d reloads, %d remats)"
+                            % (fn["name"], fn["peak_pressure"], fn["spill_stores"], fn["reloads"],
+                               fn["remats"]))
         shadow = fn.get("shadow")
         if shadow is None:
             problems.append("%s: the shadow allocator (regalloc2) recorded nothing" % fn["name"])

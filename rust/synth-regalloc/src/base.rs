@@ -16,6 +16,9 @@ use crate::{Edit, Loc, PReg};
 /// Spill-and-recolour rounds before giving up.
 pub(crate) const MAX_ROUNDS: usize = 12;
 
+/// Re-colourings per round with coalesced spilled registers kept apart.
+pub(crate) const MAX_UNCOALESCE: usize = 3;
+
 /// Runs the base rung.
 pub(crate) fn allocate(input: &Prog, remat: &[bool]) -> Option<RawAlloc> {
     let depths = loop_depths(input);
@@ -32,8 +35,21 @@ pub(crate) fn allocate(input: &Prog, remat: &[bool]) -> Option<RawAlloc> {
     let mut input_graph: Option<interference::Graph> = None;
     for _ in 0..MAX_ROUNDS {
         let lv = liveness::compute(&prog);
-        let g = interference::build(&prog, &lv, &depths);
-        let col = coloring::color(&prog, &g, &st.temp);
+        let mut g = interference::build(&prog, &lv, &depths);
+        discount_remat(&mut g, &st.remat);
+        // A spilled node made of coalesced registers is coloured again with
+        // those registers kept apart: spill the parts, not the union.
+        let mut keep_apart = vec![false; prog.num_vregs];
+        let mut col = coloring::color(&prog, &mut g, &st.temp, &keep_apart);
+        for _ in 0..MAX_UNCOALESCE {
+            if col.coalesced_spills.is_empty() || col.stuck {
+                break;
+            }
+            for &v in &col.coalesced_spills {
+                keep_apart[v as usize] = true;
+            }
+            col = coloring::color(&prog, &mut g, &st.temp, &keep_apart);
+        }
         if col.stuck {
             return None;
         }
@@ -45,6 +61,20 @@ pub(crate) fn allocate(input: &Prog, remat: &[bool]) -> Option<RawAlloc> {
         spill::rewrite(&mut prog, &mut st, &col.spilled);
     }
     None
+}
+
+/// Spill cost factor of rematerialisable values: spilling one costs a
+/// cheap recomputation at each use and neither a store nor a slot, so it
+/// goes before a value of the same weight that needs a store and reloads.
+pub(crate) const REMAT_COST_FACTOR: f64 = 0.5;
+
+/// Scales the spill cost of the rematerialisable virtual registers.
+fn discount_remat(g: &mut interference::Graph, remat: &[bool]) {
+    for (c, &r) in g.cost.iter_mut().zip(remat) {
+        if r {
+            *c *= REMAT_COST_FACTOR;
+        }
+    }
 }
 
 /// Spill-slot sharing: spilled registers that do not interfere in the

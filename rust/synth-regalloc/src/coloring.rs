@@ -1,20 +1,29 @@
 //! Graph colouring with conservative coalescing (Chaitin-Briggs).
 //!
-//! Takes: an interference [`Graph`], the register sets of the [`Prog`] and
+//! Takes: an interference [`Graph`] (adjacency lists for enumeration, a
+//! bit matrix for membership), the register sets of the [`Prog`] and
 //! which virtual registers are spill temporaries. Returns: a [`Coloring`]:
 //! a physical register per virtual register, or the virtual registers to
 //! spill.
 //!
 //! 1. Coalescing: move-related virtual registers that do not interfere are
-//!    merged (heaviest moves first) when the Briggs test says the merged
-//!    node stays colourable: fewer than k neighbours of significant degree,
-//!    k being the registers both may use.
+//!    merged (heaviest moves first) when the merged node provably stays
+//!    colourable: the Briggs test (fewer than k neighbours of significant
+//!    degree, k being the registers both may use) or the George test (every
+//!    neighbour of one side already interferes with the other side or has
+//!    insignificant degree, and that side forbids no register the other
+//!    allows). Registers the caller asks to keep apart are not merged: the
+//!    base rung colours again without merging the registers of a spilled
+//!    coalesced node, so that only the parts that need it are spilled.
 //! 2. Simplify: nodes with fewer neighbours than usable registers are
 //!    removed; when none is left, the cheapest node by cost/degree is
-//!    removed optimistically (temporaries last).
+//!    removed optimistically (temporaries last), found with a lazily
+//!    updated heap (degrees only fall, so stale entries are re-queued).
 //! 3. Select: nodes are coloured in reverse removal order. Preference:
 //!    a register of a move partner (physical or already coloured) to make
-//!    the move disappear; then caller-saved registers (low ones first for
+//!    the move disappear; else, among the free registers, those the
+//!    uncoloured move partners can still take (heaviest partner first), so
+//!    that they can follow later; within that set caller-saved registers (low ones first for
 //!    values used by low-preferring instructions, r12 first otherwise);
 //!    then callee-saved registers already in use, then the others. Values
 //!    live across calls cannot use caller-saved registers at all (they are
@@ -35,6 +44,12 @@ pub(crate) struct Coloring {
     pub spilled: Vec<u32>,
     /// A node made only of temporaries could not be coloured.
     pub stuck: bool,
+    /// The members of `spilled` that were coalesced with other registers
+    /// (spilling the merged node spills values whose own ranges may fit).
+    pub coalesced_spills: Vec<u32>,
+    /// Moves coalesced (their two registers merged into one node).
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub coalesced: u32,
 }
 
 struct Uf(Vec<u32>);
@@ -54,12 +69,34 @@ impl Uf {
     }
 }
 
-/// Colours `g`. `temp[v]` marks spill temporaries (never spilled again).
-pub(crate) fn color(prog: &Prog, g: &Graph, temp: &[bool]) -> Coloring {
+/// A spill candidate in the simplify heap: cheapest metric first, then
+/// lowest node (the order the original linear scan had).
+#[derive(Clone, Copy, PartialEq)]
+struct Candidate(f64, u32);
+impl Eq for Candidate {}
+impl PartialOrd for Candidate {
+    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Candidate {
+    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+        // Reversed: BinaryHeap is a max-heap.
+        o.0.total_cmp(&self.0).then(o.1.cmp(&self.1))
+    }
+}
+
+/// Colours `g`. `temp[v]` marks spill temporaries (never spilled again);
+/// `keep_apart[v]` forbids coalescing `v` with anything.
+///
+/// Coalescing adds the edges of merged nodes to `g`; they are removed
+/// again before returning, so `g` is unchanged afterwards and may be
+/// coloured again.
+pub(crate) fn color(prog: &Prog, g: &mut Graph, temp: &[bool], keep_apart: &[bool]) -> Coloring {
     let n = g.adj.len();
     let alloc = prog.allocatable.0;
     let kk = prog.allocatable.len() as usize;
-    let mut adj = g.adj.clone();
+    let built_len: Vec<usize> = g.adj.iter().map(Vec::len).collect();
     let mut forbid = g.forbid.clone();
     let mut low = g.low.clone();
     let is_temp = |v: usize| temp.get(v).copied().unwrap_or(false);
@@ -67,45 +104,88 @@ pub(crate) fn color(prog: &Prog, g: &Graph, temp: &[bool]) -> Coloring {
     let mut cost: Vec<f64> = (0..n).map(|v| if is_temp(v) { 0.0 } else { g.cost[v] }).collect();
     let mut spillable: Vec<bool> = (0..n).map(|v| !is_temp(v)).collect();
     let mut uf = Uf((0..n as u32).collect());
+    // merged[v]: v was merged into another node (its list entries are stale).
+    let mut merged = vec![false; n];
+    // Degree over live (unmerged) neighbours.
+    let mut deg: Vec<usize> = g.adj.iter().map(Vec::len).collect();
+    let mut stamp: Vec<u32> = vec![u32::MAX; n];
+    // Edges added by merging, removed before returning.
+    let mut added: Vec<(u32, u32)> = Vec::new();
+    let mut coalesced = 0u32;
+
+    // Registers node v may use at all.
+    let k_of = |v: usize, forbid: &[u32]| (alloc & !forbid[v]).count_ones() as usize;
 
     // 1. Conservative coalescing of virtual-virtual moves.
     let mut moves = g.moves.clone();
     moves.sort_by(|a, b| b.weight.total_cmp(&a.weight));
-    for m in &moves {
+    for (mi, m) in moves.iter().enumerate() {
         let (Some(x), Some(y)) = (m.dst.as_virt(), m.src.as_virt()) else { continue };
+        let apart = |v: u32| keep_apart.get(v as usize).copied().unwrap_or(false);
+        if apart(x) || apart(y) {
+            continue;
+        }
         let (a, b) = (uf.find(x), uf.find(y));
-        if a == b || adj[a as usize].contains(&b) {
+        if a == b || g.interferes(a, b) {
             continue;
         }
         let avail = (alloc & !(forbid[a as usize] | forbid[b as usize])).count_ones() as usize;
-        let significant = adj[a as usize]
-            .union(&adj[b as usize])
-            .filter(|&&t| {
-                let common = adj[a as usize].contains(&t) && adj[b as usize].contains(&t);
-                adj[t as usize].len() - common as usize >= kk
-            })
-            .count();
-        if avail == 0 || significant >= avail {
+        // Briggs: neighbours of the union with significant degree.
+        let mut significant = 0;
+        for &t in &g.adj[a as usize] {
+            if !merged[t as usize] {
+                stamp[t as usize] = mi as u32;
+                let common = g.interferes(b, t) as usize;
+                significant += (deg[t as usize] - common >= kk) as usize;
+            }
+        }
+        for &t in &g.adj[b as usize] {
+            if !merged[t as usize] && stamp[t as usize] != mi as u32 {
+                significant += (deg[t as usize] >= kk) as usize;
+            }
+        }
+        // George (either direction): every neighbour of one side already
+        // interferes with the other or has insignificant degree, so the
+        // merged node is no harder to colour than the other side alone.
+        let george = |x: u32, y: u32, deg: &[usize]| {
+            g.adj[x as usize]
+                .iter()
+                .all(|&t| merged[t as usize] || deg[t as usize] < k_of(t as usize, &forbid) || g.interferes(y, t))
+        };
+        let subset_forbid = |x: u32, y: u32| forbid[x as usize] & !forbid[y as usize] == 0;
+        let safe = significant < avail
+            || (subset_forbid(b, a) && george(b, a, &deg))
+            || (subset_forbid(a, b) && george(a, b, &deg));
+        if avail == 0 || !safe {
             continue;
         }
-        let nb: Vec<u32> = std::mem::take(&mut adj[b as usize]).into_iter().collect();
-        for t in nb {
-            adj[t as usize].remove(&b);
-            adj[t as usize].insert(a);
-            adj[a as usize].insert(t);
+        // Merge b into a.
+        let nb = std::mem::take(&mut g.adj[b as usize]);
+        for &t in &nb {
+            if merged[t as usize] {
+                continue;
+            }
+            if g.interferes(a, t) {
+                deg[t as usize] -= 1;
+            } else {
+                g.add_edge(a, t);
+                added.push((a, t));
+                deg[a as usize] += 1;
+            }
         }
+        g.adj[b as usize] = nb;
+        merged[b as usize] = true;
         forbid[a as usize] |= forbid[b as usize];
         low[a as usize] |= low[b as usize];
         cost[a as usize] += cost[b as usize];
         spillable[a as usize] |= spillable[b as usize];
         uf.0[b as usize] = a;
+        coalesced += 1;
     }
     let rep: Vec<u32> = (0..n as u32).map(|v| uf.find(v)).collect();
     let nodes: Vec<usize> = (0..n).filter(|&v| rep[v] as usize == v && g.present[v]).collect();
 
     // 2. Simplify.
-    let k_of = |v: usize, forbid: &[u32]| (alloc & !forbid[v]).count_ones() as usize;
-    let mut deg: Vec<usize> = adj.iter().map(|s| s.len()).collect();
     let mut removed = vec![false; n];
     let mut queued = vec![false; n];
     let mut worklist: Vec<usize> = Vec::new();
@@ -115,43 +195,48 @@ pub(crate) fn color(prog: &Prog, g: &Graph, temp: &[bool]) -> Coloring {
             queued[v] = true;
         }
     }
+    // Optimistic spill candidates: cheapest per neighbour. Degrees only
+    // fall, so a stored metric is never above the current one: a popped
+    // entry whose metric went up is pushed back with the new value.
+    let metric = |v: usize, deg: &[usize]| {
+        if spillable[v] {
+            cost[v] / (deg[v] as f64 + 1.0)
+        } else {
+            f64::INFINITY
+        }
+    };
+    let mut heap: std::collections::BinaryHeap<Candidate> =
+        nodes.iter().map(|&v| Candidate(metric(v, &deg), v as u32)).collect();
     let mut stack = Vec::with_capacity(nodes.len());
     let mut remaining = nodes.len();
     while remaining > 0 {
         let v = match worklist.pop() {
             Some(v) if !removed[v] => v,
             Some(_) => continue,
-            None => {
-                // Optimistic spill candidate: cheapest per neighbour.
-                let metric = |v: usize| {
-                    if spillable[v] {
-                        cost[v] / (deg[v] as f64 + 1.0)
-                    } else {
-                        f64::INFINITY
-                    }
-                };
-                let mut best: Option<usize> = None;
-                for &v in &nodes {
-                    let better = match best {
-                        None => true,
-                        Some(b) => metric(v) < metric(b),
-                    };
-                    if !removed[v] && better {
-                        best = Some(v);
-                    }
+            None => loop {
+                let Some(Candidate(m, v)) = heap.pop() else { break None };
+                let v = v as usize;
+                if removed[v] {
+                    continue;
                 }
-                match best {
-                    Some(v) => v,
-                    None => break,
+                let now = metric(v, &deg);
+                if now.total_cmp(&m).is_gt() {
+                    heap.push(Candidate(now, v as u32));
+                    continue;
                 }
+                break Some(v);
             }
+            .unwrap_or(usize::MAX),
         };
+        if v == usize::MAX {
+            break;
+        }
         removed[v] = true;
         remaining -= 1;
         stack.push(v);
-        for &t in &adj[v] {
+        for &t in &g.adj[v] {
             let t = t as usize;
-            if !removed[t] {
+            if !removed[t] && !merged[t] {
                 deg[t] -= 1;
                 if !queued[t] && deg[t] < k_of(t, &forbid) {
                     queued[t] = true;
@@ -182,7 +267,8 @@ pub(crate) fn color(prog: &Prog, g: &Graph, temp: &[bool]) -> Coloring {
     let mut spilled_nodes = Vec::new();
     while let Some(v) = stack.pop() {
         let mut taken = forbid[v];
-        for &t in &adj[v] {
+        // Merged-away neighbours have no colour: stale entries are harmless.
+        for &t in &g.adj[v] {
             if let Some(c) = color[t as usize] {
                 taken |= 1 << c.0;
             }
@@ -205,25 +291,70 @@ pub(crate) fn color(prog: &Prog, g: &Graph, temp: &[bool]) -> Coloring {
                 }
             }
         }
-        let c = hint.map(|(c, _)| c).unwrap_or_else(|| pick(avail, callee, used_callee, low[v]));
+        // No coloured partner to copy: keep free a register the heaviest
+        // uncoloured partners can still take, so they can follow later.
+        let mut prefer = avail;
+        if hint.is_none() {
+            let mut open: Vec<(f64, u32)> = Vec::new();
+            for &(p, w) in &partners[v] {
+                let Some(p) = p.as_virt().map(|p| p as usize) else { continue };
+                if color[p].is_some() || p == v {
+                    continue;
+                }
+                let mut free = alloc & !forbid[p];
+                for &t in &g.adj[p] {
+                    if let Some(c) = color[t as usize] {
+                        free &= !(1 << c.0);
+                    }
+                }
+                open.push((w, free));
+            }
+            open.sort_by(|x, y| y.0.total_cmp(&x.0));
+            for (_, free) in open {
+                if prefer & free != 0 {
+                    prefer &= free;
+                }
+            }
+        }
+        let c = hint.map(|(c, _)| c).unwrap_or_else(|| pick(prefer, callee, used_callee, low[v]));
         if callee & (1 << c.0) != 0 {
             used_callee |= 1 << c.0;
         }
         color[v] = Some(c);
     }
+    for (list, len) in g.adj.iter_mut().zip(built_len) {
+        list.truncate(len);
+    }
+    for (a, t) in added {
+        g.pairs.remove(a, t);
+    }
     let mut out_color = vec![None; n];
     for v in 0..n {
         out_color[v] = color[rep[v] as usize];
     }
-    let mut spilled = Vec::new();
-    let mut stuck = false;
-    for s in spilled_nodes {
-        let members: Vec<u32> = (0..n as u32).filter(|&v| rep[v as usize] as usize == s && !is_temp(v as usize)).collect();
-        stuck |= members.is_empty();
-        spilled.extend(members);
+    let mut is_spilled_node = vec![false; n];
+    for &s in &spilled_nodes {
+        is_spilled_node[s] = true;
     }
-    spilled.sort_unstable();
-    Coloring { color: out_color, spilled, stuck }
+    let mut has_member = vec![false; n];
+    let mut size = vec![0u32; n];
+    for &r in &rep {
+        size[r as usize] += 1;
+    }
+    let mut spilled = Vec::new();
+    let mut coalesced_spills = Vec::new();
+    for (v, &r) in rep.iter().enumerate() {
+        let r = r as usize;
+        if is_spilled_node[r] && !is_temp(v) {
+            has_member[r] = true;
+            spilled.push(v as u32);
+            if size[r] > 1 {
+                coalesced_spills.push(v as u32);
+            }
+        }
+    }
+    let stuck = spilled_nodes.iter().any(|&s| !has_member[s]);
+    Coloring { color: out_color, spilled, stuck, coalesced_spills, coalesced }
 }
 
 /// Chooses a register from `avail` by the preference order of the module
@@ -269,6 +400,90 @@ fn pick_order(avail: PRegSet, callee: PRegSet, low: bool) -> Vec<u8> {
 mod tests {
     use super::*;
     use crate::toy::{allocatable, callee_saved};
+
+    use crate::interference::MovePair;
+    use crate::pairs::PairSet;
+    use crate::toy::Builder;
+    use crate::Reg;
+
+    /// A graph of `n` nodes with `edges` and one move `dst <- src`, and a
+    /// program with `k` registers (r0..rk, none callee-saved).
+    fn graph(n: usize, edges: &[(u32, u32)], mv: (u32, u32), k: u32) -> (Prog, Graph) {
+        let mut bd = Builder::new();
+        let blk = bd.block();
+        bd.at(blk);
+        bd.ret();
+        let mut prog = Prog::from_func(&bd.finish());
+        prog.allocatable = PRegSet((1 << k) - 1);
+        prog.callee_saved = PRegSet::EMPTY;
+        prog.num_vregs = n;
+        let mut g = Graph {
+            adj: vec![Vec::new(); n],
+            pairs: PairSet::new(n),
+            forbid: vec![0; n],
+            cost: vec![1.0; n],
+            low: vec![false; n],
+            present: vec![true; n],
+            moves: vec![MovePair { dst: Reg::virt(mv.0), src: Reg::virt(mv.1), weight: 1.0 }],
+        };
+        for &(a, b) in edges {
+            g.add_edge(a, b);
+        }
+        (prog, g)
+    }
+
+    /// a=0 adjacent to t1..t4 (1..=4), each with three leaves of its own,
+    /// so all four are significant for k = 4; b=5 adjacent to t1 only.
+    fn george_graph() -> (Prog, Graph) {
+        let mut edges = Vec::new();
+        let mut next = 6;
+        for t in 1..=4u32 {
+            edges.push((0, t));
+            for _ in 0..3 {
+                edges.push((t, next));
+                next += 1;
+            }
+        }
+        edges.push((5, 1));
+        graph(next as usize, &edges, (0, 5), 4)
+    }
+
+    #[test]
+    fn george_test_coalesces_what_briggs_refuses() {
+        let (prog, mut g) = george_graph();
+        let n = g.adj.len();
+        let col = color(&prog, &mut g, &[], &[]);
+        assert_eq!(col.coalesced, 1, "4 significant neighbours: Briggs says no, George says yes");
+        assert!(col.spilled.is_empty());
+        assert_eq!(col.color[0], col.color[5], "the move disappears");
+        // Kept apart: not merged (the colours may still agree by biasing).
+        let mut apart = vec![false; n];
+        apart[5] = true;
+        let col = color(&prog, &mut g, &[], &apart);
+        assert_eq!(col.coalesced, 0);
+        assert!(col.spilled.is_empty());
+    }
+
+    #[test]
+    fn colouring_leaves_the_graph_as_built() {
+        let (prog, mut g) = george_graph();
+        let n = g.adj.len() as u32;
+        let before = g.adj.clone();
+        let pairs = |g: &Graph| {
+            let mut v = Vec::new();
+            for a in 0..n {
+                for b in 0..n {
+                    v.push(g.interferes(a, b));
+                }
+            }
+            v
+        };
+        let m = pairs(&g);
+        let col = color(&prog, &mut g, &[], &[]);
+        assert_eq!(col.coalesced, 1);
+        assert_eq!(g.adj, before);
+        assert_eq!(pairs(&g), m, "edges added by merging are gone again");
+    }
 
     #[test]
     fn caller_saved_first_low_preference_orders_within_groups() {

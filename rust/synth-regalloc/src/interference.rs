@@ -17,8 +17,8 @@
 use crate::bitset::BitSet;
 use crate::liveness::{add_post, remove_pre, step_core, Liveness};
 use crate::prog::{is_def, Prog};
+use crate::pairs::PairSet;
 use crate::{OperandKind, Reg};
-use std::collections::BTreeSet;
 
 /// A move between two registers (at least one virtual).
 #[derive(Clone, Copy, Debug)]
@@ -32,10 +32,20 @@ pub(crate) struct MovePair {
 }
 
 /// The interference graph.
+///
+/// Adjacency is kept twice, as in Chaitin's allocator: a [`PairSet`] (bit
+/// matrix) answers "do a and b interfere" in O(1), and a list per node
+/// enumerates its neighbours. Each edge is in both lists exactly once.
+/// Colouring may append to the lists while coalescing and truncates them
+/// back to their built lengths afterwards, so after colouring the lists are
+/// again those built here.
 #[derive(Clone, Debug)]
 pub(crate) struct Graph {
-    /// Virtual-register neighbours of each virtual register.
-    pub adj: Vec<BTreeSet<u32>>,
+    /// Virtual-register neighbours of each virtual register (no duplicates,
+    /// in the order the edges were found).
+    pub adj: Vec<Vec<u32>>,
+    /// Membership of the edges of `adj`.
+    pub pairs: PairSet,
     /// Physical registers each virtual register must avoid (bit mask).
     pub forbid: Vec<u32>,
     /// Spill cost: occurrences weighted by 10^loop_depth.
@@ -54,6 +64,21 @@ pub(crate) fn depth_weight(d: u32) -> f64 {
 }
 
 impl Graph {
+    /// True when virtual registers `a` and `b` interfere.
+    pub(crate) fn interferes(&self, a: u32, b: u32) -> bool {
+        self.pairs.contains(a, b)
+    }
+
+    /// Adds the edge between virtual registers `a` and `b` (if new).
+    pub(crate) fn add_edge(&mut self, a: u32, b: u32) -> bool {
+        let new = self.pairs.insert(a, b);
+        if new {
+            self.adj[a as usize].push(b);
+            self.adj[b as usize].push(a);
+        }
+        new
+    }
+
     fn edge(&mut self, a: u32, b: u32) {
         if a == b {
             return;
@@ -61,8 +86,7 @@ impl Graph {
         let (va, vb) = (Reg(a).as_virt(), Reg(b).as_virt());
         match (va, vb) {
             (Some(x), Some(y)) => {
-                self.adj[x as usize].insert(y);
-                self.adj[y as usize].insert(x);
+                self.add_edge(x, y);
             }
             (Some(x), None) => self.forbid[x as usize] |= 1 << b,
             (None, Some(y)) => self.forbid[y as usize] |= 1 << a,
@@ -75,7 +99,8 @@ impl Graph {
 pub(crate) fn build(prog: &Prog, lv: &Liveness, depths: &[u32]) -> Graph {
     let n = prog.num_vregs;
     let mut g = Graph {
-        adj: vec![BTreeSet::new(); n],
+        adj: vec![Vec::new(); n],
+        pairs: PairSet::new(n),
         forbid: vec![0; n],
         cost: vec![0.0; n],
         low: vec![false; n],
@@ -168,7 +193,13 @@ mod tests {
         let lv = liveness::compute(&prog);
         let g = build(&prog, &lv, &[0]);
         let v = |r: Reg| r.as_virt().unwrap();
-        let adj = |x: Reg, y: Reg| g.adj[v(x) as usize].contains(&v(y));
+        let adj = |x: Reg, y: Reg| {
+            let (a, b) = (v(x), v(y));
+            let listed = g.adj[a as usize].contains(&b);
+            assert_eq!(listed, g.adj[b as usize].contains(&a), "symmetric lists");
+            assert_eq!(listed, g.interferes(a, b), "lists and matrix agree");
+            listed
+        };
         assert!(!adj(a, b), "move source and destination do not interfere");
         assert!(adj(c, a) && adj(c, b), "early def interferes with uses");
         assert!(!adj(d, a) && !adj(d, b), "late def may reuse dead uses' registers");

@@ -16,12 +16,15 @@
 //! defence in depth only and is reported in the stats by name.
 //!
 //! Base rung (`base.rs`): liveness (`liveness.rs`) -> interference graph
-//! with physical registers as forbidden sets (`interference.rs`) ->
-//! conservative Briggs coalescing, simplify, optimistic select with biased
-//! colouring and caller-saved-first order (`coloring.rs`) -> if anything
-//! spilled, rewrite it into short temporaries with reloads/stores or
+//! with physical registers as forbidden sets (`interference.rs`; adjacency
+//! lists plus a bit matrix, `pairs.rs`) -> conservative Briggs/George
+//! coalescing, simplify, optimistic select with biased colouring and
+//! caller-saved-first order (`coloring.rs`; a spilled coalesced node is
+//! coloured again with its registers kept apart) -> if anything spilled,
+//! rewrite it into short temporaries with reloads/stores or
 //! rematerialisations (`spill.rs`) and colour again. Spill cost is
-//! occurrences weighted by 10^loop depth (`loops.rs`) over degree.
+//! occurrences weighted by 10^loop depth (`loops.rs`) over degree, halved
+//! for rematerialisable values (no store, no slot).
 //! Spilled values that never interfere share a spill slot (`base.rs`).
 //! The independent [`checker`] verifies any [`Output`] symbolically; the
 //! spill verdict is defined on [`SpillVerdict`]. With [`Options::shadow`],
@@ -38,6 +41,7 @@ mod fallback;
 mod interference;
 mod liveness;
 mod loops;
+mod pairs;
 mod prog;
 mod shadow;
 mod spill;

@@ -13,8 +13,10 @@
 //! registers are the allocatable ones minus the physical registers live
 //! (holding precoloured values) at that point; across an instruction with
 //! clobbers (a call) the values live through it can only use the
-//! allocatable registers it does not clobber (r4-r11 on Thumb-2), minus
-//! the physical registers live through it.
+//! allocatable registers it neither clobbers nor names as a fixed operand
+//! (r4-r11 on Thumb-2, where the result register r0 is a def operand of
+//! the call rather than a clobber), minus the physical registers live
+//! through it.
 
 use crate::bitset::BitSet;
 use crate::fallback::RawAlloc;
@@ -82,7 +84,11 @@ pub(crate) fn overfull_vregs(prog: &Prog) -> Vec<bool> {
             for x in before.iter().filter(|&x| !after.contains(x)) {
                 through.remove(x);
             }
-            check(&through, alloc & !inst.clobbers.0, &mut hot);
+            // Values live through cannot sit in a register the instruction
+            // reads or writes as a fixed operand either (a call's result
+            // register is a def, not a clobber).
+            let fixed = inst.ops.iter().filter_map(|o| o.reg.as_phys()).fold(0u32, |m, p| m | 1 << p.0);
+            check(&through, alloc & !inst.clobbers.0 & !fixed, &mut hot);
         }
     });
     (0..prog.num_vregs).map(|v| hot.contains(base + v)).collect()
@@ -227,6 +233,35 @@ mod tests {
         let (f, _) = across_call(8);
         let out = allocate(&f, &Options { verify: true, shadow: false });
         assert_eq!(out.stats.verdict, SpillVerdict::None, "{:?}", out.stats);
+    }
+
+    #[test]
+    fn a_call_result_register_is_not_usable_across_the_call() {
+        // Thumb-2 calls define r0 as an operand instead of clobbering it:
+        // 9 values live through such a call overfill r4-r11 all the same.
+        let mut bd = Builder::new();
+        bd.allow_remat = false;
+        let vs: Vec<_> = (0..9).map(|_| bd.v()).collect();
+        let acc = bd.v();
+        let blk = bd.block();
+        bd.at(blk);
+        for (k, &v) in vs.iter().enumerate() {
+            bd.konst(v, k as i32 + 3);
+        }
+        bd.mov(phys(0), vs[0]);
+        bd.call_result_def(1);
+        bd.mov(acc, phys(0));
+        for &v in &vs {
+            bd.add(acc, acc, v);
+        }
+        bd.mov(phys(0), acc);
+        bd.ret();
+        let f = bd.finish();
+        let prog = Prog::from_func(&f);
+        let hot = overfull_vregs(&prog);
+        assert!(vs.iter().all(|&r| hot[r.as_virt().unwrap() as usize]));
+        let out = allocate(&f, &Options { verify: true, shadow: false });
+        assert_eq!(out.stats.verdict, SpillVerdict::Genuine, "{:?}", out.stats);
     }
 
     #[test]

@@ -158,6 +158,13 @@ impl Builder {
         ops.push(Operand::def(phys(0)));
         self.push(Opc::Call(nargs), ops, call_clobbers());
     }
+    /// A call as Thumb-2 isel describes it: its result register r0 is a
+    /// def operand and not in the clobber set.
+    pub(crate) fn call_result_def(&mut self, nargs: u8) {
+        let mut ops: Vec<Operand> = (0..nargs).map(|k| Operand::use_(phys(k))).collect();
+        ops.push(Operand::def(phys(0)));
+        self.push(Opc::Call(nargs), ops, PRegSet(call_clobbers().0 & !1));
+    }
     pub(crate) fn br(&mut self, t: usize) {
         self.push(Opc::Br(t), vec![], PRegSet::EMPTY);
     }
