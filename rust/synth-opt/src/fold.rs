@@ -10,7 +10,7 @@
 //!   absorbing cases turned into constants (`x*0`, `x&0`, `x|-1`, `x-x`,
 //!   `x^x`, `x%1`, `x==x`, ...);
 //! - strength reduction of multiplication and unsigned division/remainder by
-//!   powers of two, `(x+c1)+c2` re-associated, `eqz(compare)` inverted,
+//!   powers of two, `x-c` rewritten `x+(-c)`, `(x+c1)+c2` re-associated, `eqz(compare)` inverted,
 //!   `wrap(extend x)` shortened;
 //! - `TrapIf` on a false constant deleted, on a true constant turned into a
 //!   `Trap` terminator (the rest of the block is dead);
@@ -112,6 +112,16 @@ fn simplify_binary(op: BinaryOp, ty: Type, a: Value, b: Value, f: &Facts) -> Act
         }
         Sub if cb == Some(0) => Action::Alias(a),
         Sub | Xor if a == b => Action::Const(0),
+        // x - c  =>  x + (-c): one canonical form, so re-association and
+        // offset folding (which look for `Add`) apply.
+        Sub => match cb {
+            Some(c) => Action::WithConst(
+                ty,
+                mask(ty, c.wrapping_neg()),
+                Box::new(move |k| InstKind::Binary { op: Add, ty, lhs: a, rhs: k }),
+            ),
+            None => Action::Keep,
+        },
         Mul if cb == Some(1) => Action::Alias(a),
         Mul if ca == Some(1) => Action::Alias(b),
         Mul if ca == Some(0) || cb == Some(0) => Action::Const(0),

@@ -9,7 +9,9 @@
 //! tree), [`fold`] (constant folding, algebraic simplification, constant
 //! branches), [`dce`] (unused pure instructions), [`bounds`] (redundant
 //! bounds checks), [`licm`] (loop-invariant code motion), [`addr`]
-//! (constant address parts into load/store offsets). Unreachable blocks
+//! (constant address parts into load/store offsets), [`range`] (value
+//! ranges; bounds checks proven in bounds when the memory size is static,
+//! see [`OptContext`]). Unreachable blocks
 //! and trivial block parameters left by branch folding are removed with the
 //! front end's `lower::cleanup`. Every pass is deterministic (no hash-map
 //! iteration reaches the output).
@@ -23,6 +25,7 @@ pub mod dce;
 pub mod fold;
 pub mod gvn;
 pub mod licm;
+pub mod range;
 pub mod subst;
 
 use synth_ir::Function;
@@ -40,30 +43,57 @@ fn check(func: &Function, pass: &str) {
     }
 }
 
-/// Optimises `func` in place. The function must pass
-/// [`synth_ir::verify`] before and passes it after; a function that does
-/// not verify is left unchanged.
+/// What the optimiser may assume about the module a function belongs to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OptContext {
+    /// The size of linear memory in bytes when it can never change at run
+    /// time (the module's `ModuleInfo::static_memory_bytes`), else `None`.
+    /// When `Some`, bounds checks that value-range analysis proves in
+    /// bounds for this size are deleted ([`range::remove_in_bounds`]); it
+    /// must then be exactly the size the memory-size word holds whenever
+    /// the function runs. `None` (the default) removes only checks made
+    /// redundant by other checks.
+    pub static_memory_bytes: Option<u32>,
+}
+
+/// Optimises `func` in place knowing nothing about its module: the same as
+/// [`optimize_with`] with [`OptContext::default`].
 pub fn optimize(func: &mut Function) {
+    optimize_with(func, &OptContext::default());
+}
+
+/// Optimises `func` in place under the assumptions of `ctx`. The function
+/// must pass [`synth_ir::verify`] before and passes it after; a function
+/// that does not verify is left unchanged.
+pub fn optimize_with(func: &mut Function, ctx: &OptContext) {
     if synth_ir::verify::verify(func).is_err() {
         log::warn!("synth-opt: `{}` does not verify; not optimised", func.name);
         return;
     }
     let before = func.inst_count();
     simplify(func);
-    let removed_checks = bounds::run(func);
+    let mut removed_checks = bounds::run(func);
     check(func, "bounds");
+    let mut in_bounds = 0;
+    if let Some(size) = ctx.static_memory_bytes {
+        in_bounds = range::remove_in_bounds(func, size);
+        check(func, "range");
+    }
+    removed_checks += in_bounds;
     let hoisted = licm::run(func);
     check(func, "licm");
-    if hoisted > 0 {
-        // Invariants from sibling blocks now sit side by side.
+    if hoisted > 0 || in_bounds > 0 {
+        // Invariants from sibling blocks now sit side by side; addresses
+        // only checks used are dead.
         simplify(func);
     }
     log::debug!(
-        "synth-opt: `{}`: {} -> {} instructions ({} bounds checks removed, {} hoisted)",
+        "synth-opt: `{}`: {} -> {} instructions ({} bounds checks removed, {} of them by range, {} hoisted)",
         func.name,
         before,
         func.inst_count(),
         removed_checks,
+        in_bounds,
         hoisted
     );
 }

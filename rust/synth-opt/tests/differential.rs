@@ -5,6 +5,9 @@
 //! `@args` tuples plus edge values and seeded random arguments. Results,
 //! traps, the call log (imports), linear memory and globals must be
 //! identical, and the optimised IR must be valid and smaller in aggregate.
+//! Modules whose memory size is static are compared a second time,
+//! optimised with that size in the [`OptContext`] (range analysis may then
+//! delete bounds checks; any wrong deletion shows as a missing trap).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -12,6 +15,7 @@ use std::rc::Rc;
 use synth_frontend::{translate, FrontendOptions, FunctionKind, Module};
 use synth_ir::interp::{code_address, CallTarget, Exit, Machine, ModuleEnv};
 use synth_ir::{Function, SymbolRef, Type};
+use synth_opt::OptContext;
 
 const I32_EDGES: [u64; 9] = [0, 1, 2, 7, 0x7fff_ffff, 0x8000_0000, 0xffff_ffff, 0xffff_fffe, 65536];
 const I64_EDGES: [u64; 9] =
@@ -216,6 +220,85 @@ fn out_of_fuel(o: &Outcome) -> bool {
     o.init == Err(Exit::OutOfFuel) || o.result == Some(Err(Exit::OutOfFuel))
 }
 
+/// Totals over the compared modules.
+#[derive(Default)]
+struct Totals {
+    before: usize,
+    after: usize,
+    calls: usize,
+}
+
+/// Optimises `module` under `ctx` and compares every export before and
+/// after on its argument sets; adds to `totals`.
+fn compare_module(
+    name: &str,
+    module: &Module,
+    ctx: &OptContext,
+    dirs: &Directives,
+    rng: &mut Rng,
+    totals: &mut Totals,
+) {
+    let mut optimised = module.clone();
+    for f in &mut optimised.functions {
+        synth_opt::optimize_with(&mut f.ir, ctx);
+        if let Err(e) = synth_ir::verify::verify_or_text(&f.ir) {
+            panic!("{name}: {e}");
+        }
+    }
+    // Deterministic: optimising again from scratch gives the same IR.
+    for (a, b) in module.functions.iter().zip(&optimised.functions) {
+        let mut again = a.ir.clone();
+        synth_opt::optimize_with(&mut again, ctx);
+        assert_eq!(again, b.ir, "{name}: optimisation is not deterministic");
+        totals.before += a.ir.inst_count();
+        totals.after += b.ir.inst_count();
+    }
+    let orig = Runnable::new(module);
+    let opt = Runnable::new(&optimised);
+    let fuel = dirs.limit.unwrap_or(2_000_000).max(2_000_000);
+    // Instantiation alone.
+    let (o1, o2) = (orig.run(module, None, fuel), opt.run(&optimised, None, fuel));
+    assert_eq!(o1, o2, "{name}: init differs");
+    for (idx, fi) in module.info.funcs.iter().enumerate() {
+        if fi.import.is_some() || fi.exports.is_empty() {
+            continue;
+        }
+        if fi.exports.iter().any(|e| dirs.skip.contains(e)) {
+            continue;
+        }
+        let mut arg_sets: Vec<Vec<u64>> =
+            fi.exports.iter().flat_map(|e| dirs.args.get(e).cloned().unwrap_or_default()).collect();
+        arg_sets.extend(generated_args(&fi.sig.params, rng));
+        for args in arg_sets {
+            if args.len() != fi.sig.params.len() {
+                continue;
+            }
+            let args: Vec<u64> =
+                args.iter().zip(&fi.sig.params).map(|(a, t)| synth_ir::interp::mask(*t, *a)).collect();
+            let o1 = orig.run(module, Some((idx as u32, &args)), fuel);
+            let o2 = opt.run(&optimised, Some((idx as u32, &args)), fuel);
+            if out_of_fuel(&o1) || out_of_fuel(&o2) {
+                continue;
+            }
+            if let Some(Err(Exit::Undefined(_) | Exit::Malformed(_) | Exit::Host(_))) = &o1.result {
+                panic!("{name}: {:?}({args:?}): reference run is broken: {:?}", fi.exports, o1.result);
+            }
+            assert_eq!(o1, o2, "{name} ({ctx:?}): export {:?} args {args:?}", fi.exports);
+            totals.calls += 1;
+        }
+    }
+}
+
+/// Bounds checks in `module`.
+fn bounds_checks(module: &Module) -> usize {
+    module
+        .functions
+        .iter()
+        .flat_map(|f| f.ir.blocks.iter().flat_map(|b| &b.insts))
+        .filter(|i| matches!(i.kind, synth_ir::InstKind::BoundsCheck { .. }))
+        .count()
+}
+
 #[test]
 fn optimised_programs_behave_identically_and_are_smaller() {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(programs_dir())
@@ -225,7 +308,9 @@ fn optimised_programs_behave_identically_and_are_smaller() {
         .collect();
     paths.sort();
     assert!(paths.len() >= 80, "found only {} programs", paths.len());
-    let (mut before, mut after, mut calls, mut modules) = (0usize, 0usize, 0usize, 0usize);
+    let (mut plain, mut fixed) = (Totals::default(), Totals::default());
+    let (mut modules, mut static_modules) = (0usize, 0usize);
+    let (mut checks_plain, mut checks_static) = (0usize, 0usize);
     let mut rng = Rng(0x5eed_1234_abcd_ef01);
     for path in &paths {
         let name = path.file_name().unwrap().to_string_lossy().to_string();
@@ -236,58 +321,34 @@ fn optimised_programs_behave_identically_and_are_smaller() {
             Ok(m) => m,
             Err(e) => panic!("{name}: front end failed: {e}"),
         };
-        let mut optimised = module.clone();
-        for f in &mut optimised.functions {
-            synth_opt::optimize(&mut f.ir);
-            if let Err(e) = synth_ir::verify::verify_or_text(&f.ir) {
-                panic!("{name}: {e}");
-            }
-            // Deterministic: optimising again from scratch gives the same IR.
-        }
-        for (a, b) in module.functions.iter().zip(&optimised.functions) {
-            let mut again = a.ir.clone();
-            synth_opt::optimize(&mut again);
-            assert_eq!(again, b.ir, "{name}: optimisation is not deterministic");
-            before += a.ir.inst_count();
-            after += b.ir.inst_count();
-        }
+        compare_module(&name, &module, &OptContext::default(), &dirs, &mut rng, &mut plain);
         modules += 1;
-        let orig = Runnable::new(&module);
-        let opt = Runnable::new(&optimised);
-        let fuel = dirs.limit.unwrap_or(2_000_000).max(2_000_000);
-        // Instantiation alone.
-        let (o1, o2) = (orig.run(&module, None, fuel), opt.run(&optimised, None, fuel));
-        assert_eq!(o1, o2, "{name}: init differs");
-        for (idx, fi) in module.info.funcs.iter().enumerate() {
-            if fi.import.is_some() || fi.exports.is_empty() {
-                continue;
-            }
-            if fi.exports.iter().any(|e| dirs.skip.contains(e)) {
-                continue;
-            }
-            let mut arg_sets: Vec<Vec<u64>> =
-                fi.exports.iter().flat_map(|e| dirs.args.get(e).cloned().unwrap_or_default()).collect();
-            arg_sets.extend(generated_args(&fi.sig.params, &mut rng));
-            for args in arg_sets {
-                if args.len() != fi.sig.params.len() {
-                    continue;
-                }
-                let args: Vec<u64> =
-                    args.iter().zip(&fi.sig.params).map(|(a, t)| synth_ir::interp::mask(*t, *a)).collect();
-                let o1 = orig.run(&module, Some((idx as u32, &args)), fuel);
-                let o2 = opt.run(&optimised, Some((idx as u32, &args)), fuel);
-                if out_of_fuel(&o1) || out_of_fuel(&o2) {
-                    continue;
-                }
-                if let Some(Err(Exit::Undefined(_) | Exit::Malformed(_) | Exit::Host(_))) = &o1.result {
-                    panic!("{name}: {:?}({args:?}): reference run is broken: {:?}", fi.exports, o1.result);
-                }
-                assert_eq!(o1, o2, "{name}: export {:?} args {args:?}", fi.exports);
-                calls += 1;
-            }
+        // With the memory size known, when the module's memory cannot change
+        // size (range analysis then removes provably in-bounds checks).
+        if let Some(size) = module.info.static_memory_bytes() {
+            let ctx = OptContext { static_memory_bytes: Some(size) };
+            compare_module(&name, &module, &ctx, &dirs, &mut rng, &mut fixed);
+            let count = |ctx: &OptContext| {
+                let mut m = module.clone();
+                m.functions.iter_mut().for_each(|f| synth_opt::optimize_with(&mut f.ir, ctx));
+                bounds_checks(&m)
+            };
+            checks_plain += count(&OptContext::default());
+            checks_static += count(&ctx);
+            static_modules += 1;
         }
     }
-    eprintln!("differential: {modules} modules, {calls} calls, IR instructions {before} -> {after}");
-    assert!(calls > 1000, "only {calls} calls compared");
-    assert!(after < before, "no instruction removed ({before} -> {after})");
+    eprintln!(
+        "differential: {modules} modules, {} calls, IR instructions {} -> {}",
+        plain.calls, plain.before, plain.after
+    );
+    eprintln!(
+        "differential with static memory: {static_modules} modules, {} calls, IR instructions {} -> {}, \
+         bounds checks {checks_plain} -> {checks_static}",
+        fixed.calls, fixed.before, fixed.after
+    );
+    assert!(plain.calls > 1000, "only {} calls compared", plain.calls);
+    assert!(plain.after < plain.before, "no instruction removed ({} -> {})", plain.before, plain.after);
+    assert!(static_modules >= 10 && fixed.calls > 500, "{static_modules} static modules, {} calls", fixed.calls);
+    assert!(checks_static < checks_plain, "static memory removed no check ({checks_plain} -> {checks_static})");
 }

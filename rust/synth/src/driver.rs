@@ -65,8 +65,9 @@ pub fn compile(input: &[u8], opts: &Options) -> Result<Compiled, Error> {
     };
     let mut module = synth_frontend::translate(&wasm, &fe_opts)?;
     if opts.optimize {
+        let ctx = synth_opt::OptContext { static_memory_bytes: module.info.static_memory_bytes() };
         for f in &mut module.functions {
-            synth_opt::optimize(&mut f.ir);
+            synth_opt::optimize_with(&mut f.ir, &ctx);
         }
     }
     log::debug!("front end: {} functions lowered", module.functions.len());

@@ -155,6 +155,39 @@ fn additions_of_constants_reassociate() {
 }
 
 #[test]
+fn subtracting_a_constant_becomes_adding_its_negation() {
+    // (p - 5) + 7  =>  p + 2 (two rounds: canonicalise, then re-associate),
+    // and i64 `q - 1` => `q + (-1)`.
+    let (mut fb, p) = one_param(Type::I32);
+    let c5 = fb.iconst(Type::I32, 5);
+    let d = fb.binary(BinaryOp::Sub, p, c5);
+    let c7 = fb.iconst(Type::I32, 7);
+    let e = fb.binary(BinaryOp::Add, d, c7);
+    fb.terminate(Terminator::Return(vec![e]));
+    let args: &[&[u64]] = &[&[0], &[3], &[0xffff_ffff]];
+    let f = fold_checked(fold_checked(fb.finish(), args), args);
+    assert!(kinds(&f).iter().all(|k| !matches!(k, InstKind::Binary { op: BinaryOp::Sub, .. })));
+    let ret = match &f.blocks[0].term {
+        Terminator::Return(v) => v[0],
+        t => panic!("{t:?}"),
+    };
+    let def = f.blocks[0].insts.iter().find(|i| i.results == vec![ret]).unwrap();
+    let InstKind::Binary { op: BinaryOp::Add, lhs, rhs, .. } = def.kind else { panic!("{def:?}") };
+    assert_eq!(lhs, p);
+    let k = f.blocks[0].insts.iter().find(|i| i.results == vec![rhs]).unwrap();
+    assert_eq!(k.kind, InstKind::Iconst { ty: Type::I32, imm: 2 });
+
+    let (mut fb, q) = one_param(Type::I64);
+    let one = fb.iconst(Type::I64, 1);
+    let r = fb.binary(BinaryOp::Sub, q, one);
+    fb.terminate(Terminator::Return(vec![r]));
+    let f = fold_checked(fb.finish(), &[&[0], &[u64::MAX], &[1 << 40]]);
+    let ks = kinds(&f);
+    assert!(ks.contains(&InstKind::Iconst { ty: Type::I64, imm: -1 }), "{ks:?}");
+    assert!(ks.iter().any(|k| matches!(k, InstKind::Binary { op: BinaryOp::Add, ty: Type::I64, lhs, .. } if *lhs == q)));
+}
+
+#[test]
 fn compares_selects_conversions_and_eqz() {
     let sig = Signature { params: vec![Type::I32, Type::I32], results: vec![Type::I32, Type::I32, Type::I32] };
     let mut fb = FunctionBuilder::new("f", sig);
