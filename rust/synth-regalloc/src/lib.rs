@@ -393,7 +393,7 @@ pub struct Options {
 /// What an independent second allocator did to the same function, measured
 /// only (its assignment is discarded). Lets the stats compare our
 /// allocator against a well-known one, function by function.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct ShadowStats {
     /// Which allocator ran (for example `regalloc2`).
     pub allocator: &'static str,

@@ -72,35 +72,9 @@ pub struct FunctionStats {
     pub shadow: Option<ShadowStats>,
 }
 
-/// What the shadow allocator (measure-only) did to a function.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ShadowStats {
-    /// Which allocator (`regalloc2`).
-    pub allocator: &'static str,
-    /// Spill stores.
-    pub spill_stores: u32,
-    /// Reloads.
-    pub reloads: u32,
-    /// Register moves.
-    pub moves: u32,
-    /// Spill slots.
-    pub spill_slots: u32,
-    /// Callee-saved registers assigned.
-    pub callee_saved_used: u32,
-}
-
-impl From<&synth_regalloc::ShadowStats> for ShadowStats {
-    fn from(s: &synth_regalloc::ShadowStats) -> Self {
-        ShadowStats {
-            allocator: s.allocator,
-            spill_stores: s.spill_stores,
-            reloads: s.reloads,
-            moves: s.moves,
-            spill_slots: s.spill_slots,
-            callee_saved_used: s.callee_saved_used,
-        }
-    }
-}
+/// What the shadow allocator (measure-only) did to a function; serialised
+/// as the `shadow` object of the stats JSON.
+pub use synth_regalloc::ShadowStats;
 
 impl FunctionStats {
     /// Stats of `f`, named `name` with symbol `symbol`.
@@ -124,7 +98,7 @@ impl FunctionStats {
             callee_saved_pushed: a.callee_saved_used.len(),
             verdict: a.verdict.name(),
             rung: a.rung.name(),
-            shadow: a.shadow.as_ref().map(ShadowStats::from),
+            shadow: a.shadow.clone(),
         }
     }
 }
