@@ -2,7 +2,8 @@
 //!
 //! Takes: a [`Prog`] and which input vregs are rematerialisable. Returns:
 //! a finished allocation, or `None` when colouring has not converged after
-//! [`MAX_ROUNDS`] spill rounds (the caller then uses the fallback rung).
+//! [`MAX_ROUNDS`] spill rounds (the caller then uses the fallback rung, and
+//! the stats say so). There is no re-attempt with features switched off.
 
 use crate::coloring;
 use crate::fallback::RawAlloc;
@@ -16,11 +17,22 @@ use crate::{Edit, Loc, PReg};
 /// Spill-and-recolour rounds before giving up.
 pub(crate) const MAX_ROUNDS: usize = 12;
 
+/// Spill rounds whose spilled values are split at calls; later rounds
+/// spill occurrence by occurrence, which converges in fewer rounds.
+pub(crate) const SPLIT_ROUNDS: usize = MAX_ROUNDS / 2;
+
 /// Re-colourings per round with coalesced spilled registers kept apart.
 pub(crate) const MAX_UNCOALESCE: usize = 3;
 
-/// Runs the base rung.
+/// Runs the base rung, with spilled values split at calls in the first
+/// [`SPLIT_ROUNDS`] rounds.
 pub(crate) fn allocate(input: &Prog, remat: &[bool]) -> Option<RawAlloc> {
+    allocate_with(input, remat, true)
+}
+
+/// One base-rung attempt; `split` enables splitting spilled values into
+/// segments between calls (`spill.rs`).
+pub(crate) fn allocate_with(input: &Prog, remat: &[bool], split: bool) -> Option<RawAlloc> {
     let depths = loop_depths(input);
     let mut prog = input.clone();
     let mut st = SpillState {
@@ -30,13 +42,16 @@ pub(crate) fn allocate(input: &Prog, remat: &[bool]) -> Option<RawAlloc> {
         remat: remat.to_vec(),
         edits: Vec::new(),
         spilled: Vec::new(),
+        origin: vec![None; prog.num_vregs],
+        seg_count: vec![0; prog.num_vregs],
     };
     // The first round's graph is the input's, reused for slot sharing.
     let mut input_graph: Option<interference::Graph> = None;
-    for _ in 0..MAX_ROUNDS {
+    for round in 0..MAX_ROUNDS {
         let lv = liveness::compute(&prog);
         let mut g = interference::build(&prog, &lv, &depths);
         discount_remat(&mut g, &st.remat);
+        discount_segments(&mut g, &st.seg_count);
         // A spilled node made of coalesced registers is coloured again with
         // those registers kept apart: spill the parts, not the union.
         let mut keep_apart = vec![false; prog.num_vregs];
@@ -58,7 +73,7 @@ pub(crate) fn allocate(input: &Prog, remat: &[bool]) -> Option<RawAlloc> {
             share_slots(g, &mut st);
             return finish(&prog, &st, &col.color);
         }
-        spill::rewrite(&mut prog, &mut st, &col.spilled);
+        spill::rewrite(&mut prog, &mut st, &col.spilled, split && round < SPLIT_ROUNDS);
     }
     None
 }
@@ -73,6 +88,17 @@ fn discount_remat(g: &mut interference::Graph, remat: &[bool]) {
     for (c, &r) in g.cost.iter_mut().zip(remat) {
         if r {
             *c *= REMAT_COST_FACTOR;
+        }
+    }
+}
+
+/// Scales the spill cost of split segments (see `spill.rs`) by the
+/// reloads spilling one would add: its first load happens either way, so a
+/// segment occurring in `n` instructions saves `n - 1` of `n`.
+fn discount_segments(g: &mut interference::Graph, seg_count: &[u32]) {
+    for (c, &n) in g.cost.iter_mut().zip(seg_count) {
+        if n > 1 {
+            *c *= (n - 1) as f64 / n as f64;
         }
     }
 }

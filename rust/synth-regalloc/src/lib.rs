@@ -21,8 +21,12 @@
 //! coalescing, simplify, optimistic select with biased colouring and
 //! caller-saved-first order (`coloring.rs`; a spilled coalesced node is
 //! coloured again with its registers kept apart) -> if anything spilled,
-//! rewrite it into short temporaries with reloads/stores or
-//! rematerialisations (`spill.rs`) and colour again. Spill cost is
+//! keep it in its slot across calls and split it into one register per
+//! stretch between calls within a block: stored once after each def,
+//! reloaded (or rematerialised) once before the first use after a call
+//! (`spill.rs`) -> colour again; a stretch that spills in turn is cut
+//! where its next use is furthest away (late rounds: per-use temporaries;
+//! its cost counts only the reloads it saves). Spill cost is
 //! occurrences weighted by 10^loop depth (`loops.rs`) over degree, halved
 //! for rematerialisable values (no store, no slot).
 //! Spilled values that never interfere share a spill slot (`base.rs`).
