@@ -51,6 +51,9 @@ pub struct Assembler {
     /// Instructions left in the open IT block (0 = none open).
     pub(crate) it_left: u8,
     pub(crate) errors: Vec<String>,
+    /// [`Self::len_estimate`]'s cache: items scanned so far and the bytes
+    /// their branches and tables add (items are only ever appended).
+    est_cache: std::cell::Cell<(usize, u32)>,
 }
 
 impl Assembler {
@@ -80,16 +83,18 @@ impl Assembler {
     }
 
     /// Current size in bytes before relaxation (for estimates only).
+    /// Branches count at their 16-bit size; amortised O(1).
     pub fn len_estimate(&self) -> u32 {
-        let mut n = self.buf.len() as u32;
-        for item in &self.items {
+        let (scanned, mut extra) = self.est_cache.get();
+        for item in self.items.iter().skip(scanned) {
             match item {
-                Item::Branch { .. } | Item::Cbz { .. } => n += 2,
-                Item::Table { targets } => n += 2 * targets.len() as u32,
+                Item::Branch { .. } | Item::Cbz { .. } => extra += 2,
+                Item::Table { targets } => extra += 2 * targets.len() as u32,
                 _ => {}
             }
         }
-        n
+        self.est_cache.set((self.items.len(), extra));
+        self.buf.len() as u32 + extra
     }
 
     /// True while an IT block is open (16-bit data-processing encodings do

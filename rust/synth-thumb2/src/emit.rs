@@ -53,16 +53,54 @@ struct Emitter<'a> {
     /// Per trap code used: the label of its `MOVS r0, #code; BL synth_trap`
     /// sequence and whether that sequence has been placed yet.
     traps: Vec<(TrapCode, Label, bool)>,
+    /// The last instruction emitted transfers control unconditionally
+    /// (nothing falls into the next block).
+    barrier: bool,
+    /// Island sites met so far.
+    sites: usize,
+    /// Conditional trap branches emitted so far.
+    trap_uses: usize,
+    /// First pass: trap branch and barrier positions.
+    record: Option<traps::TrapRecord>,
+    /// Second pass: the island plan, a label per island and whether it is
+    /// placed yet.
+    plan: Option<traps::TrapPlan>,
+    island_labels: Vec<Label>,
+    island_placed: Vec<bool>,
 }
 
 fn p(r: Reg) -> Result<enc::Reg, String> {
     r.as_phys().map(|p| enc::Reg(p.0)).ok_or_else(|| format!("unallocated register {r:?}"))
 }
 
-/// Emits the function.
+/// Emits the function: once, and a second time with trap islands when the
+/// first pass shows trap branches out of `B<c>.N` reach (see
+/// [`traps`](self::traps)).
 pub fn emit(vcode: &VCode, alloc: &Output, frame: &FrameLayout) -> Result<Emitted, String> {
+    let (first, rec) = emit_pass(vcode, alloc, frame, None)?;
+    let plan = rec.map(|r| traps::plan_islands(&r));
+    match plan {
+        Some(plan) if !plan.islands.is_empty() => {
+            let (second, _) = emit_pass(vcode, alloc, frame, Some(plan))?;
+            // Estimates can mislead: keep the smaller result.
+            Ok(if second.code.len() <= first.code.len() { second } else { first })
+        }
+        _ => Ok(first),
+    }
+}
+
+/// One emission pass: without a plan it records trap branch positions,
+/// with one it places the planned islands.
+fn emit_pass(
+    vcode: &VCode,
+    alloc: &Output,
+    frame: &FrameLayout,
+    plan: Option<traps::TrapPlan>,
+) -> Result<(Emitted, Option<traps::TrapRecord>), String> {
     let mut asm = Assembler::new();
     let labels = (0..vcode.blocks.len()).map(|_| asm.new_label()).collect();
+    let n_islands = plan.as_ref().map_or(0, |p| p.islands.len());
+    let island_labels = (0..n_islands).map(|_| asm.new_label()).collect();
     let fwd = thread_jumps(vcode, alloc);
     let mut e = Emitter {
         asm,
@@ -74,6 +112,13 @@ pub fn emit(vcode: &VCode, alloc: &Output, frame: &FrameLayout) -> Result<Emitte
         syms: Vec::new(),
         sym_ids: HashMap::new(),
         traps: Vec::new(),
+        barrier: false,
+        sites: 0,
+        trap_uses: 0,
+        record: if plan.is_none() { Some(traps::TrapRecord::default()) } else { None },
+        island_labels,
+        island_placed: vec![false; n_islands],
+        plan,
     };
     e.prologue();
     let mut edits = alloc.edits.iter().peekable();
@@ -82,9 +127,11 @@ pub fn emit(vcode: &VCode, alloc: &Output, frame: &FrameLayout) -> Result<Emitte
         let block = &vcode.blocks[b];
         let next = emitted.get(k + 1).copied().unwrap_or(usize::MAX);
         let label = e.labels[b];
+        e.at_block_start();
         e.asm.bind(label);
         e.cur_block = b;
         for i in block.range.clone() {
+            e.at_inst_start();
             while let Some((pp, edit)) = edits.next_if(|(pp, _)| pp.inst as usize == i && pp.pos == InstPos::Before) {
                 let _ = pp;
                 e.edit(edit)?;
@@ -106,6 +153,7 @@ pub fn emit(vcode: &VCode, alloc: &Output, frame: &FrameLayout) -> Result<Emitte
                 e.inst(&inst, next)?;
             }
             while let Some((_, edit)) = edits.next_if(|(pp, _)| pp.inst as usize == i && pp.pos == InstPos::After) {
+                e.barrier = false;
                 e.edit(edit)?;
             }
         }
@@ -114,6 +162,7 @@ pub fn emit(vcode: &VCode, alloc: &Output, frame: &FrameLayout) -> Result<Emitte
         return Err("allocator edits beyond the last instruction".into());
     }
     e.trap_stubs();
+    let record = e.record.take();
     let code = e.asm.finish().map_err(|err| format!("assembler: {}", err.0))?;
     let mut relocs = Vec::with_capacity(code.relocs.len());
     for r in &code.relocs {
@@ -122,7 +171,7 @@ pub fn emit(vcode: &VCode, alloc: &Output, frame: &FrameLayout) -> Result<Emitte
     }
     relocs.sort_by_key(|r| r.offset);
     let inst_count = count_insts(&code.bytes, &code.data_ranges);
-    Ok(Emitted { code: code.bytes, relocs, data_ranges: code.data_ranges, inst_count })
+    Ok((Emitted { code: code.bytes, relocs, data_ranges: code.data_ranges, inst_count }, record))
 }
 
 /// Jump threading: a block that is only a `Jump` once its copies are
@@ -364,6 +413,7 @@ impl Emitter<'_> {
         if taken == not_taken {
             if taken != next {
                 self.asm.b(self.labels[taken]);
+                self.barrier = true;
             }
         } else if taken == next {
             self.asm.b_cond(cc.invert(), self.labels[not_taken]);
@@ -371,6 +421,7 @@ impl Emitter<'_> {
             self.asm.b_cond(cc, self.labels[taken]);
             if not_taken != next {
                 self.asm.b(self.labels[not_taken]);
+                self.barrier = true;
             }
         }
     }
@@ -384,6 +435,7 @@ impl Emitter<'_> {
         if taken == not_taken {
             if taken != next {
                 self.asm.b(self.labels[taken]);
+                self.barrier = true;
             }
         } else if taken == next {
             self.asm.cbz(!nz, rn, self.labels[not_taken]);
@@ -391,6 +443,7 @@ impl Emitter<'_> {
             self.asm.cbz(nz, rn, self.labels[taken]);
             if not_taken != next {
                 self.asm.b(self.labels[not_taken]);
+                self.barrier = true;
             }
         }
     }
@@ -492,7 +545,7 @@ impl Emitter<'_> {
             }
             MachInst::TrapIf { cc, rn, rhs, code } => match zero_test(*cc, *rhs) {
                 Some(nz) => {
-                    let l = self.trap_label(*code);
+                    let l = self.trap_use_label(*code);
                     self.asm.cbz(nz, p(*rn)?, l);
                 }
                 None => {
@@ -508,6 +561,14 @@ impl Emitter<'_> {
                 };
                 a.alu(o1, p(*dlo)?, p(*alo)?, p(*blo)?, None, Flags::Set);
                 a.alu(o2, p(*dhi)?, p(*ahi)?, p(*bhi)?, None, Flags::Any);
+            }
+            MachInst::MulLong { signed, dlo, dhi, rn, rm } => {
+                let (dl, dh, n, m) = (p(*dlo)?, p(*dhi)?, p(*rn)?, p(*rm)?);
+                if *signed {
+                    a.smull(dl, dh, n, m)
+                } else {
+                    a.umull(dl, dh, n, m)
+                }
             }
             MachInst::Mul64 { dlo, dhi, alo, ahi, blo, bhi } => {
                 let (dl, dh) = (p(*dlo)?, p(*dhi)?);
@@ -639,6 +700,7 @@ impl Emitter<'_> {
                 let t = self.fwd[*target];
                 if t != next {
                     a.b(self.labels[t]);
+                    self.barrier = true;
                 }
             }
             MachInst::CmpBr { cc, rn, rhs, taken, not_taken } => match zero_test(*cc, *rhs) {
@@ -688,8 +750,12 @@ impl Emitter<'_> {
                 let fwd = |t: usize| if self.fwd[t] > cur { self.fwd[t] } else { t };
                 let ls: Vec<Label> = targets.iter().map(|t| self.labels[fwd(*t)]).collect();
                 self.asm.tbh(i, &ls);
+                self.barrier = true;
             }
-            MachInst::Ret { .. } => self.epilogue(),
+            MachInst::Ret { .. } => {
+                self.epilogue();
+                self.barrier = true;
+            }
         }
         Ok(())
     }

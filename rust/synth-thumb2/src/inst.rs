@@ -224,6 +224,20 @@ pub enum MachInst {
         /// Operand (Use).
         rm: Reg,
     },
+    /// Widening multiply `SMULL`/`UMULL dlo, dhi, rn, rm`: the i64 product
+    /// of two sign- (`signed`) or zero-extended i32 values.
+    MulLong {
+        /// Signed (`SMULL`) or unsigned (`UMULL`).
+        signed: bool,
+        /// Low result (Def).
+        dlo: Reg,
+        /// High result (Def).
+        dhi: Reg,
+        /// Operand (Use).
+        rn: Reg,
+        /// Operand (Use).
+        rm: Reg,
+    },
     /// `SDIV`/`UDIV rd, rn, rm`.
     Div {
         /// Signed?
@@ -727,6 +741,12 @@ impl MachInst {
                 f(blo, Use);
                 f(bhi, Use);
                 f(dlo, EarlyDef);
+                f(dhi, Def);
+            }
+            MachInst::MulLong { dlo, dhi, rn, rm, .. } => {
+                f(rn, Use);
+                f(rm, Use);
+                f(dlo, Def);
                 f(dhi, Def);
             }
             MachInst::Mul64 { dlo, dhi, alo, ahi, blo, bhi } => {

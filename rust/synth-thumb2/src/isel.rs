@@ -74,6 +74,9 @@ pub(crate) struct Lower<'a> {
     fused: HashSet<Value>,
     /// Values computed inside their single consumer (see [`fold`]).
     folded: HashSet<Value>,
+    /// Extending i64 loads whose only consumer reads just the low word
+    /// (see [`fold`]): the high word is not computed.
+    hi_dead: HashSet<Value>,
     /// Uses of each value in reachable blocks.
     use_counts: HashMap<Value, usize>,
     /// VCode blocks under construction.
@@ -109,6 +112,7 @@ impl<'a> Lower<'a> {
             defs: HashMap::new(),
             fused: HashSet::new(),
             folded: HashSet::new(),
+            hi_dead: HashSet::new(),
             use_counts: HashMap::new(),
             blocks: Vec::new(),
             block_map: vec![None; func.blocks.len()],

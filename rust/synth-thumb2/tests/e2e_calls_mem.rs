@@ -337,3 +337,37 @@ fn large_frames_and_far_stack_arguments() {
     let want = 10 + 15 + (10 + N as u32 - 1) * 3 + 10;
     assert_eq!(out[0].r0, want);
 }
+
+/// A long straight line of bounds-checked loads: its trap branches are
+/// far from the end of the function, so emission places trap islands
+/// (more than one `BL synth_trap`); every check still traps exactly when
+/// out of bounds, whichever island its branch reaches.
+#[test]
+fn trap_islands_in_long_functions_trap_from_every_check() {
+    const N: u32 = 60;
+    let mut b = FunctionBuilder::new("long", sig(&[I32], &[I32]));
+    let a = b.block_params(Block(0))[0];
+    let mut sum = b.iconst(I32, 0);
+    for k in 0..N {
+        b.inst0(InstKind::BoundsCheck { addr: a, end: u64::from(4 * k + 4) });
+        let v = b.load(I32, LoadKind::Full, a, 4 * k);
+        let x = b.binary(BinaryOp::Xor, v, sum);
+        sum = b.binary(BinaryOp::Add, x, a);
+    }
+    b.terminate(Terminator::Return(vec![sum]));
+    let l = build(&[b.finish()]);
+    let trap_calls = l.compiled[0].relocs.iter().filter(|r| r.target == synth_thumb2::RelocTarget::Trap).count();
+    assert!(trap_calls >= 2, "expected trap islands, found {trap_calls} trap sequence(s)");
+    let size = 0x2_0000u32;
+    let mut calls = Vec::new();
+    for k in 0..N {
+        // Check k (end 4k+4) is the first to fail when a = size - 4k - 3.
+        calls.push(Call { func: 0, args: vec![size - 4 * k - 3], mem_size: Some(size), ..Default::default() });
+    }
+    calls.push(Call { func: 0, args: vec![size - 4 * N], mem_size: Some(size), ..Default::default() });
+    let out = run(&l, &calls);
+    for (k, o) in out.iter().enumerate() {
+        let oob = k < N as usize;
+        assert_eq!(o.trap, if oob { Some(2) } else { None }, "call {k}");
+    }
+}

@@ -311,3 +311,53 @@ fn i64_division_calls_runtime_helper() {
     let out = run(&l, &[Call { func: 0, args: vec![c, 0, al, ah], stack: vec![bl, bh], ..Default::default() }]);
     assert_eq!(join(out[0].r0, out[0].r1), a.wrapping_sub(2 * bb).wrapping_add(c as u64));
 }
+
+/// `extend(x) * extend(y)`: both signed → `SMULL`, both unsigned →
+/// `UMULL`, mixed → the general i64 multiply; also `extend(x) * extend(x)`
+/// (the extend used twice, so not folded).
+#[test]
+fn i64_widening_multiplies() {
+    let ops = [
+        (ConvertOp::ExtendS, ConvertOp::ExtendS),
+        (ConvertOp::ExtendU, ConvertOp::ExtendU),
+        (ConvertOp::ExtendS, ConvertOp::ExtendU),
+        (ConvertOp::ExtendU, ConvertOp::ExtendS),
+    ];
+    let mut funcs: Vec<Function> = ops
+        .iter()
+        .map(|&(ol, or)| {
+            let mut b = FunctionBuilder::new(format!("{ol:?}{or:?}"), sig(&[Type::I32, Type::I32], &[Type::I64]));
+            let p = b.block_params(Block(0)).to_vec();
+            let x = b.inst1(InstKind::Convert { op: ol, arg: p[0] }, Type::I64);
+            let y = b.inst1(InstKind::Convert { op: or, arg: p[1] }, Type::I64);
+            let m = b.binary(BinaryOp::Mul, x, y);
+            b.terminate(Terminator::Return(vec![m]));
+            b.finish()
+        })
+        .collect();
+    let mut b = FunctionBuilder::new("square", sig(&[Type::I32, Type::I32], &[Type::I64]));
+    let p = b.block_params(Block(0)).to_vec();
+    let x = b.inst1(InstKind::Convert { op: ConvertOp::ExtendS, arg: p[0] }, Type::I64);
+    let m = b.binary(BinaryOp::Mul, x, x);
+    b.terminate(Terminator::Return(vec![m]));
+    funcs.push(b.finish());
+    let ext = |op: ConvertOp, v: u32| if op == ConvertOp::ExtendS { v as i32 as i64 as u64 } else { v as u64 };
+    let l = build(&funcs);
+    let vals: Vec<u32> = samples64().iter().map(|&v| v as u32).chain([0x8000_0000, 0x7fff_ffff, u32::MAX, 3]).collect();
+    let mut calls = Vec::new();
+    let mut want = Vec::new();
+    for &a in &vals {
+        for &c in &vals {
+            for (f, &(ol, or)) in ops.iter().enumerate() {
+                calls.push(Call { func: f, args: vec![a, c], ..Default::default() });
+                want.push(ext(ol, a).wrapping_mul(ext(or, c)));
+            }
+        }
+        calls.push(Call { func: 4, args: vec![a, 0], ..Default::default() });
+        want.push(ext(ConvertOp::ExtendS, a).wrapping_mul(ext(ConvertOp::ExtendS, a)));
+    }
+    let out = run(&l, &calls);
+    for ((c, w), o) in calls.iter().zip(&want).zip(&out) {
+        assert_eq!(join(o.r0, o.r1), *w, "{c:?}");
+    }
+}

@@ -234,6 +234,10 @@ impl Lower<'_> {
                 self.push(MachInst::AddSub64 { op, dlo, dhi, alo, ahi, blo, bhi });
             }
             BinaryOp::Mul => {
+                if let Some((signed, rn, rm)) = self.widening_mul(lhs, rhs) {
+                    self.push(MachInst::MulLong { signed, dlo, dhi, rn, rm });
+                    return Ok(());
+                }
                 let (blo, bhi) = self.pair(rhs)?;
                 self.push(MachInst::Mul64 { dlo, dhi, alo, ahi, blo, bhi });
             }

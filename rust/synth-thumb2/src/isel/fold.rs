@@ -12,6 +12,9 @@
 //! - `a * b` as an operand of `+` → `MLA`, as the subtrahend of `-` → `MLS`;
 //! - `x <shift> #k` as an operand of `+ - & | ^` → the shifted-register form
 //!   (`ADD rd, rn, rm, LSL #k`; `RSB` when it is the minuend);
+//! - `extend(x) * extend(y)` (i64, both signed or both unsigned extends of
+//!   i32 values) → `SMULL`/`UMULL`; an extending i64 load consumed only
+//!   there computes just its low word (`hi_dead`);
 //! - `x & y` tested against zero (a branch, select or trap condition, or an
 //!   `eq`/`ne` comparison with 0, or `eqz`) → `TST`.
 //!
@@ -23,7 +26,8 @@
 
 use super::Lower;
 use crate::imm::is_addsub_imm;
-use synth_ir::{BinaryOp, InstKind, IntCC, LoadKind, StoreKind, Terminator, Type, Value};
+use synth_regalloc::Reg;
+use synth_ir::{BinaryOp, ConvertOp, InstKind, IntCC, LoadKind, StoreKind, Terminator, Type, Value};
 use synth_thumb2_enc::Shift;
 
 impl<'a> Lower<'a> {
@@ -129,7 +133,61 @@ impl<'a> Lower<'a> {
                 self.plan_address(*addr, *offset, pair, bi)
             }
             InstKind::Binary { op, ty: Type::I32, lhs, rhs } => self.plan_binary(*op, *lhs, *rhs, bi),
+            InstKind::Binary { op: BinaryOp::Mul, ty: Type::I64, lhs, rhs } => {
+                self.plan_widening_mul(*lhs, *rhs, bi);
+            }
             _ => {}
+        }
+    }
+
+    /// How the i64 value `v` extends an i32 value: `Some((signed, src))`
+    /// when it is `extend_s`/`extend_u` of `src` (`Ok(arg)`), or an
+    /// extending load whose low word holds the 32-bit value (`Err(v)`:
+    /// the low register of `v` itself).
+    fn extension(&self, v: Value) -> Option<(bool, Result<Value, Value>)> {
+        match self.def_kind(v)? {
+            InstKind::Convert { op: ConvertOp::ExtendS, arg } => Some((true, Ok(*arg))),
+            InstKind::Convert { op: ConvertOp::ExtendU, arg } => Some((false, Ok(*arg))),
+            InstKind::Load { ty: Type::I64, kind, .. } => match kind {
+                LoadKind::S8 | LoadKind::S16 | LoadKind::S32 => Some((true, Err(v))),
+                LoadKind::U8 | LoadKind::U16 | LoadKind::U32 => Some((false, Err(v))),
+                LoadKind::Full => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// `(signed, x, y)` when the i64 product `lhs * rhs` is that of two
+    /// i32 values in registers `x`, `y`, both sign-extended (`signed`) or
+    /// both zero-extended: `SMULL`/`UMULL x, y`.
+    pub(super) fn widening_mul(&self, lhs: Value, rhs: Value) -> Option<(bool, Reg, Reg)> {
+        let ((sl, x), (sr, y)) = (self.extension(lhs)?, self.extension(rhs)?);
+        let reg = |e: Result<Value, Value>| match e {
+            Ok(arg) => Some(self.r(arg)),
+            Err(v) => self.pair(v).ok().map(|p| p.0),
+        };
+        if sl != sr {
+            return None;
+        }
+        Some((sl, reg(x)?, reg(y)?))
+    }
+
+    /// Plans `SMULL`/`UMULL` for the i64 product `lhs * rhs`: single-use
+    /// extends are folded, single-use extending loads skip their high word.
+    fn plan_widening_mul(&mut self, lhs: Value, rhs: Value, bi: usize) {
+        if self.widening_mul(lhs, rhs).is_none() {
+            return;
+        }
+        for v in [lhs, rhs] {
+            match self.extension(v) {
+                Some((_, Ok(_))) => {
+                    self.fold_if(v, bi, true);
+                }
+                Some((_, Err(_))) if self.use_counts.get(&v) == Some(&1) => {
+                    self.hi_dead.insert(v);
+                }
+                _ => {}
+            }
         }
     }
 

@@ -193,6 +193,7 @@ impl Lower<'_> {
                         self.push(MachInst::Load { op, rd: lo, base: b, off });
                     }
                     match lk {
+                        _ if self.hi_dead.contains(&d) => {}
                         LoadKind::S8 | LoadKind::S16 | LoadKind::S32 => {
                             self.push(MachInst::ShiftImm { op: ShiftOp::Asr, rd: hi, rm: lo, amt: 31 })
                         }

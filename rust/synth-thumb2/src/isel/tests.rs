@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::inst::{AddSub, CallTarget};
-use synth_ir::{BinaryOp, Callee, FunctionBuilder, LoadKind, Signature, StoreKind, SymbolRef, TrapCode};
+use synth_ir::{BinaryOp, Callee, ConvertOp, FunctionBuilder, LoadKind, Signature, StoreKind, SymbolRef, TrapCode};
 use synth_regalloc::Function as _;
 use Type::{I32, I64};
 
@@ -415,4 +415,56 @@ fn static_bounds_checks_compare_against_the_limit() {
     assert!(vc.insts.iter().any(|i| matches!(i, MachInst::MovImm { imm: 0x1_FFFC, .. })));
     assert!(vc.insts.iter().any(|i| matches!(i, MachInst::Trap { code } if *code == oob)));
     assert_eq!(count(&vc, |i| matches!(i, MachInst::BoundsCheck { .. })), 0);
+}
+
+#[test]
+fn widening_multiply_selects_smull_umull_and_folds_the_extends() {
+    for (op, signed) in [(ConvertOp::ExtendS, true), (ConvertOp::ExtendU, false)] {
+        let mut b = FunctionBuilder::new("f", sig(&[I32, I32], &[I64]));
+        let p = b.block_params(Block0).to_vec();
+        let x = b.inst1(InstKind::Convert { op, arg: p[0] }, I64);
+        let y = b.inst1(InstKind::Convert { op, arg: p[1] }, I64);
+        let m = b.binary(BinaryOp::Mul, x, y);
+        b.terminate(Terminator::Return(vec![m]));
+        let vc = lower_ok(&b.finish());
+        assert_eq!(count(&vc, |i| matches!(i, MachInst::MulLong { signed: s, .. } if *s == signed)), 1);
+        assert_eq!(count(&vc, |i| matches!(i, MachInst::Mul64 { .. })), 0);
+        // The extends are folded: no ASR #31 / MOV #0 high halves.
+        assert_eq!(count(&vc, |i| matches!(i, MachInst::ShiftImm { amt: 31, .. } | MachInst::MovImm { imm: 0, .. })), 0);
+    }
+    // Mixed extensions keep the general multiply.
+    let mut b = FunctionBuilder::new("f", sig(&[I32, I32], &[I64]));
+    let p = b.block_params(Block0).to_vec();
+    let x = b.inst1(InstKind::Convert { op: ConvertOp::ExtendS, arg: p[0] }, I64);
+    let y = b.inst1(InstKind::Convert { op: ConvertOp::ExtendU, arg: p[1] }, I64);
+    let m = b.binary(BinaryOp::Mul, x, y);
+    b.terminate(Terminator::Return(vec![m]));
+    let vc = lower_ok(&b.finish());
+    assert_eq!(count(&vc, |i| matches!(i, MachInst::MulLong { .. })), 0);
+    assert_eq!(count(&vc, |i| matches!(i, MachInst::Mul64 { .. })), 1);
+}
+
+#[test]
+fn widening_multiply_of_extending_loads_skips_their_high_words() {
+    for (lk, signed) in [(LoadKind::S32, true), (LoadKind::U16, false)] {
+        let mut b = FunctionBuilder::new("f", sig(&[I32, I32], &[I64]));
+        let p = b.block_params(Block0).to_vec();
+        let x = b.load(I64, lk, p[0], 0);
+        let y = b.load(I64, lk, p[1], 4);
+        let m = b.binary(BinaryOp::Mul, x, y);
+        b.terminate(Terminator::Return(vec![m]));
+        let vc = lower_ok(&b.finish());
+        assert_eq!(count(&vc, |i| matches!(i, MachInst::MulLong { signed: s, .. } if *s == signed)), 1);
+        assert_eq!(count(&vc, |i| matches!(i, MachInst::ShiftImm { amt: 31, .. } | MachInst::MovImm { imm: 0, .. })), 0);
+    }
+    // A load used twice keeps its high word.
+    let mut b = FunctionBuilder::new("f", sig(&[I32], &[I64]));
+    let p = b.block_params(Block0).to_vec();
+    let x = b.load(I64, LoadKind::S32, p[0], 0);
+    let m = b.binary(BinaryOp::Mul, x, x);
+    let s = b.binary(BinaryOp::Add, m, x);
+    b.terminate(Terminator::Return(vec![s]));
+    let vc = lower_ok(&b.finish());
+    assert_eq!(count(&vc, |i| matches!(i, MachInst::MulLong { signed: true, .. })), 1);
+    assert_eq!(count(&vc, |i| matches!(i, MachInst::ShiftImm { amt: 31, .. })), 1);
 }
