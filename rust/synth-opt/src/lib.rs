@@ -1,7 +1,8 @@
 //! IR optimisations of synth.
 //!
 //! Takes: one [`synth_ir::Function`] as the front end produced it (verified
-//! SSA with block parameters). Returns: the same function rewritten in place,
+//! SSA with block parameters), or all functions of a module with how each
+//! can be entered ([`optimize_module`]). Returns: the same functions rewritten in place,
 //! computing the same results, traps and memory effects, in fewer or cheaper
 //! instructions. Runs between the front end and instruction selection.
 //!
@@ -11,7 +12,8 @@
 //! bounds checks), [`licm`] (loop-invariant code motion), [`addr`]
 //! (constant address parts into load/store offsets), [`range`] (value
 //! ranges; bounds checks proven in bounds when the memory size is static,
-//! see [`OptContext`]). Unreachable blocks
+//! see [`OptContext`]), and [`module`] (the whole-module entry point:
+//! parameter ranges from every direct call site). Unreachable blocks
 //! and trivial block parameters left by branch folding are removed with the
 //! front end's `lower::cleanup`. Every pass is deterministic (no hash-map
 //! iteration reaches the output).
@@ -25,9 +27,11 @@ pub mod dce;
 pub mod fold;
 pub mod gvn;
 pub mod licm;
+pub mod module;
 pub mod range;
 pub mod subst;
 
+pub use module::{optimize_lowered, optimize_module, ModuleOptContext};
 use synth_ir::Function;
 
 /// Rounds of the GVN / folding / clean-up / DCE loop at most (it normally
@@ -64,22 +68,43 @@ pub fn optimize(func: &mut Function) {
 
 /// Optimises `func` in place under the assumptions of `ctx`. The function
 /// must pass [`synth_ir::verify`] before and passes it after; a function
-/// that does not verify is left unchanged.
+/// that does not verify is left unchanged. Its parameters may hold any
+/// value; [`module::optimize_module`] knows more when it sees the callers.
 pub fn optimize_with(func: &mut Function, ctx: &OptContext) {
     if synth_ir::verify::verify(func).is_err() {
         log::warn!("synth-opt: `{}` does not verify; not optimised", func.name);
         return;
     }
+    let first = first_half(func);
+    second_half(func, ctx, &[], first);
+}
+
+/// What [`first_half`] did, for [`second_half`]'s log line.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct FirstHalf {
+    before: usize,
+    removed_checks: usize,
+}
+
+/// The passes before range analysis: simplification and redundant bounds
+/// checks. `func` must verify.
+pub(crate) fn first_half(func: &mut Function) -> FirstHalf {
     let before = func.inst_count();
     simplify(func);
-    let mut removed_checks = bounds::run(func);
+    let removed_checks = bounds::run(func);
     check(func, "bounds");
+    FirstHalf { before, removed_checks }
+}
+
+/// The passes from range analysis on, assuming parameter `k` lies in
+/// `entry[k]` on every call (empty: nothing known). `func` must verify.
+pub(crate) fn second_half(func: &mut Function, ctx: &OptContext, entry: &[range::Interval], first: FirstHalf) {
     let mut in_bounds = 0;
     if let Some(size) = ctx.static_memory_bytes {
-        in_bounds = range::remove_in_bounds(func, size);
+        in_bounds = range::remove_in_bounds_with_entry(func, size, entry);
         check(func, "range");
     }
-    removed_checks += in_bounds;
+    let removed_checks = first.removed_checks + in_bounds;
     let hoisted = licm::run(func);
     check(func, "licm");
     if hoisted > 0 || in_bounds > 0 {
@@ -90,7 +115,7 @@ pub fn optimize_with(func: &mut Function, ctx: &OptContext) {
     log::debug!(
         "synth-opt: `{}`: {} -> {} instructions ({} bounds checks removed, {} of them by range, {} hoisted)",
         func.name,
-        before,
+        first.before,
         func.inst_count(),
         removed_checks,
         in_bounds,

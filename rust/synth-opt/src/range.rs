@@ -563,14 +563,29 @@ impl Solver<'_> {
     }
 }
 
-/// Analyses `func` (which must verify).
+/// Analyses `func` (which must verify), knowing nothing about its
+/// parameters.
 pub fn analyze(func: &Function) -> Ranges {
+    analyze_with_entry(func, &[])
+}
+
+/// Analyses `func` (which must verify) assuming parameter `k` of the
+/// function lies in `entry[k]` whenever it is called. Parameters past the
+/// end of `entry`, and parameters that are not i32, are top. The caller
+/// must guarantee the assumption (see [`crate::module`]); the result is
+/// sound only under it. When some branch targets the entry block, `entry`
+/// is ignored.
+pub fn analyze_with_entry(func: &Function, entry: &[Interval]) -> Ranges {
     let cfg = Cfg::new(func);
     let facts = Facts::new(func, &cfg);
     let n = func.value_types.len();
     let mut s = Solver { func, cfg, facts, ranges: vec![None; n], growths: vec![0; n] };
-    for &p in &func.blocks[0].params {
-        s.ranges[p.0 as usize] = Some(Interval::FULL);
+    // The entry block's parameters are never recomputed from edges, so a
+    // (nonstandard) branch back to the entry makes the assumption unusable.
+    let entry = if s.cfg.preds.first().is_some_and(|p| !p.is_empty()) { &[][..] } else { entry };
+    for (k, &p) in func.blocks[0].params.iter().enumerate() {
+        let known = entry.get(k).copied().filter(|_| func.value_type(p) == Type::I32);
+        s.ranges[p.0 as usize] = Some(known.unwrap_or(Interval::FULL));
     }
     let mut passes = 0;
     while s.widen_pass() {
@@ -603,7 +618,13 @@ pub fn analyze(func: &Function) -> Ranges {
 /// Must only be called when the memory size is static: with a growable
 /// memory the size at run time can differ from any size known here.
 pub fn remove_in_bounds(func: &mut Function, memory_bytes: u32) -> usize {
-    let ranges = analyze(func);
+    remove_in_bounds_with_entry(func, memory_bytes, &[])
+}
+
+/// [`remove_in_bounds`] with the parameter ranges `entry` assumed at
+/// function entry (see [`analyze_with_entry`]).
+pub fn remove_in_bounds_with_entry(func: &mut Function, memory_bytes: u32, entry: &[Interval]) -> usize {
+    let ranges = analyze_with_entry(func, entry);
     let mut removed = 0;
     for (b, bd) in func.blocks.iter_mut().enumerate() {
         let before = bd.insts.len();

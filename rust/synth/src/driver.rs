@@ -65,10 +65,9 @@ pub fn compile(input: &[u8], opts: &Options) -> Result<Compiled, Error> {
     };
     let mut module = synth_frontend::translate(&wasm, &fe_opts)?;
     if opts.optimize {
-        let ctx = synth_opt::OptContext { static_memory_bytes: module.info.static_memory_bytes() };
-        for f in &mut module.functions {
-            synth_opt::optimize_with(&mut f.ir, &ctx);
-        }
+        // Whole module: functions only direct calls reach get their
+        // parameter ranges from the call sites.
+        synth_opt::optimize_lowered(&mut module);
     }
     log::debug!("front end: {} functions lowered", module.functions.len());
     // Name check before the backend runs: collisions are cheap to find.
