@@ -23,11 +23,14 @@
 //!    a register of a move partner (physical or already coloured) to make
 //!    the move disappear; else, among the free registers, those the
 //!    uncoloured move partners can still take (heaviest partner first), so
-//!    that they can follow later; within that set caller-saved registers (low ones first for
-//!    values used by low-preferring instructions, r12 first otherwise);
-//!    then callee-saved registers already in use, then the others. Values
-//!    live across calls cannot use caller-saved registers at all (they are
-//!    in their forbidden set), so they get callee-saved ones.
+//!    that they can follow later; within that set, for values used by
+//!    low-preferring instructions (16-bit encodings need r0-r7): r0-r3,
+//!    then r4-r7 already pushed (free), then r12, then the other
+//!    callee-saved registers in use, then fresh ones, low first; for other
+//!    values r12 first, then r0-r3, then callee-saved registers in use,
+//!    then fresh ones. Values live across calls cannot use caller-saved
+//!    registers at all (they are in their forbidden set), so they get
+//!    callee-saved ones.
 
 use crate::interference::Graph;
 use crate::prog::Prog;
@@ -364,7 +367,7 @@ fn pick(avail: u32, callee: u32, used_callee: u32, low: bool) -> PReg {
     let lows = 0xff;
     let caller = avail & !callee;
     let groups: [u32; 4] = if low {
-        [caller & lows, caller, avail & used_callee & lows, avail & used_callee]
+        [caller & lows, avail & used_callee & lows, caller, avail & used_callee]
     } else {
         [caller & !lows, caller, avail & used_callee & !lows, avail & used_callee]
     };
@@ -494,5 +497,15 @@ mod tests {
         // Already-used callee-saved registers come before fresh ones.
         let only_callee = PRegSet(allocatable().0 & callee_saved().0);
         assert_eq!(pick(only_callee.0, callee_saved().0, 1 << 9, true), PReg(9));
+        // An already-pushed r4-r7 is free and keeps 16-bit encodings: it
+        // goes before r12 for low-preferring values, not for the others.
+        let r5_r12 = (1 << 5) | (1 << 12);
+        assert_eq!(pick(r5_r12, callee_saved().0, 1 << 5, true), PReg(5));
+        assert_eq!(pick(r5_r12, callee_saved().0, 1 << 5, false), PReg(12));
+        // A used high callee-saved register still comes after r12.
+        let r9_r12 = (1 << 9) | (1 << 12);
+        assert_eq!(pick(r9_r12, callee_saved().0, 1 << 9, true), PReg(12));
+        // With none pushed yet, r12 comes before a fresh r4-r7 push.
+        assert_eq!(pick(r5_r12, callee_saved().0, 0, true), PReg(12));
     }
 }
