@@ -1,15 +1,13 @@
 //! End-to-end: i32 operators, comparisons, selects and control flow,
-//! compiled with `compile_function` and executed in unicorn against Rust
-//! reference semantics.
+//! compiled with `compile_function` and executed in unicorn against the
+//! reference interpreter (`synth_ir::interp`), plus literal spot checks
+//! that would catch a bug shared by the interpreter and the backend.
 
 mod harness;
 
+use harness::reference::{check_against_interpreter, every, pairs, sig, spot_check, u64s, unary_func, CCS};
 use harness::{build, run, samples32, Call};
 use synth_ir::*;
-
-fn sig(params: &[Type], results: &[Type]) -> Signature {
-    Signature { params: params.to_vec(), results: results.to_vec() }
-}
 
 const OPS: [BinaryOp; 15] = [
     BinaryOp::Add,
@@ -28,36 +26,6 @@ const OPS: [BinaryOp; 15] = [
     BinaryOp::Rotl,
     BinaryOp::Rotr,
 ];
-
-fn eval(op: BinaryOp, a: u32, b: u32) -> Option<u32> {
-    Some(match op {
-        BinaryOp::Add => a.wrapping_add(b),
-        BinaryOp::Sub => a.wrapping_sub(b),
-        BinaryOp::Mul => a.wrapping_mul(b),
-        BinaryOp::DivS => {
-            if b == 0 || (a == 0x8000_0000 && b == u32::MAX) {
-                return None;
-            }
-            (a as i32).wrapping_div(b as i32) as u32
-        }
-        BinaryOp::DivU => a.checked_div(b)?,
-        BinaryOp::RemS => {
-            if b == 0 {
-                return None;
-            }
-            (a as i32).wrapping_rem(b as i32) as u32
-        }
-        BinaryOp::RemU => a.checked_rem(b)?,
-        BinaryOp::And => a & b,
-        BinaryOp::Or => a | b,
-        BinaryOp::Xor => a ^ b,
-        BinaryOp::Shl => a.wrapping_shl(b),
-        BinaryOp::ShrS => (a as i32).wrapping_shr(b) as u32,
-        BinaryOp::ShrU => a.wrapping_shr(b),
-        BinaryOp::Rotl => a.rotate_left(b % 32),
-        BinaryOp::Rotr => a.rotate_right(b % 32),
-    })
-}
 
 /// f(a, b) = a op b, or with `rhs_const`, f(a) = a op c.
 fn binop_func(op: BinaryOp, rhs_const: Option<u32>, lhs_const: Option<u32>) -> Function {
@@ -86,119 +54,57 @@ fn add_smoke() {
 #[test]
 fn binary_ops_register_operands() {
     let funcs: Vec<Function> = OPS.iter().map(|&op| binop_func(op, None, None)).collect();
-    let l = build(&funcs);
-    let mut calls = Vec::new();
-    let mut want = Vec::new();
-    for (k, &op) in OPS.iter().enumerate() {
-        for &a in &samples32() {
-            for &b in &samples32() {
-                if let Some(r) = eval(op, a, b) {
-                    calls.push(Call { func: k, args: vec![a, b], ..Default::default() });
-                    want.push((op, a, b, r));
-                }
-            }
-        }
-    }
-    let out = run(&l, &calls);
-    for ((op, a, b, r), o) in want.iter().zip(&out) {
-        assert_eq!(o.r0, *r, "{op:?}({a:#x}, {b:#x})");
-    }
+    check_against_interpreter(&funcs, every(funcs.len(), &pairs(&u64s(samples32()), &u64s(samples32()))));
 }
 
 #[test]
 fn binary_ops_constant_operands() {
     let consts = [0u32, 1, 5, 31, 32, 255, 4095, 4096, 0x5555_5555, 0xFFFF_FF00, 0x1234_5678, 0xFFFF_FFFF];
     let mut funcs = Vec::new();
-    let mut meta = Vec::new();
     for &op in &OPS {
         for &c in &consts {
             funcs.push(binop_func(op, Some(c), None));
-            meta.push((op, c, true));
             if matches!(op, BinaryOp::Sub | BinaryOp::Add | BinaryOp::And | BinaryOp::Or | BinaryOp::Shl) {
                 funcs.push(binop_func(op, None, Some(c)));
-                meta.push((op, c, false));
             }
         }
     }
-    let l = build(&funcs);
-    let mut calls = Vec::new();
-    let mut want = Vec::new();
-    for (k, &(op, c, rhs)) in meta.iter().enumerate() {
-        for &x in &samples32() {
-            let (a, b) = if rhs { (x, c) } else { (c, x) };
-            if let Some(r) = eval(op, a, b) {
-                calls.push(Call { func: k, args: vec![x, x], ..Default::default() });
-                want.push((op, a, b, r));
-            }
-        }
-    }
-    let out = run(&l, &calls);
-    for ((op, a, b, r), o) in want.iter().zip(&out) {
-        assert_eq!(o.r0, *r, "{op:?}({a:#x}, {b:#x}) with a constant");
-    }
-}
-
-fn unary_func(op: UnaryOp) -> Function {
-    let mut b = FunctionBuilder::new(format!("{op:?}"), sig(&[Type::I32], &[Type::I32]));
-    let x = b.block_params(Block(0))[0];
-    let v = b.inst1(InstKind::Unary { op, ty: Type::I32, arg: x }, Type::I32);
-    b.terminate(Terminator::Return(vec![v]));
-    b.finish()
+    let args: Vec<Vec<u64>> = samples32().iter().map(|&x| vec![x as u64, x as u64]).collect();
+    check_against_interpreter(&funcs, every(funcs.len(), &args));
 }
 
 #[test]
 fn unary_ops() {
     let ops = [UnaryOp::Clz, UnaryOp::Ctz, UnaryOp::Popcnt, UnaryOp::Extend8S, UnaryOp::Extend16S];
-    let l = build(&ops.iter().map(|&o| unary_func(o)).collect::<Vec<_>>());
-    let mut calls = Vec::new();
-    let mut want = Vec::new();
-    for (k, &op) in ops.iter().enumerate() {
-        for &x in samples32().iter().chain(&[0x80u32, 0x8000, 0xFF7F]) {
-            let r = match op {
-                UnaryOp::Clz => x.leading_zeros(),
-                UnaryOp::Ctz => x.trailing_zeros(),
-                UnaryOp::Popcnt => x.count_ones(),
-                UnaryOp::Extend8S => x as u8 as i8 as i32 as u32,
-                UnaryOp::Extend16S => x as u16 as i16 as i32 as u32,
-                UnaryOp::Extend32S => unreachable!(),
-            };
-            calls.push(Call { func: k, args: vec![x], ..Default::default() });
-            want.push((op, x, r));
-        }
-    }
-    let out = run(&l, &calls);
-    for ((op, x, r), o) in want.iter().zip(&out) {
-        assert_eq!(o.r0, *r, "{op:?}({x:#x})");
-    }
+    let funcs: Vec<Function> = ops.iter().map(|&o| unary_func(o, Type::I32)).collect();
+    let args: Vec<Vec<u64>> = samples32().iter().chain(&[0x80u32, 0x8000, 0xFF7F]).map(|&x| vec![x as u64]).collect();
+    check_against_interpreter(&funcs, every(funcs.len(), &args));
 }
 
-const CCS: [IntCC; 10] = [
-    IntCC::Eq,
-    IntCC::Ne,
-    IntCC::LtS,
-    IntCC::LtU,
-    IntCC::GtS,
-    IntCC::GtU,
-    IntCC::LeS,
-    IntCC::LeU,
-    IntCC::GeS,
-    IntCC::GeU,
-];
-
-fn cmp_ref(cc: IntCC, a: u32, b: u32) -> bool {
-    let (sa, sb) = (a as i32, b as i32);
-    match cc {
-        IntCC::Eq => a == b,
-        IntCC::Ne => a != b,
-        IntCC::LtS => sa < sb,
-        IntCC::LtU => a < b,
-        IntCC::GtS => sa > sb,
-        IntCC::GtU => a > b,
-        IntCC::LeS => sa <= sb,
-        IntCC::LeU => a <= b,
-        IntCC::GeS => sa >= sb,
-        IntCC::GeU => a >= b,
-    }
+/// Literal expected values, independent of the interpreter (see
+/// [`spot_check`]).
+#[test]
+fn literal_spot_checks() {
+    let bin: [(BinaryOp, u64, u64, u64); 8] = [
+        (BinaryOp::Rotl, 0x8000_0001, 1, 3),
+        (BinaryOp::Rotr, 1, 33, 0x8000_0000),
+        (BinaryOp::Shl, 1, 32, 1),
+        (BinaryOp::ShrS, 0x8000_0000, 31, 0xFFFF_FFFF),
+        (BinaryOp::ShrU, 0x8000_0000, 63, 1),
+        (BinaryOp::DivS, 0xFFFF_FFF9, 2, 0xFFFF_FFFD),
+        (BinaryOp::RemS, 0xFFFF_FFF9, 2, 0xFFFF_FFFF),
+        (BinaryOp::RemS, 0x8000_0000, 0xFFFF_FFFF, 0),
+    ];
+    let un: [(UnaryOp, u64, u64); 5] = [
+        (UnaryOp::Clz, 0, 32),
+        (UnaryOp::Ctz, 0x8000_0000, 31),
+        (UnaryOp::Popcnt, 0xFFFF_FFFF, 32),
+        (UnaryOp::Extend8S, 0x1_80, 0xFFFF_FF80),
+        (UnaryOp::Extend16S, 0x7FFF, 0x7FFF),
+    ];
+    let mut funcs: Vec<Function> = bin.iter().map(|c| binop_func(c.0, None, None)).collect();
+    funcs.extend(un.iter().map(|c| unary_func(c.0, Type::I32)));
+    spot_check(&funcs, bin.iter().map(|&(_, a, b, r)| (vec![a, b], r)).chain(un.iter().map(|&(_, x, r)| (vec![x], r))));
 }
 
 /// kind 0: compare to 0/1; 1: select(a, b); 2: branch returning 10/20;
@@ -240,47 +146,13 @@ fn cmp_func(cc: IntCC, kind: u8) -> Function {
 #[test]
 fn comparisons_selects_and_branches() {
     let mut funcs = Vec::new();
-    let mut meta = Vec::new();
     for &cc in &CCS {
         for kind in 0..4u8 {
             funcs.push(cmp_func(cc, kind));
-            meta.push((cc, kind));
         }
     }
-    let l = build(&funcs);
-    let mut calls = Vec::new();
-    let mut want = Vec::new();
-    let vals = [0u32, 1, 5, 6, 4, 0x7FFF_FFFF, 0x8000_0000, 0xFFFF_FFFF];
-    for (k, &(cc, kind)) in meta.iter().enumerate() {
-        for &a in &vals {
-            for &b in &vals {
-                let r = match kind {
-                    0 => cmp_ref(cc, a, b) as u32,
-                    1 => {
-                        if cmp_ref(cc, a, b) {
-                            a
-                        } else {
-                            b
-                        }
-                    }
-                    2 => {
-                        if cmp_ref(cc, a, b) {
-                            10
-                        } else {
-                            20
-                        }
-                    }
-                    _ => cmp_ref(cc, 5, b) as u32,
-                };
-                calls.push(Call { func: k, args: vec![a, b], ..Default::default() });
-                want.push((cc, kind, a, b, r));
-            }
-        }
-    }
-    let out = run(&l, &calls);
-    for ((cc, kind, a, b, r), o) in want.iter().zip(&out) {
-        assert_eq!(o.r0, *r, "{cc:?} kind {kind} ({a:#x}, {b:#x})");
-    }
+    let vals = [0u64, 1, 5, 6, 4, 0x7FFF_FFFF, 0x8000_0000, 0xFFFF_FFFF];
+    check_against_interpreter(&funcs, every(funcs.len(), &pairs(&vals, &vals)));
 }
 
 /// sum(n) = 0 + 1 + ... + (n-1) with a loop carrying (i, acc).
@@ -375,7 +247,7 @@ fn loops_block_arguments_and_tables() {
     }
 }
 
-/// Many values live at once: forces spills, checked against the reference.
+/// Many values live at once: forces spills, checked against the interpreter.
 #[test]
 fn register_pressure_spills_correctly() {
     let mut b = FunctionBuilder::new("pressure", sig(&[Type::I32, Type::I32], &[Type::I32]));
@@ -394,21 +266,8 @@ fn register_pressure_spills_correctly() {
     }
     b.terminate(Terminator::Return(vec![acc]));
     let f = b.finish();
-    let l = build(&[f]);
-    let reference = |a: u32, bb: u32| {
-        let vals: Vec<u32> = (0..24u32).map(|k| a.wrapping_mul(k * 7 + 3) ^ bb).collect();
-        let mut acc = vals[0];
-        for (k, v) in vals.iter().enumerate().skip(1) {
-            acc = if k % 2 == 0 { acc.wrapping_add(*v) } else { acc.wrapping_sub(*v) };
-        }
-        acc
-    };
-    let calls: Vec<Call> =
-        [(1u32, 2u32), (0x1234, 0xFFFF), (0xDEAD_BEEF, 7)].iter().map(|&(a, b)| Call { func: 0, args: vec![a, b], ..Default::default() }).collect();
-    let out = run(&l, &calls);
-    for (c, o) in calls.iter().zip(&out) {
-        assert_eq!(o.r0, reference(c.args[0], c.args[1]), "{c:?}");
-    }
+    let cases = [(1u64, 2u64), (0x1234, 0xFFFF), (0xDEAD_BEEF, 7)].map(|(a, b)| (0, vec![a, b]));
+    assert_eq!(check_against_interpreter(&[f], cases), 3);
 }
 
 /// Prints disassembly of a few functions (run with --nocapture to inspect).

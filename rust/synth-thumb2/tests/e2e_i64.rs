@@ -1,22 +1,13 @@
 //! End-to-end: i64 operators on register pairs, i64 comparisons and
-//! conversions, executed in unicorn against Rust reference semantics.
+//! conversions, executed in unicorn against the reference interpreter
+//! (`synth_ir::interp`), plus literal spot checks that would catch a bug
+//! shared by the interpreter and the backend.
 
 mod harness;
 
-use harness::{build, build_rt, run, samples64, Call};
+use harness::reference::{check_against_interpreter, every, join, pairs, sig, split, spot_check, unary_func, CCS};
+use harness::{build_rt, run, samples64, Call};
 use synth_ir::*;
-
-fn sig(params: &[Type], results: &[Type]) -> Signature {
-    Signature { params: params.to_vec(), results: results.to_vec() }
-}
-
-fn split(x: u64) -> [u32; 2] {
-    [x as u32, (x >> 32) as u32]
-}
-
-fn join(lo: u32, hi: u32) -> u64 {
-    lo as u64 | (hi as u64) << 32
-}
 
 const OPS: [BinaryOp; 11] = [
     BinaryOp::Add,
@@ -31,23 +22,6 @@ const OPS: [BinaryOp; 11] = [
     BinaryOp::Rotl,
     BinaryOp::Rotr,
 ];
-
-fn eval(op: BinaryOp, a: u64, b: u64) -> u64 {
-    match op {
-        BinaryOp::Add => a.wrapping_add(b),
-        BinaryOp::Sub => a.wrapping_sub(b),
-        BinaryOp::Mul => a.wrapping_mul(b),
-        BinaryOp::And => a & b,
-        BinaryOp::Or => a | b,
-        BinaryOp::Xor => a ^ b,
-        BinaryOp::Shl => a.wrapping_shl(b as u32),
-        BinaryOp::ShrS => (a as i64).wrapping_shr(b as u32) as u64,
-        BinaryOp::ShrU => a.wrapping_shr(b as u32),
-        BinaryOp::Rotl => a.rotate_left((b % 64) as u32),
-        BinaryOp::Rotr => a.rotate_right((b % 64) as u32),
-        _ => unreachable!(),
-    }
-}
 
 fn binop_func(op: BinaryOp, rhs_const: Option<u64>) -> Function {
     let mut b = FunctionBuilder::new(format!("{op:?}"), sig(&[Type::I64, Type::I64], &[Type::I64]));
@@ -64,113 +38,52 @@ fn binop_func(op: BinaryOp, rhs_const: Option<u64>) -> Function {
 #[test]
 fn i64_binary_ops_register_operands() {
     let funcs: Vec<Function> = OPS.iter().map(|&op| binop_func(op, None)).collect();
-    let l = build(&funcs);
-    let mut calls = Vec::new();
-    let mut want = Vec::new();
-    for (k, &op) in OPS.iter().enumerate() {
-        for &a in &samples64() {
-            for &b in samples64().iter().chain(&[127u64, 128, 0x100_0000_0021]) {
-                let [al, ah] = split(a);
-                let [bl, bh] = split(b);
-                calls.push(Call { func: k, args: vec![al, ah, bl, bh], ..Default::default() });
-                want.push((op, a, b, eval(op, a, b)));
-            }
-        }
-    }
-    let out = run(&l, &calls);
-    for ((op, a, b, r), o) in want.iter().zip(&out) {
-        assert_eq!(join(o.r0, o.r1), *r, "{op:?}({a:#x}, {b:#x})");
-    }
+    let rhs: Vec<u64> = samples64().into_iter().chain([127, 128, 0x100_0000_0021]).collect();
+    check_against_interpreter(&funcs, every(funcs.len(), &pairs(&samples64(), &rhs)));
 }
 
 #[test]
 fn i64_shifts_and_rotates_by_constants() {
     let mut funcs = Vec::new();
-    let mut meta = Vec::new();
     for op in [BinaryOp::Shl, BinaryOp::ShrS, BinaryOp::ShrU, BinaryOp::Rotl, BinaryOp::Rotr, BinaryOp::Add, BinaryOp::Mul] {
         for c in [0u64, 1, 5, 31, 32, 33, 40, 63, 64, 100, 0xFFFF_FFFF_0000_0001] {
             funcs.push(binop_func(op, Some(c)));
-            meta.push((op, c));
         }
     }
-    let l = build(&funcs);
-    let mut calls = Vec::new();
-    let mut want = Vec::new();
-    for (k, &(op, c)) in meta.iter().enumerate() {
-        for &a in &samples64() {
-            let [al, ah] = split(a);
-            calls.push(Call { func: k, args: vec![al, ah, 0, 0], ..Default::default() });
-            want.push((op, a, c, eval(op, a, c)));
-        }
-    }
-    let out = run(&l, &calls);
-    for ((op, a, b, r), o) in want.iter().zip(&out) {
-        assert_eq!(join(o.r0, o.r1), *r, "{op:?}({a:#x}, const {b:#x})");
-    }
-}
-
-fn unary_func(op: UnaryOp) -> Function {
-    let mut b = FunctionBuilder::new(format!("{op:?}"), sig(&[Type::I64], &[Type::I64]));
-    let x = b.block_params(Block(0))[0];
-    let v = b.inst1(InstKind::Unary { op, ty: Type::I64, arg: x }, Type::I64);
-    b.terminate(Terminator::Return(vec![v]));
-    b.finish()
+    let args: Vec<Vec<u64>> = samples64().iter().map(|&a| vec![a, 0]).collect();
+    check_against_interpreter(&funcs, every(funcs.len(), &args));
 }
 
 #[test]
 fn i64_unary_ops() {
     let ops = [UnaryOp::Clz, UnaryOp::Ctz, UnaryOp::Popcnt, UnaryOp::Extend8S, UnaryOp::Extend16S, UnaryOp::Extend32S];
-    let l = build(&ops.iter().map(|&o| unary_func(o)).collect::<Vec<_>>());
-    let mut calls = Vec::new();
-    let mut want = Vec::new();
-    for (k, &op) in ops.iter().enumerate() {
-        for &x in samples64().iter().chain(&[0x80u64, 0x8000, 0x8000_0000, 0x1_0000_0000_0000]) {
-            let r = match op {
-                UnaryOp::Clz => x.leading_zeros() as u64,
-                UnaryOp::Ctz => x.trailing_zeros() as u64,
-                UnaryOp::Popcnt => x.count_ones() as u64,
-                UnaryOp::Extend8S => x as u8 as i8 as i64 as u64,
-                UnaryOp::Extend16S => x as u16 as i16 as i64 as u64,
-                UnaryOp::Extend32S => x as u32 as i32 as i64 as u64,
-            };
-            let [lo, hi] = split(x);
-            calls.push(Call { func: k, args: vec![lo, hi], ..Default::default() });
-            want.push((op, x, r));
-        }
-    }
-    let out = run(&l, &calls);
-    for ((op, x, r), o) in want.iter().zip(&out) {
-        assert_eq!(join(o.r0, o.r1), *r, "{op:?}({x:#x})");
-    }
+    let funcs: Vec<Function> = ops.iter().map(|&o| unary_func(o, Type::I64)).collect();
+    let args: Vec<Vec<u64>> = samples64().iter().chain(&[0x80u64, 0x8000, 0x8000_0000, 0x1_0000_0000_0000]).map(|&x| vec![x]).collect();
+    check_against_interpreter(&funcs, every(funcs.len(), &args));
 }
 
-const CCS: [IntCC; 10] = [
-    IntCC::Eq,
-    IntCC::Ne,
-    IntCC::LtS,
-    IntCC::LtU,
-    IntCC::GtS,
-    IntCC::GtU,
-    IntCC::LeS,
-    IntCC::LeU,
-    IntCC::GeS,
-    IntCC::GeU,
-];
-
-fn cmp_ref(cc: IntCC, a: u64, b: u64) -> bool {
-    let (sa, sb) = (a as i64, b as i64);
-    match cc {
-        IntCC::Eq => a == b,
-        IntCC::Ne => a != b,
-        IntCC::LtS => sa < sb,
-        IntCC::LtU => a < b,
-        IntCC::GtS => sa > sb,
-        IntCC::GtU => a > b,
-        IntCC::LeS => sa <= sb,
-        IntCC::LeU => a <= b,
-        IntCC::GeS => sa >= sb,
-        IntCC::GeU => a >= b,
-    }
+/// Literal expected values, independent of the interpreter (see
+/// [`spot_check`]).
+#[test]
+fn i64_literal_spot_checks() {
+    let bin: [(BinaryOp, u64, u64, u64); 7] = [
+        (BinaryOp::Rotl, 0x8000_0000_0000_0001, 1, 3),
+        (BinaryOp::Rotr, 1, 65, 0x8000_0000_0000_0000),
+        (BinaryOp::Shl, 1, 64, 1),
+        (BinaryOp::Shl, 1, 32, 0x1_0000_0000),
+        (BinaryOp::ShrS, 0x8000_0000_0000_0000, 63, u64::MAX),
+        (BinaryOp::ShrU, 0x1_0000_0000, 32, 1),
+        (BinaryOp::Mul, 0xFFFF_FFFF, 0xFFFF_FFFF, 0xFFFF_FFFE_0000_0001),
+    ];
+    let un: [(UnaryOp, u64, u64); 4] = [
+        (UnaryOp::Clz, 1, 63),
+        (UnaryOp::Ctz, 0, 64),
+        (UnaryOp::Popcnt, u64::MAX, 64),
+        (UnaryOp::Extend32S, 0x1_8000_0000, 0xFFFF_FFFF_8000_0000),
+    ];
+    let mut funcs: Vec<Function> = bin.iter().map(|c| binop_func(c.0, None)).collect();
+    funcs.extend(un.iter().map(|c| unary_func(c.0, Type::I64)));
+    spot_check(&funcs, bin.iter().map(|&(_, a, b, r)| (vec![a, b], r)).chain(un.iter().map(|&(_, x, r)| (vec![x], r))));
 }
 
 /// kind 0: i32 0/1; 1: select of the i64 operands; 2: branch to 10/20.
@@ -203,50 +116,13 @@ fn cmp_func(cc: IntCC, kind: u8) -> Function {
 #[test]
 fn i64_comparisons_selects_and_branches() {
     let mut funcs = Vec::new();
-    let mut meta = Vec::new();
     for &cc in &CCS {
         for kind in 0..3u8 {
             funcs.push(cmp_func(cc, kind));
-            meta.push((cc, kind));
         }
     }
-    let l = build(&funcs);
     let vals = [0u64, 1, 0xFFFF_FFFF, 0x1_0000_0000, 0x1_0000_0001, 0x7FFF_FFFF_FFFF_FFFF, 0x8000_0000_0000_0000, u64::MAX, 0xFFFF_FFFF_0000_0000];
-    let mut calls = Vec::new();
-    let mut want = Vec::new();
-    for (k, &(cc, kind)) in meta.iter().enumerate() {
-        for &a in &vals {
-            for &b in &vals {
-                let t = cmp_ref(cc, a, b);
-                let r = match kind {
-                    0 => t as u64,
-                    1 => {
-                        if t {
-                            a
-                        } else {
-                            b
-                        }
-                    }
-                    _ => {
-                        if t {
-                            10
-                        } else {
-                            20
-                        }
-                    }
-                };
-                let [al, ah] = split(a);
-                let [bl, bh] = split(b);
-                calls.push(Call { func: k, args: vec![al, ah, bl, bh], ..Default::default() });
-                want.push((cc, kind, a, b, r));
-            }
-        }
-    }
-    let out = run(&l, &calls);
-    for ((cc, kind, a, b, r), o) in want.iter().zip(&out) {
-        let got = if *kind == 1 { join(o.r0, o.r1) } else { o.r0 as u64 };
-        assert_eq!(got, *r, "{cc:?} kind {kind} ({a:#x}, {b:#x})");
-    }
+    check_against_interpreter(&funcs, every(funcs.len(), &pairs(&vals, &vals)));
 }
 
 #[test]
@@ -264,25 +140,13 @@ fn i64_eqz_and_conversions() {
         b.terminate(Terminator::Return(vec![v]));
         b.finish()
     };
-    let l = build(&[eqz, conv(ConvertOp::Wrap), conv(ConvertOp::ExtendS), conv(ConvertOp::ExtendU)]);
-    let mut calls = Vec::new();
-    let mut want = Vec::new();
+    let funcs = [eqz, conv(ConvertOp::Wrap), conv(ConvertOp::ExtendS), conv(ConvertOp::ExtendU)];
+    let mut cases = Vec::new();
     for &x in &samples64() {
-        let [lo, hi] = split(x);
-        calls.push(Call { func: 0, args: vec![lo, hi], ..Default::default() });
-        want.push((x == 0) as u64);
-        calls.push(Call { func: 1, args: vec![lo, hi], ..Default::default() });
-        want.push(lo as u64);
-        calls.push(Call { func: 2, args: vec![lo], ..Default::default() });
-        want.push(lo as i32 as i64 as u64);
-        calls.push(Call { func: 3, args: vec![lo], ..Default::default() });
-        want.push(lo as u64);
+        let lo = x & 0xFFFF_FFFF;
+        cases.extend([(0, vec![x]), (1, vec![x]), (2, vec![lo]), (3, vec![lo])]);
     }
-    let out = run(&l, &calls);
-    for (k, ((c, w), o)) in calls.iter().zip(&want).zip(&out).enumerate() {
-        let got = if k % 4 == 0 || k % 4 == 1 { o.r0 as u64 } else { join(o.r0, o.r1) };
-        assert_eq!(got, *w, "{c:?}");
-    }
+    check_against_interpreter(&funcs, cases);
 }
 
 /// i64 division lowers to a call of the runtime helper with (i64, i64) in
@@ -341,23 +205,15 @@ fn i64_widening_multiplies() {
     let m = b.binary(BinaryOp::Mul, x, x);
     b.terminate(Terminator::Return(vec![m]));
     funcs.push(b.finish());
-    let ext = |op: ConvertOp, v: u32| if op == ConvertOp::ExtendS { v as i32 as i64 as u64 } else { v as u64 };
-    let l = build(&funcs);
-    let vals: Vec<u32> = samples64().iter().map(|&v| v as u32).chain([0x8000_0000, 0x7fff_ffff, u32::MAX, 3]).collect();
-    let mut calls = Vec::new();
-    let mut want = Vec::new();
+    let vals: Vec<u64> = samples64().iter().map(|&v| v & 0xFFFF_FFFF).chain([0x8000_0000, 0x7fff_ffff, 0xFFFF_FFFF, 3]).collect();
+    let mut cases = Vec::new();
     for &a in &vals {
         for &c in &vals {
-            for (f, &(ol, or)) in ops.iter().enumerate() {
-                calls.push(Call { func: f, args: vec![a, c], ..Default::default() });
-                want.push(ext(ol, a).wrapping_mul(ext(or, c)));
+            for f in 0..ops.len() {
+                cases.push((f, vec![a, c]));
             }
         }
-        calls.push(Call { func: 4, args: vec![a, 0], ..Default::default() });
-        want.push(ext(ConvertOp::ExtendS, a).wrapping_mul(ext(ConvertOp::ExtendS, a)));
+        cases.push((4, vec![a, 0]));
     }
-    let out = run(&l, &calls);
-    for ((c, w), o) in calls.iter().zip(&want).zip(&out) {
-        assert_eq!(join(o.r0, o.r1), *w, "{c:?}");
-    }
+    check_against_interpreter(&funcs, cases);
 }

@@ -6,6 +6,8 @@
 
 #![allow(dead_code)]
 
+pub mod reference;
+
 use std::io::Write;
 use std::process::{Command, Stdio};
 use synth_ir::{Function, SymbolRef};
