@@ -51,6 +51,11 @@ pub struct Assembler {
     /// Instructions left in the open IT block (0 = none open).
     pub(crate) it_left: u8,
     pub(crate) errors: Vec<String>,
+    /// `Some(r)` when the last instruction emitted set N and Z from the
+    /// value it wrote to `r` (a 16-bit flag-setting form outside an IT
+    /// block); cleared by every other emitted instruction. [`Assembler::cbz`]
+    /// then branches on those flags instead of comparing `r` with 0.
+    pub(crate) nz_of: Option<Reg>,
     /// [`Self::len_estimate`]'s cache: items scanned so far and the bytes
     /// their branches and tables add (items are only ever appended).
     est_cache: std::cell::Cell<(usize, u32)>,
@@ -150,6 +155,7 @@ impl Assembler {
 
     /// Appends one instruction as fixed code.
     pub(crate) fn emit(&mut self, enc: Enc) {
+        self.nz_of = None;
         let start = self.buf.len();
         enc.write(&mut self.buf);
         let end = self.buf.len();
@@ -158,6 +164,23 @@ impl Assembler {
             _ => self.items.push(Item::Code { start, end }),
         }
         self.it_step();
+    }
+
+    /// Appends a 16-bit data-processing instruction that, outside an IT
+    /// block, sets N and Z from the value it writes to `rd`.
+    pub(crate) fn emit_sets_nz(&mut self, enc: Enc, rd: Reg) {
+        let sets = self.it_left == 0;
+        self.emit(enc);
+        if sets {
+            self.nz_of = Some(rd);
+        }
+    }
+
+    /// True when the flags hold N and Z of `r`'s value: the last item is
+    /// the code of the instruction that set them from `r` (no label bound
+    /// or branch since).
+    pub(crate) fn flags_test(&self, r: Reg) -> bool {
+        self.nz_of == Some(r) && matches!(self.items.last(), Some(Item::Code { .. }))
     }
 
     /// Appends one instruction carrying a relocation.

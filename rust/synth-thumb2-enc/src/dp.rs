@@ -62,7 +62,7 @@ impl Assembler {
         }
         if shift.is_none() {
             if matches!(op, AluOp::Add | AluOp::Sub) && all_low(&[rd, rn, rm]) && self.narrow_ok(flags) {
-                return self.emit(encode::add_sub_reg16(op == AluOp::Sub, rd.0, rn.0, rm.0));
+                return self.emit_sets_nz(encode::add_sub_reg16(op == AluOp::Sub, rd.0, rn.0, rm.0), rd);
             }
             if op == AluOp::Add && flags != Flags::Set && (rd == rn || rd == rm) {
                 // ADD rdn, rm (T2): any registers, never sets flags.
@@ -74,7 +74,7 @@ impl Assembler {
                     std::mem::swap(&mut rn, &mut rm);
                 }
                 if rd == rn && all_low(&[rd, rm]) && self.narrow_ok(flags) {
-                    return self.emit(encode::dp16(opc, rd.0, rm.0));
+                    return self.emit_sets_nz(encode::dp16(opc, rd.0, rm.0), rd);
                 }
             }
         }
@@ -111,7 +111,7 @@ impl Assembler {
                     || cands.iter().any(|&(s, k)| self.try_add_sub_wide(s, rd, rn, k, flags))
             }
             AluOp::Rsb if imm == 0 && all_low(&[rd, rn]) && self.narrow_ok(flags) => {
-                self.emit(encode::dp16(dp16op::RSB, rd.0, rn.0));
+                self.emit_sets_nz(encode::dp16(dp16op::RSB, rd.0, rn.0), rd);
                 true
             }
             _ => {
@@ -138,7 +138,14 @@ impl Assembler {
     fn try_dp_imm(&mut self, op: AluOp, rd: Reg, rn: Reg, imm: u32, flags: Flags) -> bool {
         match encode_modified_imm(imm) {
             Some(field) => {
-                self.emit(encode::dp_imm(dp_opcode(op), flags == Flags::Set, rd.0, rn.0, field));
+                let enc = encode::dp_imm(dp_opcode(op), flags == Flags::Set, rd.0, rn.0, field);
+                if flags == Flags::Set {
+                    // N and Z of rd (recorded only outside an IT block,
+                    // where the instruction always executes).
+                    self.emit_sets_nz(enc, rd);
+                } else {
+                    self.emit(enc);
+                }
                 true
             }
             None => false,
@@ -149,11 +156,11 @@ impl Assembler {
     fn try_add_sub_narrow(&mut self, sub: bool, rd: Reg, rn: Reg, k: u32, flags: Flags) -> bool {
         if all_low(&[rd, rn]) && self.narrow_ok(flags) {
             if rd == rn && k <= 255 {
-                self.emit(encode::imm8_16(if sub { 3 } else { 2 }, rd.0, k as u16));
+                self.emit_sets_nz(encode::imm8_16(if sub { 3 } else { 2 }, rd.0, k as u16), rd);
                 return true;
             }
             if k <= 7 {
-                self.emit(encode::add_sub_imm3(sub, rd.0, rn.0, k as u16));
+                self.emit_sets_nz(encode::add_sub_imm3(sub, rd.0, rn.0, k as u16), rd);
                 return true;
             }
         }
@@ -202,7 +209,7 @@ impl Assembler {
         // 16-bit LSL #0 is `MOVS rd, rm`, which is UNPREDICTABLE inside IT.
         let narrow_form_ok = op != ShiftOp::Ror && (shift.is_some() || self.it_left == 0);
         if narrow_form_ok && all_low(&[rd, rm]) && self.narrow_ok(flags) {
-            return self.emit(encode::shift_imm16(op, rd.0, rm.0, u16::from(amount) & 31));
+            return self.emit_sets_nz(encode::shift_imm16(op, rd.0, rm.0, u16::from(amount) & 31), rd);
         }
         if shift.is_none() && flags != Flags::Set {
             return self.mov(rd, rm);
@@ -222,7 +229,7 @@ impl Assembler {
                 ShiftOp::Asr => dp16op::ASR,
                 ShiftOp::Ror => dp16op::ROR,
             };
-            return self.emit(encode::dp16(opc, rd.0, rm.0));
+            return self.emit_sets_nz(encode::dp16(opc, rd.0, rm.0), rd);
         }
         self.emit(encode::shift_reg_w(op, flags == Flags::Set, rd.0, rn.0, rm.0));
     }
@@ -483,6 +490,23 @@ impl Assembler {
             self.emit(Enc::Wide(wide, 0xF080 | (u16::from(rd.0) << 8) | u16::from(rm.0)));
         }
     }
+
+    /// `UBFX rd, rn, #lsb, #width` (`signed`: `SBFX`): bits `lsb..lsb+width`
+    /// of `rn`, zero- (sign-) extended into `rd`. Requires `1 <= width` and
+    /// `lsb + width <= 32`; anything else is an assembler error.
+    pub fn bfx(&mut self, signed: bool, rd: Reg, rn: Reg, lsb: u8, width: u8) {
+        if width == 0 || u32::from(lsb) + u32::from(width) > 32 {
+            self.error(format!("bfx lsb {lsb} width {width} out of range"));
+            return;
+        }
+        if !self.check_regs("bfx", &[rd, rn], false) {
+            return;
+        }
+        let op1 = if signed { 0xF340 } else { 0xF3C0 };
+        let (imm3, imm2) = (u16::from(lsb >> 2), u16::from(lsb & 3));
+        let op2 = (imm3 << 12) | (u16::from(rd.0) << 8) | (imm2 << 6) | u16::from(width - 1);
+        self.emit(Enc::Wide(op1 | u16::from(rn.0), op2));
+    }
 }
 
 #[cfg(test)]
@@ -680,5 +704,15 @@ mod tests {
         let mut a = Assembler::new();
         a.it(Cond::Eq, "t");
         a.bl(crate::Sym(0));
+    }
+
+    #[test]
+    fn bfx_rejects_empty_or_overlong_fields() {
+        for (lsb, width) in [(0u8, 0u8), (1, 32), (31, 2), (32, 1)] {
+            let mut a = Assembler::new();
+            a.bfx(false, Reg(0), Reg(1), lsb, width);
+            assert!(a.finish().is_err(), "lsb {lsb} width {width} must be rejected");
+        }
+        assert_eq!(one(|a| a.bfx(false, Reg(0), Reg(1), 6, 6)), [0xF3C1, 0x1085]);
     }
 }

@@ -50,7 +50,9 @@ impl Assembler {
     /// true), not inside an IT block. `CBZ`/`CBNZ` when `rn` is low and the
     /// target ends up 0..=126 bytes ahead; otherwise `CMP rn, #0;
     /// B<EQ/NE> target` (sized by relaxation like [`Assembler::b_cond`]).
-    /// Either way the flags may be changed.
+    /// Right after a 16-bit instruction that set N and Z from `rn` (no
+    /// label in between), just `B<EQ/NE> target`: never longer than
+    /// either. Either way the flags may be changed.
     pub fn cbz(&mut self, nz: bool, rn: Reg, target: Label) {
         if self.it_left > 0 {
             self.it_misuse("cbz inside an IT block");
@@ -58,7 +60,9 @@ impl Assembler {
         if !self.check_regs("cbz", &[rn], false) || !self.check_label("cbz", target) {
             return;
         }
-        if rn.is_low() {
+        if self.flags_test(rn) {
+            self.b_cond(if nz { Cond::Ne } else { Cond::Eq }, target);
+        } else if rn.is_low() {
             self.items.push(Item::Cbz { nz, rn, target });
         } else {
             self.cmp_imm(rn, 0);

@@ -349,6 +349,69 @@ mod tests {
         assert_eq!(code.bytes.len(), 6);
     }
 
+    /// The halfwords of a loop `l: <body>; cbz(nz, r, l)`.
+    fn loop_halfwords(nz: bool, r: u8, body: impl FnOnce(&mut Assembler)) -> Vec<u16> {
+        let mut a = Assembler::new();
+        let l = a.new_label();
+        a.bind(l);
+        body(&mut a);
+        a.cbz(nz, crate::Reg(r), l);
+        let code = a.finish().unwrap();
+        (0..code.bytes.len()).step_by(2).map(|i| hw(&code.bytes, i)).collect()
+    }
+
+    #[test]
+    fn zero_test_after_flag_setting_write_of_the_register_skips_cmp() {
+        use crate::{AluOp, Flags, Reg, ShiftOp};
+        // SUBS r4, #1; BNE l (no CMP r4, #0).
+        let hws = loop_halfwords(true, 4, |a| {
+            a.alu_imm(AluOp::Sub, Reg(4), Reg(4), 1, Flags::Any);
+        });
+        assert_eq!(hws, [0x3C01, 0xD1FD]);
+        // LSRS r0, r1, #2; BEQ l.
+        let hws = loop_halfwords(false, 0, |a| a.shift_imm(ShiftOp::Lsr, Reg(0), Reg(1), 2, Flags::Any));
+        assert_eq!(hws, [0x0888, 0xD0FD]);
+        // ANDS r2, r3 (16-bit, sets flags); BNE l.
+        let hws = loop_halfwords(true, 2, |a| a.alu(AluOp::And, Reg(2), Reg(2), Reg(3), None, Flags::Any));
+        assert_eq!(hws, [0x401A, 0xD1FD]);
+        // The flags are of another register: CMP stays.
+        let hws = loop_halfwords(true, 3, |a| {
+            a.alu_imm(AluOp::Sub, Reg(4), Reg(4), 1, Flags::Any);
+        });
+        assert_eq!(hws, [0x3C01, 0x2B00, 0xD1FC]);
+        // A 32-bit form without S (ADD.W r8, #1): CMP stays.
+        let hws = loop_halfwords(true, 8, |a| {
+            a.alu_imm(AluOp::Add, Reg(8), Reg(8), 1, Flags::Any);
+        });
+        assert_eq!(hws.len(), 5);
+        assert_eq!(hws[2] & 0xFBF0, 0xF1B0, "cmp.w r8, #0 kept: {hws:x?}");
+        // ADDS.W r8, r8, #16 (flags requested): BNE only.
+        let hws = loop_halfwords(true, 8, |a| {
+            assert!(a.alu_imm(AluOp::Add, Reg(8), Reg(8), 16, Flags::Set));
+        });
+        assert_eq!(hws, [0xF118, 0x0810, 0xD1FC]);
+        // Another instruction in between (MOV r0, r4): CMP stays.
+        let hws = loop_halfwords(true, 4, |a| {
+            a.alu_imm(AluOp::Sub, Reg(4), Reg(4), 1, Flags::Any);
+            a.mov(Reg(0), Reg(4));
+        });
+        assert_eq!(hws, [0x3C01, 0x4620, 0x2C00, 0xD1FB]);
+        // Inside an IT block the 16-bit ADD does not set flags: CMP stays.
+        let hws = loop_halfwords(true, 1, |a| {
+            a.it(crate::Cond::Eq, "");
+            a.alu_imm(AluOp::Add, Reg(1), Reg(1), 1, Flags::Any);
+        });
+        assert_eq!(hws, [0xBF08, 0x3101, 0x2900, 0xD1FB]);
+        // A label bound after the SUBS (another predecessor): CMP stays.
+        let mut a = Assembler::new();
+        let l = a.new_label();
+        a.alu_imm(AluOp::Sub, Reg(4), Reg(4), 1, Flags::Any);
+        a.bind(l);
+        a.cbz(true, Reg(4), l);
+        let code = a.finish().unwrap();
+        assert_eq!((hw(&code.bytes, 2), hw(&code.bytes, 4)), (0x2C00, 0xD1FD));
+    }
+
     #[test]
     fn unbound_label_is_an_error() {
         let mut a = Assembler::new();

@@ -239,6 +239,13 @@ fn compares_misc(c: &mut Cases) {
         c.same(&[&format!("{n}.w r8, r1")], |a| a.extend(op, R8, R1));
         c.same(&[&format!("{n}.w r0, ip")], |a| a.extend(op, R0, R12));
     }
+    c.same(&["ubfx r0, r1, #6, #6"], |a| a.bfx(false, R0, R1, 6, 6));
+    c.same(&["ubfx r8, ip, #0, #12"], |a| a.bfx(false, R8, R12, 0, 12));
+    c.same(&["ubfx r3, r2, #31, #1"], |a| a.bfx(false, R3, R2, 31, 1));
+    c.same(&["ubfx lr, r9, #1, #31"], |a| a.bfx(false, LR, R9, 1, 31));
+    c.same(&["ubfx r0, r7, #0, #32"], |a| a.bfx(false, R0, R7, 0, 32));
+    c.same(&["sbfx r0, r1, #3, #5"], |a| a.bfx(true, R0, R1, 3, 5));
+    c.same(&["sbfx sl, r4, #16, #16"], |a| a.bfx(true, R10, R4, 16, 16));
     c.same(&["udf #255"], |a| a.udf(255));
     c.same(&["udf #0"], |a| a.udf(0));
     c.add(&["bkpt 0x00ab"], Gas::Src("bkpt 0xab".into()), |a| a.bkpt(0xab));

@@ -56,6 +56,10 @@ struct Emitter<'a> {
     /// The last instruction emitted transfers control unconditionally
     /// (nothing falls into the next block).
     barrier: bool,
+    /// The register that the next instruction (same block, no allocator
+    /// edit in between) tests against zero (`CmpBr` `EQ`/`NE` `#0`): an
+    /// `AluImm` writing it sets the flags so the assembler skips the `CMP`.
+    zero_test_next: Option<Reg>,
     /// Island sites met so far.
     sites: usize,
     /// Conditional trap branches emitted so far.
@@ -113,6 +117,7 @@ fn emit_pass(
         sym_ids: HashMap::new(),
         traps: Vec::new(),
         barrier: false,
+        zero_test_next: None,
         sites: 0,
         trap_uses: 0,
         record: if plan.is_none() { Some(traps::TrapRecord::default()) } else { None },
@@ -150,6 +155,21 @@ fn emit_pass(
                     return Err(format!("allocation of instruction {i} has the wrong operand count"));
                 }
                 let inst = vcode.insts[i].map_regs(allocs);
+                let edit_between = edits.peek().is_some_and(|(pp, _)| {
+                    pp.inst as usize == i || (pp.inst as usize == i + 1 && pp.pos == InstPos::Before)
+                });
+                e.zero_test_next = match vcode.insts.get(i + 1) {
+                    Some(MachInst::CmpBr { cc: Cond::Eq | Cond::Ne, rhs: Rhs::Imm(0), .. })
+                        if i + 1 < block.range.end && !edit_between =>
+                    {
+                        let allocs = alloc.allocs.get(i + 1).map(|v| v.as_slice()).unwrap_or(&[]);
+                        match vcode.insts[i + 1].map_regs(allocs) {
+                            MachInst::CmpBr { rn, .. } => Some(rn),
+                            _ => None,
+                        }
+                    }
+                    _ => None,
+                };
                 e.inst(&inst, next)?;
             }
             while let Some((_, edit)) = edits.next_if(|(pp, _)| pp.inst as usize == i && pp.pos == InstPos::After) {
@@ -463,7 +483,15 @@ impl Emitter<'_> {
                 self.asm.mov_sym(p(*rd)?, s, *addend);
             }
             MachInst::Alu { op, rd, rn, rm } => a.alu(*op, p(*rd)?, p(*rn)?, p(*rm)?, None, Flags::Any),
-            MachInst::AluImm { op, rd, rn, imm } => self.alu_imm(*op, p(*rd)?, p(*rn)?, *imm, Flags::Any)?,
+            MachInst::AluImm { op, rd, rn, imm } => {
+                let (d, n) = (p(*rd)?, p(*rn)?);
+                // Setting the flags for a following zero test costs nothing
+                // when an encoding exists (same size); otherwise plain.
+                let set = self.zero_test_next == Some(*rd) && a.alu_imm(*op, d, n, *imm, Flags::Set);
+                if !set {
+                    self.alu_imm(*op, d, n, *imm, Flags::Any)?;
+                }
+            }
             MachInst::AluShift { op, rd, rn, rm, shift } => {
                 a.alu(*op, p(*rd)?, p(*rn)?, p(*rm)?, Some(*shift), Flags::Any)
             }
@@ -522,6 +550,7 @@ impl Emitter<'_> {
             }
             MachInst::Popcnt { rd, rm, tmp } => self.popcnt(p(*rd)?, p(*rm)?, p(*tmp)?)?,
             MachInst::Extend { op, rd, rm } => a.extend(*op, p(*rd)?, p(*rm)?),
+            MachInst::Bfx { signed, rd, rm, lsb, width } => a.bfx(*signed, p(*rd)?, p(*rm)?, *lsb, *width),
             MachInst::CmpSet { cc, rd, rn, rhs } => {
                 self.cmp(*rn, *rhs)?;
                 self.set01(*cc, p(*rd)?);

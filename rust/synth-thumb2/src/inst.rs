@@ -300,6 +300,20 @@ pub enum MachInst {
         /// Operand (Use).
         rm: Reg,
     },
+    /// `UBFX`/`SBFX rd, rm, #lsb, #width`: the bit field `lsb..lsb+width`
+    /// of `rm` zero- or sign-extended (`width >= 1`, `lsb + width <= 32`).
+    Bfx {
+        /// `SBFX` rather than `UBFX`.
+        signed: bool,
+        /// Destination (Def).
+        rd: Reg,
+        /// Operand (Use).
+        rm: Reg,
+        /// Lowest bit of the field.
+        lsb: u8,
+        /// Field width in bits.
+        width: u8,
+    },
     /// `CMP rn, rhs; ITE cc; MOVcc rd, #1; MOV!cc rd, #0`. `rd` is written
     /// after the compare read everything: Def.
     CmpSet {
@@ -664,7 +678,8 @@ impl MachInst {
             | MachInst::ShiftImm { rd, rm, .. }
             | MachInst::Clz { rd, rm }
             | MachInst::Ctz { rd, rm }
-            | MachInst::Extend { rd, rm, .. } => {
+            | MachInst::Extend { rd, rm, .. }
+            | MachInst::Bfx { rd, rm, .. } => {
                 f(rm, Use);
                 f(rd, Def);
             }

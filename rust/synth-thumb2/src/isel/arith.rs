@@ -155,8 +155,33 @@ impl Lower<'_> {
         Some(MachInst::AluShift { op: aop, rd, rn: self.r(other), rm: self.r(x), shift })
     }
 
+    /// `x & (2^w - 1)` without the mask in a register: `UBFX` of the
+    /// shifted source when the shift was folded (see [`super::fold`]),
+    /// `UXTB`/`UXTH` for 8/16 bits, `UBFX #0` when `AND #imm` cannot encode
+    /// the mask; `None` (an ordinary `AND`) otherwise.
+    fn and_low_mask(&self, rd: Reg, lhs: Value, rhs: Value) -> Option<MachInst> {
+        let (x, width) = self.low_mask(lhs, rhs)?;
+        if self.folded.contains(&x) {
+            let (y, lsb) = self.bit_field(x, width)?;
+            return Some(MachInst::Bfx { signed: false, rd, rm: self.r(y), lsb, width });
+        }
+        let rm = self.r(x);
+        Some(match width {
+            8 => MachInst::Extend { op: ExtendOp::Uxtb, rd, rm },
+            16 => MachInst::Extend { op: ExtendOp::Uxth, rd, rm },
+            _ if is_modified_imm((1u32 << width) - 1) => return None,
+            _ => MachInst::Bfx { signed: false, rd, rm, lsb: 0, width },
+        })
+    }
+
     /// An i32 binary operation into `rd`.
     pub(super) fn binary32(&mut self, op: BinaryOp, rd: Reg, lhs: Value, rhs: Value) {
+        if op == BinaryOp::And {
+            if let Some(i) = self.and_low_mask(rd, lhs, rhs) {
+                self.push(i);
+                return;
+            }
+        }
         if let Some(i) = self.binary32_folded(op, rd, lhs, rhs) {
             self.push(i);
             return;

@@ -231,8 +231,42 @@ impl<'a> Lower<'a> {
         }
     }
 
-    /// `MLA`/`MLS` and shifted-register operands of an i32 ALU operation.
+    /// `(x, width)` when `lhs & rhs` (i32) keeps the low `width` bits
+    /// (`1..=31`) of `x`: one operand the constant `2^width - 1`.
+    pub(super) fn low_mask(&self, lhs: Value, rhs: Value) -> Option<(Value, u8)> {
+        let width = |c: Option<i64>| {
+            let m = c? as u32;
+            (m != 0 && m != u32::MAX && m & m.wrapping_add(1) == 0).then(|| m.count_ones() as u8)
+        };
+        match (width(self.ir_const(rhs)), width(self.ir_const(lhs))) {
+            (Some(w), _) => Some((lhs, w)),
+            (None, Some(w)) => Some((rhs, w)),
+            _ => None,
+        }
+    }
+
+    /// `(y, lsb, width)` when `x & (2^width - 1)` is the bit field
+    /// `lsb..lsb+width` of `y`: `x` is `y >> lsb` (logical or arithmetic,
+    /// `lsb` constant and non-zero) and the field stays inside the word.
+    pub(super) fn bit_field(&self, x: Value, width: u8) -> Option<(Value, u8)> {
+        let (y, shift) = self.shift_by_const(x)?;
+        let lsb = match shift {
+            Shift::Lsr(k) | Shift::Asr(k) => k,
+            _ => return None,
+        };
+        (u32::from(lsb) + u32::from(width) <= 32).then_some((y, lsb))
+    }
+
+    /// `MLA`/`MLS` and shifted-register operands of an i32 ALU operation;
+    /// `(y >> k) & mask` as one `UBFX` (the shift folded).
     fn plan_binary(&mut self, op: BinaryOp, lhs: Value, rhs: Value, bi: usize) {
+        if op == BinaryOp::And {
+            if let Some((x, w)) = self.low_mask(lhs, rhs) {
+                let field = self.bit_field(x, w).is_some();
+                self.fold_if(x, bi, field);
+                return;
+            }
+        }
         if !matches!(op, BinaryOp::Add | BinaryOp::Sub | BinaryOp::And | BinaryOp::Or | BinaryOp::Xor) {
             return;
         }

@@ -468,3 +468,54 @@ fn widening_multiply_of_extending_loads_skips_their_high_words() {
     assert_eq!(count(&vc, |i| matches!(i, MachInst::MulLong { signed: true, .. })), 1);
     assert_eq!(count(&vc, |i| matches!(i, MachInst::ShiftImm { amt: 31, .. })), 1);
 }
+
+/// `(x op k) & mask` returned from a one-parameter function.
+fn masked_shift(op: BinaryOp, k: i64, mask: i64) -> VCode {
+    let mut b = FunctionBuilder::new("f", sig(&[I32], &[I32]));
+    let x = b.block_params(Block0)[0];
+    let kc = b.iconst(I32, k);
+    let s = b.binary(op, x, kc);
+    let m = b.iconst(I32, mask);
+    let r = b.binary(BinaryOp::And, m, s);
+    b.terminate(Terminator::Return(vec![r]));
+    lower_ok(&b.finish())
+}
+
+#[test]
+fn masked_right_shifts_become_one_ubfx() {
+    let vc = masked_shift(BinaryOp::ShrU, 6, 0x3F);
+    assert_eq!(count(&vc, |i| matches!(i, MachInst::Bfx { signed: false, lsb: 6, width: 6, .. })), 1);
+    assert_eq!(count(&vc, |i| matches!(i, MachInst::ShiftImm { .. } | MachInst::AluImm { .. })), 0);
+    let vc = masked_shift(BinaryOp::ShrS, 20, 0xFFF);
+    assert_eq!(count(&vc, |i| matches!(i, MachInst::Bfx { signed: false, lsb: 20, width: 12, .. })), 1);
+    assert_eq!(count(&vc, |i| matches!(i, MachInst::MovImm { .. })), 0);
+    // The field would run past bit 31: shift, then an ordinary AND.
+    let vc = masked_shift(BinaryOp::ShrU, 28, 0xFF);
+    assert_eq!(count(&vc, |i| matches!(i, MachInst::Bfx { lsb: 28, .. })), 0);
+    assert_eq!(count(&vc, |i| matches!(i, MachInst::ShiftImm { amt: 28, .. })), 1);
+    // A left shift is no field extraction (the mask of 0xFF is UXTB).
+    let vc = masked_shift(BinaryOp::Shl, 3, 0xFF);
+    assert_eq!(count(&vc, |i| matches!(i, MachInst::ShiftImm { amt: 3, .. })), 1);
+    assert_eq!(count(&vc, |i| matches!(i, MachInst::Extend { op: synth_thumb2_enc::ExtendOp::Uxtb, .. })), 1);
+}
+
+#[test]
+fn low_masks_avoid_materialising_the_constant() {
+    for (mask, want) in [(0xFFi64, "uxtb"), (0xFFFF, "uxth"), (0xFFF, "ubfx12"), (0x3F, "and")] {
+        let mut b = FunctionBuilder::new("f", sig(&[I32], &[I32]));
+        let x = b.block_params(Block0)[0];
+        let m = b.iconst(I32, mask);
+        let r = b.binary(BinaryOp::And, x, m);
+        b.terminate(Terminator::Return(vec![r]));
+        let vc = lower_ok(&b.finish());
+        use synth_thumb2_enc::{AluOp, ExtendOp};
+        let got = count(&vc, |i| match want {
+            "uxtb" => matches!(i, MachInst::Extend { op: ExtendOp::Uxtb, .. }),
+            "uxth" => matches!(i, MachInst::Extend { op: ExtendOp::Uxth, .. }),
+            "ubfx12" => matches!(i, MachInst::Bfx { signed: false, lsb: 0, width: 12, .. }),
+            _ => matches!(i, MachInst::AluImm { op: AluOp::And, imm: 0x3F, .. }),
+        });
+        assert_eq!(got, 1, "mask {mask:#x}");
+        assert_eq!(count(&vc, |i| matches!(i, MachInst::MovImm { .. })), 0, "mask {mask:#x}");
+    }
+}
