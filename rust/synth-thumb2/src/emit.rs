@@ -126,10 +126,20 @@ fn emit_pass(
         plan,
     };
     e.prologue();
-    let mut edits = alloc.edits.iter().peekable();
-    let emitted: Vec<usize> = (0..vcode.blocks.len()).filter(|&b| e.fwd[b] == b).collect();
+    // Edits are sorted by instruction; blocks are placed out of VCode
+    // order (see [`order`]), so each block takes its own slice of them.
+    let key = |pp: &synth_regalloc::ProgPoint| (pp.inst, pp.pos == InstPos::After);
+    if alloc.edits.windows(2).any(|w| key(&w[0].0) > key(&w[1].0)) {
+        return Err("allocator edits out of order".into());
+    }
+    let mut consumed = 0usize;
+    let emitted = order::place(vcode, &e.fwd);
     for (k, &b) in emitted.iter().enumerate() {
         let block = &vcode.blocks[b];
+        let lo = alloc.edits.partition_point(|(pp, _)| (pp.inst as usize) < block.range.start);
+        let hi = alloc.edits.partition_point(|(pp, _)| (pp.inst as usize) < block.range.end);
+        consumed += hi - lo;
+        let mut edits = alloc.edits[lo..hi].iter().peekable();
         let next = emitted.get(k + 1).copied().unwrap_or(usize::MAX);
         let label = e.labels[b];
         e.at_block_start();
@@ -178,8 +188,8 @@ fn emit_pass(
             }
         }
     }
-    if edits.next().is_some() {
-        return Err("allocator edits beyond the last instruction".into());
+    if consumed != alloc.edits.len() {
+        return Err("allocator edits outside the emitted blocks".into());
     }
     e.trap_stubs();
     let record = e.record.take();
@@ -848,6 +858,7 @@ impl Emitter<'_> {
     }
 }
 
+mod order;
 mod traps;
 
 #[cfg(test)]

@@ -351,7 +351,16 @@ impl<'a> Lower<'a> {
                     && (!func.blocks[t].params.is_empty()
                         || pred_edges[t] > 1
                         || (is_table && target_vb <= vb));
-                if needs {
+                // Table entries with the same call share one edge block.
+                let calls = bd.term.block_calls();
+                let shared = if is_table {
+                    (0..k).find(|&j| edges[j].is_some() && calls[j] == calls[k]).and_then(|j| edges[j])
+                } else {
+                    None
+                };
+                if let (true, Some(eb)) = (needs, shared) {
+                    edges[k] = Some(eb);
+                } else if needs {
                     edges[k] = Some(next);
                     layout.push(next);
                     next += 1;
@@ -653,6 +662,8 @@ impl<'a> Lower<'a> {
     fn edge(&mut self, bi: usize, k: usize, call: &BlockCall) -> Result<usize, BackendError> {
         let target = self.block_map[call.block.0 as usize].ok_or_else(|| self.err("edge to unreachable block"))?;
         match self.edge_map[bi].get(k).copied().flatten() {
+            // Already filled for an identical table entry.
+            Some(eb) if !self.blocks[eb].is_empty() => Ok(eb),
             Some(eb) => {
                 let saved = self.cur;
                 self.cur = eb;

@@ -519,3 +519,35 @@ fn low_masks_avoid_materialising_the_constant() {
         assert_eq!(count(&vc, |i| matches!(i, MachInst::MovImm { .. })), 0, "mask {mask:#x}");
     }
 }
+
+#[test]
+fn br_table_entries_with_the_same_call_share_one_edge_block() {
+    // Entries 0, 1 and the default pass `a` to `join`; entry 2 passes `b`.
+    let mut b = FunctionBuilder::new("f", sig(&[I32, I32, I32], &[I32]));
+    let p = b.block_params(Block0).to_vec();
+    let join = b.create_block();
+    let r = b.append_block_param(join, I32);
+    let to = |v| BlockCall { block: join, args: vec![v] };
+    let targets = vec![to(p[1]), to(p[1]), to(p[2])];
+    b.terminate(Terminator::BrTable { index: p[0], targets, default: to(p[1]) });
+    b.switch_to_block(join);
+    b.terminate(Terminator::Return(vec![r]));
+    let vc = lower_ok(&b.finish());
+    let (targets, default) = vc
+        .insts
+        .iter()
+        .find_map(|i| match i {
+            MachInst::BrTable { targets, default, .. } => Some((targets.clone(), *default)),
+            _ => None,
+        })
+        .expect("br_table");
+    assert_eq!(targets[0], targets[1]);
+    assert_eq!(targets[0], default);
+    assert_ne!(targets[0], targets[2]);
+    // Each edge block holds its copy and a jump, once.
+    for &eb in &[targets[0], targets[2]] {
+        let insts = &vc.insts[vc.blocks[eb].range.clone()];
+        assert_eq!(insts.iter().filter(|i| matches!(i, MachInst::Jump { .. })).count(), 1, "{insts:?}");
+        assert_eq!(insts.len(), 2, "{insts:?}");
+    }
+}
