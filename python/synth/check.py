@@ -75,8 +75,9 @@ def run(paths: Sequence[str], policy: Policy, target: str = "cortex-m4", bounds_
     if failed:
         print("FAIL: %d of %d inputs could not be checked" % (failed, len(paths)), file=out)
         return 2
-    print("OK: %d module%s, %d functions: all on the base rung, no spurious spills, %d budget%s met"
-          % (len(modules), "" if len(modules) == 1 else "s", nfuncs, budgets, "" if budgets == 1 else "s"),
+    met = ("%d budget%s met" % (budgets, "" if budgets == 1 else "s")) if budgets else "no budgets set"
+    print("OK: %d module%s, %d functions: all on the base rung, no spurious spills, %s"
+          % (len(modules), "" if len(modules) == 1 else "s", nfuncs, met),
           file=out)
     return 0
 
