@@ -1,5 +1,6 @@
 //! Operand-list tests: every pseudo declares EarlyDef where it must.
 use super::*;
+use synth_regalloc::{OperandKind, PReg};
 
 fn v(n: u32) -> Reg {
     Reg::virt(n)

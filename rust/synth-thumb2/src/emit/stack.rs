@@ -1,0 +1,114 @@
+//! The stack frame: prologue, epilogue, sp-relative access and the
+//! allocator's edits (register moves, spills, reloads, rematerialisation).
+//!
+//! Takes: the [`FrameLayout`](crate::frame::FrameLayout) held by the
+//! [`Emitter`], byte offsets from sp, and allocator [`Edit`]s. Returns:
+//! the instructions placed in the assembler; an error for an edit that has
+//! no lowering (slot-to-slot move, remat of a non-rematerialisable value).
+
+use super::{Emitter, SP};
+use crate::inst::MachInst;
+use crate::RelocTarget;
+use synth_regalloc::{Edit, Loc};
+use synth_thumb2_enc::{self as enc, AluOp, Flags, LoadOp, StoreOp};
+
+/// Largest `LDR`/`STR [sp, #imm]` offset.
+const MAX_IMM_OFF: u32 = 4095;
+/// Step of large sp adjustments (12-bit immediate, 8-aligned).
+const SP_STEP: u32 = 4088;
+
+impl Emitter<'_> {
+    pub(super) fn prologue(&mut self) {
+        if self.frame.push_mask != 0 {
+            self.asm.push(self.frame.push_mask);
+        }
+        self.adjust_sp(AluOp::Sub, self.frame.frame_bytes);
+    }
+
+    pub(super) fn epilogue(&mut self) {
+        self.adjust_sp(AluOp::Add, self.frame.frame_bytes);
+        if self.frame.push_mask != 0 {
+            let mask = if self.frame.saves_lr() {
+                (self.frame.push_mask & !(1 << 14)) | (1 << 15)
+            } else {
+                self.frame.push_mask
+            };
+            self.asm.pop(mask);
+            if !self.frame.saves_lr() {
+                self.asm.bx(enc::Reg::LR);
+            }
+        } else {
+            self.asm.bx(enc::Reg::LR);
+        }
+    }
+
+    /// `sp = sp <op> bytes` in steps the 12-bit immediate form encodes.
+    pub(super) fn adjust_sp(&mut self, op: AluOp, bytes: u32) {
+        let mut rest = bytes;
+        while rest > 0 {
+            let k = rest.min(SP_STEP);
+            self.asm.alu_imm(op, SP, SP, k, Flags::Any);
+            rest -= k;
+        }
+    }
+
+    /// `rt = [sp + off]`; beyond the immediate range the address is built
+    /// in `rt` itself.
+    pub(super) fn sp_load(&mut self, rt: enc::Reg, off: u32) {
+        if off <= MAX_IMM_OFF {
+            self.asm.load(LoadOp::Ldr, rt, SP, off as i32);
+        } else {
+            self.sp_lea(rt, off);
+            self.asm.load(LoadOp::Ldr, rt, rt, 0);
+        }
+    }
+
+    /// `[sp + off] = rt`; beyond the immediate range a low register other
+    /// than `rt` is pushed, used for the address and popped (sp only moves
+    /// down, so nothing live is exposed below it).
+    pub(super) fn sp_store(&mut self, rt: enc::Reg, off: u32) {
+        if off <= MAX_IMM_OFF {
+            self.asm.store(StoreOp::Str, rt, SP, off as i32);
+        } else {
+            let s = if rt == enc::Reg::R0 { enc::Reg::R1 } else { enc::Reg::R0 };
+            self.asm.push(1 << s.0);
+            self.sp_lea(s, off + 4);
+            self.asm.store(StoreOp::Str, rt, s, 0);
+            self.asm.pop(1 << s.0);
+        }
+    }
+
+    /// `rd = sp + off`.
+    pub(super) fn sp_lea(&mut self, rd: enc::Reg, off: u32) {
+        if !self.asm.alu_imm(AluOp::Add, rd, SP, off, Flags::Any) {
+            self.asm.mov_imm(rd, off, Flags::Any);
+            self.asm.alu(AluOp::Add, rd, SP, rd, None, Flags::Any);
+        }
+    }
+
+    pub(super) fn edit(&mut self, edit: &Edit) -> Result<(), String> {
+        match *edit {
+            Edit::Move { from: Loc::Reg(a), to: Loc::Reg(b) } => {
+                if a != b {
+                    self.asm.mov(enc::Reg(b.0), enc::Reg(a.0));
+                }
+            }
+            Edit::Move { from: Loc::Reg(a), to: Loc::Slot(s) } => {
+                self.sp_store(enc::Reg(a.0), self.frame.slot_offset(s))
+            }
+            Edit::Move { from: Loc::Slot(s), to: Loc::Reg(b) } => {
+                self.sp_load(enc::Reg(b.0), self.frame.slot_offset(s))
+            }
+            Edit::Move { from: Loc::Slot(_), to: Loc::Slot(_) } => return Err("slot-to-slot move".into()),
+            Edit::Remat { vreg, to } => match self.vcode.remat_inst(vreg) {
+                Some(MachInst::MovImm { imm, .. }) => self.asm.mov_imm(enc::Reg(to.0), *imm, Flags::Any),
+                Some(MachInst::MovSym { sym, addend, .. }) => {
+                    let s = self.sym(RelocTarget::Symbol(*sym));
+                    self.asm.mov_sym(enc::Reg(to.0), s, *addend)
+                }
+                _ => return Err(format!("remat of v{vreg}, which is not rematerialisable")),
+            },
+        }
+        Ok(())
+    }
+}
