@@ -192,16 +192,7 @@ mod tests {
     #[test]
     fn argument_and_result_moves_are_coalesced_away() {
         // v0 = r0; v1 = r1; v2 = v0 + v1; r0 = v2; ret
-        let mut bd = Builder::new();
-        let (a, b, c) = (bd.v(), bd.v(), bd.v());
-        let blk = bd.block();
-        bd.at(blk);
-        bd.mov(a, phys(0));
-        bd.mov(b, phys(1));
-        bd.add(c, a, b);
-        bd.mov(phys(0), c);
-        bd.ret();
-        let f = bd.finish();
+        let f = crate::toy::add_args();
         let out = allocate(&f, &Options { verify: true, shadow: false });
         assert_eq!(out.removed_moves, vec![true, true, false, true, false]);
         assert_eq!(out.allocs[2], vec![PReg(0), PReg(0), PReg(1)]);

@@ -480,18 +480,9 @@ mod tests {
     fn straight_line_code_needs_no_spill_and_no_move() {
         // v0 = r0; v1 = r1; v2 = v0 + v1; r0 = v2; ret: regalloc2 can place
         // v0 in r0, v1 in r1 and v2 in r0, like our coalescing does.
-        let mut bd = Builder::new();
-        let (a, b, c) = (bd.v(), bd.v(), bd.v());
-        let blk = bd.block();
-        bd.at(blk);
-        bd.mov(a, phys(0));
-        bd.mov(b, phys(1));
-        bd.add(c, a, b);
-        bd.mov(phys(0), c);
-        bd.ret();
         // The toy has no Args instruction: r0 and r1 are live into the
         // entry and the adapter's entry block defines them.
-        let prog = Prog::from_func(&bd.finish());
+        let prog = Prog::from_func(&crate::toy::add_args());
         let f = convert(&prog).expect("converts");
         assert_eq!(f.blocks.len(), 2, "synthetic entry + the block");
         assert_eq!(f.blocks[0].params.len(), 0);

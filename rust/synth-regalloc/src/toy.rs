@@ -357,6 +357,21 @@ fn initial_regs(args: [u32; 4], g: &mut Garbage) -> [u32; 32] {
     regs
 }
 
+/// `v0 = r0; v1 = r1; v2 = v0 + v1; r0 = v2; ret`: the smallest function
+/// with argument and result moves (all coalescable).
+pub(crate) fn add_args() -> ToyFunc {
+    let mut bd = Builder::new();
+    let (a, b, c) = (bd.v(), bd.v(), bd.v());
+    let blk = bd.block();
+    bd.at(blk);
+    bd.mov(a, phys(0));
+    bd.mov(b, phys(1));
+    bd.add(c, a, b);
+    bd.mov(phys(0), c);
+    bd.ret();
+    bd.finish()
+}
+
 /// Runs `f` on virtual registers.
 pub(crate) fn run_virtual(f: &ToyFunc, args: [u32; 4]) -> Trace {
     let mut g = Garbage(1);

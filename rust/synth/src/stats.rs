@@ -4,6 +4,10 @@
 
 use serde::Serialize;
 
+/// What the shadow allocator (measure-only) did to a function; serialised
+/// as the `shadow` object of the stats JSON.
+pub use synth_regalloc::ShadowStats;
+
 /// What a compiled function is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -71,10 +75,6 @@ pub struct FunctionStats {
     /// allocation was on (`null` in JSON otherwise).
     pub shadow: Option<ShadowStats>,
 }
-
-/// What the shadow allocator (measure-only) did to a function; serialised
-/// as the `shadow` object of the stats JSON.
-pub use synth_regalloc::ShadowStats;
 
 impl FunctionStats {
     /// Stats of `f`, named `name` with symbol `symbol`.

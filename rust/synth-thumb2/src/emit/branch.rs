@@ -91,21 +91,9 @@ impl Emitter<'_> {
     /// `CMP` done; branch on `cc` to `taken`, else to `not_taken`, using
     /// fallthrough into `next` where possible.
     pub(super) fn branch2(&mut self, cc: Cond, taken: usize, not_taken: usize, next: usize) {
-        let (taken, not_taken) = (self.fwd[taken], self.fwd[not_taken]);
-        if taken == not_taken {
-            if taken != next {
-                self.asm.b(self.labels[taken]);
-                self.barrier = true;
-            }
-        } else if taken == next {
-            self.asm.b_cond(cc.invert(), self.labels[not_taken]);
-        } else {
-            self.asm.b_cond(cc, self.labels[taken]);
-            if not_taken != next {
-                self.asm.b(self.labels[not_taken]);
-                self.barrier = true;
-            }
-        }
+        self.two_way(taken, not_taken, next, |asm, holds, target| {
+            asm.b_cond(if holds { cc } else { cc.invert() }, target)
+        });
     }
 
     /// Branch on `rn` being zero (`nz` false) or not (`nz` true) to
@@ -113,6 +101,20 @@ impl Emitter<'_> {
     /// into `CMP #0; B<EQ/NE>` when out of reach), with fallthrough into
     /// `next` where possible.
     pub(super) fn branch_zero(&mut self, rn: enc::Reg, nz: bool, taken: usize, not_taken: usize, next: usize) {
+        self.two_way(taken, not_taken, next, |asm, holds, target| asm.cbz(nz == holds, rn, target));
+    }
+
+    /// A two-way branch to `taken` / `not_taken` (after jump threading),
+    /// falling through into `next` where possible. `cond_branch(asm, holds,
+    /// target)` emits the conditional branch taken when the condition holds
+    /// (`holds` true) or when it does not (`holds` false).
+    fn two_way(
+        &mut self,
+        taken: usize,
+        not_taken: usize,
+        next: usize,
+        cond_branch: impl Fn(&mut enc::Assembler, bool, enc::Label),
+    ) {
         let (taken, not_taken) = (self.fwd[taken], self.fwd[not_taken]);
         if taken == not_taken {
             if taken != next {
@@ -120,9 +122,9 @@ impl Emitter<'_> {
                 self.barrier = true;
             }
         } else if taken == next {
-            self.asm.cbz(!nz, rn, self.labels[not_taken]);
+            cond_branch(&mut self.asm, false, self.labels[not_taken]);
         } else {
-            self.asm.cbz(nz, rn, self.labels[taken]);
+            cond_branch(&mut self.asm, true, self.labels[taken]);
             if not_taken != next {
                 self.asm.b(self.labels[not_taken]);
                 self.barrier = true;
