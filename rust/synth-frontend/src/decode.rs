@@ -5,7 +5,7 @@
 //! [`FrontendError::Malformed`] when the bytes do not decode,
 //! [`FrontendError::Invalid`] (wasmparser's message and offset) when the
 //! module fails validation, or [`FrontendError::Unsupported`] for valid
-//! constructs synth cannot compile (floats, SIMD,
+//! constructs synth cannot compile (SIMD,
 //! memory64, threads, exceptions, GC types, `externref`, ...).
 //!
 //! Order, as the spec's (decode, then validate):
@@ -121,8 +121,8 @@ pub fn ir_type(ty: ValType) -> Result<Type, String> {
     match ty {
         ValType::I32 => Ok(Type::I32),
         ValType::I64 => Ok(Type::I64),
-        ValType::F32 => Err("f32".into()),
-        ValType::F64 => Err("f64".into()),
+        ValType::F32 => Ok(Type::F32),
+        ValType::F64 => Ok(Type::F64),
         ValType::V128 => Err("v128".into()),
         ValType::Ref(r) => ref_type(r),
     }
@@ -193,6 +193,8 @@ fn global_init(e: &wasmparser::ConstExpr<'_>, imported_globals: u32) -> Result<G
     let init = match r.read().map_err(invalid)? {
         Operator::I32Const { value } => GlobalInit::Const(value as i64),
         Operator::I64Const { value } => GlobalInit::Const(value),
+        Operator::F32Const { value } => GlobalInit::Const(value.bits() as i64),
+        Operator::F64Const { value } => GlobalInit::Const(value.bits() as i64),
         Operator::GlobalGet { global_index } => {
             check_const_global(global_index, imported_globals, pos)?;
             GlobalInit::GlobalGet(global_index)
@@ -566,7 +568,7 @@ fn reader_offset_unknown() -> u64 {
 }
 
 /// Module-level checks that need the names: imported functions whose
-/// signature has no IR form, and types with floats or vectors.
+/// signature has no IR form, and types with vectors.
 pub fn check_module(d: &Decoded<'_>) -> Result<(), FrontendError> {
     for (i, f) in d.info.funcs.iter().enumerate() {
         if let Some(Some((what, offset))) = d.type_errors.get(f.type_index as usize) {

@@ -334,23 +334,44 @@ pub fn runtime_funcs_used<'f>(funcs: impl IntoIterator<Item = &'f Function>) -> 
 /// order, then the runtime helpers they (or other helpers) call, in
 /// [`RuntimeFunc`] order, then the init function.
 pub fn translate(wasm: &[u8], opts: &FrontendOptions) -> Result<Module, FrontendError> {
-    let (info, mut functions) = lower_module(wasm, opts)?;
-    let mut needed = runtime_funcs_used(functions.iter().map(|f| &f.ir));
+    let (info, functions) = lower_module(wasm, opts)?;
+    let init = init::build(&info, opts);
+    let mut module = Module { info, functions };
+    module.functions.push(LoweredFunction { kind: FunctionKind::Init, ir: init });
+    add_runtime_helpers(&mut module);
+    Ok(module)
+}
+
+/// Adds the runtime helpers that the module's functions (or other helpers)
+/// call and it does not have yet, keeping the order of [`Module::functions`]:
+/// wasm functions, helpers in [`RuntimeFunc`] order, the init function. Run
+/// again after a pass that introduces helper calls (soft-float
+/// legalisation).
+pub fn add_runtime_helpers(module: &mut Module) {
     let mut helpers: std::collections::BTreeMap<RuntimeFunc, Function> = std::collections::BTreeMap::new();
+    let mut rest = Vec::with_capacity(module.functions.len());
+    for f in std::mem::take(&mut module.functions) {
+        match f.kind {
+            FunctionKind::Runtime(rf) => {
+                helpers.insert(rf, f.ir);
+            }
+            _ => rest.push(f),
+        }
+    }
+    let mut needed = runtime_funcs_used(rest.iter().map(|f| &f.ir).chain(helpers.values()));
     while let Some(rf) = needed.pop() {
         if helpers.contains_key(&rf) {
             continue;
         }
-        let f = runtime::build(rf, &info);
+        let f = runtime::build(rf, &module.info);
         needed.extend(runtime_funcs_used([&f]).into_iter().filter(|r| !helpers.contains_key(r)));
         helpers.insert(rf, f);
     }
-    for (rf, ir) in helpers {
-        functions.push(LoweredFunction { kind: FunctionKind::Runtime(rf), ir });
-    }
-    let init = init::build(&info, opts);
-    functions.push(LoweredFunction { kind: FunctionKind::Init, ir: init });
-    Ok(Module { info, functions })
+    let init_at = rest.iter().position(|f| f.kind == FunctionKind::Init).unwrap_or(rest.len());
+    let init: Vec<LoweredFunction> = rest.drain(init_at..).collect();
+    rest.extend(helpers.into_iter().map(|(rf, ir)| LoweredFunction { kind: FunctionKind::Runtime(rf), ir }));
+    rest.extend(init);
+    module.functions = rest;
 }
 
 #[cfg(test)]

@@ -38,6 +38,14 @@ pub fn signature(f: RuntimeFunc) -> Signature {
         }
         RuntimeFunc::MemoryCopy | RuntimeFunc::MemoryFill => (vec![I32, I32, I32], vec![]),
         RuntimeFunc::MemoryGrow => (vec![I32], vec![I32]),
+        RuntimeFunc::F32Sqrt | RuntimeFunc::F32Ceil | RuntimeFunc::F32Floor | RuntimeFunc::F32Trunc | RuntimeFunc::F32Nearest => (vec![I32], vec![I32]),
+        RuntimeFunc::F64Sqrt | RuntimeFunc::F64Ceil | RuntimeFunc::F64Floor | RuntimeFunc::F64Trunc | RuntimeFunc::F64Nearest => (vec![I64], vec![I64]),
+        RuntimeFunc::F32Min | RuntimeFunc::F32Max => (vec![I32, I32], vec![I32]),
+        RuntimeFunc::F64Min | RuntimeFunc::F64Max => (vec![I64, I64], vec![I64]),
+        RuntimeFunc::I32TruncSatF32S | RuntimeFunc::I32TruncSatF32U => (vec![I32], vec![I32]),
+        RuntimeFunc::I32TruncSatF64S | RuntimeFunc::I32TruncSatF64U => (vec![I64], vec![I32]),
+        RuntimeFunc::I64TruncSatF32S | RuntimeFunc::I64TruncSatF32U => (vec![I32], vec![I64]),
+        RuntimeFunc::I64TruncSatF64S | RuntimeFunc::I64TruncSatF64U => (vec![I64], vec![I64]),
     };
     Signature { params, results }
 }
@@ -76,6 +84,7 @@ pub fn build(f: RuntimeFunc, info: &ModuleInfo) -> Function {
             b.terminate(Terminator::Return(vec![]));
         }
         RuntimeFunc::MemoryGrow => build_grow(&mut b, info, p[0]),
+        _ => todo!("TEMP float helper"),
     }
     b.finish()
 }

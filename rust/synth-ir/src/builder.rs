@@ -95,6 +95,20 @@ impl FunctionBuilder {
         self.inst1(InstKind::Iconst { ty, imm }, ty)
     }
 
+    /// A float constant of type `ty` with IEEE bit pattern `bits`.
+    pub fn fconst(&mut self, ty: Type, bits: u64) -> Value {
+        self.inst1(InstKind::Fconst { ty, bits }, ty)
+    }
+
+    /// The zero of `ty` (`+0.0` for floats).
+    pub fn zero(&mut self, ty: Type) -> Value {
+        if ty.is_float() {
+            self.fconst(ty, 0)
+        } else {
+            self.iconst(ty, 0)
+        }
+    }
+
     /// A binary operation; the result has `lhs`'s type.
     pub fn binary(&mut self, op: BinaryOp, lhs: Value, rhs: Value) -> Value {
         let ty = self.value_type(lhs);

@@ -162,9 +162,10 @@ impl Env for ModuleEnv {
 
 /// Masks `v` to the width of `ty`.
 pub fn mask(ty: Type, v: u64) -> u64 {
-    match ty {
-        Type::I32 => v & 0xffff_ffff,
-        Type::I64 => v,
+    if ty.bytes() == 4 {
+        v & 0xffff_ffff
+    } else {
+        v
     }
 }
 
@@ -339,6 +340,14 @@ impl<'f> Frame<'f> {
             Callee::Func(i) => CallTarget::Func(*i),
             Callee::Runtime(r) => CallTarget::Runtime(*r),
             Callee::Indirect(v) => decode_code_address(self.get(*v)? as u32),
+            Callee::Libcall(l) => {
+                // Run-time library functions are pure: evaluated here.
+                let vals: Vec<u64> = args.iter().map(|v| self.get(*v)).collect::<Result<_, _>>()?;
+                if vals.len() != l.signature().params.len() || inst.results.len() != 1 {
+                    return malformed(format!("{}: libcall {} does not match its signature", self.func.name, l.symbol()));
+                }
+                return self.result1(inst, l.eval(&vals));
+            }
         };
         if args.len() != sig.params.len() || inst.results.len() != sig.results.len() {
             return malformed(format!("{}: call does not match its signature", self.func.name));
@@ -441,6 +450,24 @@ impl<'f> Frame<'f> {
             }
             InstKind::StackCheck => Ok(()),
             InstKind::Call { .. } => malformed("calls are executed by call_inst".into()),
+            InstKind::Fconst { ty, bits } => self.result1(inst, mask(*ty, *bits)),
+            InstKind::FloatUnary { op, ty, arg } => {
+                let x = float::eval_unary(*op, *ty, self.get(*arg)?);
+                self.result1(inst, x)
+            }
+            InstKind::FloatBinary { op, ty, lhs, rhs } => {
+                let x = float::eval_binary(*op, *ty, self.get(*lhs)?, self.get(*rhs)?);
+                self.result1(inst, x)
+            }
+            InstKind::FloatCompare { cc, ty, lhs, rhs } => {
+                let x = float::eval_compare(*cc, *ty, self.get(*lhs)?, self.get(*rhs)?);
+                self.result1(inst, x as u64)
+            }
+            InstKind::FloatConvert { op, to, arg } => {
+                let from = self.ty(*arg)?;
+                let x = float::eval_convert(*op, from, *to, self.get(*arg)?);
+                self.result1(inst, x)
+            }
         }
     }
 }
@@ -451,16 +478,17 @@ fn bits(ty: Type) -> u32 {
 
 /// Sign-extends the low `ty` bits of `x` to i64.
 fn signed(ty: Type, x: u64) -> i64 {
-    match ty {
-        Type::I32 => x as u32 as i32 as i64,
-        Type::I64 => x as i64,
+    if ty.bytes() == 4 {
+        x as u32 as i32 as i64
+    } else {
+        x as i64
     }
 }
 
 /// Evaluates a [`UnaryOp`] on a value of type `ty`.
 pub fn unary(op: UnaryOp, ty: Type, x: u64) -> Result<u64, Exit> {
     let x = mask(ty, x);
-    let r = match (op, ty) {
+    let r = match (op, ty.bits_type()) {
         (UnaryOp::Clz, Type::I32) => (x as u32).leading_zeros() as u64,
         (UnaryOp::Clz, Type::I64) => x.leading_zeros() as u64,
         (UnaryOp::Ctz, Type::I32) => (x as u32).trailing_zeros() as u64,
@@ -469,7 +497,8 @@ pub fn unary(op: UnaryOp, ty: Type, x: u64) -> Result<u64, Exit> {
         (UnaryOp::Extend8S, _) => x as u8 as i8 as i64 as u64,
         (UnaryOp::Extend16S, _) => x as u16 as i16 as i64 as u64,
         (UnaryOp::Extend32S, Type::I64) => x as u32 as i32 as i64 as u64,
-        (UnaryOp::Extend32S, Type::I32) => return malformed("extend32_s on an i32".into()),
+        (UnaryOp::Extend32S, _) => return malformed("extend32_s on an i32".into()),
+        (UnaryOp::Clz | UnaryOp::Ctz, _) => return malformed("clz/ctz on a float".into()),
     };
     Ok(mask(ty, r))
 }
@@ -479,10 +508,7 @@ pub fn binary(op: BinaryOp, ty: Type, a: u64, b: u64) -> Result<u64, Exit> {
     let (a, b) = (mask(ty, a), mask(ty, b));
     let w = bits(ty);
     let (sa, sb) = (signed(ty, a), signed(ty, b));
-    let min = match ty {
-        Type::I32 => i32::MIN as i64,
-        Type::I64 => i64::MIN,
-    };
+    let min = if ty.bytes() == 4 { i32::MIN as i64 } else { i64::MIN };
     if matches!(op, BinaryOp::DivS | BinaryOp::DivU | BinaryOp::RemS | BinaryOp::RemU) && b == 0 {
         return Err(Exit::Undefined(format!("{op:?}.{ty:?} by zero reached the IR without a trap check")));
     }
@@ -508,9 +534,10 @@ pub fn binary(op: BinaryOp, ty: Type, a: u64, b: u64) -> Result<u64, Exit> {
         BinaryOp::Rotl | BinaryOp::Rotr => {
             let n = (b % w as u64) as u32;
             let left = if op == BinaryOp::Rotl { n } else { (w - n) % w };
-            match ty {
-                Type::I32 => (a as u32).rotate_left(left) as u64,
-                Type::I64 => a.rotate_left(left),
+            if ty.bytes() == 4 {
+                (a as u32).rotate_left(left) as u64
+            } else {
+                a.rotate_left(left)
             }
         }
     };

@@ -17,27 +17,47 @@
 #![warn(missing_docs)]
 
 pub mod builder;
+pub mod float;
 pub mod interp;
 pub mod print;
 pub mod verify;
 
 pub use builder::FunctionBuilder;
+pub use float::{FloatBinaryOp, FloatCC, FloatConvertOp, FloatUnaryOp, Libcall};
 
-/// A value type. Wasm's integer types; floats are not part of the IR yet.
+/// A value type: wasm's numeric types (references are i32 handles).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Type {
     /// 32-bit integer.
     I32,
     /// 64-bit integer (a register pair after instruction selection).
     I64,
+    /// IEEE 754 binary32.
+    F32,
+    /// IEEE 754 binary64.
+    F64,
 }
 
 impl Type {
     /// Size in bytes.
     pub fn bytes(self) -> u32 {
         match self {
-            Type::I32 => 4,
-            Type::I64 => 8,
+            Type::I32 | Type::F32 => 4,
+            Type::I64 | Type::F64 => 8,
+        }
+    }
+
+    /// True for `F32` and `F64`.
+    pub fn is_float(self) -> bool {
+        matches!(self, Type::F32 | Type::F64)
+    }
+
+    /// The integer type of the same width (`F32` → `I32`, `F64` → `I64`;
+    /// integers map to themselves): the type of a float's bit pattern.
+    pub fn bits_type(self) -> Type {
+        match self {
+            Type::I32 | Type::F32 => Type::I32,
+            Type::I64 | Type::F64 => Type::I64,
         }
     }
 }
@@ -145,6 +165,9 @@ pub enum SymbolRef {
     ElemSegmentLen(u32),
     /// The lowest address the stack may grow to (stack-limit check).
     StackLimit,
+    /// An AEABI run-time function (an undefined symbol, linked from libgcc
+    /// or compiler-rt).
+    Libcall(Libcall),
 }
 
 /// Functions the compiler generates into every object that needs them, built
@@ -166,6 +189,52 @@ pub enum RuntimeFunc {
     MemoryFill,
     /// `(delta_pages: i32) -> i32`: `memory.grow` semantics.
     MemoryGrow,
+    // Float helpers on bit patterns (f32 as i32, f64 as i64) for targets
+    // without an FPU; built by `synth-frontend::runtime::float`.
+    /// `(f32 bits) -> f32 bits`: `f32.sqrt`, correctly rounded.
+    F32Sqrt,
+    /// `(f64 bits) -> f64 bits`: `f64.sqrt`, correctly rounded.
+    F64Sqrt,
+    /// `(f32 bits) -> f32 bits`: `f32.ceil`.
+    F32Ceil,
+    /// `(f32 bits) -> f32 bits`: `f32.floor`.
+    F32Floor,
+    /// `(f32 bits) -> f32 bits`: `f32.trunc`.
+    F32Trunc,
+    /// `(f32 bits) -> f32 bits`: `f32.nearest` (ties to even).
+    F32Nearest,
+    /// `(f64 bits) -> f64 bits`: `f64.ceil`.
+    F64Ceil,
+    /// `(f64 bits) -> f64 bits`: `f64.floor`.
+    F64Floor,
+    /// `(f64 bits) -> f64 bits`: `f64.trunc`.
+    F64Trunc,
+    /// `(f64 bits) -> f64 bits`: `f64.nearest` (ties to even).
+    F64Nearest,
+    /// `(f32 bits, f32 bits) -> f32 bits`: `f32.min`.
+    F32Min,
+    /// `(f32 bits, f32 bits) -> f32 bits`: `f32.max`.
+    F32Max,
+    /// `(f64 bits, f64 bits) -> f64 bits`: `f64.min`.
+    F64Min,
+    /// `(f64 bits, f64 bits) -> f64 bits`: `f64.max`.
+    F64Max,
+    /// `(f32 bits) -> i32`: `i32.trunc_sat_f32_s`.
+    I32TruncSatF32S,
+    /// `(f32 bits) -> i32`: `i32.trunc_sat_f32_u`.
+    I32TruncSatF32U,
+    /// `(f64 bits) -> i32`: `i32.trunc_sat_f64_s`.
+    I32TruncSatF64S,
+    /// `(f64 bits) -> i32`: `i32.trunc_sat_f64_u`.
+    I32TruncSatF64U,
+    /// `(f32 bits) -> i64`: `i64.trunc_sat_f32_s`.
+    I64TruncSatF32S,
+    /// `(f32 bits) -> i64`: `i64.trunc_sat_f32_u`.
+    I64TruncSatF32U,
+    /// `(f64 bits) -> i64`: `i64.trunc_sat_f64_s`.
+    I64TruncSatF64S,
+    /// `(f64 bits) -> i64`: `i64.trunc_sat_f64_u`.
+    I64TruncSatF64U,
 }
 
 /// Integer comparison conditions.
@@ -364,6 +433,8 @@ pub enum Callee {
     /// A code address held in a value (Thumb bit set), with the callee's
     /// signature.
     Indirect(Value),
+    /// An AEABI run-time function (soft-float arithmetic), an external symbol.
+    Libcall(Libcall),
 }
 
 /// One IR instruction: zero or more results (`results`) and a kind.
@@ -385,6 +456,55 @@ pub enum InstKind {
         ty: Type,
         /// The constant, sign- or zero-extended; only the low bits of `ty` count.
         imm: i64,
+    },
+    /// 1 result of float type `ty`: the constant with bit pattern `bits`
+    /// (the low 32 bits for `F32`).
+    Fconst {
+        /// Result type (`F32` or `F64`).
+        ty: Type,
+        /// The IEEE bit pattern.
+        bits: u64,
+    },
+    /// 1 result of float type `ty`.
+    FloatUnary {
+        /// Operator.
+        op: FloatUnaryOp,
+        /// Operand and result type.
+        ty: Type,
+        /// Operand.
+        arg: Value,
+    },
+    /// 1 result of float type `ty`.
+    FloatBinary {
+        /// Operator.
+        op: FloatBinaryOp,
+        /// Operand and result type.
+        ty: Type,
+        /// Left operand.
+        lhs: Value,
+        /// Right operand.
+        rhs: Value,
+    },
+    /// 1 result, i32 0 or 1.
+    FloatCompare {
+        /// Condition.
+        cc: FloatCC,
+        /// Operand type (`F32` or `F64`).
+        ty: Type,
+        /// Left operand.
+        lhs: Value,
+        /// Right operand.
+        rhs: Value,
+    },
+    /// 1 result of type `to`: a conversion with a float on at least one side.
+    /// Never traps (float-to-int saturates; the lowering places wasm's traps).
+    FloatConvert {
+        /// Which conversion.
+        op: FloatConvertOp,
+        /// Result type.
+        to: Type,
+        /// Operand.
+        arg: Value,
     },
     /// 1 result: the link-time address of `sym` (plus `addend`), an i32.
     SymbolAddr {
@@ -632,11 +752,18 @@ impl InstKind {
     /// The operand values this instruction reads, in a fixed order.
     pub fn operands(&self) -> Vec<Value> {
         match self {
-            InstKind::Iconst { .. } | InstKind::SymbolAddr { .. } | InstKind::StackCheck => vec![],
-            InstKind::Unary { arg, .. } | InstKind::Eqz { arg, .. } | InstKind::Convert { arg, .. } => {
-                vec![*arg]
+            InstKind::Iconst { .. } | InstKind::Fconst { .. } | InstKind::SymbolAddr { .. } | InstKind::StackCheck => {
+                vec![]
             }
-            InstKind::Binary { lhs, rhs, .. } | InstKind::Compare { lhs, rhs, .. } => vec![*lhs, *rhs],
+            InstKind::Unary { arg, .. }
+            | InstKind::Eqz { arg, .. }
+            | InstKind::Convert { arg, .. }
+            | InstKind::FloatUnary { arg, .. }
+            | InstKind::FloatConvert { arg, .. } => vec![*arg],
+            InstKind::Binary { lhs, rhs, .. }
+            | InstKind::Compare { lhs, rhs, .. }
+            | InstKind::FloatBinary { lhs, rhs, .. }
+            | InstKind::FloatCompare { lhs, rhs, .. } => vec![*lhs, *rhs],
             InstKind::Select { cond, if_true, if_false, .. } => vec![*cond, *if_true, *if_false],
             InstKind::Load { addr, .. } => vec![*addr],
             InstKind::Store { addr, value, .. } => vec![*addr, *value],
@@ -648,6 +775,37 @@ impl InstKind {
                     v.push(*p);
                 }
                 v.extend_from_slice(args);
+                v
+            }
+        }
+    }
+
+    /// Mutable references to the operand values, in [`InstKind::operands`]
+    /// order (for substitution passes).
+    pub fn operands_mut(&mut self) -> Vec<&mut Value> {
+        match self {
+            InstKind::Iconst { .. } | InstKind::Fconst { .. } | InstKind::SymbolAddr { .. } | InstKind::StackCheck => {
+                vec![]
+            }
+            InstKind::Unary { arg, .. }
+            | InstKind::Eqz { arg, .. }
+            | InstKind::Convert { arg, .. }
+            | InstKind::FloatUnary { arg, .. }
+            | InstKind::FloatConvert { arg, .. } => vec![arg],
+            InstKind::Binary { lhs, rhs, .. }
+            | InstKind::Compare { lhs, rhs, .. }
+            | InstKind::FloatBinary { lhs, rhs, .. }
+            | InstKind::FloatCompare { lhs, rhs, .. } => vec![lhs, rhs],
+            InstKind::Select { cond, if_true, if_false, .. } => vec![cond, if_true, if_false],
+            InstKind::Load { addr, .. } | InstKind::BoundsCheck { addr, .. } => vec![addr],
+            InstKind::Store { addr, value, .. } => vec![addr, value],
+            InstKind::TrapIf { cond, .. } => vec![cond],
+            InstKind::Call { callee, args, .. } => {
+                let mut v = Vec::with_capacity(args.len() + 1);
+                if let Callee::Indirect(p) = callee {
+                    v.push(p);
+                }
+                v.extend(args.iter_mut());
                 v
             }
         }

@@ -75,6 +75,8 @@ pub fn type_name(ty: Type) -> &'static str {
     match ty {
         Type::I32 => "i32",
         Type::I64 => "i64",
+        Type::F32 => "f32",
+        Type::F64 => "f64",
     }
 }
 
@@ -142,6 +144,7 @@ pub fn symbol_name(sym: SymbolRef) -> String {
         SymbolRef::ElemSegment(i) => format!("elem{i}"),
         SymbolRef::ElemSegmentLen(i) => format!("elem{i}_len"),
         SymbolRef::StackLimit => "stack_limit".into(),
+        SymbolRef::Libcall(l) => l.symbol().into(),
     }
 }
 
@@ -155,6 +158,28 @@ pub fn runtime_name(r: RuntimeFunc) -> &'static str {
         RuntimeFunc::MemoryCopy => "memory_copy",
         RuntimeFunc::MemoryFill => "memory_fill",
         RuntimeFunc::MemoryGrow => "memory_grow",
+        RuntimeFunc::F32Sqrt => "f32_sqrt",
+        RuntimeFunc::F64Sqrt => "f64_sqrt",
+        RuntimeFunc::F32Ceil => "f32_ceil",
+        RuntimeFunc::F32Floor => "f32_floor",
+        RuntimeFunc::F32Trunc => "f32_trunc",
+        RuntimeFunc::F32Nearest => "f32_nearest",
+        RuntimeFunc::F64Ceil => "f64_ceil",
+        RuntimeFunc::F64Floor => "f64_floor",
+        RuntimeFunc::F64Trunc => "f64_trunc",
+        RuntimeFunc::F64Nearest => "f64_nearest",
+        RuntimeFunc::F32Min => "f32_min",
+        RuntimeFunc::F32Max => "f32_max",
+        RuntimeFunc::F64Min => "f64_min",
+        RuntimeFunc::F64Max => "f64_max",
+        RuntimeFunc::I32TruncSatF32S => "i32_trunc_sat_f32_s",
+        RuntimeFunc::I32TruncSatF32U => "i32_trunc_sat_f32_u",
+        RuntimeFunc::I32TruncSatF64S => "i32_trunc_sat_f64_s",
+        RuntimeFunc::I32TruncSatF64U => "i32_trunc_sat_f64_u",
+        RuntimeFunc::I64TruncSatF32S => "i64_trunc_sat_f32_s",
+        RuntimeFunc::I64TruncSatF32U => "i64_trunc_sat_f32_u",
+        RuntimeFunc::I64TruncSatF64S => "i64_trunc_sat_f64_s",
+        RuntimeFunc::I64TruncSatF64U => "i64_trunc_sat_f64_u",
     }
 }
 
@@ -244,10 +269,24 @@ pub fn inst_to_string(func: &Function, inst: &Inst) -> String {
                 Callee::Func(i) => format!("call func{i}"),
                 Callee::Runtime(r) => format!("call runtime.{}", runtime_name(*r)),
                 Callee::Indirect(v) => format!("call_indirect v{}", v.0),
+                Callee::Libcall(l) => format!("call {}", l.symbol()),
             };
             format!("{target}({}) {}", vals(args), sig_to_string(sig))
         }
         InstKind::StackCheck => "stack_check".into(),
+        InstKind::Fconst { ty, bits } => format!("fconst.{} {bits:#x}", type_name(*ty)),
+        InstKind::FloatUnary { op, ty, arg } => {
+            format!("{}.{} v{}", format!("{op:?}").to_lowercase(), type_name(*ty), arg.0)
+        }
+        InstKind::FloatBinary { op, ty, lhs, rhs } => {
+            format!("f{}.{} v{}, v{}", format!("{op:?}").to_lowercase(), type_name(*ty), lhs.0, rhs.0)
+        }
+        InstKind::FloatCompare { cc, ty, lhs, rhs } => {
+            format!("fcmp.{}.{} v{}, v{}", format!("{cc:?}").to_lowercase(), type_name(*ty), lhs.0, rhs.0)
+        }
+        InstKind::FloatConvert { op, to, arg } => {
+            format!("{}.{} v{}", format!("{op:?}").to_lowercase(), type_name(*to), arg.0)
+        }
     };
     if inst.results.is_empty() {
         body

@@ -217,8 +217,62 @@ impl<'f> Verifier<'f> {
         let at = || at_s.clone();
         let pos = i + 1;
         let u = |s: &mut Self, v: Value, t: Option<Type>| s.use_value(v, b, pos, t, &at);
+        let int_only = |s: &mut Self, ty: Type| {
+            if ty.is_float() {
+                s.err(format!("{}: integer instruction on {}", at(), type_name(ty)));
+            }
+        };
+        let float_only = |s: &mut Self, ty: Type| {
+            if !ty.is_float() {
+                s.err(format!("{}: float instruction on {}", at(), type_name(ty)));
+            }
+        };
+        match &inst.kind {
+            InstKind::Iconst { ty, .. }
+            | InstKind::Unary { ty, .. }
+            | InstKind::Binary { ty, .. }
+            | InstKind::Compare { ty, .. }
+            | InstKind::Eqz { ty, .. } => int_only(self, *ty),
+            InstKind::Load { ty, kind, .. } if *kind != LoadKind::Full => int_only(self, *ty),
+            InstKind::Fconst { ty, .. }
+            | InstKind::FloatUnary { ty, .. }
+            | InstKind::FloatBinary { ty, .. }
+            | InstKind::FloatCompare { ty, .. } => float_only(self, *ty),
+            _ => {}
+        }
         let results: Vec<Type> = match &inst.kind {
             InstKind::Iconst { ty, .. } => vec![*ty],
+            InstKind::Fconst { ty, .. } => vec![*ty],
+            InstKind::FloatUnary { ty, arg, .. } => {
+                u(self, *arg, Some(*ty));
+                vec![*ty]
+            }
+            InstKind::FloatBinary { ty, lhs, rhs, .. } => {
+                u(self, *lhs, Some(*ty));
+                u(self, *rhs, Some(*ty));
+                vec![*ty]
+            }
+            InstKind::FloatCompare { ty, lhs, rhs, .. } => {
+                u(self, *lhs, Some(*ty));
+                u(self, *rhs, Some(*ty));
+                vec![I32]
+            }
+            InstKind::FloatConvert { op, to, arg } => {
+                u(self, *arg, None);
+                let from = self.ty(*arg);
+                let ok = match (op, from) {
+                    (_, None) => true,
+                    (FloatConvertOp::FromSInt | FloatConvertOp::FromUInt, Some(f)) => !f.is_float() && to.is_float(),
+                    (FloatConvertOp::ToSIntSat | FloatConvertOp::ToUIntSat, Some(f)) => f.is_float() && !to.is_float(),
+                    (FloatConvertOp::Promote, Some(f)) => f == F32 && *to == F64,
+                    (FloatConvertOp::Demote, Some(f)) => f == F64 && *to == F32,
+                    (FloatConvertOp::Bitcast, Some(f)) => f.bytes() == to.bytes() && f.is_float() != to.is_float(),
+                };
+                if !ok {
+                    self.err(format!("{}: {op:?} cannot convert {} to {}", at(), from.map_or("?", type_name), type_name(*to)));
+                }
+                vec![*to]
+            }
             InstKind::SymbolAddr { .. } => vec![I32],
             InstKind::Unary { op, ty, arg } => {
                 u(self, *arg, Some(*ty));

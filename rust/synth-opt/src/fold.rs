@@ -44,9 +44,10 @@ enum Action {
 
 /// The signed immediate that stores `v` for `ty`.
 fn imm(ty: Type, v: u64) -> i64 {
-    match ty {
-        Type::I32 => v as u32 as i32 as i64,
-        Type::I64 => v as i64,
+    if ty.bytes() == 4 {
+        v as u32 as i32 as i64
+    } else {
+        v as i64
     }
 }
 

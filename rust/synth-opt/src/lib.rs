@@ -29,6 +29,7 @@ pub mod gvn;
 pub mod licm;
 pub mod module;
 pub mod range;
+pub mod softfloat;
 pub mod subst;
 
 pub use module::{optimize_lowered, optimize_module, ModuleOptContext};

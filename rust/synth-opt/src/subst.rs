@@ -5,7 +5,7 @@
 //! place (definitions are untouched: the pass deletes the replaced
 //! instructions itself).
 
-use synth_ir::{Callee, Function, InstKind, Terminator, Value};
+use synth_ir::{Function, InstKind, Terminator, Value};
 
 /// A map from replaced values to their replacements (followed transitively).
 #[derive(Clone, Debug, Default)]
@@ -71,23 +71,7 @@ impl Subst {
 /// Mutable references to every operand of an instruction (same order as
 /// [`InstKind::operands`]).
 pub fn inst_operands_mut(kind: &mut InstKind) -> Vec<&mut Value> {
-    match kind {
-        InstKind::Iconst { .. } | InstKind::SymbolAddr { .. } | InstKind::StackCheck => vec![],
-        InstKind::Unary { arg, .. } | InstKind::Eqz { arg, .. } | InstKind::Convert { arg, .. } => vec![arg],
-        InstKind::Binary { lhs, rhs, .. } | InstKind::Compare { lhs, rhs, .. } => vec![lhs, rhs],
-        InstKind::Select { cond, if_true, if_false, .. } => vec![cond, if_true, if_false],
-        InstKind::Load { addr, .. } | InstKind::BoundsCheck { addr, .. } => vec![addr],
-        InstKind::Store { addr, value, .. } => vec![addr, value],
-        InstKind::TrapIf { cond, .. } => vec![cond],
-        InstKind::Call { callee, args, .. } => {
-            let mut v: Vec<&mut Value> = Vec::with_capacity(args.len() + 1);
-            if let Callee::Indirect(p) = callee {
-                v.push(p);
-            }
-            v.extend(args.iter_mut());
-            v
-        }
-    }
+    kind.operands_mut()
 }
 
 /// Mutable references to every operand of a terminator (condition or

@@ -80,8 +80,8 @@ pub fn abi_sig(sig: &Signature) -> AbiSig {
     let mut nsaa: u32 = 0;
     let mut params = Vec::with_capacity(sig.params.len());
     for ty in &sig.params {
-        let loc = match ty {
-            Type::I32 => {
+        let loc = match ty.bits_type() {
+            Type::I32 | Type::F32 => {
                 if ncrn < 4 {
                     ncrn += 1;
                     ArgLoc::Reg(ncrn - 1)
@@ -90,7 +90,7 @@ pub fn abi_sig(sig: &Signature) -> AbiSig {
                     ArgLoc::Stack(nsaa - 4)
                 }
             }
-            Type::I64 => {
+            Type::I64 | Type::F64 => {
                 let even = (ncrn + 1) & !1;
                 if even + 1 < 4 {
                     ncrn = even + 2;

@@ -30,7 +30,7 @@ use crate::inst::{cond_of, MachInst, Rhs, StackAddr};
 use crate::vcode::{FrameNeeds, VCode};
 use crate::BackendError;
 use std::collections::{HashMap, HashSet};
-use synth_ir::{BlockCall, Function, InstKind, IntCC, Terminator, Type, Value};
+use synth_ir::{BlockCall, Function, Inst, InstKind, IntCC, Terminator, Type, Value};
 use synth_regalloc::{PReg, Reg};
 use synth_thumb2_enc::Cond;
 
@@ -128,11 +128,16 @@ impl<'a> Lower<'a> {
         if func.blocks.is_empty() {
             return Err(l.err("a function without blocks"));
         }
+        if let Some(ty) = func.value_types.iter().find(|t| t.is_float()) {
+            // The driver legalises every float type the FPU option leaves
+            // without hardware; the Thumb-2 selector has no VFP lowering.
+            return Err(l.err(format!("{} values need a VFP lowering, which this backend does not have", synth_ir::print::type_name(*ty))));
+        }
         for ty in &func.value_types {
             let lo = l.new_vreg();
-            let hi = match ty {
-                Type::I32 => None,
+            let hi = match ty.bits_type() {
                 Type::I64 => Some(l.new_vreg()),
+                _ => None,
             };
             l.vals.push((lo, hi));
         }
@@ -493,8 +498,8 @@ impl<'a> Lower<'a> {
 
     /// The condition of `lhs cc rhs`.
     fn compare_src(&mut self, cc: IntCC, ty: Type, lhs: Value, rhs: Value) -> Result<CondSrc, BackendError> {
-        match ty {
-            Type::I32 => {
+        match ty.bits_type() {
+            Type::I32 | Type::F32 => {
                 if matches!(cc, IntCC::Eq | IntCC::Ne) {
                     let c = cond_of(cc);
                     if self.folded.contains(&lhs) {
@@ -509,16 +514,16 @@ impl<'a> Lower<'a> {
                 }
                 Ok(CondSrc::C32 { cc: cond_of(cc), rn: self.r(lhs), rhs: self.rhs(rhs) })
             }
-            Type::I64 => Ok(CondSrc::C64 { cc, a: self.pair(lhs)?, b: self.pair(rhs)? }),
+            Type::I64 | Type::F64 => Ok(CondSrc::C64 { cc, a: self.pair(lhs)?, b: self.pair(rhs)? }),
         }
     }
 
     /// The condition `arg == 0`.
     fn eqz_src(&mut self, ty: Type, arg: Value) -> Result<CondSrc, BackendError> {
-        match ty {
+        match ty.bits_type() {
             Type::I32 if self.folded.contains(&arg) => Ok(self.tst_src(Cond::Eq, arg)),
-            Type::I32 => Ok(CondSrc::C32 { cc: Cond::Eq, rn: self.r(arg), rhs: Rhs::Imm(0) }),
-            Type::I64 => {
+            Type::I32 | Type::F32 => Ok(CondSrc::C32 { cc: Cond::Eq, rn: self.r(arg), rhs: Rhs::Imm(0) }),
+            Type::I64 | Type::F64 => {
                 let (lo, hi) = self.pair(arg)?;
                 let t = self.new_vreg();
                 self.push(MachInst::Alu { op: synth_thumb2_enc::AluOp::Orr, rd: t, rn: lo, rm: hi });
@@ -578,8 +583,8 @@ impl<'a> Lower<'a> {
             InstKind::Select { ty, cond, if_true, if_false } => {
                 let d = res(0)?;
                 let (cc, rn, rhs) = self.condition32(*cond)?;
-                match ty {
-                    Type::I32 => self.push(MachInst::CmpSelect {
+                match ty.bits_type() {
+                    Type::I32 | Type::F32 => self.push(MachInst::CmpSelect {
                         cc,
                         rd: self.r(d),
                         rn,
@@ -587,7 +592,7 @@ impl<'a> Lower<'a> {
                         t: self.r(*if_true),
                         f: self.r(*if_false),
                     }),
-                    Type::I64 => {
+                    Type::I64 | Type::F64 => {
                         let (dl, dh) = self.pair(d)?;
                         let (tl, th) = self.pair(*if_true)?;
                         let (fl, fh) = self.pair(*if_false)?;
@@ -618,6 +623,13 @@ impl<'a> Lower<'a> {
             | InstKind::BoundsCheck { .. }
             | InstKind::Call { .. }
             | InstKind::StackCheck => self.lower_memcall(kind, results),
+            InstKind::Fconst { .. }
+            | InstKind::FloatUnary { .. }
+            | InstKind::FloatBinary { .. }
+            | InstKind::FloatCompare { .. }
+            | InstKind::FloatConvert { .. } => {
+                Err(self.err(format!("{} needs a VFP lowering, which this backend does not have", synth_ir::print::inst_to_string(self.func, &Inst { results: results.to_vec(), kind: kind.clone() }))))
+            }
         }
     }
 

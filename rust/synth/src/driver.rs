@@ -64,6 +64,7 @@ pub fn compile(input: &[u8], opts: &Options) -> Result<Compiled, Error> {
         max_memory_pages: opts.max_memory_pages,
     };
     let mut module = synth_frontend::translate(&wasm, &fe_opts)?;
+    legalize_floats(&mut module, synth_opt::softfloat::SoftTypes::ALL);
     if opts.optimize {
         // Whole module: functions only direct calls reach get their
         // parameter ranges from the call sites.
@@ -92,6 +93,18 @@ pub fn compile(input: &[u8], opts: &Options) -> Result<Compiled, Error> {
         compiled.push((f.kind, c));
     }
     link_named(&module.info, &names, &compiled, opts)
+}
+
+/// Rewrites the float types without hardware into integer code, AEABI calls
+/// and runtime helpers (see `synth_opt::softfloat`), then adds the helpers.
+fn legalize_floats(module: &mut synth_frontend::Module, soft: synth_opt::softfloat::SoftTypes) {
+    let mut rewritten = 0;
+    for f in module.functions.iter_mut() {
+        rewritten += synth_opt::softfloat::legalize(&mut f.ir, soft);
+    }
+    if rewritten > 0 {
+        synth_frontend::add_runtime_helpers(module);
+    }
 }
 
 /// A human-readable name of a compiled function.

@@ -5,7 +5,7 @@
 //!
 //! Takes and returns a [`Function`] (in place); semantics are unchanged.
 
-use synth_ir::{Block, BlockData, Callee, Function, InstKind, Terminator, Value};
+use synth_ir::{Block, BlockData, Function, Terminator, Value};
 
 /// Runs both clean-ups.
 pub fn cleanup(f: &mut Function) {
@@ -128,30 +128,8 @@ pub fn remove_trivial_params(f: &mut Function) {
 fn rewrite_block(bd: &mut BlockData, subst: &[Option<Value>]) {
     let r = |v: &mut Value| *v = resolve(subst, *v);
     for inst in bd.insts.iter_mut() {
-        match &mut inst.kind {
-            InstKind::Iconst { .. } | InstKind::SymbolAddr { .. } | InstKind::StackCheck => {}
-            InstKind::Unary { arg, .. } | InstKind::Eqz { arg, .. } | InstKind::Convert { arg, .. } => r(arg),
-            InstKind::Binary { lhs, rhs, .. } | InstKind::Compare { lhs, rhs, .. } => {
-                r(lhs);
-                r(rhs);
-            }
-            InstKind::Select { cond, if_true, if_false, .. } => {
-                r(cond);
-                r(if_true);
-                r(if_false);
-            }
-            InstKind::Load { addr, .. } | InstKind::BoundsCheck { addr, .. } => r(addr),
-            InstKind::Store { addr, value, .. } => {
-                r(addr);
-                r(value);
-            }
-            InstKind::TrapIf { cond, .. } => r(cond),
-            InstKind::Call { callee, args, .. } => {
-                if let Callee::Indirect(p) = callee {
-                    r(p);
-                }
-                args.iter_mut().for_each(r);
-            }
+        for v in inst.kind.operands_mut() {
+            r(v);
         }
     }
     match &mut bd.term {

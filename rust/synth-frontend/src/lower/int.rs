@@ -50,10 +50,7 @@ impl Lowerer<'_> {
         let zero = self.b.inst1(InstKind::Eqz { ty, arg: rhs }, Type::I32);
         self.b.trap_if(zero, TrapCode::IntegerDivideByZero);
         if op == BinaryOp::DivS {
-            let min = match ty {
-                Type::I32 => i32::MIN as i64,
-                Type::I64 => i64::MIN,
-            };
+            let min = if ty == Type::I64 { i64::MIN } else { i32::MIN as i64 };
             let min = self.b.iconst(ty, min);
             let minus1 = self.b.iconst(ty, -1);
             let is_min = self.b.compare(IntCC::Eq, lhs, min);
@@ -62,8 +59,8 @@ impl Lowerer<'_> {
             self.b.trap_if(ovf, TrapCode::IntegerOverflow);
         }
         let v = match ty {
-            Type::I32 => self.b.binary(op, lhs, rhs),
-            Type::I64 => {
+            Type::I32 | Type::F32 => self.b.binary(op, lhs, rhs),
+            Type::I64 | Type::F64 => {
                 let rf = match op {
                     BinaryOp::DivS => RuntimeFunc::I64DivS,
                     BinaryOp::DivU => RuntimeFunc::I64DivU,

@@ -119,6 +119,8 @@ impl Lowerer<'_> {
         match op {
             O::I32Load { memarg } => self.load_op(memarg, op, I32, L::Full)?,
             O::I64Load { memarg } => self.load_op(memarg, op, I64, L::Full)?,
+            O::F32Load { memarg } => self.load_op(memarg, op, Type::F32, L::Full)?,
+            O::F64Load { memarg } => self.load_op(memarg, op, Type::F64, L::Full)?,
             O::I32Load8S { memarg } => self.load_op(memarg, op, I32, L::S8)?,
             O::I32Load8U { memarg } => self.load_op(memarg, op, I32, L::U8)?,
             O::I32Load16S { memarg } => self.load_op(memarg, op, I32, L::S16)?,
@@ -129,7 +131,9 @@ impl Lowerer<'_> {
             O::I64Load16U { memarg } => self.load_op(memarg, op, I64, L::U16)?,
             O::I64Load32S { memarg } => self.load_op(memarg, op, I64, L::S32)?,
             O::I64Load32U { memarg } => self.load_op(memarg, op, I64, L::U32)?,
-            O::I32Store { memarg } | O::I64Store { memarg } => self.store_op(memarg, op, S::Full)?,
+            O::I32Store { memarg } | O::I64Store { memarg } | O::F32Store { memarg } | O::F64Store { memarg } => {
+                self.store_op(memarg, op, S::Full)?
+            }
             O::I32Store8 { memarg } | O::I64Store8 { memarg } => self.store_op(memarg, op, S::B8)?,
             O::I32Store16 { memarg } | O::I64Store16 { memarg } => self.store_op(memarg, op, S::B16)?,
             O::I64Store32 { memarg } => self.store_op(memarg, op, S::B32)?,

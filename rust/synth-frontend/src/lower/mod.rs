@@ -13,13 +13,14 @@
 //! only where values really merge.
 //!
 //! Operator families live in their own files: [`control`] (blocks, branches,
-//! calls' control), [`int`] (i32/i64 arithmetic), [`locals`] (locals and
+//! calls' control), [`int`] (i32/i64 arithmetic), [`float`] (f32/f64 arithmetic and conversions), [`locals`] (locals and
 //! globals), [`memory`] (loads, stores, bulk memory), [`call`] (direct and
 //! indirect calls), [`table`] (reference types and tables).
 
 pub mod call;
 pub mod cleanup;
 pub mod control;
+pub mod float;
 pub mod int;
 pub mod locals;
 pub mod memory;
@@ -168,7 +169,7 @@ impl<'m> Lowerer<'m> {
         if !self.reachable {
             return self.unreachable_operator(op);
         }
-        if self.control(op)? || self.int(op)? || self.local_global(op)? || self.memory(op)? || self.call(op)? || self.table(op)? {
+        if self.control(op)? || self.int(op)? || self.float(op)? || self.local_global(op)? || self.memory(op)? || self.call(op)? || self.table(op)? {
             return Ok(());
         }
         Err(self.unsupported(names::operator_name(op)))
@@ -214,7 +215,7 @@ pub fn lower_function(
         let (count, ty) = locals_reader.read().map_err(invalid)?;
         let ty = ir_type(ty).map_err(|w| l.unsupported(format!("{w} local")))?;
         if count > 0 {
-            let zero = l.b.iconst(ty, 0);
+            let zero = l.b.zero(ty);
             for _ in 0..count {
                 l.local_types.push(ty);
                 l.locals.push(zero);

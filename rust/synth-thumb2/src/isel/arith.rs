@@ -18,9 +18,9 @@ impl Lower<'_> {
         match kind {
             InstKind::Iconst { ty, imm } => {
                 self.consts.insert(d, *imm);
-                match ty {
-                    Type::I32 => self.push(MachInst::MovImm { rd: self.r(d), imm: *imm as u32 }),
-                    Type::I64 => {
+                match ty.bits_type() {
+                    Type::I32 | Type::F32 => self.push(MachInst::MovImm { rd: self.r(d), imm: *imm as u32 }),
+                    Type::I64 | Type::F64 => {
                         let (lo, hi) = self.pair(d)?;
                         self.push(MachInst::MovImm { rd: lo, imm: *imm as u32 });
                         self.push(MachInst::MovImm { rd: hi, imm: (*imm >> 32) as u32 });

@@ -167,8 +167,8 @@ impl Lower<'_> {
             LoadKind::S16 => LoadOp::Ldrsh,
             LoadKind::U16 => LoadOp::Ldrh,
         };
-        match ty {
-            Type::I32 => {
+        match ty.bits_type() {
+            Type::I32 | Type::F32 => {
                 if matches!(lk, LoadKind::S32 | LoadKind::U32) {
                     return Err(self.err("i32 load with a 32-bit extension"));
                 }
@@ -179,7 +179,7 @@ impl Lower<'_> {
                 let (b, off) = self.address(base, offset, 0);
                 self.push(MachInst::Load { op, rd: self.r(d), base: b, off });
             }
-            Type::I64 => {
+            Type::I64 | Type::F64 => {
                 let (lo, hi) = self.pair(d)?;
                 if lk == LoadKind::Full {
                     let (b, off) = self.address(base, offset, 4);
@@ -207,12 +207,12 @@ impl Lower<'_> {
 
     fn lower_store(&mut self, sk: StoreKind, addr: Value, value: Value, offset: u32) -> Result<(), BackendError> {
         let (base, offset) = self.base_offset(addr, offset);
-        let ty = self.func.value_type(value);
+        let ty = self.func.value_type(value).bits_type();
         let op = match (sk, ty) {
             (StoreKind::B8, _) => StoreOp::Strb,
             (StoreKind::B16, _) => StoreOp::Strh,
             (StoreKind::Full, _) | (StoreKind::B32, Type::I64) => StoreOp::Str,
-            (StoreKind::B32, Type::I32) => return Err(self.err("i32 store32")),
+            (StoreKind::B32, _) => return Err(self.err("i32 store32")),
         };
         if ty == Type::I64 && sk == StoreKind::Full {
             let (lo, hi) = self.pair(value)?;
@@ -250,6 +250,7 @@ impl Lower<'_> {
         let target = match callee {
             Callee::Func(i) => CallTarget::Sym(SymbolRef::Func(*i)),
             Callee::Runtime(f) => CallTarget::Sym(SymbolRef::Runtime(*f)),
+            Callee::Libcall(l) => CallTarget::Sym(SymbolRef::Libcall(*l)),
             Callee::Indirect(v) => CallTarget::Reg(self.r(*v)),
         };
         // Stack arguments first: nothing fixed is live yet.

@@ -31,7 +31,7 @@ use object::{
     SymbolFlags, SymbolKind, SymbolScope,
 };
 use synth_frontend::{FunctionKind, GlobalInit, ModuleInfo};
-use synth_ir::{SymbolRef, Type};
+use synth_ir::SymbolRef;
 use synth_thumb2::{CompiledFunction, RelocTarget};
 use synth_thumb2_enc::RelocKind;
 
@@ -269,10 +269,7 @@ impl<'a> Writer<'a> {
                 // Filled in by the init function.
                 GlobalInit::GlobalGet(_) | GlobalInit::RefFunc(_) | GlobalInit::Imported => 0,
             };
-            let bytes = match g.ty {
-                Type::I32 => u64::from(v as u32),
-                Type::I64 => v as u64,
-            };
+            let bytes = if g.ty.bytes() == 4 { u64::from(v as u32) } else { v as u64 };
             let off = self.obj.append_section_data(data, &bytes.to_le_bytes(), 8);
             let size = u64::from(g.ty.bytes());
             self.define(sym(&s.primary, off, size, SymbolKind::Data, s.binding, data))?;
@@ -390,6 +387,7 @@ impl<'a> Writer<'a> {
             SymbolRef::Global(i) => names.globals[i as usize].binding == Binding::Undefined,
             SymbolRef::Memory | SymbolRef::MemorySize => names.memory.binding == Binding::Undefined,
             SymbolRef::StackLimit => name == STACK_LIMIT_SYMBOL,
+            SymbolRef::Libcall(_) => true,
             _ => false,
         };
         if !undefined {

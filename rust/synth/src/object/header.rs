@@ -21,6 +21,8 @@ pub fn c_type(t: Type) -> &'static str {
     match t {
         Type::I32 => "int32_t",
         Type::I64 => "int64_t",
+        Type::F32 => "float",
+        Type::F64 => "double",
     }
 }
 
