@@ -166,6 +166,52 @@ pub enum RuntimeFunc {
     MemoryFill,
     /// `(delta_pages: i32) -> i32`: `memory.grow` semantics.
     MemoryGrow,
+    // Float helpers on bit patterns (f32 as i32, f64 as i64) for targets
+    // without an FPU; built by `synth-frontend::runtime::float`.
+    /// `(f32 bits) -> f32 bits`: `f32.sqrt`, correctly rounded.
+    F32Sqrt,
+    /// `(f64 bits) -> f64 bits`: `f64.sqrt`, correctly rounded.
+    F64Sqrt,
+    /// `(f32 bits) -> f32 bits`: `f32.ceil`.
+    F32Ceil,
+    /// `(f32 bits) -> f32 bits`: `f32.floor`.
+    F32Floor,
+    /// `(f32 bits) -> f32 bits`: `f32.trunc`.
+    F32Trunc,
+    /// `(f32 bits) -> f32 bits`: `f32.nearest` (ties to even).
+    F32Nearest,
+    /// `(f64 bits) -> f64 bits`: `f64.ceil`.
+    F64Ceil,
+    /// `(f64 bits) -> f64 bits`: `f64.floor`.
+    F64Floor,
+    /// `(f64 bits) -> f64 bits`: `f64.trunc`.
+    F64Trunc,
+    /// `(f64 bits) -> f64 bits`: `f64.nearest` (ties to even).
+    F64Nearest,
+    /// `(f32 bits, f32 bits) -> f32 bits`: `f32.min`.
+    F32Min,
+    /// `(f32 bits, f32 bits) -> f32 bits`: `f32.max`.
+    F32Max,
+    /// `(f64 bits, f64 bits) -> f64 bits`: `f64.min`.
+    F64Min,
+    /// `(f64 bits, f64 bits) -> f64 bits`: `f64.max`.
+    F64Max,
+    /// `(f32 bits) -> i32`: `i32.trunc_sat_f32_s`.
+    I32TruncSatF32S,
+    /// `(f32 bits) -> i32`: `i32.trunc_sat_f32_u`.
+    I32TruncSatF32U,
+    /// `(f64 bits) -> i32`: `i32.trunc_sat_f64_s`.
+    I32TruncSatF64S,
+    /// `(f64 bits) -> i32`: `i32.trunc_sat_f64_u`.
+    I32TruncSatF64U,
+    /// `(f32 bits) -> i64`: `i64.trunc_sat_f32_s`.
+    I64TruncSatF32S,
+    /// `(f32 bits) -> i64`: `i64.trunc_sat_f32_u`.
+    I64TruncSatF32U,
+    /// `(f64 bits) -> i64`: `i64.trunc_sat_f64_s`.
+    I64TruncSatF64S,
+    /// `(f64 bits) -> i64`: `i64.trunc_sat_f64_u`.
+    I64TruncSatF64U,
 }
 
 /// Integer comparison conditions.

@@ -18,7 +18,7 @@ const FUNC_CODE: u32 = 0xC000_0000;
 const GUARD: u32 = 64;
 
 /// All runtime functions in the order used for their fake code addresses.
-const RUNTIME_FUNCS: [RuntimeFunc; 7] = [
+const RUNTIME_FUNCS: [RuntimeFunc; 29] = [
     RuntimeFunc::I64DivS,
     RuntimeFunc::I64DivU,
     RuntimeFunc::I64RemS,
@@ -26,6 +26,28 @@ const RUNTIME_FUNCS: [RuntimeFunc; 7] = [
     RuntimeFunc::MemoryCopy,
     RuntimeFunc::MemoryFill,
     RuntimeFunc::MemoryGrow,
+    RuntimeFunc::F32Sqrt,
+    RuntimeFunc::F64Sqrt,
+    RuntimeFunc::F32Ceil,
+    RuntimeFunc::F32Floor,
+    RuntimeFunc::F32Trunc,
+    RuntimeFunc::F32Nearest,
+    RuntimeFunc::F64Ceil,
+    RuntimeFunc::F64Floor,
+    RuntimeFunc::F64Trunc,
+    RuntimeFunc::F64Nearest,
+    RuntimeFunc::F32Min,
+    RuntimeFunc::F32Max,
+    RuntimeFunc::F64Min,
+    RuntimeFunc::F64Max,
+    RuntimeFunc::I32TruncSatF32S,
+    RuntimeFunc::I32TruncSatF32U,
+    RuntimeFunc::I32TruncSatF64S,
+    RuntimeFunc::I32TruncSatF64U,
+    RuntimeFunc::I64TruncSatF32S,
+    RuntimeFunc::I64TruncSatF32U,
+    RuntimeFunc::I64TruncSatF64S,
+    RuntimeFunc::I64TruncSatF64U,
 ];
 
 /// One mapped range of addresses.
