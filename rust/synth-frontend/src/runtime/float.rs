@@ -198,8 +198,8 @@ fn select(b: &mut FunctionBuilder, cond: Value, if_true: Value, if_false: Value)
 fn to_type(b: &mut FunctionBuilder, v: Value, to: Type) -> Value {
     let op = match (b.value_type(v), to) {
         (from, to) if from == to => return v,
-        (Type::I32, _) => ConvertOp::ExtendU,
-        (Type::I64, _) => ConvertOp::Wrap,
+        (Type::I32 | Type::F32, _) => ConvertOp::ExtendU,
+        (Type::I64 | Type::F64, _) => ConvertOp::Wrap,
     };
     b.inst1(InstKind::Convert { op, arg: v }, to)
 }
