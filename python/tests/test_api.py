@@ -119,7 +119,7 @@ def test_error_classes(sample_wat):
                 '(module (func $fadd (export "fadd") (param f32 f32) (result f32) '
                 "(f32.add (local.get 0) (local.get 1))))")
     assert "f32" in e.message and "fadd" in e.message
-    _raises(synth.SymbolCollisionError, 5, '(module (func (export "init")))')
+    _raises(synth.SymbolCollisionError, 5, '(module (import "env" "wasm_f" (func)) (func (export "f")))')
     e = _raises(synth.InvalidArgumentError, 1, sample_wat, prefix="bad-prefix!")
     assert "prefix" in e.message and isinstance(e, ValueError)
     _raises(synth.InvalidArgumentError, 1, sample_wat, prefix="9lives")

@@ -41,7 +41,9 @@ pub fn default_guard(prefix: &str) -> String {
 /// The C macro name of trap code `t`: `SYNTH_TRAP_` and the spec message
 /// in upper case (`SYNTH_TRAP_INTEGER_DIVIDE_BY_ZERO`).
 pub fn trap_macro(t: TrapCode) -> String {
-    format!("SYNTH_TRAP_{}", super::symbols::sanitize(&t.message().to_ascii_uppercase()))
+    let words: String =
+        t.message().chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect();
+    format!("SYNTH_TRAP_{words}")
 }
 
 /// A prototype of `name` with signature `sig`; multi-value results also
