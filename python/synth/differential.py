@@ -38,7 +38,7 @@ except ImportError as e:  # pragma: no cover - depends on the environment
     raise ImportError("synth.differential needs the optional packages unicorn and wasmtime "
                       "(pip install 'synth[differential]'): %s" % e) from e
 
-from . import link
+from . import link, naming
 from .compiler import WasmSource, compile as synth_compile, is_wasm_text, read_source
 from .elf import read_image
 
@@ -187,7 +187,7 @@ class Reference:
 
     def _logged(self, module: str, name: str, sig: Signature, calls: list) -> Callable[..., object]:
         fn = self.host.get((module, name)) or _zeros(sig)
-        symbol = link.import_symbol(module, name)
+        symbol = naming.import_symbol(module, name)
 
         def call(*args: int) -> object:
             calls.append((symbol, tuple(args)))
@@ -241,7 +241,7 @@ def check_module(source: WasmSource, workdir: str | os.PathLike[str] | None = No
     module = wasmtime.Module(wasmtime.Engine(), wasm)
     stub_funcs, stub_globals, emu_host = [], [], {}
     for imp in module.imports:
-        sym = link.import_symbol(imp.module, imp.name)
+        sym = naming.import_symbol(imp.module, imp.name)
         if isinstance(imp.type, wasmtime.FuncType):
             sig = _types(imp.type)
             if sig.unsupported():
@@ -273,7 +273,7 @@ def check_module(source: WasmSource, workdir: str | os.PathLike[str] | None = No
             report.skipped.append((exp.name, sig.unsupported()))
             continue
         report.exports += 1
-        symbol = prefix + re.sub(r"[^A-Za-z0-9_]", "_", exp.name)
+        symbol = naming.export_symbol(exp.name, prefix)
         seed = zlib.crc32(("%s:%s" % (label, exp.name)).encode())
         tuples = (inputs or {}).get(exp.name) or directive_args.get(exp.name) or generate_inputs(sig.params, seed)
         for args in tuples:

@@ -17,12 +17,13 @@ Returns the linked ELF bytes.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import struct
 import subprocess
 from pathlib import Path
 from typing import Sequence
+
+from .naming import import_symbol  # noqa: F401 (synth.link.import_symbol, as before)
 
 CODE_BASE = 0x00001000
 RAM_BASE = 0x20000000
@@ -50,14 +51,6 @@ SECTIONS
 
 class LinkError(RuntimeError):
     """A tool is missing, or assembling/linking failed (message has the tool output)."""
-
-
-def import_symbol(module: str, name: str) -> str:
-    """The symbol of imported function or global ``module.name`` (docs/ABI.md): sanitised
-    name for module ``env``, else ``module_name``; a leading ``_`` if empty or digit-initial."""
-    clean = lambda s: re.sub(r"[^A-Za-z0-9_]", "_", s)  # noqa: E731
-    sym = clean(name) if module == "env" else clean(module) + "_" + clean(name)
-    return "_" + sym if not sym or sym[0].isdigit() else sym
 
 
 def startup_stub(functions: Sequence[str], globals_: Sequence[tuple[str, str, int]]) -> str:

@@ -119,7 +119,7 @@ def test_error_classes(sample_wat):
                 '(module (func $fadd (export "fadd") (param i32) (result i32) '
                 "local.get 0 i32x4.splat i32x4.extract_lane 0))")
     assert "i32x4" in e.message and "fadd" in e.message
-    _raises(synth.SymbolCollisionError, 5, '(module (func (export "init")))')
+    _raises(synth.SymbolCollisionError, 5, '(module (import "env" "wasm_f" (func)) (func (export "f")))')
     e = _raises(synth.InvalidArgumentError, 1, sample_wat, prefix="bad-prefix!")
     assert "prefix" in e.message and isinstance(e, ValueError)
     _raises(synth.InvalidArgumentError, 1, sample_wat, prefix="9lives")

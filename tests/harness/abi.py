@@ -4,24 +4,42 @@ import re
 
 DEFAULT_PREFIX = "wasm_"
 
+#: Begins every escaped name (docs/ABI.md, "Symbol names").
+ESCAPE_MARKER = "X_"
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ABI_STEM = re.compile(r"init|memory|memory_size|(func|global|table|data|elem)[0-9]+(_size|_len)?")
 
-def sanitize(name):
-    """Characters outside [A-Za-z0-9_] become '_' (ABI symbol rule)."""
-    return re.sub(r"[^A-Za-z0-9_]", "_", name)
+
+def is_plain(name):
+    """A C identifier not beginning with ``X_`` and with no ``__`` after its leading ``_``s."""
+    return (_IDENTIFIER.fullmatch(name) is not None and not name.startswith(ESCAPE_MARKER)
+            and "__" not in name.lstrip("_"))
+
+
+def escape(name):
+    """``X_`` + the UTF-8 bytes: ASCII letters and digits as they are, others ``_XX`` (hex)."""
+    return ESCAPE_MARKER + "".join(chr(b) if bytes([b]).isalnum() else "_%02X" % b
+                                   for b in name.encode("utf-8"))
+
+
+def name_symbol(name):
+    """A plain name as it is, any other escaped."""
+    return name if is_plain(name) else escape(name)
 
 
 def export_symbol(name, prefix=DEFAULT_PREFIX):
-    """Symbol of exported function/global ``name``."""
-    return prefix + sanitize(name)
+    """Symbol of exported function/global ``name``; the ABI's own stems are escaped."""
+    return prefix + (escape(name) if _ABI_STEM.fullmatch(name) else name_symbol(name))
 
 
 def import_symbol(module, name):
-    """Symbol of imported function/global ``module.name`` (unprefixed; empty or
-    digit-initial names get a leading '_')."""
-    sym = sanitize(name) if module == "env" else sanitize(module) + "_" + sanitize(name)
-    if not sym or sym[0].isdigit():
-        sym = "_" + sym
-    return sym
+    """Symbol of imported function/global ``module.name`` (unprefixed): the name for module
+    ``env``, else the module part, ``__`` and the name."""
+    if module == "env":
+        return name_symbol(name)
+    plain_module = (is_plain(module) and module[:1].isalpha() and not module.endswith("_")
+                    and module != "X")
+    return (module if plain_module else escape(module)) + "__" + name_symbol(name)
 
 
 def init_symbol(prefix=DEFAULT_PREFIX):

@@ -48,11 +48,9 @@ class Unavailable(Exception):
 def skip_reason(stderr):
     """A named missing feature from synth's error text, or None for other compile errors.
 
-    synth reports features it declines as ``unsupported: ... `feature` ...``; the ABI's
-    deliberate refusal of colliding symbol names is reported as such too.
+    synth reports features it declines as ``unsupported: ... `feature` ...``. A symbol
+    collision is no skip: distinct wasm names always get distinct symbols (docs/ABI.md).
     """
-    if "symbol collision" in stderr:
-        return "export names collide as symbols (ABI naming rule)"
     m = re.search(r"unsupported: (.*)", stderr)
     if not m:
         return None

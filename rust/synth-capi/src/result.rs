@@ -322,7 +322,8 @@ pub(crate) mod tests {
 
     #[test]
     fn symbol_collision_is_reported() {
-        let src = b"(module (func (export \"a.b\")) (func (export \"a-b\")))";
+        // Export `f` is `wasm_f`, and so is the (unprefixed) import `env.wasm_f`.
+        let src = b"(module (import \"env\" \"wasm_f\" (func)) (func (export \"f\")))";
         let (s, r) = compile_bytes(src, null());
         assert_eq!(s, SYNTH_STATUS_SYMBOL_COLLISION, "{}", message(r));
         assert!(message(r).contains("--prefix") || message(r).contains("prefix"), "{}", message(r));

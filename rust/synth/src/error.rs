@@ -118,7 +118,7 @@ mod tests {
         assert_eq!(e.to_string(), "invalid wasm module at offset 0x8: bad magic");
         let e: Error = BackendError { func: "g".into(), what: "i64.rotl".into() }.into();
         assert!(e.to_string().contains("`i64.rotl (in function `g`)`"), "{e}");
-        let c = Error::SymbolCollision { symbol: "wasm_a_b".into(), first: "export `a.b`".into(), second: "export `a-b`".into() };
-        assert!(c.to_string().contains("`wasm_a_b`") && c.to_string().contains("--prefix"));
+        let c = Error::SymbolCollision { symbol: "wasm_f".into(), first: "imported function `env.wasm_f`".into(), second: "export `f` (function 1)".into() };
+        assert!(c.to_string().contains("`wasm_f`") && c.to_string().contains("--prefix"));
     }
 }

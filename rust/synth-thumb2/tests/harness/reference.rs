@@ -77,9 +77,9 @@ pub fn expect(f: &Function, func: usize, args: &[u64]) -> Option<(Call, Vec<u64>
     };
     let mut regs = Vec::new();
     for (&ty, &v) in f.sig.params.iter().zip(args) {
-        match ty {
-            Type::I32 => regs.push(v as u32),
-            Type::I64 => {
+        match ty.bits_type() {
+            Type::I32 | Type::F32 => regs.push(v as u32),
+            Type::I64 | Type::F64 => {
                 if regs.len() % 2 == 1 {
                     regs.push(0);
                 }
@@ -93,9 +93,10 @@ pub fn expect(f: &Function, func: usize, args: &[u64]) -> Option<(Call, Vec<u64>
 
 /// The single result of type `ty` a call returned (an i64 in r0:r1).
 pub fn returned(o: &Outcome, ty: Type) -> u64 {
-    match ty {
-        Type::I32 => o.r0 as u64,
-        Type::I64 => join(o.r0, o.r1),
+    if ty.bytes() == 4 {
+        o.r0 as u64
+    } else {
+        join(o.r0, o.r1)
     }
 }
 

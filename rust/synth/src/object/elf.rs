@@ -495,7 +495,7 @@ pub fn arm_attributes(target: Target, floats: FloatInterface) -> Vec<u8> {
     attrs.push(0);
     // Tag_CPU_arch (6): v7 = 10, v7E-M = 13.
     let arch = if target.is_v7em() { 13 } else { 10 };
-    for (tag, value) in [
+    let mut tags = vec![
         (6u32, arch),
         (7, u32::from(b'M')), // Tag_CPU_arch_profile: microcontroller
         (8, 0),               // Tag_ARM_ISA_use: no ARM code
@@ -506,7 +506,15 @@ pub fn arm_attributes(target: Target, floats: FloatInterface) -> Vec<u8> {
         // 0 = base AAPCS (core registers), which the linker refuses to mix
         // with hard-float (1) objects.
         (28, if floats == FloatInterface::None { 3 } else { 0 }),
-    ] {
+    ];
+    if floats != FloatInterface::None {
+        // The linker compares Tag_ABI_VFP_args only between objects that
+        // declare a float number model.
+        tags.push((20, 1)); // Tag_ABI_FP_denormal: subnormals handled exactly
+        tags.push((23, 3)); // Tag_ABI_FP_number_model: IEEE 754
+    }
+    tags.sort_unstable();
+    for (tag, value) in tags {
         uleb(&mut attrs, tag);
         uleb(&mut attrs, value);
     }

@@ -278,12 +278,12 @@ fn imported_memory_uses_the_providers_size_word() {
       (func (export "load") (param i32) (result i32) (i32.load (local.get 0))))"#;
     let c = crate::compile(wat.as_bytes(), &crate::options::Options::default()).unwrap();
     let p = parse(&c.object);
-    assert_eq!(p.sym("a_mem").section, "UND");
-    assert_eq!(p.sym("a_mem_size").section, "UND");
+    assert_eq!(p.sym("a__mem").section, "UND");
+    assert_eq!(p.sym("a__mem_size").section, "UND");
     assert!(!p.syms.iter().any(|(n, _)| n == "wasm_memory_size"), "no own size word for an imported memory");
     // memory.size, memory.grow and the bounds check all reach the provider's word.
-    assert!(p.relocs.iter().filter(|r| r.3 == "a_mem_size").count() >= 4);
-    assert!(c.header.contains("extern uint32_t a_mem_size;"), "{}", c.header);
+    assert!(p.relocs.iter().filter(|r| r.3 == "a__mem_size").count() >= 4);
+    assert!(c.header.contains("extern uint32_t a__mem_size;"), "{}", c.header);
     // A defined memory keeps its own word.
     let own = crate::compile(b"(module (memory 1) (func (export \"s\") (result i32) memory.size))", &Default::default()).unwrap();
     assert_eq!(parse(&own.object).sym("wasm_memory_size").section, ".data");

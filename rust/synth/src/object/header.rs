@@ -43,7 +43,16 @@ pub fn default_guard(prefix: &str) -> String {
 /// The C macro name of trap code `t`: `SYNTH_TRAP_` and the spec message
 /// in upper case (`SYNTH_TRAP_INTEGER_DIVIDE_BY_ZERO`).
 pub fn trap_macro(t: TrapCode) -> String {
-    format!("SYNTH_TRAP_{}", super::symbols::sanitize(&t.message().to_ascii_uppercase()))
+    let words: String =
+        t.message().chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect();
+    format!("SYNTH_TRAP_{words}")
+}
+
+/// A wasm name as it appears in the header's comments: quoted, with control
+/// and other invisible characters (line breaks, bidi overrides) escaped as
+/// Rust does (`\n`, `\u{202e}`), and `*/` broken so the comment stays closed.
+fn quoted(name: &str) -> String {
+    format!("{name:?}").replace("*/", "* /")
 }
 
 /// A prototype of `name` with signature `sig`; multi-value results also
@@ -143,7 +152,7 @@ pub fn generate_header(info: &ModuleInfo, names: &SymbolNames, opts: &Options) -
             continue;
         }
         for (export, name) in f.exports.iter().zip(std::iter::once(&syms.primary).chain(&syms.aliases)) {
-            let _ = writeln!(exports, "/* export \"{}\" (wasm function {i}) */", export.replace("*/", "* /"));
+            let _ = writeln!(exports, "/* export {} (wasm function {i}) */", quoted(export));
             prototype(&mut exports, name, &f.sig);
         }
     }
@@ -154,7 +163,7 @@ pub fn generate_header(info: &ModuleInfo, names: &SymbolNames, opts: &Options) -
         }
         let cq = if g.mutable { "" } else { "const " };
         for (export, name) in g.exports.iter().zip(std::iter::once(&syms.primary).chain(&syms.aliases)) {
-            let _ = writeln!(exports, "/* export \"{}\" (wasm global {i}) */", export.replace("*/", "* /"));
+            let _ = writeln!(exports, "/* export {} (wasm global {i}) */", quoted(export));
             let _ = writeln!(exports, "extern {cq}{} {name};", c_type(g.ty));
         }
     }
@@ -169,7 +178,7 @@ pub fn generate_header(info: &ModuleInfo, names: &SymbolNames, opts: &Options) -
         if !seen.insert(syms.primary.clone()) {
             continue;
         }
-        let _ = writeln!(imports, "/* import \"{}\".\"{}\" */", imp.module.replace("*/", "* /"), imp.field.replace("*/", "* /"));
+        let _ = writeln!(imports, "/* import {}.{} */", quoted(&imp.module), quoted(&imp.field));
         prototype(&mut imports, &syms.primary, &f.sig);
     }
     for (i, g) in info.globals.iter().enumerate() {
@@ -177,7 +186,7 @@ pub fn generate_header(info: &ModuleInfo, names: &SymbolNames, opts: &Options) -
         if !seen.insert(syms.primary.clone()) {
             continue;
         }
-        let _ = writeln!(imports, "/* import \"{}\".\"{}\" (global) */", imp.module.replace("*/", "* /"), imp.field.replace("*/", "* /"));
+        let _ = writeln!(imports, "/* import {}.{} (global) */", quoted(&imp.module), quoted(&imp.field));
         // Not `const` even when immutable: the firmware owns the storage and
         // may set it at run time before calling init.
         let _ = writeln!(imports, "extern {} {};", c_type(g.ty), syms.primary);
@@ -221,6 +230,17 @@ mod tests {
         assert!(h.contains("#define SYNTH_TRAP_OUT_OF_BOUNDS_MEMORY_ACCESS 2u"));
         assert!(!h.contains("wasm_func2"), "internal functions are not declared");
         assert!(!h.contains(STACK_LIMIT_SYMBOL));
+    }
+
+    #[test]
+    fn escaped_names_and_their_comments() {
+        let mut info = sample_module();
+        info.funcs[1].exports = vec!["get-value".into(), "a\n*/b\u{202e}".into()];
+        info.funcs[0].import = crate::object::testutil::imp("my-mod", "log");
+        let h = header(&info, &Options::default());
+        assert!(h.contains("/* export \"get-value\" (wasm function 1) */\nint32_t wasm_X_get_2Dvalue(int32_t p0, int32_t p1);"), "{h}");
+        assert!(h.contains("/* export \"a\\n* /b\\u{202e}\" (wasm function 1) */\nint32_t wasm_X_a_0A_2A_2Fb_E2_80_AE("), "{h}");
+        assert!(h.contains("/* import \"my-mod\".\"log\" */\nvoid X_my_2Dmod__log(int32_t p0);"), "{h}");
     }
 
     #[test]

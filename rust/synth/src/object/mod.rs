@@ -1,11 +1,13 @@
-//! Object output: the symbol naming scheme ([`symbols`]), the ELF writer
-//! ([`elf`]) and the C header generator ([`header`]).
+//! Object output: the rule turning wasm names into symbols ([`naming`]), the
+//! symbol naming scheme ([`symbols`]), the ELF writer ([`elf`]) and the C
+//! header generator ([`header`]).
 //!
 //! Takes: module information from the front end and compiled functions from
 //! the backend. Returns: ELF bytes and header text.
 
 pub mod elf;
 pub mod header;
+pub mod naming;
 pub mod symbols;
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use synth_frontend::{FunctionKind, ImportName, ModuleInfo};
 use synth_ir::{RuntimeFunc, SymbolRef};
 
+use super::naming;
 use crate::error::Error;
 
 /// The trap entry every object references and weakly defines.
@@ -41,25 +42,9 @@ pub struct EntitySymbols {
     pub binding: Binding,
 }
 
-/// Replaces every character outside `[A-Za-z0-9_]` with `_`.
-pub fn sanitize(name: &str) -> String {
-    name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect()
-}
-
-/// The symbol of an import `module.field`: `field` for module `env`,
-/// `module_field` otherwise, sanitised; `_` is put in front when the result
-/// would be empty or start with a digit (so that it is a C identifier).
+/// The symbol of an import (docs/ABI.md; see [`naming`]).
 pub fn import_symbol(import: &ImportName) -> String {
-    let raw = if import.module == "env" {
-        sanitize(&import.field)
-    } else {
-        format!("{}_{}", sanitize(&import.module), sanitize(&import.field))
-    };
-    if raw.is_empty() || raw.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("_{raw}")
-    } else {
-        raw
-    }
+    naming::import_symbol(&import.module, &import.field)
 }
 
 /// The stem of a runtime helper's name (`i64_div_s`, `memory_copy`, ...).
@@ -315,8 +300,8 @@ fn entity_symbols(p: &str, stem: &str, i: usize, import: Option<&ImportName>, ex
     }
     if let Some((first, rest)) = exports.split_first() {
         return EntitySymbols {
-            primary: format!("{p}{}", sanitize(first)),
-            aliases: rest.iter().map(|e| format!("{p}{}", sanitize(e))).collect(),
+            primary: naming::export_symbol(p, first),
+            aliases: rest.iter().map(|e| naming::export_symbol(p, e)).collect(),
             binding: Binding::Global,
         };
     }
@@ -337,8 +322,9 @@ fn claim_entity(
     if exports.is_empty() {
         return claims.claim(&syms.primary, format!("{kind} {i}"));
     }
-    // Each export name claims its symbol separately, so two export names of
-    // one entity that sanitise to the same symbol are reported too.
+    // Each export name claims its symbol separately: the naming rule gives
+    // distinct names distinct symbols, and this stays the defence if it
+    // ever did not.
     for (export, name) in exports.iter().zip(std::iter::once(&syms.primary).chain(&syms.aliases)) {
         claims.claim(name, format!("export `{export}` ({kind} {i})"))?;
     }
@@ -352,20 +338,13 @@ mod tests {
     use synth_ir::Type::*;
 
     #[test]
-    fn sanitises_names() {
-        assert_eq!(sanitize("a-b.c d"), "a_b_c_d");
-        assert_eq!(sanitize("héllo"), "h_llo");
-        assert_eq!(sanitize("ok_123"), "ok_123");
-    }
-
-    #[test]
     fn import_names_follow_the_abi() {
         let n = |m: &str, f: &str| import_symbol(&ImportName { module: m.into(), field: f.into() });
         assert_eq!(n("env", "puts"), "puts");
-        assert_eq!(n("wasi", "fd_write"), "wasi_fd_write");
-        assert_eq!(n("my-mod", "a.b"), "my_mod_a_b");
-        assert_eq!(n("env", "1up"), "_1up");
-        assert_eq!(n("env", ""), "_");
+        assert_eq!(n("wasi", "fd_write"), "wasi__fd_write");
+        assert_eq!(n("my-mod", "a.b"), "X_my_2Dmod__X_a_2Eb");
+        assert_eq!(n("env", "1up"), "X_1up");
+        assert_eq!(n("env", ""), "X_");
     }
 
     #[test]
@@ -408,6 +387,28 @@ mod tests {
         assert_eq!(n.funcs[1].aliases, vec!["wasm_plus".to_string()]);
     }
 
+    #[test]
+    fn names_that_used_to_collide_do_not() {
+        let mut m = sample_module();
+        m.funcs[3].exports = vec!["a-b".into()];
+        m.funcs[2].exports = vec!["a.b".into()];
+        m.funcs[1].exports = vec!["init".into(), "memory_size".into(), "x y".into(), "x-y".into()];
+        m.globals[1].exports = vec!["func2".into()];
+        let n = SymbolNames::new(&m, "wasm_").unwrap();
+        assert_eq!((n.funcs[3].primary.as_str(), n.funcs[2].primary.as_str()), ("wasm_X_a_2Db", "wasm_X_a_2Eb"));
+        assert_eq!(n.funcs[1].primary, "wasm_X_init");
+        assert_eq!(n.funcs[1].aliases, ["wasm_X_memory_5Fsize", "wasm_X_x_20y", "wasm_X_x_2Dy"]);
+        assert_eq!(n.globals[1].primary, "wasm_X_func2");
+        assert_eq!((n.init.as_str(), n.memory_size.as_str()), ("wasm_init", "wasm_memory_size"));
+
+        // `a_b.c` and `a.b_c` (both `a_b_c` before).
+        let mut m = sample_module();
+        m.funcs[0].import = imp("a_b", "c");
+        m.globals[0].import = imp("a", "b_c");
+        let n = SymbolNames::new(&m, "wasm_").unwrap();
+        assert_eq!((n.funcs[0].primary.as_str(), n.globals[0].primary.as_str()), ("a_b__c", "a__b_c"));
+    }
+
     fn collision(m: &ModuleInfo, prefix: &str) -> (String, String, String) {
         match SymbolNames::new(m, prefix) {
             Err(Error::SymbolCollision { symbol, first, second }) => (symbol, first, second),
@@ -415,37 +416,16 @@ mod tests {
         }
     }
 
+    /// What the naming rule cannot rule out stays an error: imports are not
+    /// prefixed, and a prefix may be a head of the fixed names.
     #[test]
     fn collisions_are_errors() {
-        let mut m = sample_module();
-        m.funcs[3].exports = vec!["a-b".into()];
-        m.funcs[2].exports = vec!["a.b".into()];
-        let (s, first, second) = collision(&m, "wasm_");
-        assert_eq!(s, "wasm_a_b");
-        assert!(first.contains("`a.b`") && second.contains("`a-b`"), "{first} / {second}");
-
-        let mut m = sample_module();
-        m.funcs[1].exports = vec!["init".into()];
-        assert_eq!(collision(&m, "wasm_").1, "the init function");
-
-        let mut m = sample_module();
-        m.funcs[3].exports = vec!["memory_size".into()];
-        assert_eq!(collision(&m, "wasm_").0, "wasm_memory_size");
-
-        // An export named like another function's local symbol.
-        let mut m = sample_module();
-        m.funcs[3].exports = vec!["func2".into()];
-        assert_eq!(collision(&m, "wasm_").0, "wasm_func2");
-
-        // Two export names of one function that sanitise alike.
-        let mut m = sample_module();
-        m.funcs[1].exports = vec!["x y".into(), "x-y".into()];
-        assert_eq!(collision(&m, "wasm_").0, "wasm_x_y");
-
         // An import named like a defined symbol, or like the trap entry.
         let mut m = sample_module();
         m.funcs[0].import = imp("env", "wasm_add");
-        assert_eq!(collision(&m, "wasm_").0, "wasm_add");
+        let (s, first, second) = collision(&m, "wasm_");
+        assert_eq!(s, "wasm_add");
+        assert!(first.contains("`env.wasm_add`") && second.contains("`add`"), "{first} / {second}");
         let mut m = sample_module();
         m.funcs[0].import = imp("env", "synth_trap");
         assert_eq!(collision(&m, "wasm_").1, "the trap entry");
@@ -454,6 +434,12 @@ mod tests {
         let mut m = sample_module();
         m.globals[0].import = imp("env", "host_log");
         assert_eq!(collision(&m, "wasm_").0, "host_log");
+
+        // An imported memory's size word named like another import.
+        let mut m = sample_module();
+        m.memory.as_mut().unwrap().import = imp("env", "host");
+        m.funcs[0].import = imp("env", "host_size");
+        assert_eq!(collision(&m, "wasm_").0, "host_size");
 
         // With an empty prefix, exports can hit the runtime helpers' names.
         let mut m = sample_module();
@@ -480,6 +466,6 @@ mod tests {
         assert_eq!(n.memory_size, "memory_size");
         m.memory.as_mut().unwrap().import = imp("mod", "mem");
         let n = SymbolNames::new(&m, "wasm_").unwrap();
-        assert_eq!((n.memory.primary.as_str(), n.memory_size.as_str()), ("mod_mem", "mod_mem_size"));
+        assert_eq!((n.memory.primary.as_str(), n.memory_size.as_str()), ("mod__mem", "mod__mem_size"));
     }
 }

@@ -355,8 +355,8 @@ fn ref_sat(f: Format, x: u64, to: Type, signed: bool) -> u64 {
     match (to, signed) {
         (Type::I32, true) => v as i32 as u32 as u64,
         (Type::I32, false) => v as u32 as u64,
-        (Type::I64, true) => v as i64 as u64,
-        (Type::I64, false) => v as u64,
+        (_, true) => v as i64 as u64,
+        (_, false) => v as u64,
     }
 }
 
@@ -383,8 +383,8 @@ fn ref_trap(f: Format, x: u64, to: Type, signed: bool) -> Option<TrapCode> {
     let (lo, hi): (i128, i128) = match (to, signed) {
         (Type::I32, true) => (i32::MIN.into(), i32::MAX.into()),
         (Type::I32, false) => (0, u32::MAX.into()),
-        (Type::I64, true) => (i64::MIN.into(), i64::MAX.into()),
-        (Type::I64, false) => (0, u64::MAX.into()),
+        (_, true) => (i64::MIN.into(), i64::MAX.into()),
+        (_, false) => (0, u64::MAX.into()),
     };
     (t < lo || t > hi).then_some(TrapCode::IntegerOverflow)
 }
