@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 
 from . import paths
 
-CLANG_FLAGS = ["--target=wasm32", "-O2", "-ffreestanding", "-nostdlib", "-Wl,--no-entry",
+# -ffp-contract=off on both sides: wasm has no fused multiply-add, so neither may gcc.
+CLANG_FLAGS = ["--target=wasm32", "-O2", "-ffp-contract=off", "-ffreestanding", "-nostdlib", "-Wl,--no-entry",
                "-Wl,--export=run", "-Wl,--initial-memory=131072", "-Wl,-z,stack-size=16384"]
-GCC_FLAGS = ["-mcpu=cortex-m4", "-mthumb", "-ffreestanding", "-c"]
+GCC_FLAGS = ["-mcpu=cortex-m4", "-mthumb", "-ffp-contract=off", "-ffreestanding", "-c"]
 GCC_LEVELS = ("Os", "O2")
 SYNTH_FLAGS = ["--target", "cortex-m4"]
 
