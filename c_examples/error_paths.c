@@ -141,9 +141,9 @@ static void bad_modules(void) {
     check_failed_result(r, "invalid module");
     synth_result_free(r);
     r = expect_status(TEXT("(module (func $area (export \"area\") (param i32) (result i32)"
-                           " local.get 0 f32.convert_i32_s f32.const 2 f32.mul i32.trunc_f32_s))"),
-                      NULL, SYNTH_STATUS_UNSUPPORTED, "`area`", "f32 op: unsupported, names the function");
-    check(contains(synth_result_message(r), "`f32."), "f32 op: the message names the operator");
+                           " local.get 0 i32x4.splat i32x4.extract_lane 0))"),
+                      NULL, SYNTH_STATUS_UNSUPPORTED, "`area`", "SIMD op: unsupported, names the function");
+    check(contains(synth_result_message(r), "`i32x4."), "SIMD op: the message names the operator");
     check_failed_result(r, "unsupported");
     synth_result_free(r);
     r = expect_status(TEXT("(module (func (export \"a.b\")) (func (export \"a-b\")))"), NULL,

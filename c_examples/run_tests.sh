@@ -84,10 +84,10 @@ synthc_matches_cli() {
 }
 t synthc_output_equals_the_cli synthc_matches_cli
 synthc_errors() {
-    printf '(module (func $area (export "area") (param i32) (result i32) local.get 0 f32.convert_i32_s i32.trunc_f32_s))' >"$OUT/float.wat"
+    printf '(module (func $area (export "area") (param i32) (result i32) local.get 0 i32x4.splat i32x4.extract_lane 0))' >"$OUT/float.wat"
     "$OUT/synthc" "$OUT/float.wat" -o "$OUT/float.o" 2>"$OUT/float.err"; local rc=$?
     cat "$OUT/float.err"
-    [ "$rc" -eq 1 ] && grep -q 'unsupported: function 0 `area` uses `f32.convert_i32_s`.*(status: unsupported)$' "$OUT/float.err" && [ ! -e "$OUT/float.o" ] || return 1
+    [ "$rc" -eq 1 ] && grep -q 'unsupported: function 0 `area` uses `i32x4.splat`.*(status: unsupported)$' "$OUT/float.err" && [ ! -e "$OUT/float.o" ] || return 1
     "$OUT/synthc" --prefix 'bad-prefix' "$SENSOR" -o "$OUT/bad.o" 2>"$OUT/prefix.err"; rc=$?
     cat "$OUT/prefix.err"
     [ "$rc" -eq 1 ] && grep -q 'bad-prefix.*(status: invalid argument)$' "$OUT/prefix.err" || return 1

@@ -71,6 +71,42 @@
 #define SYNTH_TARGET_CORTEX_M7 7
 
 /**
+ * No FPU, for synth_options.fpu (the default).
+ */
+#define SYNTH_FPU_NONE 0
+
+/**
+ * FPv4-SP-D16 (Cortex-M4F), for synth_options.fpu.
+ */
+#define SYNTH_FPU_FPV4_SP_D16 1
+
+/**
+ * FPv5-SP-D16 (Cortex-M7, single precision), for synth_options.fpu.
+ */
+#define SYNTH_FPU_FPV5_SP_D16 2
+
+/**
+ * FPv5-D16 (Cortex-M7, double precision), for synth_options.fpu.
+ */
+#define SYNTH_FPU_FPV5_D16 3
+
+/**
+ * Floats in core registers, computed in software (the default), for
+ * synth_options.float_abi.
+ */
+#define SYNTH_FLOAT_ABI_SOFT 0
+
+/**
+ * Floats in core registers at calls, FPU allowed inside.
+ */
+#define SYNTH_FLOAT_ABI_SOFTFP 1
+
+/**
+ * Floats in FPU registers at calls (AAPCS-VFP).
+ */
+#define SYNTH_FLOAT_ABI_HARD 2
+
+/**
  * synth_function_stats.kind: a defined wasm function.
  */
 #define SYNTH_FUNCTION_WASM 0
@@ -178,6 +214,21 @@ typedef struct synth_options {
    * Non-zero: run the IR optimisations (default 1).
    */
   uint32_t optimize;
+  /**
+   * Unused; keeps the fields below clear of version 1's tail padding.
+   */
+  uint32_t reserved0;
+  /**
+   * (Version 2.) The core's FPU: SYNTH_FPU_NONE (default),
+   * SYNTH_FPU_FPV4_SP_D16, SYNTH_FPU_FPV5_SP_D16 or SYNTH_FPU_FPV5_D16;
+   * read only when struct_size covers it.
+   */
+  uint32_t fpu;
+  /**
+   * (Version 2.) SYNTH_FLOAT_ABI_SOFT (default), SYNTH_FLOAT_ABI_SOFTFP
+   * or SYNTH_FLOAT_ABI_HARD; read only when struct_size covers it.
+   */
+  uint32_t float_abi;
 } synth_options;
 
 /**

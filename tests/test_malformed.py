@@ -91,14 +91,14 @@ CASES = [
 ]
 
 UNSUPPORTED = [
-    # the first float operator in each body is the one the message must name
-    ("float_op_f32_convert", wat('(module (func $addf (export "addf") (param i32) (result i32)'
-                                 ' local.get 0 f32.convert_i32_s i32.trunc_f32_s))'), "addf",
-     ["f32.convert_i32_s", "f32converti32s"]),
-    ("float_op_f64_convert", wat('(module (func (result i32) i32.const 0)'
-                                 ' (func $scale (export "scale") (param i32) (result i32)'
-                                 ' local.get 0 f64.convert_i32_u i32.trunc_f64_u))'), "scale",
-     ["f64.convert_i32_u", "f64converti32u"]),
+    # the first vector operator in each body is the one the message must name
+    ("simd_op_splat", wat('(module (func $addf (export "addf") (param i32) (result i32)'
+                          ' local.get 0 i32x4.splat i32x4.extract_lane 0))'), "addf",
+     ["i32x4.splat", "i32x4splat"]),
+    ("simd_op_second_function", wat('(module (func (result i32) i32.const 0)'
+                                     ' (func $scale (export "scale") (param i32) (result i32)'
+                                     ' local.get 0 i32x4.splat drop i32.const 0))'), "scale",
+     ["i32x4.splat", "i32x4splat"]),
 ]
 
 

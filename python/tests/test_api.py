@@ -116,9 +116,9 @@ def test_error_classes(sample_wat):
     _raises(synth.MalformedModuleError, 2, "(module (func (export \"f\") i32.bogus))")
     _raises(synth.InvalidModuleError, 3, "(module (func (export \"f\") (result i32)))")
     e = _raises(synth.UnsupportedError, 4,
-                '(module (func $fadd (export "fadd") (param f32 f32) (result f32) '
-                "(f32.add (local.get 0) (local.get 1))))")
-    assert "f32" in e.message and "fadd" in e.message
+                '(module (func $fadd (export "fadd") (param i32) (result i32) '
+                "local.get 0 i32x4.splat i32x4.extract_lane 0))")
+    assert "i32x4" in e.message and "fadd" in e.message
     _raises(synth.SymbolCollisionError, 5, '(module (func (export "init")))')
     e = _raises(synth.InvalidArgumentError, 1, sample_wat, prefix="bad-prefix!")
     assert "prefix" in e.message and isinstance(e, ValueError)

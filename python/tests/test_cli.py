@@ -29,9 +29,9 @@ def test_stats_command(tmp_path):
 
 def test_compile_error_exit_status(tmp_path):
     bad = tmp_path / "bad.wat"
-    bad.write_text('(module (func (export "f") (param f64) (result f64) (f64.neg (local.get 0))))')
+    bad.write_text('(module (func (export "f") (param i32) (result i32) local.get 0 i32x4.splat i32x4.extract_lane 0))')
     proc = run_module("synth", "compile", str(bad), "-o", str(tmp_path / "bad.o"))
-    assert proc.returncode == 1 and "f64" in proc.stderr and not (tmp_path / "bad.o").exists()
+    assert proc.returncode == 1 and "i32x4" in proc.stderr and not (tmp_path / "bad.o").exists()
 
 
 def test_checker_on_modules(tmp_path):
@@ -46,6 +46,6 @@ def test_checker_on_modules(tmp_path):
     ok = run_module("synth.check", str(CONTROLLER), "--policy", str(policy))
     assert ok.returncode == 0 and ok.stdout.startswith("OK: 1 module, 5 functions")
     bad = tmp_path / "f.wat"
-    bad.write_text('(module (func (export "f") (param f32) (result f32) (local.get 0)))')
+    bad.write_text('(module (func (export "f") (param v128) (result v128) (local.get 0)))')
     err = run_module("synth.check", str(bad))
     assert err.returncode == 2 and "UnsupportedError" in err.stderr

@@ -16,6 +16,22 @@ pub const SYNTH_TARGET_CORTEX_M4: u32 = 4;
 /// Target Cortex-M7 (ARMv7E-M).
 pub const SYNTH_TARGET_CORTEX_M7: u32 = 7;
 
+/// No FPU, for synth_options.fpu (the default).
+pub const SYNTH_FPU_NONE: u32 = 0;
+/// FPv4-SP-D16 (Cortex-M4F), for synth_options.fpu.
+pub const SYNTH_FPU_FPV4_SP_D16: u32 = 1;
+/// FPv5-SP-D16 (Cortex-M7, single precision), for synth_options.fpu.
+pub const SYNTH_FPU_FPV5_SP_D16: u32 = 2;
+/// FPv5-D16 (Cortex-M7, double precision), for synth_options.fpu.
+pub const SYNTH_FPU_FPV5_D16: u32 = 3;
+/// Floats in core registers, computed in software (the default), for
+/// synth_options.float_abi.
+pub const SYNTH_FLOAT_ABI_SOFT: u32 = 0;
+/// Floats in core registers at calls, FPU allowed inside.
+pub const SYNTH_FLOAT_ABI_SOFTFP: u32 = 1;
+/// Floats in FPU registers at calls (AAPCS-VFP).
+pub const SYNTH_FLOAT_ABI_HARD: u32 = 2;
+
 /// Compiler options. Fill with synth_options_init() first, then change
 /// fields; fields a newer header adds come after these, and struct_size
 /// tells the library how many the caller knows.
@@ -50,16 +66,44 @@ pub struct synth_options {
     pub shadow_allocation: u32,
     /// Non-zero: run the IR optimisations (default 1).
     pub optimize: u32,
+    /// Unused; keeps the fields below clear of version 1's tail padding.
+    pub reserved0: u32,
+    /// (Version 2.) The core's FPU: SYNTH_FPU_NONE (default),
+    /// SYNTH_FPU_FPV4_SP_D16, SYNTH_FPU_FPV5_SP_D16 or SYNTH_FPU_FPV5_D16;
+    /// read only when struct_size covers it.
+    pub fpu: u32,
+    /// (Version 2.) SYNTH_FLOAT_ABI_SOFT (default), SYNTH_FLOAT_ABI_SOFTFP
+    /// or SYNTH_FLOAT_ABI_HARD; read only when struct_size covers it.
+    pub float_abi: u32,
+}
+
+/// The first version of `synth_options` (up to `optimize`), whose size old
+/// callers pass as struct_size.
+#[repr(C)]
+#[allow(dead_code)]
+struct SynthOptionsV1 {
+    struct_size: u32,
+    target: u32,
+    symbol_prefix: *const c_char,
+    module_name: *const c_char,
+    max_memory_pages: i64,
+    bounds_checks: u32,
+    stack_check: u32,
+    verify_allocation: u32,
+    shadow_allocation: u32,
+    optimize: u32,
 }
 
 /// The size of the version-1 `synth_options`.
-pub(crate) const OPTIONS_V1_SIZE: usize = std::mem::size_of::<synth_options>();
+pub(crate) const OPTIONS_V1_SIZE: usize = std::mem::size_of::<SynthOptionsV1>();
+/// The size a caller must pass for the version-2 fields to be read.
+pub(crate) const OPTIONS_V2_END: usize = std::mem::offset_of!(synth_options, float_abi) + 4;
 
 impl synth_options {
     /// The default options (what [`synth_options_init`] writes).
     pub fn defaults() -> synth_options {
         synth_options {
-            struct_size: OPTIONS_V1_SIZE as u32,
+            struct_size: std::mem::size_of::<synth_options>() as u32,
             target: SYNTH_TARGET_CORTEX_M4,
             symbol_prefix: std::ptr::null(),
             module_name: std::ptr::null(),
@@ -69,6 +113,9 @@ impl synth_options {
             verify_allocation: 0,
             shadow_allocation: 0,
             optimize: 1,
+            reserved0: 0,
+            fpu: SYNTH_FPU_NONE,
+            float_abi: SYNTH_FLOAT_ABI_SOFT,
         }
     }
 }
@@ -108,8 +155,9 @@ pub(crate) unsafe fn read_options(opts: *const synth_options) -> Result<synth::O
              (call synth_options_init first)"
         ));
     }
-    // SAFETY: the caller's struct is at least the version-1 size.
-    let o = unsafe { opts.read_unaligned() };
+    // SAFETY: the caller's struct is at least the version-1 size; fields of
+    // later versions are read only when struct_size covers them.
+    let o = unsafe { opts.cast::<SynthOptionsV1>().read_unaligned() };
     let target = match o.target {
         SYNTH_TARGET_CORTEX_M3 => synth::Target::CortexM3,
         SYNTH_TARGET_CORTEX_M4 => synth::Target::CortexM4,
@@ -132,6 +180,23 @@ pub(crate) unsafe fn read_options(opts: *const synth_options) -> Result<synth::O
     out.verify_allocation = o.verify_allocation != 0;
     out.shadow_allocation = o.shadow_allocation != 0;
     out.optimize = o.optimize != 0;
+    if size >= OPTIONS_V2_END {
+        // SAFETY: struct_size covers the version-2 fields.
+        let (fpu, abi) = unsafe { (std::ptr::addr_of!((*opts).fpu).read_unaligned(), std::ptr::addr_of!((*opts).float_abi).read_unaligned()) };
+        out.fpu = match fpu {
+            SYNTH_FPU_NONE => synth::Fpu::None,
+            SYNTH_FPU_FPV4_SP_D16 => synth::Fpu::Fpv4SpD16,
+            SYNTH_FPU_FPV5_SP_D16 => synth::Fpu::Fpv5SpD16,
+            SYNTH_FPU_FPV5_D16 => synth::Fpu::Fpv5D16,
+            f => return Err(format!("opts->fpu is {f}; expected 0-3 (SYNTH_FPU_NONE ... SYNTH_FPU_FPV5_D16)")),
+        };
+        out.float_abi = match abi {
+            SYNTH_FLOAT_ABI_SOFT => synth::FloatAbi::Soft,
+            SYNTH_FLOAT_ABI_SOFTFP => synth::FloatAbi::Softfp,
+            SYNTH_FLOAT_ABI_HARD => synth::FloatAbi::Hard,
+            a => return Err(format!("opts->float_abi is {a}; expected 0-2 (SYNTH_FLOAT_ABI_SOFT/SOFTFP/HARD)")),
+        };
+    }
     out.validate().map_err(|e| e.to_string())?;
     Ok(out)
 }
@@ -212,6 +277,21 @@ mod tests {
         let bad_utf8 = [0xffu8, 0];
         let o = synth_options { module_name: bad_utf8.as_ptr().cast(), ..synth_options::defaults() };
         assert!(read(&o).unwrap_err().contains("module_name is not UTF-8"));
+    }
+
+    #[test]
+    fn float_fields_are_version_2() {
+        let o = synth_options { fpu: SYNTH_FPU_FPV4_SP_D16, float_abi: SYNTH_FLOAT_ABI_SOFTFP, ..synth_options::defaults() };
+        let r = read(&o).unwrap();
+        assert_eq!((r.fpu, r.float_abi), (synth::Fpu::Fpv4SpD16, synth::FloatAbi::Softfp));
+        // A version-1 caller: the fields past its struct_size are not read.
+        let v1 = synth_options { struct_size: OPTIONS_V1_SIZE as u32, fpu: 99, float_abi: 99, ..synth_options::defaults() };
+        assert_eq!(read(&v1).unwrap().fpu, synth::Fpu::None);
+        assert!(OPTIONS_V1_SIZE <= std::mem::offset_of!(synth_options, fpu));
+        let bad = synth_options { fpu: 9, ..synth_options::defaults() };
+        assert!(read(&bad).unwrap_err().contains("opts->fpu is 9"));
+        let m3 = synth_options { target: SYNTH_TARGET_CORTEX_M3, fpu: SYNTH_FPU_FPV4_SP_D16, ..synth_options::defaults() };
+        assert!(read(&m3).unwrap_err().contains("cortex-m3 has no fpv4-sp-d16"));
     }
 
     #[test]

@@ -310,13 +310,13 @@ pub(crate) mod tests {
 
     #[test]
     fn unsupported_names_function_and_operator() {
-        // f32 arithmetic inside an i32-only function: synth has no float lowering.
+        // SIMD inside an i32-only function: synth has no vector lowering.
         let src = b"(module (func $area (export \"area\") (param i32) (result i32) \
-                     local.get 0 f32.convert_i32_s f32.const 2 f32.mul i32.trunc_f32_s))";
+                     local.get 0 i32x4.splat i32x4.extract_lane 0))";
         let (s, r) = compile_bytes(src, null());
         let m = message(r);
         assert_eq!(s, SYNTH_STATUS_UNSUPPORTED, "{m}");
-        assert!(m.contains("`area`") && m.contains("f32."), "{m}");
+        assert!(m.contains("`area`") && m.contains("i32x4."), "{m}");
         unsafe { synth_result_free(r) };
     }
 

@@ -69,7 +69,7 @@ mod tests {
             (Error::Text("x".into()), SYNTH_STATUS_MALFORMED),
             (Error::Malformed { offset: 0, message: "m".into() }, SYNTH_STATUS_MALFORMED),
             (Error::Invalid { offset: 0, message: "m".into() }, SYNTH_STATUS_INVALID_MODULE),
-            (Error::Unsupported { func: None, what: "f32.add".into(), offset: None }, SYNTH_STATUS_UNSUPPORTED),
+            (Error::Unsupported { func: None, what: "i32x4.add".into(), offset: None }, SYNTH_STATUS_UNSUPPORTED),
             (Error::BadOptions("b".into()), SYNTH_STATUS_INVALID_ARGUMENT),
             (
                 Error::SymbolCollision { symbol: "s".into(), first: "a".into(), second: "b".into() },

@@ -36,6 +36,11 @@ Options:
   -o, --output <FILE>      object file to write (default: INPUT with extension .o).
                            Nothing is written when compilation fails.
   --target <CPU>           cortex-m3, cortex-m4 (default) or cortex-m7
+  --fpu <FPU>              the core's FPU: none (default), fpv4-sp-d16 (M4),
+                           fpv5-sp-d16 or fpv5-d16 (M7); floats are computed in
+                           software for now whatever the FPU
+  --float-abi <ABI>        soft (default) or softfp: floats passed in core registers
+                           (hard, in FPU registers, is not supported yet)
   --prefix <P>             prefix of every module symbol (default wasm_): exports are
                            P<name>, the init function P init, memory P memory
   --emit-header <FILE>     also write a C header declaring init, exports, imports
@@ -123,6 +128,8 @@ fn parse_compile(args: &[String]) -> Result<Command, String> {
             "-h" | "--help" => return Ok(Command::Help(COMPILE_HELP)),
             "-o" | "--output" => output = Some(PathBuf::from(value(flag)?)),
             "--target" => options.target = Target::parse(&value(flag)?).map_err(|e| e.to_string())?,
+            "--fpu" => options.fpu = synth::Fpu::parse(&value(flag)?).map_err(|e| e.to_string())?,
+            "--float-abi" => options.float_abi = synth::FloatAbi::parse(&value(flag)?).map_err(|e| e.to_string())?,
             "--prefix" => options.symbol_prefix = value(flag)?,
             "--emit-header" => header = Some(PathBuf::from(value(flag)?)),
             "--no-bounds-checks" => options.bounds_checks = false,

@@ -1,5 +1,5 @@
 //! Generated runtime functions (i64 division and remainder, bulk memory,
-//! `memory.grow`), built as IR so they go through the same backend as wasm
+//! `memory.grow`, and the soft-float helpers of [`float`]), built as IR so they go through the same backend as wasm
 //! functions and are checked the same way.
 //!
 //! Takes a [`RuntimeFunc`] and the [`ModuleInfo`]; returns one IR
@@ -18,6 +18,8 @@
 //!   [`SymbolRef::MemorySize`] word. Reserved memory is zero-initialised and
 //!   memory never shrinks, so grown pages already read as zero.
 
+pub mod float;
+
 use crate::ModuleInfo;
 use synth_ir::print::runtime_name;
 use synth_ir::{
@@ -32,20 +34,16 @@ pub const MAX_PAGES_IN_SIZE_WORD: u32 = 65535;
 /// The signature of runtime function `f`.
 pub fn signature(f: RuntimeFunc) -> Signature {
     use Type::*;
+    if let Some(h) = float::Helper::of(f) {
+        return h.signature();
+    }
     let (params, results) = match f {
         RuntimeFunc::I64DivS | RuntimeFunc::I64DivU | RuntimeFunc::I64RemS | RuntimeFunc::I64RemU => {
             (vec![I64, I64], vec![I64])
         }
         RuntimeFunc::MemoryCopy | RuntimeFunc::MemoryFill => (vec![I32, I32, I32], vec![]),
         RuntimeFunc::MemoryGrow => (vec![I32], vec![I32]),
-        RuntimeFunc::F32Sqrt | RuntimeFunc::F32Ceil | RuntimeFunc::F32Floor | RuntimeFunc::F32Trunc | RuntimeFunc::F32Nearest => (vec![I32], vec![I32]),
-        RuntimeFunc::F64Sqrt | RuntimeFunc::F64Ceil | RuntimeFunc::F64Floor | RuntimeFunc::F64Trunc | RuntimeFunc::F64Nearest => (vec![I64], vec![I64]),
-        RuntimeFunc::F32Min | RuntimeFunc::F32Max => (vec![I32, I32], vec![I32]),
-        RuntimeFunc::F64Min | RuntimeFunc::F64Max => (vec![I64, I64], vec![I64]),
-        RuntimeFunc::I32TruncSatF32S | RuntimeFunc::I32TruncSatF32U => (vec![I32], vec![I32]),
-        RuntimeFunc::I32TruncSatF64S | RuntimeFunc::I32TruncSatF64U => (vec![I64], vec![I32]),
-        RuntimeFunc::I64TruncSatF32S | RuntimeFunc::I64TruncSatF32U => (vec![I32], vec![I64]),
-        RuntimeFunc::I64TruncSatF64S | RuntimeFunc::I64TruncSatF64U => (vec![I64], vec![I64]),
+        _ => unreachable!("{f:?} is a float helper, handled above"),
     };
     Signature { params, results }
 }
@@ -84,7 +82,10 @@ pub fn build(f: RuntimeFunc, info: &ModuleInfo) -> Function {
             b.terminate(Terminator::Return(vec![]));
         }
         RuntimeFunc::MemoryGrow => build_grow(&mut b, info, p[0]),
-        _ => todo!("TEMP float helper"),
+        _ => match float::Helper::of(f) {
+            Some(h) => h.build(&mut b),
+            None => unreachable!("{f:?} has a build arm above"),
+        },
     }
     b.finish()
 }

@@ -84,7 +84,14 @@ pub fn legalize(func: &mut Function, soft: SoftTypes) -> usize {
     }
     // Types before the rewrite decide each instruction's form.
     let orig_types = func.value_types.clone();
-    let mut l = Legalizer { soft, value_types: std::mem::take(&mut func.value_types), subst: Vec::new(), count: 0 };
+    let mut consts = std::collections::HashMap::new();
+    for inst in func.blocks.iter().flat_map(|b| &b.insts) {
+        if let (InstKind::Fconst { bits, .. }, [r]) = (&inst.kind, inst.results.as_slice()) {
+            consts.insert(*r, *bits);
+        }
+    }
+    let mut l =
+        Legalizer { soft, value_types: std::mem::take(&mut func.value_types), subst: Vec::new(), count: 0, consts };
     for bi in 0..func.blocks.len() {
         let insts = std::mem::take(&mut func.blocks[bi].insts);
         let mut out = Vec::with_capacity(insts.len());
@@ -125,6 +132,31 @@ struct Legalizer {
     /// `subst[v] = Some(w)`: uses of `v` read `w` (reinterpretations).
     subst: Vec<Option<Value>>,
     count: usize,
+    /// Bit patterns of the function's float constants.
+    consts: std::collections::HashMap<Value, u64>,
+}
+
+/// The bit-pattern interval `[lo, hi]` (unsigned) that holds exactly the
+/// `ty` values `x` with `x cc c`, when that set is one interval: `c` is a
+/// non-NaN, non-zero constant and the comparison looks away from zero
+/// (`x >= c` or `x > c` for positive `c`; `x <= c` or `x < c` for negative
+/// `c`). Positive floats order like their bits up to +inf (NaNs lie above);
+/// negative ones order by magnitude like their bits up to -inf.
+fn bits_interval(cc: FloatCC, ty: Type, c: u64) -> Option<(u64, u64)> {
+    let sign = synth_ir::float::sign_bit(ty);
+    let inf = infinity_bits(ty);
+    let mag = c & !sign;
+    if mag == 0 || mag > inf {
+        return None;
+    }
+    let negative = c & sign != 0;
+    match (cc, negative) {
+        (FloatCC::Ge, false) => Some((c, inf)),
+        (FloatCC::Gt, false) if mag < inf => Some((c + 1, inf)),
+        (FloatCC::Le, true) => Some((c, sign | inf)),
+        (FloatCC::Lt, true) if mag < inf => Some((c + 1, sign | inf)),
+        _ => None,
+    }
 }
 
 /// The runtime helper of a soft-float unary operator.
@@ -303,6 +335,31 @@ impl Legalizer {
                     Self::emit(out, results, InstKind::Compare { cc, ty: int, lhs: mag, rhs: inf });
                     return;
                 }
+                // x cc constant as one unsigned range test on the bits.
+                let interval = match (self.consts.get(&lhs), self.consts.get(&rhs)) {
+                    (None, Some(c)) => bits_interval(cc, ty, *c).map(|i| (lhs, i)),
+                    (Some(c), None) => {
+                        let swapped = match cc {
+                            FloatCC::Lt => FloatCC::Gt,
+                            FloatCC::Gt => FloatCC::Lt,
+                            FloatCC::Le => FloatCC::Ge,
+                            FloatCC::Ge => FloatCC::Le,
+                            other => other,
+                        };
+                        bits_interval(swapped, ty, *c).map(|i| (rhs, i))
+                    }
+                    _ => None,
+                };
+                if let Some((x, (lo, hi))) = interval {
+                    let int = ty.bits_type();
+                    let as_imm = |v: u64| if int == Type::I32 { v as u32 as i32 as i64 } else { v as i64 };
+                    let lo_v = self.iconst(out, int, as_imm(lo));
+                    let off = self.new_value(int);
+                    Self::emit(out, vec![off], InstKind::Binary { op: BinaryOp::Sub, ty: int, lhs: x, rhs: lo_v });
+                    let span = self.iconst(out, int, as_imm(hi - lo));
+                    Self::emit(out, results, InstKind::Compare { cc: IntCC::LeU, ty: int, lhs: off, rhs: span });
+                    return;
+                }
                 let (l, invert) = compare_libcall(cc, ty);
                 if invert {
                     let eq = self.new_value(Type::I32);
@@ -349,6 +406,43 @@ impl Legalizer {
         }
     }
 
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every interval holds exactly the values the comparison accepts.
+    #[test]
+    fn bit_intervals_match_float_comparisons() {
+        let mut probes: Vec<u32> = vec![0, 0x8000_0000, 1, 0x7f80_0000, 0xff80_0000, 0x7fc0_0000, 0xffc0_0001, 0x7f80_0001];
+        for f in [1.0f32, -1.0, 2147483648.0, -2147483648.0, 4294967296.0, 0.5, -0.5, 3.4e38, -3.4e38, 1e-40, -1e-40] {
+            let b = f.to_bits();
+            probes.extend([b, b.wrapping_add(1), b.wrapping_sub(1)]);
+        }
+        let mut seed = 0x1234_5678u32;
+        for _ in 0..2000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            probes.push(seed);
+        }
+        let cs: Vec<u32> = probes.iter().copied().take(40).collect();
+        for cc in [FloatCC::Lt, FloatCC::Le, FloatCC::Gt, FloatCC::Ge, FloatCC::Eq] {
+            for &c in &cs {
+                let Some((lo, hi)) = bits_interval(cc, Type::F32, c as u64) else { continue };
+                for &x in &probes {
+                    let want = synth_ir::float::eval_compare(cc, Type::F32, x as u64, c as u64);
+                    let got = (x as u64).wrapping_sub(lo) & 0xffff_ffff <= hi - lo;
+                    assert_eq!(got, want, "{cc:?} x={x:#x} c={c:#x}");
+                }
+            }
+        }
+        assert_eq!(bits_interval(FloatCC::Ge, Type::F32, 0), None);
+        assert_eq!(bits_interval(FloatCC::Lt, Type::F32, 0x3f80_0000), None);
+        let d = (-1.0f64).to_bits();
+        assert_eq!(bits_interval(FloatCC::Le, Type::F64, d), Some((d, 0xfff0_0000_0000_0000)));
+    }
 }
 
 /// The bit pattern of +infinity in float type `ty`.

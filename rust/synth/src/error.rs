@@ -112,8 +112,8 @@ mod tests {
 
     #[test]
     fn messages_name_the_cause() {
-        let e: Error = FrontendError::Unsupported { func: Some((3, "f".into())), what: "f32.add".into(), offset: 0x40 }.into();
-        assert_eq!(e.to_string(), "unsupported: function 3 `f` uses `f32.add` (offset 0x40), which synth cannot compile yet");
+        let e: Error = FrontendError::Unsupported { func: Some((3, "f".into())), what: "i32x4.add".into(), offset: 0x40 }.into();
+        assert_eq!(e.to_string(), "unsupported: function 3 `f` uses `i32x4.add` (offset 0x40), which synth cannot compile yet");
         let e: Error = FrontendError::Invalid { offset: 8, message: "bad magic".into() }.into();
         assert_eq!(e.to_string(), "invalid wasm module at offset 0x8: bad magic");
         let e: Error = BackendError { func: "g".into(), what: "i64.rotl".into() }.into();

@@ -19,7 +19,7 @@ pub mod options;
 pub mod stats;
 
 pub use error::Error;
-pub use options::{Options, Target};
+pub use options::{FloatAbi, Fpu, Options, Target};
 pub use stats::{CompileStats, FunctionStats};
 
 /// The result of a compilation.

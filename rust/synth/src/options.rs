@@ -72,11 +72,102 @@ impl std::fmt::Display for Target {
     }
 }
 
+/// The floating-point unit the core has (arm-none-eabi-gcc's `-mfpu` names).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum Fpu {
+    /// No FPU: floats in software (the default).
+    None,
+    /// FPv4-SP-D16 (Cortex-M4F): single precision.
+    Fpv4SpD16,
+    /// FPv5-SP-D16 (Cortex-M7 with a single-precision FPU).
+    Fpv5SpD16,
+    /// FPv5-D16 (Cortex-M7 with a double-precision FPU).
+    Fpv5D16,
+}
+
+impl Fpu {
+    /// Every FPU, in the order the help text lists them.
+    pub const ALL: [Fpu; 4] = [Fpu::None, Fpu::Fpv4SpD16, Fpu::Fpv5SpD16, Fpu::Fpv5D16];
+
+    /// The name used on the command line (`fpv4-sp-d16`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Fpu::None => "none",
+            Fpu::Fpv4SpD16 => "fpv4-sp-d16",
+            Fpu::Fpv5SpD16 => "fpv5-sp-d16",
+            Fpu::Fpv5D16 => "fpv5-d16",
+        }
+    }
+
+    /// Parses an FPU name (case-insensitive).
+    pub fn parse(s: &str) -> Result<Fpu, Error> {
+        let lower = s.trim().to_ascii_lowercase();
+        Fpu::ALL.into_iter().find(|f| f.name() == lower).ok_or_else(|| {
+            Error::BadOptions(format!(
+                "unknown FPU `{s}`; expected one of: {}",
+                Fpu::ALL.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ")
+            ))
+        })
+    }
+
+    /// The FPUs core `t` can have.
+    pub fn allowed_on(t: Target) -> &'static [Fpu] {
+        match t {
+            Target::CortexM3 => &[Fpu::None],
+            Target::CortexM4 => &[Fpu::None, Fpu::Fpv4SpD16],
+            Target::CortexM7 => &[Fpu::None, Fpu::Fpv5SpD16, Fpu::Fpv5D16],
+        }
+    }
+}
+
+/// How floats cross function boundaries (arm-none-eabi-gcc's
+/// `-mfloat-abi`): `soft` and `softfp` in core registers (base AAPCS),
+/// `hard` in FPU registers (AAPCS-VFP).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum FloatAbi {
+    /// Software floating point, core registers (the default).
+    Soft,
+    /// FPU instructions allowed, core registers at calls.
+    Softfp,
+    /// FPU registers at calls (AAPCS-VFP).
+    Hard,
+}
+
+impl FloatAbi {
+    /// Every float ABI, in the order the help text lists them.
+    pub const ALL: [FloatAbi; 3] = [FloatAbi::Soft, FloatAbi::Softfp, FloatAbi::Hard];
+
+    /// The name used on the command line (`softfp`).
+    pub fn name(self) -> &'static str {
+        match self {
+            FloatAbi::Soft => "soft",
+            FloatAbi::Softfp => "softfp",
+            FloatAbi::Hard => "hard",
+        }
+    }
+
+    /// Parses a float-ABI name (case-insensitive).
+    pub fn parse(s: &str) -> Result<FloatAbi, Error> {
+        let lower = s.trim().to_ascii_lowercase();
+        FloatAbi::ALL.into_iter().find(|f| f.name() == lower).ok_or_else(|| {
+            Error::BadOptions(format!(
+                "unknown float ABI `{s}`; expected one of: {}",
+                FloatAbi::ALL.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ")
+            ))
+        })
+    }
+}
+
 /// Everything that controls one compilation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Options {
     /// Target CPU (default Cortex-M4).
     pub target: Target,
+    /// The core's FPU (default none). Floats are computed in software on
+    /// every FPU for now (the code is valid on any of them).
+    pub fpu: Fpu,
+    /// How floats are passed at calls (default soft).
+    pub float_abi: FloatAbi,
     /// Prefix of every module symbol (default `wasm_`; see docs/ABI.md). Must
     /// be empty or a C identifier start: `[A-Za-z_][A-Za-z0-9_]*`.
     pub symbol_prefix: String,
@@ -108,6 +199,8 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             target: Target::CortexM4,
+            fpu: Fpu::None,
+            float_abi: FloatAbi::Soft,
             symbol_prefix: "wasm_".to_string(),
             bounds_checks: true,
             stack_check: false,
@@ -124,6 +217,25 @@ impl Default for Options {
 impl Options {
     /// Checks option values that can be wrong independently of the input.
     pub fn validate(&self) -> Result<(), Error> {
+        if !Fpu::allowed_on(self.target).contains(&self.fpu) {
+            return Err(Error::BadOptions(format!(
+                "{} has no {} FPU; it can have: {}",
+                self.target,
+                self.fpu.name(),
+                Fpu::allowed_on(self.target).iter().map(|f| f.name()).collect::<Vec<_>>().join(", ")
+            )));
+        }
+        if self.float_abi != FloatAbi::Soft && self.fpu == Fpu::None {
+            return Err(Error::BadOptions(format!(
+                "--float-abi {} needs an FPU (--fpu); without one use --float-abi soft",
+                self.float_abi.name()
+            )));
+        }
+        if self.float_abi == FloatAbi::Hard {
+            return Err(Error::BadOptions(
+                "--float-abi hard (floats in FPU registers at calls) is not supported yet; use softfp".to_string(),
+            ));
+        }
         let p = &self.symbol_prefix;
         if !p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             return Err(Error::BadOptions(format!(
@@ -165,6 +277,22 @@ mod tests {
         let e = Target::parse("cortex-a53").unwrap_err();
         assert!(matches!(e, Error::BadOptions(_)));
         assert!(e.to_string().contains("cortex-m3, cortex-m4, cortex-m7"), "{e}");
+    }
+
+    #[test]
+    fn fpu_and_float_abi_follow_the_core() {
+        let o = |target, fpu, float_abi| Options { target, fpu, float_abi, ..Options::default() };
+        assert!(o(Target::CortexM4, Fpu::Fpv4SpD16, FloatAbi::Softfp).validate().is_ok());
+        assert!(o(Target::CortexM7, Fpu::Fpv5D16, FloatAbi::Soft).validate().is_ok());
+        let e = o(Target::CortexM3, Fpu::Fpv4SpD16, FloatAbi::Soft).validate().unwrap_err();
+        assert!(e.to_string().contains("cortex-m3 has no fpv4-sp-d16 FPU"), "{e}");
+        assert!(o(Target::CortexM4, Fpu::Fpv5D16, FloatAbi::Soft).validate().is_err());
+        assert!(o(Target::CortexM4, Fpu::None, FloatAbi::Softfp).validate().is_err());
+        let e = o(Target::CortexM4, Fpu::Fpv4SpD16, FloatAbi::Hard).validate().unwrap_err();
+        assert!(e.to_string().contains("not supported yet"), "{e}");
+        assert_eq!(Fpu::parse("FPv5-D16").unwrap(), Fpu::Fpv5D16);
+        assert_eq!(FloatAbi::parse("softfp").unwrap(), FloatAbi::Softfp);
+        assert!(Fpu::parse("vfpv3").unwrap_err().to_string().contains("none, fpv4-sp-d16, fpv5-sp-d16, fpv5-d16"));
     }
 
     #[test]

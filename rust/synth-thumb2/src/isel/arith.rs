@@ -128,6 +128,16 @@ impl Lower<'_> {
         }
     }
 
+    /// `rd = rn op imm` for one half of an i64 AND/ORR/EOR with a constant
+    /// (`imm_reg` holds `imm`): all-zero and all-one halves need no ALU.
+    fn bitwise_half(&mut self, op: AluOp, rd: Reg, rn: Reg, imm: u32, imm_reg: Reg) {
+        match (op, imm) {
+            (AluOp::And, 0) | (AluOp::Orr, u32::MAX) => self.push(MachInst::MovImm { rd, imm }),
+            (AluOp::And, u32::MAX) => self.push(MachInst::Mov { rd, rm: rn }),
+            _ => self.alu_const(op, rd, rn, imm, imm_reg),
+        }
+    }
+
     /// The i32 operation `lhs op rhs` with a folded operand (see
     /// [`super::fold`]): `MLA`/`MLS` or a shifted register.
     fn binary32_folded(&self, op: BinaryOp, rd: Reg, lhs: Value, rhs: Value) -> Option<MachInst> {
@@ -267,14 +277,32 @@ impl Lower<'_> {
                 self.push(MachInst::Mul64 { dlo, dhi, alo, ahi, blo, bhi });
             }
             BinaryOp::And | BinaryOp::Or | BinaryOp::Xor => {
-                let (blo, bhi) = self.pair(rhs)?;
                 let aop = match op {
                     BinaryOp::And => AluOp::And,
                     BinaryOp::Or => AluOp::Orr,
                     _ => AluOp::Eor,
                 };
-                self.push(MachInst::Alu { op: aop, rd: dlo, rn: alo, rm: blo });
-                self.push(MachInst::Alu { op: aop, rd: dhi, rn: ahi, rm: bhi });
+                // A constant operand: each half on its own (an all-zero or
+                // all-one half is a move or nothing to compute).
+                let (x, c) = match (self.const_of(lhs), self.const_of(rhs)) {
+                    (_, Some(c)) => (lhs, Some(c)),
+                    (Some(c), None) => (rhs, Some(c)),
+                    _ => (lhs, None),
+                };
+                let (xlo, xhi) = self.pair(x)?;
+                match c {
+                    Some(c) => {
+                        let other = if x == lhs { rhs } else { lhs };
+                        let (klo, khi) = self.pair(other)?;
+                        self.bitwise_half(aop, dlo, xlo, c as u32, klo);
+                        self.bitwise_half(aop, dhi, xhi, (c >> 32) as u32, khi);
+                    }
+                    None => {
+                        let (blo, bhi) = self.pair(rhs)?;
+                        self.push(MachInst::Alu { op: aop, rd: dlo, rn: alo, rm: blo });
+                        self.push(MachInst::Alu { op: aop, rd: dhi, rn: ahi, rm: bhi });
+                    }
+                }
             }
             BinaryOp::DivS | BinaryOp::DivU | BinaryOp::RemS | BinaryOp::RemU => {
                 let f = match op {

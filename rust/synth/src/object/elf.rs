@@ -100,7 +100,7 @@ pub fn write_elf(
     funcs: &[TextFunction<'_>],
     target: Target,
 ) -> Result<(Vec<u8>, Layout), Error> {
-    let mut w = Writer::new(target);
+    let mut w = Writer::new(target, float_interface(info));
     let mut layout = Layout::default();
     w.text(names, funcs, &mut layout)?;
     w.data(info, names, &mut layout)?;
@@ -132,14 +132,16 @@ fn sym(name: &str, value: u64, size: u64, kind: SymbolKind, binding: Binding, se
 }
 
 impl<'a> Writer<'a> {
-    fn new(target: Target) -> Self {
+    fn new(target: Target, floats: FloatInterface) -> Self {
         let mut obj = Object::new(BinaryFormat::Elf, Architecture::Arm, Endianness::Little);
-        obj.flags = FileFlags::Elf { os_abi: elf::ELFOSABI_NONE, abi_version: 0, e_flags: elf::EF_ARM_EABI_VER5 };
+        let float_flag = if floats == FloatInterface::None { 0 } else { elf::EF_ARM_ABI_FLOAT_SOFT };
+        obj.flags =
+            FileFlags::Elf { os_abi: elf::ELFOSABI_NONE, abi_version: 0, e_flags: elf::FileFlags(elf::EF_ARM_EABI_VER5.0 | float_flag) };
         let text = obj.section_id(StandardSection::Text);
         let attrs = obj.add_section(vec![], b".ARM.attributes".to_vec(), SectionKind::Other);
         obj.section_mut(attrs).flags =
             SectionFlags::Elf { sh_type: elf::SHT_ARM_ATTRIBUTES, sh_flags: elf::SectionFlags(0) };
-        obj.set_section_data(attrs, arm_attributes(target), 1);
+        obj.set_section_data(attrs, arm_attributes(target, floats), 1);
         Writer { obj, syms: BTreeMap::new(), text }
     }
 
@@ -446,8 +448,35 @@ impl AppendZeroes for Object<'_> {
     }
 }
 
-/// The `.ARM.attributes` contents ("aeabi" build attributes) for `target`.
-pub fn arm_attributes(target: Target) -> Vec<u8> {
+/// How the object's interface uses floats, for `Tag_ABI_VFP_args`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FloatInterface {
+    /// No exported or imported function or global has a float type: the
+    /// object links with soft- and hard-float code alike.
+    None,
+    /// Floats cross the interface in core registers (`soft`/`softfp`).
+    CoreRegisters,
+}
+
+/// Whether any function or global the object exports or imports has a
+/// float in its type.
+pub fn float_interface(info: &ModuleInfo) -> FloatInterface {
+    let funcs = info.funcs.iter().filter(|f| f.import.is_some() || !f.exports.is_empty());
+    let func_floats = funcs.flat_map(|f| f.sig.params.iter().chain(&f.sig.results)).any(|t| t.is_float());
+    let global_floats =
+        info.globals.iter().any(|g| (g.import.is_some() || !g.exports.is_empty()) && g.ty.is_float());
+    if func_floats || global_floats {
+        FloatInterface::CoreRegisters
+    } else {
+        FloatInterface::None
+    }
+}
+
+/// The `.ARM.attributes` contents ("aeabi" build attributes) for `target`,
+/// with floats crossing the object's interface as `floats` says. The code
+/// uses no FPU instructions (floats are computed in software), so
+/// `Tag_FP_arch` is 0 whatever the core has.
+pub fn arm_attributes(target: Target, floats: FloatInterface) -> Vec<u8> {
     fn uleb(out: &mut Vec<u8>, mut v: u32) {
         loop {
             let b = (v & 0x7f) as u8;
@@ -473,7 +502,10 @@ pub fn arm_attributes(target: Target) -> Vec<u8> {
         (9, 2),               // Tag_THUMB_ISA_use: Thumb-2
         (24, 1),              // Tag_ABI_align_needed: 8-byte
         (25, 1),              // Tag_ABI_align_preserved: 8-byte
-        (28, 3),              // Tag_ABI_VFP_args: no FP arguments (compatible with both)
+        // Tag_ABI_VFP_args: 3 = no FP arguments (compatible with both),
+        // 0 = base AAPCS (core registers), which the linker refuses to mix
+        // with hard-float (1) objects.
+        (28, if floats == FloatInterface::None { 3 } else { 0 }),
     ] {
         uleb(&mut attrs, tag);
         uleb(&mut attrs, value);

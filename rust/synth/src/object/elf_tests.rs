@@ -259,7 +259,7 @@ fn imported_tables_are_unsupported() {
 
 #[test]
 fn attributes_describe_the_target() {
-    let a = arm_attributes(Target::CortexM4);
+    let a = arm_attributes(Target::CortexM4, FloatInterface::None);
     assert_eq!(a[0], b'A');
     let len = u32::from_le_bytes(a[1..5].try_into().unwrap()) as usize;
     assert_eq!(len, a.len() - 1);
@@ -267,7 +267,7 @@ fn attributes_describe_the_target() {
     assert_eq!(a[11], 1, "Tag_File");
     assert!(a.windows(10).any(|w| w == b"cortex-m4\0"));
     assert!(a.windows(2).any(|w| w == [6, 13]), "Tag_CPU_arch v7E-M");
-    assert!(arm_attributes(Target::CortexM3).windows(2).any(|w| w == [6, 10]), "Tag_CPU_arch v7");
+    assert!(arm_attributes(Target::CortexM3, FloatInterface::None).windows(2).any(|w| w == [6, 10]), "Tag_CPU_arch v7");
 }
 
 #[test]

@@ -136,18 +136,18 @@ fn wasm2_encodings_are_malformed() {
 
 #[test]
 fn unsupported_features_name_function_and_operator() {
-    let e = wat_err(r#"(module (func $f (export "g") (param i32) (result i32) local.get 0 f32.convert_i32_s drop i32.const 0))"#);
-    assert_unsupported(e, Some((0, "f")), "f32.convert_i32_s");
+    let e = wat_err(r#"(module (func $f (export "g") (param i32) (result i32) local.get 0 i32x4.splat drop i32.const 0))"#);
+    assert_unsupported(e, Some((0, "f")), "i32x4.splat");
     let e = wat_err(
-        r#"(module (func (param i32)) (func (export "k") (result i32) i32.const 1 f32.const 1 f32.const 2 f32.add drop))"#,
+        r#"(module (func (param i32)) (func (export "k") (result i32) i32.const 1 v128.const i64x2 1 2 drop))"#,
     );
-    assert_unsupported(e, Some((1, "k")), "f32.const");
-    let e = wat_err(r#"(module (func (param f64)))"#);
-    assert_unsupported(e, Some((0, "func0")), "f64");
-    let e = wat_err(r#"(module (func (local f32)))"#);
-    assert_unsupported(e, Some((0, "func0")), "f32 local");
-    let e = wat_err(r#"(module (global f32 (f32.const 0)))"#);
-    assert_unsupported(e, None, "f32 global");
+    assert_unsupported(e, Some((1, "k")), "v128.const");
+    let e = wat_err(r#"(module (func (param v128)))"#);
+    assert_unsupported(e, Some((0, "func0")), "v128");
+    let e = wat_err(r#"(module (func (local v128)))"#);
+    assert_unsupported(e, Some((0, "func0")), "v128 local");
+    let e = wat_err(r#"(module (global v128 (v128.const i64x2 0 0)))"#);
+    assert_unsupported(e, None, "v128 global");
     let e = wat_err(r#"(module (memory 1) (func (param i32) local.get 0 v128.load drop))"#);
     assert_unsupported(e, Some((0, "func0")), "v128");
     // Two memories: invalid in wasm 2.0 (multi-memory is a 3.0 proposal).
@@ -165,10 +165,10 @@ fn unsupported_features_name_function_and_operator() {
     assert_unsupported(e, None, "GC");
     let e = wat_err(r#"(module (table 1 externref))"#);
     assert_unsupported(e, None, "externref");
-    let e = wat_err(r#"(module (import "env" "f" (func $imp (param f32))))"#);
-    assert_unsupported(e, Some((0, "imp")), "f32");
-    let e = wat_err(r#"(module (type (func (param f32))))"#);
-    assert_unsupported(e, None, "f32 in type 0");
+    let e = wat_err(r#"(module (import "env" "f" (func $imp (param v128))))"#);
+    assert_unsupported(e, Some((0, "imp")), "v128");
+    let e = wat_err(r#"(module (type (func (param v128))))"#);
+    assert_unsupported(e, None, "v128 in type 0");
 }
 
 #[test]

@@ -35,11 +35,11 @@ fn translate_orders_functions_and_helpers() {
 
 #[test]
 fn translate_reports_errors_with_function_and_operator() {
-    let wat = r#"(module (func $ok) (func $bad (result f64) f64.const 1))"#;
+    let wat = r#"(module (func $ok) (func $bad (result v128) v128.const i64x2 1 1))"#;
     match translate(&wat::parse_str(wat).unwrap(), &FrontendOptions::default()) {
         Err(FrontendError::Unsupported { func: Some((1, name)), what, .. }) => {
             assert_eq!(name, "bad");
-            assert!(what.contains("f64"), "{what}");
+            assert!(what.contains("v128"), "{what}");
         }
         other => panic!("{other:?}"),
     }
