@@ -1,7 +1,8 @@
 """pytest entry for the WebAssembly spec testsuite (see runner.py).
 
-One test per non-float .wast file: fails when any non-skipped, non-float assertion of
-that file fails. One test prints the whole report (per-file table, totals) without failing on float failures.
+One test per .wast file: fails when any non-skipped assertion of that file fails, integer
+or float alike (float files and float assertions are only reported in their own section).
+One test prints the whole report (per-file table, totals).
 All selected files are run once per session, in 2 worker processes. Also small tests of
 the runner itself: it must report wrong results, wrong traps and accepted invalid
 modules as failures.
@@ -20,8 +21,6 @@ from harness import paths  # noqa: E402
 
 TESTSUITE = runner.DEFAULT_TESTSUITE
 FILES = runner.wast_files(TESTSUITE) if os.path.isdir(TESTSUITE) else []
-INT_FILES = [f for f in FILES if not runner.is_float_file(os.path.basename(f)[:-5])]
-FLOAT_FILES = [f for f in FILES if runner.is_float_file(os.path.basename(f)[:-5])]
 
 needs_synth = pytest.mark.skipif(not os.path.exists(paths.synth_bin()),
                                  reason="synth CLI not built")
@@ -62,11 +61,11 @@ def spec_results(request):
 
 @needs_synth
 @needs_suite
-@pytest.mark.parametrize("wast", INT_FILES, ids=_name)
+@pytest.mark.parametrize("wast", FILES, ids=_name)
 def test_wast_file(wast, spec_results):
     results, _secs, err = spec_results[_name(wast)]
     assert err is None, err
-    all_fails = [r for r in results if r["status"] == "fail" and not r["floats"]]
+    all_fails = [r for r in results if r["status"] == "fail"]
     fails = [r for r in all_fails if (r["file"], r["line"], r["kind"]) not in KNOWN_FAILURES]
     failed_keys = {(r["file"], r["line"], r["kind"]) for r in all_fails}
     stale = sorted(k for k in KNOWN_FAILURES if k[0] == _name(wast) and k not in failed_keys)
@@ -83,8 +82,7 @@ def test_wast_file(wast, spec_results):
 def test_spec_summary(spec_results, capsys):
     """Prints the runner's report for every file of this session: the per-file table of
     integer and float assertions, skips by reason, and the final ``N passed, N failed, N
-    skipped`` line. Integer failures fail their file's test above; float failures (no floating
-    point yet) are reported here without failing."""
+    skipped`` line. Failures fail their file's test above."""
     rows = sorted((n, res, s, e) for n, (res, s, e) in spec_results.items())
     with capsys.disabled():
         passed, failed, skipped = runner.report(rows, max_failures=0)
