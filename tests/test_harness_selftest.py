@@ -19,9 +19,10 @@ SELF = os.path.join(HERE, "selftest")
 
 
 def gcc_object(src, workdir):
+    """Compile a stand-in soft-float (as synth's --fpu none: floats in core registers)."""
     obj = os.path.join(str(workdir), os.path.basename(src) + ".o")
-    subprocess.run(["arm-none-eabi-gcc", "-mcpu=cortex-m4", "-mthumb", "-O2", "-ffreestanding",
-                    "-c", src, "-o", obj], check=True)
+    subprocess.run(["arm-none-eabi-gcc", "-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=soft", "-O2",
+                    "-ffreestanding", "-c", src, "-o", obj], check=True)
     return obj
 
 
@@ -46,6 +47,27 @@ def test_layout_args_follows_abi():
 def test_struct_layout():
     assert abi.layout_struct(["i32", "i64"]) == ([0, 8], 16)
     assert abi.layout_struct(["i32", "i32", "i32"]) == ([0, 4, 8], 12)
+    assert abi.layout_struct(["f32", "f64", "i32"]) == ([0, 8, 16], 24)
+
+
+def test_layout_args_floats_like_integers():
+    # f32 like i32, f64 like i64 (even pair, then 8-aligned stack slots)
+    slots, size = abi.layout_args(["f32", "f64", "f32", "f64"])
+    assert slots == [("reg", 0), ("reg", 2), ("stack", 0), ("stack", 8)] and size == 16
+    assert abi.layout_args(["i32", "f64", "f32"], first_reg=0)[0] == [("reg", 0), ("reg", 2), ("stack", 0)]
+
+
+def test_float_edge_arguments():
+    from harness import floats
+    f32 = [a for (a,) in generate_args(["f32"], 1)]
+    assert {0x80000000, 0x7F800000, 0x7FA00000, 0x00000001, 0x4F000000, 0x3FC00000} <= set(f32)
+    assert all(0 <= a < 2**32 for a in f32)
+    f64 = [a for (a,) in generate_args(["f64"], 1)]
+    assert {0x8000000000000000, 0xFFF0000000000001, 0x43E0000000000000} <= set(f64)
+    pairs = generate_args(["f64", "f32"], 5)
+    assert pairs == generate_args(["f64", "f32"], 5) and 20 < len(pairs) <= 130
+    assert floats.comparable(0x7FC00000, "f32") == floats.comparable(0xFFC12345, "f32")
+    assert floats.comparable(0x7FA00000, "f32") != floats.comparable(0x7FE00000, "f32")
 
 
 def test_generated_args_are_deterministic_and_bounded():
@@ -120,3 +142,48 @@ def test_differential_catches_wrong_code(tmp_path):
     assert "timeout" in loop.actual
     div = [m for m in report.mismatches if m.export == "div" and m.args[1] == 0][0]
     assert "div_by_zero" in div.expected and "int_overflow" in div.actual
+
+
+@pytest.fixture(scope="module")
+def floats_good(tmp_path_factory):
+    work = tmp_path_factory.mktemp("selftest_floats")
+    obj = gcc_object(os.path.join(SELF, "floats.c"), work)
+    return Target(os.path.join(SELF, "floats.wat"), str(work), objects=[obj])
+
+
+def test_float_calls(floats_good):
+    """Bit patterns in and out: gcc's soft-float code and wasmtime agree with the harness."""
+    out = floats_good.emu.call("fadd", (0x3FC00000, 0x40200000))  # 1.5 + 2.5
+    assert out.kind == "ok" and out.values == (0x40800000,) and out.types == ("f32",)
+    assert floats_good.ref.call("fadd", (0x3FC00000, 0x40200000)).values == (0x40800000,)
+    # a signalling NaN's bits survive both sides
+    assert floats_good.emu.call("fneg", (0x7FA00001,)).values == (0xFFA00001,)
+    assert floats_good.ref.call("fneg", (0x7FA00001,)).values == (0xFFA00001,)
+    assert floats_good.emu.call("last", (0, 0, 0, 0xC00921FB54442D18)).values == (0xC00921FB54442D18,)
+    out = floats_good.emu.call("fpair", (-7, 0x4004000000000000, 0xBF800000))
+    assert out.values == (0x4004000000000000, 0xBF800000, -7)
+    assert floats_good.emu.call("globals", ()).values == (0x40490FDB, 0x4005BF0A8B145769)
+    out = floats_good.emu.call("call_hosts", (1, 0, 0x3F800000, 0x4000000000000000))
+    assert out.values == (0xC000000000000000,)
+    assert [n for n, _ in out.host_calls] == ["host_fneg", "host_dpick"]
+    assert out.key() == floats_good.ref.call("call_hosts", (1, 0, 0x3F800000, 0x4000000000000000)).key()
+
+
+def test_differential_matches_float_c(tmp_path):
+    report = differential.run_module(os.path.join(SELF, "floats.wat"), str(tmp_path),
+                                     objects=[gcc_object(os.path.join(SELF, "floats.c"), tmp_path)],
+                                     seed_name="selftest_floats")
+    stats.add("selftest", 1, report.exports, report.calls, len(report.mismatches))
+    assert report.exports == 11 and report.calls > 300
+    assert not report.mismatches, "\n".join(map(str, report.mismatches[:20]))
+
+
+def test_differential_catches_wrong_float_code(tmp_path):
+    obj = gcc_object(os.path.join(SELF, "floats_wrong.c"), tmp_path)
+    report = differential.run_module(os.path.join(SELF, "floats_wrong.wat"), str(tmp_path),
+                                     objects=[obj], seed_name="floats_wrong")
+    assert {m.export for m in report.mismatches} == {"fzero", "squiet", "dswap"}
+    # only signalling NaNs are quieted wrongly; quiet NaN results may differ in sign/payload
+    assert {m.args for m in report.mismatches if m.export == "squiet"} >= {(0x7FA00000,), (0xFF800001,)}
+    assert all(a[0] & 0x7FC00000 == 0x7F800000 for a in
+               (m.args for m in report.mismatches if m.export == "squiet"))

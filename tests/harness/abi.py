@@ -47,19 +47,32 @@ def init_symbol(prefix=DEFAULT_PREFIX):
     return prefix + "init"
 
 
+#: Types passed like i64 (even register pair, 8-byte aligned stack slot, 8-byte struct
+#: field). f32 is passed like i32 and f64 like i64: with no FPU (``--fpu none``) floats
+#: follow the base AAPCS as their bit patterns in core registers.
+WIDE_TYPES = ("i64", "f64")
+#: Every value type the ABI passes.
+VALUE_TYPES = ("i32", "i64", "f32", "f64")
+
+
+def is_wide(ty):
+    """Does a value of type ``ty`` take 8 bytes (a register pair)?"""
+    return ty in WIDE_TYPES
+
+
 def layout_args(types, first_reg=0):
     """Place parameters per AAPCS as the ABI states.
 
-    ``types`` is a list of 'i32'/'i64'. Returns a list of ('reg', n) or ('stack', offset)
-    per parameter (for i64 the register is the low register of an even pair) and the
-    total stack bytes (rounded up to 8).
+    ``types`` is a list of 'i32'/'i64'/'f32'/'f64'. Returns a list of ('reg', n) or
+    ('stack', offset) per parameter (for i64/f64 the register is the low register of an
+    even pair) and the total stack bytes (rounded up to 8).
     """
     reg = first_reg
     stack = 0
     on_stack = False
     out = []
     for ty in types:
-        if ty == "i64":
+        if is_wide(ty):
             if not on_stack:
                 r = reg + (reg & 1)
                 if r + 1 <= 3:
@@ -87,7 +100,7 @@ def layout_struct(types):
     offsets = []
     align = 4
     for ty in types:
-        a = 8 if ty == "i64" else 4
+        a = 8 if is_wide(ty) else 4
         align = max(align, a)
         off = (off + a - 1) & ~(a - 1)
         offsets.append(off)

@@ -5,8 +5,16 @@ argument tuples per export from the parameter types (deterministic seed), or use
 module's own ``;; @args`` directives, runs both sides on fresh instances and returns the
 list of :class:`Mismatch` plus counts.
 
+Float parameters and results are bit patterns (:mod:`harness.floats`); results are
+compared bit-for-bit except that a quiet NaN from wasmtime accepts any quiet NaN (wasm
+leaves an arithmetic NaN's sign and payload open; the spec runner checks the canonical
+cases precisely).
+
 Directives (comment lines in WAT programs):
-  ``;; @args NAME (a, b) (c, d)``  use exactly these argument tuples for export NAME
+  ``;; @args NAME (a, b) (c, d)``  use exactly these argument tuples for export NAME; for
+                                   an f32/f64 parameter a Python float (``1.5``, ``-0.0``)
+                                   or ``'inf'``/``'-inf'``/``'nan'`` is a value, an int
+                                   (``0x7fa00000``) the bit pattern itself
   ``;; @skip NAME``                do not call export NAME
   ``;; @limit N``                  instruction limit per call
 """
@@ -19,7 +27,7 @@ import re
 import zlib
 from dataclasses import dataclass, field
 
-from . import abi, link, wasm2obj, wasminfo
+from . import abi, floats, link, wasm2obj, wasminfo
 from .emu import DEFAULT_LIMIT, Emulator
 from .hostenv import standard_env
 from .reference import Reference
@@ -30,6 +38,8 @@ MAX_TUPLES = 64
 
 
 def _rand(rng, ty):
+    if floats.is_float(ty):
+        return floats.random_bits(rng, ty)
     bits = 64 if ty == "i64" else 32
     choice = rng.randrange(4)
     if choice == 0:
@@ -44,9 +54,22 @@ def _rand(rng, ty):
 
 
 def abi_norm(v, ty):
-    """Signed normal form of ``v`` as type ``ty``."""
+    """Normal form of ``v`` as type ``ty`` (integers signed, floats their bits; a float
+    parameter also accepts a Python float or 'inf'/'nan' text, see ``@args``)."""
     from .outcome import normalise
+    if floats.is_float(ty):
+        return floats.to_bits(v, ty)
     return normalise(v, ty)
+
+
+def _edges(ty):
+    if floats.is_float(ty):
+        return floats.edges(ty)
+    return I64_EDGES if ty == "i64" else I32_EDGES
+
+
+def _small(ty):
+    return floats.small(ty) if floats.is_float(ty) else [0, 1, -1, 2]
 
 
 def generate_args(params, seed):
@@ -54,10 +77,10 @@ def generate_args(params, seed):
     rng = random.Random(seed)
     if not params:
         return [()]
-    edges = [I64_EDGES if t == "i64" else I32_EDGES for t in params]
+    edges = [_edges(t) for t in params]
     if len(params) == 1:
         out = [(v,) for v in edges[0]] + [(_rand(rng, params[0]),) for _ in range(4)]
-        return out
+        return [tuple(abi_norm(v, params[0]) for v in t) for t in out]
     full = 1
     for e in edges:
         full *= len(e)
@@ -67,7 +90,7 @@ def generate_args(params, seed):
         out = []
         # all small combinations first (for up to 3 parameters), then edge sweeps
         if len(params) <= 3:
-            out.extend(itertools.product(*([[0, 1, -1, 2]] * len(params))))
+            out.extend(itertools.product(*[_small(t) for t in params]))
         # sweep each position through all edges with the others at a varied base
         for i, e in enumerate(edges):
             for j, v in enumerate(e):
@@ -112,9 +135,15 @@ class Mismatch:
     args: tuple
     expected: str
     actual: str
+    #: Parameter types (floats are shown as bits and value).
+    types: tuple = ()
 
     def __str__(self):
-        return "%s%s: expected %s, got %s" % (self.export, self.args, self.expected, self.actual)
+        args = self.args
+        if any(floats.is_float(t) for t in self.types):
+            args = "(%s)" % ", ".join(floats.show(a, t) if floats.is_float(t) else str(a)
+                                      for a, t in zip(self.args, self.types))
+        return "%s%s: expected %s, got %s" % (self.export, args, self.expected, self.actual)
 
 
 @dataclass
@@ -169,9 +198,11 @@ def run_module(source, workdir, host=None, extra_args=(), objects=None, seed_nam
         for args in tuples:
             if len(args) != len(sig.params):
                 raise ValueError("@args for %s has %d values, export takes %d" % (sig.name, len(args), len(sig.params)))
+            args = tuple(abi_norm(v, t) for v, t in zip(args, sig.params))
             expected, actual = target.compare(sig.name, args, limit)
             report.calls += 1
             report.instructions += actual.instructions
             if expected.key() != actual.key():
-                report.mismatches.append(Mismatch(sig.name, tuple(args), expected.describe(), actual.describe()))
+                report.mismatches.append(Mismatch(sig.name, tuple(args), expected.describe(),
+                                                  actual.describe(), tuple(sig.params)))
     return report

@@ -2,7 +2,8 @@
 
 Takes the ELF from :mod:`link`, the module's signatures and a :class:`HostEnv`; for each
 call it resets memory to the image, calls ``P init`` then the export following
-docs/ABI.md (register/pair/stack arguments, sret buffer for multi-value), and runs until
+docs/ABI.md (register/pair/stack arguments, f32/f64 as i32/i64 bit patterns, sret buffer
+for multi-value), and runs until
 the return landing pad, the ``synth_trap`` stub or the instruction limit. Import stubs
 are serviced by calling the Python host function. Returns an :class:`Outcome`.
 """
@@ -81,7 +82,7 @@ class Emulator:
         slots, stack_bytes = abi.layout_args(types, first_reg)
         sp -= stack_bytes
         for ty, val, (where, pos) in zip(types, args, slots):
-            if ty == "i64":
+            if abi.is_wide(ty):
                 v = val & (2**64 - 1)
                 if where == "reg":
                     self.uc.reg_write(_REGS[pos], v & 0xFFFFFFFF)
@@ -101,7 +102,7 @@ class Emulator:
         sp = self.uc.reg_read(A.UC_ARM_REG_SP)
         out = []
         for ty, (where, pos) in zip(types, slots):
-            if ty == "i64":
+            if abi.is_wide(ty):
                 if where == "reg":
                     v = self.uc.reg_read(_REGS[pos]) | (self.uc.reg_read(_REGS[pos + 1]) << 32)
                 else:
@@ -140,7 +141,8 @@ class Emulator:
             if kind == "return":
                 if self.uc.reg_read(A.UC_ARM_REG_SP) != sp:
                     return Outcome("fault", detail="sp not preserved across call")
-                return Outcome("ok", values=tuple(self._read_results(results, sret)))
+                return Outcome("ok", values=tuple(self._read_results(results, sret)),
+                               types=tuple(results))
             if kind == "trap":
                 code = self.uc.reg_read(A.UC_ARM_REG_R0)
                 return Outcome("trap", trap=trap_name(code), detail="synth_trap(%d)" % code)
@@ -150,7 +152,7 @@ class Emulator:
     def _service_import(self, sig):
         sret = len(sig.results) >= 2
         args = self._read_args(sig.params, 1 if sret else 0)
-        value = self.host.call(sig.module, sig.name, args)
+        value = self.host.call(sig.module, sig.name, args, sig.params)
         if not sig.results:
             return
         values = list(value) if sret else [value]
@@ -158,9 +160,10 @@ class Emulator:
             base = self.uc.reg_read(A.UC_ARM_REG_R0)
             offsets, _ = abi.layout_struct(sig.results)
             for ty, off, v in zip(sig.results, offsets, values):
-                fmt = "<Q" if ty == "i64" else "<I"
-                self.uc.mem_write(base + off, struct.pack(fmt, v & (2**64 - 1 if ty == "i64" else 0xFFFFFFFF)))
-        elif sig.results[0] == "i64":
+                wide = abi.is_wide(ty)
+                self.uc.mem_write(base + off, struct.pack("<Q" if wide else "<I",
+                                                          v & (2**64 - 1 if wide else 0xFFFFFFFF)))
+        elif abi.is_wide(sig.results[0]):
             v = values[0] & (2**64 - 1)
             self.uc.reg_write(A.UC_ARM_REG_R0, v & 0xFFFFFFFF)
             self.uc.reg_write(A.UC_ARM_REG_R1, v >> 32)
@@ -172,12 +175,12 @@ class Emulator:
             return []
         if sret:
             offsets, _ = abi.layout_struct(results)
-            return [normalise(self.read_u64(SCRATCH + o) if ty == "i64" else self.read_u32(SCRATCH + o), ty)
+            return [normalise(self.read_u64(SCRATCH + o) if abi.is_wide(ty) else self.read_u32(SCRATCH + o), ty)
                     for ty, o in zip(results, offsets)]
         r0 = self.uc.reg_read(A.UC_ARM_REG_R0)
-        if results[0] == "i64":
-            return [normalise(r0 | (self.uc.reg_read(A.UC_ARM_REG_R1) << 32), "i64")]
-        return [normalise(r0, "i32")]
+        if abi.is_wide(results[0]):
+            return [normalise(r0 | (self.uc.reg_read(A.UC_ARM_REG_R1) << 32), results[0])]
+        return [normalise(r0, results[0])]
 
     def call(self, export, args, limit=DEFAULT_LIMIT):
         """Fresh instance: reset memory, run init, then call ``export`` with ``args``."""

@@ -3,8 +3,9 @@
 Takes the object, the import lists and host global values; generates an assembly stub
 object (a strong ``synth_trap``, one stub per imported function, each a ``bkpt``/``bx lr``
 at its own address the emulator hooks, a return landing pad, and storage for imported
-globals) and links everything with ``arm-none-eabi-ld`` using a fixed memory map:
-code/rodata from CODE_BASE, data/bss from RAM_BASE. Returns the ELF path.
+globals) and links everything with ``arm-none-eabi-ld``, then the soft-float libgcc (for
+the AEABI run-time functions float code calls), using a fixed memory map: code/rodata
+from CODE_BASE, data/bss from RAM_BASE. Returns the ELF path.
 """
 
 import os
@@ -62,7 +63,7 @@ def stub_assembly(func_imports, global_imports):
         lines.extend([".data", ".balign 8"])
         for sym, ty, value in global_imports:
             lines.extend([".balign 8", ".global %s" % sym, "%s:" % sym])
-            if ty == "i64":
+            if abi.is_wide(ty):
                 lo, hi = struct.unpack("<II", struct.pack("<Q", value & (2**64 - 1)))
                 lines.extend(["  .word 0x%08x" % lo, "  .word 0x%08x" % hi])
             else:
@@ -70,16 +71,28 @@ def stub_assembly(func_imports, global_imports):
     return "\n".join(lines) + "\n"
 
 
+#: The multilib whose libgcc provides the AEABI run-time functions synth objects call
+#: (``__aeabi_fadd``, ``__aeabi_dmul``, ... docs/ABI.md): Cortex-M4 Thumb, soft-float.
+LIBGCC_FLAGS = ("-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=soft")
+
+
 @lru_cache(maxsize=1)
-def libgcc_dir():
-    """Directory of the Cortex-M4 Thumb libgcc (for C self-test objects); None if unknown."""
+def libgcc_path():
+    """Path of the soft-float Cortex-M4 libgcc.a (the AEABI float and integer helpers)."""
     try:
-        out = subprocess.run([paths.tool("arm-none-eabi-gcc"), "-mcpu=cortex-m4", "-mthumb",
-                              "-print-libgcc-file-name"], capture_output=True, text=True,
+        out = subprocess.run([paths.tool("arm-none-eabi-gcc")] + list(LIBGCC_FLAGS) +
+                             ["-print-libgcc-file-name"], capture_output=True, text=True,
                              check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return os.path.dirname(out) if out else None
+    except (OSError, subprocess.CalledProcessError) as e:
+        raise LinkError("cannot locate libgcc with arm-none-eabi-gcc: %s" % e)
+    if not out or not os.path.isabs(out) or not os.path.exists(out):
+        raise LinkError("arm-none-eabi-gcc -print-libgcc-file-name gave %r" % out)
+    return out
+
+
+def libgcc_dir():
+    """Directory of :func:`libgcc_path`."""
+    return os.path.dirname(libgcc_path())
 
 
 def _run(cmd):
@@ -102,9 +115,7 @@ def link(objects, workdir, func_imports=(), global_imports=(), name="image"):
     _run([paths.tool("arm-none-eabi-as"), "-mcpu=cortex-m4", "-mthumb", "-o", stub_obj, asm])
     cmd = [paths.tool("arm-none-eabi-ld"), "-T", script, "-o", elf, "--no-warn-rwx-segments",
            stub_obj] + list(objects)
-    gcc_dir = libgcc_dir()
-    if gcc_dir:
-        cmd += ["-L", gcc_dir, "-lgcc"]
+    cmd.append(libgcc_path())
     _run(cmd)
     return elf
 

@@ -1,9 +1,15 @@
 """Comparing wast expectations with what the emulated code did.
 
 Takes ``commands.json`` values (wabt-style ``{"type", "value"}``) and harness outcomes;
-decides pass/fail with a message. Integers compare bit-exact; trap messages by the
-reference interpreter's prefix rule.
+decides pass/fail with a message. Integers and floats compare bit-exact (floats are bit
+patterns, so ``-0``/``+0`` and NaN payloads are told apart); ``nan:canonical`` and
+``nan:arithmetic`` per the spec (either sign; quiet bit set; zero payload for canonical);
+``either`` when any alternative matches; trap messages by the reference interpreter's
+prefix rule.
 """
+
+from harness import floats
+from harness.outcome import show
 
 #: docs/ABI.md trap code -> the spec's message for it.
 TRAP_MESSAGES = {
@@ -21,6 +27,8 @@ TRAP_MESSAGES = {
 
 FLOAT_TYPES = ("f32", "f64")
 INT_TYPES = ("i32", "i64")
+#: Value types the runner passes and compares (others are skipped by name).
+VALUE_TYPES = INT_TYPES + FLOAT_TYPES
 
 
 def value_types(values):
@@ -35,16 +43,25 @@ def value_types(values):
 
 
 def parse_int(v):
-    """The unsigned integer of an i32/i64 wast value."""
+    """The unsigned integer of an i32/i64 wast value (the bit pattern of an f32/f64)."""
     return int(v["value"])
 
 
 def matches(expected, actual, ty):
-    """Does ``actual`` (signed int from the emulator) satisfy wast value ``expected``?"""
+    """Does ``actual`` (from the emulator: signed int, or a float's bits) satisfy wast
+    value ``expected``?"""
     if expected.get("type") == "either":
         return any(matches(e, actual, ty) for e in expected.get("values", []))
-    if expected.get("type") != ty or ty not in INT_TYPES:
+    if expected.get("type") != ty or ty not in INT_TYPES + FLOAT_TYPES:
         return False
+    if ty in FLOAT_TYPES:
+        bits = actual & floats.mask(ty)
+        raw = expected.get("value")
+        if raw == "nan:canonical":
+            return floats.is_canonical_nan(bits, ty)
+        if raw == "nan:arithmetic":
+            return floats.is_arithmetic_nan(bits, ty)
+        return int(raw) & floats.mask(ty) == bits
     mask = 0xFFFFFFFF if ty == "i32" else (1 << 64) - 1
     return parse_int(expected) & mask == actual & mask
 
@@ -73,6 +90,14 @@ def show_values(values):
             n = int(raw)
             signed = n - (1 << bits) if n >> (bits - 1) else n
             parts.append("%s:%d" % (ty, signed))
+        elif ty in FLOAT_TYPES and raw is not None and raw.isdigit():
+            parts.append(floats.show(int(raw), ty))
         else:
             parts.append("%s:%s" % (ty, raw))
     return ", ".join(parts)
+
+
+def show_actual(values, types):
+    """Compact text of emulator results for failure reports."""
+    return ", ".join(show(v, t) if t in FLOAT_TYPES else "%s:%d" % (t, v)
+                     for v, t in zip(values, types))

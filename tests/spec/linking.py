@@ -4,15 +4,18 @@ Takes a module's object, the slot addresses the machine reserved and the address
 imports resolve to; links it with ``arm-none-eabi-ld`` at those addresses, every import
 (and ``synth_trap``, ``synth_stack_limit``) given as an absolute ``--defsym``, so one
 module's calls and accesses go straight to another instance or to the host image.
-Also builds the ``spectest`` host image. Returns ELF paths; raises
-:class:`harness.link.LinkError` with the linker output on failure.
+Also builds the ``spectest`` host image, which carries one copy of libgcc's AEABI
+run-time functions (soft-float arithmetic, comparisons, conversions) that every module's
+``__aeabi_*`` references are bound to, so module slots hold only synth's code.
+Returns ELF paths; raises :class:`harness.link.LinkError` with the linker output on failure.
 """
 
 import os
 import subprocess
+from functools import lru_cache
 
 from harness import abi, paths
-from harness.link import LinkError, libgcc_dir
+from harness.link import LinkError, libgcc_path
 
 from . import machine as M
 
@@ -66,6 +69,33 @@ def _run(cmd):
         raise LinkError("%s failed:\n%s%s" % (os.path.basename(cmd[0]), proc.stdout, proc.stderr))
 
 
+@lru_cache(maxsize=1)
+def aeabi_functions():
+    """Names of the ``__aeabi_*`` functions libgcc defines (sorted; unwinding excluded)."""
+    proc = subprocess.run([paths.tool("arm-none-eabi-nm"), "-g", "--defined-only", libgcc_path()],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise LinkError("arm-none-eabi-nm failed:\n" + proc.stderr)
+    names = set()
+    for line in proc.stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[1] == "T" and parts[2].startswith("__aeabi_") \
+                and "unwind" not in parts[2]:
+            names.add(parts[2])
+    return tuple(sorted(names))
+
+
+def runtime_defsyms(obj_path, host):
+    """{symbol: address} binding each ``__aeabi_*`` the object references to the host
+    image's copy (docs/ABI.md: the AEABI run-time functions the firmware links)."""
+    obj = M.elfmod.read(obj_path)
+    out = {}
+    for sym in obj.symbol_list:
+        if sym.shndx == 0 and sym.name.startswith("__aeabi_") and sym.name in host.symbols:
+            out[sym.name] = host.symbols[sym.name].value
+    return out
+
+
 def host_assembly():
     """Assembly of the spectest host image."""
     L = [".syntax unified", ".cpu cortex-m4", ".thumb", ".text", ".balign 4",
@@ -105,8 +135,11 @@ def build_host(workdir):
     script = os.path.join(workdir, "host.ld")
     with open(script, "w") as f:
         f.write(MODULE_SCRIPT % (M.HOST_CODE, M.HOST_DATA))
+    undefined = []
+    for name in aeabi_functions():
+        undefined += ["-u", name]
     _run([paths.tool("arm-none-eabi-ld"), "-T", script, "-o", elf, "--no-warn-rwx-segments",
-          "-e", "__harness_return", obj])
+          "-e", "__harness_return"] + undefined + [obj, libgcc_path()])
     return elf
 
 
@@ -135,9 +168,6 @@ def link_module(obj, workdir, name, code_base, data_base, defsyms):
            "-e", "0"]
     for sym, addr in sorted(defsyms.items()):
         cmd += ["--defsym", "%s=0x%x" % (sym, addr)]
-    cmd.append(obj)
-    gcc_dir = libgcc_dir()
-    if gcc_dir:
-        cmd += ["-L", gcc_dir, "-lgcc"]
+    cmd += [obj, libgcc_path()]  # only for a helper the host image lacks (none expected)
     _run(cmd)
     return elf

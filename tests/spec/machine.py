@@ -4,8 +4,9 @@ Takes linked images (from :mod:`spec.linking`) and loads each into its own code 
 slot of a single unicorn instance, so instances that import each other's functions,
 globals and memory share state exactly as the spec requires, and state persists between
 commands. Also holds the ``spectest`` host image (no-op ``print*`` functions, globals,
-memory, the return landing pad and the ``synth_trap`` stub). Calls follow docs/ABI.md via
-the harness's argument/struct layout; a call returns a harness :class:`Outcome`.
+memory, the return landing pad, the ``synth_trap`` stub and libgcc's AEABI functions).
+Calls follow docs/ABI.md via the harness's argument/struct layout (f32/f64 as i32/i64 bit
+patterns); a call returns a harness :class:`Outcome`.
 """
 
 import struct
@@ -129,8 +130,9 @@ class Machine:
         return bytes(self.uc.mem_read(addr, size))
 
     def read_value(self, addr, ty):
-        """A stored i32/i64 value at ``addr``, normalised like harness outcomes."""
-        if ty == "i64":
+        """A stored i32/i64/f32/f64 value at ``addr``, normalised like harness outcomes
+        (floats as their bit patterns)."""
+        if abi.is_wide(ty):
             return normalise(struct.unpack("<Q", self.read(addr, 8))[0], ty)
         return normalise(struct.unpack("<I", self.read(addr, 4))[0], ty)
 
@@ -147,7 +149,7 @@ class Machine:
         slots, stack_bytes = abi.layout_args(params, 1 if sret else 0)
         sp = STACK_TOP - 64 - stack_bytes
         for ty, val, (where, pos) in zip(params, args, slots):
-            wide = ty == "i64"
+            wide = abi.is_wide(ty)
             v = val & ((1 << 64) - 1 if wide else 0xFFFFFFFF)
             if where == "reg":
                 uc.reg_write(_REGS[pos], v & 0xFFFFFFFF)
@@ -172,7 +174,7 @@ class Machine:
             return out
         if uc.reg_read(A.UC_ARM_REG_SP) != sp:
             return Outcome("fault", detail="sp not preserved across call")
-        return Outcome("ok", values=tuple(self._results(results, sret)))
+        return Outcome("ok", values=tuple(self._results(results, sret)), types=tuple(results))
 
     def _results(self, results, sret):
         if not results:
@@ -181,6 +183,6 @@ class Machine:
             offsets, _ = abi.layout_struct(results)
             return [self.read_value(SCRATCH + o, ty) for ty, o in zip(results, offsets)]
         r0 = self.uc.reg_read(A.UC_ARM_REG_R0)
-        if results[0] == "i64":
-            return [normalise(r0 | (self.uc.reg_read(A.UC_ARM_REG_R1) << 32), "i64")]
-        return [normalise(r0, "i32")]
+        if abi.is_wide(results[0]):
+            return [normalise(r0 | (self.uc.reg_read(A.UC_ARM_REG_R1) << 32), results[0])]
+        return [normalise(r0, results[0])]

@@ -58,7 +58,7 @@ def skip_reason(stderr):
     quoted = re.search(r"uses `([^`]*)`", text) or re.search(r"`([^`]*)`", text)
     what = quoted.group(1) if quoted else re.split(r" \(offset|, which", text)[0]
     if re.search(r"\bf(32|64)\b", what):
-        return "floats not supported"
+        return None  # floats are supported: declining one is a compile failure
     if "externref" in what:
         return "externref not supported"
     if "table" in what and "import" in what:
@@ -292,6 +292,7 @@ class ScriptRun:
             return None, "compile", "synth accepted bytes the runner cannot parse: " + meta_err
         defsyms = {"synth_trap": self.machine.trap_addr | 1,
                    "synth_stack_limit": self.machine.host.symbols["synth_stack_limit"].value}
+        defsyms.update(linking.runtime_defsyms(obj, self.machine.host))
         unresolved = []
         for imp in meta.imports:
             addr = self.resolve_import(imp)
@@ -356,17 +357,16 @@ class ScriptRun:
         if action["type"] == "get":
             kind, index = inst.meta.exports[field_]
             ty = inst.meta.global_type(index)
-            if ty not in checks.INT_TYPES:
-                raise Unavailable("skip", "floats not supported" if ty in checks.FLOAT_TYPES
-                                  else "%s globals not supported" % ty)
+            if ty not in checks.VALUE_TYPES:
+                raise Unavailable("skip", "%s globals not supported" % ty)
             value = self.machine.read_value(inst.export_address(field_), ty)
-            return M.Outcome("ok", values=(value,)), [ty]
+            return M.Outcome("ok", values=(value,), types=(ty,)), [ty]
         kind, index = inst.meta.exports[field_]
         params, results = inst.meta.func_type(index)
         for ty in params + results:
-            if ty not in checks.INT_TYPES:
-                raise Unavailable("skip", "floats not supported" if ty in checks.FLOAT_TYPES
-                                  else "%s values not supported" % ty)
+            if ty not in checks.VALUE_TYPES:
+                raise Unavailable("skip", "%s values not supported" % ty)
+        # i32/i64 as their unsigned value, f32/f64 as their bit pattern (commands.json form)
         args = [int(a["value"]) for a in action.get("args", [])]
         return self.machine.call(inst.export_address(field_), params, args, results), results
 
@@ -409,6 +409,11 @@ class ScriptRun:
             if isinstance(inst, Instance) and imp.kind in ("table", "memory", "global"):
                 inst.tainted = why
 
+    def _meta_floats(self):
+        """Does the module just instantiated mention f32/f64 in its types (a module
+        command is then reported with the float assertions)?"""
+        return bool(self.last_meta and self.last_meta.uses_floats())
+
     def has_floats(self, cmd):
         action = cmd.get("action", {})
         types = checks.value_types(action.get("args", [])) + checks.value_types(cmd.get("expected", []))
@@ -436,17 +441,17 @@ class ScriptRun:
         inst, stage, why = self.instantiate(self.module_path(cmd))
         if stage == "ok":
             self.current = inst
-            self.record(cmd, "pass")
+            self.record(cmd, "pass", floats=self._meta_floats())
         elif stage == "skip":
             self.current = Unavailable("skip", why)
             self._taint_providers(self.last_meta, why)
-            self.record(cmd, "skip", why, floats=why.startswith("floats"))
+            self.record(cmd, "skip", why, floats=self._meta_floats())
         else:
             reason = why if isinstance(why, str) else "init %s" % why.describe()
             if inst is not None:
                 self.drop(inst)
             self.current = Unavailable("fail", "module failed (%s): %s" % (stage, reason))
-            self.record(cmd, "fail", "%s failed: %s" % (stage, reason))
+            self.record(cmd, "fail", "%s failed: %s" % (stage, reason), floats=self._meta_floats())
         if cmd.get("name"):
             self.named[cmd["name"]] = self.current
 
@@ -481,7 +486,7 @@ class ScriptRun:
         else:
             actual = out.describe() + self._trap_text(out)
             if out.kind == "ok":
-                actual = "ok " + ", ".join("%s:%d" % (t, v) for t, v in zip(types, out.values))
+                actual = "ok " + checks.show_actual(out.values, types)
             self.record(cmd, "fail", "wrong result", floats=floats, action=self.describe(cmd),
                         expected=checks.show_values(expected), actual=actual)
 
@@ -558,7 +563,7 @@ class ScriptRun:
             self.record(cmd, "pass")
         elif stage == "skip":
             self._taint_providers(self.last_meta, why)
-            self.record(cmd, "skip", why, floats=why.startswith("floats"))
+            self.record(cmd, "skip", why, floats=self._meta_floats())
         else:
             actual = why.describe() if stage == "init" else "%s: %s" % (stage, why)
             self.record(cmd, "fail", "instantiation did not trap", action=cmd["filename"],

@@ -1,7 +1,8 @@
 """pytest entry for the WebAssembly spec testsuite (see runner.py).
 
-One test per non-float .wast file: fails when any non-skipped, non-float assertion of
-that file fails. One test prints the whole report (per-file table, totals) without failing on float failures.
+One test per .wast file: fails when any non-skipped assertion of that file fails, integer
+or float alike (float files and float assertions are only reported in their own section).
+One test prints the whole report (per-file table, totals).
 All selected files are run once per session, in 2 worker processes. Also small tests of
 the runner itself: it must report wrong results, wrong traps and accepted invalid
 modules as failures.
@@ -20,8 +21,6 @@ from harness import paths  # noqa: E402
 
 TESTSUITE = runner.DEFAULT_TESTSUITE
 FILES = runner.wast_files(TESTSUITE) if os.path.isdir(TESTSUITE) else []
-INT_FILES = [f for f in FILES if not runner.is_float_file(os.path.basename(f)[:-5])]
-FLOAT_FILES = [f for f in FILES if runner.is_float_file(os.path.basename(f)[:-5])]
 
 needs_synth = pytest.mark.skipif(not os.path.exists(paths.synth_bin()),
                                  reason="synth CLI not built")
@@ -62,11 +61,11 @@ def spec_results(request):
 
 @needs_synth
 @needs_suite
-@pytest.mark.parametrize("wast", INT_FILES, ids=_name)
+@pytest.mark.parametrize("wast", FILES, ids=_name)
 def test_wast_file(wast, spec_results):
     results, _secs, err = spec_results[_name(wast)]
     assert err is None, err
-    all_fails = [r for r in results if r["status"] == "fail" and not r["floats"]]
+    all_fails = [r for r in results if r["status"] == "fail"]
     fails = [r for r in all_fails if (r["file"], r["line"], r["kind"]) not in KNOWN_FAILURES]
     failed_keys = {(r["file"], r["line"], r["kind"]) for r in all_fails}
     stale = sorted(k for k in KNOWN_FAILURES if k[0] == _name(wast) and k not in failed_keys)
@@ -83,8 +82,7 @@ def test_wast_file(wast, spec_results):
 def test_spec_summary(spec_results, capsys):
     """Prints the runner's report for every file of this session: the per-file table of
     integer and float assertions, skips by reason, and the final ``N passed, N failed, N
-    skipped`` line. Integer failures fail their file's test above; float failures (no floating
-    point yet) are reported here without failing."""
+    skipped`` line. Failures fail their file's test above."""
     rows = sorted((n, res, s, e) for n, (res, s, e) in spec_results.items())
     with capsys.disabled():
         passed, failed, skipped = runner.report(rows, max_failures=0)
@@ -117,6 +115,55 @@ def test_runner_reports_wrong_results_as_failures(tmp_path):
                       (8, "assert_trap", "pass"), (9, "assert_invalid", "pass")]
     failed = results[2]["detail"]
     assert failed["expected"] == "i32:4" and failed["actual"] == "ok i32:3"
+
+
+FLOAT_CHECKS = r'''
+(module
+  (func (export "add") (param f32 f32) (result f32) (f32.add (local.get 0) (local.get 1)))
+  (func (export "neg") (param f64) (result f64) (f64.neg (local.get 0)))
+  (func (export "pair") (param i32 f64 f32) (result f64 f32 i32) (local.get 1) (local.get 2) (local.get 0))
+  (func (export "last") (param f32 f64 f64 f32) (result f32) (local.get 3))
+  (global (export "g") f64 (f64.const -1.5)))
+(assert_return (invoke "add" (f32.const 1) (f32.const 2)) (f32.const 3))
+(assert_return (invoke "add" (f32.const 1) (f32.const 2)) (f32.const 4))
+(assert_return (invoke "add" (f32.const -0) (f32.const -0)) (f32.const 0))
+(assert_return (invoke "add" (f32.const nan) (f32.const 1)) (f32.const nan:canonical))
+(assert_return (invoke "neg" (f64.const nan:0x4)) (f64.const nan:canonical))
+(assert_return (invoke "neg" (f64.const nan:0x4)) (f64.const nan:arithmetic))
+(assert_return (invoke "neg" (f64.const nan:0x8000000000004)) (f64.const nan:arithmetic))
+(assert_return (invoke "neg" (f64.const nan:0x8000000000004)) (f64.const nan:canonical))
+(assert_return (invoke "neg" (f64.const -nan)) (f64.const nan:canonical))
+(assert_return (invoke "pair" (i32.const 7) (f64.const 2.5) (f32.const -1)) (f64.const 2.5) (f32.const -1) (i32.const 7))
+(assert_return (invoke "last" (f32.const 1) (f64.const 2) (f64.const 3) (f32.const -0x1p-149)) (f32.const -0x1p-149))
+(assert_return (get "g") (f64.const -1.5))
+(assert_return (get "g") (f64.const 1.5))
+(module
+  (import "spectest" "print_f64_f64" (func $p (param f64 f64)))
+  (import "spectest" "print_i32_f32" (func $q (param i32 f32)))
+  (import "spectest" "global_f32" (global $g f32))
+  (import "spectest" "global_f64" (global $h f64))
+  (func (export "gf") (result f32 f64)
+    (call $p (f64.const 1) (f64.const 2)) (call $q (i32.const 1) (f32.const 2))
+    (global.get $g) (global.get $h)))
+(assert_return (invoke "gf") (f32.const 666.0) (f64.const 666.0))
+'''
+
+
+@needs_synth
+def test_runner_checks_floats_bit_for_bit(tmp_path):
+    """Float results are compared as bits: a wrong value, the wrong zero and NaNs that are
+    not canonical/arithmetic are failures; spectest float imports and globals link."""
+    path = tmp_path / "floats.wast"
+    path.write_text(FLOAT_CHECKS)
+    _name_, results, _secs, err = runner.run_file(str(path), str(tmp_path))
+    assert err is None, err
+    status = [(r["line"], r["status"]) for r in results]
+    assert status == [(2, "pass"), (8, "pass"), (9, "fail"), (10, "fail"), (11, "pass"),
+                      (12, "fail"), (13, "fail"), (14, "pass"), (15, "fail"), (16, "pass"),
+                      (17, "pass"), (18, "pass"), (19, "pass"), (20, "fail"), (21, "pass"),
+                      (29, "pass")], results
+    assert all(r["floats"] for r in results)
+    assert results[2]["detail"]["actual"] == "ok f32:0x40400000 (3.0)"
 
 
 def test_runner_prints_totals_line(capsys):

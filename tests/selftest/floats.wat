@@ -1,0 +1,21 @@
+;; wasm equivalent of floats.c: f32/f64 arguments, results, host calls and globals under
+;; the soft-float AAPCS (f32 like i32, f64 like i64: even register pair / 8-aligned slot).
+(module
+  (import "env" "host_fneg" (func $host_fneg (param f32) (result f32)))
+  (import "env" "host_dpick" (func $host_dpick (param i32 f64 f32 f64) (result f64)))
+  (import "env" "g_f32" (global $gf f32))
+  (import "env" "g_f64" (global $gd f64))
+  (func (export "fadd") (param f32 f32) (result f32) (f32.add (local.get 0) (local.get 1)))
+  (func (export "dmul") (param f64 f64) (result f64) (f64.mul (local.get 0) (local.get 1)))
+  (func (export "fneg") (param f32) (result f32) (f32.neg (local.get 0)))
+  (func (export "flt") (param f32 f32) (result i32) (f32.lt (local.get 0) (local.get 1)))
+  (func (export "i2d") (param i32) (result f64) (f64.convert_i32_s (local.get 0)))
+  (func (export "promote") (param f32) (result f64) (f64.promote_f32 (local.get 0)))
+  (func (export "last") (param f32 f64 f64 f64) (result f64) (local.get 3))
+  (func (export "after_pair") (param i32 f64 f32) (result f32) (local.get 2))
+  (func (export "fpair") (param i32 f64 f32) (result f64 f32 i32)
+    (local.get 1) (local.get 2) (local.get 0))
+  (func (export "call_hosts") (param i32 f64 f32 f64) (result f64)
+    (call $host_dpick (local.get 0) (local.get 1) (call $host_fneg (local.get 2)) (local.get 3)))
+  (func (export "globals") (result f32 f64) (global.get $gf) (global.get $gd))
+)
