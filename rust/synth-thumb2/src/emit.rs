@@ -107,6 +107,7 @@ fn emit_pass(
     let n_islands = plan.as_ref().map_or(0, |p| p.islands.len());
     let island_labels = (0..n_islands).map(|_| asm.new_label()).collect();
     let fwd = thread_jumps(vcode, alloc);
+    let dead = dead::find(vcode, alloc);
     let mut e = Emitter {
         asm,
         frame,
@@ -140,7 +141,7 @@ fn emit_pass(
         let lo = alloc.edits.partition_point(|(pp, _)| (pp.inst as usize) < block.range.start);
         let hi = alloc.edits.partition_point(|(pp, _)| (pp.inst as usize) < block.range.end);
         consumed += hi - lo;
-        let mut edits = alloc.edits[lo..hi].iter().peekable();
+        let mut edits = alloc.edits[lo..hi].iter().enumerate().map(|(k, pe)| (lo + k, pe)).peekable();
         let next = emitted.get(k + 1).copied().unwrap_or(usize::MAX);
         let label = e.labels[b];
         e.at_block_start();
@@ -148,25 +149,28 @@ fn emit_pass(
         e.cur_block = b;
         for i in block.range.clone() {
             e.at_inst_start();
-            while let Some((pp, edit)) = edits.next_if(|(pp, _)| pp.inst as usize == i && pp.pos == InstPos::Before) {
-                let _ = pp;
-                e.edit(edit)?;
+            while let Some((k, (_, edit))) =
+                edits.next_if(|(_, (pp, _))| pp.inst as usize == i && pp.pos == InstPos::Before)
+            {
+                if !dead.edits[k] {
+                    e.edit(edit)?;
+                }
             }
             // Edits for earlier points that the loop above skipped would be
             // lost: the allocator sorts them, so this only guards misuse.
-            if let Some((pp, _)) = edits.peek() {
+            if let Some((_, (pp, _))) = edits.peek() {
                 if (pp.inst as usize) < i {
                     return Err(format!("allocator edit at instruction {} out of order", pp.inst));
                 }
             }
-            let removed = alloc.removed_moves.get(i).copied().unwrap_or(false);
+            let removed = alloc.removed_moves.get(i).copied().unwrap_or(false) || dead.insts[i];
             if !removed {
                 let allocs = alloc.allocs.get(i).map(|v| v.as_slice()).unwrap_or(&[]);
                 if allocs.len() != vcode.insts[i].operands().len() {
                     return Err(format!("allocation of instruction {i} has the wrong operand count"));
                 }
                 let inst = vcode.insts[i].map_regs(allocs);
-                let edit_between = edits.peek().is_some_and(|(pp, _)| {
+                let edit_between = edits.peek().is_some_and(|(_, (pp, _))| {
                     pp.inst as usize == i || (pp.inst as usize == i + 1 && pp.pos == InstPos::Before)
                 });
                 e.zero_test_next = match vcode.insts.get(i + 1) {
@@ -183,9 +187,13 @@ fn emit_pass(
                 };
                 e.inst(&inst, next)?;
             }
-            while let Some((_, edit)) = edits.next_if(|(pp, _)| pp.inst as usize == i && pp.pos == InstPos::After) {
-                e.barrier = false;
-                e.edit(edit)?;
+            while let Some((k, (_, edit))) =
+                edits.next_if(|(_, (pp, _))| pp.inst as usize == i && pp.pos == InstPos::After)
+            {
+                if !dead.edits[k] {
+                    e.barrier = false;
+                    e.edit(edit)?;
+                }
             }
         }
     }
@@ -244,6 +252,7 @@ impl Emitter<'_> {
 }
 
 mod branch;
+mod dead;
 mod encode;
 mod expand;
 mod order;
