@@ -606,6 +606,16 @@ pub enum MachInst {
         /// Result registers (Use).
         uses: Vec<Reg>,
     },
+    /// A call in tail position, as a terminator: the block returns exactly
+    /// the callee's results. Emitted as the epilogue and `B.W sym` when the
+    /// frame does not save lr, else as `BL sym` and the epilogue.
+    TailCall {
+        /// The callee (a symbol: never a register, which the epilogue
+        /// could restore over).
+        sym: SymbolRef,
+        /// Fixed argument registers (Use).
+        uses: Vec<Reg>,
+    },
     /// Unconditional trap terminator: as [`MachInst::Trap`].
     TrapTerm {
         /// Trap code.

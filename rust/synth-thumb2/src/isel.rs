@@ -379,10 +379,15 @@ impl<'a> Lower<'a> {
             let Some(vb) = self.block_map[bi] else { continue };
             self.cur = vb;
             let bd = &func.blocks[bi];
-            for inst in &bd.insts {
+            let tail = self.tail_call(bd);
+            let body = if tail.is_some() { &bd.insts[..bd.insts.len() - 1] } else { &bd.insts[..] };
+            for inst in body {
                 self.lower_inst(&inst.kind, &inst.results)?;
             }
-            self.lower_term(bi, &bd.term)?;
+            match tail {
+                Some((sym, sig, args)) => self.lower_tail_call(sym, &sig, &args)?,
+                None => self.lower_term(bi, &bd.term)?,
+            }
         }
         // Function-wide constants go before the setup block's jump.
         let mut consts: Vec<MachInst> =

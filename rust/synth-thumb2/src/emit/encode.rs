@@ -333,6 +333,18 @@ impl Emitter<'_> {
                 self.epilogue();
                 self.barrier = true;
             }
+            MachInst::TailCall { sym, .. } => {
+                let s = self.sym(RelocTarget::Symbol(*sym));
+                if self.frame.saves_lr() {
+                    // lr is on the stack anyway: return through the pop.
+                    self.asm.bl(s);
+                    self.epilogue();
+                } else {
+                    self.adjust_sp(AluOp::Add, self.frame.frame_bytes);
+                    self.asm.b_sym(s);
+                }
+                self.barrier = true;
+            }
         }
         Ok(())
     }

@@ -204,7 +204,7 @@ impl MachInst {
                     f(l, Use);
                 }
             }
-            MachInst::Ret { uses } => uses.iter_mut().for_each(|r| f(r, Use)),
+            MachInst::Ret { uses } | MachInst::TailCall { uses, .. } => uses.iter_mut().for_each(|r| f(r, Use)),
         }
     }
 

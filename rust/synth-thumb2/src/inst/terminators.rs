@@ -17,6 +17,7 @@ impl MachInst {
                 | MachInst::Cmp64Br { .. }
                 | MachInst::BrTable { .. }
                 | MachInst::Ret { .. }
+                | MachInst::TailCall { .. }
                 | MachInst::TrapTerm { .. }
         )
     }

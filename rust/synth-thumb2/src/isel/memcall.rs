@@ -323,6 +323,86 @@ impl Lower<'_> {
         Ok(())
     }
 
+    /// The call that ends block `bd` when it is a tail call: the block
+    /// returns exactly its results, the callee is a runtime helper or an
+    /// AEABI function, every argument
+    /// travels in a register and neither side returns through an sret
+    /// buffer (which would live in a frame the tail call gives up).
+    pub(super) fn tail_call(&self, bd: &synth_ir::BlockData) -> Option<(SymbolRef, Signature, Vec<Value>)> {
+        let vals = self.returned_by(&bd.term)?;
+        let last = bd.insts.last()?;
+        let InstKind::Call { callee, sig, args } = &last.kind else { return None };
+        if last.results != vals || matches!(self.abi.ret, RetLoc::Sret { .. }) {
+            return None;
+        }
+        // Only callees that never call back into wasm: a tail call between
+        // wasm functions would turn runaway recursion, which must exhaust
+        // the stack and trap, into an endless loop.
+        let sym = match callee {
+            Callee::Runtime(r) => SymbolRef::Runtime(*r),
+            Callee::Libcall(l) => SymbolRef::Libcall(*l),
+            Callee::Func(_) | Callee::Indirect(_) => return None,
+        };
+        let abi = abi_sig(sig);
+        if abi.stack_bytes != 0 || matches!(abi.ret, RetLoc::Sret { .. }) || abi.params.len() != args.len() {
+            return None;
+        }
+        Some((sym, sig.clone(), args.clone()))
+    }
+
+    /// The values a terminator returns: its own `Return`, or a `Jump` to a
+    /// block that does nothing but return (its parameters replaced by the
+    /// jump's arguments).
+    fn returned_by(&self, term: &synth_ir::Terminator) -> Option<Vec<Value>> {
+        match term {
+            synth_ir::Terminator::Return(vals) => Some(vals.clone()),
+            synth_ir::Terminator::Jump(call) => {
+                let target = self.func.block(call.block);
+                let synth_ir::Terminator::Return(vals) = &target.term else { return None };
+                if !target.insts.is_empty() {
+                    return None;
+                }
+                vals.iter()
+                    .map(|v| match target.params.iter().position(|p| p == v) {
+                        Some(k) => call.args.get(k).copied(),
+                        None => Some(*v),
+                    })
+                    .collect()
+            }
+            _ => None,
+        }
+    }
+
+    /// A tail call (see [`Self::tail_call`]): arguments into their
+    /// registers, then the [`MachInst::TailCall`] terminator. It makes no
+    /// frame of its own (no outgoing area, lr not needed after it).
+    pub(super) fn lower_tail_call(&mut self, sym: SymbolRef, sig: &Signature, args: &[Value]) -> Result<(), BackendError> {
+        let abi = abi_sig(sig);
+        let mut uses = Vec::new();
+        let mut moves = Vec::new();
+        for (&a, &loc) in args.iter().zip(&abi.params) {
+            let (lo, hi) = self.vals[a.0 as usize];
+            match (loc, hi) {
+                (ArgLoc::Reg(r), None) => {
+                    moves.push(MachInst::Mov { rd: preg(r), rm: lo });
+                    uses.push(preg(r));
+                }
+                (ArgLoc::RegPair(x, y), Some(hi)) => {
+                    moves.push(MachInst::Mov { rd: preg(x), rm: lo });
+                    moves.push(MachInst::Mov { rd: preg(y), rm: hi });
+                    uses.push(preg(x));
+                    uses.push(preg(y));
+                }
+                _ => return Err(self.err("a tail-call argument location that does not match its type")),
+            }
+        }
+        for m in moves {
+            self.push(m);
+        }
+        self.push(MachInst::TailCall { sym, uses });
+        Ok(())
+    }
+
     /// A `Return` terminator: results into r0/r1 or through the sret pointer.
     pub(super) fn lower_return(&mut self, vals: &[Value]) -> Result<(), BackendError> {
         if vals.len() != self.func.sig.results.len() {
