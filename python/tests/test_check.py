@@ -134,7 +134,7 @@ def test_script_wrapper(stats_file, tmp_path):
 
 
 def _bench_wasm(tmp_path: Path) -> list[Path]:
-    """The 13 benchmark kernels built to wasm exactly as bench/run.py builds them."""
+    """The benchmark kernels built to wasm exactly as bench/run.py builds them."""
     if shutil.which("clang") is None:
         pytest.skip("clang (wasm32 target) is not installed: the bench kernels cannot be built")
     if str(REPO / "bench") not in sys.path:
