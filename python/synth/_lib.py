@@ -44,7 +44,7 @@ class SynthOptions(ctypes.Structure):
     _fields_ = [
         ("struct_size", _u32),
         ("target", _u32),
-        ("symbol_prefix", _c_char_p),
+        ("prefix", _c_char_p),
         ("module_name", _c_char_p),
         ("max_memory_pages", ctypes.c_int64),
         ("bounds_checks", _u32),
