@@ -40,8 +40,20 @@ def _synth_wasm_library_impl(ctx):
     args.add("--target", ctx.attr.target)
     args.add("--emit-header", hdr)
     args.add("--prefix", ctx.attr.prefix)
+    if ctx.attr.module_name:
+        args.add("--module-name", ctx.attr.module_name)
     if not ctx.attr.bounds_checks:
         args.add("--no-bounds-checks")
+    if ctx.attr.stack_check:
+        args.add("--stack-check")
+    if ctx.attr.max_memory_pages >= 0:
+        args.add("--max-memory-pages", str(ctx.attr.max_memory_pages))
+    if ctx.attr.verify_allocation:
+        args.add("--verify-allocation")
+    if ctx.attr.shadow_allocation:
+        args.add("--shadow-allocation")
+    if not ctx.attr.optimize:
+        args.add("--no-optimize")
     args.add_all(ctx.attr.copts)
     ctx.actions.run(
         executable = synth.compiler,
@@ -130,12 +142,35 @@ Example:
             default = "wasm_",
             doc = "`--prefix`: prepended to exported symbols (`<prefix>init`, `<prefix><export>`).",
         ),
+        "module_name": attr.string(
+            doc = "`--module-name`: the module name in the header's comment (default: the src file name).",
+        ),
         "bounds_checks": attr.bool(
             default = True,
             doc = "Software bounds checks on linear memory; False passes `--no-bounds-checks`.",
         ),
+        "stack_check": attr.bool(
+            default = False,
+            doc = "`--stack-check`: check the stack limit at function entry (define `synth_stack_limit`).",
+        ),
+        "max_memory_pages": attr.int(
+            default = -1,
+            doc = "`--max-memory-pages`: cap on reserved 64 KiB pages of linear memory; -1: no cap.",
+        ),
+        "verify_allocation": attr.bool(
+            default = False,
+            doc = "`--verify-allocation`: run the register-allocation checker on every function.",
+        ),
+        "shadow_allocation": attr.bool(
+            default = False,
+            doc = "`--shadow-allocation`: also run regalloc2, measure only (figures in the stats).",
+        ),
+        "optimize": attr.bool(
+            default = True,
+            doc = "IR optimisations; False passes `--no-optimize`.",
+        ),
         "copts": attr.string_list(
-            doc = "Further `synth compile` options, passed verbatim.",
+            doc = "Further `synth compile` arguments, passed verbatim (prefer the attributes above).",
         ),
         "deps": attr.label_list(
             providers = [CcInfo],

@@ -146,13 +146,15 @@ def _synth_repo_impl(rctx):
         if want_capi:
             packages += ["-p", "synth-capi"]
         cmd = [cargo, "build", "--profile", profile] + packages
-        rctx.report_progress("cargo build --profile %s %s" % (profile, " ".join(packages)))
-        res = rctx.execute(cmd, working_directory = str(rust_dir), timeout = 3600, quiet = True)
+        rctx.report_progress("cargo build --profile %s %s (the first build takes minutes)" % (profile, " ".join(packages)))
+        # quiet = False: Cargo's `Compiling ...` lines reach the terminal, so a first build
+        # (minutes) shows progress instead of a silent "Analyzing" line.
+        res = rctx.execute(cmd, working_directory = str(rust_dir), timeout = 3600, quiet = False)
         if res.return_code != 0 and want_capi:
             capi_status = "cargo build -p synth-capi failed:\n" + res.stderr[-4000:]
             want_capi = False
             cmd = [cargo, "build", "--profile", profile, "-p", "synth-cli"]
-            res = rctx.execute(cmd, working_directory = str(rust_dir), timeout = 3600, quiet = True)
+            res = rctx.execute(cmd, working_directory = str(rust_dir), timeout = 3600, quiet = False)
         if res.return_code != 0:
             _fail_exec(" ".join([str(c) for c in cmd]) + " in " + str(rust_dir), res)
         # Cargo's directory for the dev profile is "debug".

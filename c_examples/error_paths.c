@@ -76,7 +76,7 @@ static void null_pointers(void) {
     check(synth_options_init(NULL) == SYNTH_STATUS_INVALID_ARGUMENT, "synth_options_init(NULL)");
     check(synth_options_init(&o) == SYNTH_STATUS_OK && o.struct_size == sizeof o && o.target == 4 &&
               o.max_memory_pages == -1 && o.bounds_checks == 1 && o.optimize == 1 && o.stack_check == 0 &&
-              o.symbol_prefix == NULL && o.module_name == NULL,
+              o.prefix == NULL && o.module_name == NULL,
           "synth_options_init writes the defaults");
     check(synth_compile(TEXT(ADD), &o, NULL) == SYNTH_STATUS_INVALID_ARGUMENT, "synth_compile(out = NULL)");
     r = expect_status(NULL, 10, &o, SYNTH_STATUS_INVALID_ARGUMENT, "wasm is NULL", "synth_compile(wasm = NULL)");
@@ -114,8 +114,8 @@ static void bad_modules(void) {
                       "truncated wasm text");
     check_failed_result(r, "truncated text");
     synth_result_free(r);
-    r = expect_status(TEXT("(module (func (i32.bogus)))"), NULL, SYNTH_STATUS_MALFORMED, ":1:",
-                      "unknown operator in text (line:column in the message)");
+    r = expect_status(TEXT("(module (func (i32.bogus)))"), NULL, SYNTH_STATUS_MALFORMED, "line 1, column 16:",
+                      "unknown operator in text (line and column in the message)");
     synth_result_free(r);
     /* Binary decode errors are MALFORMED (validation errors are INVALID_MODULE, below). */
     {
@@ -156,11 +156,11 @@ static void bad_options(void) {
     synth_options o;
     synth_result *r;
     synth_options_init(&o);
-    o.symbol_prefix = "my-mod";
+    o.prefix = "my-mod";
     r = expect_status(TEXT(ADD), &o, SYNTH_STATUS_INVALID_ARGUMENT, "my-mod", "bad prefix");
     check_failed_result(r, "bad prefix");
     synth_result_free(r);
-    o.symbol_prefix = "9lives";
+    o.prefix = "9lives";
     r = expect_status(TEXT(ADD), &o, SYNTH_STATUS_INVALID_ARGUMENT, "digit", "prefix starting with a digit");
     synth_result_free(r);
     synth_options_init(&o);
@@ -189,7 +189,7 @@ static void bad_options(void) {
         for (i = 0; i < 3; i++) {
             synth_options_init(&o);
             o.target = targets[i];
-            o.symbol_prefix = "";
+            o.prefix = "";
             o.module_name = "m.wat";
             o.max_memory_pages = 1;
             o.bounds_checks = 0;

@@ -1,13 +1,16 @@
 /* synthc: a small build tool on libsynth, the synth compiler's C API.
  *
- *   synthc [--target cortex-m3|cortex-m4|cortex-m7] [--prefix P] [--module-name N]
- *          [--no-bounds-checks] [--stack-check] [--no-optimize] [--shadow]
- *          IN.wasm|IN.wat -o OUT.o [-H OUT.h] [--stats] [--stats-json F]
+ *   synthc IN.wasm|IN.wat -o OUT.o [--emit-header OUT.h] [--stats] [--stats-json F]
+ *          [--target cortex-m3|cortex-m4|cortex-m7] [--prefix P] [--module-name N]
+ *          [--no-bounds-checks] [--stack-check] [--max-memory-pages N]
+ *          [--verify-allocation] [--shadow-allocation] [--no-optimize]
  *
- * Compiles IN (wasm binary or text) to a Cortex-M ELF object OUT.o, optionally writes the
- * C header OUT.h and the statistics JSON F, and with --stats prints one row per compiled
- * function (from synth_stats). On a compile error prints the library's status and message
- * and exits 1; usage errors exit 2. */
+ * The options are those of `synth compile` (docs/OPTIONS.md), each setting the synth_options
+ * field of the same name. Compiles IN (wasm binary or text) to a Cortex-M ELF object OUT.o,
+ * optionally writes the C header and the statistics JSON F, and with --stats prints one row
+ * per compiled function (from synth_stats). On a compile error prints
+ * `synthc: IN: <message> (status: <name>)` and exits 1; usage errors exit 2. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,12 +18,15 @@
 #include "synth.h"
 #include "util.h"
 
+static const char USAGE[] =
+    "usage: synthc IN.wasm -o OUT.o [--emit-header OUT.h] [--stats] [--stats-json F]\n"
+    "              [--target cortex-m3|cortex-m4|cortex-m7] [--prefix P] [--module-name N]\n"
+    "              [--no-bounds-checks] [--stack-check] [--max-memory-pages N]\n"
+    "              [--verify-allocation] [--shadow-allocation] [--no-optimize]\n";
+
 static int usage(const char *msg) {
     if (msg) fprintf(stderr, "synthc: %s\n", msg);
-    fprintf(stderr,
-            "usage: synthc [--target cortex-m3|cortex-m4|cortex-m7] [--prefix P] [--module-name N]\n"
-            "              [--no-bounds-checks] [--stack-check] [--no-optimize] [--shadow]\n"
-            "              IN.wasm -o OUT.o [-H OUT.h] [--stats] [--stats-json F]\n");
+    fputs(USAGE, stderr);
     return 2;
 }
 
@@ -71,14 +77,23 @@ int main(int argc, char **argv) {
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
         int has_value = i + 1 < argc;
-        if (!strcmp(a, "-o") || !strcmp(a, "-H") || !strcmp(a, "--target") || !strcmp(a, "--prefix") ||
-            !strcmp(a, "--module-name") || !strcmp(a, "--stats-json")) {
+        if (!strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--emit-header") || !strcmp(a, "--target") ||
+            !strcmp(a, "--prefix") || !strcmp(a, "--module-name") || !strcmp(a, "--stats-json") ||
+            !strcmp(a, "--max-memory-pages")) {
             const char *v;
             if (!has_value) return usage("missing value after an option");
             v = argv[++i];
-            if (!strcmp(a, "-o")) out = v;
-            else if (!strcmp(a, "-H")) header = v;
-            else if (!strcmp(a, "--prefix")) opts.symbol_prefix = v;
+            if (!strcmp(a, "-o") || !strcmp(a, "--output")) out = v;
+            else if (!strcmp(a, "--emit-header")) header = v;
+            else if (!strcmp(a, "--max-memory-pages")) {
+                char *end = NULL;
+                long long pages;
+                errno = 0;
+                pages = strtoll(v, &end, 10);
+                if (errno || !end || *end || end == v || pages < 0) return usage("--max-memory-pages: not a page count");
+                opts.max_memory_pages = (int64_t)pages;
+            }
+            else if (!strcmp(a, "--prefix")) opts.prefix = v;
             else if (!strcmp(a, "--module-name")) opts.module_name = v;
             else if (!strcmp(a, "--stats-json")) json = v;
             else if (parse_target(v, &opts.target) != 0) return usage("unknown --target (cortex-m3, cortex-m4, cortex-m7)");
@@ -86,8 +101,9 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--no-bounds-checks")) opts.bounds_checks = 0;
         else if (!strcmp(a, "--stack-check")) opts.stack_check = 1;
         else if (!strcmp(a, "--no-optimize")) opts.optimize = 0;
-        else if (!strcmp(a, "--shadow")) opts.shadow_allocation = 1;
-        else if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(NULL); return 0; }
+        else if (!strcmp(a, "--shadow-allocation")) opts.shadow_allocation = 1;
+        else if (!strcmp(a, "--verify-allocation")) opts.verify_allocation = 1;
+        else if (!strcmp(a, "-h") || !strcmp(a, "--help")) { fputs(USAGE, stdout); return 0; }
         else if (a[0] == '-' && a[1] != 0) return usage("unknown option");
         else if (in) return usage("more than one input file");
         else in = a;

@@ -178,9 +178,11 @@ typedef struct synth_options {
   uint32_t target;
   /**
    * Prefix of every symbol of the object, NUL-terminated: empty or
-   * [A-Za-z_][A-Za-z0-9_]*. NULL means "wasm_" (the default).
+   * [A-Za-z_][A-Za-z0-9_]*. NULL means "wasm_" (the default). Named like
+   * `--prefix` and Python's `prefix` (called symbol_prefix before 0.1.0's
+   * one-vocabulary change; same offset, so binaries are unaffected).
    */
-  const char *symbol_prefix;
+  const char *prefix;
   /**
    * Module name shown in the generated header's comment, NUL-terminated;
    * NULL: the name section's module name, if any (the default).

@@ -5,7 +5,10 @@
 #   bazel test  //firmware:app_test       (qemu mps2-an386, output vs firmware/app_test.expected)
 #   bazel test  //firmware:app_reference_test  (same firmware, C reference of the module)
 #   bazel build //c_examples:synthc       (host C build tool on @synth_compiler//:libsynth)
-# Prints Bazel's summary lines and the image size.
+# Prints Cargo's progress while Bazel builds synth, Bazel's summary lines and the image size.
+# Bazel's state (output root, disk cache) and server stay under /tmp/synth-bazel for the next
+# run; `bazel --output_user_root=/tmp/synth-bazel/root shutdown` stops the server and
+# `rm -rf /tmp/synth-bazel` removes the state.
 # Environment:
 #   BAZEL_OUTPUT_USER_ROOT  Bazel's output root (default /tmp/synth-bazel/root; reused = warm)
 #   BAZEL_DISK_CACHE        action cache shared across output roots (default /tmp/synth-bazel/disk-cache)
@@ -21,10 +24,13 @@ BAZEL=${BAZEL:-bazel}
 OUTPUT_USER_ROOT=${BAZEL_OUTPUT_USER_ROOT:-/tmp/synth-bazel/root}
 DISK_CACHE=${BAZEL_DISK_CACHE:-/tmp/synth-bazel/disk-cache}
 
-bazel/offline/configure.sh >/dev/null   # defines --config=offline for this checkout
+# Offline by default for every Bazel command of this checkout (tools/bazel, which the bazel
+# launcher runs, rewrites the file with the same setting).
+export SYNTH_BAZEL_OFFLINE=1
+bazel/offline/configure.sh >/dev/null
 
 STARTUP=(--output_user_root="$OUTPUT_USER_ROOT")
-FLAGS=(--config=offline --symlink_prefix=/ --disk_cache="$DISK_CACHE"
+FLAGS=(--symlink_prefix=/ --disk_cache="$DISK_CACHE"
        --repo_env=SYNTH_CARGO_PROFILE="${SYNTH_CARGO_PROFILE:-release}")
 if [ -n "${SYNTH_BIN:-}" ]; then FLAGS+=(--repo_env=SYNTH_BIN="$SYNTH_BIN"); fi
 
@@ -39,8 +45,11 @@ run() {
     log="$LOGDIR/$1.log"
     echo "== bazel $*"
     set +e
-    "$BAZEL" "${STARTUP[@]}" "$@" >"$log" 2>&1
-    rc=$?
+    # Progress as it happens: Cargo building synth inside the repository rule (minutes on a
+    # cold cache) prints its `Compiling`/`Finished` lines; the full log stays in $log.
+    "$BAZEL" "${STARTUP[@]}" "$@" 2>&1 | tee "$log" \
+        | grep --line-buffered -E '^ *(Compiling|Finished) ' | sed -u 's/^ */   cargo: /'
+    rc=${PIPESTATUS[0]}
     set -e
     summary <"$log" | sed 's/^/   /'
     if [ "$rc" -ne 0 ]; then

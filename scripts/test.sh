@@ -3,7 +3,9 @@
 # spec testsuite, benchmark smoke), the C API examples, the Python bindings and Bazel.
 # Fails if any runner fails (a runner that fails without reporting failing tests, such as a
 # build error or pytest's "no tests collected", counts as one failure) and ends with one
-# summary line "N passed, N failed[, N skipped]" summing every runner.
+# summary line "N passed, N failed[, N skipped]" summing every runner's tests, followed by
+# "; spec assertions: N passed, N failed, N skipped" (the spec runner's assertion counts, whose
+# skips, e.g. every float assertion, no test count shows).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -67,6 +69,8 @@ echo "=== pytest tests/ bench smoke ==="
 rc=${PIPESTATUS[0]}
 read -r p f s < <(pytest_counts "$LOGDIR/pytest.log")
 record pytest "$rc" "$p" "$f" "$s"
+# The spec runner's own last line: assertions, not tests.
+spec_line=$(grep -aE '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$LOGDIR/pytest.log" | tail -1)
 
 echo "=== libsynth: scripts/build_libsynth.sh ==="
 bash scripts/build_libsynth.sh 2>&1 | tee "$LOGDIR/libsynth.log"
@@ -93,10 +97,12 @@ p=$(grep -aoE 'Executed [0-9]+ out of [0-9]+ tests?: [0-9]+ tests? pass' "$LOGDI
 record bazel "$rc" "${p:-0}" 0 0
 
 printf '%s\n' "${summary[@]}"
+spec=""
+if [ -n "$spec_line" ]; then spec="; spec assertions: $spec_line"; fi
 if [ "$skipped" -gt 0 ]; then
-    echo "$passed passed, $failed failed, $skipped skipped"
+    echo "$passed passed, $failed failed, $skipped skipped$spec"
 else
-    echo "$passed passed, $failed failed"
+    echo "$passed passed, $failed failed$spec"
 fi
 if [ "$any_rc" -ne 0 ] || [ "$failed" -ne 0 ]; then exit 1; fi
 exit 0

@@ -1,60 +1,142 @@
-"""``python -m synth``: compile a module or print its statistics with the bindings.
+"""``python -m synth``: the ``synth`` command on the bindings, with the same flags.
 
-    python -m synth compile in.wasm -o out.o [--header out.h] [--target cortex-m4] [--stats]
-    python -m synth stats in.wasm [--json]
+    python -m synth compile <INPUT> -o <OUTPUT.o> [--emit-header H] [--stats] [--stats-json F|-]
+        [--target CPU] [--prefix P] [--module-name N] [--no-bounds-checks] [--stack-check]
+        [--max-memory-pages N] [--verify-allocation] [--shadow-allocation] [--no-optimize]
+    python -m synth stats <INPUT> [--json] [compiler options]
 
-Exit status 0 on success, 1 when the compile fails (the library's message on stderr),
-2 on usage errors.
+Options mean what they mean for ``synth compile`` (docs/OPTIONS.md lists every front door).
+Exit status 0 on success; 1 when the input cannot be read or compiled or an output cannot be
+written (one line ``error: <INPUT>: <what>: <detail>`` on stderr); 2 on usage errors. Data
+(the ``--stats-json -`` JSON, the table unless the JSON takes stdout) goes to stdout.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import Sequence, TextIO
 
+from ._lib import TARGETS
 from .compiler import compile as synth_compile
 from .errors import SynthError
 from .table import stats_table
 
 
-def _common(p: argparse.ArgumentParser) -> None:
+def _page_count(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError("`%s` is not a page count" % value) from None
+    if n < 0:
+        raise argparse.ArgumentTypeError("`%s` is not a page count" % value)
+    return n
+
+
+def add_compiler_options(p: argparse.ArgumentParser) -> None:
+    """The compiler options of ``synth compile`` (same flags, same meaning)."""
     p.add_argument("input", help="wasm binary (.wasm) or wasm text (.wat)")
-    p.add_argument("--target", default="cortex-m4", choices=["cortex-m3", "cortex-m4", "cortex-m7"])
-    p.add_argument("--prefix", default=None, help="symbol prefix (default wasm_)")
-    p.add_argument("--no-bounds-checks", action="store_true", help="omit memory bounds checks")
+    p.add_argument("--target", default="cortex-m4", choices=list(TARGETS),
+                   help="the Cortex-M core (default cortex-m4)")
+    p.add_argument("--prefix", default=None, help="prefix of every module symbol (default wasm_)")
+    p.add_argument("--module-name", default=None,
+                   help="module name in the header's comment (default: the INPUT file name)")
+    p.add_argument("--no-bounds-checks", action="store_true",
+                   help="omit the software bounds check on linear-memory accesses (trusted code only)")
+    p.add_argument("--stack-check", action="store_true",
+                   help="check the stack limit at every function entry (firmware defines synth_stack_limit)")
+    p.add_argument("--max-memory-pages", type=_page_count, default=None, metavar="N",
+                   help="reserve at most N 64 KiB pages of linear memory")
+    p.add_argument("--verify-allocation", action="store_true",
+                   help="run the register-allocation checker on every function (slower)")
+    p.add_argument("--shadow-allocation", action="store_true",
+                   help="also run regalloc2, measure only, and report its figures")
+    p.add_argument("--no-optimize", action="store_true", help="skip the IR optimisations")
+
+
+def compile_kwargs(args: argparse.Namespace) -> dict[str, object]:
+    """The keyword arguments of :func:`synth.compile` for parsed compiler options."""
+    kwargs: dict[str, object] = {
+        "bounds_checks": not args.no_bounds_checks,
+        "stack_check": args.stack_check,
+        "max_memory_pages": args.max_memory_pages,
+        "verify_allocation": args.verify_allocation,
+        "shadow_allocation": args.shadow_allocation,
+        "optimize": not args.no_optimize,
+        "module_name": args.module_name or os.path.basename(args.input),
+    }
+    if args.prefix is not None:
+        kwargs["prefix"] = args.prefix
+    return kwargs
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m synth``."""
+    ap = argparse.ArgumentParser(prog="python -m synth", allow_abbrev=False,
+                                 description="synth: compile WebAssembly to ARM Cortex-M ELF objects")
+    sub = ap.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("compile", allow_abbrev=False, help="compile a module to an ELF object (as `synth compile`)")
+    add_compiler_options(c)
+    c.add_argument("-o", "--output", help="object file to write (default: INPUT with extension .o)")
+    c.add_argument("--emit-header", metavar="FILE", help="also write the C header here")
+    c.add_argument("--stats", action="store_true",
+                   help="print the statistics table (to stderr when --stats-json - uses stdout)")
+    c.add_argument("--stats-json", metavar="FILE|-", help="write the statistics as JSON to FILE, or stdout for -")
+    s = sub.add_parser("stats", allow_abbrev=False, help="print a module's compile statistics")
+    add_compiler_options(s)
+    s.add_argument("--json", action="store_true", help="print JSON (as --stats-json -) instead of a table")
+    return ap
+
+
+def _emit(text: str, stream: TextIO) -> None:
+    stream.write(text)
+    stream.flush()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the exit status."""
-    ap = argparse.ArgumentParser(prog="python -m synth", description="synth: wasm to Cortex-M objects")
-    sub = ap.add_subparsers(dest="command", required=True)
-    c = sub.add_parser("compile", help="compile a module to an ELF object")
-    _common(c)
-    c.add_argument("-o", "--output", required=True, help="object file to write")
-    c.add_argument("--header", help="also write the C header here")
-    c.add_argument("--stats", action="store_true", help="print the statistics table")
-    s = sub.add_parser("stats", help="print a module's compile statistics")
-    _common(s)
-    s.add_argument("--json", action="store_true", help="print JSON (as --stats-json) instead of a table")
-    args = ap.parse_args(argv)
-    options: dict[str, object] = {"bounds_checks": not args.no_bounds_checks}
-    if args.prefix is not None:
-        options["prefix"] = args.prefix
+    args = parser().parse_args(argv)
     try:
-        result = synth_compile(Path(args.input), target=args.target, **options)
-    except (SynthError, OSError) as e:
-        print("synth: %s: %s" % (args.input, e), file=sys.stderr)
+        return _run(args)
+    except BrokenPipeError:
+        # The reader went away (`... | head`): nothing left to tell anyone.
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    try:
+        result = synth_compile(Path(args.input), target=args.target, **compile_kwargs(args))
+    except SynthError as e:
+        print("error: %s: %s" % (args.input, " ".join(str(e).split())), file=sys.stderr)
         return 1
-    if args.command == "compile":
-        result.write(args.output, header=args.header)
-        if args.stats:
-            print(stats_table(result.stats), end="")
-    elif args.json:
-        print(result.stats_json)
-    else:
-        print(stats_table(result.stats), end="")
+    except OSError as e:
+        print("error: %s: cannot read: %s" % (args.input, e.strerror or e), file=sys.stderr)
+        return 1
+    if args.command == "stats":
+        _emit(result.stats_json + "\n" if args.json else stats_table(result.stats), sys.stdout)
+        return 0
+    output = args.output or str(Path(args.input).with_suffix(".o"))
+    if Path(output) == Path(args.input):
+        print("error: the output `%s` would overwrite the input" % output, file=sys.stderr)
+        return 2
+    try:
+        result.write(output, header=args.emit_header)
+        if args.stats_json and args.stats_json != "-":
+            Path(args.stats_json).write_text(result.stats_json)
+    except OSError as e:
+        print("error: %s: cannot write: %s" % (e.filename or output, e.strerror or e), file=sys.stderr)
+        return 1
+    json_to_stdout = args.stats_json == "-"
+    if args.stats:
+        _emit(stats_table(result.stats), sys.stderr if json_to_stdout else sys.stdout)
+    if json_to_stdout:
+        _emit(result.stats_json + "\n", sys.stdout)
     return 0
 
 

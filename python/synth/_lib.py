@@ -4,11 +4,13 @@ Where the library comes from, first match wins:
 
 1. ``$SYNTH_LIB``: the path of the shared library (``libsynth.so`` or ``libsynth_capi.so``).
    When set, nothing else is tried.
-2. From a checkout of the synth repository (the package is used from ``python/`` of the
+2. The library inside the package, ``synth/_libsynth*.so`` (``.dylib``, ``.pyd``): what
+   ``pip install ./python`` / the wheel installs, built from ``rust/synth-capi``.
+3. From a checkout of the synth repository (the package is used from ``python/`` of the
    repository, e.g. an editable install), relative to the repository root:
    ``build/lib/libsynth.so`` (made by ``scripts/build_libsynth.sh``), then
    ``rust/target/release/libsynth_capi.so``, then ``rust/target/debug/libsynth_capi.so``.
-3. A system-installed ``libsynth`` found by :func:`ctypes.util.find_library`.
+4. A system-installed ``libsynth`` found by :func:`ctypes.util.find_library`.
 
 The library is loaded on first use, not on ``import synth``, so the pure-Python parts
 (stats parsing, the policy checker on JSON files) work without it. Loading checks
@@ -42,7 +44,7 @@ class SynthOptions(ctypes.Structure):
     _fields_ = [
         ("struct_size", _u32),
         ("target", _u32),
-        ("symbol_prefix", _c_char_p),
+        ("prefix", _c_char_p),
         ("module_name", _c_char_p),
         ("max_memory_pages", ctypes.c_int64),
         ("bounds_checks", _u32),
@@ -121,6 +123,16 @@ def _declare(lib: ctypes.CDLL) -> None:
         fn.argtypes = argtypes
 
 
+def bundled() -> Path | None:
+    """The library built into the installed package (``synth/_libsynth*``), if any."""
+    here = Path(__file__).resolve().parent
+    for pattern in ("_libsynth*.so", "_libsynth*.dylib", "_libsynth*.pyd"):
+        found = sorted(here.glob(pattern))
+        if found:
+            return found[0]
+    return None
+
+
 def repo_root() -> Path | None:
     """The synth repository containing this package, or None when installed elsewhere."""
     root = Path(__file__).resolve().parent.parent.parent
@@ -146,6 +158,9 @@ def find_library() -> str:
         if not os.path.exists(env):
             raise LibraryNotFoundError("SYNTH_LIB=%s does not exist" % env)
         return env
+    packaged = bundled()
+    if packaged is not None:
+        return str(packaged)
     tried = candidates()
     for path in tried:
         if path.is_file():
@@ -155,8 +170,9 @@ def find_library() -> str:
         return system
     where = ", ".join(str(p) for p in tried) or "(not in a synth checkout)"
     raise LibraryNotFoundError(
-        "libsynth not found: set SYNTH_LIB to its path, or build it with "
-        "scripts/build_libsynth.sh (searched %s and the system library path)" % where)
+        "libsynth not found: install the package with pip (`pip install ./python` builds it in), "
+        "set SYNTH_LIB to its path, or build it with scripts/build_libsynth.sh "
+        "(searched the package, %s and the system library path)" % where)
 
 
 _LOCK = threading.Lock()

@@ -133,7 +133,7 @@ def make_options(lib: ctypes.CDLL, target: str | int, options: dict[str, object]
             s = _c_string(key, options[key])
             keep.append(s)
             if key == "prefix":
-                opts.symbol_prefix = s
+                opts.prefix = s
             else:
                 opts.module_name = s
     if "max_memory_pages" in options:

@@ -33,14 +33,35 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> st
     return "\n".join([line(list(headers))] + [line(r) for r in cells]) + "\n"
 
 
+#: Columns of the stats table (as ``synth compile --stats``), text columns left-aligned.
+STATS_COLUMNS = ("symbol", "name", "kind", "bytes", "insts", "frame", "vregs", "peak", "spills",
+                 "reloads", "remats", "moves", "slots", "saved", "verdict", "rung")
+#: Extra columns when the shadow allocator's figures are present.
+SHADOW_COLUMNS = ("sh.spills", "sh.reloads", "sh.moves", "sh.slots", "sh.saved")
+_TEXT_COLUMNS = {"symbol", "name", "kind", "verdict", "rung"}
+
+
 def stats_table(stats: ModuleStats) -> str:
-    """Per-function table then a totals line (the content of ``synth compile --stats``)."""
-    headers = ["symbol", "kind", "bytes", "insts", "frame", "vregs", "peak", "spills",
-               "reload", "remat", "moves", "slots", "csr", "verdict", "rung"]
-    rows = [[f.symbol, f.kind.value, f.code_bytes, f.instructions, f.frame_bytes, f.vregs,
-             "%d/%d" % (f.peak_pressure, f.regs_available), f.spill_stores, f.reloads, f.remats,
-             f.moves, f.spill_slots, f.callee_saved_pushed, f.verdict.value, f.rung.value]
-            for f in stats.functions]
+    """Per-function table then a totals line: the same text as ``synth compile --stats``
+    (columns explained in its ``--help``; ``sh.*`` columns when shadow figures exist)."""
+    shadow = any(f.shadow is not None for f in stats.functions)
+    headers = list(STATS_COLUMNS) + (list(SHADOW_COLUMNS) if shadow else [])
+    rows = []
+    for f in stats.functions:
+        row = [f.symbol, f.name, f.kind.value, f.code_bytes, f.instructions, f.frame_bytes, f.vregs,
+               "%d/%d" % (f.peak_pressure, f.regs_available), f.spill_stores, f.reloads, f.remats,
+               f.moves, f.spill_slots, f.callee_saved_pushed, f.verdict.value, f.rung.value]
+        if shadow:
+            sh = f.shadow
+            row += ([sh.spill_stores, sh.reloads, sh.moves, sh.spill_slots, sh.callee_saved_used]
+                    if sh is not None else ["-"] * len(SHADOW_COLUMNS))
+        rows.append([str(c) for c in row])
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+
+    def line(cells: Sequence[str]) -> str:
+        return " ".join(c.ljust(w) if h in _TEXT_COLUMNS else c.rjust(w)
+                        for c, w, h in zip(cells, widths, headers)).rstrip()
+
     t = stats.totals
     total = ("total: %d functions, %d code bytes (%d in .text), %d instructions, %d spills, "
              "%d reloads, %d remats, %d moves; .data %d B, .rodata %d B, .bss %d B; "
@@ -48,4 +69,4 @@ def stats_table(stats: ModuleStats) -> str:
              % (t.functions, t.code_bytes, t.text_bytes, t.instructions, t.spill_stores, t.reloads,
                 t.remats, t.moves, t.data_bytes, t.rodata_bytes, t.bss_bytes,
                 t.spurious_spill_functions, t.fallback_functions))
-    return format_table(headers, rows) + total
+    return "\n".join([line(headers)] + [line(r) for r in rows]) + "\n" + total

@@ -6,17 +6,47 @@ import json
 
 import synth
 
-from conftest import CONTROLLER, run_module
+from conftest import CONTROLLER, run_cli, run_module
 
 
 def test_compile_command(tmp_path):
     out, header = tmp_path / "c.o", tmp_path / "c.h"
-    proc = run_module("synth", "compile", str(CONTROLLER), "-o", str(out), "--header", str(header),
+    proc = run_module("synth", "compile", str(CONTROLLER), "-o", str(out), "--emit-header", str(header),
                       "--target", "cortex-m7", "--stats")
     assert proc.returncode == 0, proc.stderr
-    expected = synth.compile(CONTROLLER, target="cortex-m7")
+    expected = synth.compile(CONTROLLER, target="cortex-m7", module_name="controller.wat")
     assert out.read_bytes() == expected.object and header.read_text() == expected.header
     assert "wasm_pi_step" in proc.stdout and proc.stdout.splitlines()[-1].startswith("total: 5 functions")
+
+
+def test_same_flags_same_output_as_the_synth_cli(tmp_path):
+    """python -m synth compile and synth compile: same object, header, table and JSON for
+    the same flags (every compiler option given)."""
+    flags = ["--target", "cortex-m3", "--prefix", "ctl_", "--module-name", "ctl", "--stack-check",
+             "--max-memory-pages", "2", "--verify-allocation", "--shadow-allocation",
+             "--no-optimize", "--no-bounds-checks", "--stats", "--stats-json", "-"]
+    py = run_module("synth", "compile", str(CONTROLLER), "-o", str(tmp_path / "py.o"),
+                    "--emit-header", str(tmp_path / "py.h"), *flags)
+    cli = run_cli("compile", str(CONTROLLER), "-o", str(tmp_path / "cli.o"),
+                  "--emit-header", str(tmp_path / "cli.h"), *flags)
+    assert py.returncode == 0 and cli.returncode == 0, py.stderr + cli.stderr
+    assert (tmp_path / "py.o").read_bytes() == (tmp_path / "cli.o").read_bytes()
+    assert (tmp_path / "py.h").read_text() == (tmp_path / "cli.h").read_text()
+    assert json.loads(py.stdout) == json.loads(cli.stdout)
+    assert py.stderr == cli.stderr and "sh.spills" in py.stderr  # the table, beside JSON on stdout
+
+
+def test_errors_are_one_line_with_the_file(tmp_path):
+    bad = tmp_path / "bad.wat"
+    bad.write_text("(module\n  (func (i32.frobnicate)))")
+    py = run_module("synth", "compile", str(bad))
+    cli = run_cli("compile", str(bad))
+    assert py.returncode == cli.returncode == 1
+    assert py.stderr == cli.stderr, (py.stderr, cli.stderr)
+    assert py.stderr.startswith("error: %s: wasm text does not parse: line 2, column 10: " % bad)
+    assert len(py.stderr.splitlines()) == 1
+    usage = run_module("synth", "compile", str(bad), "--no-opt")
+    assert usage.returncode == 2
 
 
 def test_stats_command(tmp_path):
@@ -24,7 +54,7 @@ def test_stats_command(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert synth.ModuleStats.from_dict(json.loads(proc.stdout)) == synth.compile(CONTROLLER).stats
     table = run_module("synth", "stats", str(CONTROLLER))
-    assert table.stdout.splitlines()[0].split()[:3] == ["symbol", "kind", "bytes"]
+    assert table.stdout.splitlines()[0].split()[:3] == ["symbol", "name", "kind"]
 
 
 def test_compile_error_exit_status(tmp_path):

@@ -45,8 +45,10 @@ pub struct synth_options {
     /// SYNTH_TARGET_CORTEX_M3, _M4 or _M7 (default SYNTH_TARGET_CORTEX_M4).
     pub target: u32,
     /// Prefix of every symbol of the object, NUL-terminated: empty or
-    /// [A-Za-z_][A-Za-z0-9_]*. NULL means "wasm_" (the default).
-    pub symbol_prefix: *const c_char,
+    /// [A-Za-z_][A-Za-z0-9_]*. NULL means "wasm_" (the default). Named like
+    /// `--prefix` and Python's `prefix` (called symbol_prefix before 0.1.0's
+    /// one-vocabulary change; same offset, so binaries are unaffected).
+    pub prefix: *const c_char,
     /// Module name shown in the generated header's comment, NUL-terminated;
     /// NULL: the name section's module name, if any (the default).
     pub module_name: *const c_char,
@@ -84,7 +86,7 @@ pub struct synth_options {
 struct SynthOptionsV1 {
     struct_size: u32,
     target: u32,
-    symbol_prefix: *const c_char,
+    prefix: *const c_char,
     module_name: *const c_char,
     max_memory_pages: i64,
     bounds_checks: u32,
@@ -105,7 +107,7 @@ impl synth_options {
         synth_options {
             struct_size: std::mem::size_of::<synth_options>() as u32,
             target: SYNTH_TARGET_CORTEX_M4,
-            symbol_prefix: std::ptr::null(),
+            prefix: std::ptr::null(),
             module_name: std::ptr::null(),
             max_memory_pages: -1,
             bounds_checks: 1,
@@ -166,7 +168,7 @@ pub(crate) unsafe fn read_options(opts: *const synth_options) -> Result<synth::O
     };
     let mut out = synth::Options { target, ..synth::Options::default() };
     // SAFETY: NULL or NUL-terminated by contract.
-    if let Some(p) = unsafe { c_str(o.symbol_prefix, "symbol_prefix") }? {
+    if let Some(p) = unsafe { c_str(o.prefix, "prefix") }? {
         out.symbol_prefix = p;
     }
     // SAFETY: as above.
@@ -230,7 +232,7 @@ mod tests {
         assert_eq!(o.struct_size as usize, std::mem::size_of::<synth_options>());
         assert_eq!((o.target, o.max_memory_pages, o.bounds_checks, o.optimize), (4, -1, 1, 1));
         assert_eq!((o.stack_check, o.verify_allocation, o.shadow_allocation), (0, 0, 0));
-        assert!(o.symbol_prefix.is_null() && o.module_name.is_null());
+        assert!(o.prefix.is_null() && o.module_name.is_null());
         assert_eq!(read(&o).unwrap(), synth::Options::default());
         assert_eq!(unsafe { read_options(std::ptr::null()) }.unwrap(), synth::Options::default());
         assert_eq!(unsafe { synth_options_init(std::ptr::null_mut()) }, SYNTH_STATUS_INVALID_ARGUMENT);
@@ -242,7 +244,7 @@ mod tests {
         let name = c"blink.wasm";
         let o = synth_options {
             target: SYNTH_TARGET_CORTEX_M7,
-            symbol_prefix: prefix.as_ptr(),
+            prefix: prefix.as_ptr(),
             module_name: name.as_ptr(),
             max_memory_pages: 2,
             bounds_checks: 0,
@@ -266,7 +268,7 @@ mod tests {
         let cases: [(synth_options, &str); 5] = [
             (synth_options { target: 5, ..synth_options::defaults() }, "target"),
             (synth_options { struct_size: 8, ..synth_options::defaults() }, "struct_size"),
-            (synth_options { symbol_prefix: c"bad-prefix".as_ptr(), ..synth_options::defaults() }, "prefix"),
+            (synth_options { prefix: c"bad-prefix".as_ptr(), ..synth_options::defaults() }, "prefix"),
             (synth_options { max_memory_pages: 1 << 40, ..synth_options::defaults() }, "max_memory_pages"),
             (synth_options { max_memory_pages: 70000, ..synth_options::defaults() }, "max-memory-pages"),
         ];

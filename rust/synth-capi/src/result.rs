@@ -267,7 +267,7 @@ pub(crate) mod tests {
     #[test]
     fn errors_map_to_their_status_with_messages() {
         let mut bad_prefix = synth_options::defaults();
-        bad_prefix.symbol_prefix = c"my-mod".as_ptr();
+        bad_prefix.prefix = c"my-mod".as_ptr();
         let mut small = synth_options::defaults();
         small.struct_size = 4;
         let cases: [(&[u8], *const synth_options, i32, &str); 6] = [
@@ -281,7 +281,7 @@ pub(crate) mod tests {
                    (func $g (export \"f_\") (param i32) (result i32) local.get 0))",
                 &{
                     let mut o = synth_options::defaults();
-                    o.symbol_prefix = c"p".as_ptr();
+                    o.prefix = c"p".as_ptr();
                     o
                 },
                 SYNTH_STATUS_OK,

@@ -17,9 +17,15 @@ Usage:
   synth --version                                 print the version
   synth --help                                    print this help
 
-INPUT is a wasm binary (.wasm) or wasm text (.wat). The object follows the ABI in
-docs/ABI.md: call <prefix>init() before any export; traps call synth_trap(code).
+INPUT is a wasm binary (.wasm) or wasm text (.wat). synth compiles wasm 2.0 modules (i32,
+i64, f32, f64 - floats in software -, memory, tables, globals, calls, traps); SIMD, externref
+and imported tables are not supported yet and are reported as errors naming the function and
+the operator. The object follows the
+ABI in docs/ABI.md: call <prefix>init() before any export; traps call synth_trap(code).
 Set RUST_LOG=debug for a log of the compilation.
+
+Exit status: 0 success; 1 the input could not be read or compiled or an output could not
+be written (one line `error: <INPUT>: <what>: <detail>` on stderr); 2 usage error.
 ";
 
 /// Help of `synth compile`.
@@ -30,11 +36,19 @@ Usage:
   synth compile <INPUT> -o <OUTPUT.o> [options]
 
 Arguments:
-  <INPUT>                  wasm binary or wasm text file
+  <INPUT>                  wasm binary (.wasm) or wasm text (.wat, always parsed as text)
 
-Options:
+Outputs (data goes to files or stdout, diagnostics to stderr):
   -o, --output <FILE>      object file to write (default: INPUT with extension .o).
                            Nothing is written when compilation fails.
+  --emit-header <FILE>     also write a C header declaring init, exports, imports
+                           and memory
+  --stats                  print the per-function statistics table (columns below) to
+                           stdout, or to stderr when `--stats-json -` writes to stdout
+  --stats-json <FILE|->    write the statistics as JSON to FILE, or to stdout for -
+
+Compiler options (the same names in synth_options of the C API, synth.compile() of
+Python, python -m synth, synthc and the Bazel rule; see docs/OPTIONS.md):
   --target <CPU>           cortex-m3, cortex-m4 (default) or cortex-m7
   --fpu <FPU>              the core's FPU: none (default), fpv4-sp-d16 (M4),
                            fpv5-sp-d16 or fpv5-d16 (M7); floats are computed in
@@ -42,23 +56,36 @@ Options:
   --float-abi <ABI>        soft (default) or softfp: floats passed in core registers
                            (hard, in FPU registers, is not supported yet)
   --prefix <P>             prefix of every module symbol (default wasm_): exports are
-                           P<name>, the init function P init, memory P memory
-  --emit-header <FILE>     also write a C header declaring init, exports, imports
-                           and memory
+                           <P><export>, the init function <P>init, memory <P>memory
+  --module-name <NAME>     module name shown in the header's comment (default: the
+                           INPUT file name)
   --no-bounds-checks       omit the software bounds check on every linear-memory
                            access (only for trusted code: out-of-bounds accesses
                            then read or corrupt neighbouring memory)
   --stack-check            check the stack limit at every function entry; the
                            firmware must define `uint32_t synth_stack_limit`
   --max-memory-pages <N>   reserve at most N 64 KiB pages of linear memory in .bss
-                           (default: the module's maximum, else its initial size)
+                           (default: the module's maximum, else its initial size);
+                           less than the module's initial size is an error
   --verify-allocation      run the register-allocation checker on every function
-  --shadow-allocation      also run the shadow allocator (measure only) and report it
-  --no-opt                 skip the IR optimisations (to compare or isolate a miscompile)
                            (slower; for testing the compiler)
-  --stats                  print per-function code size and allocation statistics
-  --stats-json <FILE|->    write the statistics as JSON to FILE, or stdout for -
+  --shadow-allocation      also run regalloc2 on every function, measure only, and
+                           report its figures (sh.* columns, `shadow` in the JSON)
+  --no-optimize            skip the IR optimisations (to compare or isolate a miscompile)
   -h, --help               print this help
+
+Statistics columns: symbol (ELF symbol), name (wasm name: name section, export or
+generated), kind (wasm, runtime, init), bytes (machine code), insts (instructions),
+frame (stack frame bytes), vregs (virtual registers), peak (peak register pressure /
+registers available), spills (spill stores), reloads (loads from spill slots), remats
+(values recomputed instead of reloaded), moves (register moves left), slots (spill
+slots), saved (callee-saved registers pushed), verdict (none; genuine: pressure was
+above the registers; spurious: it was not), rung (base, or fallback if the backup
+allocator ran); with --shadow-allocation sh.spills, sh.reloads, sh.moves, sh.slots and
+sh.saved are the same figures from regalloc2.
+
+Exit status: 0 success; 1 the input could not be read or compiled or an output could not
+be written (one line `error: <INPUT>: <what>: <detail>` on stderr); 2 usage error.
 ";
 
 /// What to do.
@@ -89,7 +116,8 @@ pub struct CompileArgs {
     pub options: Options,
 }
 
-/// Parses the arguments after the program name.
+/// Parses the arguments after the program name; `Err` is a usage error
+/// (exit status 2).
 pub fn parse(args: &[String]) -> Result<Command, String> {
     match args.first().map(String::as_str) {
         None => Err("no command given; try `synth --help`".into()),
@@ -132,6 +160,7 @@ fn parse_compile(args: &[String]) -> Result<Command, String> {
             "--float-abi" => options.float_abi = synth::FloatAbi::parse(&value(flag)?).map_err(|e| e.to_string())?,
             "--prefix" => options.symbol_prefix = value(flag)?,
             "--emit-header" => header = Some(PathBuf::from(value(flag)?)),
+            "--module-name" => options.module_name = Some(value(flag)?),
             "--no-bounds-checks" => options.bounds_checks = false,
             "--stack-check" => options.stack_check = true,
             "--max-memory-pages" => {
@@ -141,7 +170,7 @@ fn parse_compile(args: &[String]) -> Result<Command, String> {
             }
             "--verify-allocation" => options.verify_allocation = true,
             "--shadow-allocation" => options.shadow_allocation = true,
-            "--no-opt" => options.optimize = false,
+            "--no-optimize" => options.optimize = false,
             "--stats" => stats = true,
             "--stats-json" => stats_json = Some(value(flag)?),
             f if f.starts_with('-') && f != "-" => {
@@ -186,7 +215,7 @@ mod tests {
         let c = compile(&[
             "compile", "m.wat", "-o", "out/m.o", "--target=cortex-m7", "--prefix", "app_", "--emit-header", "m.h",
             "--no-bounds-checks", "--stack-check", "--max-memory-pages", "3", "--verify-allocation", "--stats",
-            "--stats-json", "-", "--shadow-allocation", "--no-opt",
+            "--stats-json", "-", "--shadow-allocation", "--no-optimize", "--module-name", "blink",
         ]);
         assert_eq!(c.input, PathBuf::from("m.wat"));
         assert_eq!(c.output, PathBuf::from("out/m.o"));
@@ -199,7 +228,7 @@ mod tests {
         assert!(!o.bounds_checks && o.stack_check && o.verify_allocation);
         assert!(o.shadow_allocation && !o.optimize);
         assert_eq!(o.max_memory_pages, Some(3));
-        assert_eq!(o.module_name.as_deref(), Some("m.wat"));
+        assert_eq!(o.module_name.as_deref(), Some("blink"));
     }
 
     #[test]
@@ -209,6 +238,7 @@ mod tests {
         assert_eq!(c.options.target, Target::CortexM4);
         assert!(c.options.bounds_checks && !c.options.stack_check);
         assert_eq!((c.header, c.stats, c.stats_json), (None, false, None));
+        assert_eq!(c.options.module_name.as_deref(), Some("m.wasm"));
     }
 
     #[test]

@@ -16,6 +16,11 @@ fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
+/// The demo module (a PI controller and a CRC-32).
+fn controller() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/controller.wat")
+}
+
 fn tmpdir(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("synth-cli-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
@@ -47,31 +52,102 @@ fn help_explains_every_option() {
 }
 
 #[test]
-fn bad_target_is_an_error() {
+fn bad_target_is_a_usage_error() {
     let d = tmpdir("target");
     let out = d.join("m.o");
     let o = synth(&["compile", "m.wat", "--target", "cortex-a7", "-o", out.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).starts_with("error: bad option: unknown target `cortex-a7`"), "{}", stderr(&o));
     assert!(!out.exists());
 }
 
 #[test]
-fn usage_errors_exit_1() {
-    for args in [&[][..], &["compile"], &["compile", "a.wat", "--frob"], &["launch"]] {
+fn usage_errors_exit_2() {
+    for args in [&[][..], &["compile"], &["compile", "a.wat", "--frob"], &["launch"], &["compile", "a.wat", "--no-opt"]] {
         let o = synth(args);
-        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
         assert!(stderr(&o).starts_with("error: "), "{args:?}: {}", stderr(&o));
+        assert_eq!(stderr(&o).lines().count(), 1, "{args:?}: {}", stderr(&o));
     }
+}
+
+/// Runs `synth compile FILE` on a file holding `bytes` (named `name`) and
+/// returns its one-line error, after checking exit status 1, a single line
+/// `error: <path>: ...` and no object.
+fn compile_error(name: &str, bytes: &[u8], extra: &[&str]) -> String {
+    let d = tmpdir(&format!("err-{}", name.replace('.', "-")));
+    let input = d.join(name);
+    std::fs::write(&input, bytes).unwrap();
+    let out = d.join("out.o");
+    let mut args = vec!["compile", input.to_str().unwrap(), "-o", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let o = synth(&args);
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{name}: {e}");
+    assert_eq!(e.lines().count(), 1, "{name}: one line expected:\n{e}");
+    let prefix = format!("error: {}: ", input.display());
+    assert!(e.starts_with(&prefix), "{name}: `{prefix}` expected:\n{e}");
+    assert!(!out.exists());
+    e[prefix.len()..].trim_end().to_string()
+}
+
+#[test]
+fn errors_are_one_line_naming_file_offset_and_function() {
+    // A text file that is not a module: `.wat` is parsed as text (the extension decides).
+    let e = compile_error("plain.wat", b"module (func)", &[]);
+    assert!(e.starts_with("wasm text does not parse: line 1, column 1: "), "{e}");
+    // A parse error names the line and column (and no `<anon>`).
+    let e = compile_error("bad.wat", b"(module\n  (func (i32.frobnicate)))", &[]);
+    assert!(e.starts_with("wasm text does not parse: line 2, column 10: "), "{e}");
+    assert!(!e.contains("<anon>"), "{e}");
+    // wasmparser's bad-magic message prints arrays over several lines: one line here.
+    let e = compile_error("magic.wasm", b"\0asn\x01\0\0\0", &[]);
+    assert!(e.starts_with("malformed wasm module at offset 0x0: magic header not detected"), "{e}");
+    assert!(e.contains("expected=[0x0, 0x61, 0x73, 0x6d]"), "{e}");
+    let e = compile_error("version.wasm", b"\0asm\x02\0\0\0", &[]);
+    assert!(e.starts_with("malformed wasm module at offset 0x4: "), "{e}");
+    // Unsupported: function index, name, operator and offset.
+    let e = compile_error(
+        "float.wat",
+        b"(module (func $area (export \"area\") (param i32) (result f32) local.get 0 f32.convert_i32_s))",
+        &[],
+    );
+    assert!(e.starts_with("unsupported: function 0 `area` uses"), "{e}");
+    assert!(e.contains("(offset 0x"), "{e}");
+    // The user's own memory cap is an option problem, not a missing feature.
+    let e = compile_error("mem.wat", b"(module (memory 1))", &["--max-memory-pages", "0"]);
+    assert_eq!(e, "bad option: max_memory_pages is 0, below the 1 initial page of the module's memory (offset 0xb)");
+}
+
+#[test]
+fn broken_pipe_is_not_a_panic() {
+    let d = tmpdir("pipe");
+    let out = d.join("c.o");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_synth"))
+        .args(["compile", controller().to_str().unwrap(), "-o", out.to_str().unwrap(), "--stats-json", "-", "--stats"])
+        .arg("--shadow-allocation")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the reading end before synth has compiled anything: every write to stdout fails
+    // with EPIPE (what `synth ... --stats-json - | head -2` does once head has its lines).
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{e}");
+    assert!(!e.contains("panicked") && !e.contains("Broken pipe"), "{e}");
+    assert!(out.exists());
 }
 
 #[test]
 fn missing_input_creates_no_output() {
     let d = tmpdir("missing");
     let out = d.join("m.o");
-    let o = synth(&["compile", d.join("nope.wasm").to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let missing = d.join("nope.wasm");
+    let o = synth(&["compile", missing.to_str().unwrap(), "-o", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("cannot read") && stderr(&o).contains("nope.wasm"), "{}", stderr(&o));
+    assert!(stderr(&o).starts_with(&format!("error: {}: cannot read: ", missing.display())), "{}", stderr(&o));
     assert!(!out.exists());
 }
 
@@ -86,7 +162,7 @@ fn failed_compilation_leaves_outputs_untouched() {
     let o = synth(&["compile", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--emit-header", hdr.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     let e = stderr(&o);
-    assert!(e.starts_with("error: wasm text does not parse"), "{e}");
+    assert!(e.starts_with(&format!("error: {}: wasm text does not parse: line 1, column 16: ", input.display())), "{e}");
     assert!(e.contains("frobnicate"), "{e}");
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "old");
     assert!(!hdr.exists());
@@ -138,4 +214,38 @@ fn compiles_a_module_end_to_end() {
     let out2 = d.join("again.o");
     assert!(synth(&["compile", input.to_str().unwrap(), "-o", out2.to_str().unwrap(), "--target", "cortex-m3"]).status.success());
     assert_eq!(std::fs::read(&out2).unwrap(), obj);
+}
+
+/// `--stats` goes to stderr when `--stats-json -` puts the JSON on stdout, so
+/// stdout stays parseable; the table names functions as the name section does
+/// and shows the shadow allocator's columns.
+#[test]
+fn stats_table_and_json_streams() {
+    let d = tmpdir("streams");
+    let out = d.join("c.o");
+    let module = controller();
+    let args = ["compile", module.to_str().unwrap(), "-o", out.to_str().unwrap(), "--stats"];
+    let o = synth(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let table = stdout(&o);
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    let head: Vec<&str> = table.lines().next().unwrap().split_whitespace().collect();
+    assert_eq!(&head[..3], ["symbol", "name", "kind"], "{table}");
+    assert!(!table.contains("sh.spills"), "{table}");
+    // controller.wat's `$qmul` is not exported: its symbol is generated, its name is not.
+    let qmul = table.lines().find(|l| l.split_whitespace().nth(1) == Some("qmul")).unwrap_or_else(|| panic!("{table}"));
+    assert!(qmul.starts_with("wasm_func"), "{qmul}");
+
+    let mut with_json = args.to_vec();
+    with_json.extend(["--stats-json", "-", "--shadow-allocation"]);
+    let o = synth(&with_json);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let json = stdout(&o);
+    assert!(json.trim_start().starts_with('{') && json.trim_end().ends_with('}'), "only JSON on stdout: {json}");
+    assert!(json.contains("\"shadow\": {"), "{json}");
+    let table = stderr(&o);
+    let head: Vec<&str> = table.lines().next().unwrap().split_whitespace().collect();
+    assert_eq!(&head[head.len() - 5..], ["sh.spills", "sh.reloads", "sh.moves", "sh.slots", "sh.saved"], "{table}");
+    let row: Vec<&str> = table.lines().nth(1).unwrap().split_whitespace().collect();
+    assert!(row[row.len() - 5..].iter().all(|c| c.parse::<u32>().is_ok()), "shadow figures per row: {table}");
 }

@@ -161,7 +161,8 @@ pub fn reserved_pages(initial: u32, declared_max: Option<u32>, opts: &FrontendOp
     };
     if reserved < initial {
         return Err(format!(
-            "memory of {initial} initial pages (max_memory_pages allows {reserved})"
+            "max_memory_pages is {reserved}, below the {initial} initial page{} of the module's memory",
+            if initial == 1 { "" } else { "s" }
         ));
     }
     Ok(reserved)
@@ -254,7 +255,8 @@ fn memory_info(
         Some(m) => Some(u32::try_from(m).map_err(|_| unsupported("memory larger than 4 GiB", offset))?),
         None => None,
     };
-    let reserved = reserved_pages(initial, declared_max, opts).map_err(|w| unsupported(w, offset))?;
+    let reserved = reserved_pages(initial, declared_max, opts)
+        .map_err(|message| FrontendError::OptionConflict { message, offset: offset as usize })?;
     Ok(MemoryInfo {
         initial_pages: initial,
         declared_max_pages: declared_max,
@@ -300,7 +302,7 @@ pub fn decode<'a>(wasm: &'a [u8], opts: &FrontendOptions) -> Result<Decoded<'a>,
         });
     }
     match collect(wasm, opts, facts) {
-        Err(e @ FrontendError::Unsupported { .. }) => Err(e),
+        Err(e @ (FrontendError::Unsupported { .. } | FrontendError::OptionConflict { .. })) => Err(e),
         r => match wasm2_error {
             Some(m) => Err(malformed_wasm2(m)),
             None => r,

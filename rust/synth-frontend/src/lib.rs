@@ -51,6 +51,15 @@ pub enum FrontendError {
         /// Byte offset in the input.
         offset: usize,
     },
+    /// The module is fine but conflicts with an option the user chose (e.g.
+    /// `max_memory_pages` below the memory's initial size): the user's own
+    /// limit, not something synth lacks.
+    OptionConflict {
+        /// What conflicts, naming the option.
+        message: String,
+        /// Byte offset in the input of the entity that conflicts.
+        offset: usize,
+    },
 }
 
 impl std::fmt::Display for FrontendError {
@@ -69,6 +78,7 @@ impl std::fmt::Display for FrontendError {
             FrontendError::Unsupported { func: None, what, offset } => {
                 write!(f, "unsupported: `{what}` (offset {offset:#x}), which synth cannot compile yet")
             }
+            FrontendError::OptionConflict { message, offset } => write!(f, "{message} (offset {offset:#x})"),
         }
     }
 }

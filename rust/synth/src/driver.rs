@@ -22,14 +22,21 @@ use crate::Compiled;
 pub const WASM_MAGIC: &[u8; 4] = b"\0asm";
 
 /// Returns the binary module: `input` parsed as wasm text when it looks like
-/// text (UTF-8 without NUL bytes whose first non-blank character opens a
-/// form or a comment, `(` or `;`), else `input` itself, so that a damaged
-/// binary (bad magic, truncated header, no bytes at all) is reported by the
-/// binary decoder as malformed. Blank (whitespace-only) input is empty text.
+/// text (no NUL byte, and either its first non-blank character opens a form
+/// or a comment, `(` or `;`, or it is UTF-8 without control characters other
+/// than tab, line feed and carriage return), else `input` itself, so that a
+/// damaged binary (bad magic, truncated header, no bytes at all: a binary's
+/// magic starts with a NUL) is reported by the binary decoder as malformed. Blank (whitespace-only) input is empty text.
 pub fn to_binary(input: &[u8]) -> Result<Cow<'_, [u8]>, Error> {
     if !looks_like_text(input) {
         return Ok(Cow::Borrowed(input));
     }
+    parse_text(input).map(Cow::Owned)
+}
+
+/// Parses `input` as wasm text whatever it looks like (the command line does
+/// so for a `.wat` file). Errors are one line: `line L, column C: message`.
+pub fn parse_text(input: &[u8]) -> Result<Vec<u8>, Error> {
     if input.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::Text("the input is empty (expected a wasm binary or `(module ...)` text)".into()));
     }
@@ -39,7 +46,20 @@ pub fn to_binary(input: &[u8]) -> Result<Cow<'_, [u8]>, Error> {
             e.valid_up_to()
         ))
     })?;
-    wat::parse_str(text).map(Cow::Owned).map_err(|e| Error::Text(e.to_string()))
+    let located = |e: wast::Error| {
+        let (line, col) = e.span().linecol_in(text);
+        let mut m = format!("line {}, column {}: {}", line + 1, col + 1, crate::error::one_line(&e.message()));
+        // The token the parser stopped at, as the old multi-line excerpt showed it.
+        let rest = text.get(e.span().offset()..).unwrap_or("");
+        let token: String = rest.chars().take_while(|c| !c.is_whitespace() && !"()".contains(*c)).take(40).collect();
+        if !token.is_empty() {
+            m.push_str(&format!(" (at `{token}`)"));
+        }
+        Error::Text(m)
+    };
+    let buf = wast::parser::ParseBuffer::new(text).map_err(located)?;
+    let mut wat = wast::parser::parse::<wast::Wat>(&buf).map_err(located)?;
+    wat.encode().map_err(located)
 }
 
 /// True when `input` should be parsed as wasm text (see [`to_binary`]).
@@ -49,8 +69,13 @@ fn looks_like_text(input: &[u8]) -> bool {
     }
     match input.iter().find(|b| !b.is_ascii_whitespace()) {
         None => true, // blank: reported as empty text
-        Some(b) => *b == b'(' || *b == b';',
+        Some(b) => *b == b'(' || *b == b';' || is_plain_text(input),
     }
+}
+
+/// UTF-8 without control characters except tab, line feed and carriage return.
+fn is_plain_text(input: &[u8]) -> bool {
+    std::str::from_utf8(input).is_ok_and(|t| !t.chars().any(|c| c.is_control() && !"\t\n\r".contains(c)))
 }
 
 /// Compiles `input` (see [`crate::compile`]).
@@ -169,7 +194,11 @@ mod tests {
         let e = to_binary(b"(module (func (i32.bogus)))").unwrap_err();
         assert!(matches!(e, Error::Text(_)));
         assert!(e.to_string().contains("i32.bogus") || e.to_string().contains("unknown operator"), "{e}");
-        assert!(e.to_string().contains(":1:"), "line/column expected: {e}");
+        assert!(e.to_string().contains("line 1, column 16: "), "line/column expected: {e}");
+        assert!(!e.to_string().contains('\n') && !e.to_string().contains("<anon>"), "one line: {e}");
+        // Text that does not start like a module is still text, not a bad binary.
+        let e = to_binary(b"module (func)").unwrap_err();
+        assert!(matches!(&e, Error::Text(m) if m.starts_with("line 1, column 1: ")), "{e}");
         assert!(matches!(to_binary(b" \n").unwrap_err(), Error::Text(m) if m.contains("empty")));
         // No bytes at all: a (truncated) binary, which the decoder calls malformed.
         assert!(matches!(to_binary(b"").unwrap(), Cow::Borrowed(b"")));
@@ -179,7 +208,7 @@ mod tests {
 
     #[test]
     fn damaged_binaries_reach_the_binary_decoder() {
-        for bad in [&b"\0as"[..], b"\0asn\x01\0\0\0", b"\xff\xfe\x00", b"WASM\x01\0\0\0"] {
+        for bad in [&b"\0as"[..], b"\0asn\x01\0\0\0", b"\xff\xfe\x00", b"WASM\x01\0\0\0", b"\x01", b"asm\x01"] {
             assert!(matches!(to_binary(bad).unwrap(), Cow::Borrowed(_)), "{bad:?}");
             let e = compile(bad, &Options::default()).unwrap_err();
             assert!(matches!(e, Error::Malformed { .. }), "{bad:?}: {e}");

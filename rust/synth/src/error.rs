@@ -82,13 +82,47 @@ impl std::fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// `message` on one line: every run of whitespace becomes one space (runs
+/// with a line break included; wasmparser pads numbers: `version:        0x2`),
+/// and the brackets of a pretty-printed (Rust `{:#?}`)
+/// list lose the padding the line breaks left (`[ 0x0, 0x61, ]` → `[0x0, 0x61]`).
+/// Error messages of other crates (wasmparser's bad-magic message prints
+/// arrays that way) thus fit the one-line `error: <file>: <what>: <detail>`.
+pub fn one_line(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut chars = message.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_whitespace() {
+            let mut broke = c == '\n' || c == '\r';
+            while let Some(&n) = chars.peek().filter(|n| n.is_whitespace()) {
+                broke |= n == '\n' || n == '\r';
+                chars.next();
+            }
+            if !broke {
+                out.push(' ');
+            } else if !out.ends_with('[') && chars.peek() != Some(&']') {
+                out.push(' ');
+            }
+        } else if c == ']' && out.ends_with(',') {
+            out.pop();
+            out.push(']');
+        } else {
+            out.push(c);
+        }
+    }
+    out.trim_end().to_string()
+}
+
 impl From<FrontendError> for Error {
     fn from(e: FrontendError) -> Error {
         match e {
-            FrontendError::Malformed { offset, message } => Error::Malformed { offset, message },
-            FrontendError::Invalid { offset, message } => Error::Invalid { offset, message },
+            FrontendError::Malformed { offset, message } => Error::Malformed { offset, message: one_line(&message) },
+            FrontendError::Invalid { offset, message } => Error::Invalid { offset, message: one_line(&message) },
             FrontendError::Unsupported { func, what, offset } => {
                 Error::Unsupported { func, what, offset: Some(offset) }
+            }
+            FrontendError::OptionConflict { message, offset } => {
+                Error::BadOptions(format!("{message} (offset {offset:#x})"))
             }
         }
     }
@@ -120,5 +154,17 @@ mod tests {
         assert!(e.to_string().contains("`i64.rotl (in function `g`)`"), "{e}");
         let c = Error::SymbolCollision { symbol: "wasm_f".into(), first: "imported function `env.wasm_f`".into(), second: "export `f` (function 1)".into() };
         assert!(c.to_string().contains("`wasm_f`") && c.to_string().contains("--prefix"));
+        let e: Error = FrontendError::OptionConflict { message: "max_memory_pages is 0, below".into(), offset: 0x37 }.into();
+        assert_eq!(e.to_string(), "bad option: max_memory_pages is 0, below (offset 0x37)");
+    }
+
+    #[test]
+    fn messages_are_one_line() {
+        let debug_arrays = "magic header not detected: bad magic number - expected=[\n    0x0,\n    0x61,\n] actual=[\n    0x6d,\n    0x6f,\n]";
+        assert_eq!(one_line(debug_arrays), "magic header not detected: bad magic number - expected=[0x0, 0x61] actual=[0x6d, 0x6f]");
+        assert_eq!(one_line("unknown binary version:        0x2"), "unknown binary version: 0x2");
+        assert_eq!(one_line("first\n  second\r\nthird\n"), "first second third");
+        let e: Error = FrontendError::Malformed { offset: 0, message: debug_arrays.into() }.into();
+        assert!(!e.to_string().contains('\n'), "{e}");
     }
 }

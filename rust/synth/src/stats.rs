@@ -162,35 +162,82 @@ impl CompileStats {
     }
 
     /// A plain-text table: one row per function, then the totals.
+    ///
+    /// Columns: the ELF `symbol`; the wasm `name` (name section, export or
+    /// generated name); `kind`; code `bytes`; `insts`; `frame` bytes; `vregs`;
+    /// `peak` pressure / registers available; `spills` (stores), `reloads`,
+    /// `remats`, `moves`; spill `slots`; callee-`saved` registers pushed; the
+    /// spill `verdict`; the allocator `rung`. With shadow figures (shadow
+    /// allocation on), also the shadow allocator's `sh.spills`,
+    /// `sh.reloads`, `sh.moves`, `sh.slots`, `sh.saved`.
     pub fn table(&self) -> String {
         use std::fmt::Write;
-        let name_w = self.functions.iter().map(|f| f.symbol.len()).max().unwrap_or(6).max(6);
+        let mut headers: Vec<&str> = vec![
+            "symbol", "name", "kind", "bytes", "insts", "frame", "vregs", "peak", "spills", "reloads", "remats",
+            "moves", "slots", "saved", "verdict", "rung",
+        ];
+        let shadow = self.functions.iter().any(|f| f.shadow.is_some());
+        if shadow {
+            headers.extend(["sh.spills", "sh.reloads", "sh.moves", "sh.slots", "sh.saved"]);
+        }
+        // Text columns are left-aligned, numbers right-aligned.
+        let left = |col: usize| matches!(headers[col], "symbol" | "name" | "kind" | "verdict" | "rung");
+        let rows: Vec<Vec<String>> = self
+            .functions
+            .iter()
+            .map(|f| {
+                let mut r = vec![
+                    f.symbol.clone(),
+                    f.name.clone(),
+                    f.kind.name().to_string(),
+                    f.code_bytes.to_string(),
+                    f.instructions.to_string(),
+                    f.frame_bytes.to_string(),
+                    f.vregs.to_string(),
+                    format!("{}/{}", f.peak_pressure, f.regs_available),
+                    f.spill_stores.to_string(),
+                    f.reloads.to_string(),
+                    f.remats.to_string(),
+                    f.moves.to_string(),
+                    f.spill_slots.to_string(),
+                    f.callee_saved_pushed.to_string(),
+                    f.verdict.to_string(),
+                    f.rung.to_string(),
+                ];
+                if shadow {
+                    match &f.shadow {
+                        Some(sh) => r.extend(
+                            [sh.spill_stores, sh.reloads, sh.moves, sh.spill_slots, sh.callee_saved_used]
+                                .map(|v| v.to_string()),
+                        ),
+                        None => r.extend(std::iter::repeat_n("-".to_string(), 5)),
+                    }
+                }
+                r
+            })
+            .collect();
+        let widths: Vec<usize> = (0..headers.len())
+            .map(|c| rows.iter().map(|r| r[c].len()).chain([headers[c].len()]).max().unwrap_or(0))
+            .collect();
         let mut s = String::new();
-        let _ = writeln!(
-            s,
-            "{:<name_w$} {:<7} {:>6} {:>6} {:>6} {:>5} {:>5} {:>6} {:>6} {:>6} {:>5} {:>5} {:>4} {:<8} {}",
-            "symbol", "kind", "bytes", "insts", "frame", "vregs", "peak", "spills", "reload", "remat", "moves", "slots", "csr", "verdict", "rung"
-        );
-        for f in &self.functions {
-            let _ = writeln!(
-                s,
-                "{:<name_w$} {:<7} {:>6} {:>6} {:>6} {:>5} {:>5} {:>6} {:>6} {:>6} {:>5} {:>5} {:>4} {:<8} {}",
-                f.symbol,
-                f.kind.name(),
-                f.code_bytes,
-                f.instructions,
-                f.frame_bytes,
-                f.vregs,
-                format!("{}/{}", f.peak_pressure, f.regs_available),
-                f.spill_stores,
-                f.reloads,
-                f.remats,
-                f.moves,
-                f.spill_slots,
-                f.callee_saved_pushed,
-                f.verdict,
-                f.rung
-            );
+        let mut line = |cells: &[&str]| {
+            let mut l = String::new();
+            for (c, cell) in cells.iter().enumerate() {
+                let w = widths[c];
+                if c > 0 {
+                    l.push(' ');
+                }
+                if left(c) {
+                    let _ = write!(l, "{cell:<w$}");
+                } else {
+                    let _ = write!(l, "{cell:>w$}");
+                }
+            }
+            let _ = writeln!(s, "{}", l.trim_end());
+        };
+        line(&headers);
+        for r in &rows {
+            line(&r.iter().map(String::as_str).collect::<Vec<_>>());
         }
         let t = &self.totals;
         let _ = writeln!(
@@ -265,7 +312,24 @@ pub(crate) mod tests {
         assert_eq!(json["totals"]["reloads"], 4);
         let table = st.table();
         assert_eq!(table.lines().count(), 4, "{table}");
-        assert!(table.lines().nth(1).unwrap().starts_with("wasm_f"), "{table}");
+        assert!(table.lines().nth(1).unwrap().starts_with("wasm_f f "), "{table}");
         assert!(table.contains("3/12"), "{table}");
+        assert!(!table.contains("sh.spills"), "no shadow columns without shadow figures: {table}");
+        // Shadow figures get their own columns.
+        st.functions[0].shadow = Some(ShadowStats {
+            allocator: "regalloc2",
+            spill_stores: 7,
+            reloads: 8,
+            moves: 9,
+            spill_slots: 2,
+            callee_saved_used: 3,
+        });
+        let table = st.table();
+        let head: Vec<&str> = table.lines().next().unwrap().split_whitespace().collect();
+        assert_eq!(&head[head.len() - 5..], ["sh.spills", "sh.reloads", "sh.moves", "sh.slots", "sh.saved"]);
+        let row: Vec<&str> = table.lines().nth(1).unwrap().split_whitespace().collect();
+        assert_eq!(&row[row.len() - 5..], ["7", "8", "9", "2", "3"], "{table}");
+        let row: Vec<&str> = table.lines().nth(2).unwrap().split_whitespace().collect();
+        assert_eq!(&row[row.len() - 5..], ["-"; 5], "{table}");
     }
 }

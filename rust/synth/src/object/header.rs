@@ -130,7 +130,13 @@ pub fn generate_header(info: &ModuleInfo, names: &SymbolNames, opts: &Options) -
                 u64::from(m.reserved_pages) * 65536
             );
         } else {
-            let _ = writeln!(s, "/* Linear memory: {} bytes reserved ({} pages of 64 KiB). */", u64::from(m.reserved_pages) * 65536, m.reserved_pages);
+            let pages = if m.reserved_pages == 1 { "page" } else { "pages" };
+            let _ = writeln!(
+                s,
+                "/* Linear memory: {} bytes reserved ({} {pages} of 64 KiB). */",
+                u64::from(m.reserved_pages) * 65536,
+                m.reserved_pages
+            );
         }
         let _ = writeln!(s, "extern uint8_t {}[];", names.memory.primary);
         if names.memory.binding == Binding::Undefined {

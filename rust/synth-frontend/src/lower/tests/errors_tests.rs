@@ -182,6 +182,11 @@ fn memory_reservation() {
     assert_eq!(reserved_pages(1, Some(4), &lim(9)), Ok(4));
     assert_eq!(reserved_pages(1, None, &lim(9)), Ok(9));
     assert!(reserved_pages(3, None, &lim(2)).is_err());
+    // The user's own cap, not something synth lacks: an option conflict.
     let e = lower_module(&wat::parse_str("(module (memory 3))").unwrap(), &lim(2)).unwrap_err();
-    assert_unsupported(e, None, "max_memory_pages");
+    assert!(
+        matches!(&e, FrontendError::OptionConflict { message, .. } if message.contains("max_memory_pages is 2")
+            && message.contains("3 initial pages")),
+        "{e}"
+    );
 }
