@@ -41,10 +41,12 @@ mod flow;
 pub mod imm;
 mod layout;
 mod mem;
+pub mod vfp;
 
 pub use assembler::Assembler;
 pub use flow::BRANCH_REL_ADDEND;
 pub use imm::is_modified_imm;
+pub use vfp::{BlockMode, DReg, FpReg, Fpu, Round, SReg, VfpOp2, VfpOp3};
 
 /// An ARM core register, r0..r15.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
