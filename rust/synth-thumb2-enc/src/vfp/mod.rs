@@ -199,3 +199,6 @@ pub(crate) fn suffix<R: FpReg>() -> &'static str {
         "f32"
     }
 }
+
+#[cfg(test)]
+mod tests;
