@@ -183,7 +183,8 @@ impl Assembler {
     pub(crate) fn check_fregs<R: FpReg>(&mut self, what: &str, regs: &[R]) -> bool {
         for r in regs {
             if r.num() >= R::COUNT {
-                self.error(format!("{what}: register {} does not exist (D16 FPU)", r.name()));
+                let file = if R::DOUBLE { "d0..d15 on a D16 FPU" } else { "s0..s31" };
+                self.error(format!("{what}: register {} does not exist ({file})", r.name()));
                 return false;
             }
         }
