@@ -72,7 +72,9 @@ impl VfpOp3 {
 /// Two-register VFP operations, `rd = f(rm)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum VfpOp2 {
-    /// `VMOV.F32/.F64` (register copy).
+    /// `VMOV.F32/.F64` (register copy). `.F64` is double-precision data
+    /// processing: on a single-precision FPU copy a D register as two
+    /// `.F32` moves of its halves.
     Mov,
     /// `VABS`.
     Abs,
