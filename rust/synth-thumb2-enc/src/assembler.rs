@@ -51,6 +51,8 @@ pub struct Assembler {
     /// Instructions left in the open IT block (0 = none open).
     pub(crate) it_left: u8,
     pub(crate) errors: Vec<String>,
+    /// The FPU whose VFP instructions are accepted ([`crate::vfp`]).
+    pub(crate) fpu: crate::vfp::Fpu,
     /// `Some(r)` when the last instruction emitted set N and Z from the
     /// value it wrote to `r` (a 16-bit flag-setting form outside an IT
     /// block); cleared by every other emitted instruction. [`Assembler::cbz`]

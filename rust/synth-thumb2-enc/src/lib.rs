@@ -15,14 +15,24 @@
 //!
 //! Modules: [`imm`] (modified immediates), [`encode`] (raw bit patterns),
 //! `assembler` (buffer, labels, IT tracking), `dp` / `mem` / `flow` (the
-//! instruction methods by concept), `layout` (branch relaxation, `TBH`
-//! tables, relocation offsets in [`Assembler::finish`]).
+//! instruction methods by concept), [`vfp`] (floating point: S/D registers,
+//! data processing, conversions, transfers, loads/stores), `layout` (branch
+//! relaxation, `TBH` tables, relocation offsets in [`Assembler::finish`]).
+//!
+//! Floating point: VFP instructions are accepted only for the FPU the
+//! caller names with [`Assembler::set_fpu`] ([`Fpu::None`] by default, which
+//! refuses them all); `.F64` arithmetic needs [`Fpu::Fpv5D16`] and the
+//! ARMv8 additions (`VRINT*`, `VCVTA/N/P/M`, `VMAXNM`/`VMINNM`) an FPv5.
+//! Conditional VFP instructions may stand in IT blocks; the unconditional
+//! ARMv8 ones may not. There is no literal-pool (label) form of `VLDR` yet.
 //!
 //! Conventions worth knowing:
 //! - Misuse (operands with no encoding, out-of-range offsets, unbound labels,
 //!   multi-instruction expansions inside an IT block) never panics in release
 //!   builds: it is recorded and [`Assembler::finish`] returns an [`AsmError`].
 //!   IT-block misuse also trips a `debug_assert!`.
+//! - Misuse includes a VFP instruction the selected [`Fpu`] lacks, and a
+//!   register beyond s31 / d15 (the FPUs targeted are D16).
 //! - Inside an IT block each call must produce exactly one instruction;
 //!   `mov_imm` values needing `MOVW`+`MOVT`, `mov_sym`, `mul`/`mov_imm` with
 //!   `Flags::Set` on their two-instruction path, and `b_cond` are errors there.
@@ -41,10 +51,13 @@ mod flow;
 pub mod imm;
 mod layout;
 mod mem;
+pub mod vfp;
 
 pub use assembler::Assembler;
 pub use flow::BRANCH_REL_ADDEND;
 pub use imm::is_modified_imm;
+pub use vfp::imm::{is_vfp_imm_f32, is_vfp_imm_f64};
+pub use vfp::{BlockMode, DReg, FpReg, Fpu, Round, SReg, VfpOp2, VfpOp3};
 
 /// An ARM core register, r0..r15.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

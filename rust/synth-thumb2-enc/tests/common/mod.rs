@@ -13,6 +13,7 @@ use std::process::Command;
 use synth_thumb2_enc::{Assembler, Code};
 
 /// What to feed `arm-none-eabi-as` for the byte-for-byte check.
+#[allow(dead_code)] // each test binary uses its own subset of this module
 pub enum Gas {
     /// The expected disassembly lines are valid GNU as source.
     Same,
@@ -43,6 +44,7 @@ pub struct Cases {
     pub list: Vec<Case>,
 }
 
+#[allow(dead_code)] // each test binary uses its own subset of this module
 impl Cases {
     /// Assembles `f` into a case expecting `expect` (one line per instruction).
     pub fn add(&mut self, expect: &[&str], gas: Gas, f: impl FnOnce(&mut Assembler)) -> Code {
@@ -164,7 +166,14 @@ pub fn check_objdump(cases: &[Case]) -> Vec<String> {
 /// Assembles the `Gas` sources of all cases with one `as` run (each case in a
 /// 512-byte slot) and compares bytes; returns mismatch reports and the number
 /// of cases compared.
+#[allow(dead_code)] // each test binary uses its own subset of this module
 pub fn check_gas(cases: &[Case]) -> (Vec<String>, usize) {
+    check_gas_with(cases, &["-mcpu=cortex-m4"])
+}
+
+/// [`check_gas`] with the CPU/FPU options `cpu` (e.g. `-mcpu=cortex-m7`,
+/// `-mfpu=fpv5-d16`).
+pub fn check_gas_with(cases: &[Case], cpu: &[&str]) -> (Vec<String>, usize) {
     const SLOT: usize = 512;
     let dir = tmpdir("gas");
     let mut src = String::from(".syntax unified\n.thumb\n.text\n");
@@ -185,7 +194,9 @@ pub fn check_gas(cases: &[Case]) -> (Vec<String>, usize) {
     let b = dir.join("all.bin");
     std::fs::write(&s, &src).expect("write asm");
     run(Command::new("arm-none-eabi-as")
-        .args(["-mthumb", "-mcpu=cortex-m4", "-mimplicit-it=always", "-o"])
+        .args(["-mthumb", "-mimplicit-it=always"])
+        .args(cpu)
+        .arg("-o")
         .arg(&o)
         .arg(&s));
     run(Command::new("arm-none-eabi-objcopy").args(["-O", "binary", "-j", ".text"]).arg(&o).arg(&b));
@@ -211,4 +222,41 @@ pub fn check_gas(cases: &[Case]) -> (Vec<String>, usize) {
 
 fn hex(b: &[u8]) -> String {
     b.chunks(2).map(|h| format!("{:02x}{:02x}", h.get(1).copied().unwrap_or(0), h[0])).collect::<Vec<_>>().join(" ")
+}
+
+/// Assembles each source (one case per entry) with one `as` run under `cpu`
+/// and returns, per entry, whether GNU as reported an error on one of its
+/// lines.
+#[allow(dead_code)]
+pub fn gas_rejects(sources: &[String], cpu: &[&str]) -> Vec<bool> {
+    let dir = tmpdir("gas-reject");
+    let mut src = String::from(".syntax unified\n.thumb\n.text\n");
+    let header_lines = 3;
+    let mut ranges = Vec::new();
+    let mut line = header_lines + 1;
+    for s in sources {
+        let n = s.lines().count();
+        ranges.push(line..line + n);
+        line += n;
+        src.push_str(s);
+        src.push('\n');
+    }
+    let s = dir.join("all.s");
+    std::fs::write(&s, &src).expect("write asm");
+    let out = Command::new("arm-none-eabi-as")
+        .args(["-mthumb"])
+        .args(cpu)
+        .arg("-o")
+        .arg(dir.join("all.o"))
+        .arg(&s)
+        .output()
+        .expect("run arm-none-eabi-as");
+    let _ = std::fs::remove_dir_all(&dir);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let error_lines: Vec<usize> = stderr
+        .lines()
+        .filter(|l| l.contains("Error:"))
+        .filter_map(|l| l.split(':').nth(1)?.trim().parse().ok())
+        .collect();
+    ranges.iter().map(|r| error_lines.iter().any(|l| r.contains(l))).collect()
 }
