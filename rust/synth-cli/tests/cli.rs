@@ -108,8 +108,8 @@ fn errors_are_one_line_naming_file_offset_and_function() {
     assert!(e.starts_with("malformed wasm module at offset 0x4: "), "{e}");
     // Unsupported: function index, name, operator and offset.
     let e = compile_error(
-        "float.wat",
-        b"(module (func $area (export \"area\") (param i32) (result f32) local.get 0 f32.convert_i32_s))",
+        "simd.wat",
+        b"(module (func $area (export \"area\") (param i32) (result i32) local.get 0 i32x4.splat i32x4.extract_lane 0))",
         &[],
     );
     assert!(e.starts_with("unsupported: function 0 `area` uses"), "{e}");
