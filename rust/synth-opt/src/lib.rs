@@ -9,7 +9,8 @@
 //! Passes, one module each: [`gvn`] (value numbering over the dominator
 //! tree), [`fold`] (constant folding, algebraic simplification, constant
 //! branches), [`dce`] (unused pure instructions), [`bounds`] (redundant
-//! bounds checks), [`licm`] (loop-invariant code motion), [`addr`]
+//! bounds checks), [`licm`] (loop-invariant code motion), [`sink`] (loads
+//! next to their first use, to lower register pressure), [`addr`]
 //! (constant address parts into load/store offsets), [`range`] (value
 //! ranges; bounds checks proven in bounds when the memory size is static,
 //! see [`OptContext`]), and [`module`] (the whole-module entry point:
@@ -29,6 +30,7 @@ pub mod gvn;
 pub mod licm;
 pub mod module;
 pub mod range;
+pub mod sink;
 pub mod softfloat;
 pub mod subst;
 
@@ -113,14 +115,17 @@ pub(crate) fn second_half(func: &mut Function, ctx: &OptContext, entry: &[range:
         // only checks used are dead.
         simplify(func);
     }
+    let sunk = sink::run(func);
+    check(func, "sink");
     log::debug!(
-        "synth-opt: `{}`: {} -> {} instructions ({} bounds checks removed, {} of them by range, {} hoisted)",
+        "synth-opt: `{}`: {} -> {} instructions ({} bounds checks removed, {} of them by range, {} hoisted, {} loads sunk)",
         func.name,
         first.before,
         func.inst_count(),
         removed_checks,
         in_bounds,
-        hoisted
+        hoisted,
+        sunk
     );
 }
 
