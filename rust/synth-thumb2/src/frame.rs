@@ -19,7 +19,9 @@ use synth_regalloc::{PReg, PRegSet};
 /// The frame of one function.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FrameLayout {
-    /// Registers pushed by the prologue (bit i = ri; bit 14 = lr).
+    /// Registers pushed by the prologue (bit i = ri; bit 14 = lr). r2/r3
+    /// appear only as stand-ins for a one- or two-word frame (their pushed
+    /// values are never read; the epilogue's pop overwrites them).
     pub push_mask: u16,
     /// Bytes the push takes.
     pub push_bytes: u32,
@@ -42,12 +44,21 @@ pub fn layout(needs: &FrameNeeds, spill_slots: u32, callee_saved_used: PRegSet) 
     if mask != 0 || needs.has_calls {
         mask |= 1 << 14; // return through `POP {.., pc}`
     }
-    let push_bytes = 4 * mask.count_ones();
+    let mut push_bytes = 4 * mask.count_ones();
     let local_base = needs.outgoing_bytes;
     let spill_base = local_base + needs.local_bytes;
     let mut frame_bytes = spill_base + 4 * spill_slots;
     if (frame_bytes + push_bytes) & 7 != 0 {
         frame_bytes += 4;
+    }
+    // A push happens anyway: a frame of one or two words (padding, a spill
+    // slot) is pushed with it as r3 / r2-r3 instead of `SUB sp` and `ADD sp`
+    // (the pop overwrites them, and neither carries a result). The words
+    // sit at the same sp offsets either way.
+    if mask != 0 && (frame_bytes == 4 || frame_bytes == 8) {
+        mask |= if frame_bytes == 4 { 1 << 3 } else { (1 << 2) | (1 << 3) };
+        push_bytes += frame_bytes;
+        frame_bytes = 0;
     }
     FrameLayout { push_mask: mask, push_bytes, frame_bytes, local_base, spill_base }
 }
@@ -97,6 +108,22 @@ mod tests {
     }
 
     #[test]
+    fn small_frames_ride_on_the_push() {
+        // push {lr} + one pad word: push {r3, lr}, no SUB/ADD sp.
+        let needs = FrameNeeds { outgoing_bytes: 0, local_bytes: 0, has_calls: true };
+        let f = layout(&needs, 0, PRegSet::EMPTY);
+        assert_eq!((f.push_mask, f.push_bytes, f.frame_bytes), ((1 << 3) | (1 << 14), 8, 0));
+        // One spill slot with r4 and lr pushed: 4 + pad 4 = two stand-ins.
+        let f = layout(&needs, 1, PRegSet::from_regs(&[PReg(4)]));
+        assert_eq!((f.push_mask, f.push_bytes, f.frame_bytes), (0b1100 | (1 << 4) | (1 << 14), 16, 0));
+        assert_eq!(f.slot_offset(0), 0);
+        assert_eq!(f.offset(StackAddr::Incoming(0)), 16);
+        // No push at all: a leaf keeps SUB sp.
+        let g = layout(&FrameNeeds::default(), 1, PRegSet::EMPTY);
+        assert_eq!((g.push_mask, g.frame_bytes), (0, 8));
+    }
+
+    #[test]
     fn odd_push_count_pads_frame() {
         let needs = FrameNeeds { outgoing_bytes: 0, local_bytes: 16, has_calls: true };
         let f = layout(&needs, 0, PRegSet::from_regs(&[PReg(4), PReg(5)]));
@@ -109,7 +136,10 @@ mod tests {
             for regs in [vec![], vec![PReg(4)], vec![PReg(4), PReg(5)], vec![PReg(14)]] {
                 let f = layout(&FrameNeeds::default(), slots, PRegSet::from_regs(&regs));
                 assert_eq!((f.frame_bytes + f.push_bytes) % 8, 0);
-                assert!(f.frame_bytes >= 4 * slots);
+                // Slots lie below the real pushes: in the frame or in the
+                // r2/r3 stand-in words.
+                let stand_ins = 4 * (f.push_mask & 0b1100).count_ones();
+                assert!(f.frame_bytes + stand_ins >= 4 * slots);
             }
         }
     }
