@@ -13,7 +13,8 @@
 //! next to their first use, to lower register pressure), [`addr`]
 //! (constant address parts into load/store offsets), [`range`] (value
 //! ranges; bounds checks proven in bounds when the memory size is static,
-//! see [`OptContext`]), and [`module`] (the whole-module entry point:
+//! see [`OptContext`]), [`inline`] (small leaf functions into their callers),
+//! and [`module`] (the whole-module entry point:
 //! parameter ranges from every direct call site). Unreachable blocks
 //! and trivial block parameters left by branch folding are removed with the
 //! front end's `lower::cleanup`. Every pass is deterministic (no hash-map
@@ -27,6 +28,7 @@ pub mod cfg;
 pub mod dce;
 pub mod fold;
 pub mod gvn;
+pub mod inline;
 pub mod licm;
 pub mod module;
 pub mod range;

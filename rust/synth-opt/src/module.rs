@@ -156,6 +156,12 @@ pub fn optimize_module<F: BorrowMut<Function>>(funcs: &mut [F], ctx: &ModuleOptC
 /// [`optimize_module`], the context built from its information
 /// ([`ModuleOptContext::new`]).
 pub fn optimize_lowered(module: &mut Module) {
+    let inlined = crate::inline::run(module);
+    log::debug!(
+        "synth-opt: {} calls to small leaves inlined, {} functions left without callers removed",
+        inlined.inlined_calls,
+        inlined.removed_functions
+    );
     let kinds: Vec<FunctionKind> = module.functions.iter().map(|f| f.kind).collect();
     let ctx = ModuleOptContext::new(&module.info, &kinds);
     let mut irs: Vec<&mut Function> = module.functions.iter_mut().map(|f| &mut f.ir).collect();
