@@ -74,6 +74,19 @@ pub struct FunctionStats {
     /// The shadow allocator's figures for the same function, when shadow
     /// allocation was on (`null` in JSON otherwise).
     pub shadow: Option<ShadowStats>,
+    /// The function's own deepest stack excursion in bytes: pushed
+    /// registers, frame bytes and any momentary push (callees not counted).
+    pub stack_bytes: u32,
+    /// Worst-case stack in bytes over every path of calls from this function
+    /// (its own, its callees', runtime helpers', AEABI functions', imports'
+    /// as given); `None` (`null`) when unbounded.
+    pub max_stack_bytes: Option<u32>,
+    /// Why there is no bound (`calls import \`f\``, `recursion through
+    /// \`f\` → \`g\` → \`f\``, ...); `None` when bounded.
+    pub stack_unbounded: Option<String>,
+    /// Symbols of the deepest path of calls from this function (bounded),
+    /// or of the path to what makes it unbounded.
+    pub stack_path: Vec<String>,
 }
 
 impl FunctionStats {
@@ -99,7 +112,27 @@ impl FunctionStats {
             verdict: a.verdict.name(),
             rung: a.rung.name(),
             shadow: a.shadow.clone(),
+            stack_bytes: f.stack_bytes,
+            max_stack_bytes: None,
+            stack_unbounded: None,
+            stack_path: Vec::new(),
         }
+    }
+
+    /// Records the function's worst-case stack.
+    pub fn set_stack_bound(&mut self, b: &crate::stack::StackBound) {
+        use crate::stack::StackBound;
+        self.max_stack_bytes = b.bytes();
+        self.stack_unbounded = match b {
+            StackBound::Bounded { .. } => None,
+            StackBound::Unbounded { reason, .. } => Some(reason.clone()),
+        };
+        self.stack_path = b.path().to_vec();
+    }
+
+    /// The stack column: the bound, or `unbounded`.
+    pub fn stack_text(&self) -> String {
+        self.max_stack_bytes.map_or_else(|| "unbounded".to_string(), |b| b.to_string())
     }
 }
 
@@ -168,13 +201,13 @@ impl CompileStats {
         let mut s = String::new();
         let _ = writeln!(
             s,
-            "{:<name_w$} {:<7} {:>6} {:>6} {:>6} {:>5} {:>5} {:>6} {:>6} {:>6} {:>5} {:>5} {:>4} {:<8} {}",
-            "symbol", "kind", "bytes", "insts", "frame", "vregs", "peak", "spills", "reload", "remat", "moves", "slots", "csr", "verdict", "rung"
+            "{:<name_w$} {:<7} {:>6} {:>6} {:>6} {:>5} {:>5} {:>6} {:>6} {:>6} {:>5} {:>5} {:>4} {:<8} {:<8} {:>9}",
+            "symbol", "kind", "bytes", "insts", "frame", "vregs", "peak", "spills", "reload", "remat", "moves", "slots", "csr", "verdict", "rung", "stack"
         );
         for f in &self.functions {
             let _ = writeln!(
                 s,
-                "{:<name_w$} {:<7} {:>6} {:>6} {:>6} {:>5} {:>5} {:>6} {:>6} {:>6} {:>5} {:>5} {:>4} {:<8} {}",
+                "{:<name_w$} {:<7} {:>6} {:>6} {:>6} {:>5} {:>5} {:>6} {:>6} {:>6} {:>5} {:>5} {:>4} {:<8} {:<8} {:>9}",
                 f.symbol,
                 f.kind.name(),
                 f.code_bytes,
@@ -189,7 +222,8 @@ impl CompileStats {
                 f.spill_slots,
                 f.callee_saved_pushed,
                 f.verdict,
-                f.rung
+                f.rung,
+                f.stack_text()
             );
         }
         let t = &self.totals;
@@ -211,6 +245,17 @@ impl CompileStats {
             t.spurious_spill_functions,
             t.fallback_functions
         );
+        // Why stacks are unbounded, once per reason.
+        let mut reasons: Vec<(&str, usize)> = Vec::new();
+        for r in self.functions.iter().filter_map(|f| f.stack_unbounded.as_deref()) {
+            match reasons.iter_mut().find(|(x, _)| *x == r) {
+                Some((_, n)) => *n += 1,
+                None => reasons.push((r, 1)),
+            }
+        }
+        for (r, n) in reasons {
+            let _ = writeln!(s, "stack unbounded ({n} function{}): {r}", if n == 1 { "" } else { "s" });
+        }
         s
     }
 }
@@ -228,6 +273,7 @@ pub(crate) mod tests {
             relocs: vec![],
             data_ranges: vec![],
             frame_bytes: 8,
+            stack_bytes: 16,
             alloc: AllocStats {
                 vregs: 5,
                 peak_pressure: 3,
