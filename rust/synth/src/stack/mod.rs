@@ -360,7 +360,11 @@ impl<'a> Graph<'a> {
         }
         let (deepest, tail) = best.unwrap_or((0, &[]));
         let mut path = vec![me];
-        path.extend(tail.iter().cloned());
+        // A callee that adds nothing (a leaf without a frame, the default
+        // trap handler) is not where the stack goes deepest.
+        if deepest > 0 {
+            path.extend(tail.iter().cloned());
+        }
         StackBound::Bounded { bytes: own.saturating_add(deepest), path }
     }
 }
