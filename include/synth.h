@@ -56,6 +56,13 @@
 #define SYNTH_STATUS_INTERNAL_ERROR 6
 
 /**
+ * The worst-case stack of an export or the init function exceeds
+ * synth_options.max_stack_bytes, or has no bound; the message names the
+ * function and the path of calls.
+ */
+#define SYNTH_STATUS_STACK_LIMIT 7
+
+/**
  * Target Cortex-M3 (ARMv7-M), for synth_options.target.
  */
 #define SYNTH_TARGET_CORTEX_M3 3
@@ -161,6 +168,22 @@
 typedef struct synth_result synth_result;
 
 /**
+ * The worst-case stack of one imported function, for
+ * synth_options.import_stack.
+ */
+typedef struct synth_import_stack {
+  /**
+   * The import's symbol ("host_log") or wasm name ("env.host_log"),
+   * NUL-terminated UTF-8.
+   */
+  const char *name;
+  /**
+   * Bytes of stack it uses at most, callees included.
+   */
+  uint32_t bytes;
+} synth_import_stack;
+
+/**
  * Compiler options. Fill with synth_options_init() first, then change
  * fields; fields a newer header adds come after these, and struct_size
  * tells the library how many the caller knows.
@@ -231,6 +254,24 @@ typedef struct synth_options {
    * or SYNTH_FLOAT_ABI_HARD; read only when struct_size covers it.
    */
   uint32_t float_abi;
+  /**
+   * (Version 3.) Fail with SYNTH_STATUS_STACK_LIMIT when the worst-case
+   * stack of an export or the init function exceeds this many bytes or
+   * has no bound; negative: no limit (default -1). Read only when
+   * struct_size covers it, like the fields below.
+   */
+  int64_t max_stack_bytes;
+  /**
+   * (Version 3.) Worst-case stack figures of imported functions (and of
+   * "synth_trap", the trap handler), import_stack_count entries; NULL
+   * when the count is 0 (default). An import without a figure makes the
+   * stack of every function that can call it unbounded.
+   */
+  const struct synth_import_stack *import_stack;
+  /**
+   * (Version 3.) Entries of import_stack.
+   */
+  size_t import_stack_count;
 } synth_options;
 
 /**
@@ -398,6 +439,42 @@ typedef struct synth_function_stats {
    * Shadow allocator: callee-saved registers assigned.
    */
   uint32_t shadow_callee_saved_used;
+  /**
+   * Unused; keeps the fields below clear of version 1's tail padding.
+   */
+  uint32_t reserved0;
+  /**
+   * (Version 2.) The function's own deepest stack excursion in bytes
+   * (pushed registers, frame, momentary pushes; callees not counted).
+   * Written only when struct_size covers the version-2 fields.
+   */
+  uint32_t stack_bytes;
+  /**
+   * (Version 2.) 1 when max_stack_bytes is a bound, 0 when the stack is
+   * unbounded (see stack_unbounded).
+   */
+  uint32_t has_max_stack;
+  /**
+   * (Version 2.) Worst-case stack in bytes over every path of calls from
+   * this function (callees, runtime and libgcc helpers, imports as given
+   * by synth_options.import_stack); 0 when unbounded.
+   */
+  uint32_t max_stack_bytes;
+  /**
+   * Unused (alignment).
+   */
+  uint32_t reserved1;
+  /**
+   * (Version 2.) Why the stack is unbounded ("calls import `f`",
+   * "recursion through `f` → `g` → `f`"), UTF-8; NULL when bounded.
+   * Borrowed from the result.
+   */
+  const char *stack_unbounded;
+  /**
+   * (Version 2.) The symbols of the deepest path of calls (or of the path
+   * to what makes it unbounded), joined with " -> ". Borrowed.
+   */
+  const char *stack_path;
 } synth_function_stats;
 
 #ifdef __cplusplus
@@ -420,7 +497,8 @@ const char *synth_version(void);
 /**
  * The name of a status code as a static string: "ok", "invalid argument",
  * "malformed", "invalid module", "unsupported", "symbol collision",
- * "internal error"; "unknown status" for any other value. Never NULL.
+ * "internal error", "stack limit"; "unknown status" for any other value.
+ * Never NULL.
  */
 const char *synth_status_name(int32_t status);
 
@@ -512,8 +590,10 @@ void synth_result_free(struct synth_result *r);
  * size its array. Each struct_size must be at least the version-1 size;
  * larger sizes (newer callers) are accepted: the array's stride is the
  * first element's struct_size, every filled element must carry the same
- * value, and only the version-1 fields are written (struct_size is left as
- * the caller set it). Nothing is written unless the call succeeds.
+ * value, and only the fields of the versions that size covers are written
+ * (version 1: up to shadow_callee_saved_used; version 2: the stack fields;
+ * struct_size is left as the caller set it). Nothing is written unless the
+ * call succeeds.
  * Returns SYNTH_STATUS_INVALID_ARGUMENT when r is NULL or holds no
  * successful compile, when functions is NULL with capacity > 0, or when a
  * struct_size is too small.

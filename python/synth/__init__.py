@@ -18,7 +18,8 @@ from __future__ import annotations
 from . import _lib
 from .compiler import OPTIONS, CompileResult, compile
 from .errors import (InternalError, InvalidArgumentError, InvalidModuleError, LibraryNotFoundError,
-                     MalformedModuleError, SymbolCollisionError, SynthError, UnsupportedError)
+                     MalformedModuleError, StackLimitError, SymbolCollisionError, SynthError,
+                     UnsupportedError)
 from .stats import FunctionKind, FunctionStats, ModuleStats, Rung, ShadowStats, Totals, Verdict
 
 #: The C ABI version these bindings implement.
@@ -27,7 +28,7 @@ ABI_VERSION = _lib.ABI_VERSION
 __all__ = [
     "ABI_VERSION", "OPTIONS", "CompileResult", "FunctionKind", "FunctionStats", "InternalError",
     "InvalidArgumentError", "InvalidModuleError", "LibraryNotFoundError", "MalformedModuleError",
-    "ModuleStats", "Rung", "ShadowStats", "SymbolCollisionError", "SynthError", "Totals",
+    "ModuleStats", "Rung", "ShadowStats", "StackLimitError", "SymbolCollisionError", "SynthError", "Totals",
     "UnsupportedError", "Verdict", "abi_version", "compile", "library_path", "version",
 ]
 

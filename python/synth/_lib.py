@@ -38,8 +38,14 @@ _c_char_p = ctypes.c_char_p
 _u32 = ctypes.c_uint32
 
 
+class SynthImportStack(ctypes.Structure):
+    """``synth_import_stack``: an import's worst-case stack in bytes."""
+
+    _fields_ = [("name", _c_char_p), ("bytes", _u32)]
+
+
 class SynthOptions(ctypes.Structure):
-    """``synth_options`` (version 1 layout)."""
+    """``synth_options`` (version 3 layout: v1, then fpu/float_abi, then the stack fields)."""
 
     _fields_ = [
         ("struct_size", _u32),
@@ -52,6 +58,12 @@ class SynthOptions(ctypes.Structure):
         ("verify_allocation", _u32),
         ("shadow_allocation", _u32),
         ("optimize", _u32),
+        ("reserved0", _u32),
+        ("fpu", _u32),
+        ("float_abi", _u32),
+        ("max_stack_bytes", ctypes.c_int64),
+        ("import_stack", ctypes.POINTER(SynthImportStack)),
+        ("import_stack_count", ctypes.c_size_t),
     ]
 
 
@@ -80,10 +92,13 @@ FUNCTION_STATS_FIELDS = (
 
 
 class SynthFunctionStats(ctypes.Structure):
-    """``synth_function_stats`` (version 1 layout)."""
+    """``synth_function_stats`` (version 2 layout: v1, then the stack fields)."""
 
     _fields_ = ([("struct_size", _u32), ("name", _c_char_p), ("symbol", _c_char_p)]
-                + [(name, _u32) for name in FUNCTION_STATS_FIELDS])
+                + [(name, _u32) for name in FUNCTION_STATS_FIELDS]
+                + [("reserved0", _u32), ("stack_bytes", _u32), ("has_max_stack", _u32),
+                   ("max_stack_bytes", _u32), ("reserved1", _u32), ("stack_unbounded", _c_char_p),
+                   ("stack_path", _c_char_p)])
 
 
 class _Result(ctypes.Structure):

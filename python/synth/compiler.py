@@ -32,6 +32,8 @@ OPTIONS = {
     "verify_allocation": False,
     "shadow_allocation": False,
     "optimize": True,
+    "max_stack": None,
+    "import_stack": None,
 }
 
 
@@ -147,6 +149,25 @@ def make_options(lib: ctypes.CDLL, target: str | int, options: dict[str, object]
     for key in ("bounds_checks", "stack_check", "verify_allocation", "shadow_allocation", "optimize"):
         if key in options:
             setattr(opts, key, _flag(key, options[key]))
+    limit = options.get("max_stack")
+    if limit is not None:
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 0 <= limit < 2**32:
+            raise InvalidArgumentError("option max_stack must be None or an int in 0..2**32-1, not %r" % (limit,))
+        opts.max_stack_bytes = limit
+    figures = options.get("import_stack") or {}
+    if not isinstance(figures, dict):
+        raise InvalidArgumentError("option import_stack must be a dict {import name: bytes}, not %r" % (figures,))
+    if figures:
+        entries = (_lib.SynthImportStack * len(figures))()
+        for entry, (imp, n) in zip(entries, sorted(figures.items())):
+            if isinstance(n, bool) or not isinstance(n, int) or not 0 <= n < 2**32:
+                raise InvalidArgumentError("import_stack[%r] must be an int in 0..2**32-1, not %r" % (imp, n))
+            s = _c_string("import_stack", imp)
+            keep.append(s)
+            entry.name, entry.bytes = s, n
+        keep.append(entries)
+        opts.import_stack = entries
+        opts.import_stack_count = len(figures)
     return opts, keep, name
 
 
@@ -180,6 +201,11 @@ def compile(wasm: WasmSource, target: str | int = "cortex-m4", **options: object
         bounds_checks: software bounds check on every memory access (default True).
         stack_check: stack-limit check at function entry (default False).
         max_memory_pages: cap on reserved linear-memory pages (default None: no cap).
+        max_stack: fail (:class:`~synth.errors.StackLimitError`) when an export's or init's
+            worst-case stack exceeds this many bytes or has no bound (default None).
+        import_stack: ``{import symbol or "module.field": bytes}``, the worst-case stack of
+            imported functions (``"synth_trap"``: the trap handler) counted in the bounds
+            (``stats.function(...).max_stack_bytes``); without one, callers are unbounded.
         verify_allocation: run the register-allocation checker (default False).
         shadow_allocation: also run the measure-only shadow allocator (default False).
         optimize: run the IR optimisations (default True).

@@ -15,6 +15,7 @@ STATUS_INVALID_MODULE = 3
 STATUS_UNSUPPORTED = 4
 STATUS_SYMBOL_COLLISION = 5
 STATUS_INTERNAL_ERROR = 6
+STATUS_STACK_LIMIT = 7
 
 
 class SynthError(Exception):
@@ -79,6 +80,13 @@ class InternalError(SynthError):
     default_status = STATUS_INTERNAL_ERROR
 
 
+class StackLimitError(SynthError):
+    """An export's or init's worst-case stack exceeds ``max_stack`` or has no bound
+    (``SYNTH_STATUS_STACK_LIMIT``); the message names the function and the path."""
+
+    default_status = STATUS_STACK_LIMIT
+
+
 class LibraryNotFoundError(SynthError, OSError):
     """The shared library could not be located or loaded (see :mod:`synth._lib`)."""
 
@@ -90,6 +98,7 @@ _BY_STATUS: dict[int, type[SynthError]] = {
     STATUS_UNSUPPORTED: UnsupportedError,
     STATUS_SYMBOL_COLLISION: SymbolCollisionError,
     STATUS_INTERNAL_ERROR: InternalError,
+    STATUS_STACK_LIMIT: StackLimitError,
 }
 
 

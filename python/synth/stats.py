@@ -47,6 +47,8 @@ class Rung(str, Enum):
 _KINDS = (FunctionKind.WASM, FunctionKind.RUNTIME, FunctionKind.INIT, FunctionKind.TRAP)
 _VERDICTS = (Verdict.NONE, Verdict.GENUINE, Verdict.SPURIOUS)
 _RUNGS = (Rung.BASE, Rung.FALLBACK)
+#: Stack fields that are not plain integers (bound may be None; reason and path are text).
+_STACK_TEXT = ("max_stack_bytes", "stack_unbounded", "stack_path")
 
 
 class StatsFormatError(ValueError):
@@ -87,13 +89,25 @@ class FunctionStats:
     verdict: Verdict
     rung: Rung
     shadow: ShadowStats | None = None
+    #: Own deepest stack excursion in bytes (pushes, frame; callees not counted).
+    stack_bytes: int = 0
+    #: Worst-case stack in bytes over every path of calls; None when unbounded.
+    max_stack_bytes: int | None = None
+    #: Why the stack is unbounded (``calls import `f```, ``recursion through ...``); None if bounded.
+    stack_unbounded: str | None = None
+    #: Symbols of the deepest path of calls (or of the path to what makes it unbounded).
+    stack_path: tuple[str, ...] = ()
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "FunctionStats":
         """Parse one JSON function object."""
         try:
             shadow = d.get("shadow")
-            kw = {f.name: d[f.name] for f in fields(cls) if f.name != "shadow"}
+            kw = {f.name: d[f.name] for f in fields(cls) if f.name not in ("shadow",) + _STACK_TEXT}
+            bound = d.get("max_stack_bytes")
+            kw["max_stack_bytes"] = None if bound is None else _int(bound, "max_stack_bytes")
+            kw["stack_unbounded"] = d.get("stack_unbounded")
+            kw["stack_path"] = tuple(str(s) for s in d.get("stack_path", ()))
             kw["kind"] = FunctionKind(kw["kind"])
             kw["verdict"] = Verdict(kw["verdict"])
             kw["rung"] = Rung(kw["rung"])
@@ -108,7 +122,7 @@ class FunctionStats:
 
 #: Integer fields of :class:`FunctionStats` (the ones a budget may limit).
 INT_FIELDS = tuple(f.name for f in fields(FunctionStats)
-                   if f.name not in ("name", "symbol", "kind", "verdict", "rung", "shadow"))
+                   if f.name not in ("name", "symbol", "kind", "verdict", "rung", "shadow") + _STACK_TEXT)
 
 
 @dataclass(frozen=True)
@@ -149,8 +163,8 @@ class ModuleStats:
     def to_dict(self) -> dict[str, Any]:
         """The JSON-shaped dict (enums as strings), as ``--stats-json`` prints it."""
         d = asdict(self)
-        d["functions"] = [{k: (v.value if isinstance(v, Enum) else v) for k, v in f.items()}
-                          for f in d["functions"]]
+        d["functions"] = [{k: (v.value if isinstance(v, Enum) else list(v) if k == "stack_path" else v)
+                           for k, v in f.items()} for f in d["functions"]]
         return d
 
     def to_json(self) -> str:
@@ -208,9 +222,12 @@ def from_c(target: str, module: _lib.SynthModuleStats,
             shadow = ShadowStats(c.shadow_spill_stores, c.shadow_reloads, c.shadow_moves,
                                  c.shadow_spill_slots, c.shadow_callee_saved_used)
         kw = {name: getattr(c, name) for name in INT_FIELDS}
+        path = _str(c.stack_path)
         out.append(FunctionStats(
             name=_str(c.name), symbol=_str(c.symbol), kind=_enum(_KINDS, c.kind, "kind"),
             verdict=_enum(_VERDICTS, c.verdict, "verdict"), rung=_enum(_RUNGS, c.rung, "rung"),
-            shadow=shadow, **kw))
+            shadow=shadow, max_stack_bytes=c.max_stack_bytes if c.has_max_stack else None,
+            stack_unbounded=_str(c.stack_unbounded) if c.stack_unbounded else None,
+            stack_path=tuple(path.split(" -> ")) if path else (), **kw))
     totals = Totals(**{name: getattr(module, name) for name in _lib.MODULE_STATS_FIELDS})
     return ModuleStats(target, tuple(out), totals)

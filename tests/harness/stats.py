@@ -1,6 +1,7 @@
 """Counters the test modules fill and conftest prints at the end of a run."""
 
 _COUNTS = {}
+_NOTES = []
 
 
 def add(suite, modules=0, exports=0, calls=0, mismatches=0):
@@ -10,7 +11,12 @@ def add(suite, modules=0, exports=0, calls=0, mismatches=0):
         c[i] += v
 
 
+def note(line):
+    """A free-form summary line (printed after the counts)."""
+    _NOTES.append(line)
+
+
 def lines():
-    """Summary lines, one per suite."""
+    """Summary lines, one per suite, then the notes."""
     return ["differential[%s]: %d modules, %d exports, %d inputs compared, %d mismatches"
-            % (s, *c) for s, c in sorted(_COUNTS.items())]
+            % (s, *c) for s, c in sorted(_COUNTS.items())] + list(_NOTES)

@@ -77,6 +77,30 @@ pub struct synth_options {
     /// (Version 2.) SYNTH_FLOAT_ABI_SOFT (default), SYNTH_FLOAT_ABI_SOFTFP
     /// or SYNTH_FLOAT_ABI_HARD; read only when struct_size covers it.
     pub float_abi: u32,
+    /// (Version 3.) Fail with SYNTH_STATUS_STACK_LIMIT when the worst-case
+    /// stack of an export or the init function exceeds this many bytes or
+    /// has no bound; negative: no limit (default -1). Read only when
+    /// struct_size covers it, like the fields below.
+    pub max_stack_bytes: i64,
+    /// (Version 3.) Worst-case stack figures of imported functions (and of
+    /// "synth_trap", the trap handler), import_stack_count entries; NULL
+    /// when the count is 0 (default). An import without a figure makes the
+    /// stack of every function that can call it unbounded.
+    pub import_stack: *const synth_import_stack,
+    /// (Version 3.) Entries of import_stack.
+    pub import_stack_count: usize,
+}
+
+/// The worst-case stack of one imported function, for
+/// synth_options.import_stack.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct synth_import_stack {
+    /// The import's symbol ("host_log") or wasm name ("env.host_log"),
+    /// NUL-terminated UTF-8.
+    pub name: *const c_char,
+    /// Bytes of stack it uses at most, callees included.
+    pub bytes: u32,
 }
 
 /// The first version of `synth_options` (up to `optimize`), whose size old
@@ -100,6 +124,8 @@ struct SynthOptionsV1 {
 pub(crate) const OPTIONS_V1_SIZE: usize = std::mem::size_of::<SynthOptionsV1>();
 /// The size a caller must pass for the version-2 fields to be read.
 pub(crate) const OPTIONS_V2_END: usize = std::mem::offset_of!(synth_options, float_abi) + 4;
+/// The size a caller must pass for the version-3 (stack) fields to be read.
+pub(crate) const OPTIONS_V3_END: usize = std::mem::offset_of!(synth_options, import_stack_count) + std::mem::size_of::<usize>();
 
 impl synth_options {
     /// The default options (what [`synth_options_init`] writes).
@@ -118,6 +144,9 @@ impl synth_options {
             reserved0: 0,
             fpu: SYNTH_FPU_NONE,
             float_abi: SYNTH_FLOAT_ABI_SOFT,
+            max_stack_bytes: -1,
+            import_stack: std::ptr::null(),
+            import_stack_count: 0,
         }
     }
 }
@@ -198,6 +227,32 @@ pub(crate) unsafe fn read_options(opts: *const synth_options) -> Result<synth::O
             SYNTH_FLOAT_ABI_HARD => synth::FloatAbi::Hard,
             a => return Err(format!("opts->float_abi is {a}; expected 0-2 (SYNTH_FLOAT_ABI_SOFT/SOFTFP/HARD)")),
         };
+    }
+    if size >= OPTIONS_V3_END {
+        // SAFETY: struct_size covers the version-3 fields.
+        let (max, list, count) = unsafe {
+            (
+                std::ptr::addr_of!((*opts).max_stack_bytes).read_unaligned(),
+                std::ptr::addr_of!((*opts).import_stack).read_unaligned(),
+                std::ptr::addr_of!((*opts).import_stack_count).read_unaligned(),
+            )
+        };
+        out.max_stack = match max {
+            n if n < 0 => None,
+            n => Some(u32::try_from(n).map_err(|_| format!("opts->max_stack_bytes {n} is too large (at most 4294967295)"))?),
+        };
+        if count > 0 && list.is_null() {
+            return Err(format!("opts->import_stack is NULL but import_stack_count is {count}"));
+        }
+        for i in 0..count {
+            // SAFETY: `count` readable entries by contract.
+            let e = unsafe { list.add(i).read_unaligned() };
+            // SAFETY: NULL or NUL-terminated by contract.
+            let name = unsafe { c_str(e.name, "import_stack[].name") }?
+                .filter(|n| !n.is_empty())
+                .ok_or_else(|| format!("opts->import_stack[{i}].name is NULL or empty"))?;
+            out.import_stack.insert(name, e.bytes);
+        }
     }
     out.validate().map_err(|e| e.to_string())?;
     Ok(out)
@@ -294,6 +349,29 @@ mod tests {
         assert!(read(&bad).unwrap_err().contains("opts->fpu is 9"));
         let m3 = synth_options { target: SYNTH_TARGET_CORTEX_M3, fpu: SYNTH_FPU_FPV4_SP_D16, ..synth_options::defaults() };
         assert!(read(&m3).unwrap_err().contains("cortex-m3 has no fpv4-sp-d16"));
+    }
+
+    #[test]
+    fn stack_fields_are_version_3() {
+        let list = [
+            synth_import_stack { name: c"host_log".as_ptr(), bytes: 64 },
+            synth_import_stack { name: c"env.f".as_ptr(), bytes: 8 },
+        ];
+        let o = synth_options { max_stack_bytes: 1024, import_stack: list.as_ptr(), import_stack_count: 2, ..synth_options::defaults() };
+        let r = read(&o).unwrap();
+        assert_eq!(r.max_stack, Some(1024));
+        assert_eq!((r.import_stack.get("host_log"), r.import_stack.get("env.f")), (Some(&64), Some(&8)));
+        // A version-2 caller: the stack fields are not read.
+        let v2 = synth_options { struct_size: OPTIONS_V2_END as u32, max_stack_bytes: 4, import_stack_count: 9, ..synth_options::defaults() };
+        assert_eq!(read(&v2).unwrap().max_stack, None);
+        assert!(OPTIONS_V2_END <= std::mem::offset_of!(synth_options, max_stack_bytes));
+        let bad = synth_options { import_stack_count: 1, ..synth_options::defaults() };
+        assert!(read(&bad).unwrap_err().contains("import_stack is NULL"));
+        let unnamed = [synth_import_stack { name: std::ptr::null(), bytes: 1 }];
+        let bad = synth_options { import_stack: unnamed.as_ptr(), import_stack_count: 1, ..synth_options::defaults() };
+        assert!(read(&bad).unwrap_err().contains("import_stack[0].name"));
+        let bad = synth_options { max_stack_bytes: 1 << 40, ..synth_options::defaults() };
+        assert!(read(&bad).unwrap_err().contains("max_stack_bytes"));
     }
 
     #[test]

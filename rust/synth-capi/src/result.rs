@@ -29,6 +29,9 @@ pub(crate) struct Output {
     pub(crate) stats: synth::CompileStats,
     /// (name, symbol) of each entry of `stats.functions`, as C strings.
     pub(crate) names: Vec<(CString, CString)>,
+    /// (why the stack is unbounded, if it is; the stack path joined with
+    /// " -> ") of each entry of `stats.functions`, as C strings.
+    pub(crate) stack_texts: Vec<(Option<CString>, CString)>,
 }
 
 impl synth_result {
@@ -44,6 +47,12 @@ impl synth_result {
             Err(e) => return synth_result::failed(SYNTH_STATUS_INTERNAL_ERROR, &format!("stats JSON: {e}")),
         };
         let names = c.stats.functions.iter().map(|f| (c_string(&f.name), c_string(&f.symbol))).collect();
+        let stack_texts = c
+            .stats
+            .functions
+            .iter()
+            .map(|f| (f.stack_unbounded.as_deref().map(c_string), c_string(&f.stack_path.join(" -> "))))
+            .collect();
         synth_result {
             status: SYNTH_STATUS_OK,
             message: CString::default(),
@@ -53,6 +62,7 @@ impl synth_result {
                 stats_json: c_string(&json),
                 stats: c.stats,
                 names,
+                stack_texts,
             }),
         }
     }

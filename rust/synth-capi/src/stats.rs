@@ -124,10 +124,36 @@ pub struct synth_function_stats {
     pub shadow_spill_slots: u32,
     /// Shadow allocator: callee-saved registers assigned.
     pub shadow_callee_saved_used: u32,
+    /// Unused; keeps the fields below clear of version 1's tail padding.
+    pub reserved0: u32,
+    /// (Version 2.) The function's own deepest stack excursion in bytes
+    /// (pushed registers, frame, momentary pushes; callees not counted).
+    /// Written only when struct_size covers the version-2 fields.
+    pub stack_bytes: u32,
+    /// (Version 2.) 1 when max_stack_bytes is a bound, 0 when the stack is
+    /// unbounded (see stack_unbounded).
+    pub has_max_stack: u32,
+    /// (Version 2.) Worst-case stack in bytes over every path of calls from
+    /// this function (callees, runtime and libgcc helpers, imports as given
+    /// by synth_options.import_stack); 0 when unbounded.
+    pub max_stack_bytes: u32,
+    /// Unused (alignment).
+    pub reserved1: u32,
+    /// (Version 2.) Why the stack is unbounded ("calls import `f`",
+    /// "recursion through `f` → `g` → `f`"), UTF-8; NULL when bounded.
+    /// Borrowed from the result.
+    pub stack_unbounded: *const c_char,
+    /// (Version 2.) The symbols of the deepest path of calls (or of the path
+    /// to what makes it unbounded), joined with " -> ". Borrowed.
+    pub stack_path: *const c_char,
 }
 
 const MODULE_V1_SIZE: usize = std::mem::size_of::<synth_module_stats>();
-const FUNCTION_V1_SIZE: usize = std::mem::size_of::<synth_function_stats>();
+/// Version 1 of `synth_function_stats` ends at `shadow_callee_saved_used`
+/// (rounded up to the struct's 8-byte alignment).
+const FUNCTION_V1_SIZE: usize = (std::mem::offset_of!(synth_function_stats, reserved0) + 7) & !7;
+/// Version 2 (the stack fields) is the whole struct.
+const FUNCTION_V2_SIZE: usize = std::mem::size_of::<synth_function_stats>();
 
 fn module_record(t: &synth::stats::Totals) -> synth_module_stats {
     synth_module_stats {
@@ -148,8 +174,14 @@ fn module_record(t: &synth::stats::Totals) -> synth_module_stats {
     }
 }
 
-/// The C record of `f`; `name`/`symbol` are its C strings in the result.
-fn function_record(f: &synth::FunctionStats, name: *const c_char, symbol: *const c_char) -> synth_function_stats {
+/// The C record of `f`; `name`/`symbol` are its C strings in the result,
+/// `stack` its unbounded reason (or NULL) and stack path.
+fn function_record(
+    f: &synth::FunctionStats,
+    name: *const c_char,
+    symbol: *const c_char,
+    stack: (*const c_char, *const c_char),
+) -> synth_function_stats {
     use synth::stats::FunctionKindName;
     let kind = match f.kind {
         FunctionKindName::Wasm => SYNTH_FUNCTION_WASM,
@@ -191,6 +223,13 @@ fn function_record(f: &synth::FunctionStats, name: *const c_char, symbol: *const
         shadow_moves: sh.map_or(0, |s| s.moves),
         shadow_spill_slots: sh.map_or(0, |s| s.spill_slots),
         shadow_callee_saved_used: sh.map_or(0, |s| s.callee_saved_used),
+        reserved0: 0,
+        stack_bytes: f.stack_bytes,
+        has_max_stack: u32::from(f.max_stack_bytes.is_some()),
+        max_stack_bytes: f.max_stack_bytes.unwrap_or(0),
+        reserved1: 0,
+        stack_unbounded: stack.0,
+        stack_path: stack.1,
     }
 }
 
@@ -210,8 +249,10 @@ unsafe fn struct_size_at(p: *const u8) -> usize {
 /// size its array. Each struct_size must be at least the version-1 size;
 /// larger sizes (newer callers) are accepted: the array's stride is the
 /// first element's struct_size, every filled element must carry the same
-/// value, and only the version-1 fields are written (struct_size is left as
-/// the caller set it). Nothing is written unless the call succeeds.
+/// value, and only the fields of the versions that size covers are written
+/// (version 1: up to shadow_callee_saved_used; version 2: the stack fields;
+/// struct_size is left as the caller set it). Nothing is written unless the
+/// call succeeds.
 /// Returns SYNTH_STATUS_INVALID_ARGUMENT when r is NULL or holds no
 /// successful compile, when functions is NULL with capacity > 0, or when a
 /// struct_size is too small.
@@ -267,11 +308,16 @@ pub unsafe extern "C" fn synth_stats(
                 module.write_unaligned(m);
             }
         }
-        for (i, (f, (name, symbol))) in out.stats.functions.iter().zip(&out.names).take(fill).enumerate() {
-            let mut rec = function_record(f, name.as_ptr(), symbol.as_ptr());
+        for (i, ((f, (name, symbol)), (unbounded, path))) in out.stats.functions.iter().zip(&out.names).zip(&out.stack_texts).take(fill).enumerate() {
+            let reason = unbounded.as_ref().map_or(std::ptr::null(), |r| r.as_ptr());
+            let mut rec = function_record(f, name.as_ptr(), symbol.as_ptr(), (reason, path.as_ptr()));
             rec.struct_size = stride as u32;
-            // SAFETY: element i is in bounds and at least version-1 sized.
-            unsafe { base.add(i * stride).cast::<synth_function_stats>().write_unaligned(rec) };
+            let bytes = if stride >= FUNCTION_V2_SIZE { FUNCTION_V2_SIZE } else { FUNCTION_V1_SIZE };
+            // SAFETY: element i is in bounds and at least `bytes` long; only
+            // the versions its struct_size covers are copied.
+            unsafe {
+                std::ptr::copy_nonoverlapping(std::ptr::addr_of!(rec).cast::<u8>(), base.add(i * stride), bytes);
+            }
         }
         if !count.is_null() {
             // SAFETY: non-null and writable by contract.
@@ -298,8 +344,8 @@ mod tests {
 
     fn empty_function() -> synth_function_stats {
         synth_function_stats {
-            struct_size: FUNCTION_V1_SIZE as u32,
-            ..function_record(&dummy(), null(), null())
+            struct_size: FUNCTION_V2_SIZE as u32,
+            ..function_record(&dummy(), null(), null(), (null(), null()))
         }
     }
 
@@ -337,6 +383,9 @@ mod tests {
             assert_eq!((c.peak_pressure, c.regs_available, c.spill_slots), (e.peak_pressure, e.regs_available, e.spill_slots));
             assert_eq!((c.spill_stores, c.reloads, c.remats, c.moves), (e.spill_stores, e.reloads, e.remats, e.moves));
             assert_eq!(c.callee_saved_pushed, e.callee_saved_pushed);
+            assert_eq!((c.stack_bytes, c.has_max_stack, c.max_stack_bytes), (e.stack_bytes, 1, e.max_stack_bytes.unwrap()));
+            assert!(c.stack_unbounded.is_null());
+            assert_eq!(s(c.stack_path), e.stack_path.join(" -> "));
             assert_eq!(c.verdict, [SYNTH_SPILL_NONE, SYNTH_SPILL_GENUINE, SYNTH_SPILL_SPURIOUS][["none", "genuine", "spurious"].iter().position(|v| *v == e.verdict).unwrap()]);
             assert_eq!(c.rung, if e.rung == "base" { SYNTH_RUNG_BASE } else { SYNTH_RUNG_FALLBACK });
             let sh = e.shadow.as_ref();
@@ -392,6 +441,35 @@ mod tests {
         assert_ne!(st, SYNTH_STATUS_OK);
         assert_eq!(unsafe { synth_stats(bad, null_mut(), null_mut(), 0, null_mut()) }, SYNTH_STATUS_INVALID_ARGUMENT);
         unsafe { synth_result_free(bad) };
+    }
+
+    #[test]
+    fn version_1_callers_get_no_stack_fields_and_unbounded_reasons_arrive() {
+        // A version-1 caller's array: 112-byte elements; the stack fields lie
+        // beyond its struct_size and must not be written.
+        assert_eq!(FUNCTION_V1_SIZE, 112);
+        #[repr(C, align(8))]
+        #[derive(Clone, Copy)]
+        struct V1([u8; FUNCTION_V1_SIZE]);
+        let src = b"(module (import \"env\" \"f\" (func $f)) (func (export \"g\") call $f))";
+        let (st, r) = compile_bytes(src, null());
+        assert_eq!(st, SYNTH_STATUS_OK);
+        let mut v1 = [V1([0xee; FUNCTION_V1_SIZE]); 3];
+        for e in v1.iter_mut() {
+            e.0[..4].copy_from_slice(&(FUNCTION_V1_SIZE as u32).to_le_bytes());
+        }
+        let mut n = 0;
+        assert_eq!(unsafe { synth_stats(r, null_mut(), v1.as_mut_ptr().cast(), 1, &mut n) }, SYNTH_STATUS_OK);
+        assert_eq!(&v1[1].0[4..], &[0xee; FUNCTION_V1_SIZE - 4][..], "element 1 untouched");
+        let symbol = unsafe { std::ptr::read_unaligned(v1[0].0.as_ptr().add(16).cast::<*const c_char>()) };
+        assert_eq!(s(symbol), "wasm_g");
+        // A current caller sees why the bound is missing.
+        let mut fs = vec![empty_function(); n];
+        assert_eq!(unsafe { synth_stats(r, null_mut(), fs.as_mut_ptr(), n, null_mut()) }, SYNTH_STATUS_OK);
+        assert_eq!((fs[0].has_max_stack, fs[0].max_stack_bytes), (0, 0));
+        assert_eq!(s(fs[0].stack_unbounded), "calls import `f`");
+        assert_eq!(s(fs[0].stack_path), "wasm_g -> f");
+        unsafe { synth_result_free(r) };
     }
 
     #[test]

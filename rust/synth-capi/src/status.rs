@@ -21,6 +21,10 @@ pub const SYNTH_STATUS_UNSUPPORTED: i32 = 4;
 pub const SYNTH_STATUS_SYMBOL_COLLISION: i32 = 5;
 /// A compiler bug, or a panic caught at the boundary.
 pub const SYNTH_STATUS_INTERNAL_ERROR: i32 = 6;
+/// The worst-case stack of an export or the init function exceeds
+/// synth_options.max_stack_bytes, or has no bound; the message names the
+/// function and the path of calls.
+pub const SYNTH_STATUS_STACK_LIMIT: i32 = 7;
 
 /// The status code of a compile error.
 pub(crate) fn status_of(e: &synth::Error) -> i32 {
@@ -32,12 +36,14 @@ pub(crate) fn status_of(e: &synth::Error) -> i32 {
         Error::BadOptions(_) => SYNTH_STATUS_INVALID_ARGUMENT,
         Error::SymbolCollision { .. } => SYNTH_STATUS_SYMBOL_COLLISION,
         Error::Internal(_) => SYNTH_STATUS_INTERNAL_ERROR,
+        Error::StackLimit { .. } => SYNTH_STATUS_STACK_LIMIT,
     }
 }
 
 /// The name of a status code as a static string: "ok", "invalid argument",
 /// "malformed", "invalid module", "unsupported", "symbol collision",
-/// "internal error"; "unknown status" for any other value. Never NULL.
+/// "internal error", "stack limit"; "unknown status" for any other value.
+/// Never NULL.
 #[no_mangle]
 pub extern "C" fn synth_status_name(status: i32) -> *const c_char {
     let s: &'static std::ffi::CStr = match status {
@@ -48,6 +54,7 @@ pub extern "C" fn synth_status_name(status: i32) -> *const c_char {
         SYNTH_STATUS_UNSUPPORTED => c"unsupported",
         SYNTH_STATUS_SYMBOL_COLLISION => c"symbol collision",
         SYNTH_STATUS_INTERNAL_ERROR => c"internal error",
+        SYNTH_STATUS_STACK_LIMIT => c"stack limit",
         _ => c"unknown status",
     };
     s.as_ptr()
@@ -76,6 +83,14 @@ mod tests {
                 SYNTH_STATUS_SYMBOL_COLLISION,
             ),
             (Error::Internal("i".into()), SYNTH_STATUS_INTERNAL_ERROR),
+            (
+                Error::StackLimit {
+                    symbol: "wasm_f".into(),
+                    limit: 8,
+                    bound: synth::stack::StackBound::Bounded { bytes: 16, path: vec!["wasm_f".into()] },
+                },
+                SYNTH_STATUS_STACK_LIMIT,
+            ),
         ];
         for (e, s) in cases {
             assert_eq!(status_of(&e), s, "{e}");
@@ -84,12 +99,12 @@ mod tests {
 
     #[test]
     fn names_are_distinct_and_unknown_is_named() {
-        let names: Vec<_> = (0..=6).map(name).collect();
+        let names: Vec<_> = (0..=7).map(name).collect();
         assert_eq!(
             names,
-            ["ok", "invalid argument", "malformed", "invalid module", "unsupported", "symbol collision", "internal error"]
+            ["ok", "invalid argument", "malformed", "invalid module", "unsupported", "symbol collision", "internal error", "stack limit"]
         );
-        assert_eq!(name(7), "unknown status");
+        assert_eq!(name(8), "unknown status");
         assert_eq!(name(-1), "unknown status");
         assert_eq!(name(i32::MIN), "unknown status");
     }

@@ -67,6 +67,14 @@ Python, python -m synth, synthc and the Bazel rule; see docs/OPTIONS.md):
   --max-memory-pages <N>   reserve at most N 64 KiB pages of linear memory in .bss
                            (default: the module's maximum, else its initial size);
                            less than the module's initial size is an error
+  --import-stack <NAME=BYTES>
+                           worst-case stack of an imported function (NAME: its symbol
+                           or module.field; synth_trap: the trap handler, default 0),
+                           counted in the stack bounds; repeatable. Without a figure,
+                           an export that can call the import has no stack bound
+  --max-stack <BYTES>      fail when an export's or init's worst-case stack (callees,
+                           runtime and libgcc helpers, imports included) exceeds
+                           BYTES or has no bound; the error names the path
   --verify-allocation      run the register-allocation checker on every function
                            (slower; for testing the compiler)
   --shadow-allocation      also run regalloc2 on every function, measure only, and
@@ -81,7 +89,7 @@ registers available), spills (spill stores), reloads (loads from spill slots), r
 (values recomputed instead of reloaded), moves (register moves left), slots (spill
 slots), saved (callee-saved registers pushed), verdict (none; genuine: pressure was
 above the registers; spurious: it was not), rung (base, or fallback if the backup
-allocator ran); with --shadow-allocation sh.spills, sh.reloads, sh.moves, sh.slots and
+allocator ran), stack (worst-case stack bytes of a call, callees included, or unbounded); with --shadow-allocation sh.spills, sh.reloads, sh.moves, sh.slots and
 sh.saved are the same figures from regalloc2.
 
 Exit status: 0 success; 1 the input could not be read or compiled or an output could not
@@ -168,6 +176,14 @@ fn parse_compile(args: &[String]) -> Result<Command, String> {
                 options.max_memory_pages =
                     Some(v.parse().map_err(|_| format!("--max-memory-pages: `{v}` is not a page count"))?);
             }
+            "--import-stack" => {
+                let (name, bytes) = synth::options::parse_import_stack(&value(flag)?).map_err(|e| e.to_string())?;
+                options.import_stack.insert(name, bytes);
+            }
+            "--max-stack" => {
+                let v = value(flag)?;
+                options.max_stack = Some(v.parse().map_err(|_| format!("--max-stack: `{v}` is not a byte count"))?);
+            }
             "--verify-allocation" => options.verify_allocation = true,
             "--shadow-allocation" => options.shadow_allocation = true,
             "--no-optimize" => options.optimize = false,
@@ -229,6 +245,10 @@ mod tests {
         assert!(o.shadow_allocation && !o.optimize);
         assert_eq!(o.max_memory_pages, Some(3));
         assert_eq!(o.module_name.as_deref(), Some("blink"));
+        let c = compile(&["compile", "m.wat", "--import-stack", "host_log=64", "--import-stack=env.f=8", "--max-stack", "2048"]);
+        assert_eq!(c.options.import_stack.get("host_log"), Some(&64));
+        assert_eq!(c.options.import_stack.get("env.f"), Some(&8));
+        assert_eq!(c.options.max_stack, Some(2048));
     }
 
     #[test]
@@ -251,6 +271,9 @@ mod tests {
         assert!(p(&["compile", "a.wasm", "--bogus"]).unwrap_err().contains("unknown option `--bogus`"));
         assert!(p(&["compile", "a.wasm", "b.wasm"]).unwrap_err().contains("more than one"));
         assert!(p(&["compile", "a.wasm", "--max-memory-pages", "x"]).unwrap_err().contains("page count"));
+        assert!(p(&["compile", "a.wasm", "--max-stack", "lots"]).unwrap_err().contains("byte count"));
+        assert!(p(&["compile", "a.wasm", "--import-stack", "f"]).unwrap_err().contains("NAME=BYTES"));
+        assert!(p(&["compile", "a.wasm", "--import-stack", "=4"]).unwrap_err().contains("NAME=BYTES"));
         assert!(p(&["compile", "a.wasm", "--prefix", "my-mod"]).unwrap_err().contains("prefix"));
         assert!(p(&["compile", "a.o"]).unwrap_err().contains("overwrite the input"));
         assert_eq!(p(&["compile", "--help"]).unwrap(), Command::Help(COMPILE_HELP));

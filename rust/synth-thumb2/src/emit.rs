@@ -35,6 +35,9 @@ pub struct Emitted {
     pub data_ranges: Vec<std::ops::Range<u32>>,
     /// Machine instructions in the code (data excluded).
     pub inst_count: u32,
+    /// Bytes the body pushes below the fixed frame for a moment (a scratch
+    /// register for a spill store beyond the `STR [sp, #imm]` range).
+    pub scratch_push_bytes: u32,
 }
 
 const R0: enc::Reg = enc::Reg::R0;
@@ -72,6 +75,8 @@ struct Emitter<'a> {
     plan: Option<traps::TrapPlan>,
     island_labels: Vec<Label>,
     island_placed: Vec<bool>,
+    /// Deepest push below the fixed frame inside the body (bytes).
+    scratch_push_bytes: u32,
 }
 
 fn p(r: Reg) -> Result<enc::Reg, String> {
@@ -126,6 +131,7 @@ fn emit_pass(
         island_labels,
         island_placed: vec![false; n_islands],
         plan,
+        scratch_push_bytes: 0,
     };
     e.prologue();
     // Edits are sorted by instruction; blocks are placed out of VCode
@@ -210,7 +216,8 @@ fn emit_pass(
     }
     relocs.sort_by_key(|r| r.offset);
     let inst_count = count_insts(&code.bytes, &code.data_ranges);
-    Ok((Emitted { code: code.bytes, relocs, data_ranges: code.data_ranges, inst_count }, record))
+    let scratch_push_bytes = e.scratch_push_bytes;
+    Ok((Emitted { code: code.bytes, relocs, data_ranges: code.data_ranges, inst_count, scratch_push_bytes }, record))
 }
 
 /// Counts Thumb instructions (16- and 32-bit) outside data ranges.

@@ -88,6 +88,11 @@ pub struct CompiledFunction {
     /// Frame size in bytes (spill slots, outgoing arguments, padding;
     /// excluding pushed registers).
     pub frame_bytes: u32,
+    /// The function's own deepest stack excursion: bytes below the sp it
+    /// was entered with that it ever moves sp to (pushed registers, the
+    /// fixed frame, and any momentary push inside the body). Callees' stack
+    /// comes on top (see `synth::stack`).
+    pub stack_bytes: u32,
     /// Allocation stats.
     pub alloc: synth_regalloc::AllocStats,
 }
@@ -137,6 +142,7 @@ pub fn compile_function(
         data_ranges: out.data_ranges,
         inst_count: out.inst_count,
         frame_bytes: layout.frame_bytes,
+        stack_bytes: layout.push_bytes + layout.frame_bytes + out.scratch_push_bytes,
         alloc: alloc.stats,
     })
 }

@@ -15,7 +15,9 @@ use crate::object::elf::{write_elf, TextFunction};
 use crate::object::header::generate_header;
 use crate::object::symbols::{runtime_stem, SymbolNames};
 use crate::options::Options;
+use crate::stack::{self, indirect_calls, IndirectCalls, StackBound};
 use crate::stats::{CompileStats, FunctionKindName, FunctionStats};
+use std::collections::BTreeMap;
 use crate::Compiled;
 
 /// The wasm binary magic, `\0asm`.
@@ -105,6 +107,7 @@ pub fn compile(input: &[u8], opts: &Options) -> Result<Compiled, Error> {
         static_memory_bytes: module.info.static_memory_bytes(),
     };
     let mut compiled = Vec::with_capacity(module.functions.len());
+    let indirect: Vec<IndirectCalls> = module.functions.iter().map(|f| indirect_calls(&f.ir)).collect();
     for f in &module.functions {
         let c = synth_thumb2::compile_function(&f.ir, &be_opts).map_err(|e| match f.kind {
             FunctionKind::Wasm(i) => Error::Unsupported {
@@ -117,7 +120,7 @@ pub fn compile(input: &[u8], opts: &Options) -> Result<Compiled, Error> {
         log::debug!("{}: {} bytes, {} instructions", f.ir.name, c.code.len(), c.inst_count);
         compiled.push((f.kind, c));
     }
-    link_named(&module.info, &names, &compiled, opts)
+    link_named(&module.info, &names, &compiled, &indirect, opts)
 }
 
 /// Rewrites the float types without hardware into integer code, AEABI calls
@@ -143,30 +146,46 @@ pub fn display_name(info: &ModuleInfo, k: FunctionKind) -> String {
 }
 
 /// Builds the object, header and stats from module information and compiled
-/// functions (in `.text` order).
+/// functions (in `.text` order). The functions' `call_indirect`s are not
+/// known here: for the stack bounds, a function that refers to a table may
+/// call any function a table can hold.
 pub fn link(info: &ModuleInfo, funcs: &[(FunctionKind, CompiledFunction)], opts: &Options) -> Result<Compiled, Error> {
     opts.validate()?;
     let names = SymbolNames::new(info, &opts.symbol_prefix)?;
-    link_named(info, &names, funcs, opts)
+    let indirect = vec![IndirectCalls::Unknown; funcs.len()];
+    link_named(info, &names, funcs, &indirect, opts)
 }
 
 fn link_named(
     info: &ModuleInfo,
     names: &SymbolNames,
     funcs: &[(FunctionKind, CompiledFunction)],
+    indirect: &[IndirectCalls],
     opts: &Options,
 ) -> Result<Compiled, Error> {
     let text: Vec<TextFunction<'_>> = funcs.iter().map(|(kind, compiled)| TextFunction { kind: *kind, compiled }).collect();
     let (object, layout) = write_elf(info, names, &text, opts.target)?;
-    let header = generate_header(info, names, opts);
+    let symbols: Vec<String> = layout.functions.iter().map(|(s, _, _)| s.clone()).collect();
+    let bounds = stack::bounds(info, names, funcs, &symbols, indirect, opts)?;
+    check_max_stack(info, funcs, &symbols, &bounds, opts)?;
+    let entries: BTreeMap<String, StackBound> = funcs
+        .iter()
+        .zip(symbols.iter().zip(&bounds))
+        .filter(|((kind, _), _)| matches!(kind, FunctionKind::Wasm(_) | FunctionKind::Init))
+        // (internal functions have local symbols the header never names)
+        .map(|(_, (s, b))| (s.clone(), b.clone()))
+        .collect();
+    let header = generate_header(info, names, opts, &entries);
     let mut stats = CompileStats { target: opts.target.name().to_string(), ..CompileStats::default() };
-    for ((kind, c), (symbol, _, _)) in funcs.iter().zip(&layout.functions) {
+    for (((kind, c), symbol), bound) in funcs.iter().zip(&symbols).zip(&bounds) {
         let k = match kind {
             FunctionKind::Wasm(_) => FunctionKindName::Wasm,
             FunctionKind::Runtime(_) => FunctionKindName::Runtime,
             FunctionKind::Init => FunctionKindName::Init,
         };
-        stats.functions.push(FunctionStats::new(display_name(info, *kind), symbol.clone(), k, c));
+        let mut fs = FunctionStats::new(display_name(info, kind.clone()), symbol.clone(), k, c);
+        fs.set_stack_bound(bound);
+        stats.functions.push(fs);
     }
     stats.sum_functions();
     stats.totals.text_bytes = layout.text_bytes;
@@ -174,6 +193,31 @@ fn link_named(
     stats.totals.rodata_bytes = layout.rodata_bytes;
     stats.totals.bss_bytes = layout.bss_bytes;
     Ok(Compiled { object, header, stats })
+}
+
+/// Fails with [`Error::StackLimit`] when an exported function or the init
+/// function has no stack bound or one above `--max-stack` (the first such
+/// in `.text` order).
+fn check_max_stack(
+    info: &ModuleInfo,
+    funcs: &[(FunctionKind, CompiledFunction)],
+    symbols: &[String],
+    bounds: &[StackBound],
+    opts: &Options,
+) -> Result<(), Error> {
+    let Some(limit) = opts.max_stack else { return Ok(()) };
+    for (((kind, _), symbol), bound) in funcs.iter().zip(symbols).zip(bounds) {
+        // Other functions are reached only through exports and init.
+        let entry = match kind {
+            FunctionKind::Init => true,
+            FunctionKind::Wasm(i) => info.funcs.get(*i as usize).is_some_and(|f| !f.exports.is_empty()),
+            FunctionKind::Runtime(_) => false,
+        };
+        if entry && bound.bytes().map_or(true, |b| b > limit) {
+            return Err(Error::StackLimit { symbol: symbol.clone(), limit, bound: bound.clone() });
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

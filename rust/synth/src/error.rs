@@ -44,6 +44,16 @@ pub enum Error {
         /// The entity that wanted it too.
         second: String,
     },
+    /// The worst-case stack of an export or the init function exceeds
+    /// `--max-stack`, or has no bound.
+    StackLimit {
+        /// The function's symbol.
+        symbol: String,
+        /// The limit, bytes.
+        limit: u32,
+        /// Its bound, with the path of calls that needs it.
+        bound: crate::stack::StackBound,
+    },
     /// A compiler bug: a stage produced something the next cannot use.
     Internal(String),
 }
@@ -75,6 +85,18 @@ impl std::fmt::Display for Error {
                 "symbol collision: {second} and {first} would both be named `{symbol}`; \
                  rename one of them or choose another --prefix"
             ),
+            Error::StackLimit { symbol, limit, bound } => match bound {
+                crate::stack::StackBound::Bounded { bytes, .. } => write!(
+                    f,
+                    "stack: `{symbol}` needs up to {bytes} bytes of stack, more than --max-stack {limit} (deepest path: {})",
+                    bound.path_text()
+                ),
+                crate::stack::StackBound::Unbounded { reason, .. } => write!(
+                    f,
+                    "stack: `{symbol}` has no stack bound ({reason}; path: {}), so it cannot meet --max-stack {limit}",
+                    bound.path_text()
+                ),
+            },
             Error::Internal(m) => write!(f, "internal compiler error (please report): {m}"),
         }
     }

@@ -8,7 +8,8 @@
 //!
 //! Modules: [`options`] (target, prefix, checks), [`error`] (the one
 //! [`Error`] type), [`driver`] (front end → backend → object), [`object`]
-//! (symbol naming, ELF writer, header generator), [`stats`].
+//! (symbol naming, ELF writer, header generator), [`stack`] (worst-case
+//! stack use over the call graph), [`stats`].
 
 #![warn(missing_docs)]
 
@@ -16,6 +17,7 @@ pub mod driver;
 pub mod error;
 pub mod object;
 pub mod options;
+pub mod stack;
 pub mod stats;
 
 pub use error::Error;

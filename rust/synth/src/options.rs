@@ -193,6 +193,14 @@ pub struct Options {
     /// Name of the module, shown in the header's comment (e.g. the input
     /// file name); `None` uses the name section's module name, if any.
     pub module_name: Option<String>,
+    /// Worst-case stack bytes of imported functions, by import symbol
+    /// (`host_log`) or wasm name (`env.host_log`); `synth_trap` sets the
+    /// trap handler's (default 0). An import without a figure makes the
+    /// stack bound of every function that can call it unbounded.
+    pub import_stack: std::collections::BTreeMap<String, u32>,
+    /// Fail the compile when the worst-case stack of an export or the init
+    /// function exceeds this many bytes, or has no bound (default: no limit).
+    pub max_stack: Option<u32>,
 }
 
 impl Default for Options {
@@ -210,8 +218,21 @@ impl Default for Options {
             optimize: true,
             header_guard: None,
             module_name: None,
+            import_stack: std::collections::BTreeMap::new(),
+            max_stack: None,
         }
     }
+}
+
+/// Parses one `--import-stack` value, `NAME=BYTES`.
+pub fn parse_import_stack(s: &str) -> Result<(String, u32), Error> {
+    let bad = || Error::BadOptions(format!("--import-stack expects NAME=BYTES (an import and its worst-case stack in bytes), got `{s}`"));
+    let (name, bytes) = s.rsplit_once('=').ok_or_else(bad)?;
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(bad());
+    }
+    Ok((name.to_string(), bytes.trim().parse().map_err(|_| bad())?))
 }
 
 impl Options {
@@ -252,6 +273,9 @@ impl Options {
             if !ok {
                 return Err(Error::BadOptions(format!("header guard `{g}` is not a C identifier")));
             }
+        }
+        if let Some(name) = self.import_stack.keys().find(|k| k.is_empty()) {
+            return Err(Error::BadOptions(format!("--import-stack needs an import name, got `{name}=...`")));
         }
         if self.max_memory_pages.is_some_and(|n| n > 65536) {
             return Err(Error::BadOptions(

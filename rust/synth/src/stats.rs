@@ -74,6 +74,19 @@ pub struct FunctionStats {
     /// The shadow allocator's figures for the same function, when shadow
     /// allocation was on (`null` in JSON otherwise).
     pub shadow: Option<ShadowStats>,
+    /// The function's own deepest stack excursion in bytes: pushed
+    /// registers, frame bytes and any momentary push (callees not counted).
+    pub stack_bytes: u32,
+    /// Worst-case stack in bytes over every path of calls from this function
+    /// (its own, its callees', runtime helpers', AEABI functions', imports'
+    /// as given); `None` (`null`) when unbounded.
+    pub max_stack_bytes: Option<u32>,
+    /// Why there is no bound (`calls import \`f\``, `recursion through
+    /// \`f\` → \`g\` → \`f\``, ...); `None` when bounded.
+    pub stack_unbounded: Option<String>,
+    /// Symbols of the deepest path of calls from this function (bounded),
+    /// or of the path to what makes it unbounded.
+    pub stack_path: Vec<String>,
 }
 
 impl FunctionStats {
@@ -99,7 +112,27 @@ impl FunctionStats {
             verdict: a.verdict.name(),
             rung: a.rung.name(),
             shadow: a.shadow.clone(),
+            stack_bytes: f.stack_bytes,
+            max_stack_bytes: None,
+            stack_unbounded: None,
+            stack_path: Vec::new(),
         }
+    }
+
+    /// Records the function's worst-case stack.
+    pub fn set_stack_bound(&mut self, b: &crate::stack::StackBound) {
+        use crate::stack::StackBound;
+        self.max_stack_bytes = b.bytes();
+        self.stack_unbounded = match b {
+            StackBound::Bounded { .. } => None,
+            StackBound::Unbounded { reason, .. } => Some(reason.clone()),
+        };
+        self.stack_path = b.path().to_vec();
+    }
+
+    /// The stack column: the bound, or `unbounded`.
+    pub fn stack_text(&self) -> String {
+        self.max_stack_bytes.map_or_else(|| "unbounded".to_string(), |b| b.to_string())
     }
 }
 
@@ -174,7 +207,7 @@ impl CompileStats {
         use std::fmt::Write;
         let mut headers: Vec<&str> = vec![
             "symbol", "name", "kind", "bytes", "insts", "frame", "vregs", "peak", "spills", "reloads", "remats",
-            "moves", "slots", "saved", "verdict", "rung",
+            "moves", "slots", "saved", "verdict", "rung", "stack",
         ];
         let shadow = self.functions.iter().any(|f| f.shadow.is_some());
         if shadow {
@@ -182,6 +215,7 @@ impl CompileStats {
         }
         // Text columns are left-aligned, numbers right-aligned.
         let left = |col: usize| matches!(headers[col], "symbol" | "name" | "kind" | "verdict" | "rung");
+        // (The stack column, a number or `unbounded`, is right-aligned.)
         let rows: Vec<Vec<String>> = self
             .functions
             .iter()
@@ -203,6 +237,7 @@ impl CompileStats {
                     f.callee_saved_pushed.to_string(),
                     f.verdict.to_string(),
                     f.rung.to_string(),
+                    f.stack_text(),
                 ];
                 if shadow {
                     match &f.shadow {
@@ -258,6 +293,17 @@ impl CompileStats {
             t.spurious_spill_functions,
             t.fallback_functions
         );
+        // Why stacks are unbounded, once per reason.
+        let mut reasons: Vec<(&str, usize)> = Vec::new();
+        for r in self.functions.iter().filter_map(|f| f.stack_unbounded.as_deref()) {
+            match reasons.iter_mut().find(|(x, _)| *x == r) {
+                Some((_, n)) => *n += 1,
+                None => reasons.push((r, 1)),
+            }
+        }
+        for (r, n) in reasons {
+            let _ = writeln!(s, "stack unbounded ({n} function{}): {r}", if n == 1 { "" } else { "s" });
+        }
         s
     }
 }
@@ -275,6 +321,7 @@ pub(crate) mod tests {
             relocs: vec![],
             data_ranges: vec![],
             frame_bytes: 8,
+            stack_bytes: 16,
             alloc: AllocStats {
                 vregs: 5,
                 peak_pressure: 3,

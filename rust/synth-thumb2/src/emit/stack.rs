@@ -72,6 +72,7 @@ impl Emitter<'_> {
         } else {
             let s = if rt == enc::Reg::R0 { enc::Reg::R1 } else { enc::Reg::R0 };
             self.asm.push(1 << s.0);
+            self.scratch_push_bytes = self.scratch_push_bytes.max(4);
             self.sp_lea(s, off + 4);
             self.asm.store(StoreOp::Str, rt, s, 0);
             self.asm.pop(1 << s.0);

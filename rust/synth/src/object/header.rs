@@ -7,7 +7,7 @@
 //! globals, `synth_trap`, `synth_stack_limit` when stack checks are on).
 //! Multi-value exports return `struct <symbol>_results` (docs/ABI.md).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use synth_frontend::ModuleInfo;
@@ -15,6 +15,7 @@ use synth_ir::{Signature, Type, TrapCode};
 
 use super::symbols::{Binding, SymbolNames, STACK_LIMIT_SYMBOL, TRAP_SYMBOL};
 use crate::options::Options;
+use crate::stack::StackBound;
 
 /// The C type of a wasm value type.
 pub fn c_type(t: Type) -> &'static str {
@@ -78,8 +79,55 @@ fn prototype(out: &mut String, name: &str, sig: &Signature) {
     let _ = writeln!(out, "{ret} {name}({params});");
 }
 
-/// Generates the header for a module.
-pub fn generate_header(info: &ModuleInfo, names: &SymbolNames, opts: &Options) -> String {
+/// The stack figure of `symbol` for the header: `#define <symbol>_STACK_BYTES
+/// n` when bounded, a comment saying why not otherwise. `declared` are the
+/// identifiers the header declares, which the macro must not shadow.
+fn stack_define(out: &mut String, symbol: &str, bound: Option<&StackBound>, declared: &BTreeSet<String>) {
+    let Some(bound) = bound else { return };
+    let name = format!("{symbol}_STACK_BYTES");
+    if declared.contains(&name) {
+        let _ = writeln!(out, "/* {name} is not defined: another declaration has that name. Worst-case stack: {} */", bound.describe());
+        return;
+    }
+    match bound {
+        StackBound::Bounded { bytes, path } => {
+            let _ = writeln!(out, "/* Worst-case stack bytes of {symbol}, callees included (deepest: {}). */", path.join(" -> "));
+            let _ = writeln!(out, "#define {name} {bytes}u");
+        }
+        StackBound::Unbounded { reason, path } => {
+            let _ = writeln!(
+                out,
+                "/* {name} is not defined: the stack of {symbol} is unbounded: {} (path: {}). */",
+                ascii_arrows(reason),
+                path.join(" -> ")
+            );
+        }
+    }
+}
+
+/// `→` as `->`, to keep the header ASCII.
+fn ascii_arrows(s: &str) -> String {
+    s.replace('→', "->")
+}
+
+/// Every identifier the header declares (functions, globals, memory).
+fn declared_names(names: &SymbolNames) -> BTreeSet<String> {
+    let mut d = BTreeSet::new();
+    for s in names.funcs.iter().chain(&names.globals).chain(std::iter::once(&names.memory)) {
+        d.insert(s.primary.clone());
+        d.extend(s.aliases.iter().cloned());
+    }
+    d.insert(names.memory_size.clone());
+    d.insert(names.init.clone());
+    d.insert(TRAP_SYMBOL.to_string());
+    d.insert(STACK_LIMIT_SYMBOL.to_string());
+    d
+}
+
+/// Generates the header for a module. `stack` holds the worst-case stack of
+/// the exported functions and the init function by symbol (see
+/// [`crate::stack`]); each gets a `<symbol>_STACK_BYTES` macro.
+pub fn generate_header(info: &ModuleInfo, names: &SymbolNames, opts: &Options, stack: &BTreeMap<String, StackBound>) -> String {
     let p = &names.prefix;
     let guard = opts.header_guard.clone().unwrap_or_else(|| default_guard(p));
     let module = opts.module_name.clone().or_else(|| info.name.clone()).unwrap_or_else(|| "a wasm module".to_string());
@@ -119,8 +167,11 @@ pub fn generate_header(info: &ModuleInfo, names: &SymbolNames, opts: &Options) -
         );
     }
 
+    let declared = declared_names(names);
     let _ = writeln!(s, "/* Instantiates the module: call once before anything else. */");
-    let _ = writeln!(s, "void {}(void);\n", names.init);
+    let _ = writeln!(s, "void {}(void);", names.init);
+    stack_define(&mut s, &names.init, stack.get(&names.init), &declared);
+    let _ = writeln!(s);
 
     if let Some(m) = &info.memory {
         if names.memory.binding == Binding::Undefined {
@@ -160,6 +211,7 @@ pub fn generate_header(info: &ModuleInfo, names: &SymbolNames, opts: &Options) -
         for (export, name) in f.exports.iter().zip(std::iter::once(&syms.primary).chain(&syms.aliases)) {
             let _ = writeln!(exports, "/* export {} (wasm function {i}) */", quoted(export));
             prototype(&mut exports, name, &f.sig);
+            stack_define(&mut exports, name, stack.get(&syms.primary), &declared);
         }
     }
     for (i, g) in info.globals.iter().enumerate() {
@@ -212,7 +264,7 @@ mod tests {
 
     fn header(info: &ModuleInfo, opts: &Options) -> String {
         let names = SymbolNames::new(info, &opts.symbol_prefix).unwrap();
-        generate_header(info, &names, opts)
+        generate_header(info, &names, opts, &BTreeMap::new())
     }
 
     #[test]
