@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import unicorn
 
 from . import abi, link, wasm2obj, wasminfo
-from .differential import generate_args, parse_directives
+from .differential import abi_norm, generate_args, parse_directives
 from .emu import STACK_SIZE, STACK_TOP, Emulator
 from .hostenv import standard_env
 
@@ -123,6 +123,8 @@ def measure_module(source, workdir, name=None, extra_args=(), limit=None):
         m = entry(abi.export_symbol(sig.name, abi.DEFAULT_PREFIX))
         seed = zlib.crc32(("%s:%s" % (name, sig.name)).encode())
         for args in arg_table.get(sig.name) or generate_args(sig.params, seed):
+            # `;; @args` may give floats as numbers: the emulator takes bit patterns.
+            args = [abi_norm(a, t) for a, t in zip(args, sig.params)]
             out, init_mark, mark = emu.measure(sig.name, args, limit)
             init.measured = max(init.measured, init_mark)
             init.calls += 1

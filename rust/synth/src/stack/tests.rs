@@ -20,9 +20,10 @@ fn bound(c: &Compiled, symbol: &str) -> Option<u32> {
     func(c, symbol).max_stack_bytes
 }
 
-/// `f` calls `g` (which spills across a call to `h`) and the leaf `h`.
+/// `f` calls `g` (which spills across a call to `h`) and the leaf `h`
+/// (two blocks, so that it is not inlined).
 const CHAIN: &str = r#"(module
-  (func $h (param i32) (result i32) local.get 0 i32.const 1 i32.add)
+  (func $h (param i32) (result i32) (block (br_if 0 (local.get 0))) local.get 0 i32.const 1 i32.add)
   (func $g (param i32) (result i32) (local i32 i32 i32)
     local.get 0 call $h local.set 1
     local.get 1 call $h local.set 2
@@ -117,7 +118,7 @@ fn call_indirect_reaches_every_table_function_of_its_signature() {
       (type $t (func (param i32) (result i32)))
       (table 4 funcref)
       (elem (i32.const 0) $small $deep $deeper)
-      (func $small (param i32) (result i32) local.get 0)
+      (func $small (param i32) (result i32) (block (br_if 0 (local.get 0))) local.get 0)
       (func $deep (param f32) (result i32) (local i32 i32)
         i32.const 1 call $small local.set 1 i32.const 2 call $small local.get 1 i32.add)
       (func $deeper (param i64) (result i32) (local i32)
