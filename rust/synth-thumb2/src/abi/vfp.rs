@@ -141,7 +141,7 @@ fn vfp_ret(results: &[Type]) -> VfpRet {
             VfpRet::Hfa { ty: *first, count: results.len() as u8 }
         }
         _ => {
-            let bits: Vec<Type> = results.to_vec();
+            let bits: Vec<Type> = results.iter().map(|t| t.bits_type()).collect();
             VfpRet::Core(super::abi_sig(&Signature { params: vec![], results: bits }).ret)
         }
     }
