@@ -11,10 +11,10 @@ use synth_frontend::{FrontendOptions, FunctionKind, ModuleInfo};
 use synth_thumb2::{BackendOptions, CompiledFunction};
 
 use crate::error::Error;
-use crate::object::elf::{write_elf, TextFunction};
+use crate::object::elf::{float_interface, write_elf_with, FloatInterface, TextFunction, ThunkFunction};
 use crate::object::header::generate_header;
 use crate::object::symbols::{runtime_stem, SymbolNames};
-use crate::options::Options;
+use crate::options::{FloatAbi, Fpu, Options};
 use crate::stats::{CompileStats, FunctionKindName, FunctionStats};
 use crate::Compiled;
 
@@ -97,7 +97,7 @@ pub fn compile(input: &[u8], opts: &Options) -> Result<Compiled, Error> {
     }
     log::debug!("front end: {} functions lowered", module.functions.len());
     // Name check before the backend runs: collisions are cheap to find.
-    let names = SymbolNames::new(&module.info, &opts.symbol_prefix)?;
+    let names = SymbolNames::with_thunks(&module.info, &opts.symbol_prefix, &thunked_functions(&module.info, opts))?;
     let be_opts = BackendOptions {
         cpu: opts.target.cpu(),
         verify_allocation: opts.verify_allocation,
@@ -146,8 +146,52 @@ pub fn display_name(info: &ModuleInfo, k: FunctionKind) -> String {
 /// functions (in `.text` order).
 pub fn link(info: &ModuleInfo, funcs: &[(FunctionKind, CompiledFunction)], opts: &Options) -> Result<Compiled, Error> {
     opts.validate()?;
-    let names = SymbolNames::new(info, &opts.symbol_prefix)?;
+    let names = SymbolNames::with_thunks(info, &opts.symbol_prefix, &thunked_functions(info, opts))?;
     link_named(info, &names, funcs, opts)
+}
+
+/// The functions that cross the object's boundary through a float-ABI
+/// thunk: with `--float-abi hard`, every imported or exported function
+/// with an `f32`/`f64` parameter or result (docs/ABI.md, "Floating point").
+pub fn thunked_functions(info: &ModuleInfo, opts: &Options) -> Vec<u32> {
+    if opts.float_abi != FloatAbi::Hard {
+        return vec![];
+    }
+    let boundary = |f: &synth_frontend::FuncInfo| f.import.is_some() || !f.exports.is_empty();
+    let floats = |f: &synth_frontend::FuncInfo| f.sig.params.iter().chain(&f.sig.results).any(|t| t.is_float());
+    (0..info.funcs.len() as u32).filter(|&i| boundary(&info.funcs[i as usize]) && floats(&info.funcs[i as usize])).collect()
+}
+
+/// The backend's name for an FPU.
+fn enc_fpu(fpu: Fpu) -> synth_thumb2_enc::Fpu {
+    match fpu {
+        Fpu::None => synth_thumb2_enc::Fpu::None,
+        Fpu::Fpv4SpD16 => synth_thumb2_enc::Fpu::Fpv4SpD16,
+        Fpu::Fpv5SpD16 => synth_thumb2_enc::Fpu::Fpv5SpD16,
+        Fpu::Fpv5D16 => synth_thumb2_enc::Fpu::Fpv5D16,
+    }
+}
+
+/// Generates the float-ABI thunk of every function `names` gives a soft
+/// side (see [`thunked_functions`]).
+fn thunks(info: &ModuleInfo, names: &SymbolNames, opts: &Options) -> Result<Vec<(u32, CompiledFunction)>, Error> {
+    use synth_thumb2::thunk::{float_abi_thunk, ThunkKind};
+    let mut out = Vec::new();
+    for (i, f) in info.funcs.iter().enumerate() {
+        let i = i as u32;
+        if !names.is_thunked(i) {
+            continue;
+        }
+        let (kind, target) = match f.import {
+            Some(_) => (ThunkKind::Import, synth_thumb2::RelocTarget::ImportedFunc(i)),
+            None => (ThunkKind::Export, synth_thumb2::RelocTarget::Symbol(synth_ir::SymbolRef::Func(i))),
+        };
+        let name = info.func_display_name(i);
+        let c = float_abi_thunk(&name, &f.sig, kind, target, enc_fpu(opts.fpu))
+            .map_err(|e| Error::Unsupported { func: Some((i, name)), what: e.what, offset: None })?;
+        out.push((i, c));
+    }
+    Ok(out)
 }
 
 fn link_named(
@@ -157,7 +201,14 @@ fn link_named(
     opts: &Options,
 ) -> Result<Compiled, Error> {
     let text: Vec<TextFunction<'_>> = funcs.iter().map(|(kind, compiled)| TextFunction { kind: *kind, compiled }).collect();
-    let (object, layout) = write_elf(info, names, &text, opts.target)?;
+    let thunk_code = thunks(info, names, opts)?;
+    let thunk_text: Vec<ThunkFunction<'_>> = thunk_code.iter().map(|(func, compiled)| ThunkFunction { func: *func, compiled }).collect();
+    let floats = match float_interface(info) {
+        FloatInterface::None => FloatInterface::None,
+        _ if opts.float_abi == FloatAbi::Hard => FloatInterface::VfpRegisters(opts.fpu),
+        other => other,
+    };
+    let (object, layout) = write_elf_with(info, names, &text, &thunk_text, opts.target, floats)?;
     let header = generate_header(info, names, opts);
     let mut stats = CompileStats { target: opts.target.name().to_string(), ..CompileStats::default() };
     for ((kind, c), (symbol, _, _)) in funcs.iter().zip(&layout.functions) {
@@ -167,6 +218,10 @@ fn link_named(
             FunctionKind::Init => FunctionKindName::Init,
         };
         stats.functions.push(FunctionStats::new(display_name(info, *kind), symbol.clone(), k, c));
+    }
+    for ((i, c), (symbol, _, _)) in thunk_code.iter().zip(&layout.functions[funcs.len()..]) {
+        let name = display_name(info, FunctionKind::Wasm(*i));
+        stats.functions.push(FunctionStats::new(name, symbol.clone(), FunctionKindName::Thunk, c));
     }
     stats.sum_functions();
     stats.totals.text_bytes = layout.text_bytes;
