@@ -265,7 +265,7 @@ impl Gen {
     }
 
     /// Phase 1: a value into the outgoing stack area at `off`.
-    fn to_stack(&mut self, src: Loc, off: u32, wide: bool) {
+    fn move_to_stack(&mut self, src: Loc, off: u32, wide: bool) {
         match src {
             Loc::Reg(r) => self.str(Reg(r), off),
             Loc::Pair(l, h) => {
@@ -289,7 +289,7 @@ impl Gen {
     }
 
     /// Phase 2: a value into `s_n` / `d_k`.
-    fn to_vfp(&mut self, src: Loc, dst: Loc) {
+    fn move_to_vfp(&mut self, src: Loc, dst: Loc) {
         match (src, dst) {
             (Loc::Reg(r), Loc::S(n)) => self.a.vmov_to_s(SReg(n), Reg(r)),
             (Loc::Pair(l, h), Loc::D(k)) => self.a.vmov_to_d(DReg(k), Reg(l), Reg(h)),
@@ -309,7 +309,7 @@ impl Gen {
 
     /// Phase 4: a core register (pair) from a VFP register, the incoming
     /// stack or an address.
-    fn to_core(&mut self, src: Loc, dst: Loc) {
+    fn move_to_core(&mut self, src: Loc, dst: Loc) {
         match (src, dst) {
             (Loc::S(n), Loc::Reg(r)) => self.a.vmov_from_s(Reg(r), SReg(n)),
             (Loc::D(k), Loc::Pair(l, h)) => self.a.vmov_from_d(Reg(l), Reg(h), DReg(k)),
@@ -365,13 +365,13 @@ pub fn float_abi_thunk(
     // 1: outgoing stack slots (no source lives there).
     for &(src, dst) in &p.moves {
         if let Loc::Stack(off, wide) = dst {
-            g.to_stack(src, off, wide);
+            g.move_to_stack(src, off, wide);
         }
     }
     // 2: S/D registers (the core registers still hold every source).
     for &(src, dst) in &p.moves {
         if matches!(dst, Loc::S(_) | Loc::D(_)) {
-            g.to_vfp(src, dst);
+            g.move_to_vfp(src, dst);
         }
     }
     // 3: core to core, as a parallel move.
@@ -387,7 +387,7 @@ pub fn float_abi_thunk(
     // 4: core registers from everything else (their sources survive phase 3).
     for &(src, dst) in &p.moves {
         if is_core(dst) && !is_core(src) {
-            g.to_core(src, dst);
+            g.move_to_core(src, dst);
         }
     }
     let callee = Sym(0);

@@ -164,12 +164,12 @@ fn every_signature_shape_assembles_in_both_directions() {
 
 #[test]
 fn stack_areas_beyond_reach_are_an_error_naming_the_function() {
-    let s = sig(&vec![F64; 600], &[F64]);
+    let s = sig(&[F64; 600], &[F64]);
     let e = float_abi_thunk("huge", &s, ThunkKind::Export, target(), fpu()).unwrap_err();
     assert_eq!(e.func, "huge");
     assert!(e.what.contains("float-ABI thunk") && e.what.contains("4095"), "{e}");
     // 150 doubles: over VLDR's 1020 bytes but within LDR's reach.
-    let s = sig(&vec![F64; 150], &[F64; 4]);
+    let s = sig(&[F64; 150], &[F64; 4]);
     for kind in [ThunkKind::Export, ThunkKind::Import] {
         float_abi_thunk("big", &s, kind, target(), fpu()).unwrap();
     }
