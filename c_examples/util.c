@@ -63,6 +63,7 @@ const char *kind_name(uint32_t kind) {
     case SYNTH_FUNCTION_RUNTIME: return "runtime";
     case SYNTH_FUNCTION_INIT: return "init";
     case SYNTH_FUNCTION_TRAP: return "trap";
+    case SYNTH_FUNCTION_THUNK: return "thunk";
     default: return "?";
     }
 }

@@ -15,7 +15,7 @@ uint8_t *read_file(const char *path, size_t *len);
 /* Writes len bytes to path; 0 on success, -1 with a message on stderr. */
 int write_file(const char *path, const void *data, size_t len);
 
-/* "wasm", "runtime", "init", "trap" or "?" for a SYNTH_FUNCTION_* value. */
+/* "wasm", "runtime", "init", "trap", "thunk" or "?" for a SYNTH_FUNCTION_* value. */
 const char *kind_name(uint32_t kind);
 
 /* "none", "genuine", "spurious" or "?" for a SYNTH_SPILL_* value. */

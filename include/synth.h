@@ -134,6 +134,12 @@
 #define SYNTH_FUNCTION_TRAP 3
 
 /**
+ * synth_function_stats.kind: a float-ABI thunk (`float_abi` hard: moves an
+ * exported or imported function's floats between FPU and core registers).
+ */
+#define SYNTH_FUNCTION_THUNK 4
+
+/**
  * synth_function_stats.verdict: nothing was spilled.
  */
 #define SYNTH_SPILL_NONE 0

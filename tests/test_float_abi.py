@@ -1,8 +1,9 @@
 """Float ABI of synth objects, as the linker and the C compiler see it (docs/ABI.md,
 "Floating point"): a module with floats in its interface links with soft- and softfp-float C
 code, arm-none-eabi-ld refuses to mix it with hard-float code exactly as it refuses gcc's own
-soft-float objects, a float-free module links with both, and the options reject FPUs a core
-cannot have."""
+soft-float objects; compiled with ``--float-abi hard`` it links with hard-float C code and is
+refused by soft-float code, with gcc's build attributes; a float-free module links with all,
+and the options reject FPUs a core cannot have."""
 
 import os
 import subprocess
@@ -65,6 +66,33 @@ def test_float_interface_is_core_registers(tmp_path):
     assert r.returncode != 0 and "VFP register arguments" in r.stderr, r.stderr
 
 
+HARD = ("--fpu", "fpv4-sp-d16", "--float-abi", "hard")
+
+
+def test_hard_float_interface_is_vfp_registers(tmp_path):
+    obj = compile_wat(tmp_path, "h", FLOAT_WAT, *HARD)
+    attrs = attributes(obj)
+    # What arm-none-eabi-gcc -mcpu=cortex-m4 -mfpu=fpv4-sp-d16 -mfloat-abi=hard writes.
+    for tag in ("Tag_ABI_VFP_args: VFP registers", "Tag_FP_arch: VFPv4-D16", "Tag_ABI_HardFP_use: SP only"):
+        assert tag in attrs, (tag, attrs)
+    header = subprocess.run(["readelf", "-h", obj], capture_output=True, text=True, check=True).stdout
+    assert "hard-float ABI" in header, header
+    r = link(tmp_path, obj, C_FLOAT, "hard")
+    assert r.returncode == 0, r.stderr
+    for abi in ("soft", "softfp"):
+        r = link(tmp_path, obj, C_FLOAT, abi)
+        assert r.returncode != 0 and "VFP register arguments" in r.stderr, (abi, r.stderr)
+
+
+@pytest.mark.parametrize("target,fpu,arch,sp_only", [("cortex-m7", "fpv5-sp-d16", "FPv5/FP-D16 for ARMv8", True),
+                                                     ("cortex-m7", "fpv5-d16", "FPv5/FP-D16 for ARMv8", False)])
+def test_hard_float_attributes_name_the_fpu(tmp_path, target, fpu, arch, sp_only):
+    obj = compile_wat(tmp_path, "h7", FLOAT_WAT, "--target", target, "--fpu", fpu, "--float-abi", "hard")
+    attrs = attributes(obj)
+    assert "Tag_FP_arch: " + arch in attrs and "Tag_ABI_VFP_args: VFP registers" in attrs, attrs
+    assert ("Tag_ABI_HardFP_use: SP only" in attrs) == sp_only, attrs
+
+
 def test_gcc_soft_float_objects_are_refused_the_same_way(tmp_path):
     """The reference behaviour the test above holds synth to."""
     c = tmp_path / "lib.c"
@@ -82,6 +110,9 @@ def test_float_free_module_links_with_every_float_abi(tmp_path):
     for abi in FLOAT_ABIS:
         r = link(tmp_path, obj, C_INT, abi)
         assert r.returncode == 0, (abi, r.stderr)
+    # --float-abi hard changes nothing without floats in the interface.
+    hard = compile_wat(tmp_path, "ih", INT_WAT, *HARD)
+    assert open(hard, "rb").read() == open(obj, "rb").read()
 
 
 def test_fpu_options_follow_the_core(tmp_path):
@@ -99,7 +130,7 @@ def test_fpu_options_follow_the_core(tmp_path):
     for bad, needle in [(("--target", "cortex-m3", "--fpu", "fpv4-sp-d16"), "cortex-m3 has no fpv4-sp-d16"),
                         (("--fpu", "fpv5-d16"), "cortex-m4 has no fpv5-d16"),
                         (("--float-abi", "softfp"), "needs an FPU"),
-                        (("--fpu", "fpv4-sp-d16", "--float-abi", "hard"), "not supported yet"),
+                        (("--float-abi", "hard"), "--float-abi hard needs an FPU"),
                         (("--fpu", "vfpv3"), "unknown FPU")]:
         r = run(*bad)
         assert r.returncode != 0 and needle in r.stderr, (bad, r.stderr)

@@ -24,6 +24,7 @@ class FunctionKind(str, Enum):
     RUNTIME = "runtime"
     INIT = "init"
     TRAP = "trap"
+    THUNK = "thunk"
 
 
 class Verdict(str, Enum):

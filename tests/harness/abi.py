@@ -106,3 +106,69 @@ def layout_struct(types):
         offsets.append(off)
         off += a
     return offsets, (off + align - 1) & ~(align - 1)
+
+
+#: ``--float-abi hard`` as the harness runs it: the Cortex-M4's FPU.
+HARD_FLOAT_ARGS = ("--fpu", "fpv4-sp-d16", "--float-abi", "hard")
+
+
+def hfa_type(results):
+    """The element type when ``results`` is a homogeneous floating-point aggregate
+    (2 to 4 results, all f32 or all f64), which AAPCS-VFP returns in s0-s3 / d0-d3;
+    else None (a struct in memory, as in the base AAPCS)."""
+    if 2 <= len(results) <= 4 and results[0] in ("f32", "f64") and all(t == results[0] for t in results):
+        return results[0]
+    return None
+
+
+def layout_args_vfp(types, first_reg=0):
+    """Place parameters per AAPCS-VFP (``-mfloat-abi=hard``; docs/ABI.md "Floating point").
+
+    Integers as in :func:`layout_args`; an f32 takes the lowest free one of s0..s15, an
+    f64 the lowest free d0..d7 (a later f32 back-fills a single register an f64 skipped);
+    the first float that finds no register goes on the stack, and so does every later
+    float (no back-filling after that). Integers and floats share the stack area in
+    order. Returns ('reg', n) / ('s', n) / ('d', n) / ('stack', offset) per parameter
+    and the stack bytes (rounded up to 8).
+    """
+    reg, stack, core_on_stack = first_reg, 0, False
+    free = [True] * 16
+    out = []
+    for ty in types:
+        if ty == "f32":
+            n = next((i for i in range(16) if free[i]), None)
+            if n is not None:
+                free[n] = False
+                out.append(("s", n))
+                continue
+            out.append(("stack", stack))
+            stack += 4
+        elif ty == "f64":
+            k = next((i for i in range(8) if free[2 * i] and free[2 * i + 1]), None)
+            if k is not None:
+                free[2 * k] = free[2 * k + 1] = False
+                out.append(("d", k))
+                continue
+            free = [False] * 16
+            stack = (stack + 7) & ~7
+            out.append(("stack", stack))
+            stack += 8
+        elif ty == "i64":
+            r = reg + (reg & 1)
+            if not core_on_stack and r + 1 <= 3:
+                out.append(("reg", r))
+                reg = r + 2
+                continue
+            core_on_stack = True
+            stack = (stack + 7) & ~7
+            out.append(("stack", stack))
+            stack += 8
+        else:
+            if not core_on_stack and reg <= 3:
+                out.append(("reg", reg))
+                reg += 1
+                continue
+            core_on_stack = True
+            out.append(("stack", stack))
+            stack += 4
+    return out, (stack + 7) & ~7

@@ -159,8 +159,11 @@ class Report:
 class Target:
     """A module built for both sides: emulator image and wasmtime reference."""
 
-    def __init__(self, source, workdir, host=None, extra_args=(), objects=None, prefix=abi.DEFAULT_PREFIX):
+    def __init__(self, source, workdir, host=None, extra_args=(), objects=None, prefix=abi.DEFAULT_PREFIX,
+                 float_abi="soft"):
         self.host = host or standard_env()
+        if float_abi == "hard":
+            extra_args = tuple(extra_args) + abi.HARD_FLOAT_ARGS
         if objects is None:
             compiled = wasm2obj.compile_module(source, workdir, extra_args=extra_args,
                                                prefix=None if prefix == abi.DEFAULT_PREFIX else prefix)
@@ -170,8 +173,8 @@ class Target:
         self.wasm = wasm
         self.info = wasminfo.inspect(wasm)
         funcs, globals_ = link.imports_for(self.info.import_list(), self.host)
-        self.elf = link.link(objects, workdir, funcs, globals_)
-        self.emu = Emulator(self.elf, self.info, self.host, prefix)
+        self.elf = link.link(objects, workdir, funcs, globals_, float_abi=float_abi)
+        self.emu = Emulator(self.elf, self.info, self.host, prefix, float_abi=float_abi)
         self.ref = Reference(wasm, self.info, self.host)
 
     def compare(self, export, args, limit=DEFAULT_LIMIT):
@@ -181,13 +184,14 @@ class Target:
         return expected, actual
 
 
-def run_module(source, workdir, host=None, extra_args=(), objects=None, seed_name=None):
-    """Differential-test every exported function of ``source``; returns a Report."""
+def run_module(source, workdir, host=None, extra_args=(), objects=None, seed_name=None, float_abi="soft"):
+    """Differential-test every exported function of ``source``; returns a Report.
+    ``float_abi="hard"`` compiles with ``--float-abi hard`` and calls through AAPCS-VFP."""
     text = ""
     if isinstance(source, str):
         text = open(source).read() if os.path.exists(source) else source
     arg_table, skip, limit = parse_directives(text)
-    target = Target(source, workdir, host, extra_args, objects)
+    target = Target(source, workdir, host, extra_args, objects, float_abi=float_abi)
     report = Report()
     for sig in target.info.exports:
         if sig.name in skip:

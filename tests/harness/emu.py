@@ -6,6 +6,12 @@ docs/ABI.md (register/pair/stack arguments, f32/f64 as i32/i64 bit patterns, sre
 for multi-value), and runs until
 the return landing pad, the ``synth_trap`` stub or the instruction limit. Import stubs
 are serviced by calling the Python host function. Returns an :class:`Outcome`.
+
+With ``float_abi="hard"`` (objects compiled with ``--fpu fpv4-sp-d16 --float-abi hard``)
+exports and imports follow AAPCS-VFP instead: f32/f64 arguments and results in s/d
+registers (:func:`abi.layout_args_vfp`), homogeneous float results in s0-s3/d0-d3. Every
+core and VFP register an argument does not use is poisoned first, so a value that does
+not travel where AAPCS-VFP says cannot match by accident.
 """
 
 import struct
@@ -24,12 +30,19 @@ SCRATCH_SIZE = 0x1000
 DEFAULT_LIMIT = 20_000_000
 
 _REGS = [A.UC_ARM_REG_R0, A.UC_ARM_REG_R1, A.UC_ARM_REG_R2, A.UC_ARM_REG_R3]
+_SREGS = [getattr(A, "UC_ARM_REG_S%d" % i) for i in range(32)]
+_DREGS = [getattr(A, "UC_ARM_REG_D%d" % i) for i in range(16)]
+#: Written into every register no argument uses (hard-float mode).
+POISON = 0xDEADBEEF
 
 
 class Emulator:
     """One linked image, reusable for many calls."""
 
-    def __init__(self, elf_path, info, host, prefix=abi.DEFAULT_PREFIX):
+    def __init__(self, elf_path, info, host, prefix=abi.DEFAULT_PREFIX, float_abi="soft"):
+        if float_abi not in ("soft", "hard"):
+            raise ValueError("float_abi is soft or hard, not %r" % float_abi)
+        self.hard = float_abi == "hard"
         self.image = elfmod.read(elf_path)
         self.info = info
         self.host = host
@@ -77,12 +90,19 @@ class Emulator:
         return bytes(self.uc.mem_read(self.image.address(name), size))
 
     # --- calling ---------------------------------------------------------------------
+    def _layout(self, types, first_reg):
+        return (abi.layout_args_vfp if self.hard else abi.layout_args)(types, first_reg)
+
     def _place_args(self, types, args, first_reg, sp):
         """Write args per ABI; returns the new sp (stack args below the old sp)."""
-        slots, stack_bytes = abi.layout_args(types, first_reg)
+        slots, stack_bytes = self._layout(types, first_reg)
         sp -= stack_bytes
         for ty, val, (where, pos) in zip(types, args, slots):
-            if abi.is_wide(ty):
+            if where == "s":
+                self.uc.reg_write(_SREGS[pos], val & 0xFFFFFFFF)
+            elif where == "d":
+                self.uc.reg_write(_DREGS[pos], val & (2**64 - 1))
+            elif abi.is_wide(ty):
                 v = val & (2**64 - 1)
                 if where == "reg":
                     self.uc.reg_write(_REGS[pos], v & 0xFFFFFFFF)
@@ -98,11 +118,13 @@ class Emulator:
         return sp
 
     def _read_args(self, types, first_reg):
-        slots, _ = abi.layout_args(types, first_reg)
+        slots, _ = self._layout(types, first_reg)
         sp = self.uc.reg_read(A.UC_ARM_REG_SP)
         out = []
         for ty, (where, pos) in zip(types, slots):
-            if abi.is_wide(ty):
+            if where in ("s", "d"):
+                v = self.uc.reg_read((_SREGS if where == "s" else _DREGS)[pos])
+            elif abi.is_wide(ty):
                 if where == "reg":
                     v = self.uc.reg_read(_REGS[pos]) | (self.uc.reg_read(_REGS[pos + 1]) << 32)
                 else:
@@ -116,7 +138,12 @@ class Emulator:
         """Call one function; returns Outcome (values raw normalised)."""
         for r in range(13):
             self.uc.reg_write(getattr(A, "UC_ARM_REG_R%d" % r), 0)
-        sret = len(results) >= 2
+        if self.hard:
+            for r in _REGS + [A.UC_ARM_REG_R12]:
+                self.uc.reg_write(r, POISON)
+            for k, s in enumerate(_SREGS):
+                self.uc.reg_write(s, POISON ^ k)
+        sret = self._sret(results)
         if sret:
             self.uc.reg_write(A.UC_ARM_REG_R0, SCRATCH)
         sp = self._place_args(types, args, 1 if sret else 0, STACK_TOP - 64)
@@ -149,14 +176,26 @@ class Emulator:
             self._service_import(sig)
             pc = self.uc.reg_read(A.UC_ARM_REG_LR)
 
+    def _sret(self, results):
+        """Whether ``results`` come back in memory through r0."""
+        return len(results) >= 2 and not (self.hard and abi.hfa_type(results))
+
+    def _write_float_results(self, results, values):
+        """Hard float: one float in s0/d0, or an HFA in s0../d0..."""
+        regs = _DREGS if results[0] == "f64" else _SREGS
+        for k, (ty, v) in enumerate(zip(results, values)):
+            self.uc.reg_write(regs[k], v & (2**64 - 1 if ty == "f64" else 0xFFFFFFFF))
+
     def _service_import(self, sig):
-        sret = len(sig.results) >= 2
+        sret = self._sret(sig.results)
         args = self._read_args(sig.params, 1 if sret else 0)
         value = self.host.call(sig.module, sig.name, args, sig.params)
         if not sig.results:
             return
-        values = list(value) if sret else [value]
-        if sret:
+        values = list(value) if len(sig.results) >= 2 else [value]
+        if self.hard and not sret and sig.results[0] in ("f32", "f64"):
+            self._write_float_results(sig.results, values)
+        elif sret:
             base = self.uc.reg_read(A.UC_ARM_REG_R0)
             offsets, _ = abi.layout_struct(sig.results)
             for ty, off, v in zip(sig.results, offsets, values):
@@ -173,6 +212,9 @@ class Emulator:
     def _read_results(self, results, sret):
         if not results:
             return []
+        if self.hard and not sret and results[0] in ("f32", "f64"):
+            regs = _DREGS if results[0] == "f64" else _SREGS
+            return [normalise(self.uc.reg_read(regs[k]), ty) for k, ty in enumerate(results)]
         if sret:
             offsets, _ = abi.layout_struct(results)
             return [normalise(self.read_u64(SCRATCH + o) if abi.is_wide(ty) else self.read_u32(SCRATCH + o), ty)
@@ -181,6 +223,15 @@ class Emulator:
         if abi.is_wide(results[0]):
             return [normalise(r0 | (self.uc.reg_read(A.UC_ARM_REG_R1) << 32), results[0])]
         return [normalise(r0, results[0])]
+
+    def call_symbol(self, symbol, params, results, args, limit=DEFAULT_LIMIT):
+        """Call any function of the image by symbol with this emulator's float ABI (no
+        init, memory reset); returns an :class:`Outcome`."""
+        self._counter.count = 0
+        self._reset_memory()
+        out = self._run(self.image.address(symbol), list(params), list(args), list(results), limit)
+        out.instructions = self._counter.count
+        return out
 
     def call(self, export, args, limit=DEFAULT_LIMIT):
         """Fresh instance: reset memory, run init, then call ``export`` with ``args``."""

@@ -74,13 +74,20 @@ def stub_assembly(func_imports, global_imports):
 #: The multilib whose libgcc provides the AEABI run-time functions synth objects call
 #: (``__aeabi_fadd``, ``__aeabi_dmul``, ... docs/ABI.md): Cortex-M4 Thumb, soft-float.
 LIBGCC_FLAGS = ("-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=soft")
+#: The hard-float multilib (``-mfloat-abi=hard -mfpu=fpv4-sp-d16``), for objects compiled
+#: with ``--float-abi hard``: the linker refuses to mix it with the soft one. Its AEABI
+#: functions still take floats in core registers (the AEABI requires the base AAPCS for
+#: them), which is what the compiled code calls them with.
+LIBGCC_HARD_FLAGS = ("-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16")
 
 
-@lru_cache(maxsize=1)
-def libgcc_path():
-    """Path of the soft-float Cortex-M4 libgcc.a (the AEABI float and integer helpers)."""
+@lru_cache(maxsize=2)
+def libgcc_path(float_abi="soft"):
+    """Path of the Cortex-M4 libgcc.a of ``float_abi`` (soft, or hard: the FPv4-SP-D16
+    multilib): the AEABI float and integer helpers."""
+    flags = LIBGCC_HARD_FLAGS if float_abi == "hard" else LIBGCC_FLAGS
     try:
-        out = subprocess.run([paths.tool("arm-none-eabi-gcc")] + list(LIBGCC_FLAGS) +
+        out = subprocess.run([paths.tool("arm-none-eabi-gcc")] + list(flags) +
                              ["-print-libgcc-file-name"], capture_output=True, text=True,
                              check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError) as e:
@@ -101,8 +108,9 @@ def _run(cmd):
         raise LinkError("%s failed:\n%s%s" % (os.path.basename(cmd[0]), proc.stdout, proc.stderr))
 
 
-def link(objects, workdir, func_imports=(), global_imports=(), name="image"):
-    """Link ``objects`` with generated stubs into ``workdir/name.elf``; returns its path."""
+def link(objects, workdir, func_imports=(), global_imports=(), name="image", float_abi="soft"):
+    """Link ``objects`` with generated stubs into ``workdir/name.elf``; returns its path.
+    ``float_abi="hard"`` links the hard-float libgcc."""
     os.makedirs(workdir, exist_ok=True)
     asm = os.path.join(workdir, name + "_stubs.s")
     stub_obj = os.path.join(workdir, name + "_stubs.o")
@@ -115,7 +123,7 @@ def link(objects, workdir, func_imports=(), global_imports=(), name="image"):
     _run([paths.tool("arm-none-eabi-as"), "-mcpu=cortex-m4", "-mthumb", "-o", stub_obj, asm])
     cmd = [paths.tool("arm-none-eabi-ld"), "-T", script, "-o", elf, "--no-warn-rwx-segments",
            stub_obj] + list(objects)
-    cmd.append(libgcc_path())
+    cmd.append(libgcc_path(float_abi))
     _run(cmd)
     return elf
 

@@ -1,5 +1,5 @@
-/* Minimal Cortex-M4 startup for qemu's mps2-an386: vector table, .data/.bss set-up,
- * semihosting output and exit. Used by tests/qemu/main.c and examples/demo/main.c. */
+/* Minimal Cortex-M4 startup for qemu's mps2-an386: vector table, FPU enable (when built
+ * for an FPU), .data/.bss set-up, semihosting output and exit. Used by tests/qemu/main.c and examples/demo/main.c. */
 #include <stdint.h>
 #include "semihost.h"
 
@@ -32,6 +32,12 @@ void sh_put_i64(int64_t v) {
 }
 
 void Reset_Handler(void) {
+#if defined(__ARM_FP) && !defined(SYNTH_TEST_FPU_OFF)
+    /* Hard-float (and softfp) firmware: give the core full access to CP10/CP11, the FPU,
+     * in CPACR before any VFP instruction runs; without it the first one faults (NOCP). */
+    *(volatile uint32_t *)0xE000ED88u |= 0xFu << 20;
+    __asm__ volatile("dsb\n\tisb" ::: "memory");
+#endif
     uint32_t *src = &_data_load, *dst = &_data_start;
     while (dst < &_data_end) *dst++ = *src++;
     for (dst = &_bss_start; dst < &_bss_end; dst++) *dst = 0;

@@ -19,6 +19,9 @@ pub const SYNTH_FUNCTION_RUNTIME: u32 = 1;
 pub const SYNTH_FUNCTION_INIT: u32 = 2;
 /// synth_function_stats.kind: the default trap entry.
 pub const SYNTH_FUNCTION_TRAP: u32 = 3;
+/// synth_function_stats.kind: a float-ABI thunk (`float_abi` hard: moves an
+/// exported or imported function's floats between FPU and core registers).
+pub const SYNTH_FUNCTION_THUNK: u32 = 4;
 
 /// synth_function_stats.verdict: nothing was spilled.
 pub const SYNTH_SPILL_NONE: u32 = 0;
@@ -188,6 +191,7 @@ fn function_record(
         FunctionKindName::Runtime => SYNTH_FUNCTION_RUNTIME,
         FunctionKindName::Init => SYNTH_FUNCTION_INIT,
         FunctionKindName::Trap => SYNTH_FUNCTION_TRAP,
+        FunctionKindName::Thunk => SYNTH_FUNCTION_THUNK,
     };
     // The facade's stable names; anything but "none"/"genuine" is a spill
     // the firmware should hear about, anything but "base" a fallback.

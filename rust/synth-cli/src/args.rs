@@ -53,8 +53,10 @@ Python, python -m synth, synthc and the Bazel rule; see docs/OPTIONS.md):
   --fpu <FPU>              the core's FPU: none (default), fpv4-sp-d16 (M4),
                            fpv5-sp-d16 or fpv5-d16 (M7); floats are computed in
                            software for now whatever the FPU
-  --float-abi <ABI>        soft (default) or softfp: floats passed in core registers
-                           (hard, in FPU registers, is not supported yet)
+  --float-abi <ABI>        soft (default) or softfp: floats passed in core registers;
+                           hard (needs --fpu): exported and imported functions with
+                           floats take them in FPU registers (AAPCS-VFP thunks, for
+                           -mfloat-abi=hard firmware, which must enable the FPU)
   --prefix <P>             prefix of every module symbol (default wasm_): exports are
                            <P><export>, the init function <P>init, memory <P>memory
   --module-name <NAME>     module name shown in the header's comment (default: the

@@ -3,10 +3,13 @@
 //! Takes: an IR [`Signature`]. Returns: an [`AbiSig`] naming, per parameter,
 //! the core registers or the stack slot holding each 32-bit half, and how
 //! results come back (r0, r0:r1, or an sret struct in memory whose address is
-//! passed in r0). Also the register sets the allocator needs.
+//! passed in r0). Also the register sets the allocator needs. The hard-float
+//! variant (AAPCS-VFP), used only at the object's boundary, is [`vfp`].
 
 use synth_ir::{Signature, Type};
 use synth_regalloc::{PReg, PRegSet};
+
+pub mod vfp;
 
 /// Where one parameter lives at a call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

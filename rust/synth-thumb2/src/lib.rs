@@ -10,6 +10,9 @@
 //! [`vcode::VCode`] view) → [`frame`] (spill slots, callee-saved registers,
 //! prologue/epilogue) → [`emit`] (machine instructions → the
 //! `synth-thumb2-enc` assembler: encoding and branch relaxation).
+//! Beside them, [`thunk`] writes the float-ABI thunks of `--float-abi hard`
+//! (AAPCS-VFP at the object's boundary, [`abi::vfp`]) directly with the
+//! assembler.
 
 #![warn(missing_docs)]
 
@@ -19,6 +22,7 @@ pub mod frame;
 pub mod imm;
 pub mod inst;
 pub mod isel;
+pub mod thunk;
 pub mod vcode;
 
 use synth_ir::SymbolRef;
@@ -71,6 +75,10 @@ pub enum RelocTarget {
     Symbol(SymbolRef),
     /// The trap entry (`synth_trap`).
     Trap,
+    /// Imported function `i`'s own (undefined) symbol. Only a float-ABI
+    /// import thunk ([`thunk`]) calls it: under `--float-abi hard`,
+    /// `Symbol(Func(i))` of such an import names the thunk.
+    ImportedFunc(u32),
 }
 
 /// Code and stats of one compiled function.

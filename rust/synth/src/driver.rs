@@ -11,10 +11,10 @@ use synth_frontend::{FrontendOptions, FunctionKind, ModuleInfo};
 use synth_thumb2::{BackendOptions, CompiledFunction};
 
 use crate::error::Error;
-use crate::object::elf::{write_elf, TextFunction};
+use crate::object::elf::{float_interface, write_elf_with, FloatInterface, TextFunction, ThunkFunction};
 use crate::object::header::generate_header;
 use crate::object::symbols::{runtime_stem, SymbolNames};
-use crate::options::Options;
+use crate::options::{FloatAbi, Fpu, Options};
 use crate::stack::{self, indirect_calls, IndirectCalls, StackBound};
 use crate::stats::{CompileStats, FunctionKindName, FunctionStats};
 use std::collections::BTreeMap;
@@ -99,7 +99,7 @@ pub fn compile(input: &[u8], opts: &Options) -> Result<Compiled, Error> {
     }
     log::debug!("front end: {} functions lowered", module.functions.len());
     // Name check before the backend runs: collisions are cheap to find.
-    let names = SymbolNames::new(&module.info, &opts.symbol_prefix)?;
+    let names = SymbolNames::with_thunks(&module.info, &opts.symbol_prefix, &thunked_functions(&module.info, opts))?;
     let be_opts = BackendOptions {
         cpu: opts.target.cpu(),
         verify_allocation: opts.verify_allocation,
@@ -151,9 +151,53 @@ pub fn display_name(info: &ModuleInfo, k: FunctionKind) -> String {
 /// call any function a table can hold.
 pub fn link(info: &ModuleInfo, funcs: &[(FunctionKind, CompiledFunction)], opts: &Options) -> Result<Compiled, Error> {
     opts.validate()?;
-    let names = SymbolNames::new(info, &opts.symbol_prefix)?;
+    let names = SymbolNames::with_thunks(info, &opts.symbol_prefix, &thunked_functions(info, opts))?;
     let indirect = vec![IndirectCalls::Unknown; funcs.len()];
     link_named(info, &names, funcs, &indirect, opts)
+}
+
+/// The functions that cross the object's boundary through a float-ABI
+/// thunk: with `--float-abi hard`, every imported or exported function
+/// with an `f32`/`f64` parameter or result (docs/ABI.md, "Floating point").
+pub fn thunked_functions(info: &ModuleInfo, opts: &Options) -> Vec<u32> {
+    if opts.float_abi != FloatAbi::Hard {
+        return vec![];
+    }
+    let boundary = |f: &synth_frontend::FuncInfo| f.import.is_some() || !f.exports.is_empty();
+    let floats = |f: &synth_frontend::FuncInfo| f.sig.params.iter().chain(&f.sig.results).any(|t| t.is_float());
+    (0..info.funcs.len() as u32).filter(|&i| boundary(&info.funcs[i as usize]) && floats(&info.funcs[i as usize])).collect()
+}
+
+/// The backend's name for an FPU.
+fn enc_fpu(fpu: Fpu) -> synth_thumb2_enc::Fpu {
+    match fpu {
+        Fpu::None => synth_thumb2_enc::Fpu::None,
+        Fpu::Fpv4SpD16 => synth_thumb2_enc::Fpu::Fpv4SpD16,
+        Fpu::Fpv5SpD16 => synth_thumb2_enc::Fpu::Fpv5SpD16,
+        Fpu::Fpv5D16 => synth_thumb2_enc::Fpu::Fpv5D16,
+    }
+}
+
+/// Generates the float-ABI thunk of every function `names` gives a soft
+/// side (see [`thunked_functions`]).
+fn thunks(info: &ModuleInfo, names: &SymbolNames, opts: &Options) -> Result<Vec<(u32, CompiledFunction)>, Error> {
+    use synth_thumb2::thunk::{float_abi_thunk, ThunkKind};
+    let mut out = Vec::new();
+    for (i, f) in info.funcs.iter().enumerate() {
+        let i = i as u32;
+        if !names.is_thunked(i) {
+            continue;
+        }
+        let (kind, target) = match f.import {
+            Some(_) => (ThunkKind::Import, synth_thumb2::RelocTarget::ImportedFunc(i)),
+            None => (ThunkKind::Export, synth_thumb2::RelocTarget::Symbol(synth_ir::SymbolRef::Func(i))),
+        };
+        let name = info.func_display_name(i);
+        let c = float_abi_thunk(&name, &f.sig, kind, target, enc_fpu(opts.fpu))
+            .map_err(|e| Error::Unsupported { func: Some((i, name)), what: e.what, offset: None })?;
+        out.push((i, c));
+    }
+    Ok(out)
 }
 
 fn link_named(
@@ -164,17 +208,43 @@ fn link_named(
     opts: &Options,
 ) -> Result<Compiled, Error> {
     let text: Vec<TextFunction<'_>> = funcs.iter().map(|(kind, compiled)| TextFunction { kind: *kind, compiled }).collect();
-    let (object, layout) = write_elf(info, names, &text, opts.target)?;
-    let symbols: Vec<String> = layout.functions.iter().map(|(s, _, _)| s.clone()).collect();
-    let bounds = stack::bounds(info, names, funcs, &symbols, indirect, opts)?;
-    check_max_stack(info, funcs, &symbols, &bounds, opts)?;
-    let entries: BTreeMap<String, StackBound> = funcs
+    let thunk_code = thunks(info, names, opts)?;
+    let thunk_text: Vec<ThunkFunction<'_>> = thunk_code.iter().map(|(func, compiled)| ThunkFunction { func: *func, compiled }).collect();
+    let floats = match float_interface(info) {
+        FloatInterface::None => FloatInterface::None,
+        _ if opts.float_abi == FloatAbi::Hard => FloatInterface::VfpRegisters(opts.fpu),
+        other => other,
+    };
+    let (object, layout) = write_elf_with(info, names, &text, &thunk_text, opts.target, floats)?;
+    let symbols: Vec<String> = layout.functions[..funcs.len()].iter().map(|(s, _, _)| s.clone()).collect();
+    let thunk_symbols: Vec<String> = layout.functions[funcs.len()..].iter().map(|(s, _, _)| s.clone()).collect();
+    // An import called through a float-ABI thunk costs the thunk's stack too.
+    let import_thunks: BTreeMap<u32, u32> = thunk_code
         .iter()
-        .zip(symbols.iter().zip(&bounds))
-        .filter(|((kind, _), _)| matches!(kind, FunctionKind::Wasm(_) | FunctionKind::Init))
-        // (internal functions have local symbols the header never names)
-        .map(|(_, (s, b))| (s.clone(), b.clone()))
+        .filter(|(i, _)| *i < info.num_imported_funcs)
+        .map(|(i, c)| (*i, c.stack_bytes))
         .collect();
+    let bounds = stack::bounds(info, names, funcs, &symbols, indirect, &import_thunks, opts)?;
+    // An export entered through its thunk: the thunk's stack, then the function's.
+    let mut entry_bounds: Vec<(String, StackBound)> = Vec::new();
+    for (((kind, _), s), b) in funcs.iter().zip(&symbols).zip(&bounds) {
+        let thunk = match kind {
+            FunctionKind::Wasm(i) => thunk_code.iter().position(|(t, _)| t == i),
+            _ => None,
+        };
+        match (kind, thunk) {
+            (FunctionKind::Wasm(_), Some(t)) => {
+                entry_bounds.push((thunk_symbols[t].clone(), b.entered_through(&thunk_symbols[t], thunk_code[t].1.stack_bytes)))
+            }
+            (FunctionKind::Wasm(i), None) if info.funcs.get(*i as usize).is_some_and(|f| !f.exports.is_empty()) => {
+                entry_bounds.push((s.clone(), b.clone()))
+            }
+            (FunctionKind::Init, _) => entry_bounds.push((s.clone(), b.clone())),
+            _ => {}
+        }
+    }
+    check_max_stack(&entry_bounds, opts)?;
+    let entries: BTreeMap<String, StackBound> = entry_bounds.into_iter().collect();
     let header = generate_header(info, names, opts, &entries);
     let mut stats = CompileStats { target: opts.target.name().to_string(), ..CompileStats::default() };
     for (((kind, c), symbol), bound) in funcs.iter().zip(&symbols).zip(&bounds) {
@@ -187,6 +257,10 @@ fn link_named(
         fs.set_stack_bound(bound);
         stats.functions.push(fs);
     }
+    for ((i, c), (symbol, _, _)) in thunk_code.iter().zip(&layout.functions[funcs.len()..]) {
+        let name = display_name(info, FunctionKind::Wasm(*i));
+        stats.functions.push(FunctionStats::new(name, symbol.clone(), FunctionKindName::Thunk, c));
+    }
     stats.sum_functions();
     stats.totals.text_bytes = layout.text_bytes;
     stats.totals.data_bytes = layout.data_bytes;
@@ -198,22 +272,11 @@ fn link_named(
 /// Fails with [`Error::StackLimit`] when an exported function or the init
 /// function has no stack bound or one above `--max-stack` (the first such
 /// in `.text` order).
-fn check_max_stack(
-    info: &ModuleInfo,
-    funcs: &[(FunctionKind, CompiledFunction)],
-    symbols: &[String],
-    bounds: &[StackBound],
-    opts: &Options,
-) -> Result<(), Error> {
+fn check_max_stack(entries: &[(String, StackBound)], opts: &Options) -> Result<(), Error> {
     let Some(limit) = opts.max_stack else { return Ok(()) };
-    for (((kind, _), symbol), bound) in funcs.iter().zip(symbols).zip(bounds) {
-        // Other functions are reached only through exports and init.
-        let entry = match kind {
-            FunctionKind::Init => true,
-            FunctionKind::Wasm(i) => info.funcs.get(*i as usize).is_some_and(|f| !f.exports.is_empty()),
-            FunctionKind::Runtime(_) => false,
-        };
-        if entry && bound.bytes().map_or(true, |b| b > limit) {
+    // Other functions are reached only through exports and init.
+    for (symbol, bound) in entries {
+        if bound.bytes().map_or(true, |b| b > limit) {
             return Err(Error::StackLimit { symbol: symbol.clone(), limit, bound: bound.clone() });
         }
     }

@@ -164,9 +164,12 @@ pub struct Options {
     /// Target CPU (default Cortex-M4).
     pub target: Target,
     /// The core's FPU (default none). Floats are computed in software on
-    /// every FPU for now (the code is valid on any of them).
+    /// every FPU for now (the code is valid on any of them); with
+    /// `float_abi` hard the float-ABI thunks use its registers.
     pub fpu: Fpu,
-    /// How floats are passed at calls (default soft).
+    /// How floats are passed at the object's boundary (default soft; hard:
+    /// exported and imported functions with floats go through AAPCS-VFP
+    /// thunks, docs/ABI.md).
     pub float_abi: FloatAbi,
     /// Prefix of every module symbol (default `wasm_`; see docs/ABI.md). Must
     /// be empty or a C identifier start: `[A-Za-z_][A-Za-z0-9_]*`.
@@ -252,11 +255,6 @@ impl Options {
                 self.float_abi.name()
             )));
         }
-        if self.float_abi == FloatAbi::Hard {
-            return Err(Error::BadOptions(
-                "--float-abi hard (floats in FPU registers at calls) is not supported yet; use softfp".to_string(),
-            ));
-        }
         let p = &self.symbol_prefix;
         if !p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             return Err(Error::BadOptions(format!(
@@ -312,8 +310,10 @@ mod tests {
         assert!(e.to_string().contains("cortex-m3 has no fpv4-sp-d16 FPU"), "{e}");
         assert!(o(Target::CortexM4, Fpu::Fpv5D16, FloatAbi::Soft).validate().is_err());
         assert!(o(Target::CortexM4, Fpu::None, FloatAbi::Softfp).validate().is_err());
-        let e = o(Target::CortexM4, Fpu::Fpv4SpD16, FloatAbi::Hard).validate().unwrap_err();
-        assert!(e.to_string().contains("not supported yet"), "{e}");
+        assert!(o(Target::CortexM4, Fpu::Fpv4SpD16, FloatAbi::Hard).validate().is_ok());
+        assert!(o(Target::CortexM7, Fpu::Fpv5D16, FloatAbi::Hard).validate().is_ok());
+        let e = o(Target::CortexM4, Fpu::None, FloatAbi::Hard).validate().unwrap_err();
+        assert!(e.to_string().contains("--float-abi hard needs an FPU"), "{e}");
         assert_eq!(Fpu::parse("FPv5-D16").unwrap(), Fpu::Fpv5D16);
         assert_eq!(FloatAbi::parse("softfp").unwrap(), FloatAbi::Softfp);
         assert!(Fpu::parse("vfpv3").unwrap_err().to_string().contains("none, fpv4-sp-d16, fpv5-sp-d16, fpv5-d16"));

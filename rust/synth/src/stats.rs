@@ -20,16 +20,22 @@ pub enum FunctionKindName {
     Init,
     /// The default trap entry.
     Trap,
+    /// A float-ABI thunk (`--float-abi hard`): moves the arguments and
+    /// result of an exported or imported function between AAPCS-VFP and the
+    /// base AAPCS; no register allocation (those figures are 0, `saved`
+    /// counts r4 and lr when it has a frame).
+    Thunk,
 }
 
 impl FunctionKindName {
-    /// Lower-case name (`wasm`, `runtime`, `init`, `trap`).
+    /// Lower-case name (`wasm`, `runtime`, `init`, `trap`, `thunk`).
     pub fn name(self) -> &'static str {
         match self {
             FunctionKindName::Wasm => "wasm",
             FunctionKindName::Runtime => "runtime",
             FunctionKindName::Init => "init",
             FunctionKindName::Trap => "trap",
+            FunctionKindName::Thunk => "thunk",
         }
     }
 }

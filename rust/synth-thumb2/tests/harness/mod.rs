@@ -137,6 +137,7 @@ fn link(compiled: Vec<CompiledFunction>, runtime: &[(synth_ir::RuntimeFunc, usiz
             let target = match r.target {
                 RelocTarget::Trap => TRAP_ADDR | 1,
                 RelocTarget::Symbol(s) => sym_addr(s, &entries, runtime),
+                RelocTarget::ImportedFunc(i) => panic!("compiled code never calls import {i} directly (only thunks do)"),
             };
             match r.kind {
                 RelocKind::ThmMovwAbsNc => patch_mov(&mut code, off, target.wrapping_add(r.addend as u32) as u16),

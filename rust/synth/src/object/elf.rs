@@ -17,8 +17,10 @@
 //!   `{sig_id + 1, func}` entries, the func word relocated by `R_ARM_ABS32`.
 //! - `.bss`: linear memory, `reserved_pages * 64 KiB`, 8-aligned.
 //! - `.ARM.attributes`: CPU architecture and profile, Thumb-2 only, 8-byte
-//!   stack alignment, and "no floating-point arguments" (links with both
-//!   soft- and hard-float firmware).
+//!   stack alignment, and how floats cross the interface ([`FloatInterface`]:
+//!   not at all, which links with soft- and hard-float firmware; in core
+//!   registers; or in VFP registers through float-ABI thunks, which are
+//!   placed after the functions).
 //!
 //! The output is deterministic: everything is visited in index order.
 
@@ -37,7 +39,7 @@ use synth_thumb2_enc::RelocKind;
 
 use super::symbols::{Binding, SymbolNames, STACK_LIMIT_SYMBOL, TRAP_SYMBOL};
 use crate::error::Error;
-use crate::options::Target;
+use crate::options::{Fpu, Target};
 
 /// `R_ARM_ABS32`.
 pub const R_ARM_ABS32: u32 = 2;
@@ -75,10 +77,22 @@ pub struct TextFunction<'a> {
     pub compiled: &'a CompiledFunction,
 }
 
+/// A float-ABI thunk to place in `.text` (`--float-abi hard`): the export
+/// thunk of function `func` takes its export names, an import thunk its
+/// soft-side local symbol (see [`SymbolNames::soft_side`]).
+#[derive(Clone, Copy, Debug)]
+pub struct ThunkFunction<'a> {
+    /// The wasm function index.
+    pub func: u32,
+    /// Its code.
+    pub compiled: &'a CompiledFunction,
+}
+
 /// Where things ended up, for stats and tests.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Layout {
-    /// `(symbol, offset in .text, code size)` per function, in order.
+    /// `(symbol, offset in .text, code size)` per function, in order, then
+    /// per thunk.
     pub functions: Vec<(String, u32, u32)>,
     /// Offset of the default trap stub in `.text`.
     pub trap_offset: u32,
@@ -100,13 +114,26 @@ pub fn write_elf(
     funcs: &[TextFunction<'_>],
     target: Target,
 ) -> Result<(Vec<u8>, Layout), Error> {
-    let mut w = Writer::new(target, float_interface(info));
+    write_elf_with(info, names, funcs, &[], target, float_interface(info))
+}
+
+/// [`write_elf`] with float-ABI thunks and the float interface given.
+pub fn write_elf_with(
+    info: &ModuleInfo,
+    names: &SymbolNames,
+    funcs: &[TextFunction<'_>],
+    thunks: &[ThunkFunction<'_>],
+    target: Target,
+    floats: FloatInterface,
+) -> Result<(Vec<u8>, Layout), Error> {
+    let mut w = Writer::new(target, floats);
     let mut layout = Layout::default();
-    w.text(names, funcs, &mut layout)?;
+    w.text(names, funcs, thunks, &mut layout)?;
     w.data(info, names, &mut layout)?;
     w.rodata(info, names, &mut layout)?;
     w.bss(info, names, &mut layout)?;
-    w.code_relocations(names, funcs, &layout)?;
+    let code: Vec<&CompiledFunction> = funcs.iter().map(|f| f.compiled).chain(thunks.iter().map(|t| t.compiled)).collect();
+    w.code_relocations(names, &code, &layout)?;
     let bytes = w.obj.write()?;
     Ok((bytes, layout))
 }
@@ -134,7 +161,11 @@ fn sym(name: &str, value: u64, size: u64, kind: SymbolKind, binding: Binding, se
 impl<'a> Writer<'a> {
     fn new(target: Target, floats: FloatInterface) -> Self {
         let mut obj = Object::new(BinaryFormat::Elf, Architecture::Arm, Endianness::Little);
-        let float_flag = if floats == FloatInterface::None { 0 } else { elf::EF_ARM_ABI_FLOAT_SOFT };
+        let float_flag = match floats {
+            FloatInterface::None => 0,
+            FloatInterface::CoreRegisters => elf::EF_ARM_ABI_FLOAT_SOFT,
+            FloatInterface::VfpRegisters(_) => elf::EF_ARM_ABI_FLOAT_HARD,
+        };
         obj.flags =
             FileFlags::Elf { os_abi: elf::ELFOSABI_NONE, abi_version: 0, e_flags: elf::FileFlags(elf::EF_ARM_EABI_VER5.0 | float_flag) };
         let text = obj.section_id(StandardSection::Text);
@@ -168,23 +199,32 @@ impl<'a> Writer<'a> {
         });
     }
 
-    fn text(&mut self, names: &SymbolNames, funcs: &[TextFunction<'_>], layout: &mut Layout) -> Result<(), Error> {
+    fn text(
+        &mut self,
+        names: &SymbolNames,
+        funcs: &[TextFunction<'_>],
+        thunks: &[ThunkFunction<'_>],
+        layout: &mut Layout,
+    ) -> Result<(), Error> {
         let mut buf: Vec<u8> = Vec::new();
         // Mapping symbol events: (offset, is_data).
         let mut map: Vec<(u32, bool)> = vec![(0, false)];
         let mut placed = Vec::new();
-        for f in funcs {
-            let name = names
-                .function(f.kind)
-                .ok_or_else(|| Error::Internal(format!("compiled function {:?} has no symbol", f.kind)))?;
-            let code = &f.compiled.code;
+        let items = funcs.iter().map(|f| (Placed::Func(f.kind), f.compiled)).chain(thunks.iter().map(|t| (Placed::Thunk(t.func), t.compiled)));
+        for (kind, compiled) in items {
+            let name = match kind {
+                Placed::Func(k) => names.function(k),
+                Placed::Thunk(i) => thunk_symbol(names, i),
+            }
+            .ok_or_else(|| Error::Internal(format!("compiled function {kind:?} has no symbol")))?;
+            let code = &compiled.code;
             if code.len() % 2 != 0 || code.is_empty() {
                 return Err(Error::Internal(format!("function `{name}` has {} code bytes", code.len())));
             }
             let base = u32::try_from(buf.len()).map_err(|_| Error::Internal(".text exceeds 4 GiB".into()))?;
             let len = code.len() as u32;
             let mut prev_end = 0;
-            for r in &f.compiled.data_ranges {
+            for r in &compiled.data_ranges {
                 if r.start < prev_end || r.start >= r.end || r.end > len {
                     return Err(Error::Internal(format!("function `{name}`: bad data range {r:?}")));
                 }
@@ -196,7 +236,7 @@ impl<'a> Writer<'a> {
             while buf.len() % 4 != 0 {
                 buf.extend_from_slice(&THUMB_NOP);
             }
-            placed.push((f.kind, name, base, len));
+            placed.push((kind, name, base, len));
         }
         let trap_offset = buf.len() as u32;
         buf.extend_from_slice(&TRAP_STUB);
@@ -229,15 +269,28 @@ impl<'a> Writer<'a> {
         for (kind, name, base, len) in placed {
             let value = u64::from(base | 1);
             let (binding, aliases) = match kind {
-                FunctionKind::Wasm(i) => {
+                Placed::Func(FunctionKind::Wasm(i)) => {
                     let s = &names.funcs[i as usize];
                     if s.binding == Binding::Undefined {
                         return Err(Error::Internal(format!("imported function {i} was compiled")));
                     }
-                    (s.binding, s.aliases.clone())
+                    if names.is_thunked(i) {
+                        // The soft side of an export thunk.
+                        (Binding::Local, vec![])
+                    } else {
+                        (s.binding, s.aliases.clone())
+                    }
                 }
-                FunctionKind::Runtime(_) => (Binding::Local, vec![]),
-                FunctionKind::Init => (Binding::Global, vec![]),
+                Placed::Func(FunctionKind::Runtime(_)) => (Binding::Local, vec![]),
+                Placed::Func(FunctionKind::Init) => (Binding::Global, vec![]),
+                Placed::Thunk(i) => {
+                    let s = &names.funcs[i as usize];
+                    if s.binding == Binding::Undefined {
+                        (Binding::Local, vec![])
+                    } else {
+                        (s.binding, s.aliases.clone())
+                    }
+                }
             };
             self.define(sym(&name, value, u64::from(len), SymbolKind::Text, binding, self.text))?;
             for a in aliases {
@@ -375,6 +428,25 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
+    /// The undefined symbol `name`, created on first use.
+    fn undefined(&mut self, name: String) -> SymbolId {
+        if let Some(id) = self.syms.get(&name) {
+            return *id;
+        }
+        let id = self.obj.add_symbol(Symbol {
+            name: name.as_bytes().to_vec(),
+            value: 0,
+            size: 0,
+            kind: SymbolKind::Unknown,
+            scope: SymbolScope::Dynamic,
+            weak: false,
+            section: SymbolSection::Undefined,
+            flags: SymbolFlags::None,
+        });
+        self.syms.insert(name, id);
+        id
+    }
+
     /// The symbol of `r`: a defined one, or a new undefined symbol for
     /// imports and firmware-provided words.
     fn resolve(&mut self, names: &SymbolNames, r: SymbolRef) -> Result<SymbolId, Error> {
@@ -397,29 +469,22 @@ impl<'a> Writer<'a> {
                 "relocation against `{name}` ({r:?}), which is not defined in this object"
             )));
         }
-        let id = self.obj.add_symbol(Symbol {
-            name: name.as_bytes().to_vec(),
-            value: 0,
-            size: 0,
-            kind: SymbolKind::Unknown,
-            scope: SymbolScope::Dynamic,
-            weak: false,
-            section: SymbolSection::Undefined,
-            flags: SymbolFlags::None,
-        });
-        self.syms.insert(name, id);
-        Ok(id)
+        Ok(self.undefined(name))
     }
 
-    fn code_relocations(&mut self, names: &SymbolNames, funcs: &[TextFunction<'_>], layout: &Layout) -> Result<(), Error> {
-        for (f, (name, base, len)) in funcs.iter().zip(&layout.functions) {
-            for r in &f.compiled.relocs {
+    fn code_relocations(&mut self, names: &SymbolNames, code: &[&CompiledFunction], layout: &Layout) -> Result<(), Error> {
+        for (f, (name, base, len)) in code.iter().zip(&layout.functions) {
+            for r in &f.relocs {
                 if u64::from(r.offset) + 4 > u64::from(*len) {
                     return Err(Error::Internal(format!("function `{name}`: relocation at {:#x} beyond its code", r.offset)));
                 }
                 let target = match r.target {
                     RelocTarget::Trap => self.syms[TRAP_SYMBOL],
                     RelocTarget::Symbol(s) => self.resolve(names, s)?,
+                    RelocTarget::ImportedFunc(i) => match names.funcs.get(i as usize) {
+                        Some(s) if s.binding == Binding::Undefined => self.undefined(s.primary.clone()),
+                        _ => return Err(Error::Internal(format!("function `{name}` calls function {i} as an import"))),
+                    },
                 };
                 self.obj.add_relocation(
                     self.text,
@@ -434,6 +499,24 @@ impl<'a> Writer<'a> {
             }
         }
         Ok(())
+    }
+}
+
+/// What a piece of `.text` is.
+#[derive(Clone, Copy, Debug)]
+enum Placed {
+    Func(FunctionKind),
+    Thunk(u32),
+}
+
+/// The symbol a thunk of function `i` is defined under: the export's
+/// primary name, or the import thunk's local soft-side symbol.
+fn thunk_symbol(names: &SymbolNames, i: u32) -> Option<String> {
+    let s = names.funcs.get(i as usize)?;
+    if s.binding == Binding::Undefined {
+        names.soft_side.get(i as usize)?.clone()
+    } else {
+        Some(s.primary.clone())
     }
 }
 
@@ -456,6 +539,9 @@ pub enum FloatInterface {
     None,
     /// Floats cross the interface in core registers (`soft`/`softfp`).
     CoreRegisters,
+    /// Floats cross the interface in VFP registers (`hard`, AAPCS-VFP),
+    /// through float-ABI thunks that use this FPU's instructions.
+    VfpRegisters(Fpu),
 }
 
 /// Whether any function or global the object exports or imports has a
@@ -473,9 +559,10 @@ pub fn float_interface(info: &ModuleInfo) -> FloatInterface {
 }
 
 /// The `.ARM.attributes` contents ("aeabi" build attributes) for `target`,
-/// with floats crossing the object's interface as `floats` says. The code
-/// uses no FPU instructions (floats are computed in software), so
-/// `Tag_FP_arch` is 0 whatever the core has.
+/// with floats crossing the object's interface as `floats` says. Compiled
+/// functions use no FPU instructions (floats are computed in software);
+/// only the float-ABI thunks of [`FloatInterface::VfpRegisters`] do, so
+/// `Tag_FP_arch` names the FPU then and is 0 otherwise.
 pub fn arm_attributes(target: Target, floats: FloatInterface) -> Vec<u8> {
     fn uleb(out: &mut Vec<u8>, mut v: u32) {
         loop {
@@ -505,8 +592,29 @@ pub fn arm_attributes(target: Target, floats: FloatInterface) -> Vec<u8> {
         // Tag_ABI_VFP_args: 3 = no FP arguments (compatible with both),
         // 0 = base AAPCS (core registers), which the linker refuses to mix
         // with hard-float (1) objects.
-        (28, if floats == FloatInterface::None { 3 } else { 0 }),
+        // 1 = VFP registers (AAPCS-VFP).
+        (
+            28,
+            match floats {
+                FloatInterface::None => 3,
+                FloatInterface::CoreRegisters => 0,
+                FloatInterface::VfpRegisters(_) => 1,
+            },
+        ),
     ];
+    if let FloatInterface::VfpRegisters(fpu) = floats {
+        // Tag_FP_arch (10): 6 = VFPv4-D16, 8 = ARMv8-FP-D16 (FPv5), as
+        // arm-none-eabi-gcc writes them for -mfpu=fpv4-sp-d16 / fpv5-*.
+        let fp_arch = match fpu {
+            Fpu::None => 0,
+            Fpu::Fpv4SpD16 => 6,
+            Fpu::Fpv5SpD16 | Fpu::Fpv5D16 => 8,
+        };
+        tags.push((10, fp_arch));
+        if matches!(fpu, Fpu::Fpv4SpD16 | Fpu::Fpv5SpD16) {
+            tags.push((27, 1)); // Tag_ABI_HardFP_use: single precision only
+        }
+    }
     if floats != FloatInterface::None {
         // The linker compares Tag_ABI_VFP_args only between objects that
         // declare a float number model.

@@ -301,3 +301,79 @@ fn table_arrays_are_sized_for_their_reservation() {
     let plain = crate::compile(b"(module (table 2 10 funcref))", &Default::default()).unwrap();
     assert_eq!(parse(&plain.object).sym("wasm_table0").size, 2 * 8);
 }
+
+/// `--float-abi hard`: exports with floats are thunks under the export
+/// names, the compiled functions local `P func i`; an import with floats is
+/// called through a local thunk that calls the undefined import; tables
+/// and calls inside the object use the soft side.
+#[test]
+fn hard_float_abi_puts_thunks_at_the_boundary() {
+    let wat = r#"(module
+      (import "env" "host_fneg" (func $neg (param f32) (result f32)))
+      (import "env" "host_log" (func $log (param i32)))
+      (table 1 funcref) (elem (i32.const 0) $scale)
+      (func $scale (export "scale") (export "scale2") (param f32 f64) (result f64)
+        (call $log (i32.const 1))
+        (f64.mul (f64.promote_f32 (call $neg (local.get 0))) (local.get 1)))
+      (func (export "twice") (param i32) (result i32) (i32.add (local.get 0) (local.get 0))))"#;
+    let opts = crate::Options {
+        fpu: crate::Fpu::Fpv4SpD16,
+        float_abi: crate::FloatAbi::Hard,
+        ..crate::Options::default()
+    };
+    let out = crate::compile(wat.as_bytes(), &opts).unwrap();
+    let p = parse(&out.object);
+    assert_eq!(p.e_flags, 0x0500_0400, "EABI5, EF_ARM_ABI_FLOAT_HARD");
+    // Function 2 (`scale`): local soft side, global thunk under both names.
+    let soft = p.sym("wasm_func2");
+    assert_eq!((soft.bind, soft.typ), (sym::STB_LOCAL, sym::STT_FUNC));
+    let (t1, t2) = (p.sym("wasm_scale"), p.sym("wasm_scale2"));
+    assert_eq!((t1.bind, t1.value), (sym::STB_GLOBAL, t2.value));
+    assert_ne!(t1.value, soft.value);
+    // The import with floats: a local thunk `wasm_func0` calling `host_fneg`;
+    // the float-free import and export are untouched.
+    assert_eq!(p.sym("wasm_func0").bind, sym::STB_LOCAL);
+    assert_eq!(p.sym("host_fneg").section, "UND");
+    assert_eq!(p.sym("host_log").section, "UND");
+    assert_eq!(p.sym("wasm_twice").bind, sym::STB_GLOBAL);
+    assert!(!p.syms.iter().any(|(n, _)| n == "wasm_func1" || n == "wasm_func3"));
+    let calls_to = |s: &str| p.relocs.iter().filter(|r| r.0 == ".text" && r.3 == s).map(|r| r.1).collect::<Vec<_>>();
+    let in_fn = |off: u64, f: &SymInfo| (f.value & !1..(f.value & !1) + f.size).contains(&off);
+    let fneg_calls = calls_to("host_fneg");
+    assert_eq!(fneg_calls.len(), 1);
+    assert!(in_fn(fneg_calls[0], &p.sym("wasm_func0")), "only the thunk calls the import");
+    assert!(calls_to("wasm_func0").iter().all(|o| in_fn(*o, &soft)) && !calls_to("wasm_func0").is_empty());
+    assert!(calls_to("wasm_func2").iter().any(|o| in_fn(*o, &t1)), "the export thunk calls the soft side");
+    // The table holds the soft side.
+    assert!(p.relocs.iter().any(|r| r.0 == ".rodata" && r.3 == "wasm_func2"));
+    // Stats: two thunks.
+    let thunks: Vec<_> = out.stats.functions.iter().filter(|f| f.kind == crate::stats::FunctionKindName::Thunk).collect();
+    assert_eq!(thunks.iter().map(|f| f.symbol.as_str()).collect::<Vec<_>>(), ["wasm_func0", "wasm_scale"]);
+    // A float-free module in hard mode is unchanged: no thunk, compatible.
+    let plain = crate::compile(b"(module (func (export \"f\") (param i32) (result i32) (local.get 0)))", &opts).unwrap();
+    assert_eq!(parse(&plain.object).e_flags, 0x0500_0000);
+    assert_eq!(plain.object, crate::compile(b"(module (func (export \"f\") (param i32) (result i32) (local.get 0)))", &crate::Options::default()).unwrap().object);
+}
+
+#[test]
+fn hard_float_thunk_symbols_are_claimed() {
+    // An import named like the thunk of function 0 is a collision, not a rename.
+    let wat = r#"(module (import "env" "wasm_func0" (func (param f32))) (func (export "f") (call 0 (f32.const 1))))"#;
+    let opts = crate::Options { fpu: crate::Fpu::Fpv4SpD16, float_abi: crate::FloatAbi::Hard, ..crate::Options::default() };
+    let e = crate::compile(wat.as_bytes(), &opts).unwrap_err();
+    assert!(matches!(&e, Error::SymbolCollision { symbol, .. } if symbol == "wasm_func0"), "{e}");
+    assert!(crate::compile(wat.as_bytes(), &crate::Options::default()).is_ok());
+}
+
+#[test]
+fn hard_float_attributes_follow_the_fpu() {
+    use crate::options::Fpu;
+    let tag = |a: &[u8], t: u8| a.windows(2).position(|w| w[0] == t).map(|i| a[i + 1]);
+    for (fpu, arch, sp_only) in [(Fpu::Fpv4SpD16, 6, true), (Fpu::Fpv5SpD16, 8, true), (Fpu::Fpv5D16, 8, false)] {
+        let a = arm_attributes(Target::CortexM7, FloatInterface::VfpRegisters(fpu));
+        let tail = &a[a.len() - 14..];
+        assert_eq!(tag(tail, 28), Some(1), "{fpu:?}: Tag_ABI_VFP_args = VFP registers in {tail:?}");
+        assert_eq!(tag(tail, 10), Some(arch), "{fpu:?}: Tag_FP_arch");
+        assert_eq!(tag(tail, 27).is_some(), sp_only, "{fpu:?}: Tag_ABI_HardFP_use");
+    }
+}

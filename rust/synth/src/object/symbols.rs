@@ -144,6 +144,13 @@ pub struct SymbolNames {
     pub elem_lens: Vec<String>,
     /// The init function, `P init`.
     pub init: String,
+    /// Per wasm function index: `Some(P func i)`, a local symbol, when the
+    /// function crosses the object's boundary through a float-ABI thunk
+    /// (`--float-abi hard`). Relocations then use it instead of `funcs[i]`:
+    /// for an export it names the soft-ABI compiled function (the export
+    /// names in `funcs[i]` go to the thunk), for an import the thunk (the
+    /// import's own symbol stays in `funcs[i]`, undefined).
+    pub soft_side: Vec<Option<String>>,
 }
 
 /// Records who claimed which name, to report collisions.
@@ -171,6 +178,14 @@ impl SymbolNames {
     /// Names every entity of `info` with prefix `prefix`, or reports the
     /// first collision.
     pub fn new(info: &ModuleInfo, prefix: &str) -> Result<SymbolNames, Error> {
+        SymbolNames::with_thunks(info, prefix, &[])
+    }
+
+    /// As [`SymbolNames::new`], and gives each function of `thunked` (wasm
+    /// indices of imported or exported functions that go through a
+    /// float-ABI thunk) its soft-side symbol `P func i`
+    /// ([`SymbolNames::soft_side`]).
+    pub fn with_thunks(info: &ModuleInfo, prefix: &str, thunked: &[u32]) -> Result<SymbolNames, Error> {
         let p = prefix;
         let mut claims = Claims::default();
         claims.claim(TRAP_SYMBOL, "the trap entry".into())?;
@@ -237,6 +252,19 @@ impl SymbolNames {
             claim_entity(&mut claims, &syms, "function", i, f.import.as_ref(), &f.exports)?;
             funcs.push(syms);
         }
+        let mut soft_side = vec![None; info.funcs.len()];
+        for &i in thunked {
+            let name = format!("{p}func{i}");
+            let what = if info.funcs.get(i as usize).is_some_and(|f| f.import.is_some()) {
+                format!("the float-ABI thunk of imported function {i}")
+            } else {
+                format!("function {i} (the soft-float side of its export thunk)")
+            };
+            claims.claim(&name, what)?;
+            if let Some(slot) = soft_side.get_mut(i as usize) {
+                *slot = Some(name);
+            }
+        }
         Ok(SymbolNames {
             prefix: p.to_string(),
             funcs,
@@ -250,6 +278,7 @@ impl SymbolNames {
             elems,
             elem_lens,
             init,
+            soft_side,
         })
     }
 
@@ -262,10 +291,24 @@ impl SymbolNames {
     /// primary name), or `None` for an out-of-range wasm index.
     pub fn function(&self, k: FunctionKind) -> Option<String> {
         match k {
-            FunctionKind::Wasm(i) => self.funcs.get(i as usize).map(|s| s.primary.clone()),
+            FunctionKind::Wasm(i) => self.func_ref(i),
             FunctionKind::Runtime(r) => Some(self.runtime(r)),
             FunctionKind::Init => Some(self.init.clone()),
         }
+    }
+
+    /// The symbol code and tables use for function `i`: its soft-side
+    /// symbol when it has a float-ABI thunk, else its primary name.
+    fn func_ref(&self, i: u32) -> Option<String> {
+        match self.soft_side.get(i as usize) {
+            Some(Some(s)) => Some(s.clone()),
+            _ => self.funcs.get(i as usize).map(|s| s.primary.clone()),
+        }
+    }
+
+    /// Whether function `i` goes through a float-ABI thunk.
+    pub fn is_thunked(&self, i: u32) -> bool {
+        matches!(self.soft_side.get(i as usize), Some(Some(_)))
     }
 
     /// The symbol a [`SymbolRef`] resolves to, or `None` when the index is
@@ -278,7 +321,7 @@ impl SymbolNames {
             SymbolRef::Global(i) => self.globals.get(i as usize).map(|g| g.primary.clone()),
             SymbolRef::Table(i) => at(&self.tables, i),
             SymbolRef::TableSize(i) => at(&self.table_sizes, i),
-            SymbolRef::Func(i) => self.funcs.get(i as usize).map(|f| f.primary.clone()),
+            SymbolRef::Func(i) => self.func_ref(i),
             SymbolRef::Runtime(r) => Some(self.runtime(r)),
             SymbolRef::DataSegment(i) => at(&self.data, i),
             SymbolRef::DataSegmentLen(i) => at(&self.data_lens, i),

@@ -26,7 +26,7 @@
 
 pub mod libcalls;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 use synth_frontend::{FunctionKind, GlobalInit, ModuleInfo};
@@ -60,6 +60,22 @@ pub enum StackBound {
 }
 
 impl StackBound {
+    /// The bound of entering through a thunk named `symbol` that uses
+    /// `bytes` of stack itself before calling the function bounded by `self`.
+    pub fn entered_through(&self, symbol: &str, bytes: u32) -> StackBound {
+        let mut path = vec![symbol.to_string()];
+        match self {
+            StackBound::Bounded { bytes: b, path: p } => {
+                path.extend(p.iter().cloned());
+                StackBound::Bounded { bytes: bytes + b, path }
+            }
+            StackBound::Unbounded { reason, path: p } => {
+                path.extend(p.iter().cloned());
+                StackBound::Unbounded { reason: reason.clone(), path }
+            }
+        }
+    }
+
     /// The bound in bytes, when there is one.
     pub fn bytes(&self) -> Option<u32> {
         match self {
@@ -149,9 +165,12 @@ pub fn bounds(
     funcs: &[(FunctionKind, CompiledFunction)],
     symbols: &[String],
     indirect: &[IndirectCalls],
+    import_thunks: &BTreeMap<u32, u32>,
     opts: &Options,
 ) -> Result<Vec<StackBound>, Error> {
-    Graph::new(info, names, funcs, symbols, indirect, opts)?.solve()
+    let mut g = Graph::new(info, names, funcs, symbols, indirect, opts)?;
+    g.import_thunks = import_thunks.clone();
+    g.solve()
 }
 
 struct Graph<'a> {
@@ -161,6 +180,8 @@ struct Graph<'a> {
     symbols: &'a [String],
     opts: &'a Options,
     edges: Vec<Vec<Node>>,
+    /// Stack of the float-ABI thunk in front of an import (by wasm index).
+    import_thunks: BTreeMap<u32, u32>,
 }
 
 impl<'a> Graph<'a> {
@@ -217,6 +238,7 @@ impl<'a> Graph<'a> {
             for r in c.relocs.iter().filter(|r| is_call(r.kind)) {
                 out.insert(match r.target {
                     RelocTarget::Trap => Node::Trap,
+                    RelocTarget::ImportedFunc(i) => Node::Import(i),
                     RelocTarget::Symbol(SymbolRef::Func(i)) => func_node(i)?,
                     RelocTarget::Symbol(SymbolRef::Runtime(rf)) => runtime_node(rf)?,
                     RelocTarget::Symbol(SymbolRef::Libcall(l)) => Node::Libcall(l),
@@ -242,7 +264,7 @@ impl<'a> Graph<'a> {
             }
             edges.push(out.into_iter().collect());
         }
-        Ok(Graph { info, names, funcs, symbols, opts, edges })
+        Ok(Graph { info, names, funcs, symbols, opts, edges, import_thunks: BTreeMap::new() })
     }
 
     fn name(&self, n: Node) -> String {
@@ -270,7 +292,7 @@ impl<'a> Graph<'a> {
                 let wasm = self.info.funcs[i as usize].import.as_ref().map(|m| format!("{}.{}", m.module, m.field));
                 let figure = self.opts.import_stack.get(&sym).or_else(|| wasm.and_then(|w| self.opts.import_stack.get(&w)));
                 match figure {
-                    Some(b) => bounded(*b),
+                    Some(b) => bounded(*b + self.import_thunks.get(&i).copied().unwrap_or(0)),
                     None => StackBound::Unbounded { reason: format!("calls import `{sym}`"), path: vec![sym] },
                 }
             }

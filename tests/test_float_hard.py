@@ -1,0 +1,192 @@
+"""``--float-abi hard`` proven by execution (docs/ABI.md, "Floating point"): the float test
+programs run under the Cortex-M4 emulator through AAPCS-VFP (floats in s/d registers,
+homogeneous float results in s0-s3/d0-d3, every unused register poisoned) against wasmtime,
+linked with the hard-float libgcc; and the harness's AAPCS-VFP placement and synth's
+thunks are both checked against C functions compiled by arm-none-eabi-gcc
+``-mfloat-abi=hard``, called directly and as imports of a synth module."""
+
+import glob
+import os
+import struct
+import subprocess
+import zlib
+
+import pytest
+import unicorn
+import unicorn.arm_const as A
+
+from harness import abi, differential, link, paths, stats, wasm2obj, wasminfo
+from harness.emu import Emulator
+from harness.hostenv import HostEnv
+from harness.outcome import normalise
+from harness.uc_image import cortex_m4
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FLOAT_PROGRAMS = sorted(glob.glob(os.path.join(HERE, "programs", "float_*.wat")))
+
+
+def test_the_emulated_core_executes_vfp_instructions():
+    """unicorn's Cortex-M4 runs VFP code (its FPU is enabled at reset, as after the CPACR
+    write firmware does): vmov s0, r0; vadd.f32 s1, s0, s0; vmov r1, s1."""
+    uc = cortex_m4()
+    uc.mem_map(0x1000, 0x1000)
+    code = struct.pack("<7H", 0xEE00, 0x0A10, 0xEE70, 0x0A00, 0xEE10, 0x1A90, 0xBF00)
+    uc.mem_write(0x1000, code)
+    uc.reg_write(A.UC_ARM_REG_R0, 0x3FC00000)  # 1.5f
+    uc.emu_start(0x1001, 0x1000 + len(code) - 2)
+    assert uc.reg_read(A.UC_ARM_REG_R1) == 0x40400000  # 3.0f
+    assert uc.reg_read(A.UC_ARM_REG_S1) == 0x40400000
+
+
+@pytest.mark.parametrize("path", FLOAT_PROGRAMS, ids=[os.path.basename(p)[:-4] for p in FLOAT_PROGRAMS])
+def test_float_program_hard_abi(path, tmp_path):
+    name = os.path.basename(path)
+    report = differential.run_module(path, str(tmp_path), seed_name=name, float_abi="hard")
+    stats.add("programs-hard", 1, report.exports, report.calls, len(report.mismatches))
+    assert report.exports > 0 and report.calls > 0
+    shown = "\n".join("  " + str(m) for m in report.mismatches[:25])
+    assert not report.mismatches, "%s (hard): %d of %d calls differ:\n%s" % (
+        name, len(report.mismatches), report.calls, shown)
+
+
+# --- cross-check with arm-none-eabi-gcc -mfloat-abi=hard -----------------------------------
+
+#: Signatures that exercise the AAPCS-VFP rules: back-filling, running out of VFP
+#: registers (then the stack, and no more back-filling), 17 singles, an i64 pushed to the
+#: stack, f64 stack alignment, homogeneous float results (s0-s2, d0-d1, s0-s3) and a
+#: mixed result struct (memory).
+CROSS_SIGS = {
+    "backfill": (["f32", "f64", "f32", "i32", "i64", "f32"], ["i32"]),
+    "exhaust": (["f64"] * 7 + ["f32", "f64", "f32", "i32"], ["f64"]),
+    "singles": (["f32"] * 17 + ["i32"] * 5 + ["i64", "f64"], ["f32"]),
+    "i64stack": (["i32", "i32", "i32", "i64", "f32", "f64"], ["f64"]),
+    "hfa32": (["f32", "f32"], ["f32", "f32", "f32"]),
+    "hfa64": (["f64", "i32", "f64"], ["f64", "f64"]),
+    "hfa4": (["f64"] * 9 + ["f32"], ["f32"] * 4),
+    "mixed": (["f32", "i32", "f64"], ["f32", "i32"]),
+}
+C_TYPES = {"i32": "int32_t", "i64": "int64_t", "f32": "float", "f64": "double"}
+
+
+def _hash(params, args):
+    h = 7
+    for ty, v in zip(params, args):
+        words = [v & 0xFFFFFFFF, (v >> 32) & 0xFFFFFFFF] if ty in ("i64", "f64") else [v & 0xFFFFFFFF]
+        for w in words:
+            h = (h * 31 + w) & 0xFFFFFFFF
+    return h
+
+
+def _result_values(results, h):
+    """What the C functions return for hash ``h``: field k of a struct gets h + k (an
+    i32 field h ^ 1); an f64 is h | (h ^ 0x9e3779b9) << 32."""
+    def one(ty, x):
+        if ty == "f64":
+            return x | ((x ^ 0x9E3779B9) << 32)
+        return x
+    if len(results) == 1:
+        vals = [one(results[0], h)]
+    else:
+        vals = [one(ty, (h + k) & 0xFFFFFFFF) if ty != "i32" else h ^ 1 for k, ty in enumerate(results)]
+    return [normalise(v, ty) for v, ty in zip(vals, results)]
+
+
+def _c_source(name, params, results, const_args):
+    ret = C_TYPES[results[0]] if len(results) == 1 else "struct r_%s" % name
+    lines = []
+    if len(results) > 1:
+        lines.append("struct r_%s { %s };" % (name, " ".join("%s r%d;" % (C_TYPES[t], k) for k, t in enumerate(results))))
+    decl = ", ".join("%s a%d" % (C_TYPES[t], k) for k, t in enumerate(params))
+    lines.append("%s c_%s(%s) {" % (ret, name, decl))
+    lines.append("  uint32_t h = 7, w[2];")
+    for k, t in enumerate(params):
+        if t == "i32":
+            lines.append("  h = h * 31u + (uint32_t)a%d;" % k)
+        else:
+            lines.append("  memcpy(w, &a%d, sizeof a%d); h = h * 31u + w[0];" % (k, k))
+            if t in ("i64", "f64"):
+                lines.append("  h = h * 31u + w[1];")
+
+    def value(ty, x):
+        if ty == "i32":
+            return "(int32_t)(%s)" % x
+        if ty == "f32":
+            return "f32b(%s)" % x
+        return "f64b((%s) | ((uint64_t)((%s) ^ 0x9e3779b9u) << 32))" % (x, x)
+    if len(results) == 1:
+        lines.append("  return %s;" % value(results[0], "h"))
+    else:
+        lines.append("  %s r;" % ret)
+        for k, t in enumerate(results):
+            lines.append("  r.r%d = %s;" % (k, value(t, "h ^ 1" if t == "i32" else "h + %du" % k)))
+        lines.append("  return r;")
+    lines.append("}")
+    # A C caller of the synth export (gcc -> export thunk -> soft function -> import thunk -> C).
+    lines.append("%s wasm_w_%s(%s);" % (ret, name, ", ".join(C_TYPES[t] for t in params)))
+    consts = []
+    for t, v in zip(params, const_args):
+        consts.append({"i32": "(int32_t)0x%xu" % (v & 0xFFFFFFFF), "i64": "(int64_t)0x%xull" % (v & (2**64 - 1)),
+                       "f32": "f32b(0x%xu)" % (v & 0xFFFFFFFF), "f64": "f64b(0x%xull)" % (v & (2**64 - 1))}[t])
+    lines.append("%s drive_%s(void) { return wasm_w_%s(%s); }" % (ret, name, name, ", ".join(consts)))
+    return "\n".join(lines)
+
+
+def _args(params, seed):
+    import random
+    rng = random.Random(seed)
+    out = []
+    for t in params:
+        bits = 64 if t in ("i64", "f64") else 32
+        v = rng.getrandbits(bits)
+        out.append(v if t.startswith("f") else (v - (1 << bits) if v >> (bits - 1) else v))
+    return out
+
+
+@pytest.fixture(scope="module")
+def cross_image(tmp_path_factory):
+    """One image: a synth module (hard) importing every C function and exporting a
+    forwarder for each, plus the gcc -mfloat-abi=hard object defining them."""
+    work = tmp_path_factory.mktemp("cross")
+    consts = {name: _args(p, zlib.crc32(name.encode())) for name, (p, _) in CROSS_SIGS.items()}
+    c = ["#include <stdint.h>", "#include <string.h>",
+         "static float f32b(uint32_t b) { float f; memcpy(&f, &b, 4); return f; }",
+         "static double f64b(uint64_t b) { double f; memcpy(&f, &b, 8); return f; }"]
+    wat = ["(module"]
+    for name, (params, results) in CROSS_SIGS.items():
+        c.append(_c_source(name, params, results, consts[name]))
+        sig = "(param %s) (result %s)" % (" ".join(params), " ".join(results))
+        wat.append('  (import "env" "c_%s" (func $c_%s %s))' % (name, name, sig))
+    for name, (params, results) in CROSS_SIGS.items():
+        sig = "(param %s) (result %s)" % (" ".join(params), " ".join(results))
+        gets = " ".join("(local.get %d)" % k for k in range(len(params)))
+        wat.append('  (func (export "w_%s") %s (call $c_%s %s))' % (name, sig, name, gets))
+    wat.append(")")
+    csrc = work / "cfuncs.c"
+    csrc.write_text("\n".join(c) + "\n")
+    cobj = str(work / "cfuncs.o")
+    subprocess.run([paths.tool("arm-none-eabi-gcc")] + list(link.LIBGCC_HARD_FLAGS) +
+                   ["-O1", "-c", str(csrc), "-o", cobj], check=True)
+    compiled = wasm2obj.compile_module("\n".join(wat), str(work), extra_args=abi.HARD_FLOAT_ARGS)
+    info = wasminfo.inspect(compiled.wasm)
+    elf = link.link([compiled.obj, cobj], str(work), func_imports=(), float_abi="hard")
+    return Emulator(elf, info, HostEnv(), float_abi="hard"), consts
+
+
+@pytest.mark.parametrize("name", list(CROSS_SIGS))
+def test_aapcs_vfp_agrees_with_gcc(name, cross_image):
+    """Three ways into the same gcc-compiled function: the harness calls it directly (its
+    AAPCS-VFP placement against gcc's), calls synth's export that forwards to it as an
+    import (export thunk, soft code, import thunk), and a gcc-compiled caller calls that
+    export (gcc's placement against the export thunk)."""
+    emu, consts = cross_image
+    params, results = CROSS_SIGS[name]
+    for seed in (1, 2):
+        args = _args(params, seed)
+        want = tuple(_result_values(results, _hash(params, args)))
+        direct = emu.call_symbol("c_" + name, params, results, args)
+        assert direct.kind == "ok" and direct.values == want, ("direct", direct.describe(), want)
+        through = emu.call("w_" + name, args)
+        assert through.kind == "ok" and through.values == want, ("thunks", through.describe(), want)
+    want = tuple(_result_values(results, _hash(params, consts[name])))
+    driven = emu.call_symbol("drive_" + name, [], results, [])
+    assert driven.kind == "ok" and driven.values == want, ("gcc caller", driven.describe(), want)
