@@ -72,6 +72,9 @@ Python, python -m synth, synthc and the Bazel rule; see docs/OPTIONS.md):
   --shadow-allocation      also run regalloc2 on every function, measure only, and
                            report its figures (sh.* columns, `shadow` in the JSON)
   --no-optimize            skip the IR optimisations (to compare or isolate a miscompile)
+  -g, --debug              add debugging aids: unwind tables (.debug_frame for gdb,
+                           .ARM.exidx/.ARM.extab) and name-section names in the local
+                           symbols; the code is the same with and without
   -h, --help               print this help
 
 Statistics columns: symbol (ELF symbol), name (wasm name: name section, export or
@@ -171,6 +174,7 @@ fn parse_compile(args: &[String]) -> Result<Command, String> {
             "--verify-allocation" => options.verify_allocation = true,
             "--shadow-allocation" => options.shadow_allocation = true,
             "--no-optimize" => options.optimize = false,
+            "-g" | "--debug" => options.debug = true,
             "--stats" => stats = true,
             "--stats-json" => stats_json = Some(value(flag)?),
             f if f.starts_with('-') && f != "-" => {

@@ -35,6 +35,8 @@ pub struct Emitted {
     pub data_ranges: Vec<std::ops::Range<u32>>,
     /// Machine instructions in the code (data excluded).
     pub inst_count: u32,
+    /// Call-frame information: every sp change, in layout order.
+    pub cfi: Vec<cfi::CfiEvent>,
 }
 
 const R0: enc::Reg = enc::Reg::R0;
@@ -72,6 +74,8 @@ struct Emitter<'a> {
     plan: Option<traps::TrapPlan>,
     island_labels: Vec<Label>,
     island_placed: Vec<bool>,
+    /// Frame changes recorded so far (see [`cfi`]).
+    cfi: Vec<(synth_thumb2_enc::Mark, cfi::CfiOp)>,
 }
 
 fn p(r: Reg) -> Result<enc::Reg, String> {
@@ -126,6 +130,7 @@ fn emit_pass(
         island_labels,
         island_placed: vec![false; n_islands],
         plan,
+        cfi: Vec::new(),
     };
     e.prologue();
     // Edits are sorted by instruction; blocks are placed out of VCode
@@ -210,7 +215,8 @@ fn emit_pass(
     }
     relocs.sort_by_key(|r| r.offset);
     let inst_count = count_insts(&code.bytes, &code.data_ranges);
-    Ok((Emitted { code: code.bytes, relocs, data_ranges: code.data_ranges, inst_count }, record))
+    let cfi = cfi::resolve(&e.cfi, &code.marks)?;
+    Ok((Emitted { code: code.bytes, relocs, data_ranges: code.data_ranges, inst_count, cfi }, record))
 }
 
 /// Counts Thumb instructions (16- and 32-bit) outside data ranges.
@@ -252,6 +258,7 @@ impl Emitter<'_> {
 }
 
 mod branch;
+pub mod cfi;
 mod dead;
 mod encode;
 mod expand;

@@ -23,6 +23,8 @@ pub mod vcode;
 
 use synth_ir::SymbolRef;
 
+pub use emit::cfi::{CfiEvent, CfiOp};
+
 /// Target CPUs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Cpu {
@@ -90,6 +92,12 @@ pub struct CompiledFunction {
     pub frame_bytes: u32,
     /// Allocation stats.
     pub alloc: synth_regalloc::AllocStats,
+    /// Call-frame information: every change of sp and of the saved
+    /// registers, at the code offset from which it holds (data for
+    /// `.debug_frame` and `.ARM.exidx`; the code is the same without it).
+    pub cfi: Vec<CfiEvent>,
+    /// Registers the prologue pushes (bit i = ri; bit 14 = lr).
+    pub push_mask: u16,
 }
 
 /// A backend error: an IR construct with no lowering yet. Names the
@@ -138,6 +146,8 @@ pub fn compile_function(
         inst_count: out.inst_count,
         frame_bytes: layout.frame_bytes,
         alloc: alloc.stats,
+        cfi: out.cfi,
+        push_mask: layout.push_mask,
     })
 }
 

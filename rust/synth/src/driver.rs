@@ -11,7 +11,7 @@ use synth_frontend::{FrontendOptions, FunctionKind, ModuleInfo};
 use synth_thumb2::{BackendOptions, CompiledFunction};
 
 use crate::error::Error;
-use crate::object::elf::{write_elf, TextFunction};
+use crate::object::elf::{write_elf_with, TextFunction};
 use crate::object::header::generate_header;
 use crate::object::symbols::{runtime_stem, SymbolNames};
 use crate::options::Options;
@@ -97,7 +97,7 @@ pub fn compile(input: &[u8], opts: &Options) -> Result<Compiled, Error> {
     }
     log::debug!("front end: {} functions lowered", module.functions.len());
     // Name check before the backend runs: collisions are cheap to find.
-    let names = SymbolNames::new(&module.info, &opts.symbol_prefix)?;
+    let names = SymbolNames::with_debug_names(&module.info, &opts.symbol_prefix, opts.debug)?;
     let be_opts = BackendOptions {
         cpu: opts.target.cpu(),
         verify_allocation: opts.verify_allocation,
@@ -146,7 +146,7 @@ pub fn display_name(info: &ModuleInfo, k: FunctionKind) -> String {
 /// functions (in `.text` order).
 pub fn link(info: &ModuleInfo, funcs: &[(FunctionKind, CompiledFunction)], opts: &Options) -> Result<Compiled, Error> {
     opts.validate()?;
-    let names = SymbolNames::new(info, &opts.symbol_prefix)?;
+    let names = SymbolNames::with_debug_names(info, &opts.symbol_prefix, opts.debug)?;
     link_named(info, &names, funcs, opts)
 }
 
@@ -157,7 +157,7 @@ fn link_named(
     opts: &Options,
 ) -> Result<Compiled, Error> {
     let text: Vec<TextFunction<'_>> = funcs.iter().map(|(kind, compiled)| TextFunction { kind: *kind, compiled }).collect();
-    let (object, layout) = write_elf(info, names, &text, opts.target)?;
+    let (object, layout) = write_elf_with(info, names, &text, opts.target, opts.debug)?;
     let header = generate_header(info, names, opts);
     let mut stats = CompileStats { target: opts.target.name().to_string(), ..CompileStats::default() };
     for ((kind, c), (symbol, _, _)) in funcs.iter().zip(&layout.functions) {

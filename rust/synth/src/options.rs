@@ -193,6 +193,11 @@ pub struct Options {
     /// Name of the module, shown in the header's comment (e.g. the input
     /// file name); `None` uses the name section's module name, if any.
     pub module_name: Option<String>,
+    /// Debugging aids in the object (default false): unwind tables
+    /// (`.debug_frame`, `.ARM.exidx`/`.ARM.extab`) and name-section names in
+    /// the local symbols (docs/ABI.md "Debugging"). `.text` is the same
+    /// with and without.
+    pub debug: bool,
 }
 
 impl Default for Options {
@@ -210,6 +215,7 @@ impl Default for Options {
             optimize: true,
             header_guard: None,
             module_name: None,
+            debug: false,
         }
     }
 }

@@ -100,6 +100,19 @@ pub fn write_elf(
     funcs: &[TextFunction<'_>],
     target: Target,
 ) -> Result<(Vec<u8>, Layout), Error> {
+    write_elf_with(info, names, funcs, target, false)
+}
+
+/// [`write_elf`], with the unwind tables of `-g` when `debug` is set
+/// (`.debug_frame`, `.ARM.exidx`, `.ARM.extab`; see [`super::unwind_sections`]).
+/// The other sections are the same either way.
+pub fn write_elf_with(
+    info: &ModuleInfo,
+    names: &SymbolNames,
+    funcs: &[TextFunction<'_>],
+    target: Target,
+    debug: bool,
+) -> Result<(Vec<u8>, Layout), Error> {
     let mut w = Writer::new(target, float_interface(info));
     let mut layout = Layout::default();
     w.text(names, funcs, &mut layout)?;
@@ -107,7 +120,13 @@ pub fn write_elf(
     w.rodata(info, names, &mut layout)?;
     w.bss(info, names, &mut layout)?;
     w.code_relocations(names, funcs, &layout)?;
-    let bytes = w.obj.write()?;
+    if debug {
+        super::unwind_sections::add(&mut w.obj, w.text, funcs, &layout)?;
+    }
+    let mut bytes = w.obj.write()?;
+    if debug {
+        super::unwind_sections::link_exidx(&mut bytes)?;
+    }
     Ok((bytes, layout))
 }
 

@@ -171,7 +171,18 @@ impl SymbolNames {
     /// Names every entity of `info` with prefix `prefix`, or reports the
     /// first collision.
     pub fn new(info: &ModuleInfo, prefix: &str) -> Result<SymbolNames, Error> {
+        SymbolNames::with_debug_names(info, prefix, false)
+    }
+
+    /// As [`SymbolNames::new`]; with `debug_names`, the local symbols of
+    /// functions, globals and data segments that the name section names
+    /// carry the name: `P func i __ name` (see [`debug_symbol`]).
+    pub fn with_debug_names(info: &ModuleInfo, prefix: &str, debug_names: bool) -> Result<SymbolNames, Error> {
         let p = prefix;
+        let named = |stem: &str, i: usize, name: Option<&String>| match name.filter(|_| debug_names) {
+            Some(n) => debug_symbol(p, stem, i, n),
+            None => format!("{p}{stem}{i}"),
+        };
         let mut claims = Claims::default();
         claims.claim(TRAP_SYMBOL, "the trap entry".into())?;
         claims.claim(STACK_LIMIT_SYMBOL, "the stack-limit word".into())?;
@@ -205,7 +216,7 @@ impl SymbolNames {
         }
         let (mut data, mut data_lens) = (Vec::new(), Vec::new());
         for i in 0..info.data.len() {
-            let d = format!("{p}data{i}");
+            let d = named("data", i, info.section_names.data.get(&(i as u32)));
             let l = format!("{p}data{i}_len");
             claims.claim(&d, format!("data segment {i}"))?;
             claims.claim(&l, format!("the length word of data segment {i}"))?;
@@ -227,13 +238,19 @@ impl SymbolNames {
 
         let mut globals = Vec::new();
         for (i, g) in info.globals.iter().enumerate() {
-            let syms = entity_symbols(p, "global", i, g.import.as_ref(), &g.exports);
+            let mut syms = entity_symbols(p, "global", i, g.import.as_ref(), &g.exports);
+            if syms.binding == Binding::Local {
+                syms.primary = named("global", i, info.section_names.globals.get(&(i as u32)));
+            }
             claim_entity(&mut claims, &syms, "global", i, g.import.as_ref(), &g.exports)?;
             globals.push(syms);
         }
         let mut funcs = Vec::new();
         for (i, f) in info.funcs.iter().enumerate() {
-            let syms = entity_symbols(p, "func", i, f.import.as_ref(), &f.exports);
+            let mut syms = entity_symbols(p, "func", i, f.import.as_ref(), &f.exports);
+            if syms.binding == Binding::Local {
+                syms.primary = named("func", i, f.name.as_ref());
+            }
             claim_entity(&mut claims, &syms, "function", i, f.import.as_ref(), &f.exports)?;
             funcs.push(syms);
         }
@@ -288,6 +305,16 @@ impl SymbolNames {
             SymbolRef::Libcall(l) => Some(l.symbol().to_string()),
         }
     }
+}
+
+/// The local symbol of entity `i` of kind `stem` (`func`, `global`, `data`)
+/// that the name section calls `name`, under `-g`: `P stem i __` + the name
+/// as a symbol ([`naming::name_symbol`]: a C identifier, such as a Rust or
+/// C++ mangled name, as it is; others escaped). It cannot be an export's:
+/// a plain name has no `__` after its leading underscores, and the index
+/// ends at the `__`, so the entity and the name read back in one way only.
+pub fn debug_symbol(p: &str, stem: &str, i: usize, name: &str) -> String {
+    format!("{p}{stem}{i}{}{}", naming::MODULE_SEPARATOR, naming::name_symbol(name))
 }
 
 /// Names of a function or global: import → undefined import name; exported
@@ -345,6 +372,26 @@ mod tests {
         assert_eq!(n("my-mod", "a.b"), "X_my_2Dmod__X_a_2Eb");
         assert_eq!(n("env", "1up"), "X_1up");
         assert_eq!(n("env", ""), "X_");
+    }
+
+    #[test]
+    fn debug_names_carry_the_name_section() {
+        let mut info = sample_module();
+        info.funcs[2].name = Some("_ZN4core3fmt5write17h0123456789abcdefE".into());
+        info.funcs[3].name = Some("pair".into()); // exported: keeps its export symbol
+        info.section_names.globals.insert(2, "stack pointer".into());
+        info.section_names.data.insert(0, ".rodata".into());
+        let plain = SymbolNames::new(&info, "wasm_").unwrap();
+        assert_eq!(plain.funcs[2].primary, "wasm_func2");
+        let n = SymbolNames::with_debug_names(&info, "wasm_", true).unwrap();
+        assert_eq!(n.funcs[2].primary, "wasm_func2___ZN4core3fmt5write17h0123456789abcdefE");
+        assert_eq!(n.funcs[2].binding, Binding::Local);
+        assert_eq!(n.funcs[3].primary, "wasm_pair");
+        assert_eq!(n.globals[2].primary, "wasm_global2__X_stack_20pointer");
+        assert_eq!(n.data[0], "wasm_data0__X__2Erodata");
+        assert_eq!(n.data_lens[0], "wasm_data0_len");
+        // No export can take such a name: `__` makes it escaped.
+        assert_eq!(naming::export_symbol("wasm_", "func2__x"), "wasm_X_func2_5F_5Fx");
     }
 
     #[test]
