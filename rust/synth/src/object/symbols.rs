@@ -308,13 +308,14 @@ impl SymbolNames {
 }
 
 /// The local symbol of entity `i` of kind `stem` (`func`, `global`, `data`)
-/// that the name section calls `name`, under `-g`: `P stem i __` + the name
+/// that the name section calls `name`, under `-g`: `P stem i $` + the name
 /// as a symbol ([`naming::name_symbol`]: a C identifier, such as a Rust or
-/// C++ mangled name, as it is; others escaped). It cannot be an export's:
-/// a plain name has no `__` after its leading underscores, and the index
-/// ends at the `__`, so the entity and the name read back in one way only.
+/// C++ mangled name, as it is; others escaped). The `$` keeps it apart from
+/// every other symbol (all C identifiers), and the index ends at it, so
+/// entity and name read back in one way only. (gdb shows `$` names as they
+/// are; a `__` or `.` separator it would read as Ada-encoded and rewrite.)
 pub fn debug_symbol(p: &str, stem: &str, i: usize, name: &str) -> String {
-    format!("{p}{stem}{i}{}{}", naming::MODULE_SEPARATOR, naming::name_symbol(name))
+    format!("{p}{stem}{i}${}", naming::name_symbol(name))
 }
 
 /// Names of a function or global: import → undefined import name; exported
@@ -384,14 +385,14 @@ mod tests {
         let plain = SymbolNames::new(&info, "wasm_").unwrap();
         assert_eq!(plain.funcs[2].primary, "wasm_func2");
         let n = SymbolNames::with_debug_names(&info, "wasm_", true).unwrap();
-        assert_eq!(n.funcs[2].primary, "wasm_func2___ZN4core3fmt5write17h0123456789abcdefE");
+        assert_eq!(n.funcs[2].primary, "wasm_func2$_ZN4core3fmt5write17h0123456789abcdefE");
         assert_eq!(n.funcs[2].binding, Binding::Local);
         assert_eq!(n.funcs[3].primary, "wasm_pair");
-        assert_eq!(n.globals[2].primary, "wasm_global2__X_stack_20pointer");
-        assert_eq!(n.data[0], "wasm_data0__X__2Erodata");
+        assert_eq!(n.globals[2].primary, "wasm_global2$X_stack_20pointer");
+        assert_eq!(n.data[0], "wasm_data0$X__2Erodata");
         assert_eq!(n.data_lens[0], "wasm_data0_len");
-        // No export can take such a name: `__` makes it escaped.
-        assert_eq!(naming::export_symbol("wasm_", "func2__x"), "wasm_X_func2_5F_5Fx");
+        // No export or import symbol has a `$`.
+        assert_eq!(naming::export_symbol("wasm_", "func2$x"), "wasm_X_func2_24x");
     }
 
     #[test]
