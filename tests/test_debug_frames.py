@@ -137,6 +137,12 @@ def test_names_and_unwind_index(tmp_path):
     assert re.search(r"<wasm_func1\$inner>: 0x80008400", unwind), unwind
     assert re.search(r"<wasm_outer>: 0x80a8b0b0", unwind), unwind
     assert re.search(r"<synth_trap>: 0x1 \[cantunwind\]", unwind), unwind
+    # Globals and data segments named in the name section (the `wat` encoder writes them).
+    m = compile_g('(module (memory 1) (global $counter (mut i32) (i32.const 0)) (data $greeting (i32.const 0) "hi")'
+                  ' (func (export "f") (result i32) global.get $counter))', tmp_path / "n", "n")
+    syms = subprocess.run(["readelf", "-sW", m.obj], capture_output=True, text=True).stdout
+    assert re.search(r"OBJECT\s+LOCAL\s+DEFAULT\s+\d+ wasm_global0\$counter$", syms, re.M), syms
+    assert re.search(r"OBJECT\s+LOCAL\s+DEFAULT\s+\d+ wasm_data0\$greeting$", syms, re.M), syms
 
 
 def free_port():

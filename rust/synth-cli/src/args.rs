@@ -219,7 +219,7 @@ mod tests {
         let c = compile(&[
             "compile", "m.wat", "-o", "out/m.o", "--target=cortex-m7", "--prefix", "app_", "--emit-header", "m.h",
             "--no-bounds-checks", "--stack-check", "--max-memory-pages", "3", "--verify-allocation", "--stats",
-            "--stats-json", "-", "--shadow-allocation", "--no-optimize", "--module-name", "blink",
+            "--stats-json", "-", "--shadow-allocation", "--no-optimize", "--module-name", "blink", "-g",
         ]);
         assert_eq!(c.input, PathBuf::from("m.wat"));
         assert_eq!(c.output, PathBuf::from("out/m.o"));
@@ -230,7 +230,9 @@ mod tests {
         assert_eq!(o.target, Target::CortexM7);
         assert_eq!(o.symbol_prefix, "app_");
         assert!(!o.bounds_checks && o.stack_check && o.verify_allocation);
-        assert!(o.shadow_allocation && !o.optimize);
+        assert!(o.shadow_allocation && !o.optimize && o.debug);
+        assert!(compile(&["compile", "m.wat", "--debug"]).options.debug);
+        assert!(!compile(&["compile", "m.wat"]).options.debug);
         assert_eq!(o.max_memory_pages, Some(3));
         assert_eq!(o.module_name.as_deref(), Some("blink"));
     }
