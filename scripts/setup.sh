@@ -10,7 +10,7 @@ ROOT=$(pwd)
 
 PKGS=(gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi qemu-system-arm
       clang lld wasi-libc libclang-rt-14-dev-wasm32 wabt bazel-bootstrap valgrind
-      python3 python3-venv)
+      python3 python3-venv gdb-multiarch)
 
 missing=()
 for p in "${PKGS[@]}"; do

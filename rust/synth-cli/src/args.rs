@@ -82,6 +82,9 @@ Python, python -m synth, synthc and the Bazel rule; see docs/OPTIONS.md):
   --shadow-allocation      also run regalloc2 on every function, measure only, and
                            report its figures (sh.* columns, `shadow` in the JSON)
   --no-optimize            skip the IR optimisations (to compare or isolate a miscompile)
+  -g, --debug              add debugging aids: unwind tables (.debug_frame for gdb,
+                           .ARM.exidx/.ARM.extab) and name-section names in the local
+                           symbols; the code is the same with and without
   -h, --help               print this help
 
 Statistics columns: symbol (ELF symbol), name (wasm name: name section, export or
@@ -189,6 +192,7 @@ fn parse_compile(args: &[String]) -> Result<Command, String> {
             "--verify-allocation" => options.verify_allocation = true,
             "--shadow-allocation" => options.shadow_allocation = true,
             "--no-optimize" => options.optimize = false,
+            "-g" | "--debug" => options.debug = true,
             "--stats" => stats = true,
             "--stats-json" => stats_json = Some(value(flag)?),
             f if f.starts_with('-') && f != "-" => {
@@ -233,7 +237,7 @@ mod tests {
         let c = compile(&[
             "compile", "m.wat", "-o", "out/m.o", "--target=cortex-m7", "--prefix", "app_", "--emit-header", "m.h",
             "--no-bounds-checks", "--stack-check", "--max-memory-pages", "3", "--verify-allocation", "--stats",
-            "--stats-json", "-", "--shadow-allocation", "--no-optimize", "--module-name", "blink",
+            "--stats-json", "-", "--shadow-allocation", "--no-optimize", "--module-name", "blink", "-g",
         ]);
         assert_eq!(c.input, PathBuf::from("m.wat"));
         assert_eq!(c.output, PathBuf::from("out/m.o"));
@@ -244,7 +248,9 @@ mod tests {
         assert_eq!(o.target, Target::CortexM7);
         assert_eq!(o.symbol_prefix, "app_");
         assert!(!o.bounds_checks && o.stack_check && o.verify_allocation);
-        assert!(o.shadow_allocation && !o.optimize);
+        assert!(o.shadow_allocation && !o.optimize && o.debug);
+        assert!(compile(&["compile", "m.wat", "--debug"]).options.debug);
+        assert!(!compile(&["compile", "m.wat"]).options.debug);
         assert_eq!(o.max_memory_pages, Some(3));
         assert_eq!(o.module_name.as_deref(), Some("blink"));
         let c = compile(&["compile", "m.wat", "--import-stack", "host_log=64", "--import-stack=env.f=8", "--max-stack", "2048"]);

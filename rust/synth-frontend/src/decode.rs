@@ -524,6 +524,16 @@ fn collect<'a>(wasm: &'a [u8], opts: &FrontendOptions, facts: Facts) -> Result<D
                     for n in names {
                         match n {
                             Ok(Name::Module { name, .. }) => info.name = Some(name.to_string()),
+                            Ok(Name::Global(map)) => {
+                                for n in map.into_iter().map_while(Result::ok) {
+                                    info.section_names.globals.insert(n.index, n.name.to_string());
+                                }
+                            }
+                            Ok(Name::Data(map)) => {
+                                for n in map.into_iter().map_while(Result::ok) {
+                                    info.section_names.data.insert(n.index, n.name.to_string());
+                                }
+                            }
                             Ok(Name::Function(map)) => {
                                 for naming in map {
                                     match naming {

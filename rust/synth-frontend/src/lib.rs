@@ -250,6 +250,18 @@ pub struct ModuleInfo {
     pub start: Option<u32>,
     /// Module name from the name section.
     pub name: Option<String>,
+    /// Names of globals and data segments from the name section.
+    pub section_names: SectionNames,
+}
+
+/// Name-section names of entities other than functions (whose names are
+/// [`FuncInfo::name`]), by index; the producers' names as they are.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SectionNames {
+    /// Global names (global index space, imports first).
+    pub globals: std::collections::BTreeMap<u32, String>,
+    /// Data segment names.
+    pub data: std::collections::BTreeMap<u32, String>,
 }
 
 impl ModuleInfo {

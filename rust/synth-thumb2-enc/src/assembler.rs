@@ -12,7 +12,7 @@
 //! misuse additionally trips a `debug_assert!`.
 
 use crate::encode::Enc;
-use crate::{Cond, Flags, Label, Reg, RelocKind, Sym};
+use crate::{Cond, Flags, Label, Mark, Reg, RelocKind, Sym};
 
 /// One element of the function being assembled, in program order.
 #[derive(Clone, Debug)]
@@ -61,6 +61,9 @@ pub struct Assembler {
     /// [`Self::len_estimate`]'s cache: items scanned so far and the bytes
     /// their branches and tables add (items are only ever appended).
     est_cache: std::cell::Cell<(usize, u32)>,
+    /// Item count and code-buffer length at each [`Mark`] (code items grow
+    /// in place, so the buffer position locates a mark inside one).
+    pub(crate) marks: Vec<(usize, usize)>,
 }
 
 impl Assembler {
@@ -87,6 +90,14 @@ impl Assembler {
             None => return self.error(format!("label {} does not belong to this assembler", label.0)),
         }
         self.items.push(Item::Bind(label));
+    }
+
+    /// Records the current position. Unlike a label it adds no item, so
+    /// it never changes what is assembled (flag reuse across it included);
+    /// its final offset is in `Code::marks`.
+    pub fn mark(&mut self) -> Mark {
+        self.marks.push((self.items.len(), self.buf.len()));
+        Mark((self.marks.len() - 1) as u32)
     }
 
     /// Current size in bytes before relaxation (for estimates only).

@@ -246,7 +246,17 @@ impl Assembler {
             }
         }
         relocs.sort_by_key(|r| r.offset);
-        Ok(Code { bytes: out, relocs, data_ranges })
+        let end = out.len() as u32;
+        let marks = self
+            .marks
+            .iter()
+            .map(|&(n, pos)| match n.checked_sub(1).map(|k| (k, &self.items[k])) {
+                // Inside a code item that grew past the mark.
+                Some((k, Item::Code { start, .. })) => offs[k] + (pos - start) as u32,
+                _ => offs.get(n).copied().unwrap_or(end),
+            })
+            .collect();
+        Ok(Code { bytes: out, relocs, data_ranges, marks })
     }
 }
 
@@ -262,6 +272,36 @@ mod tests {
         for _ in 0..n {
             a.nop();
         }
+    }
+
+    #[test]
+    fn marks_follow_relaxation_and_add_no_code() {
+        let build = |marks: bool| {
+            let mut a = Assembler::new();
+            let l = a.new_label();
+            let mut m = vec![];
+            if marks {
+                m.push(a.mark());
+            }
+            a.b_cond(Cond::Eq, l); // grows to 32 bits: 300 bytes of nops follow
+            a.nop();
+            if marks {
+                m.push(a.mark());
+            }
+            nops(&mut a, 150);
+            a.bind(l);
+            a.nop();
+            if marks {
+                m.push(a.mark());
+            }
+            (a.finish().unwrap(), m)
+        };
+        let (plain, _) = build(false);
+        let (marked, m) = build(true);
+        assert_eq!(plain.bytes, marked.bytes);
+        assert_eq!(m.len(), 3);
+        assert_eq!(marked.marks, vec![0, 6, 308]);
+        assert_eq!(marked.bytes.len(), 308);
     }
 
     #[test]

@@ -253,6 +253,12 @@ pub enum ExtendOp {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Label(pub u32);
 
+/// A code position recorded by [`Assembler::mark`]: the final offset of the
+/// next instruction assembled after it, known once [`Assembler::finish`]
+/// has laid the code out (`Code::marks`). Marks add nothing to the code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Mark(pub u32);
+
 /// An opaque symbol handle; the caller maps it to a real symbol.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Sym(pub u32);
@@ -296,6 +302,8 @@ pub struct Code {
     /// Byte ranges holding data rather than instructions (jump tables), for
     /// `$d`/`$t` mapping symbols.
     pub data_ranges: Vec<std::ops::Range<u32>>,
+    /// Final byte offset of each [`Mark`], by mark number.
+    pub marks: Vec<u32>,
 }
 
 /// An assembler error (a request that has no encoding).

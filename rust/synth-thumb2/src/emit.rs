@@ -38,6 +38,8 @@ pub struct Emitted {
     /// Bytes the body pushes below the fixed frame for a moment (a scratch
     /// register for a spill store beyond the `STR [sp, #imm]` range).
     pub scratch_push_bytes: u32,
+    /// Call-frame information: every sp change, in layout order.
+    pub cfi: Vec<cfi::CfiEvent>,
 }
 
 const R0: enc::Reg = enc::Reg::R0;
@@ -77,6 +79,8 @@ struct Emitter<'a> {
     island_placed: Vec<bool>,
     /// Deepest push below the fixed frame inside the body (bytes).
     scratch_push_bytes: u32,
+    /// Frame changes recorded so far (see [`cfi`]).
+    cfi: Vec<(synth_thumb2_enc::Mark, cfi::CfiOp)>,
 }
 
 fn p(r: Reg) -> Result<enc::Reg, String> {
@@ -132,6 +136,7 @@ fn emit_pass(
         island_placed: vec![false; n_islands],
         plan,
         scratch_push_bytes: 0,
+        cfi: Vec::new(),
     };
     e.prologue();
     // Edits are sorted by instruction; blocks are placed out of VCode
@@ -217,7 +222,8 @@ fn emit_pass(
     relocs.sort_by_key(|r| r.offset);
     let inst_count = count_insts(&code.bytes, &code.data_ranges);
     let scratch_push_bytes = e.scratch_push_bytes;
-    Ok((Emitted { code: code.bytes, relocs, data_ranges: code.data_ranges, inst_count, scratch_push_bytes }, record))
+    let cfi = cfi::resolve(&e.cfi, &code.marks)?;
+    Ok((Emitted { code: code.bytes, relocs, data_ranges: code.data_ranges, inst_count, scratch_push_bytes, cfi }, record))
 }
 
 /// Counts Thumb instructions (16- and 32-bit) outside data ranges.
@@ -259,6 +265,7 @@ impl Emitter<'_> {
 }
 
 mod branch;
+pub mod cfi;
 mod dead;
 mod encode;
 mod expand;

@@ -27,6 +27,8 @@ pub mod vcode;
 
 use synth_ir::SymbolRef;
 
+pub use emit::cfi::{CfiEvent, CfiOp};
+
 /// Target CPUs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Cpu {
@@ -103,6 +105,12 @@ pub struct CompiledFunction {
     pub stack_bytes: u32,
     /// Allocation stats.
     pub alloc: synth_regalloc::AllocStats,
+    /// Call-frame information: every change of sp and of the saved
+    /// registers, at the code offset from which it holds (data for
+    /// `.debug_frame` and `.ARM.exidx`; the code is the same without it).
+    pub cfi: Vec<CfiEvent>,
+    /// Registers the prologue pushes (bit i = ri; bit 14 = lr).
+    pub push_mask: u16,
 }
 
 /// A backend error: an IR construct with no lowering yet. Names the
@@ -152,6 +160,8 @@ pub fn compile_function(
         frame_bytes: layout.frame_bytes,
         stack_bytes: layout.push_bytes + layout.frame_bytes + out.scratch_push_bytes,
         alloc: alloc.stats,
+        cfi: out.cfi,
+        push_mask: layout.push_mask,
     })
 }
 

@@ -355,10 +355,16 @@ pub fn float_abi_thunk(
     a.set_fpu(fpu);
     const PUSHED: u16 = (1 << 4) | (1 << 14);
     let push_bytes = if p.frame { 8 } else { 0 };
+    // Call-frame information, as emission records it for functions.
+    let mut cfi: Vec<(synth_thumb2_enc::Mark, crate::CfiOp)> = Vec::new();
     if p.frame {
         a.push(PUSHED);
+        cfi.push((a.mark(), crate::CfiOp::Push(PUSHED)));
         if p.frame_bytes > 0 && !a.alu_imm(AluOp::Sub, SP, SP, p.frame_bytes, Flags::Any) {
             return Err(BackendError { func: name.into(), what: format!("float-ABI thunk: a frame of {} bytes (limit {CORE_MAX_OFF})", p.frame_bytes) });
+        }
+        if p.frame_bytes > 0 {
+            cfi.push((a.mark(), crate::CfiOp::Alloc(p.frame_bytes)));
         }
     }
     let mut g = Gen { a, incoming: p.frame_bytes + push_bytes, err: None };
@@ -434,8 +440,10 @@ pub fn float_abi_thunk(
         }
         if p.frame_bytes > 0 {
             g.a.alu_imm(AluOp::Add, SP, SP, p.frame_bytes, Flags::Any);
+            cfi.push((g.a.mark(), crate::CfiOp::Free(p.frame_bytes)));
         }
         g.a.pop((1 << 4) | (1 << 15));
+        cfi.push((g.a.mark(), crate::CfiOp::Pop((1 << 4) | (1 << 15))));
     }
     if let Some(what) = g.err {
         return Err(BackendError { func: name.into(), what: format!("float-ABI thunk: {what}") });
@@ -456,6 +464,9 @@ pub fn float_abi_thunk(
         frame_bytes: p.frame_bytes,
         // push {r4, lr} and the frame (a thunk that only branches has neither).
         stack_bytes: if p.frame { 8 + p.frame_bytes } else { 0 },
+        cfi: crate::emit::cfi::resolve(&cfi, &code.marks)
+            .map_err(|e| BackendError { func: name.into(), what: format!("float-ABI thunk: {e}") })?,
+        push_mask: if p.frame { PUSHED } else { 0 },
         alloc: synth_regalloc::AllocStats {
             vregs: 0,
             peak_pressure: 0,

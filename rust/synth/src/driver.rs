@@ -99,7 +99,7 @@ pub fn compile(input: &[u8], opts: &Options) -> Result<Compiled, Error> {
     }
     log::debug!("front end: {} functions lowered", module.functions.len());
     // Name check before the backend runs: collisions are cheap to find.
-    let names = SymbolNames::with_thunks(&module.info, &opts.symbol_prefix, &thunked_functions(&module.info, opts))?;
+    let names = SymbolNames::with_options(&module.info, &opts.symbol_prefix, &thunked_functions(&module.info, opts), opts.debug)?;
     let be_opts = BackendOptions {
         cpu: opts.target.cpu(),
         verify_allocation: opts.verify_allocation,
@@ -151,7 +151,7 @@ pub fn display_name(info: &ModuleInfo, k: FunctionKind) -> String {
 /// call any function a table can hold.
 pub fn link(info: &ModuleInfo, funcs: &[(FunctionKind, CompiledFunction)], opts: &Options) -> Result<Compiled, Error> {
     opts.validate()?;
-    let names = SymbolNames::with_thunks(info, &opts.symbol_prefix, &thunked_functions(info, opts))?;
+    let names = SymbolNames::with_options(info, &opts.symbol_prefix, &thunked_functions(info, opts), opts.debug)?;
     let indirect = vec![IndirectCalls::Unknown; funcs.len()];
     link_named(info, &names, funcs, &indirect, opts)
 }
@@ -215,7 +215,7 @@ fn link_named(
         _ if opts.float_abi == FloatAbi::Hard => FloatInterface::VfpRegisters(opts.fpu),
         other => other,
     };
-    let (object, layout) = write_elf_with(info, names, &text, &thunk_text, opts.target, floats)?;
+    let (object, layout) = write_elf_with(info, names, &text, &thunk_text, opts.target, floats, opts.debug)?;
     let symbols: Vec<String> = layout.functions[..funcs.len()].iter().map(|(s, _, _)| s.clone()).collect();
     let thunk_symbols: Vec<String> = layout.functions[funcs.len()..].iter().map(|(s, _, _)| s.clone()).collect();
     // An import called through a float-ABI thunk costs the thunk's stack too.

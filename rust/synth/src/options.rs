@@ -204,6 +204,11 @@ pub struct Options {
     /// Fail the compile when the worst-case stack of an export or the init
     /// function exceeds this many bytes, or has no bound (default: no limit).
     pub max_stack: Option<u32>,
+    /// Debugging aids in the object (default false): unwind tables
+    /// (`.debug_frame`, `.ARM.exidx`/`.ARM.extab`) and name-section names in
+    /// the local symbols (docs/ABI.md "Debugging"). `.text` is the same
+    /// with and without.
+    pub debug: bool,
 }
 
 impl Default for Options {
@@ -223,6 +228,7 @@ impl Default for Options {
             module_name: None,
             import_stack: std::collections::BTreeMap::new(),
             max_stack: None,
+            debug: false,
         }
     }
 }

@@ -342,6 +342,8 @@ pub(crate) mod tests {
                 rung: Rung::Base,
                 shadow: None,
             },
+            cfi: vec![],
+            push_mask: 0,
         }
     }
 

@@ -69,6 +69,7 @@ fn sample_module() -> ModuleInfo {
             elem(None, true, &[Some(1)]),
         ],
         start: Some(2),
+        section_names: Default::default(),
         name: None,
     }
 }

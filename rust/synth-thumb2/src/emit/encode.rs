@@ -340,8 +340,15 @@ impl Emitter<'_> {
                     self.asm.bl(s);
                     self.epilogue();
                 } else {
+                    let framed = self.exit_changes_frame();
+                    if framed {
+                        self.cfi(super::cfi::CfiOp::RememberState);
+                    }
                     self.adjust_sp(AluOp::Add, self.frame.frame_bytes);
                     self.asm.b_sym(s);
+                    if framed {
+                        self.cfi(super::cfi::CfiOp::RestoreState);
+                    }
                 }
                 self.barrier = true;
             }

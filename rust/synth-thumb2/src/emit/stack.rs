@@ -6,6 +6,7 @@
 //! the instructions placed in the assembler; an error for an edit that has
 //! no lowering (slot-to-slot move, remat of a non-rematerialisable value).
 
+use super::cfi::CfiOp;
 use super::{Emitter, SP};
 use crate::inst::MachInst;
 use crate::RelocTarget;
@@ -21,11 +22,16 @@ impl Emitter<'_> {
     pub(super) fn prologue(&mut self) {
         if self.frame.push_mask != 0 {
             self.asm.push(self.frame.push_mask);
+            self.cfi(CfiOp::Push(self.frame.push_mask));
         }
         self.adjust_sp(AluOp::Sub, self.frame.frame_bytes);
     }
 
     pub(super) fn epilogue(&mut self) {
+        let framed = self.exit_changes_frame();
+        if framed {
+            self.cfi(CfiOp::RememberState);
+        }
         self.adjust_sp(AluOp::Add, self.frame.frame_bytes);
         if self.frame.push_mask != 0 {
             let mask = if self.frame.saves_lr() {
@@ -34,11 +40,15 @@ impl Emitter<'_> {
                 self.frame.push_mask
             };
             self.asm.pop(mask);
+            self.cfi(CfiOp::Pop(mask));
             if !self.frame.saves_lr() {
                 self.asm.bx(enc::Reg::LR);
             }
         } else {
             self.asm.bx(enc::Reg::LR);
+        }
+        if framed {
+            self.cfi(CfiOp::RestoreState);
         }
     }
 
@@ -48,6 +58,7 @@ impl Emitter<'_> {
         while rest > 0 {
             let k = rest.min(SP_STEP);
             self.asm.alu_imm(op, SP, SP, k, Flags::Any);
+            self.cfi(if op == AluOp::Sub { CfiOp::Alloc(k) } else { CfiOp::Free(k) });
             rest -= k;
         }
     }
@@ -73,9 +84,11 @@ impl Emitter<'_> {
             let s = if rt == enc::Reg::R0 { enc::Reg::R1 } else { enc::Reg::R0 };
             self.asm.push(1 << s.0);
             self.scratch_push_bytes = self.scratch_push_bytes.max(4);
+            self.cfi(CfiOp::Push(1 << s.0));
             self.sp_lea(s, off + 4);
             self.asm.store(StoreOp::Str, rt, s, 0);
             self.asm.pop(1 << s.0);
+            self.cfi(CfiOp::Pop(1 << s.0));
         }
     }
 

@@ -114,10 +114,13 @@ pub fn write_elf(
     funcs: &[TextFunction<'_>],
     target: Target,
 ) -> Result<(Vec<u8>, Layout), Error> {
-    write_elf_with(info, names, funcs, &[], target, float_interface(info))
+    write_elf_with(info, names, funcs, &[], target, float_interface(info), false)
 }
 
-/// [`write_elf`] with float-ABI thunks and the float interface given.
+/// [`write_elf`] with float-ABI thunks and the float interface given, and
+/// the unwind tables of `-g` when `debug` is set (`.debug_frame`,
+/// `.ARM.exidx`, `.ARM.extab`; see [`super::unwind_sections`]). The other
+/// sections are the same either way.
 pub fn write_elf_with(
     info: &ModuleInfo,
     names: &SymbolNames,
@@ -125,6 +128,7 @@ pub fn write_elf_with(
     thunks: &[ThunkFunction<'_>],
     target: Target,
     floats: FloatInterface,
+    debug: bool,
 ) -> Result<(Vec<u8>, Layout), Error> {
     let mut w = Writer::new(target, floats);
     let mut layout = Layout::default();
@@ -134,7 +138,13 @@ pub fn write_elf_with(
     w.bss(info, names, &mut layout)?;
     let code: Vec<&CompiledFunction> = funcs.iter().map(|f| f.compiled).chain(thunks.iter().map(|t| t.compiled)).collect();
     w.code_relocations(names, &code, &layout)?;
-    let bytes = w.obj.write()?;
+    if debug {
+        super::unwind_sections::add(&mut w.obj, w.text, &code, &layout)?;
+    }
+    let mut bytes = w.obj.write()?;
+    if debug {
+        super::unwind_sections::link_exidx(&mut bytes)?;
+    }
     Ok((bytes, layout))
 }
 

@@ -5,10 +5,12 @@
 //! Takes: module information from the front end and compiled functions from
 //! the backend. Returns: ELF bytes and header text.
 
+pub mod debug_frame;
 pub mod elf;
 pub mod header;
 pub mod naming;
 pub mod symbols;
+pub mod unwind_sections;
 
 #[cfg(test)]
 mod elf_tests;

@@ -178,7 +178,7 @@ impl SymbolNames {
     /// Names every entity of `info` with prefix `prefix`, or reports the
     /// first collision.
     pub fn new(info: &ModuleInfo, prefix: &str) -> Result<SymbolNames, Error> {
-        SymbolNames::with_thunks(info, prefix, &[])
+        SymbolNames::with_options(info, prefix, &[], false)
     }
 
     /// As [`SymbolNames::new`], and gives each function of `thunked` (wasm
@@ -186,7 +186,25 @@ impl SymbolNames {
     /// float-ABI thunk) its soft-side symbol `P func i`
     /// ([`SymbolNames::soft_side`]).
     pub fn with_thunks(info: &ModuleInfo, prefix: &str, thunked: &[u32]) -> Result<SymbolNames, Error> {
+        SymbolNames::with_options(info, prefix, thunked, false)
+    }
+
+    /// As [`SymbolNames::new`]; with `debug_names`, the local symbols of
+    /// functions, globals and data segments that the name section names
+    /// carry the name (see [`debug_symbol`]).
+    pub fn with_debug_names(info: &ModuleInfo, prefix: &str, debug_names: bool) -> Result<SymbolNames, Error> {
+        SymbolNames::with_options(info, prefix, &[], debug_names)
+    }
+
+    /// The names with float-ABI thunks (`thunked`, see
+    /// [`SymbolNames::with_thunks`]) and, with `debug_names`, name-section
+    /// names in the local symbols ([`SymbolNames::with_debug_names`]).
+    pub fn with_options(info: &ModuleInfo, prefix: &str, thunked: &[u32], debug_names: bool) -> Result<SymbolNames, Error> {
         let p = prefix;
+        let named = |stem: &str, i: usize, name: Option<&String>| match name.filter(|_| debug_names) {
+            Some(n) => debug_symbol(p, stem, i, n),
+            None => format!("{p}{stem}{i}"),
+        };
         let mut claims = Claims::default();
         claims.claim(TRAP_SYMBOL, "the trap entry".into())?;
         claims.claim(STACK_LIMIT_SYMBOL, "the stack-limit word".into())?;
@@ -220,7 +238,7 @@ impl SymbolNames {
         }
         let (mut data, mut data_lens) = (Vec::new(), Vec::new());
         for i in 0..info.data.len() {
-            let d = format!("{p}data{i}");
+            let d = named("data", i, info.section_names.data.get(&(i as u32)));
             let l = format!("{p}data{i}_len");
             claims.claim(&d, format!("data segment {i}"))?;
             claims.claim(&l, format!("the length word of data segment {i}"))?;
@@ -242,19 +260,25 @@ impl SymbolNames {
 
         let mut globals = Vec::new();
         for (i, g) in info.globals.iter().enumerate() {
-            let syms = entity_symbols(p, "global", i, g.import.as_ref(), &g.exports);
+            let mut syms = entity_symbols(p, "global", i, g.import.as_ref(), &g.exports);
+            if syms.binding == Binding::Local {
+                syms.primary = named("global", i, info.section_names.globals.get(&(i as u32)));
+            }
             claim_entity(&mut claims, &syms, "global", i, g.import.as_ref(), &g.exports)?;
             globals.push(syms);
         }
         let mut funcs = Vec::new();
         for (i, f) in info.funcs.iter().enumerate() {
-            let syms = entity_symbols(p, "func", i, f.import.as_ref(), &f.exports);
+            let mut syms = entity_symbols(p, "func", i, f.import.as_ref(), &f.exports);
+            if syms.binding == Binding::Local {
+                syms.primary = named("func", i, f.name.as_ref());
+            }
             claim_entity(&mut claims, &syms, "function", i, f.import.as_ref(), &f.exports)?;
             funcs.push(syms);
         }
         let mut soft_side = vec![None; info.funcs.len()];
         for &i in thunked {
-            let name = format!("{p}func{i}");
+            let name = named("func", i as usize, info.funcs.get(i as usize).and_then(|f| f.name.as_ref()));
             let what = if info.funcs.get(i as usize).is_some_and(|f| f.import.is_some()) {
                 format!("the float-ABI thunk of imported function {i}")
             } else {
@@ -333,6 +357,17 @@ impl SymbolNames {
     }
 }
 
+/// The local symbol of entity `i` of kind `stem` (`func`, `global`, `data`)
+/// that the name section calls `name`, under `-g`: `P stem i $` + the name
+/// as a symbol ([`naming::name_symbol`]: a C identifier, such as a Rust or
+/// C++ mangled name, as it is; others escaped). The `$` keeps it apart from
+/// every other symbol (all C identifiers), and the index ends at it, so
+/// entity and name read back in one way only. (gdb shows `$` names as they
+/// are; a `__` or `.` separator it would read as Ada-encoded and rewrite.)
+pub fn debug_symbol(p: &str, stem: &str, i: usize, name: &str) -> String {
+    format!("{p}{stem}{i}${}", naming::name_symbol(name))
+}
+
 /// Names of a function or global: import → undefined import name; exported
 /// → `P name` per export (first is primary); otherwise local `P stem i`.
 fn entity_symbols(p: &str, stem: &str, i: usize, import: Option<&ImportName>, exports: &[String]) -> EntitySymbols {
@@ -388,6 +423,26 @@ mod tests {
         assert_eq!(n("my-mod", "a.b"), "X_my_2Dmod__X_a_2Eb");
         assert_eq!(n("env", "1up"), "X_1up");
         assert_eq!(n("env", ""), "X_");
+    }
+
+    #[test]
+    fn debug_names_carry_the_name_section() {
+        let mut info = sample_module();
+        info.funcs[2].name = Some("_ZN4core3fmt5write17h0123456789abcdefE".into());
+        info.funcs[3].name = Some("pair".into()); // exported: keeps its export symbol
+        info.section_names.globals.insert(2, "stack pointer".into());
+        info.section_names.data.insert(0, ".rodata".into());
+        let plain = SymbolNames::new(&info, "wasm_").unwrap();
+        assert_eq!(plain.funcs[2].primary, "wasm_func2");
+        let n = SymbolNames::with_debug_names(&info, "wasm_", true).unwrap();
+        assert_eq!(n.funcs[2].primary, "wasm_func2$_ZN4core3fmt5write17h0123456789abcdefE");
+        assert_eq!(n.funcs[2].binding, Binding::Local);
+        assert_eq!(n.funcs[3].primary, "wasm_pair");
+        assert_eq!(n.globals[2].primary, "wasm_global2$X_stack_20pointer");
+        assert_eq!(n.data[0], "wasm_data0$X__2Erodata");
+        assert_eq!(n.data_lens[0], "wasm_data0_len");
+        // No export or import symbol has a `$`.
+        assert_eq!(naming::export_symbol("wasm_", "func2$x"), "wasm_X_func2_24x");
     }
 
     #[test]

@@ -67,6 +67,7 @@ pub fn sample_module() -> ModuleInfo {
             items: vec![Some(1), None, Some(0)],
         }],
         start: None,
+        section_names: Default::default(),
         name: Some("sample".into()),
     }
 }
