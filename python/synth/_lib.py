@@ -34,12 +34,19 @@ ABI_VERSION = 1
 #: ``SYNTH_TARGET_*`` values by target name.
 TARGETS = {"cortex-m3": 3, "cortex-m4": 4, "cortex-m7": 7}
 
+#: ``SYNTH_FPU_*`` values by FPU name (``--fpu``).
+FPUS = {"none": 0, "fpv4-sp-d16": 1, "fpv5-sp-d16": 2, "fpv5-d16": 3}
+
+#: ``SYNTH_FLOAT_ABI_*`` values by float-ABI name (``--float-abi``).
+FLOAT_ABIS = {"soft": 0, "softfp": 1, "hard": 2}
+
 _c_char_p = ctypes.c_char_p
 _u32 = ctypes.c_uint32
 
 
 class SynthOptions(ctypes.Structure):
-    """``synth_options`` (version 1 layout)."""
+    """``synth_options`` (version 2 layout: the version-1 fields, ``reserved0`` over version 1's
+    tail padding, then ``fpu`` and ``float_abi``; ``struct_size`` = its ``sizeof``)."""
 
     _fields_ = [
         ("struct_size", _u32),
@@ -52,6 +59,9 @@ class SynthOptions(ctypes.Structure):
         ("verify_allocation", _u32),
         ("shadow_allocation", _u32),
         ("optimize", _u32),
+        ("reserved0", _u32),
+        ("fpu", _u32),
+        ("float_abi", _u32),
     ]
 
 
