@@ -32,6 +32,12 @@ void sh_put_i64(int64_t v) {
 }
 
 void Reset_Handler(void) {
+#if defined(__ARM_FP)
+    /* Built with an FPU (-mfpu, e.g. c_examples/qemu_float): grant CP10/CP11 full access in
+     * CPACR before any floating-point instruction runs (mps2-an386's M4 has FPv4-SP-D16). */
+    *(volatile uint32_t *)0xE000ED88u |= 0xFu << 20;
+    __asm__ volatile("dsb\n\tisb" ::: "memory");
+#endif
     uint32_t *src = &_data_load, *dst = &_data_start;
     while (dst < &_data_end) *dst++ = *src++;
     for (dst = &_bss_start; dst < &_bss_end; dst++) *dst = 0;
