@@ -196,7 +196,8 @@ def parse_directives(text: str) -> tuple[dict[str, list[tuple[int, ...]]], set[s
     return args, skip
 
 
-def _types(func_type: wasmtime.FuncType) -> Signature:
+def signature_of(func_type: wasmtime.FuncType) -> Signature:
+    """The :class:`Signature` of a wasmtime function type."""
     return Signature(tuple(str(t) for t in func_type.params), tuple(str(t) for t in func_type.results))
 
 
@@ -277,7 +278,7 @@ class Reference:
             for imp in self.module.imports:
                 ty = imp.type
                 if isinstance(ty, wasmtime.FuncType):
-                    isig = _types(ty)
+                    isig = signature_of(ty)
                     host = wasmtime.Func(store, _functype(isig.as_ints()), self._logged(imp.module, imp.name, isig, calls))
                     imports.append(self._adapt(store, host, isig.as_ints(), isig) if isig.has_floats() else host)
                 else:  # a global (the module was screened for other import kinds)
@@ -375,7 +376,7 @@ def check_module(source: WasmSource, workdir: str | os.PathLike[str] | None = No
     for imp in module.imports:
         sym = naming.import_symbol(imp.module, imp.name)
         if isinstance(imp.type, wasmtime.FuncType):
-            sig = _types(imp.type)
+            sig = signature_of(imp.type)
             if sig.unsupported():
                 report.skipped.append(("*", "import %s.%s %s" % (imp.module, imp.name, sig.unsupported())))
                 return report
@@ -399,7 +400,7 @@ def check_module(source: WasmSource, workdir: str | os.PathLike[str] | None = No
     for exp in module.exports:
         if not isinstance(exp.type, wasmtime.FuncType):
             continue
-        sig = _types(exp.type)
+        sig = signature_of(exp.type)
         if exp.name in skip:
             report.skipped.append((exp.name, "@skip"))
             continue
