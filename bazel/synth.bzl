@@ -2,7 +2,9 @@
 Cortex-M Thumb-2 object and returns it as a C library.
 
 Takes one wasm module and synth options; runs `synth compile` through the toolchain of type
-`//toolchains:synth_toolchain_type` and returns:
+`//toolchains:synth_toolchain_type` and returns (`fpu`/`float_abi` left empty come from the
+target platform, `//toolchains:platform_float`, so the object matches the C code the
+platform's gcc toolchain compiles):
 
 - `CcInfo`: the object (archived as `lib<name>.a`, always linked whole, so every export and
   the init function are kept) in the linking context, and the generated header in the
@@ -19,10 +21,16 @@ outputs are reproducible (synth itself is deterministic, docs/ABI.md).
 load("@rules_cc//cc:find_cc_toolchain.bzl", "find_cc_toolchain", "use_cc_toolchain")
 load("@rules_cc//cc/common:cc_common.bzl", "cc_common")
 load("@rules_cc//cc/common:cc_info.bzl", "CcInfo")
+load("//toolchains:synth_toolchain.bzl", "SynthFloatInfo")
 
 SYNTH_TOOLCHAIN_TYPE = str(Label("//toolchains:synth_toolchain_type"))
 
 _TARGETS = ["cortex-m3", "cortex-m4", "cortex-m7"]
+
+# `--fpu` and `--float-abi` values (docs/OPTIONS.md); "" = the target platform's.
+_FPUS = ["none", "fpv4-sp-d16", "fpv5-sp-d16", "fpv5-d16"]
+
+_FLOAT_ABIS = ["soft", "softfp", "hard"]
 
 def _synth_wasm_library_impl(ctx):
     synth = ctx.toolchains[SYNTH_TOOLCHAIN_TYPE].synth
@@ -38,6 +46,11 @@ def _synth_wasm_library_impl(ctx):
     args.add(ctx.file.src)
     args.add("-o", obj)
     args.add("--target", ctx.attr.target)
+    platform_float = ctx.attr._platform_float[SynthFloatInfo]
+    fpu = ctx.attr.fpu or platform_float.fpu
+    float_abi = ctx.attr.float_abi or platform_float.float_abi
+    args.add("--fpu", fpu)
+    args.add("--float-abi", float_abi)
     args.add("--emit-header", hdr)
     args.add("--prefix", ctx.attr.prefix)
     if ctx.attr.module_name:
@@ -61,7 +74,12 @@ def _synth_wasm_library_impl(ctx):
         inputs = [ctx.file.src],
         outputs = [obj, hdr],
         mnemonic = "SynthCompile",
-        progress_message = "synth compile %s (%s)" % (ctx.file.src.short_path, ctx.attr.target),
+        progress_message = "synth compile %s (%s, fpu %s, float ABI %s)" % (
+            ctx.file.src.short_path,
+            ctx.attr.target,
+            fpu,
+            float_abi,
+        ),
     )
 
     cc_toolchain = find_cc_toolchain(ctx)
@@ -138,6 +156,18 @@ Example:
             values = _TARGETS,
             doc = "`synth compile --target`: the Cortex-M core the object is for.",
         ),
+        "fpu": attr.string(
+            default = "",
+            values = [""] + _FPUS,
+            doc = "`--fpu`: the core's FPU; \"\" (default): the target platform's " +
+                  "(`//toolchains:cortex_m4f`: fpv4-sp-d16; others and the host: none).",
+        ),
+        "float_abi": attr.string(
+            default = "",
+            values = [""] + _FLOAT_ABIS,
+            doc = "`--float-abi`: how floats cross calls; \"\" (default): the target platform's " +
+                  "(`//toolchains:cortex_m4f`: softfp; others and the host: soft).",
+        ),
         "prefix": attr.string(
             default = "wasm_",
             doc = "`--prefix`: prepended to exported symbols (`<prefix>init`, `<prefix><export>`).",
@@ -171,6 +201,11 @@ Example:
         ),
         "copts": attr.string_list(
             doc = "Further `synth compile` arguments, passed verbatim (prefer the attributes above).",
+        ),
+        "_platform_float": attr.label(
+            default = Label("//toolchains:platform_float"),
+            providers = [SynthFloatInfo],
+            doc = "The target platform's FPU and float ABI (a select() on its constraints).",
         ),
         "deps": attr.label_list(
             providers = [CcInfo],

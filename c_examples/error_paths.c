@@ -5,6 +5,7 @@
  * repeated and threaded compiles). Prints "ok - ..." / "FAIL - ..." per check and ends
  * with "error_paths: N checks, N failed"; exits 1 on any failure. */
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,10 +170,42 @@ static void bad_options(void) {
     r = expect_status(TEXT(ADD), &o, SYNTH_STATUS_INVALID_ARGUMENT, "target", "target 5");
     synth_result_free(r);
     synth_options_init(&o);
-    /* Below the version-1 size (56 bytes on LP64, 44 or more on 32-bit hosts; sizeof o - 4 is a valid older version). */
-    o.struct_size = 40;
+    /* smaller than version 1 (which ends with optimize) */
+    o.struct_size = (uint32_t)offsetof(synth_options, optimize);
     r = expect_status(TEXT(ADD), &o, SYNTH_STATUS_INVALID_ARGUMENT, "struct_size", "options struct_size too small");
     synth_result_free(r);
+    /* a version-1 caller (its struct ends before reserved0/fpu/float_abi): fields past its
+       struct_size are not read, so garbage there is ignored */
+    synth_options_init(&o);
+    o.struct_size = (uint32_t)offsetof(synth_options, fpu);
+    o.fpu = 99;
+    o.float_abi = 99;
+    r = expect_status(TEXT(ADD), &o, SYNTH_STATUS_OK, NULL, "version-1 struct_size: fpu/float_abi not read");
+    synth_result_free(r);
+    /* version 2: fpu and float_abi are read and checked */
+    synth_options_init(&o);
+    o.fpu = 99;
+    r = expect_status(TEXT(ADD), &o, SYNTH_STATUS_INVALID_ARGUMENT, "fpu is 99", "fpu 99");
+    synth_result_free(r);
+    synth_options_init(&o);
+    o.float_abi = 7;
+    r = expect_status(TEXT(ADD), &o, SYNTH_STATUS_INVALID_ARGUMENT, "float_abi is 7", "float_abi 7");
+    synth_result_free(r);
+    synth_options_init(&o);
+    o.float_abi = SYNTH_FLOAT_ABI_SOFTFP;
+    r = expect_status(TEXT(ADD), &o, SYNTH_STATUS_INVALID_ARGUMENT, "needs an FPU", "softfp without an FPU");
+    synth_result_free(r);
+    synth_options_init(&o);
+    o.target = SYNTH_TARGET_CORTEX_M3;
+    o.fpu = SYNTH_FPU_FPV4_SP_D16;
+    r = expect_status(TEXT(ADD), &o, SYNTH_STATUS_INVALID_ARGUMENT, "cortex-m3 has no fpv4-sp-d16", "an FPU the core lacks");
+    synth_result_free(r);
+    synth_options_init(&o);
+    o.fpu = SYNTH_FPU_FPV4_SP_D16;
+    o.float_abi = SYNTH_FLOAT_ABI_SOFTFP;
+    r = expect_status(TEXT(ADD), &o, SYNTH_STATUS_OK, NULL, "cortex-m4 fpv4-sp-d16 softfp");
+    synth_result_free(r);
+    synth_options_init(&o);
     o.struct_size = 0;
     r = expect_status(TEXT(ADD), &o, SYNTH_STATUS_INVALID_ARGUMENT, "struct_size", "options struct_size 0");
     synth_result_free(r);

@@ -2,8 +2,9 @@
 # Builds libsynth (scripts/build_libsynth.sh) and the C examples against it (C99, warnings
 # as errors), then runs them: synthc, stats_gate (on real modules and on JSON fixtures),
 # error_paths (every error path, repeated and multi-threaded compiles; also under valgrind,
-# linked statically and dynamically) and qemu_app (a synthc-compiled module in Cortex-M4
-# firmware on qemu). Prints one line per test and the summary
+# linked statically and dynamically), qemu_app (a synthc-compiled module in Cortex-M4
+# firmware on qemu) and qemu_float (a float module in FPU firmware, -mfloat-abi=softfp, its
+# printed bits checked against wasmtime). Prints one line per test and the summary
 # "c_examples: N passed, N failed"; exits non-zero on any failure.
 # Pass --release to test the release build of the library (default: debug).
 set -uo pipefail
@@ -100,6 +101,21 @@ synthc_errors() {
     "$OUT/synthc" --target cortex-a9 "$SENSOR" -o "$OUT/x.o" 2>/dev/null; [ $? -eq 2 ]
 }
 t synthc_errors synthc_errors
+synthc_float_options() {  # --fpu/--float-abi reach synth_options.fpu/.float_abi as the CLI's flags do
+    local cli="$ROOT/rust/target/debug/synth" wat="$EX/qemu_float/floats.wat" rc
+    "$OUT/synthc" "$wat" -o "$OUT/floats_synthc.o" --fpu fpv4-sp-d16 --float-abi softfp || return 1
+    "$cli" compile "$wat" -o "$OUT/floats_cli.o" --fpu fpv4-sp-d16 --float-abi softfp || return 1
+    cmp "$OUT/floats_synthc.o" "$OUT/floats_cli.o" || return 1
+    "$OUT/synthc" "$wat" -o "$OUT/bad.o" --float-abi softfp 2>"$OUT/abi.err"; rc=$?
+    cat "$OUT/abi.err"
+    [ "$rc" -eq 1 ] && grep -q 'softfp needs an FPU.*(status: invalid argument)$' "$OUT/abi.err" || return 1
+    "$OUT/synthc" "$wat" -o "$OUT/bad.o" --target cortex-m3 --fpu fpv4-sp-d16 2>"$OUT/fpu.err"; rc=$?
+    cat "$OUT/fpu.err"
+    [ "$rc" -eq 1 ] && grep -q 'cortex-m3 has no fpv4-sp-d16 FPU' "$OUT/fpu.err" && [ ! -e "$OUT/bad.o" ] || return 1
+    "$OUT/synthc" "$wat" -o "$OUT/bad.o" --fpu fpv9 2>/dev/null; [ $? -eq 2 ] || return 1
+    "$OUT/synthc" "$wat" -o "$OUT/bad.o" --float-abi firm 2>/dev/null; [ $? -eq 2 ]
+}
+t synthc_float_options synthc_float_options
 
 # ---- stats_gate ----
 t stats_gate_passes_clean_modules sh -c "'$OUT/stats_gate' '$SENSOR' tests/qemu/module.wat examples/controller.wat tests/programs/*.wat | tee /dev/stderr | tail -1 | grep -q ', 0 violations\$'"
@@ -160,6 +176,30 @@ qemu_app: all ok
 EXPECTED
 }
 t qemu_app qemu_app
+
+# ---- qemu_float: a synthc-compiled float module in Cortex-M4F firmware (FPU on, softfp) ----
+qemu_float() {
+    local Q="$ROOT/tests/qemu" PY="${SYNTH_PYTHON:-$ROOT/.venv/bin/python}"
+    "$OUT/synthc" --fpu fpv4-sp-d16 --float-abi softfp --prefix fl_ "$EX/qemu_float/floats.wat" \
+        -o "$OUT/floats.o" --emit-header "$OUT/floats.h" || return 1
+    arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -mfloat-abi=softfp -mfpu=fpv4-sp-d16 -O2 -ffp-contract=off \
+        -fno-math-errno -ffreestanding -std=c99 -Wall -Wextra -Werror -g -nostdlib -T "$Q/mps2-an386.ld" \
+        -I "$Q" -I "$OUT" "$Q/startup.c" "$EX/qemu_float/main.c" "$OUT/floats.o" -lgcc -o "$OUT/qemu_float.elf" || return 1
+    # the firmware's own float arithmetic is on the FPU (else its fpu= checks compare nothing)
+    arm-none-eabi-objdump -d "$OUT/qemu_float.elf" >"$OUT/qemu_float.dis"
+    for insn in vmul.f32 vadd.f32 vdiv.f32 vsqrt.f32; do
+        grep -q "$insn" "$OUT/qemu_float.dis" || { echo "no $insn in the firmware"; return 1; }
+    done
+    timeout 60 qemu-system-arm -M mps2-an386 -nographic -monitor none \
+        -semihosting-config enable=on,target=native -kernel "$OUT/qemu_float.elf" </dev/null >"$OUT/qemu_float.out" 2>&1
+    local rc=$?
+    cat "$OUT/qemu_float.out"
+    [ "$rc" -eq 0 ] || { echo "qemu exited $rc"; return 1; }
+    tail -1 "$OUT/qemu_float.out" | grep -q '^qemu_float: 19 calls, all ok$' || return 1
+    # every printed result recomputed with wasmtime, bit for bit
+    PYTHONPATH="$ROOT/python" "$PY" "$EX/qemu_float/check.py" "$EX/qemu_float/floats.wat" "$OUT/qemu_float.out"
+}
+t qemu_float qemu_float
 
 echo "c_examples: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

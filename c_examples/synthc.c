@@ -1,7 +1,8 @@
 /* synthc: a small build tool on libsynth, the synth compiler's C API.
  *
  *   synthc IN.wasm|IN.wat -o OUT.o [--emit-header OUT.h] [--stats] [--stats-json F]
- *          [--target cortex-m3|cortex-m4|cortex-m7] [--prefix P] [--module-name N]
+ *          [--target cortex-m3|cortex-m4|cortex-m7] [--fpu FPU] [--float-abi ABI]
+ *          [--prefix P] [--module-name N]
  *          [--no-bounds-checks] [--stack-check] [--max-memory-pages N]
  *          [--verify-allocation] [--shadow-allocation] [--no-optimize]
  *
@@ -20,7 +21,9 @@
 
 static const char USAGE[] =
     "usage: synthc IN.wasm -o OUT.o [--emit-header OUT.h] [--stats] [--stats-json F]\n"
-    "              [--target cortex-m3|cortex-m4|cortex-m7] [--prefix P] [--module-name N]\n"
+    "              [--target cortex-m3|cortex-m4|cortex-m7]\n"
+    "              [--fpu none|fpv4-sp-d16|fpv5-sp-d16|fpv5-d16] [--float-abi soft|softfp|hard]\n"
+    "              [--prefix P] [--module-name N]\n"
     "              [--no-bounds-checks] [--stack-check] [--max-memory-pages N]\n"
     "              [--verify-allocation] [--shadow-allocation] [--no-optimize]\n";
 
@@ -36,6 +39,19 @@ static int parse_target(const char *s, uint32_t *t) {
     else if (!strcmp(s, "cortex-m7") || !strcmp(s, "m7")) *t = SYNTH_TARGET_CORTEX_M7;
     else return -1;
     return 0;
+}
+
+/* --fpu and --float-abi names, indexed by their SYNTH_FPU_* / SYNTH_FLOAT_ABI_* value. The
+ * library judges the combination (an FPU the core lacks, softfp without an FPU, hard). */
+static const char *const FPU_NAMES[] = {"none", "fpv4-sp-d16", "fpv5-sp-d16", "fpv5-d16"};
+static const char *const FLOAT_ABI_NAMES[] = {"soft", "softfp", "hard"};
+
+/* The index of s in names[0..n), or -1. */
+static int lookup(const char *s, const char *const *names, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (!strcmp(s, names[i])) return (int)i;
+    return -1;
 }
 
 static void print_table(const synth_module_stats *m, const synth_function_stats *fs, size_t n) {
@@ -79,7 +95,7 @@ int main(int argc, char **argv) {
         int has_value = i + 1 < argc;
         if (!strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--emit-header") || !strcmp(a, "--target") ||
             !strcmp(a, "--prefix") || !strcmp(a, "--module-name") || !strcmp(a, "--stats-json") ||
-            !strcmp(a, "--max-memory-pages")) {
+            !strcmp(a, "--max-memory-pages") || !strcmp(a, "--fpu") || !strcmp(a, "--float-abi")) {
             const char *v;
             if (!has_value) return usage("missing value after an option");
             v = argv[++i];
@@ -92,6 +108,15 @@ int main(int argc, char **argv) {
                 pages = strtoll(v, &end, 10);
                 if (errno || !end || *end || end == v || pages < 0) return usage("--max-memory-pages: not a page count");
                 opts.max_memory_pages = (int64_t)pages;
+            }
+            else if (!strcmp(a, "--fpu")) {
+                int k = lookup(v, FPU_NAMES, sizeof FPU_NAMES / sizeof FPU_NAMES[0]);
+                if (k < 0) return usage("unknown --fpu (none, fpv4-sp-d16, fpv5-sp-d16, fpv5-d16)");
+                opts.fpu = (uint32_t)k;
+            } else if (!strcmp(a, "--float-abi")) {
+                int k = lookup(v, FLOAT_ABI_NAMES, sizeof FLOAT_ABI_NAMES / sizeof FLOAT_ABI_NAMES[0]);
+                if (k < 0) return usage("unknown --float-abi (soft, softfp, hard)");
+                opts.float_abi = (uint32_t)k;
             }
             else if (!strcmp(a, "--prefix")) opts.prefix = v;
             else if (!strcmp(a, "--module-name")) opts.module_name = v;

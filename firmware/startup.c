@@ -1,6 +1,7 @@
-/* Cortex-M startup for qemu's mps2-an386 (Cortex-M4): vector table, reset handler that
- * copies .data from flash, zeroes .bss and runs main(), and a fault handler that reports
- * over semihosting. Symbols come from mps2_an386.ld. */
+/* Cortex-M startup for qemu's mps2-an386 (Cortex-M4 with FPv4-SP-D16): vector table, reset
+ * handler that enables the FPU (FPU builds only), copies .data from flash, zeroes .bss and
+ * runs main(), and a fault handler that reports over semihosting. Symbols come from
+ * mps2_an386.ld. */
 #include <stdint.h>
 
 #include "semihost.h"
@@ -10,6 +11,12 @@ extern uint32_t _stack_top[];
 extern int main(void);
 
 __attribute__((noreturn)) void Reset_Handler(void) {
+#if defined(__ARM_FP)
+    /* Built for a core with an FPU (-mfpu, e.g. //toolchains:cortex_m4f): grant CP10/CP11
+     * (the FPU) full access in CPACR before any floating-point instruction can run. */
+    *(volatile uint32_t *)0xE000ED88u |= 0xFu << 20;
+    __asm__ volatile("dsb\n\tisb" ::: "memory");
+#endif
     const uint32_t *src = _data_load;
     for (uint32_t *dst = _data_start; dst < _data_end;) *dst++ = *src++;
     for (uint32_t *dst = _bss_start; dst < _bss_end;) *dst++ = 0u;

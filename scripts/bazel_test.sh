@@ -4,6 +4,9 @@
 #   bazel build //firmware:app            (synth_wasm_library + arm-none-eabi-gcc, Cortex-M4)
 #   bazel test  //firmware:app_test       (qemu mps2-an386, output vs firmware/app_test.expected)
 #   bazel test  //firmware:app_reference_test  (same firmware, C reference of the module)
+#   bazel build //firmware:app_m4f, bazel test //firmware:app_m4f_test  (the firmware for
+#               //toolchains:cortex_m4f: gcc -mfpu=fpv4-sp-d16 -mfloat-abi=softfp, synth
+#               --fpu fpv4-sp-d16 --float-abi softfp)
 #   bazel build //c_examples:synthc       (host C build tool on @synth_compiler//:libsynth)
 # Prints Cargo's progress while Bazel builds synth, Bazel's summary lines and the image size.
 # Bazel's state (output root, disk cache) and server stay under /tmp/synth-bazel for the next
@@ -61,8 +64,9 @@ run() {
 
 start=$(date +%s%N)
 run build "${FLAGS[@]}" //c_examples:synthc
-run build "${FLAGS[@]}" //firmware:app   # last: its log names the image
-run test "${FLAGS[@]}" //firmware:app_test //firmware:app_reference_test
+run build "${FLAGS[@]}" //firmware:app_m4f
+run build "${FLAGS[@]}" //firmware:app   # last build: its log names the image
+run test "${FLAGS[@]}" //firmware:app_test //firmware:app_m4f_test //firmware:app_reference_test
 end=$(date +%s%N)
 
 ELF=$(grep -E '^  /.*/firmware/app\.elf$' "$LOGDIR/build.log" | head -n1 | sed 's/^ *//')

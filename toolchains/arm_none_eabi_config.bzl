@@ -1,11 +1,13 @@
 """`arm_none_eabi_toolchain_config`: the `CcToolchainConfigInfo` of Debian's
-`arm-none-eabi-gcc` for one Cortex-M CPU (Cortex-M3/M4/M7, Thumb-2, soft-float ABI).
+`arm-none-eabi-gcc` for one Cortex-M CPU (Cortex-M3/M4/M7, Thumb-2) with its FPU and float ABI.
 
-Takes the CPU name (`-mcpu=`) and the GCC install prefix; returns the toolchain config that
-`cc_toolchain` in `toolchains/BUILD.bazel` wraps. Written for Bazel 4.2.3's Starlark API and
-unchanged on current Bazel (loads go through `@rules_cc`). Compiler and linker flags:
+Takes the CPU name (`-mcpu=`), the FPU (`-mfpu=`, `none` for no FPU) and float ABI
+(`-mfloat-abi=`) and the GCC install prefix; returns the toolchain config that `cc_toolchain`
+in `toolchains/BUILD.bazel` wraps. Written for Bazel 4.2.3's Starlark API and unchanged on
+current Bazel (loads go through `@rules_cc`). Compiler and linker flags:
 
-- always: `-mcpu=<cpu> -mthumb -mfloat-abi=soft`, freestanding-friendly sections
+- always: `-mcpu=<cpu> -mthumb -mfloat-abi=<abi>` and, with an FPU, `-mfpu=<fpu>` (at link
+  time too, so gcc picks the matching libgcc multilib), freestanding-friendly sections
   (`-ffunction-sections -fdata-sections`, `--gc-sections` at link time), `-Wall`;
 - reproducible: `-no-canonical-prefixes -fno-canonical-system-headers`, `__DATE__`/`__TIME__`
   redacted, `-ffile-prefix-map` not needed (Bazel passes exec-root relative paths);
@@ -46,7 +48,11 @@ def _impl(ctx):
     tools = ["gcc", "ld", "ar", "cpp", "gcov", "nm", "objcopy", "objdump", "strip"]
     tool_paths = [tool_path(name = t, path = prefix + t) for t in tools]
 
-    arch = ["-mcpu=" + ctx.attr.cpu, "-mthumb", "-mfloat-abi=soft"]
+    arch = ["-mcpu=" + ctx.attr.cpu, "-mthumb", "-mfloat-abi=" + ctx.attr.float_abi]
+    if ctx.attr.fpu != "none":
+        arch.append("-mfpu=" + ctx.attr.fpu)
+    elif ctx.attr.float_abi != "soft":
+        fail("-mfloat-abi=%s needs an FPU (fpu = ...)" % ctx.attr.float_abi)
     features = [
         feature(name = "opt"),
         feature(name = "dbg"),
@@ -84,7 +90,7 @@ def _impl(ctx):
         ctx = ctx,
         features = features,
         cxx_builtin_include_directories = ctx.attr.builtin_include_directories,
-        toolchain_identifier = "arm-none-eabi-" + ctx.attr.cpu,
+        toolchain_identifier = "-".join(["arm-none-eabi", ctx.attr.cpu, ctx.attr.fpu, ctx.attr.float_abi]),
         host_system_name = "x86_64-unknown-linux-gnu",
         target_system_name = "arm-none-eabi",
         target_cpu = ctx.attr.cpu,
@@ -104,6 +110,16 @@ arm_none_eabi_toolchain_config = rule(
     doc = "CcToolchainConfigInfo for arm-none-eabi-gcc targeting one Cortex-M CPU.",
     attrs = {
         "cpu": attr.string(mandatory = True, doc = "GCC `-mcpu=` value, e.g. `cortex-m4`."),
+        "fpu": attr.string(
+            default = "none",
+            values = ["none", "fpv4-sp-d16", "fpv5-sp-d16", "fpv5-d16"],
+            doc = "GCC `-mfpu=` value, or `none` (no `-mfpu`, soft float).",
+        ),
+        "float_abi": attr.string(
+            default = "soft",
+            values = ["soft", "softfp", "hard"],
+            doc = "GCC `-mfloat-abi=` value.",
+        ),
         "gcc_prefix": attr.string(
             default = "/usr/bin/arm-none-eabi-",
             doc = "Path prefix of the GNU tools (`<prefix>gcc`, `<prefix>ar`, ...).",

@@ -1,7 +1,7 @@
 """``python -m synth``: the ``synth`` command on the bindings, with the same flags.
 
     python -m synth compile <INPUT> -o <OUTPUT.o> [--emit-header H] [--stats] [--stats-json F|-]
-        [--target CPU] [--prefix P] [--module-name N] [--no-bounds-checks] [--stack-check]
+        [--target CPU] [--fpu FPU] [--float-abi ABI] [--prefix P] [--module-name N] [--no-bounds-checks] [--stack-check]
         [--max-memory-pages N] [--verify-allocation] [--shadow-allocation] [--no-optimize]
     python -m synth stats <INPUT> [--json] [compiler options]
 
@@ -19,9 +19,9 @@ import sys
 from pathlib import Path
 from typing import Sequence, TextIO
 
-from ._lib import TARGETS
+from ._lib import FLOAT_ABIS, FPUS, TARGETS
 from .compiler import compile as synth_compile
-from .errors import SynthError
+from .errors import InvalidArgumentError, SynthError
 from .table import stats_table
 
 
@@ -40,6 +40,11 @@ def add_compiler_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("input", help="wasm binary (.wasm) or wasm text (.wat)")
     p.add_argument("--target", default="cortex-m4", choices=list(TARGETS),
                    help="the Cortex-M core (default cortex-m4)")
+    p.add_argument("--fpu", default=None, choices=list(FPUS),
+                   help="the core's FPU: none (default), fpv4-sp-d16 (M4), fpv5-sp-d16 or fpv5-d16 (M7)")
+    p.add_argument("--float-abi", default=None, choices=list(FLOAT_ABIS),
+                   help="how floats cross calls: soft (default) or softfp, in core registers "
+                        "(hard is not supported yet)")
     p.add_argument("--prefix", default=None, help="prefix of every module symbol (default wasm_)")
     p.add_argument("--module-name", default=None,
                    help="module name in the header's comment (default: the INPUT file name)")
@@ -69,6 +74,10 @@ def compile_kwargs(args: argparse.Namespace) -> dict[str, object]:
     }
     if args.prefix is not None:
         kwargs["prefix"] = args.prefix
+    if args.fpu is not None:
+        kwargs["fpu"] = args.fpu
+    if args.float_abi is not None:
+        kwargs["float_abi"] = args.float_abi
     return kwargs
 
 
@@ -109,9 +118,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+#: How the library words an invalid option value or combination (Options::validate).
+_BAD_OPTION = "synth_compile: bad option: "
+
+
 def _run(args: argparse.Namespace) -> int:
     try:
         result = synth_compile(Path(args.input), target=args.target, **compile_kwargs(args))
+    except InvalidArgumentError as e:
+        if str(e).startswith(_BAD_OPTION):
+            # A combination of options the compiler rejects (e.g. --float-abi softfp without
+            # --fpu): a usage error, reported as `synth compile` reports it.
+            print("error: %s" % " ".join(str(e)[len("synth_compile: "):].split()), file=sys.stderr)
+            return 2
+        print("error: %s: %s" % (args.input, " ".join(str(e).split())), file=sys.stderr)
+        return 1
     except SynthError as e:
         print("error: %s: %s" % (args.input, " ".join(str(e).split())), file=sys.stderr)
         return 1

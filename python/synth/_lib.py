@@ -34,6 +34,12 @@ ABI_VERSION = 1
 #: ``SYNTH_TARGET_*`` values by target name.
 TARGETS = {"cortex-m3": 3, "cortex-m4": 4, "cortex-m7": 7}
 
+#: ``SYNTH_FPU_*`` values by FPU name (``--fpu``).
+FPUS = {"none": 0, "fpv4-sp-d16": 1, "fpv5-sp-d16": 2, "fpv5-d16": 3}
+
+#: ``SYNTH_FLOAT_ABI_*`` values by float-ABI name (``--float-abi``).
+FLOAT_ABIS = {"soft": 0, "softfp": 1, "hard": 2}
+
 _c_char_p = ctypes.c_char_p
 _u32 = ctypes.c_uint32
 

@@ -34,6 +34,8 @@ OPTIONS = {
     "optimize": True,
     "max_stack": None,
     "import_stack": None,
+    "fpu": "none",
+    "float_abi": "soft",
 }
 
 
@@ -113,6 +115,16 @@ def _target_code(target: str | int) -> tuple[int, str]:
                                % (target, ", ".join(_lib.TARGETS)))
 
 
+def _named_code(option: str, table: dict[str, int], value: object) -> int:
+    """The C constant of ``value``: a name of ``table`` or one of its codes."""
+    if isinstance(value, str) and value in table:
+        return table[value]
+    if isinstance(value, int) and not isinstance(value, bool) and value in table.values():
+        return value
+    raise InvalidArgumentError("option %s: unknown value %r (expected one of %s)"
+                               % (option, value, ", ".join(table)))
+
+
 def make_options(lib: ctypes.CDLL, target: str | int, options: dict[str, object]) -> tuple[_lib.SynthOptions, list, str]:
     """A filled ``synth_options``, the Python objects its pointers borrow (keep them alive
     for the call), and the target name."""
@@ -168,6 +180,10 @@ def make_options(lib: ctypes.CDLL, target: str | int, options: dict[str, object]
         keep.append(entries)
         opts.import_stack = entries
         opts.import_stack_count = len(figures)
+    if "fpu" in options:
+        opts.fpu = _named_code("fpu", _lib.FPUS, options["fpu"])
+    if "float_abi" in options:
+        opts.float_abi = _named_code("float_abi", _lib.FLOAT_ABIS, options["float_abi"])
     return opts, keep, name
 
 
@@ -209,6 +225,11 @@ def compile(wasm: WasmSource, target: str | int = "cortex-m4", **options: object
         verify_allocation: run the register-allocation checker (default False).
         shadow_allocation: also run the measure-only shadow allocator (default False).
         optimize: run the IR optimisations (default True).
+        fpu: the core's FPU, ``"none"`` (default), ``"fpv4-sp-d16"`` (cortex-m4),
+            ``"fpv5-sp-d16"`` or ``"fpv5-d16"`` (cortex-m7) (or the ``SYNTH_FPU_*`` code).
+        float_abi: how floats cross calls, ``"soft"`` (default) or ``"softfp"`` (core
+            registers; softfp needs an FPU); ``"hard"`` is passed on and rejected by the
+            library for now (or the ``SYNTH_FLOAT_ABI_*`` code).
 
     Returns:
         A :class:`CompileResult` (``.object``, ``.header``, ``.stats``, ``.write()``).

@@ -3,7 +3,9 @@
 Takes the :class:`~synth.elf.Image` from :mod:`synth.link` and calls functions by symbol the
 way C firmware would (AAPCS, docs/ABI.md): ``i32`` arguments in r0-r3, ``i64`` in even/odd
 register pairs, the rest on the stack; one result in r0 (``i64``: r0:r1); two or more
-results through a struct whose address goes in r0. Execution stops at the stub functions of
+results through a struct whose address goes in r0. ``f32``/``f64`` travel exactly as
+``i32``/``i64`` (the base AAPCS of ``--float-abi soft``/``softfp``), as bit patterns:
+arguments are given and results returned as unsigned bits (:mod:`synth.floats`). Execution stops at the stub functions of
 the image: the return pad (a result), ``synth_trap`` (a trap, code in r0), or an imported
 function, which is serviced by a Python callable and resumed. Returns :class:`Outcome`.
 """
@@ -17,7 +19,7 @@ from typing import Callable, Mapping, Sequence
 import unicorn
 import unicorn.arm_const as arm
 
-from . import link
+from . import floats, link
 from .elf import Image
 
 STACK_TOP = 0x30040000
@@ -39,17 +41,30 @@ _ARG_REGS = (arm.UC_ARM_REG_R0, arm.UC_ARM_REG_R1, arm.UC_ARM_REG_R2, arm.UC_ARM
 HostFunction = Callable[..., object]
 
 
+#: Types that take two words (a register pair, 8 bytes of stack or struct).
+WIDE_TYPES = ("i64", "f64")
+
+
 def signed(value: int, ty: str) -> int:
     """``value`` as a signed integer of wasm type ``ty`` (``i32``/``i64``)."""
-    bits = 64 if ty == "i64" else 32
+    bits = 64 if ty in WIDE_TYPES else 32
     value &= (1 << bits) - 1
     return value - (1 << bits) if value >> (bits - 1) else value
+
+
+def normalise(value: int, ty: str) -> int:
+    """The form values of type ``ty`` take here: integers signed, floats unsigned bits."""
+    if floats.is_float(ty):
+        return value & floats.mask(ty)
+    return signed(value, ty)
 
 
 @dataclass
 class Outcome:
     """What a call did: ``ok`` with ``values``, ``trap`` with a name, or ``timeout`` /
-    ``fault`` with a detail; ``host_calls`` lists the imported functions called."""
+    ``fault`` with a detail; ``host_calls`` lists the imported functions called. The
+    differential check gives float values (results, host-call arguments) as
+    :class:`~synth.floats.FloatBits`; the emulator gives their bits."""
 
     kind: str
     values: tuple[int, ...] = ()
@@ -80,7 +95,7 @@ def arg_slots(types: Sequence[str], first_reg: int = 0) -> tuple[list[tuple[str,
     parameter goes to the stack, all later ones do."""
     reg, stack, on_stack, out = first_reg, 0, False, []
     for ty in types:
-        if ty == "i64":
+        if ty in WIDE_TYPES:
             reg += reg & 1
             if not on_stack and reg + 1 <= 3:
                 out.append(("reg", reg))
@@ -105,7 +120,7 @@ def struct_offsets(types: Sequence[str]) -> list[int]:
     """Field offsets of a multi-value result struct (naturally aligned fields)."""
     off, out = 0, []
     for ty in types:
-        size = 8 if ty == "i64" else 4
+        size = 8 if ty in WIDE_TYPES else 4
         off = (off + size - 1) & ~(size - 1)
         out.append(off)
         off += size
@@ -156,7 +171,7 @@ class Emulator:
         slots, stack_bytes = arg_slots(types, first_reg)
         sp -= stack_bytes
         for ty, value, (where, pos) in zip(types, args, slots):
-            words = [value & 0xFFFFFFFF] + ([(value >> 32) & 0xFFFFFFFF] if ty == "i64" else [])
+            words = [value & 0xFFFFFFFF] + ([(value >> 32) & 0xFFFFFFFF] if ty in WIDE_TYPES else [])
             for i, w in enumerate(words):
                 if where == "reg":
                     self.uc.reg_write(_ARG_REGS[pos + i], w)
@@ -169,24 +184,25 @@ class Emulator:
         sp = self.uc.reg_read(arm.UC_ARM_REG_SP)
         out = []
         for ty, (where, pos) in zip(types, slots):
-            n = 2 if ty == "i64" else 1
+            n = 2 if ty in WIDE_TYPES else 1
             if where == "reg":
                 words = [self.uc.reg_read(_ARG_REGS[pos + i]) for i in range(n)]
             else:
                 words = list(struct.unpack("<%dI" % n, self.uc.mem_read(sp + pos, 4 * n)))
-            out.append(signed(sum(w << (32 * i) for i, w in enumerate(words)), ty))
+            out.append(normalise(sum(w << (32 * i) for i, w in enumerate(words)), ty))
         return out
 
     def _read_results(self, types: Sequence[str]) -> tuple[int, ...]:
         if len(types) >= 2:
-            return tuple(signed(int.from_bytes(self.uc.mem_read(RESULT_BUF + off, 8 if ty == "i64" else 4), "little"), ty)
+            return tuple(normalise(int.from_bytes(self.uc.mem_read(RESULT_BUF + off, 8 if ty in WIDE_TYPES else 4),
+                                                  "little"), ty)
                          for ty, off in zip(types, struct_offsets(types)))
         if not types:
             return ()
         r0 = self.uc.reg_read(arm.UC_ARM_REG_R0)
-        if types[0] == "i64":
+        if types[0] in WIDE_TYPES:
             r0 |= self.uc.reg_read(arm.UC_ARM_REG_R1) << 32
-        return (signed(r0, types[0]),)
+        return (normalise(r0, types[0]),)
 
     def _service_import(self, symbol: str, calls: list) -> None:
         params, results, fn = self.host[symbol]
@@ -198,12 +214,12 @@ class Emulator:
         if sret:
             base = self.uc.reg_read(arm.UC_ARM_REG_R0)
             for ty, off, v in zip(results, struct_offsets(results), values):
-                size = 8 if ty == "i64" else 4
+                size = 8 if ty in WIDE_TYPES else 4
                 self.uc.mem_write(base + off, (v & ((1 << (8 * size)) - 1)).to_bytes(size, "little"))
         elif results:
             v = values[0] & (2**64 - 1)
             self.uc.reg_write(arm.UC_ARM_REG_R0, v & 0xFFFFFFFF)
-            if results[0] == "i64":
+            if results[0] in WIDE_TYPES:
                 self.uc.reg_write(arm.UC_ARM_REG_R1, v >> 32)
 
     def call(self, symbol: str, params: Sequence[str] = (), results: Sequence[str] = (),

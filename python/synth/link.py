@@ -11,7 +11,11 @@ The stub provides what firmware would:
 
 Each stub function is a ``bkpt`` the emulator stops at (it never executes it). Memory map:
 code and read-only data from :data:`CODE_BASE`, ``.data``/``.bss`` from :data:`RAM_BASE`.
-Returns the linked ELF bytes.
+A float module calls the AEABI run-time functions (``__aeabi_fadd``, ``__aeabi_d2iz``, ...,
+docs/ABI.md): they come from the soft-float Cortex-M4 libgcc of ``arm-none-eabi-gcc``
+(:func:`libgcc_path`), linked after the object whatever ``--fpu``/``--float-abi`` the object
+was compiled with (both pass floats in core registers; the soft-float library needs no FPU
+in the emulator). Returns the linked ELF bytes.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import os
 import shutil
 import struct
 import subprocess
+from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
@@ -55,7 +60,8 @@ class LinkError(RuntimeError):
 
 def startup_stub(functions: Sequence[str], globals_: Sequence[tuple[str, str, int]]) -> str:
     """Assembly of the stub: return pad, ``synth_trap``, one stub per imported function
-    symbol in ``functions``, and ``(symbol, "i32"|"i64", value)`` imported globals."""
+    symbol in ``functions``, and ``(symbol, type, value)`` imported globals (``i32``/``i64``,
+    or ``f32``/``f64`` with ``value`` the bit pattern)."""
     out = [".syntax unified", ".cpu cortex-m4", ".thumb",
            '.section .text.stubs,"ax",%progbits', ".global %s" % STUBS_START, "%s:" % STUBS_START]
     for sym in [RETURN_SYMBOL, TRAP_SYMBOL] + list(functions):
@@ -67,7 +73,7 @@ def startup_stub(functions: Sequence[str], globals_: Sequence[tuple[str, str, in
         for sym, ty, value in globals_:
             lo, hi = struct.unpack("<II", struct.pack("<Q", value & (2**64 - 1)))
             out += [".balign 8", ".global %s" % sym, "%s:" % sym, "  .word 0x%08x" % lo]
-            if ty == "i64":
+            if ty in ("i64", "f64"):
                 out.append("  .word 0x%08x" % hi)
     return "\n".join(out) + "\n"
 
@@ -76,6 +82,24 @@ def _tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
         raise LinkError("%s not found on PATH (install the GNU Arm Embedded toolchain)" % name)
+    return path
+
+
+#: The ``arm-none-eabi-gcc`` multilib whose libgcc provides the AEABI functions.
+LIBGCC_FLAGS = ("-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=soft")
+
+
+@lru_cache(maxsize=1)
+def libgcc_path() -> str | None:
+    """The soft-float Cortex-M4 ``libgcc.a``, or None without ``arm-none-eabi-gcc`` (then a
+    module that needs it fails to link, naming the missing ``__aeabi_*`` symbol)."""
+    gcc = shutil.which("arm-none-eabi-gcc")
+    if gcc is None:
+        return None
+    proc = subprocess.run([gcc, *LIBGCC_FLAGS, "-print-libgcc-file-name"], capture_output=True, text=True)
+    path = proc.stdout.strip()
+    if proc.returncode != 0 or not os.path.isabs(path) or not os.path.isfile(path):
+        raise LinkError("arm-none-eabi-gcc -print-libgcc-file-name failed: %s%s" % (proc.stdout, proc.stderr))
     return path
 
 
@@ -96,6 +120,12 @@ def link(obj: bytes, workdir: str | os.PathLike[str], functions: Sequence[str] =
     paths[".ld"].write_text(LINKER_SCRIPT)
     _run([_tool("arm-none-eabi-as"), "-mcpu=cortex-m4", "-mthumb", "-o", str(paths["_stub.o"]),
           str(paths["_stub.s"])])
-    _run([_tool("arm-none-eabi-ld"), "-T", str(paths[".ld"]), "-e", RETURN_SYMBOL, "--no-warn-rwx-segments",
-          "-o", str(paths[".elf"]), str(paths["_stub.o"]), str(paths[".o"])])
+    libgcc = libgcc_path()
+    try:
+        _run([_tool("arm-none-eabi-ld"), "-T", str(paths[".ld"]), "-e", RETURN_SYMBOL, "--no-warn-rwx-segments",
+              "-o", str(paths[".elf"]), str(paths["_stub.o"]), str(paths[".o"])] + ([libgcc] if libgcc else []))
+    except LinkError as e:
+        if libgcc is None and "__aeabi_" in str(e):
+            raise LinkError("%s\n(the AEABI float functions come from libgcc: install arm-none-eabi-gcc)" % e) from None
+        raise
     return paths[".elf"].read_bytes()

@@ -11,7 +11,7 @@ import pytest
 import synth
 from synth.errors import error_for_status
 
-from conftest import CONTROLLER, PROGRAMS, run_cli
+from conftest import CONTROLLER, PROGRAMS, REPO, run_cli
 
 EM_ARM = 40
 
@@ -149,3 +149,57 @@ def test_help_is_useful():
     doc = synth.compile.__doc__ or ""
     for word in ("prefix", "bounds_checks", "max_memory_pages", "UnsupportedError", "cortex-m7", "os.PathLike"):
         assert word in doc
+
+
+FLOAT_WAT = '(module (func (export "mul") (param f32 f32) (result f32) (f32.mul (local.get 0) (local.get 1))))'
+
+
+def test_float_options_reach_the_library(tmp_path):
+    """fpu/float_abi by name or C code; the object equals the CLI's for the same flags, and
+    combinations the compiler rejects come back as InvalidArgumentError with its reason."""
+    src = tmp_path / "f.wat"
+    src.write_text(FLOAT_WAT)
+    proc = run_cli("compile", str(src), "-o", str(tmp_path / "f.o"), "--fpu", "fpv4-sp-d16", "--float-abi", "softfp")
+    assert proc.returncode == 0, proc.stderr
+    named = synth.compile(src, fpu="fpv4-sp-d16", float_abi="softfp")
+    assert named.object == (tmp_path / "f.o").read_bytes()
+    assert synth.compile(src, fpu=1, float_abi=1).object == named.object
+    assert synth.compile(src, target="cortex-m7", fpu="fpv5-d16", float_abi="softfp").target == "cortex-m7"
+    assert synth.compile(src, fpu="none", float_abi="soft").object == synth.compile(src).object
+    e = _raises(synth.InvalidArgumentError, 1, FLOAT_WAT, float_abi="softfp")
+    assert "needs an FPU" in e.message
+    e = _raises(synth.InvalidArgumentError, 1, FLOAT_WAT, float_abi="hard")  # reaches the library too
+    assert "needs an FPU" in e.message
+    e = _raises(synth.InvalidArgumentError, 1, FLOAT_WAT, target="cortex-m3", fpu="fpv4-sp-d16")
+    assert "cortex-m3 has no fpv4-sp-d16" in e.message
+    _raises(synth.InvalidArgumentError, 1, FLOAT_WAT, fpu="fpv4")
+    _raises(synth.InvalidArgumentError, 1, FLOAT_WAT, float_abi=7)
+    _raises(synth.InvalidArgumentError, 1, FLOAT_WAT, fpu=True)
+
+
+def test_options_struct_matches_the_c_header(tmp_path):
+    """The ctypes synth_options has the C struct's size and every field at its offset (a C
+    program built against include/synth.h prints them)."""
+    import ctypes
+    import shutil
+    import subprocess
+    from synth import _lib
+    cc = shutil.which("cc") or shutil.which("gcc")
+    assert cc, "a host C compiler is needed"
+    names = [n for n, _ in _lib.SynthOptions._fields_]
+    prog = tmp_path / "layout.c"
+    prog.write_text('#include <stddef.h>\n#include <stdio.h>\n#include "synth.h"\nint main(void) {\n'
+                    '    printf("sizeof %zu\\n", sizeof(synth_options));\n'
+                    + "".join('    printf("%s %%zu\\n", offsetof(synth_options, %s));\n' % (n, n) for n in names)
+                    + "    return 0;\n}\n")
+    exe = tmp_path / "layout"
+    subprocess.run([cc, "-std=c99", "-I", str(REPO / "include"), str(prog), "-o", str(exe)], check=True)
+    out = subprocess.run([str(exe)], capture_output=True, text=True, check=True).stdout
+    c = dict(line.split() for line in out.splitlines())
+    py = {n: getattr(_lib.SynthOptions, n).offset for n in names}
+    py["sizeof"] = ctypes.sizeof(_lib.SynthOptions)
+    assert {k: int(v) for k, v in c.items()} == py
+    assert names[-2:] == ["fpu", "float_abi"]
+    opts = _lib.SynthOptions()
+    assert _lib.load().synth_options_init(ctypes.byref(opts)) == 0
+    assert opts.struct_size == ctypes.sizeof(_lib.SynthOptions) and (opts.fpu, opts.float_abi) == (0, 0)

@@ -79,3 +79,35 @@ def test_checker_on_modules(tmp_path):
     bad.write_text('(module (func (export "f") (param v128) (result v128) (local.get 0)))')
     err = run_module("synth.check", str(bad))
     assert err.returncode == 2 and "UnsupportedError" in err.stderr
+
+
+FLOAT_WAT = """(module
+  (func (export "mul") (param f32 f32) (result f32) (f32.mul (local.get 0) (local.get 1)))
+  (func (export "half") (param f64) (result f64) (f64.mul (local.get 0) (f64.const 0.5))))
+"""
+
+
+def test_float_options_same_output_as_the_synth_cli(tmp_path):
+    """--fpu/--float-abi reach the compiler through python -m synth as through synth compile."""
+    src = tmp_path / "f.wat"
+    src.write_text(FLOAT_WAT)
+    flags = ["--fpu", "fpv4-sp-d16", "--float-abi", "softfp", "--stats-json", "-"]
+    py = run_module("synth", "compile", str(src), "-o", str(tmp_path / "py.o"), *flags)
+    cli = run_cli("compile", str(src), "-o", str(tmp_path / "cli.o"), *flags)
+    assert py.returncode == 0 and cli.returncode == 0, py.stderr + cli.stderr
+    assert (tmp_path / "py.o").read_bytes() == (tmp_path / "cli.o").read_bytes()
+    assert json.loads(py.stdout) == json.loads(cli.stdout)
+
+
+def test_rejected_float_combinations_are_usage_errors_like_the_cli(tmp_path):
+    src = tmp_path / "f.wat"
+    src.write_text(FLOAT_WAT)
+    for flags in (["--float-abi", "softfp"], ["--target", "cortex-m3", "--fpu", "fpv4-sp-d16"],
+                  ["--target", "cortex-m4", "--fpu", "fpv5-d16"]):
+        py = run_module("synth", "compile", str(src), "-o", str(tmp_path / "py.o"), *flags)
+        cli = run_cli("compile", str(src), "-o", str(tmp_path / "cli.o"), *flags)
+        assert py.returncode == cli.returncode == 2, (flags, py.stderr, cli.stderr)
+        assert py.stderr == cli.stderr and py.stderr.startswith("error: bad option: "), (py.stderr, cli.stderr)
+        assert not (tmp_path / "py.o").exists()
+    unknown = run_module("synth", "compile", str(src), "--fpu", "x87")
+    assert unknown.returncode == 2 and "invalid choice" in unknown.stderr

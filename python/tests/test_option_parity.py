@@ -44,6 +44,8 @@ def _rows() -> list[dict[str, object]]:
 
 ROWS = _rows()
 TARGETS = set(re.findall(r"`(cortex-m\d+)`", _section("targets")))
+FPUS = set(re.findall(r"`(none|fpv[^`]+)`", _section("fpus")))
+FLOAT_ABIS = set(re.findall(r"`(soft|softfp|hard)`", _section("float_abis")))
 
 
 def table_column(door: str) -> set[str]:
@@ -81,7 +83,8 @@ def c_fields() -> set[str]:
     header = (REPO / "include" / "synth.h").read_text()
     body = re.search(r"typedef struct synth_options \{(.*?)\} synth_options;", header, re.S).group(1)
     body = re.sub(r"/\*.*?\*/", "", body, flags=re.S)
-    return set(re.findall(r"(\w+);", body)) - {"struct_size"}
+    # struct_size is the version marker and reserved* fields are padding: neither is an option.
+    return {f for f in re.findall(r"(\w+);", body) if f != "struct_size" and not f.startswith("reserved")}
 
 
 def python_kwargs() -> set[str]:
@@ -91,7 +94,9 @@ def python_kwargs() -> set[str]:
 def bazel_attrs() -> set[str]:
     rule = (REPO / "bazel" / "synth.bzl").read_text()
     attrs = rule[rule.index("synth_wasm_library = rule("):]
-    return set(re.findall(r'^\s+"(\w+)": attr\.', attrs, re.M)) - {"src", "deps", "copts"}
+    # src/deps/copts are not compiler options; _private attributes are not set by users.
+    return {a for a in re.findall(r'^\s+"(\w+)": attr\.', attrs, re.M)
+            if not a.startswith("_")} - {"src", "deps", "copts"}
 
 
 DOORS = {
@@ -150,3 +155,43 @@ def test_the_checker_notices_a_missing_option(monkeypatch):
     monkeypatch.setattr(synth, "OPTIONS", {k: v for k, v in synth.OPTIONS.items() if k != "stack_check"})
     with pytest.raises(AssertionError, match="missing \\['stack_check'\\]"):
         test_door_has_exactly_the_tables_options("Python synth.compile()")
+
+
+def _help_entry(help_text: str, flag: str) -> str:
+    """The lines of ``flag``'s entry in ``synth compile --help`` (up to the next flag)."""
+    lines = help_text.splitlines()
+    start = next(i for i, l in enumerate(lines) if l.lstrip().startswith(flag + " "))
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].lstrip().startswith("-")), len(lines))
+    return "\n".join(lines[start:end])
+
+
+def _choices(parser_flag: str) -> set[str]:
+    compile_parser = parser()._subparsers._group_actions[0].choices["compile"]
+    return set(next(a for a in compile_parser._actions if parser_flag in a.option_strings).choices)
+
+
+@pytest.mark.parametrize("option", ["fpu", "float_abi"])
+def test_float_values_are_the_same_everywhere(option):
+    """Every door accepts exactly the FPUs and float ABIs docs/OPTIONS.md lists."""
+    expected = FPUS if option == "fpu" else FLOAT_ABIS
+    assert expected == ({"none", "fpv4-sp-d16", "fpv5-sp-d16", "fpv5-d16"} if option == "fpu"
+                        else {"soft", "softfp", "hard"})
+    flag = "--" + option.replace("_", "-")
+    value = r"none|fpv\d-(?:sp-)?d16" if option == "fpu" else r"softfp|soft|hard"
+    # the C constants: SYNTH_FPU_FPV4_SP_D16 -> fpv4-sp-d16
+    prefix = "SYNTH_FPU_" if option == "fpu" else "SYNTH_FLOAT_ABI_"
+    header = (REPO / "include" / "synth.h").read_text()
+    bzl = (REPO / "bazel" / "synth.bzl").read_text()
+    synthc = (REPO / "c_examples" / "synthc.c").read_text()
+    bazel_list = re.search(r"_%sS = \[(.*?)\]" % option.upper(), bzl, re.S).group(1)
+    synthc_table = re.search(r"%s_NAMES\[\] = \{(.*?)\};" % option.upper(), synthc, re.S).group(1)
+    doors = {
+        "synth compile --help": set(re.findall(r"\b(%s)\b" % value, _help_entry(run_cli("compile", "--help").stdout, flag))),
+        "python -m synth": _choices(flag),
+        "C %s*" % prefix: {m.lower().replace("_", "-") for m in re.findall(r"#define %s(\w+)\b" % prefix, header)},
+        "Python": set(_lib.FPUS if option == "fpu" else _lib.FLOAT_ABIS),
+        "Bazel": set(re.findall(r'"([a-z0-9-]+)"', bazel_list)),
+        "synthc": set(re.findall(r'"([a-z0-9-]+)"', synthc_table)),
+    }
+    for door, values in doors.items():
+        assert values == expected, "%s accepts %s; docs/OPTIONS.md lists %s" % (door, sorted(values), sorted(expected))
