@@ -89,6 +89,9 @@ pub(crate) struct Lower<'a> {
     cur: usize,
     /// The incoming sret pointer (multi-result functions).
     sret_ptr: Option<Reg>,
+    /// Returned values already stored through the sret pointer (see
+    /// [`Lower::store_results_early`]).
+    stored_early: std::collections::HashSet<Value>,
     frame: FrameNeeds,
     /// The linear-memory size when it never changes.
     pub(crate) static_memory_bytes: Option<u32>,
@@ -119,6 +122,7 @@ impl<'a> Lower<'a> {
             edge_map: vec![Vec::new(); func.blocks.len()],
             cur: 0,
             sret_ptr: None,
+            stored_early: std::collections::HashSet::new(),
             frame: FrameNeeds::default(),
             static_memory_bytes: None,
             function_consts: Vec::new(),
@@ -381,8 +385,14 @@ impl<'a> Lower<'a> {
             let bd = &func.blocks[bi];
             let tail = self.tail_call(bd);
             let body = if tail.is_some() { &bd.insts[..bd.insts.len() - 1] } else { &bd.insts[..] };
+            let early = self.store_results_early(bd);
             for inst in body {
                 self.lower_inst(&inst.kind, &inst.results)?;
+                for r in &inst.results {
+                    if let Some(offs) = early.get(r) {
+                        self.store_sret_result(*r, offs)?;
+                    }
+                }
             }
             match tail {
                 Some((sym, sig, args)) => self.lower_tail_call(sym, &sig, &args)?,

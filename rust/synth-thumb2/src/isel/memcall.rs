@@ -403,6 +403,41 @@ impl Lower<'_> {
         Ok(())
     }
 
+    /// For a block that returns several values through the sret pointer:
+    /// the values its own instructions define, with their result offsets.
+    /// Each is stored as soon as it is defined rather than at the return,
+    /// so it is not held (in a callee-saved register, across calls) until
+    /// then. The buffer is the caller's, not linear memory, and the caller
+    /// reads it only after a return, so storing early is not observable.
+    pub(super) fn store_results_early(&self, bd: &synth_ir::BlockData) -> std::collections::HashMap<Value, Vec<u32>> {
+        let mut out: std::collections::HashMap<Value, Vec<u32>> = std::collections::HashMap::new();
+        let (synth_ir::Terminator::Return(vals), RetLoc::Sret { offsets, .. }) = (&bd.term, &self.abi.ret) else {
+            return out;
+        };
+        let defined: std::collections::HashSet<Value> = bd.insts.iter().flat_map(|i| i.results.iter().copied()).collect();
+        for (v, off) in vals.iter().zip(offsets) {
+            if defined.contains(v) {
+                out.entry(*v).or_default().push(*off);
+            }
+        }
+        out
+    }
+
+    /// Stores result `v` at `offsets` of the sret buffer now (see
+    /// [`Self::store_results_early`]); the return then skips it.
+    pub(super) fn store_sret_result(&mut self, v: Value, offsets: &[u32]) -> Result<(), BackendError> {
+        let p = self.sret_ptr.ok_or_else(|| self.err("multi-value return without sret pointer"))?;
+        let (lo, hi) = self.vals[v.0 as usize];
+        for &off in offsets {
+            self.push(MachInst::Store { op: StoreOp::Str, rt: lo, base: p, off });
+            if let Some(hi) = hi {
+                self.push(MachInst::Store { op: StoreOp::Str, rt: hi, base: p, off: off + 4 });
+            }
+        }
+        self.stored_early.insert(v);
+        Ok(())
+    }
+
     /// A `Return` terminator: results into r0/r1 or through the sret pointer.
     pub(super) fn lower_return(&mut self, vals: &[Value]) -> Result<(), BackendError> {
         if vals.len() != self.func.sig.results.len() {
@@ -428,6 +463,9 @@ impl Lower<'_> {
             RetLoc::Sret { offsets, .. } => {
                 let p = self.sret_ptr.ok_or_else(|| self.err("multi-value return without sret pointer"))?;
                 for (&v, &off) in vals.iter().zip(&offsets) {
+                    if self.stored_early.contains(&v) {
+                        continue;
+                    }
                     let (lo, hi) = self.vals[v.0 as usize];
                     self.push(MachInst::Store { op: StoreOp::Str, rt: lo, base: p, off });
                     if let Some(hi) = hi {
