@@ -8,6 +8,25 @@
 
 #define Q16(x) ((int32_t)((x) * 65536))
 
+/* Stack budget for calls into the module: synth computes each export's worst case at compile
+ * time (controller.h: <symbol>_STACK_BYTES, defined only when there is a bound; an export
+ * calling an import without an --import-stack figure has none), so a budget that is too small
+ * fails the build rather than overflowing at run time. (The stand-in module's header has no
+ * figures.) */
+#define MODULE_STACK_BUDGET 512u
+#ifdef wasm_pid_step_STACK_BYTES
+_Static_assert(wasm_pid_step_STACK_BYTES <= MODULE_STACK_BUDGET, "pid_step needs more stack than budgeted");
+#endif
+#ifdef wasm_fsm_step_STACK_BYTES
+_Static_assert(wasm_fsm_step_STACK_BYTES <= MODULE_STACK_BUDGET, "fsm_step needs more stack than budgeted");
+#endif
+#ifdef wasm_percent_STACK_BYTES
+_Static_assert(wasm_percent_STACK_BYTES <= MODULE_STACK_BUDGET, "percent needs more stack than budgeted");
+#endif
+#ifdef wasm_init_STACK_BYTES
+_Static_assert(wasm_init_STACK_BYTES <= MODULE_STACK_BUDGET, "init needs more stack than budgeted");
+#endif
+
 int main(void) {
     static const int32_t pid_inputs[][2] = {
         {Q16(1), 0}, {Q16(1), Q16(0.25)}, {Q16(1), Q16(0.75)}, {Q16(1), Q16(1.5)},
