@@ -36,7 +36,9 @@ def big_frame_wat(nparams=600, live=14):
     stores through a pushed scratch register), with an early return (a mid-function
     epilogue) and a second frame-allocation step (`sub sp` twice)."""
     lines = ["(module",
-             "  (func $callee (param %s) (result i32) local.get 0 local.get %d i64.add i32.wrap_i64)"
+             # (two blocks: not a small leaf, so the optimiser keeps the call)
+             "  (func $callee (param %s) (result i32) (block (br_if 0 (i32.wrap_i64 (local.get 1))))"
+             " local.get 0 local.get %d i64.add i32.wrap_i64)"
              % (" ".join(["i64"] * nparams), nparams - 1),
              "  (func $caller (export \"caller\") (param $x i32) (result i32)",
              "    (local %s)" % " ".join(["i32"] * live)]
@@ -93,18 +95,19 @@ def test_cfi_matches_sp_at_every_instruction(tmp_path):
 
 
 def test_checker_rejects_a_wrong_frame(tmp_path):
-    """A .debug_frame whose first CFA offset is off by 4 fails the check."""
+    """A .debug_frame whose first CFA offset is off by 4 fails the check (the first
+    function pushes {r3, lr}: CFA offset 8)."""
     c = compile_g(os.path.join(DEBUG_DIR, "module.wat"), tmp_path, "m")
     assert not cfi_check.check_object(c.obj).errors
     frame = bytearray(section(c.obj, ".debug_frame", str(tmp_path / "df.bin")))
-    at = frame.index(bytes([0x0E, 4]), 16)  # first DW_CFA_def_cfa_offset 4 after the CIE
-    frame[at + 1] = 8
+    at = frame.index(bytes([0x0E, 8]), 16)  # first DW_CFA_def_cfa_offset 8 after the CIE
+    frame[at + 1] = 12
     (tmp_path / "bad.bin").write_bytes(bytes(frame))
     bad = str(tmp_path / "bad.o")
     subprocess.run(["arm-none-eabi-objcopy", "--update-section", ".debug_frame=%s" % (tmp_path / "bad.bin"),
                     c.obj, bad], check=True)
     errors = cfi_check.check_object(bad).errors
-    assert any("CFA r13+8, sp is r13+4" in e for e in errors), errors
+    assert any("CFA r13+12, sp is r13+8" in e for e in errors), errors
 
 
 def test_text_is_identical_with_and_without_g(tmp_path):

@@ -218,7 +218,10 @@ const UNWIND_FINISH: u8 = 0xb0;
 /// registers of `push_mask` (without the final "finish").
 pub fn unwind_opcodes(push_mask: u16, frame_bytes: u32) -> Vec<u8> {
     let mut ops = Vec::new();
-    let mut rest = frame_bytes;
+    // r0-r3 in the push are stand-ins for a small frame (the frame layout
+    // pushes them instead of `SUB sp`): their words sit just above the
+    // frame and hold nothing a caller needs back, so they are skipped.
+    let mut rest = frame_bytes + 4 * (push_mask & 0xf).count_ones();
     // vsp += 0x204 + (uleb << 2) for large frames, else steps of up to 256.
     if rest >= 0x204 {
         ops.push(0xb2);
@@ -352,6 +355,8 @@ mod tests {
         assert_eq!(unwind_opcodes(0x4070, 16), vec![0x03, 0xaa]);
         // push {lr} only: pop under mask {r14}.
         assert_eq!(unwind_opcodes(0x4000, 0), vec![0x84, 0x00]);
+        // push {r3, lr}: skip the stand-in word, then pop lr.
+        assert_eq!(unwind_opcodes(0x4008, 0), vec![0x00, 0x84, 0x00]);
         // push {r4, r6, lr}: not contiguous.
         assert_eq!(unwind_opcodes(0x4050, 0), vec![0x84, 0x05]);
         // Large frames.
