@@ -1,10 +1,13 @@
 //! Inlining of small leaf functions, and removal of the internal functions
 //! nothing calls any more.
 //!
-//! Takes: a lowered [`Module`]. Returns: it rewritten in place: every
-//! direct call to a *small leaf* — a defined wasm function whose body is one
-//! block ending in `return`, without calls, of at most [`MAX_INSTS`]
-//! instructions — is replaced by a copy of the callee's instructions (its
+//! Takes: a lowered [`Module`]. Returns: it rewritten in place: a direct
+//! call to a *small leaf* — a defined wasm function whose body is one block
+//! ending in `return`, without calls, of at most [`MAX_INSTS`]
+//! instructions — is replaced by a copy of the callee's instructions when
+//! that does not make the code bigger: the body is no larger than a call
+//! ([`ALWAYS_INSTS`]), or this is the only call of a function nothing else
+//! can enter (which then goes away). The copy renames the callee's (its
 //! parameters renamed to the call's arguments, its returned values standing
 //! for the call's results). Then a wasm function that is not externally
 //! enterable (exports, element segments, `ref.func`, the start function),
@@ -25,6 +28,10 @@ use crate::module::ModuleOptContext;
 
 /// Largest callee body inlined (instructions, terminator not counted).
 pub const MAX_INSTS: usize = 8;
+
+/// A body this small is inlined at every call: about what the call itself
+/// costs (argument moves and `BL`), so code does not grow.
+pub const ALWAYS_INSTS: usize = 3;
 
 /// What inlining did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -68,6 +75,26 @@ pub fn run(module: &mut Module) -> InlineStats {
             FunctionKind::Wasm(i) if synth_ir::verify::verify(&f.ir).is_ok() => small_leaf(&f.ir).map(|l| (i, l)),
             _ => None,
         })
+        .collect();
+    if leaves.is_empty() {
+        return stats;
+    }
+    // Keep only the leaves whose inlining does not grow the code.
+    let kinds: Vec<FunctionKind> = module.functions.iter().map(|f| f.kind).collect();
+    let ctx = ModuleOptContext::new(&module.info, &kinds);
+    let external: BTreeSet<u32> =
+        ctx.funcs.iter().filter(|e| e.external).filter_map(|e| e.wasm_index).collect();
+    let mut calls: BTreeMap<u32, usize> = BTreeMap::new();
+    for f in &module.functions {
+        for inst in f.ir.blocks.iter().flat_map(|b| &b.insts) {
+            if let InstKind::Call { callee: Callee::Func(i), .. } = &inst.kind {
+                *calls.entry(*i).or_insert(0) += 1;
+            }
+        }
+    }
+    let leaves: BTreeMap<u32, Leaf> = leaves
+        .into_iter()
+        .filter(|(i, l)| l.insts.len() <= ALWAYS_INSTS || (calls.get(i) == Some(&1) && !external.contains(i)))
         .collect();
     if leaves.is_empty() {
         return stats;
