@@ -35,7 +35,7 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> st
 
 #: Columns of the stats table (as ``synth compile --stats``), text columns left-aligned.
 STATS_COLUMNS = ("symbol", "name", "kind", "bytes", "insts", "frame", "vregs", "peak", "spills",
-                 "reloads", "remats", "moves", "slots", "saved", "verdict", "rung")
+                 "reloads", "remats", "moves", "slots", "saved", "verdict", "rung", "stack")
 #: Extra columns when the shadow allocator's figures are present.
 SHADOW_COLUMNS = ("sh.spills", "sh.reloads", "sh.moves", "sh.slots", "sh.saved")
 _TEXT_COLUMNS = {"symbol", "name", "kind", "verdict", "rung"}
@@ -50,7 +50,8 @@ def stats_table(stats: ModuleStats) -> str:
     for f in stats.functions:
         row = [f.symbol, f.name, f.kind.value, f.code_bytes, f.instructions, f.frame_bytes, f.vregs,
                "%d/%d" % (f.peak_pressure, f.regs_available), f.spill_stores, f.reloads, f.remats,
-               f.moves, f.spill_slots, f.callee_saved_pushed, f.verdict.value, f.rung.value]
+               f.moves, f.spill_slots, f.callee_saved_pushed, f.verdict.value, f.rung.value,
+               "unbounded" if f.max_stack_bytes is None else f.max_stack_bytes]
         if shadow:
             sh = f.shadow
             row += ([sh.spill_stores, sh.reloads, sh.moves, sh.spill_slots, sh.callee_saved_used]
@@ -69,4 +70,11 @@ def stats_table(stats: ModuleStats) -> str:
              % (t.functions, t.code_bytes, t.text_bytes, t.instructions, t.spill_stores, t.reloads,
                 t.remats, t.moves, t.data_bytes, t.rodata_bytes, t.bss_bytes,
                 t.spurious_spill_functions, t.fallback_functions))
-    return "\n".join([line(headers)] + [line(r) for r in rows]) + "\n" + total
+    # Why stacks are unbounded, once per reason, in first-seen order.
+    reasons: dict[str, int] = {}
+    for f in stats.functions:
+        if f.stack_unbounded:
+            reasons[f.stack_unbounded] = reasons.get(f.stack_unbounded, 0) + 1
+    why = "".join("stack unbounded (%d function%s): %s\n" % (n, "" if n == 1 else "s", r)
+                  for r, n in reasons.items())
+    return "\n".join([line(headers)] + [line(r) for r in rows]) + "\n" + total + why
