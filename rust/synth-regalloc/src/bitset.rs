@@ -57,6 +57,7 @@ impl BitSet {
     }
 
     /// Removes every member of `o`.
+    #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) fn subtract(&mut self, o: &BitSet) {
         for (a, b) in self.words.iter_mut().zip(&o.words) {
             *a &= !*b;

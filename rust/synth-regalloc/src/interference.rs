@@ -110,7 +110,7 @@ pub(crate) fn build(prog: &Prog, lv: &Liveness, depths: &[u32]) -> Graph {
     let base = Reg::VIRT_BASE as usize;
     for b in 0..prog.blocks.len() {
         let w = depth_weight(depths.get(b).copied().unwrap_or(0));
-        let mut live: BitSet = lv.live_out[b].clone();
+        let mut live: BitSet = lv.out_set(b);
         for i in prog.blocks[b].clone().rev() {
             let inst = &prog.insts[i];
             add_post(prog, i, &mut live);
