@@ -49,12 +49,13 @@ def synth_bin():
 
 
 def assemble(wat_path, wasm_path):
-    """wat2wasm (wabt), else the wasmtime Python package's wat2wasm."""
-    exe = shutil.which("wat2wasm")
-    if exe:
-        subprocess.run([exe, wat_path, "-o", wasm_path], check=True)
+    """The wasmtime Python package's wat2wasm (the `wat` crate, which copes with deep
+    nesting), else wabt's wat2wasm (which overflows its stack near 20,000 nested blocks)."""
+    try:
+        import wasmtime  # noqa: PLC0415
+    except ImportError:
+        subprocess.run([shutil.which("wat2wasm") or "wat2wasm", wat_path, "-o", wasm_path], check=True)
         return
-    import wasmtime  # noqa: PLC0415
     with open(wat_path) as f:
         data = wasmtime.wat2wasm(f.read())
     with open(wasm_path, "wb") as f:
