@@ -46,7 +46,8 @@ pub fn dominators(func: &Function) -> Vec<Option<usize>> {
     for &b in &rpo {
         for c in func.blocks[b].term.block_calls() {
             let s = c.block.0 as usize;
-            if s < n && !preds[s].contains(&b) {
+            // A duplicate of b can only be the last entry (b's own calls).
+            if s < n && preds[s].last() != Some(&b) {
                 preds[s].push(b);
             }
         }
