@@ -269,6 +269,112 @@ pub(crate) fn for_each_inst_rev(prog: &Prog, lv: &Liveness, mut f: impl FnMut(us
     }
 }
 
+/// The backward walk of one block's live set, kept incrementally: the
+/// number of virtual members is maintained on every change, and "every
+/// member of the current set is in an overfull set" is recorded in O(1)
+/// by bumping an epoch: a member that stays from epoch `e` to a later one
+/// was live at a marked point, which is noted when it leaves the set. So
+/// each instruction costs its operands, not the size of the function.
+pub(crate) struct Walk {
+    pub live: BitSet,
+    /// Virtual members of `live`.
+    pub vcount: usize,
+    /// Epoch at which each member entered `live`.
+    since: Vec<u32>,
+    epoch: u32,
+    /// Liveness variables that were members of a marked set.
+    pub hot: Vec<bool>,
+}
+
+impl Walk {
+    pub(crate) fn new(nv: usize) -> Walk {
+        Walk { live: BitSet::new(nv), vcount: 0, since: vec![0; nv], epoch: 0, hot: vec![false; nv] }
+    }
+
+    pub(crate) fn contains(&self, x: usize) -> bool {
+        self.live.contains(x)
+    }
+
+    pub(crate) fn insert(&mut self, x: usize) {
+        if !self.live.contains(x) {
+            self.live.insert(x);
+            self.since[x] = self.epoch;
+            self.vcount += (x >= crate::Reg::VIRT_BASE as usize) as usize;
+        }
+    }
+
+    pub(crate) fn remove(&mut self, x: usize) {
+        if self.live.contains(x) {
+            self.live.remove(x);
+            if self.epoch > self.since[x] {
+                self.hot[x] = true;
+            }
+            self.vcount -= (x >= crate::Reg::VIRT_BASE as usize) as usize;
+        }
+    }
+
+    /// Records every current member as part of an overfull set.
+    pub(crate) fn mark_all(&mut self) {
+        self.epoch += 1;
+    }
+
+    /// Empties the set (recording the marks of what was left).
+    pub(crate) fn clear(&mut self) {
+        let members: Vec<usize> = self.live.iter().collect();
+        for x in members {
+            self.remove(x);
+        }
+    }
+}
+
+/// Walks every instruction backwards with a [`Walk`] holding the live set:
+/// `at(walk, i, Phase::End)` sees the set live after `i` (spill stores
+/// after it included), `at(walk, i, Phase::Start)` the set live before it.
+pub(crate) fn walk_insts(prog: &Prog, mut at: impl FnMut(&mut Walk, usize, Phase)) -> Walk {
+    let lv = compute(prog);
+    let mut w = Walk::new(prog.num_vars());
+    for b in 0..prog.blocks.len() {
+        for &x in &lv.live_out[b] {
+            w.insert(x as usize);
+        }
+        for i in prog.blocks[b].clone().rev() {
+            let inst = &prog.insts[i];
+            for &t in &inst.post {
+                w.insert(crate::Reg::virt(t).0 as usize);
+            }
+            at(&mut w, i, Phase::End);
+            for o in &inst.ops {
+                if is_def(o.kind) {
+                    w.remove(o.reg.0 as usize);
+                }
+            }
+            for p in inst.clobbers.iter() {
+                w.remove(p.0 as usize);
+            }
+            for o in &inst.ops {
+                if o.kind == OperandKind::Use {
+                    w.insert(o.reg.0 as usize);
+                }
+            }
+            for &t in &inst.pre {
+                w.remove(crate::Reg::virt(t).0 as usize);
+            }
+            at(&mut w, i, Phase::Start);
+        }
+        w.clear();
+    }
+    w
+}
+
+/// Which side of an instruction a [`walk_insts`] callback sees.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Phase {
+    /// After the instruction: the set is the live-out of the instruction.
+    End,
+    /// Before it: the set is its live-in.
+    Start,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

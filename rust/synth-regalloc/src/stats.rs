@@ -18,117 +18,10 @@
 //! the call rather than a clobber), minus the physical registers live
 //! through it.
 
-use crate::bitset::BitSet;
 use crate::fallback::RawAlloc;
-use crate::liveness;
+use crate::liveness::{walk_insts, Phase, Walk};
 use crate::prog::{is_def, Prog};
 use crate::{AllocStats, Edit, Loc, OperandKind, PRegSet, Reg, Rung, SpillVerdict};
-
-/// The backward walk of one block's live set, kept incrementally: the
-/// number of virtual members is maintained on every change, and "every
-/// member of the current set is in an overfull set" is recorded in O(1)
-/// by bumping an epoch: a member that stays from epoch `e` to a later one
-/// was live at a marked point, which is noted when it leaves the set. So
-/// each instruction costs its operands, not the size of the function.
-struct Walk {
-    live: BitSet,
-    /// Virtual members of `live`.
-    vcount: usize,
-    /// Epoch at which each member entered `live`.
-    since: Vec<u32>,
-    epoch: u32,
-    /// Liveness variables that were members of a marked set.
-    hot: Vec<bool>,
-}
-
-impl Walk {
-    fn new(nv: usize) -> Walk {
-        Walk { live: BitSet::new(nv), vcount: 0, since: vec![0; nv], epoch: 0, hot: vec![false; nv] }
-    }
-
-    fn contains(&self, x: usize) -> bool {
-        self.live.contains(x)
-    }
-
-    fn insert(&mut self, x: usize) {
-        if !self.live.contains(x) {
-            self.live.insert(x);
-            self.since[x] = self.epoch;
-            self.vcount += (x >= Reg::VIRT_BASE as usize) as usize;
-        }
-    }
-
-    fn remove(&mut self, x: usize) {
-        if self.live.contains(x) {
-            self.live.remove(x);
-            if self.epoch > self.since[x] {
-                self.hot[x] = true;
-            }
-            self.vcount -= (x >= Reg::VIRT_BASE as usize) as usize;
-        }
-    }
-
-    /// Records every current member as part of an overfull set.
-    fn mark_all(&mut self) {
-        self.epoch += 1;
-    }
-
-    /// Empties the set (recording the marks of what was left).
-    fn clear(&mut self) {
-        let members: Vec<usize> = self.live.iter().collect();
-        for x in members {
-            self.remove(x);
-        }
-    }
-}
-
-/// Walks every instruction backwards with a [`Walk`] holding the live set:
-/// `at(walk, i, Phase::End)` sees the set live after `i` (spill stores
-/// after it included), `at(walk, i, Phase::Start)` the set live before it.
-fn walk_insts(prog: &Prog, mut at: impl FnMut(&mut Walk, usize, Phase)) -> Walk {
-    let lv = liveness::compute(prog);
-    let mut w = Walk::new(prog.num_vars());
-    for b in 0..prog.blocks.len() {
-        for &x in &lv.live_out[b] {
-            w.insert(x as usize);
-        }
-        for i in prog.blocks[b].clone().rev() {
-            let inst = &prog.insts[i];
-            for &t in &inst.post {
-                w.insert(Reg::virt(t).0 as usize);
-            }
-            at(&mut w, i, Phase::End);
-            for o in &inst.ops {
-                if is_def(o.kind) {
-                    w.remove(o.reg.0 as usize);
-                }
-            }
-            for p in inst.clobbers.iter() {
-                w.remove(p.0 as usize);
-            }
-            for o in &inst.ops {
-                if o.kind == OperandKind::Use {
-                    w.insert(o.reg.0 as usize);
-                }
-            }
-            for &t in &inst.pre {
-                w.remove(Reg::virt(t).0 as usize);
-            }
-            at(&mut w, i, Phase::Start);
-        }
-        w.clear();
-    }
-    w
-}
-
-/// Which side of an instruction a [`walk_insts`] callback sees.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Phase {
-    /// After the instruction: the set is the live-out of the instruction.
-    End,
-    /// Before it: the set is its live-in.
-    Start,
-}
 
 /// The distinct registers of `inst`'s operands of the kinds `pick` accepts
 /// that are not in `w`: (virtual ones, mask of physical ones).
@@ -296,6 +189,7 @@ pub(crate) fn compute(prog: &Prog, raw: &RawAlloc, rung: Rung) -> AllocStats {
         verdict,
         rung,
         shadow: None,
+        budget_hit: raw.budget_hit,
     }
 }
 
@@ -303,7 +197,8 @@ pub(crate) fn compute(prog: &Prog, raw: &RawAlloc, rung: Rung) -> AllocStats {
 mod dense_reference {
     //! The direct set-by-set definitions, to check the incremental walk against.
     use super::*;
-    use crate::liveness::for_each_inst_rev;
+    use crate::bitset::BitSet;
+    use crate::liveness::{self, for_each_inst_rev};
 
 /// Most virtual registers simultaneously live at any program point.
 pub(crate) fn peak_pressure_dense(prog: &Prog) -> u32 {

@@ -74,6 +74,10 @@ pub struct FunctionStats {
     /// The shadow allocator's figures for the same function, when shadow
     /// allocation was on (`null` in JSON otherwise).
     pub shadow: Option<ShadowStats>,
+    /// The register allocator's compile-time budget was hit: crowded values
+    /// were spilled at every occurrence instead of coloured (see
+    /// `synth_regalloc::AllocStats::budget_hit`).
+    pub budget_hit: bool,
 }
 
 impl FunctionStats {
@@ -99,6 +103,7 @@ impl FunctionStats {
             verdict: a.verdict.name(),
             rung: a.rung.name(),
             shadow: a.shadow.clone(),
+            budget_hit: a.budget_hit,
         }
     }
 }
@@ -241,6 +246,7 @@ pub(crate) mod tests {
                 verdict: SpillVerdict::Spurious,
                 rung: Rung::Base,
                 shadow: None,
+                budget_hit: false,
             },
         }
     }
