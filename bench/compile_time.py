@@ -30,6 +30,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -63,26 +64,50 @@ def assemble(wat_path, wasm_path):
 
 
 def run_measured(cmd, timeout):
-    """Runs cmd; returns (seconds, peak_rss_mb, exit_code or None on timeout, stderr text)."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = t0 + timeout
-    while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.perf_counter() > deadline:
-            proc.send_signal(signal.SIGKILL)
-            pid, status, usage = os.wait4(proc.pid, 0)
-            proc.returncode = -9
-            return timeout, usage.ru_maxrss / 1024.0, None, ""
-        time.sleep(0.005)
-    seconds = time.perf_counter() - t0
-    err = proc.stderr.read().decode(errors="replace")
-    proc.stderr.close()
-    code = os.waitstatus_to_exitcode(status)
-    proc.returncode = code
-    return seconds, usage.ru_maxrss / 1024.0, code, err
+    """Runs cmd; returns (seconds, peak_rss_mb, exit_code or None on timeout, stderr text).
+
+    The peak is measured by GNU time (`/usr/bin/time -f %M`) when it is installed: a child
+    forked from this Python process keeps the parent's resident set in its own peak until
+    exec, so wait4's figure would floor every small compile at Python's size.
+    """
+    gnu_time = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
+    rss_file = None
+    if gnu_time:
+        fd, rss_file = tempfile.mkstemp(suffix=".rss")
+        os.close(fd)
+        cmd = [gnu_time, "-f", "%M", "-o", rss_file] + list(cmd)
+    try:
+        t0 = time.perf_counter()
+        # Its own process group, so a timeout ends GNU time and the compiler together.
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                start_new_session=True)
+        deadline = t0 + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                os.killpg(proc.pid, signal.SIGKILL)
+                _, status, usage = os.wait4(proc.pid, 0)
+                proc.returncode = -9
+                proc.stderr.close()
+                return timeout, usage.ru_maxrss / 1024.0, None, ""
+            time.sleep(0.005)
+        seconds = time.perf_counter() - t0
+        err = proc.stderr.read().decode(errors="replace")
+        proc.stderr.close()
+        code = os.waitstatus_to_exitcode(status)
+        proc.returncode = code
+        mb = usage.ru_maxrss / 1024.0
+        if rss_file:
+            with open(rss_file) as f:
+                lines = [ln for ln in f.read().splitlines() if ln.strip()]
+            if lines and lines[-1].strip().isdigit():
+                mb = int(lines[-1]) / 1024.0
+        return seconds, mb, code, err
+    finally:
+        if rss_file and os.path.exists(rss_file):
+            os.remove(rss_file)
 
 
 def budget_hits(stats_path):
