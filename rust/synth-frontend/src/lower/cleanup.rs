@@ -65,60 +65,127 @@ fn resolve(subst: &[Option<Value>], mut v: Value) -> Value {
     v
 }
 
+/// Follows `subst` from `v` to the value that stands for it, shortening
+/// the chain on the way (path compression).
+fn resolve_compress(subst: &mut [Option<Value>], v: Value) -> Value {
+    let r = resolve(subst, v);
+    let mut x = v;
+    while let Some(Some(w)) = subst.get(x.0 as usize).copied() {
+        if w == r {
+            break;
+        }
+        subst[x.0 as usize] = Some(r);
+        x = w;
+    }
+    r
+}
+
 /// Removes block parameters whose incoming arguments are all one value.
+///
+/// A worklist over parameters, lowest block first: a parameter whose
+/// incoming arguments (resolved through the substitutions made so far,
+/// ignoring itself) are one value is replaced by that value, and the
+/// parameters it is passed to are looked at again. Each look costs the
+/// block's call sites, so nested loops no longer pay one sweep of the
+/// whole function per nesting level.
 pub fn remove_trivial_params(f: &mut Function) {
-    let mut subst: Vec<Option<Value>> = vec![None; f.value_types.len()];
-    loop {
-        // incoming[block][param] = set of distinct resolved args.
-        let mut incoming: Vec<Vec<Vec<Value>>> =
-            f.blocks.iter().map(|b| vec![Vec::new(); b.params.len()]).collect();
-        for bd in &f.blocks {
-            for c in bd.term.block_calls() {
-                let Some(slots) = incoming.get_mut(c.block.0 as usize) else { continue };
-                for (i, a) in c.args.iter().enumerate() {
-                    let a = resolve(&subst, *a);
-                    if let Some(set) = slots.get_mut(i) {
-                        if !set.contains(&a) {
-                            set.push(a);
-                        }
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    let nv = f.value_types.len();
+    let nb = f.blocks.len();
+    let mut subst: Vec<Option<Value>> = vec![None; nv];
+    // Call sites of each block: (calling block, call index).
+    let mut callers: Vec<Vec<(u32, u32)>> = vec![Vec::new(); nb];
+    // Parameters each value is passed to: (block, parameter index).
+    let mut passed_to: Vec<Vec<(u32, u32)>> = vec![Vec::new(); nv];
+    for (b, bd) in f.blocks.iter().enumerate() {
+        for (c, call) in bd.term.block_calls().into_iter().enumerate() {
+            let t = call.block.0 as usize;
+            if t < nb {
+                callers[t].push((b as u32, c as u32));
+                for (i, a) in call.args.iter().enumerate() {
+                    if let Some(list) = passed_to.get_mut(a.0 as usize) {
+                        list.push((t as u32, i as u32));
                     }
                 }
             }
         }
-        let mut removed: Vec<Vec<usize>> = vec![Vec::new(); f.blocks.len()];
-        let mut any = false;
-        for (bi, bd) in f.blocks.iter().enumerate().skip(1) {
-            for (pi, p) in bd.params.iter().enumerate() {
-                let others: Vec<Value> = incoming[bi][pi].iter().copied().filter(|v| v != p).collect();
-                if others.len() == 1 && resolve(&subst, others[0]) != *p {
-                    subst[p.0 as usize] = Some(others[0]);
-                    removed[bi].push(pi);
-                    any = true;
+    }
+    let mut removed: Vec<Vec<bool>> = f.blocks.iter().map(|bd| vec![false; bd.params.len()]).collect();
+    let mut queued: Vec<Vec<bool>> = f.blocks.iter().map(|bd| vec![true; bd.params.len()]).collect();
+    let mut work: BinaryHeap<Reverse<(u32, u32)>> = BinaryHeap::new();
+    for (b, bd) in f.blocks.iter().enumerate().skip(1) {
+        for i in 0..bd.params.len() {
+            work.push(Reverse((b as u32, i as u32)));
+        }
+    }
+    let mut any = false;
+    let mut distinct: Vec<Value> = Vec::new();
+    while let Some(Reverse((b, i))) = work.pop() {
+        let (bu, iu) = (b as usize, i as usize);
+        queued[bu][iu] = false;
+        if removed[bu][iu] {
+            continue;
+        }
+        let p = f.blocks[bu].params[iu];
+        distinct.clear();
+        for &(from, c) in &callers[bu] {
+            let calls = f.blocks[from as usize].term.block_calls();
+            let Some(&a) = calls[c as usize].args.get(iu) else { continue };
+            let a = resolve_compress(&mut subst, a);
+            if a != p && !distinct.contains(&a) {
+                distinct.push(a);
+                if distinct.len() > 1 {
+                    break;
                 }
             }
         }
-        if !any {
-            break;
+        if distinct.len() != 1 || resolve_compress(&mut subst, distinct[0]) == p {
+            continue;
         }
-        for (bi, idxs) in removed.iter().enumerate() {
-            if idxs.is_empty() {
-                continue;
+        let v = distinct[0];
+        subst[p.0 as usize] = Some(v);
+        removed[bu][iu] = true;
+        any = true;
+        for &(t, k) in &passed_to[p.0 as usize] {
+            let (tu, ku) = (t as usize, k as usize);
+            if tu != 0 && !removed[tu][ku] && !queued[tu][ku] {
+                queued[tu][ku] = true;
+                work.push(Reverse((t, k)));
             }
-            let bd = &mut f.blocks[bi];
-            for &i in idxs.iter().rev() {
-                bd.params.remove(i);
-            }
+        }
+        // Arguments that now resolve to `v` are looked at again when `v`
+        // is replaced in turn (smaller list into larger).
+        let mut moved = std::mem::take(&mut passed_to[p.0 as usize]);
+        let target = &mut passed_to[v.0 as usize];
+        if moved.len() > target.len() {
+            std::mem::swap(&mut moved, target);
+        }
+        target.extend(moved);
+    }
+    if any {
+        for (bd, gone) in f.blocks.iter_mut().zip(&removed) {
+            let mut k = 0;
+            bd.params.retain(|_| {
+                k += 1;
+                !gone[k - 1]
+            });
         }
         for bd in f.blocks.iter_mut() {
             for c in bd.term.block_calls_mut() {
-                let idxs = &removed[c.block.0 as usize];
-                for &i in idxs.iter().rev() {
-                    if i < c.args.len() {
-                        c.args.remove(i);
-                    }
+                let Some(gone) = removed.get(c.block.0 as usize) else { continue };
+                if gone.len() == c.args.len() {
+                    let mut k = 0;
+                    c.args.retain(|_| {
+                        k += 1;
+                        !gone[k - 1]
+                    });
                 }
             }
         }
+    }
+    for v in 0..nv {
+        resolve_compress(&mut subst, Value(v as u32));
     }
     for bd in f.blocks.iter_mut() {
         rewrite_block(bd, &subst);
