@@ -130,8 +130,7 @@ pub fn remove_trivial_params(f: &mut Function) {
         let p = f.blocks[bu].params[iu];
         distinct.clear();
         for &(from, c) in &callers[bu] {
-            let calls = f.blocks[from as usize].term.block_calls();
-            let Some(&a) = calls[c as usize].args.get(iu) else { continue };
+            let Some(&a) = call_args(&f.blocks[from as usize].term, c as usize).get(iu) else { continue };
             let a = resolve_compress(&mut subst, a);
             if a != p && !distinct.contains(&a) {
                 distinct.push(a);
@@ -157,6 +156,7 @@ pub fn remove_trivial_params(f: &mut Function) {
         // Arguments that now resolve to `v` are looked at again when `v`
         // is replaced in turn (smaller list into larger).
         let mut moved = std::mem::take(&mut passed_to[p.0 as usize]);
+        moved.retain(|&(t, k)| !removed[t as usize][k as usize]);
         let target = &mut passed_to[v.0 as usize];
         if moved.len() > target.len() {
             std::mem::swap(&mut moved, target);
@@ -189,6 +189,22 @@ pub fn remove_trivial_params(f: &mut Function) {
     }
     for bd in f.blocks.iter_mut() {
         rewrite_block(bd, &subst);
+    }
+}
+
+/// The arguments of call `c` of `term` (in [`Terminator::block_calls`]
+/// order), without building the list of calls.
+fn call_args(term: &Terminator, c: usize) -> &[Value] {
+    match (term, c) {
+        (Terminator::Jump(call), 0) => &call.args,
+        (Terminator::Branch { then_dest, .. }, 0) => &then_dest.args,
+        (Terminator::Branch { else_dest, .. }, 1) => &else_dest.args,
+        (Terminator::BrTable { targets, default, .. }, c) => match targets.get(c) {
+            Some(call) => &call.args,
+            None if c == targets.len() => &default.args,
+            None => &[],
+        },
+        _ => &[],
     }
 }
 
