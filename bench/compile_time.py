@@ -140,7 +140,7 @@ def measure(wasm, out, repeat, timeout, extra):
         if code != 0:
             row["error"] = err.strip().splitlines()[-1] if err.strip() else "exit %d" % code
             return row
-        if best is None or secs < best["seconds"]:
+        if best is None or cpu < best["seconds"]:
             best = row
     best["budget_hits"] = budget_hits(stats)
     return best

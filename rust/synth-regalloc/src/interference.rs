@@ -100,7 +100,7 @@ pub(crate) fn build(prog: &Prog, lv: &Liveness, depths: &[u32]) -> Graph {
     let n = prog.num_vregs;
     let mut g = Graph {
         adj: vec![Vec::new(); n],
-        pairs: PairSet::new(n),
+        pairs: PairSet::for_code(n, prog.insts.len()),
         forbid: vec![0; n],
         cost: vec![0.0; n],
         low: vec![false; n],
