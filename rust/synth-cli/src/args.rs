@@ -47,6 +47,8 @@ Options:
                            firmware must define `uint32_t synth_stack_limit`
   --max-memory-pages <N>   reserve at most N 64 KiB pages of linear memory in .bss
                            (default: the module's maximum, else its initial size)
+  --max-function-bytes <N> refuse (LIMIT error) a function body over N bytes of wasm
+                           (default 7654321; 0: no limit)
   --verify-allocation      run the register-allocation checker on every function
   --shadow-allocation      also run the shadow allocator (measure only) and report it
   --no-opt                 skip the IR optimisations (to compare or isolate a miscompile)
@@ -132,6 +134,11 @@ fn parse_compile(args: &[String]) -> Result<Command, String> {
                 options.max_memory_pages =
                     Some(v.parse().map_err(|_| format!("--max-memory-pages: `{v}` is not a page count"))?);
             }
+            "--max-function-bytes" => {
+                let v = value(flag)?;
+                let n: u32 = v.parse().map_err(|_| format!("--max-function-bytes: `{v}` is not a byte count"))?;
+                options.max_function_bytes = (n > 0).then_some(n);
+            }
             "--verify-allocation" => options.verify_allocation = true,
             "--shadow-allocation" => options.shadow_allocation = true,
             "--no-opt" => options.optimize = false,
@@ -214,6 +221,7 @@ mod tests {
         assert!(p(&["compile", "a.wasm", "--bogus"]).unwrap_err().contains("unknown option `--bogus`"));
         assert!(p(&["compile", "a.wasm", "b.wasm"]).unwrap_err().contains("more than one"));
         assert!(p(&["compile", "a.wasm", "--max-memory-pages", "x"]).unwrap_err().contains("page count"));
+        assert!(p(&["compile", "a.wasm", "--max-function-bytes", "x"]).unwrap_err().contains("byte count"));
         assert!(p(&["compile", "a.wasm", "--prefix", "my-mod"]).unwrap_err().contains("prefix"));
         assert!(p(&["compile", "a.o"]).unwrap_err().contains("overwrite the input"));
         assert_eq!(p(&["compile", "--help"]).unwrap(), Command::Help(COMPILE_HELP));

@@ -44,6 +44,14 @@ pub enum Error {
         /// The entity that wanted it too.
         second: String,
     },
+    /// The input is over a resource limit of the options (for example
+    /// [`crate::Options::max_function_bytes`]).
+    Limit {
+        /// Function (wasm index) when the limit is per function.
+        func: Option<u32>,
+        /// What is over which limit.
+        what: String,
+    },
     /// A compiler bug: a stage produced something the next cannot use.
     Internal(String),
 }
@@ -75,6 +83,13 @@ impl std::fmt::Display for Error {
                 "symbol collision: {second} and {first} would both be named `{symbol}`; \
                  rename one of them or choose another --prefix"
             ),
+            Error::Limit { func, what } => {
+                write!(f, "limit: ")?;
+                if let Some(i) = func {
+                    write!(f, "function {i}: ")?;
+                }
+                write!(f, "{what}")
+            }
             Error::Internal(m) => write!(f, "internal compiler error (please report): {m}"),
         }
     }

@@ -14,6 +14,7 @@
 
 pub mod driver;
 pub mod error;
+pub mod limits;
 pub mod object;
 pub mod options;
 pub mod stats;

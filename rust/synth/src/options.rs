@@ -102,7 +102,17 @@ pub struct Options {
     /// Name of the module, shown in the header's comment (e.g. the input
     /// file name); `None` uses the name section's module name, if any.
     pub module_name: Option<String>,
+    /// Largest function body accepted, in bytes of wasm code (default
+    /// [`DEFAULT_MAX_FUNCTION_BYTES`]); a larger one is a [`Error::Limit`]
+    /// before any work is done on the module, so a build tool gets a clean
+    /// error instead of a compile that runs away. `None`: no limit.
+    pub max_function_bytes: Option<u32>,
 }
+
+/// The default of [`Options::max_function_bytes`]: the function-body limit
+/// of the web's wasm engines (7,654,321 bytes), far beyond any function
+/// written for a microcontroller.
+pub const DEFAULT_MAX_FUNCTION_BYTES: u32 = 7_654_321;
 
 impl Default for Options {
     fn default() -> Self {
@@ -117,6 +127,7 @@ impl Default for Options {
             optimize: true,
             header_guard: None,
             module_name: None,
+            max_function_bytes: Some(DEFAULT_MAX_FUNCTION_BYTES),
         }
     }
 }
