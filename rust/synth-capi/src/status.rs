@@ -35,6 +35,9 @@ pub(crate) fn status_of(e: &synth::Error) -> i32 {
         Error::Unsupported { .. } => SYNTH_STATUS_UNSUPPORTED,
         Error::BadOptions(_) => SYNTH_STATUS_INVALID_ARGUMENT,
         Error::SymbolCollision { .. } => SYNTH_STATUS_SYMBOL_COLLISION,
+        // Over a resource limit: the module cannot be compiled as asked
+        // (the message names the limit).
+        Error::Limit { .. } => SYNTH_STATUS_UNSUPPORTED,
         Error::Internal(_) => SYNTH_STATUS_INTERNAL_ERROR,
         Error::StackLimit { .. } => SYNTH_STATUS_STACK_LIMIT,
     }

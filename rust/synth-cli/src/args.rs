@@ -77,6 +77,9 @@ Python, python -m synth, synthc and the Bazel rule; see docs/OPTIONS.md):
   --max-stack <BYTES>      fail when an export's or init's worst-case stack (callees,
                            runtime and libgcc helpers, imports included) exceeds
                            BYTES or has no bound; the error names the path
+                           (default: the module's maximum, else its initial size)
+  --max-function-bytes <N> refuse (LIMIT error) a function body over N bytes of wasm
+                           (default 7654321; 0: no limit)
   --verify-allocation      run the register-allocation checker on every function
                            (slower; for testing the compiler)
   --shadow-allocation      also run regalloc2 on every function, measure only, and
@@ -189,6 +192,11 @@ fn parse_compile(args: &[String]) -> Result<Command, String> {
                 let v = value(flag)?;
                 options.max_stack = Some(v.parse().map_err(|_| format!("--max-stack: `{v}` is not a byte count"))?);
             }
+            "--max-function-bytes" => {
+                let v = value(flag)?;
+                let n: u32 = v.parse().map_err(|_| format!("--max-function-bytes: `{v}` is not a byte count"))?;
+                options.max_function_bytes = (n > 0).then_some(n);
+            }
             "--verify-allocation" => options.verify_allocation = true,
             "--shadow-allocation" => options.shadow_allocation = true,
             "--no-optimize" => options.optimize = false,
@@ -282,6 +290,7 @@ mod tests {
         assert!(p(&["compile", "a.wasm", "--max-stack", "lots"]).unwrap_err().contains("byte count"));
         assert!(p(&["compile", "a.wasm", "--import-stack", "f"]).unwrap_err().contains("NAME=BYTES"));
         assert!(p(&["compile", "a.wasm", "--import-stack", "=4"]).unwrap_err().contains("NAME=BYTES"));
+        assert!(p(&["compile", "a.wasm", "--max-function-bytes", "x"]).unwrap_err().contains("byte count"));
         assert!(p(&["compile", "a.wasm", "--prefix", "my-mod"]).unwrap_err().contains("prefix"));
         assert!(p(&["compile", "a.o"]).unwrap_err().contains("overwrite the input"));
         assert_eq!(p(&["compile", "--help"]).unwrap(), Command::Help(COMPILE_HELP));

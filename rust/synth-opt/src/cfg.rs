@@ -24,6 +24,10 @@ pub struct Cfg {
     pub preds: Vec<Vec<usize>>,
     /// Dominator-tree children per block, in reverse postorder.
     pub children: Vec<Vec<usize>>,
+    /// `[enter, exit)` of each reachable block in a preorder numbering of
+    /// the dominator tree: `a` dominates `b` when `b`'s enter lies in `a`'s
+    /// interval (O(1) dominance queries).
+    span: Vec<Option<(u32, u32)>>,
 }
 
 impl Cfg {
@@ -37,7 +41,9 @@ impl Cfg {
         for &b in &rpo {
             for s in func.successors(synth_ir::Block(b as u32)) {
                 let s = s.0 as usize;
-                if s < n && !preds[s].contains(&b) {
+                // Duplicates of b come from b's own successor list, so
+                // they would be the last entry.
+                if s < n && preds[s].last() != Some(&b) {
                     preds[s].push(b);
                 }
             }
@@ -47,7 +53,18 @@ impl Cfg {
                 }
             }
         }
-        Cfg { rpo, idom, preds, children }
+        let mut cfg = Cfg { rpo, idom, preds, children, span: vec![None; n] };
+        let mut enter = vec![0u32; n];
+        let mut clock = 0u32;
+        for (b, entering) in cfg.dom_tree_events() {
+            if entering {
+                enter[b] = clock;
+                clock += 1;
+            } else {
+                cfg.span[b] = Some((enter[b], clock));
+            }
+        }
+        cfg
     }
 
     /// True when `b` is reachable from the entry.
@@ -58,21 +75,9 @@ impl Cfg {
     /// True when `a` dominates `b` (both reachable; every block dominates
     /// itself).
     pub fn dominates(&self, a: usize, b: usize) -> bool {
-        if !self.reachable(a) || !self.reachable(b) {
-            return false;
-        }
-        let mut x = b;
-        loop {
-            if x == a {
-                return true;
-            }
-            if x == 0 {
-                return false;
-            }
-            match self.idom[x] {
-                Some(d) => x = d,
-                None => return false,
-            }
+        match (self.span.get(a).copied().flatten(), self.span.get(b).copied().flatten()) {
+            (Some((ea, xa)), Some((eb, _))) => ea <= eb && eb < xa,
+            _ => false,
         }
     }
 

@@ -23,29 +23,42 @@ struct Loop {
 
 fn find_loops(func: &Function, cfg: &Cfg) -> Vec<Loop> {
     let n = func.blocks.len();
-    let mut bodies: std::collections::BTreeMap<usize, Vec<bool>> = std::collections::BTreeMap::new();
+    // Back edges (header, latch), grouped by header in increasing order.
+    let mut back: Vec<(usize, usize)> = Vec::new();
     for &b in &cfg.rpo {
         for s in func.successors(Block(b as u32)) {
             let h = s.0 as usize;
-            if h >= n || !cfg.dominates(h, b) {
-                continue;
-            }
-            let body = bodies.entry(h).or_insert_with(|| vec![false; n]);
-            body[h] = true;
-            let mut work = vec![b];
-            while let Some(x) = work.pop() {
-                if body[x] {
-                    continue;
-                }
-                body[x] = true;
-                work.extend(cfg.preds[x].iter().copied());
+            if h < n && cfg.dominates(h, b) {
+                back.push((h, b));
             }
         }
     }
-    bodies
-        .into_iter()
-        .map(|(header, inside)| Loop { header, body: (0..n).filter(|&i| inside[i]).collect() })
-        .collect()
+    back.sort_unstable();
+    back.dedup();
+    // mark[x] == h + 1: x is in the body of the loop headed by h.
+    let mut mark = vec![0usize; n];
+    let mut loops: Vec<Loop> = Vec::new();
+    let mut work = Vec::new();
+    for &(h, b) in &back {
+        if loops.last().map(|l| l.header) != Some(h) {
+            mark[h] = h + 1;
+            loops.push(Loop { header: h, body: vec![h] });
+        }
+        let body = &mut loops.last_mut().expect("pushed above").body;
+        work.push(b);
+        while let Some(x) = work.pop() {
+            if mark[x] == h + 1 {
+                continue;
+            }
+            mark[x] = h + 1;
+            body.push(x);
+            work.extend(cfg.preds[x].iter().copied());
+        }
+    }
+    for l in &mut loops {
+        l.body.sort_unstable();
+    }
+    loops
 }
 
 /// The preheader of `lp`, if it already has one: the unique predecessor
@@ -107,14 +120,19 @@ fn hoistable(kind: &InstKind) -> bool {
 /// Runs the pass; returns the number of instructions moved.
 pub fn run(func: &mut Function) -> usize {
     // Give every loop (except one headed by the entry, which has no outside
-    // predecessor to put a preheader on) a preheader.
-    for _ in 0..func.blocks.len() + 1 {
-        let cfg = Cfg::new(func);
-        let loops = find_loops(func, &cfg);
-        let Some(lp) = loops.iter().find(|l| l.header != 0 && preheader(func, &cfg, l).is_none()) else { break };
-        make_preheader(func, &cfg, lp);
-    }
+    // predecessor to put a preheader on) a preheader, in header order. A new
+    // preheader only takes over edges into its own header, so whether
+    // another loop has a preheader does not change meanwhile, and one CFG
+    // snapshot serves them all.
     let cfg = Cfg::new(func);
+    let mut made = false;
+    for lp in &find_loops(func, &cfg) {
+        if lp.header != 0 && preheader(func, &cfg, lp).is_none() {
+            make_preheader(func, &cfg, lp);
+            made = true;
+        }
+    }
+    let cfg = if made { Cfg::new(func) } else { cfg };
     let mut loops = find_loops(func, &cfg);
     loops.sort_by_key(|l| (l.body.len(), l.header));
     // Block defining each value (params and results).
@@ -129,6 +147,10 @@ pub fn run(func: &mut Function) -> usize {
             }
         }
     }
+    let mut rpo_pos = vec![usize::MAX; func.blocks.len()];
+    for (k, &b) in cfg.rpo.iter().enumerate() {
+        rpo_pos[b] = k;
+    }
     let mut moved = 0;
     for lp in &loops {
         if lp.header == 0 {
@@ -136,7 +158,9 @@ pub fn run(func: &mut Function) -> usize {
         }
         let Some(pre) = preheader(func, &cfg, lp) else { continue };
         let inside = |b: usize| lp.body.binary_search(&b).is_ok();
-        for &b in cfg.rpo.iter().filter(|b| inside(**b)) {
+        let mut in_rpo = lp.body.clone();
+        in_rpo.sort_unstable_by_key(|&b| rpo_pos[b]);
+        for &b in &in_rpo {
             let insts = std::mem::take(&mut func.blocks[b].insts);
             let mut stay = Vec::with_capacity(insts.len());
             for inst in insts {

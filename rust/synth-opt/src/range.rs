@@ -97,7 +97,8 @@ struct Facts {
     conds: Vec<Option<Cond>>,
     /// Sorted widening thresholds.
     thresholds: Vec<u64>,
-    /// Derived induction variables (see [`iv_bound`]).
+    /// Derived induction variables (see [`iv_bound`]), sorted by `q`
+    /// (stably, so those of one `q` keep the order they were found in).
     ivs: Vec<DerivedIv>,
     /// Per block: `x cc c` that holds on entry because the block's only
     /// predecessor branches to it on that condition (and not on the other).
@@ -179,7 +180,9 @@ impl Facts {
                 guards[b] = Some((c.x, c.cc.inverse(), c.c));
             }
         }
-        Facts { conds, thresholds, ivs: derived_ivs(func, cfg, &d), guards, idom: cfg.idom.clone() }
+        let mut ivs = derived_ivs(func, cfg, &d);
+        ivs.sort_by_key(|iv| iv.q.0);
+        Facts { conds, thresholds, ivs, guards, idom: cfg.idom.clone() }
     }
 
     /// `x`, known to be in `r`, refined by the guards of `b` and of the
@@ -451,7 +454,9 @@ impl Solver<'_> {
     /// Induction-variable bound for parameter `q`, from the current state.
     fn iv_bounds(&self, q: Value) -> Option<Interval> {
         let mut out: Option<Interval> = None;
-        for iv in self.facts.ivs.iter().filter(|iv| iv.q == q) {
+        let ivs = &self.facts.ivs;
+        let first = ivs.partition_point(|iv| iv.q.0 < q.0);
+        for iv in ivs[first..].iter().take_while(|iv| iv.q == q) {
             let start = |st: Start| match st {
                 Start::Const(c) => Some(Interval::constant(c)),
                 Start::Value(v) => self.r(v),

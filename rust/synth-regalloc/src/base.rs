@@ -5,6 +5,7 @@
 //! [`MAX_ROUNDS`] spill rounds (the caller then uses the fallback rung, and
 //! the stats say so). There is no re-attempt with features switched off.
 
+use crate::budget;
 use crate::coloring;
 use crate::fallback::RawAlloc;
 use crate::interference;
@@ -47,6 +48,17 @@ pub(crate) fn allocate_with(input: &Prog, remat: &[bool], split: bool) -> Option
     };
     // The first round's graph is the input's, reused for slot sharing.
     let mut input_graph: Option<interference::Graph> = None;
+    // Over the compile-time budget, crowded values are spilled before the
+    // first graph is built (`budget.rs`).
+    let budget_victims = budget::over_budget(&prog);
+    let budget_hit = budget_victims.is_some();
+    // Then the graph of the input is never built; slots are shared by the
+    // input's live hulls instead.
+    let hulls = budget_hit.then(|| budget::live_hulls(&prog));
+    if let Some(victims) = &budget_victims {
+        log::debug!("regalloc: over the graph budget; {} crowded values spilled up front", victims.len());
+        spill::rewrite(&mut prog, &mut st, victims, false);
+    }
     for round in 0..MAX_ROUNDS {
         let lv = liveness::compute(&prog);
         let mut g = interference::build(&prog, &lv, &depths);
@@ -68,10 +80,20 @@ pub(crate) fn allocate_with(input: &Prog, remat: &[bool], split: bool) -> Option
         if col.stuck {
             return None;
         }
+        log::debug!(
+            "regalloc round {round}: {} vregs, {} edges, {} coalesced, {} spilled",
+            prog.num_vregs,
+            g.adj.iter().map(Vec::len).sum::<usize>() / 2,
+            col.coalesced,
+            col.spilled.len()
+        );
         let g = input_graph.get_or_insert(g);
         if col.spilled.is_empty() {
-            share_slots(g, &mut st);
-            return finish(&prog, &st, &col.color);
+            match &hulls {
+                Some(h) => share_slots_by_hull(h, &mut st),
+                None => share_slots(g, &mut st),
+            }
+            return finish(&prog, &st, &col.color, budget_hit);
         }
         spill::rewrite(&mut prog, &mut st, &col.spilled, split && round < SPLIT_ROUNDS);
     }
@@ -141,6 +163,27 @@ fn share_slots(g: &interference::Graph, st: &mut SpillState) {
             slot_of_vreg[v as usize] = Some(s);
         }
     }
+    renumber_slots(st, &new_slot, count);
+}
+
+/// [`share_slots`] by live hulls (`budget.rs`), for a function whose input
+/// graph was never built.
+fn share_slots_by_hull(hulls: &[Option<(u32, u32)>], st: &mut SpillState) {
+    if st.num_slots < 2 {
+        return;
+    }
+    let mut owner: Vec<Option<u32>> = vec![None; st.num_slots as usize];
+    for (v, s) in st.slot_of.iter().enumerate() {
+        if let Some(s) = *s {
+            owner[s as usize] = Some(v as u32);
+        }
+    }
+    let (new_slot, count) = budget::share_by_hull(&owner, hulls);
+    renumber_slots(st, &new_slot, count);
+}
+
+/// Applies a slot renumbering to the pending edits and the slot map.
+fn renumber_slots(st: &mut SpillState, new_slot: &[u32], count: u32) {
     for (_, e) in &mut st.edits {
         match e {
             Pending::Reload { slot, .. } | Pending::Store { slot, .. } => *slot = new_slot[*slot as usize],
@@ -153,7 +196,7 @@ fn share_slots(g: &interference::Graph, st: &mut SpillState) {
     st.num_slots = count;
 }
 
-fn finish(prog: &Prog, st: &SpillState, color: &[Option<PReg>]) -> Option<RawAlloc> {
+fn finish(prog: &Prog, st: &SpillState, color: &[Option<PReg>], budget_hit: bool) -> Option<RawAlloc> {
     let reg_of = |r: crate::Reg| match (r.as_phys(), r.as_virt()) {
         (Some(p), _) => Some(p),
         (None, Some(v)) => color.get(v as usize).copied().flatten(),
@@ -181,7 +224,7 @@ fn finish(prog: &Prog, st: &SpillState, color: &[Option<PReg>]) -> Option<RawAll
     let mut spilled: Vec<u32> = st.spilled.iter().copied().filter(|&v| (v as usize) < prog.orig_vregs).collect();
     spilled.sort_unstable();
     spilled.dedup();
-    Some(RawAlloc { allocs, edits, removed_moves: removed, num_slots: st.num_slots, spilled })
+    Some(RawAlloc { allocs, edits, removed_moves: removed, num_slots: st.num_slots, spilled, budget_hit })
 }
 
 #[cfg(test)]

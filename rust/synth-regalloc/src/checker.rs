@@ -327,6 +327,7 @@ mod tests {
                 verdict: SpillVerdict::None,
                 rung: Rung::Base,
                 shadow: None,
+                budget_hit: false,
             },
         }
     }

@@ -27,6 +27,8 @@ pub(crate) struct RawAlloc {
     /// Input virtual registers that were spilled (given a slot or
     /// rematerialised at their uses), sorted.
     pub spilled: Vec<u32>,
+    /// The base rung's compile-time budget was hit (`budget.rs`).
+    pub budget_hit: bool,
 }
 
 /// Runs the fallback allocator. `remat[v]` says whether input vreg `v` is
@@ -125,5 +127,5 @@ pub(crate) fn allocate(prog: &Prog, remat: &[bool]) -> RawAlloc {
         prog.insts.iter().flat_map(|t| t.ops.iter().filter_map(|o| o.reg.as_virt())).collect();
     spilled.sort_unstable();
     spilled.dedup();
-    RawAlloc { allocs, edits, removed_moves: vec![false; n], num_slots, spilled }
+    RawAlloc { allocs, edits, removed_moves: vec![false; n], num_slots, spilled, budget_hit: false }
 }

@@ -100,7 +100,7 @@ pub(crate) fn build(prog: &Prog, lv: &Liveness, depths: &[u32]) -> Graph {
     let n = prog.num_vregs;
     let mut g = Graph {
         adj: vec![Vec::new(); n],
-        pairs: PairSet::new(n),
+        pairs: PairSet::for_code(n, prog.insts.len()),
         forbid: vec![0; n],
         cost: vec![0.0; n],
         low: vec![false; n],
@@ -110,7 +110,7 @@ pub(crate) fn build(prog: &Prog, lv: &Liveness, depths: &[u32]) -> Graph {
     let base = Reg::VIRT_BASE as usize;
     for b in 0..prog.blocks.len() {
         let w = depth_weight(depths.get(b).copied().unwrap_or(0));
-        let mut live: BitSet = lv.live_out[b].clone();
+        let mut live: BitSet = lv.out_set(b);
         for i in prog.blocks[b].clone().rev() {
             let inst = &prog.insts[i];
             add_post(prog, i, &mut live);

@@ -39,6 +39,7 @@
 
 mod base;
 mod bitset;
+mod budget;
 pub mod checker;
 mod coloring;
 mod fallback;
@@ -362,6 +363,12 @@ pub struct AllocStats {
     pub rung: Rung,
     /// The shadow allocator's figures, when [`Options::shadow`] was set.
     pub shadow: Option<ShadowStats>,
+    /// The function was over the base rung's compile-time budget (an
+    /// interference graph of millions of edges), so the values live where
+    /// far more values than registers are live were spilled at each
+    /// occurrence before colouring: correct code, cheaper to compile, more
+    /// spill code than colouring would leave.
+    pub budget_hit: bool,
 }
 
 /// The allocation of one function.

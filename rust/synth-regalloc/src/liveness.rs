@@ -5,19 +5,39 @@
 //! iterated to a fixpoint, plus a backward per-instruction walk. Uses are
 //! read at the start of an instruction; defs (and clobbers, for physical
 //! registers) kill at its end.
+//!
+//! The block sets are sparse (sorted lists), so memory follows the values
+//! actually live at block boundaries rather than blocks x variables. The
+//! fixpoint is a worklist in postorder (successors before predecessors):
+//! on acyclic code every block is visited once, and a block is revisited
+//! only when the live-in set of one of its successors grew.
 
 use crate::bitset::BitSet;
 use crate::prog::{is_def, Prog};
 use crate::OperandKind;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 
 /// Block-level liveness.
 #[derive(Clone, Debug)]
 pub(crate) struct Liveness {
-    /// Variables live on entry to each block.
-    #[cfg_attr(not(test), allow(dead_code))]
-    pub live_in: Vec<BitSet>,
-    /// Variables live on exit from each block.
-    pub live_out: Vec<BitSet>,
+    /// Variables live on entry to each block, sorted.
+    pub live_in: Vec<Vec<u32>>,
+    /// Variables live on exit from each block, sorted.
+    pub live_out: Vec<Vec<u32>>,
+    /// Number of liveness variables (the capacity of the dense sets).
+    pub num_vars: usize,
+}
+
+impl Liveness {
+    /// The live-out set of block `b` as a dense set.
+    pub(crate) fn out_set(&self, b: usize) -> BitSet {
+        let mut s = BitSet::new(self.num_vars);
+        for &x in &self.live_out[b] {
+            s.insert(x as usize);
+        }
+        s
+    }
 }
 
 /// Turns the set live after instruction `i` into the set live before it,
@@ -61,65 +81,177 @@ pub(crate) fn step_core(prog: &Prog, i: usize, live: &mut BitSet) {
     }
 }
 
+/// Blocks in postorder of a depth-first walk from the entry over
+/// successors, followed by the unreachable blocks (highest first).
+fn postorder(prog: &Prog) -> Vec<usize> {
+    let nb = prog.blocks.len();
+    let mut order = Vec::with_capacity(nb);
+    let mut seen = vec![false; nb];
+    // (block, index of the next successor to visit)
+    let mut stack: Vec<(usize, usize)> = Vec::new();
+    if nb > 0 {
+        seen[0] = true;
+        stack.push((0, 0));
+    }
+    while let Some(&mut (b, ref mut k)) = stack.last_mut() {
+        if let Some(&s) = prog.succs[b].get(*k) {
+            *k += 1;
+            if !seen[s] {
+                seen[s] = true;
+                stack.push((s, 0));
+            }
+        } else {
+            order.push(b);
+            stack.pop();
+        }
+    }
+    order.extend((0..nb).rev().filter(|&b| !seen[b]));
+    order
+}
+
+/// Upward-exposed uses (`gen`) and defined variables (`kill`) of every
+/// block, each sorted.
+fn gen_kill(prog: &Prog, nv: usize) -> (Vec<Vec<u32>>, Vec<Vec<u32>>) {
+    let nb = prog.blocks.len();
+    // defined[v] == b + 1: v was defined earlier in block b;
+    // used[v] == b + 1: v is already in gen[b].
+    let mut defined = vec![0usize; nv];
+    let mut used = vec![0usize; nv];
+    let mut gen = Vec::with_capacity(nb);
+    let mut kill = Vec::with_capacity(nb);
+    for b in 0..nb {
+        let tag = b + 1;
+        let mut g: Vec<u32> = Vec::new();
+        let mut k: Vec<u32> = Vec::new();
+        let def = |x: usize, defined: &mut [usize], k: &mut Vec<u32>| {
+            if defined[x] != tag {
+                defined[x] = tag;
+                k.push(x as u32);
+            }
+        };
+        for i in prog.blocks[b].clone() {
+            let inst = &prog.insts[i];
+            // Forward order of events: reloads before, uses, defs and
+            // clobbers, stores after.
+            for &t in &inst.pre {
+                def(crate::Reg::virt(t).0 as usize, &mut defined, &mut k);
+            }
+            for o in &inst.ops {
+                let x = o.reg.0 as usize;
+                if o.kind == OperandKind::Use && defined[x] != tag && used[x] != tag {
+                    used[x] = tag;
+                    g.push(x as u32);
+                }
+            }
+            for o in &inst.ops {
+                if is_def(o.kind) {
+                    def(o.reg.0 as usize, &mut defined, &mut k);
+                }
+            }
+            for p in inst.clobbers.iter() {
+                def(p.0 as usize, &mut defined, &mut k);
+            }
+            for &t in &inst.post {
+                let x = crate::Reg::virt(t).0 as usize;
+                if defined[x] != tag && used[x] != tag {
+                    used[x] = tag;
+                    g.push(x as u32);
+                }
+            }
+        }
+        g.sort_unstable();
+        k.sort_unstable();
+        gen.push(g);
+        kill.push(k);
+    }
+    (gen, kill)
+}
+
+/// `a ∪ b` of two sorted lists.
+fn merge(a: &[u32], b: &[u32]) -> Vec<u32> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => {
+                out.push(a[i]);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(b[j]);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
+}
+
+/// The union of the live-in sets of `b`'s successors, sorted. `seen` is
+/// scratch space (all false on entry and on return).
+fn union_of_succs(prog: &Prog, live_in: &[Vec<u32>], b: usize, seen: &mut [bool]) -> Vec<u32> {
+    match prog.succs[b][..] {
+        [] => Vec::new(),
+        [s] => live_in[s].clone(),
+        [s, t] => merge(&live_in[s], &live_in[t]),
+        _ => {
+            let mut out = Vec::new();
+            for &s in &prog.succs[b] {
+                for &x in &live_in[s] {
+                    if !seen[x as usize] {
+                        seen[x as usize] = true;
+                        out.push(x);
+                    }
+                }
+            }
+            for &x in &out {
+                seen[x as usize] = false;
+            }
+            out.sort_unstable();
+            out
+        }
+    }
+}
+
 /// Computes block liveness to a fixpoint.
 pub(crate) fn compute(prog: &Prog) -> Liveness {
     let nb = prog.blocks.len();
     let nv = prog.num_vars();
-    // gen = used before defined in the block; kill = defined in the block.
-    let mut gen = Vec::with_capacity(nb);
-    let mut kill = Vec::with_capacity(nb);
-    for b in 0..nb {
-        let mut g = BitSet::new(nv);
-        let mut k = BitSet::new(nv);
-        for i in prog.blocks[b].clone().rev() {
-            add_post(prog, i, &mut g);
-            let mut d = BitSet::new(nv);
-            for o in &prog.insts[i].ops {
-                if is_def(o.kind) {
-                    d.insert(o.reg.0 as usize);
+    let (gen, kill) = gen_kill(prog, nv);
+    let order = postorder(prog);
+    let mut pos = vec![0usize; nb];
+    for (k, &b) in order.iter().enumerate() {
+        pos[b] = k;
+    }
+    let mut live_in: Vec<Vec<u32>> = gen.clone();
+    let mut queued = vec![true; nb];
+    let mut work: BinaryHeap<Reverse<usize>> = (0..nb).map(Reverse).collect();
+    let mut seen = vec![false; nv];
+    while let Some(Reverse(k)) = work.pop() {
+        let b = order[k];
+        queued[b] = false;
+        let out = union_of_succs(prog, &live_in, b, &mut seen);
+        let through: Vec<u32> = out.into_iter().filter(|x| kill[b].binary_search(x).is_err()).collect();
+        let inn = merge(&gen[b], &through);
+        // Sets only grow, so a change shows in the length.
+        if inn.len() != live_in[b].len() {
+            live_in[b] = inn;
+            for &p in &prog.preds[b] {
+                if !queued[p] {
+                    queued[p] = true;
+                    work.push(Reverse(pos[p]));
                 }
             }
-            for p in prog.insts[i].clobbers.iter() {
-                d.insert(p.0 as usize);
-            }
-            g.subtract(&d);
-            k.union_with(&d);
-            for o in &prog.insts[i].ops {
-                if o.kind == OperandKind::Use {
-                    g.insert(o.reg.0 as usize);
-                }
-            }
-            let mut pre = BitSet::new(nv);
-            remove_pre(prog, i, &mut g);
-            for &t in &prog.insts[i].pre {
-                pre.insert(crate::Reg::virt(t).0 as usize);
-            }
-            k.union_with(&pre);
-        }
-        gen.push(g);
-        kill.push(k);
-    }
-    let mut live_in = vec![BitSet::new(nv); nb];
-    let mut live_out = vec![BitSet::new(nv); nb];
-    let mut changed = true;
-    while changed {
-        changed = false;
-        for b in (0..nb).rev() {
-            let mut out = BitSet::new(nv);
-            for &s in &prog.succs[b] {
-                out.union_with(&live_in[s]);
-            }
-            let mut inn = out.clone();
-            inn.subtract(&kill[b]);
-            inn.union_with(&gen[b]);
-            if inn != live_in[b] {
-                live_in[b] = inn;
-                changed = true;
-            }
-            live_out[b] = out;
         }
     }
-    Liveness { live_in, live_out }
+    let live_out = (0..nb).map(|b| union_of_succs(prog, &live_in, b, &mut seen)).collect();
+    Liveness { live_in, live_out, num_vars: nv }
 }
 
 /// Calls `f(i, live_after_i)` for every instruction (the set includes
@@ -127,7 +259,7 @@ pub(crate) fn compute(prog: &Prog) -> Liveness {
 /// live-out set.
 pub(crate) fn for_each_inst_rev(prog: &Prog, lv: &Liveness, mut f: impl FnMut(usize, &BitSet)) {
     for b in 0..prog.blocks.len() {
-        let mut live = lv.live_out[b].clone();
+        let mut live = lv.out_set(b);
         for i in prog.blocks[b].clone().rev() {
             add_post(prog, i, &mut live);
             f(i, &live);
@@ -135,6 +267,112 @@ pub(crate) fn for_each_inst_rev(prog: &Prog, lv: &Liveness, mut f: impl FnMut(us
             remove_pre(prog, i, &mut live);
         }
     }
+}
+
+/// The backward walk of one block's live set, kept incrementally: the
+/// number of virtual members is maintained on every change, and "every
+/// member of the current set is in an overfull set" is recorded in O(1)
+/// by bumping an epoch: a member that stays from epoch `e` to a later one
+/// was live at a marked point, which is noted when it leaves the set. So
+/// each instruction costs its operands, not the size of the function.
+pub(crate) struct Walk {
+    pub live: BitSet,
+    /// Virtual members of `live`.
+    pub vcount: usize,
+    /// Epoch at which each member entered `live`.
+    since: Vec<u32>,
+    epoch: u32,
+    /// Liveness variables that were members of a marked set.
+    pub hot: Vec<bool>,
+}
+
+impl Walk {
+    pub(crate) fn new(nv: usize) -> Walk {
+        Walk { live: BitSet::new(nv), vcount: 0, since: vec![0; nv], epoch: 0, hot: vec![false; nv] }
+    }
+
+    pub(crate) fn contains(&self, x: usize) -> bool {
+        self.live.contains(x)
+    }
+
+    pub(crate) fn insert(&mut self, x: usize) {
+        if !self.live.contains(x) {
+            self.live.insert(x);
+            self.since[x] = self.epoch;
+            self.vcount += (x >= crate::Reg::VIRT_BASE as usize) as usize;
+        }
+    }
+
+    pub(crate) fn remove(&mut self, x: usize) {
+        if self.live.contains(x) {
+            self.live.remove(x);
+            if self.epoch > self.since[x] {
+                self.hot[x] = true;
+            }
+            self.vcount -= (x >= crate::Reg::VIRT_BASE as usize) as usize;
+        }
+    }
+
+    /// Records every current member as part of an overfull set.
+    pub(crate) fn mark_all(&mut self) {
+        self.epoch += 1;
+    }
+
+    /// Empties the set (recording the marks of what was left).
+    pub(crate) fn clear(&mut self) {
+        let members: Vec<usize> = self.live.iter().collect();
+        for x in members {
+            self.remove(x);
+        }
+    }
+}
+
+/// Walks every instruction backwards with a [`Walk`] holding the live set:
+/// `at(walk, i, Phase::End)` sees the set live after `i` (spill stores
+/// after it included), `at(walk, i, Phase::Start)` the set live before it.
+pub(crate) fn walk_insts(prog: &Prog, mut at: impl FnMut(&mut Walk, usize, Phase)) -> Walk {
+    let lv = compute(prog);
+    let mut w = Walk::new(prog.num_vars());
+    for b in 0..prog.blocks.len() {
+        for &x in &lv.live_out[b] {
+            w.insert(x as usize);
+        }
+        for i in prog.blocks[b].clone().rev() {
+            let inst = &prog.insts[i];
+            for &t in &inst.post {
+                w.insert(crate::Reg::virt(t).0 as usize);
+            }
+            at(&mut w, i, Phase::End);
+            for o in &inst.ops {
+                if is_def(o.kind) {
+                    w.remove(o.reg.0 as usize);
+                }
+            }
+            for p in inst.clobbers.iter() {
+                w.remove(p.0 as usize);
+            }
+            for o in &inst.ops {
+                if o.kind == OperandKind::Use {
+                    w.insert(o.reg.0 as usize);
+                }
+            }
+            for &t in &inst.pre {
+                w.remove(crate::Reg::virt(t).0 as usize);
+            }
+            at(&mut w, i, Phase::Start);
+        }
+        w.clear();
+    }
+    w
+}
+
+/// Which side of an instruction a [`walk_insts`] callback sees.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Phase {
+    /// After the instruction: the set is the live-out of the instruction.
+    End,
+    /// Before it: the set is its live-in.
+    Start,
 }
 
 #[cfg(test)]
@@ -168,17 +406,17 @@ mod tests {
         let f = bd.finish();
         let prog = Prog::from_func(&f);
         let lv = compute(&prog);
-        let var = |r: crate::Reg| r.0 as usize;
+        let var = |r: crate::Reg| r.0;
         // a, n, m live into and out of the loop block (back edge).
         for r in [a, n, m] {
-            assert!(lv.live_in[1].contains(var(r)), "{r:?} live-in loop");
-            assert!(lv.live_out[1].contains(var(r)), "{r:?} live-out loop");
+            assert!(lv.live_in[1].contains(&var(r)), "{r:?} live-in loop");
+            assert!(lv.live_out[1].contains(&var(r)), "{r:?} live-out loop");
         }
         // t is defined in the loop before use, so not live-in; live-out to b2.
-        assert!(!lv.live_in[1].contains(var(t)));
-        assert!(lv.live_out[1].contains(var(t)));
-        assert!(!lv.live_in[2].contains(var(a)));
-        assert!(lv.live_in[0].iter().next().is_none(), "nothing live into entry");
+        assert!(!lv.live_in[1].contains(&var(t)));
+        assert!(lv.live_out[1].contains(&var(t)));
+        assert!(!lv.live_in[2].contains(&var(a)));
+        assert!(lv.live_in[0].is_empty(), "nothing live into entry");
         // r0 is live between the move and ret only.
         let mut seen = false;
         for_each_inst_rev(&prog, &lv, |i, after| {

@@ -4,75 +4,159 @@
 //! loops contain it (0 outside loops and for unreachable blocks). Loops are
 //! found from back edges `t -> h` where `h` dominates `t`; bodies of back
 //! edges with the same header are merged, so one loop counts once.
+//!
+//! Dominators are immediate dominators computed by the iterative
+//! Cooper-Harvey-Kennedy algorithm over reverse postorder, and dominance
+//! is answered in O(1) from dominator-tree preorder intervals, so the work
+//! is near-linear in blocks and edges plus the total size of loop bodies.
 
 use crate::prog::Prog;
 
-/// Dominator sets (`dom[b][d]` = d dominates b) of reachable blocks.
-fn dominators(prog: &Prog) -> (Vec<Vec<bool>>, Vec<bool>) {
+/// Reverse postorder of the blocks reachable from the entry.
+fn reverse_postorder(prog: &Prog) -> Vec<usize> {
     let nb = prog.blocks.len();
-    let mut reach = vec![false; nb];
-    let mut stack = vec![0usize];
-    while let Some(b) = stack.pop() {
-        if nb == 0 || reach[b] {
-            continue;
-        }
-        reach[b] = true;
-        stack.extend(prog.succs[b].iter().copied());
-    }
-    let mut dom = vec![vec![true; nb]; nb];
+    let mut order = Vec::with_capacity(nb);
     if nb == 0 {
-        return (dom, reach);
+        return order;
     }
-    dom[0] = (0..nb).map(|d| d == 0).collect();
-    let mut changed = true;
-    while changed {
-        changed = false;
-        for b in 1..nb {
-            if !reach[b] {
-                continue;
+    let mut seen = vec![false; nb];
+    let mut stack: Vec<(usize, usize)> = vec![(0, 0)];
+    seen[0] = true;
+    while let Some(&mut (b, ref mut k)) = stack.last_mut() {
+        if let Some(&s) = prog.succs[b].get(*k) {
+            *k += 1;
+            if !seen[s] {
+                seen[s] = true;
+                stack.push((s, 0));
             }
-            let mut new = vec![true; nb];
-            for &p in prog.preds[b].iter().filter(|&&p| reach[p]) {
-                for (n, d) in new.iter_mut().zip(&dom[p]) {
-                    *n &= *d;
+        } else {
+            order.push(b);
+            stack.pop();
+        }
+    }
+    order.reverse();
+    order
+}
+
+/// Dominance of reachable blocks: immediate dominators plus preorder
+/// intervals of the dominator tree.
+struct Dom {
+    /// `[enter, exit)` of each block in a preorder walk of the dominator
+    /// tree; `None` for unreachable blocks.
+    span: Vec<Option<(u32, u32)>>,
+}
+
+impl Dom {
+    fn new(prog: &Prog) -> Dom {
+        let nb = prog.blocks.len();
+        let rpo = reverse_postorder(prog);
+        let mut pos = vec![usize::MAX; nb];
+        for (k, &b) in rpo.iter().enumerate() {
+            pos[b] = k;
+        }
+        // idom by rpo position.
+        let mut idom = vec![usize::MAX; rpo.len()];
+        if !rpo.is_empty() {
+            idom[0] = 0;
+        }
+        let intersect = |idom: &[usize], mut a: usize, mut b: usize| {
+            while a != b {
+                while a > b {
+                    a = idom[a];
+                }
+                while b > a {
+                    b = idom[b];
                 }
             }
-            new[b] = true;
-            if new != dom[b] {
-                dom[b] = new;
-                changed = true;
+            a
+        };
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for k in 1..rpo.len() {
+                let mut new = usize::MAX;
+                for &p in &prog.preds[rpo[k]] {
+                    let pp = pos[p];
+                    if pp == usize::MAX || idom[pp] == usize::MAX {
+                        continue;
+                    }
+                    new = if new == usize::MAX { pp } else { intersect(&idom, pp, new) };
+                }
+                if new != idom[k] {
+                    idom[k] = new;
+                    changed = true;
+                }
             }
         }
+        let mut children: Vec<Vec<usize>> = vec![Vec::new(); rpo.len()];
+        for k in 1..rpo.len() {
+            if idom[k] != usize::MAX {
+                children[idom[k]].push(k);
+            }
+        }
+        let mut span = vec![None; nb];
+        let mut clock = 0u32;
+        let mut stack: Vec<(usize, bool)> = if rpo.is_empty() { Vec::new() } else { vec![(0, false)] };
+        let mut enter = vec![0u32; rpo.len()];
+        while let Some((k, done)) = stack.pop() {
+            if done {
+                span[rpo[k]] = Some((enter[k], clock));
+                continue;
+            }
+            enter[k] = clock;
+            clock += 1;
+            stack.push((k, true));
+            for &c in children[k].iter().rev() {
+                stack.push((c, false));
+            }
+        }
+        Dom { span }
     }
-    (dom, reach)
+
+    fn reachable(&self, b: usize) -> bool {
+        self.span[b].is_some()
+    }
+
+    /// True when `a` dominates `b` (both reachable).
+    fn dominates(&self, a: usize, b: usize) -> bool {
+        match (self.span[a], self.span[b]) {
+            (Some((ea, xa)), Some((eb, _))) => ea <= eb && eb < xa,
+            _ => false,
+        }
+    }
 }
 
 /// Loop depth of every block.
 pub(crate) fn loop_depths(prog: &Prog) -> Vec<u32> {
     let nb = prog.blocks.len();
-    let (dom, reach) = dominators(prog);
-    let mut bodies: Vec<Option<Vec<bool>>> = vec![None; nb];
-    for t in (0..nb).filter(|&t| reach[t]) {
+    let dom = Dom::new(prog);
+    let mut depth = vec![0u32; nb];
+    // mark[x] == h + 1: x is already in the body of the loop headed by h.
+    let mut mark = vec![0usize; nb];
+    let mut stack = Vec::new();
+    // Headers in increasing order, each with all its back edges at once.
+    let mut back: Vec<(usize, usize)> = Vec::new();
+    for t in (0..nb).filter(|&t| dom.reachable(t)) {
         for &h in &prog.succs[t] {
-            if !dom[t][h] {
-                continue;
-            }
-            let body = bodies[h].get_or_insert_with(|| vec![false; nb]);
-            body[h] = true;
-            let mut stack = vec![t];
-            while let Some(x) = stack.pop() {
-                if body[x] {
-                    continue;
-                }
-                body[x] = true;
-                stack.extend(prog.preds[x].iter().copied().filter(|&p| reach[p]));
+            if dom.dominates(h, t) {
+                back.push((h, t));
             }
         }
     }
-    let mut depth = vec![0u32; nb];
-    for body in bodies.iter().flatten() {
-        for (d, &inside) in depth.iter_mut().zip(body) {
-            *d += inside as u32;
+    back.sort_unstable();
+    for &(h, t) in &back {
+        if mark[h] != h + 1 {
+            mark[h] = h + 1;
+            depth[h] += 1;
+        }
+        stack.push(t);
+        while let Some(x) = stack.pop() {
+            if mark[x] == h + 1 {
+                continue;
+            }
+            mark[x] = h + 1;
+            depth[x] += 1;
+            stack.extend(prog.preds[x].iter().copied().filter(|&p| dom.reachable(p)));
         }
     }
     depth

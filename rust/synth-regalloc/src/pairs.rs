@@ -2,16 +2,27 @@
 //! membership half of the interference graph.
 //!
 //! Takes: the number of virtual registers. Returns: O(1) insertion and
-//! lookup of pairs `{a, b}` (`a != b`). Small and medium graphs use a
+//! lookup of pairs `{a, b}` (`a != b`). Small graphs use a
 //! lower-triangular bit matrix (Chaitin's representation; 11,657 vregs
-//! take 8.5 MB); beyond [`DENSE_LIMIT_BITS`] a hash set of packed pairs
-//! keeps memory proportional to the edges.
+//! take 8.5 MB); a graph whose matrix would be large for its code (more
+//! than [`DENSE_BITS_PER_INST`] bits per instruction, beyond
+//! [`DENSE_FREE_BITS`]) or beyond [`DENSE_LIMIT_BITS`] uses a hash set of
+//! packed pairs, keeping memory proportional to the edges: a bit matrix
+//! is quadratic in the virtual registers while the edges of ordinary code
+//! grow with the instructions.
 
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// Largest triangular bit matrix, in bits (32 MB).
 pub(crate) const DENSE_LIMIT_BITS: usize = 1 << 28;
+
+/// A matrix of up to this many bits (1 MB) is always dense.
+pub(crate) const DENSE_FREE_BITS: usize = 1 << 23;
+
+/// Beyond [`DENSE_FREE_BITS`], a matrix stays dense while it has at most
+/// this many bits per instruction of the code.
+pub(crate) const DENSE_BITS_PER_INST: usize = 1 << 10;
 
 /// Unordered pairs of indices below a fixed bound.
 #[derive(Clone, Debug)]
@@ -23,10 +34,18 @@ pub(crate) enum PairSet {
 }
 
 impl PairSet {
-    /// An empty set for indices `0..n`.
+    /// An empty set for indices `0..n` (dense up to [`DENSE_LIMIT_BITS`]).
+    #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) fn new(n: usize) -> PairSet {
+        Self::for_code(n, usize::MAX / DENSE_BITS_PER_INST)
+    }
+
+    /// An empty set for indices `0..n` of a graph over `insts`
+    /// instructions: dense when the matrix is small for the code.
+    pub(crate) fn for_code(n: usize, insts: usize) -> PairSet {
         let bits = n.saturating_mul(n.saturating_sub(1)) / 2;
-        if bits <= DENSE_LIMIT_BITS {
+        let cap = DENSE_LIMIT_BITS.min(DENSE_FREE_BITS.max(insts.saturating_mul(DENSE_BITS_PER_INST)));
+        if bits <= cap {
             PairSet::Dense(vec![0; bits.div_ceil(64)])
         } else {
             PairSet::Sparse(HashSet::default())
@@ -139,5 +158,8 @@ mod tests {
         exercise(PairSet::new_sparse());
         assert!(matches!(PairSet::new(100), PairSet::Dense(_)));
         assert!(matches!(PairSet::new(1 << 16), PairSet::Sparse(_)), "4 Gbit would not be dense");
+        assert!(matches!(PairSet::for_code(20_000, 1_000), PairSet::Sparse(_)), "200 Mbit for 1,000 instructions");
+        assert!(matches!(PairSet::for_code(20_000, 200_000), PairSet::Dense(_)));
+        assert!(matches!(PairSet::for_code(4_000, 10), PairSet::Dense(_)), "under 1 MB always dense");
     }
 }

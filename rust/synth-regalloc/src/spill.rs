@@ -79,6 +79,45 @@ enum Mode {
     Bisect,
 }
 
+/// The open segments of a block, with the position of each spilled
+/// register's segment, so finding one costs O(1) however many are open.
+#[derive(Default)]
+struct Open {
+    segs: Vec<Seg>,
+    /// `at[v]`: position of `v`'s segment in `segs` (`u32::MAX`: none).
+    at: Vec<u32>,
+}
+
+impl Open {
+    fn find(&self, v: u32) -> Option<usize> {
+        self.at.get(v as usize).copied().filter(|&k| k != u32::MAX).map(|k| k as usize)
+    }
+
+    fn push(&mut self, s: Seg) {
+        if self.at.len() <= s.v as usize {
+            self.at.resize(s.v as usize + 1, u32::MAX);
+        }
+        self.at[s.v as usize] = self.segs.len() as u32;
+        self.segs.push(s);
+    }
+
+    fn swap_remove(&mut self, k: usize) -> Seg {
+        let s = self.segs.swap_remove(k);
+        self.at[s.v as usize] = u32::MAX;
+        if let Some(moved) = self.segs.get(k) {
+            self.at[moved.v as usize] = k as u32;
+        }
+        s
+    }
+
+    fn drain(&mut self) -> Vec<Seg> {
+        for s in &self.segs {
+            self.at[s.v as usize] = u32::MAX;
+        }
+        std::mem::take(&mut self.segs)
+    }
+}
+
 /// An open segment of a split register.
 #[derive(Clone, Copy)]
 struct Seg {
@@ -128,7 +167,7 @@ pub(crate) fn rewrite(prog: &mut Prog, st: &mut SpillState, spilled: &[u32], spl
         bisect(prog, st, &mode);
     }
     for b in 0..prog.blocks.len() {
-        let mut open: Vec<Seg> = Vec::new();
+        let mut open = Open::default();
         for i in prog.blocks[b].clone() {
             let last_in_block = i + 1 == prog.blocks[b].end;
             let mut done: Vec<u32> = Vec::new();
@@ -192,19 +231,19 @@ fn close(st: &mut SpillState, s: Seg) {
     }
 }
 
-fn close_all(st: &mut SpillState, open: &mut Vec<Seg>) {
-    for s in open.drain(..) {
+fn close_all(st: &mut SpillState, open: &mut Open) {
+    for s in open.drain() {
         close(st, s);
     }
 }
 
 /// Rewrites the occurrences of split register `v` in instruction `i`
 /// into its open segment (uses) and a new segment (defs).
-fn to_segment(prog: &mut Prog, st: &mut SpillState, open: &mut Vec<Seg>, i: usize, v: u32, last_in_block: bool) {
+fn to_segment(prog: &mut Prog, st: &mut SpillState, open: &mut Open, i: usize, v: u32, last_in_block: bool) {
     let ops = &prog.insts[i].ops;
     let used = ops.iter().any(|o| o.reg == Reg::virt(v) && o.kind == OperandKind::Use);
     let defined = ops.iter().any(|o| o.reg == Reg::virt(v) && is_def(o.kind));
-    let at = open.iter().position(|s| s.v == v);
+    let at = open.find(v);
     if used {
         let k = match at {
             Some(k) => k,
@@ -214,15 +253,15 @@ fn to_segment(prog: &mut Prog, st: &mut SpillState, open: &mut Vec<Seg>, i: usiz
                 prog.insts[i].pre.push(t);
                 st.edits.push((ProgPoint { inst: i as u32, pos: InstPos::Before }, load(st, v, t)));
                 open.push(Seg { v, reg: t, count: 0 });
-                open.len() - 1
+                open.segs.len() - 1
             }
         };
-        open[k].count += 1;
-        let t = open[k].reg;
+        open.segs[k].count += 1;
+        let t = open.segs[k].reg;
         replace(prog, i, v, t, |k| k == OperandKind::Use);
     }
     if defined {
-        if let Some(k) = open.iter().position(|s| s.v == v) {
+        if let Some(k) = open.find(v) {
             let s = open.swap_remove(k);
             close(st, s);
         }

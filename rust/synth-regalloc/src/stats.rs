@@ -18,32 +18,38 @@
 //! the call rather than a clobber), minus the physical registers live
 //! through it.
 
-use crate::bitset::BitSet;
 use crate::fallback::RawAlloc;
-use crate::liveness::{self, for_each_inst_rev};
+use crate::liveness::{walk_insts, Phase, Walk};
 use crate::prog::{is_def, Prog};
 use crate::{AllocStats, Edit, Loc, OperandKind, PRegSet, Reg, Rung, SpillVerdict};
 
+/// The distinct registers of `inst`'s operands of the kinds `pick` accepts
+/// that are not in `w`: (virtual ones, mask of physical ones).
+fn extra(inst: &crate::prog::Inst, w: &Walk, pick: impl Fn(OperandKind) -> bool) -> (Vec<usize>, u32) {
+    let mut virt: Vec<usize> = Vec::new();
+    let mut phys = 0u32;
+    for o in inst.ops.iter().filter(|o| pick(o.kind)) {
+        let x = o.reg.0 as usize;
+        match o.reg.as_phys() {
+            Some(p) => phys |= 1 << p.0,
+            None if !w.contains(x) && !virt.contains(&x) => virt.push(x),
+            None => {}
+        }
+    }
+    (virt, phys)
+}
+
 /// Most virtual registers simultaneously live at any program point.
 pub(crate) fn peak_pressure(prog: &Prog) -> u32 {
-    let lv = liveness::compute(prog);
-    let base = Reg::VIRT_BASE as usize;
     let mut peak = 0usize;
-    for_each_inst_rev(prog, &lv, |i, after| {
-        let ops = &prog.insts[i].ops;
-        let mut end = after.clone();
-        let mut before = after.clone();
-        liveness::step_back(prog, i, &mut before);
-        let mut start = before.clone();
-        for o in ops {
-            if is_def(o.kind) {
-                end.insert(o.reg.0 as usize);
-            }
-            if o.kind == OperandKind::EarlyDef {
-                start.insert(o.reg.0 as usize);
-            }
-        }
-        peak = peak.max(end.count_from(base)).max(start.count_from(base));
+    walk_insts(prog, |w, i, phase| {
+        let inst = &prog.insts[i];
+        // End: the live-out plus every def; start: the live-in plus early defs.
+        let (virt, _) = match phase {
+            Phase::End => extra(inst, w, is_def),
+            Phase::Start => extra(inst, w, |k| k == OperandKind::EarlyDef),
+        };
+        peak = peak.max(w.vcount + virt.len());
     });
     peak as u32
 }
@@ -51,47 +57,73 @@ pub(crate) fn peak_pressure(prog: &Prog) -> u32 {
 /// For every virtual register of `prog`, whether its live range touches an
 /// overfull point (module comment).
 pub(crate) fn overfull_vregs(prog: &Prog) -> Vec<bool> {
-    let lv = liveness::compute(prog);
-    let base = Reg::VIRT_BASE as usize;
     let alloc = prog.allocatable.0;
-    // Union of the sets at overfull points.
-    let mut hot = BitSet::new(prog.num_vars());
-    let check = |set: &BitSet, usable: u32, hot: &mut BitSet| {
-        let cap = (usable & !set.low32()).count_ones() as usize;
-        if set.count_from(base) > cap {
-            hot.union_with(set);
-        }
-    };
-    for_each_inst_rev(prog, &lv, |i, after| {
+    let overfull = |count: usize, usable: u32, phys: u32| count > (usable & !phys).count_ones() as usize;
+    // Per instruction, remembered from its end for the span across it: the
+    // uses not live after it.
+    let mut dying: Vec<usize> = Vec::new();
+    let w = walk_insts(prog, |w, i, phase| {
         let inst = &prog.insts[i];
-        let mut before = after.clone();
-        liveness::step_back(prog, i, &mut before);
-        let mut end = after.clone();
-        let mut start = before.clone();
-        let mut through = before.clone();
-        for o in &inst.ops {
-            if is_def(o.kind) {
-                end.insert(o.reg.0 as usize);
-                through.remove(o.reg.0 as usize);
+        match phase {
+            Phase::End => {
+                // The live-out set plus the defs.
+                let (virt, phys) = extra(inst, w, is_def);
+                if overfull(w.vcount + virt.len(), alloc, w.live.low32() | phys) {
+                    w.mark_all();
+                    for x in virt {
+                        w.hot[x] = true;
+                    }
+                }
+                dying.clear();
+                for o in &inst.ops {
+                    let x = o.reg.0 as usize;
+                    if o.kind == OperandKind::Use && !w.contains(x) && !dying.contains(&x) {
+                        dying.push(x);
+                    }
+                }
             }
-            if o.kind == OperandKind::EarlyDef {
-                start.insert(o.reg.0 as usize);
+            Phase::Start => {
+                // The live-in set plus the early defs.
+                let (virt, phys) = extra(inst, w, |k| k == OperandKind::EarlyDef);
+                if overfull(w.vcount + virt.len(), alloc, w.live.low32() | phys) {
+                    w.mark_all();
+                    for x in virt {
+                        w.hot[x] = true;
+                    }
+                }
+                if inst.clobbers.is_empty() {
+                    return;
+                }
+                // Live through: the live-in set less the defs and the uses
+                // that die here.
+                let mut out: Vec<usize> = dying.iter().copied().filter(|&x| w.contains(x)).collect();
+                for o in &inst.ops {
+                    let x = o.reg.0 as usize;
+                    if is_def(o.kind) && w.contains(x) && !out.contains(&x) {
+                        out.push(x);
+                    }
+                }
+                let vout = out.iter().filter(|&&x| x >= Reg::VIRT_BASE as usize).count();
+                let pout = out.iter().filter(|&&x| x < Reg::VIRT_BASE as usize).fold(0u32, |m, &x| m | 1 << x);
+                // Values live through cannot sit in a register the instruction
+                // reads or writes as a fixed operand either (a call's result
+                // register is a def, not a clobber).
+                let fixed = inst.ops.iter().filter_map(|o| o.reg.as_phys()).fold(0u32, |m, p| m | 1 << p.0);
+                let usable = alloc & !inst.clobbers.0 & !fixed;
+                if overfull(w.vcount - vout, usable, w.live.low32() & !pout) {
+                    for &x in &out {
+                        w.remove(x);
+                    }
+                    w.mark_all();
+                    for &x in &out {
+                        w.insert(x);
+                    }
+                }
             }
-        }
-        check(&end, alloc, &mut hot);
-        check(&start, alloc, &mut hot);
-        if !inst.clobbers.is_empty() {
-            for x in before.iter().filter(|&x| !after.contains(x)) {
-                through.remove(x);
-            }
-            // Values live through cannot sit in a register the instruction
-            // reads or writes as a fixed operand either (a call's result
-            // register is a def, not a clobber).
-            let fixed = inst.ops.iter().filter_map(|o| o.reg.as_phys()).fold(0u32, |m, p| m | 1 << p.0);
-            check(&through, alloc & !inst.clobbers.0 & !fixed, &mut hot);
         }
     });
-    (0..prog.num_vregs).map(|v| hot.contains(base + v)).collect()
+    let base = Reg::VIRT_BASE as usize;
+    (0..prog.num_vregs).map(|v| w.hot[base + v]).collect()
 }
 
 /// The verdict for the `spilled` input virtual registers of `prog`.
@@ -157,12 +189,105 @@ pub(crate) fn compute(prog: &Prog, raw: &RawAlloc, rung: Rung) -> AllocStats {
         verdict,
         rung,
         shadow: None,
+        budget_hit: raw.budget_hit,
     }
+}
+
+#[cfg(test)]
+mod dense_reference {
+    //! The direct set-by-set definitions, to check the incremental walk against.
+    use super::*;
+    use crate::bitset::BitSet;
+    use crate::liveness::{self, for_each_inst_rev};
+
+/// Most virtual registers simultaneously live at any program point.
+pub(crate) fn peak_pressure_dense(prog: &Prog) -> u32 {
+    let lv = liveness::compute(prog);
+    let base = Reg::VIRT_BASE as usize;
+    let mut peak = 0usize;
+    for_each_inst_rev(prog, &lv, |i, after| {
+        let ops = &prog.insts[i].ops;
+        let mut end = after.clone();
+        let mut before = after.clone();
+        liveness::step_back(prog, i, &mut before);
+        let mut start = before.clone();
+        for o in ops {
+            if is_def(o.kind) {
+                end.insert(o.reg.0 as usize);
+            }
+            if o.kind == OperandKind::EarlyDef {
+                start.insert(o.reg.0 as usize);
+            }
+        }
+        peak = peak.max(end.count_from(base)).max(start.count_from(base));
+    });
+    peak as u32
+}
+
+/// For every virtual register of `prog`, whether its live range touches an
+/// overfull point (module comment).
+pub(crate) fn overfull_vregs_dense(prog: &Prog) -> Vec<bool> {
+    let lv = liveness::compute(prog);
+    let base = Reg::VIRT_BASE as usize;
+    let alloc = prog.allocatable.0;
+    // Union of the sets at overfull points.
+    let mut hot = BitSet::new(prog.num_vars());
+    let check = |set: &BitSet, usable: u32, hot: &mut BitSet| {
+        let cap = (usable & !set.low32()).count_ones() as usize;
+        if set.count_from(base) > cap {
+            hot.union_with(set);
+        }
+    };
+    for_each_inst_rev(prog, &lv, |i, after| {
+        let inst = &prog.insts[i];
+        let mut before = after.clone();
+        liveness::step_back(prog, i, &mut before);
+        let mut end = after.clone();
+        let mut start = before.clone();
+        let mut through = before.clone();
+        for o in &inst.ops {
+            if is_def(o.kind) {
+                end.insert(o.reg.0 as usize);
+                through.remove(o.reg.0 as usize);
+            }
+            if o.kind == OperandKind::EarlyDef {
+                start.insert(o.reg.0 as usize);
+            }
+        }
+        check(&end, alloc, &mut hot);
+        check(&start, alloc, &mut hot);
+        if !inst.clobbers.is_empty() {
+            for x in before.iter().filter(|&x| !after.contains(x)) {
+                through.remove(x);
+            }
+            // Values live through cannot sit in a register the instruction
+            // reads or writes as a fixed operand either (a call's result
+            // register is a def, not a clobber).
+            let fixed = inst.ops.iter().filter_map(|o| o.reg.as_phys()).fold(0u32, |m, p| m | 1 << p.0);
+            check(&through, alloc & !inst.clobbers.0 & !fixed, &mut hot);
+        }
+    });
+    (0..prog.num_vregs).map(|v| hot.contains(base + v)).collect()
+}
+
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn incremental_walk_agrees_with_the_dense_definitions() {
+        use crate::tests_random::{gen_program, HIGH, HIGH_NOREMAT, LOW};
+        for (k, cfg) in [LOW, HIGH, HIGH_NOREMAT].into_iter().enumerate() {
+            for seed in 0..40u64 {
+                let f = gen_program(seed * 7 + k as u64, cfg);
+                let prog = Prog::from_func(&f);
+                assert_eq!(peak_pressure(&prog), super::dense_reference::peak_pressure_dense(&prog), "seed {seed}");
+                assert_eq!(overfull_vregs(&prog), super::dense_reference::overfull_vregs_dense(&prog), "seed {seed}");
+            }
+        }
+    }
     use crate::toy::{phys, Builder, Opc};
     use crate::{allocate, allocate_with_rung, Options};
 

@@ -353,7 +353,10 @@ impl<'a> Lower<'a> {
             let live = self.live_edges(bi);
             let multi = live.len() > 1;
             let is_table = matches!(bd.term, Terminator::BrTable { .. });
-            let mut edges = vec![None; bd.term.block_calls().len()];
+            let calls = bd.term.block_calls();
+            let mut edges = vec![None; calls.len()];
+            // Edge block of each distinct table call so far (looked up only).
+            let mut table_edge: HashMap<(synth_ir::Block, &[Value]), usize> = HashMap::new();
             for (k, t) in live {
                 let target_vb = self.block_map[t].unwrap_or(0);
                 let needs = multi
@@ -361,16 +364,15 @@ impl<'a> Lower<'a> {
                         || pred_edges[t] > 1
                         || (is_table && target_vb <= vb));
                 // Table entries with the same call share one edge block.
-                let calls = bd.term.block_calls();
-                let shared = if is_table {
-                    (0..k).find(|&j| edges[j].is_some() && calls[j] == calls[k]).and_then(|j| edges[j])
-                } else {
-                    None
-                };
+                let key = (calls[k].block, calls[k].args.as_slice());
+                let shared = if is_table { table_edge.get(&key).copied() } else { None };
                 if let (true, Some(eb)) = (needs, shared) {
                     edges[k] = Some(eb);
                 } else if needs {
                     edges[k] = Some(next);
+                    if is_table {
+                        table_edge.entry(key).or_insert(next);
+                    }
                     layout.push(next);
                     next += 1;
                 }

@@ -79,12 +79,8 @@ impl VCode {
         for bi in block_insts {
             let start = insts.len();
             let mut succs = bi.last().map(|t| t.succs()).unwrap_or_default();
-            let mut seen = Vec::new();
-            succs.retain(|s| {
-                let fresh = !seen.contains(s);
-                seen.push(*s);
-                fresh
-            });
+            let mut seen = std::collections::HashSet::new();
+            succs.retain(|s| seen.insert(*s));
             insts.extend(bi);
             blocks.push(VBlock { range: start..insts.len(), succs, preds: Vec::new() });
         }

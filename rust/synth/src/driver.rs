@@ -85,6 +85,7 @@ pub fn compile(input: &[u8], opts: &Options) -> Result<Compiled, Error> {
     opts.validate()?;
     let wasm = to_binary(input)?;
     log::debug!("input: {} bytes of wasm", wasm.len());
+    crate::limits::check(&wasm, opts)?;
     let fe_opts = FrontendOptions {
         bounds_checks: opts.bounds_checks,
         stack_check: opts.stack_check,

@@ -54,6 +54,14 @@ pub enum Error {
         /// Its bound, with the path of calls that needs it.
         bound: crate::stack::StackBound,
     },
+    /// The input is over a resource limit of the options (for example
+    /// [`crate::Options::max_function_bytes`]).
+    Limit {
+        /// Function (wasm index) when the limit is per function.
+        func: Option<u32>,
+        /// What is over which limit.
+        what: String,
+    },
     /// A compiler bug: a stage produced something the next cannot use.
     Internal(String),
 }
@@ -97,6 +105,13 @@ impl std::fmt::Display for Error {
                     bound.path_text()
                 ),
             },
+            Error::Limit { func, what } => {
+                write!(f, "limit: ")?;
+                if let Some(i) = func {
+                    write!(f, "function {i}: ")?;
+                }
+                write!(f, "{what}")
+            }
             Error::Internal(m) => write!(f, "internal compiler error (please report): {m}"),
         }
     }

@@ -15,6 +15,7 @@
 
 pub mod driver;
 pub mod error;
+pub mod limits;
 pub mod object;
 pub mod options;
 pub mod stack;

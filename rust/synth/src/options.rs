@@ -209,7 +209,17 @@ pub struct Options {
     /// the local symbols (docs/ABI.md "Debugging"). `.text` is the same
     /// with and without.
     pub debug: bool,
+    /// Largest function body accepted, in bytes of wasm code (default
+    /// [`DEFAULT_MAX_FUNCTION_BYTES`]); a larger one is a [`Error::Limit`]
+    /// before any work is done on the module, so a build tool gets a clean
+    /// error instead of a compile that runs away. `None`: no limit.
+    pub max_function_bytes: Option<u32>,
 }
+
+/// The default of [`Options::max_function_bytes`]: the function-body limit
+/// of the web's wasm engines (7,654,321 bytes), far beyond any function
+/// written for a microcontroller.
+pub const DEFAULT_MAX_FUNCTION_BYTES: u32 = 7_654_321;
 
 impl Default for Options {
     fn default() -> Self {
@@ -229,6 +239,7 @@ impl Default for Options {
             import_stack: std::collections::BTreeMap::new(),
             max_stack: None,
             debug: false,
+            max_function_bytes: Some(DEFAULT_MAX_FUNCTION_BYTES),
         }
     }
 }

@@ -93,6 +93,10 @@ pub struct FunctionStats {
     /// Symbols of the deepest path of calls from this function (bounded),
     /// or of the path to what makes it unbounded.
     pub stack_path: Vec<String>,
+    /// The register allocator's compile-time budget was hit: crowded values
+    /// were spilled at every occurrence instead of coloured (see
+    /// `synth_regalloc::AllocStats::budget_hit`).
+    pub budget_hit: bool,
 }
 
 impl FunctionStats {
@@ -122,6 +126,7 @@ impl FunctionStats {
             max_stack_bytes: None,
             stack_unbounded: None,
             stack_path: Vec::new(),
+            budget_hit: a.budget_hit,
         }
     }
 
@@ -341,6 +346,7 @@ pub(crate) mod tests {
                 verdict: SpillVerdict::Spurious,
                 rung: Rung::Base,
                 shadow: None,
+                budget_hit: false,
             },
             cfi: vec![],
             push_mask: 0,

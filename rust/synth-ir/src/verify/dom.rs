@@ -16,9 +16,8 @@ pub fn reverse_postorder(func: &Function) -> Vec<usize> {
     let mut stack: Vec<(usize, usize)> = vec![(0, 0)];
     seen[0] = true;
     while let Some(&mut (b, ref mut next)) = stack.last_mut() {
-        let succs = func.blocks[b].term.block_calls();
-        if *next < succs.len() {
-            let s = succs[*next].block.0 as usize;
+        if let Some(s) = nth_target(&func.blocks[b].term, *next) {
+            let s = s.0 as usize;
             *next += 1;
             if s < n && !seen[s] {
                 seen[s] = true;
@@ -31,6 +30,26 @@ pub fn reverse_postorder(func: &Function) -> Vec<usize> {
     }
     order.reverse();
     order
+}
+
+/// Target of the `k`th block call of `term` (in [`Terminator::block_calls`]
+/// order), without building the list: a DFS step costs O(1) even on a
+/// many-way `br_table`.
+fn nth_target(term: &crate::Terminator, k: usize) -> Option<crate::Block> {
+    use crate::Terminator;
+    match term {
+        Terminator::Jump(c) => (k == 0).then_some(c.block),
+        Terminator::Branch { then_dest, else_dest, .. } => match k {
+            0 => Some(then_dest.block),
+            1 => Some(else_dest.block),
+            _ => None,
+        },
+        Terminator::BrTable { targets, default, .. } => match targets.get(k) {
+            Some(c) => Some(c.block),
+            None => (k == targets.len()).then_some(default.block),
+        },
+        Terminator::Return(_) | Terminator::Trap(_) => None,
+    }
 }
 
 /// Immediate dominator of each block: `Some(entry)` for the entry itself,
@@ -46,7 +65,8 @@ pub fn dominators(func: &Function) -> Vec<Option<usize>> {
     for &b in &rpo {
         for c in func.blocks[b].term.block_calls() {
             let s = c.block.0 as usize;
-            if s < n && !preds[s].contains(&b) {
+            // A duplicate of b can only be the last entry (b's own calls).
+            if s < n && preds[s].last() != Some(&b) {
                 preds[s].push(b);
             }
         }
