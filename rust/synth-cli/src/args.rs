@@ -77,7 +77,6 @@ Python, python -m synth, synthc and the Bazel rule; see docs/OPTIONS.md):
   --max-stack <BYTES>      fail when an export's or init's worst-case stack (callees,
                            runtime and libgcc helpers, imports included) exceeds
                            BYTES or has no bound; the error names the path
-                           (default: the module's maximum, else its initial size)
   --max-function-bytes <N> refuse (LIMIT error) a function body over N bytes of wasm
                            (default 7654321; 0: no limit)
   --verify-allocation      run the register-allocation checker on every function
