@@ -30,6 +30,11 @@
 //! occurrences weighted by 10^loop depth (`loops.rs`) over degree, halved
 //! for rematerialisable values (no store, no slot).
 //! Spilled values that never interfere share a spill slot (`base.rs`).
+//! A function whose interference graph would exceed the compile-time
+//! budget (`budget.rs`: millions of edges, from thousands of values live at
+//! once) first has the values of its crowded points spilled at each
+//! occurrence, then slots shared by live hulls; [`AllocStats::budget_hit`]
+//! says so.
 //! The independent [`checker`] verifies any [`Output`] symbolically; the
 //! spill verdict is defined on [`SpillVerdict`]. With [`Options::shadow`],
 //! regalloc2 allocates the same function in measure-only mode (`shadow.rs`)
