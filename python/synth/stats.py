@@ -49,7 +49,7 @@ _KINDS = (FunctionKind.WASM, FunctionKind.RUNTIME, FunctionKind.INIT, FunctionKi
 _VERDICTS = (Verdict.NONE, Verdict.GENUINE, Verdict.SPURIOUS)
 _RUNGS = (Rung.BASE, Rung.FALLBACK)
 #: Stack fields that are not plain integers (bound may be None; reason and path are text).
-_STACK_TEXT = ("max_stack_bytes", "stack_unbounded", "stack_path")
+_STACK_TEXT = ("max_stack_bytes", "stack_unbounded", "stack_path", "budget_hit")
 
 
 class StatsFormatError(ValueError):
@@ -98,6 +98,9 @@ class FunctionStats:
     stack_unbounded: str | None = None
     #: Symbols of the deepest path of calls (or of the path to what makes it unbounded).
     stack_path: tuple[str, ...] = ()
+    #: The allocator's compile-time budget was hit (crowded values spilled at every
+    #: occurrence); from JSON only (the C stats struct has no field for it: False there).
+    budget_hit: bool = False
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "FunctionStats":
@@ -109,6 +112,7 @@ class FunctionStats:
             kw["max_stack_bytes"] = None if bound is None else _int(bound, "max_stack_bytes")
             kw["stack_unbounded"] = d.get("stack_unbounded")
             kw["stack_path"] = tuple(str(s) for s in d.get("stack_path", ()))
+            kw["budget_hit"] = bool(d.get("budget_hit", False))
             kw["kind"] = FunctionKind(kw["kind"])
             kw["verdict"] = Verdict(kw["verdict"])
             kw["rung"] = Rung(kw["rung"])
