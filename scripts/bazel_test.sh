@@ -76,7 +76,7 @@ grep -q '^#define wasm_scale_STACK_BYTES [0-9]*u$' "${OBJ%.o}.h" \
 arm-none-eabi-readelf -S "$OBJ" | grep -q '\.debug_frame' \
     || { echo "sensor_checked.o: no .debug_frame (debug not passed?)"; exit 1; }
 "$BAZEL" "${STARTUP[@]}" aquery "${FLAGS[@]}" 'mnemonic("SynthCompile", //c_examples:sensor_checked)' 2>/dev/null \
-    | grep -q -- '--max-stack 1024' || { echo "sensor_checked: no --max-stack 1024 in synth's command line"; exit 1; }
+    | tr -d '\\\n' | tr -s ' ' | grep -q -- '--max-stack 1024 ' || { echo "sensor_checked: no --max-stack 1024 in synth's command line"; exit 1; }
 echo "   sensor_checked: import_stack, debug and max_stack reach synth compile"
 run build "${FLAGS[@]}" //firmware:app_m4f
 run build "${FLAGS[@]}" //firmware:app   # last build: its log names the image
