@@ -67,6 +67,14 @@ def _synth_wasm_library_impl(ctx):
         args.add("--shadow-allocation")
     if not ctx.attr.optimize:
         args.add("--no-optimize")
+    if ctx.attr.max_stack >= 0:
+        args.add("--max-stack", str(ctx.attr.max_stack))
+    for name, nbytes in sorted(ctx.attr.import_stack.items()):
+        if not name or not nbytes.isdigit():
+            fail("import_stack: expected {\"<import>\": \"<bytes>\"}, got %r: %r" % (name, nbytes))
+        args.add("--import-stack", "%s=%s" % (name, nbytes))
+    if ctx.attr.debug:
+        args.add("--debug")
     args.add_all(ctx.attr.copts)
     ctx.actions.run(
         executable = synth.compiler,
@@ -198,6 +206,21 @@ Example:
         "optimize": attr.bool(
             default = True,
             doc = "IR optimisations; False passes `--no-optimize`.",
+        ),
+        "max_stack": attr.int(
+            default = -1,
+            doc = "`--max-stack`: fail the build when an export's or init's worst-case stack " +
+                  "exceeds this many bytes or has no bound; -1 (default): no limit.",
+        ),
+        "import_stack": attr.string_dict(
+            doc = "`--import-stack`: worst-case stack of imported functions, " +
+                  "`{\"host_log\": \"64\"}` (symbol or module.field; `synth_trap`: the trap " +
+                  "handler) in bytes; an import without one leaves its callers unbounded.",
+        ),
+        "debug": attr.bool(
+            default = False,
+            doc = "`--debug` (`-g`): unwind tables (.debug_frame, .ARM.exidx/.ARM.extab) and " +
+                  "name-section names in the local symbols; the code is the same.",
         ),
         "copts": attr.string_list(
             doc = "Further `synth compile` arguments, passed verbatim (prefer the attributes above).",

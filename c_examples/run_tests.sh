@@ -116,6 +116,36 @@ synthc_float_options() {  # --fpu/--float-abi reach synth_options.fpu/.float_abi
     "$OUT/synthc" "$wat" -o "$OUT/bad.o" --float-abi firm 2>/dev/null; [ $? -eq 2 ]
 }
 t synthc_float_options synthc_float_options
+synthc_stack_and_debug_options() {  # --import-stack/--max-stack/-g reach synth_options as the CLI's flags do
+    local cli="$ROOT/rust/target/debug/synth" rc limit
+    local imports=(--import-stack log_value=100 --import-stack env.log_value=100 --import-stack synth_trap=8)
+    "$cli" compile "$SENSOR" -o "$OUT/stack_cli.o" "${imports[@]}" --stats-json "$OUT/stack_cli.json" || return 1
+    # the largest bound in the module: the tightest --max-stack that compiles
+    limit=$("${SYNTH_PYTHON:-$ROOT/.venv/bin/python}" -c 'import json, sys
+print(max(f["max_stack_bytes"] for f in json.load(open(sys.argv[1]))["functions"] if f["kind"] in ("wasm", "init")))' "$OUT/stack_cli.json") || return 1
+    echo "largest stack bound: $limit"
+    for g in -g --debug; do
+        "$OUT/synthc" "$SENSOR" -o "$OUT/stack_synthc.o" "${imports[@]}" --max-stack "$limit" "$g" --stats-json "$OUT/stack_synthc.json" || return 1
+        "$cli" compile "$SENSOR" -o "$OUT/stack_cli.o" "${imports[@]}" --max-stack "$limit" "$g" --stats-json "$OUT/stack_cli.json" || return 1
+        cmp "$OUT/stack_synthc.o" "$OUT/stack_cli.o" && cmp "$OUT/stack_synthc.json" "$OUT/stack_cli.json" || return 1
+        arm-none-eabi-readelf -S "$OUT/stack_synthc.o" | grep -q '\.debug_frame' || { echo "$g: no .debug_frame"; return 1; }
+    done
+    "$OUT/synthc" "$SENSOR" -o "$OUT/nodebug.o" || return 1
+    ! arm-none-eabi-readelf -S "$OUT/nodebug.o" | grep -q '\.debug_frame' || { echo "a .debug_frame without -g"; return 1; }
+    "$OUT/synthc" "$SENSOR" -o "$OUT/bad.o" "${imports[@]}" --max-stack "$((limit - 1))" 2>"$OUT/stack.err"; rc=$?
+    cat "$OUT/stack.err"
+    [ "$rc" -eq 1 ] && grep -q "needs up to $limit bytes of stack.*(status: stack limit)\$" "$OUT/stack.err" && [ ! -e "$OUT/bad.o" ] || return 1
+    "$OUT/synthc" "$SENSOR" -o "$OUT/bad.o" --max-stack 100000 2>"$OUT/unbounded.err"; rc=$?
+    cat "$OUT/unbounded.err"
+    [ "$rc" -eq 1 ] && grep -q 'no stack bound.*log_value.*(status: stack limit)$' "$OUT/unbounded.err" || return 1
+    for bad in "--import-stack log_value" "--import-stack =4" "--import-stack log_value=x" "--max-stack -1" \
+               "--max-stack 4294967296" "--max-stack lots"; do
+        # shellcheck disable=SC2086
+        "$OUT/synthc" "$SENSOR" -o "$OUT/bad.o" $bad 2>/dev/null; rc=$?
+        [ "$rc" -eq 2 ] || { echo "$bad: exit $rc, expected 2"; return 1; }
+    done
+}
+t synthc_stack_and_debug_options synthc_stack_and_debug_options
 
 # ---- stats_gate ----
 t stats_gate_passes_clean_modules sh -c "'$OUT/stats_gate' '$SENSOR' tests/qemu/module.wat examples/controller.wat tests/programs/*.wat | tee /dev/stderr | tail -1 | grep -q ', 0 violations\$'"

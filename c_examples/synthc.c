@@ -5,6 +5,7 @@
  *          [--prefix P] [--module-name N]
  *          [--no-bounds-checks] [--stack-check] [--max-memory-pages N]
  *          [--verify-allocation] [--shadow-allocation] [--no-optimize]
+ *          [--import-stack NAME=BYTES]... [--max-stack BYTES] [-g|--debug]
  *
  * The options are those of `synth compile` (docs/OPTIONS.md), each setting the synth_options
  * field of the same name. Compiles IN (wasm binary or text) to a Cortex-M ELF object OUT.o,
@@ -25,7 +26,8 @@ static const char USAGE[] =
     "              [--fpu none|fpv4-sp-d16|fpv5-sp-d16|fpv5-d16] [--float-abi soft|softfp|hard]\n"
     "              [--prefix P] [--module-name N]\n"
     "              [--no-bounds-checks] [--stack-check] [--max-memory-pages N]\n"
-    "              [--verify-allocation] [--shadow-allocation] [--no-optimize]\n";
+    "              [--verify-allocation] [--shadow-allocation] [--no-optimize]\n"
+    "              [--import-stack NAME=BYTES]... [--max-stack BYTES] [-g|--debug]\n";
 
 static int usage(const char *msg) {
     if (msg) fprintf(stderr, "synthc: %s\n", msg);
@@ -38,6 +40,18 @@ static int parse_target(const char *s, uint32_t *t) {
     else if (!strcmp(s, "cortex-m4") || !strcmp(s, "m4")) *t = SYNTH_TARGET_CORTEX_M4;
     else if (!strcmp(s, "cortex-m7") || !strcmp(s, "m7")) *t = SYNTH_TARGET_CORTEX_M7;
     else return -1;
+    return 0;
+}
+
+/* A byte count in 0 .. 2^32-1 (--max-stack, --import-stack): 0, or -1 when s is not one. */
+static int parse_bytes(const char *s, uint32_t *out) {
+    char *end = NULL;
+    unsigned long long v;
+    if (*s < '0' || *s > '9') return -1;
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (errno || !end || *end || v > 0xffffffffULL) return -1;
+    *out = (uint32_t)v;
     return 0;
 }
 
@@ -88,6 +102,9 @@ int main(int argc, char **argv) {
     size_t n = 0, obj_len = 0;
     const uint8_t *obj;
     synth_result *r;
+    /* --import-stack entries: at most one per argument; names point into argv. */
+    synth_import_stack imports[argc];
+    size_t n_imports = 0;
 
     synth_options_init(&opts);
     for (i = 1; i < argc; i++) {
@@ -95,7 +112,8 @@ int main(int argc, char **argv) {
         int has_value = i + 1 < argc;
         if (!strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--emit-header") || !strcmp(a, "--target") ||
             !strcmp(a, "--prefix") || !strcmp(a, "--module-name") || !strcmp(a, "--stats-json") ||
-            !strcmp(a, "--max-memory-pages") || !strcmp(a, "--fpu") || !strcmp(a, "--float-abi")) {
+            !strcmp(a, "--max-memory-pages") || !strcmp(a, "--fpu") || !strcmp(a, "--float-abi") ||
+            !strcmp(a, "--max-stack") || !strcmp(a, "--import-stack")) {
             const char *v;
             if (!has_value) return usage("missing value after an option");
             v = argv[++i];
@@ -108,6 +126,18 @@ int main(int argc, char **argv) {
                 pages = strtoll(v, &end, 10);
                 if (errno || !end || *end || end == v || pages < 0) return usage("--max-memory-pages: not a page count");
                 opts.max_memory_pages = (int64_t)pages;
+            }
+            else if (!strcmp(a, "--max-stack")) {
+                uint32_t bytes;
+                if (parse_bytes(v, &bytes) != 0) return usage("--max-stack: not a byte count");
+                opts.max_stack = (int64_t)bytes;
+            } else if (!strcmp(a, "--import-stack")) {
+                /* NAME=BYTES, split at the last '=' (as synth compile does) */
+                char *eq = strrchr(argv[i], '=');
+                if (!eq || eq == argv[i] || parse_bytes(eq + 1, &imports[n_imports].bytes) != 0)
+                    return usage("--import-stack expects NAME=BYTES (an import and its worst-case stack in bytes)");
+                *eq = 0;
+                imports[n_imports++].name = argv[i];
             }
             else if (!strcmp(a, "--fpu")) {
                 int k = lookup(v, FPU_NAMES, sizeof FPU_NAMES / sizeof FPU_NAMES[0]);
@@ -128,6 +158,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--no-optimize")) opts.optimize = 0;
         else if (!strcmp(a, "--shadow-allocation")) opts.shadow_allocation = 1;
         else if (!strcmp(a, "--verify-allocation")) opts.verify_allocation = 1;
+        else if (!strcmp(a, "-g") || !strcmp(a, "--debug")) opts.debug = 1;
         else if (!strcmp(a, "-h") || !strcmp(a, "--help")) { fputs(USAGE, stdout); return 0; }
         else if (a[0] == '-' && a[1] != 0) return usage("unknown option");
         else if (in) return usage("more than one input file");
@@ -135,6 +166,10 @@ int main(int argc, char **argv) {
     }
     if (!in || !out) return usage("an input file and -o OUT.o are required");
     if (!opts.module_name) opts.module_name = in;
+    if (n_imports) {
+        opts.import_stack = imports;
+        opts.import_stack_count = n_imports;
+    }
 
     r = compile_file("synthc", in, &opts, &module, &fs, &n);
     if (!r) return 1;

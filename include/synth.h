@@ -57,7 +57,7 @@
 
 /**
  * The worst-case stack of an export or the init function exceeds
- * synth_options.max_stack_bytes, or has no bound; the message names the
+ * synth_options.max_stack, or has no bound; the message names the
  * function and the path of calls.
  */
 #define SYNTH_STATUS_STACK_LIMIT 7
@@ -266,7 +266,7 @@ typedef struct synth_options {
    * has no bound; negative: no limit (default -1). Read only when
    * struct_size covers it, like the fields below.
    */
-  int64_t max_stack_bytes;
+  int64_t max_stack;
   /**
    * (Version 3.) Worst-case stack figures of imported functions (and of
    * "synth_trap", the trap handler), import_stack_count entries; NULL
@@ -278,6 +278,18 @@ typedef struct synth_options {
    * (Version 3.) Entries of import_stack.
    */
   size_t import_stack_count;
+  /**
+   * (Version 4.) Non-zero: add debugging aids, unwind tables
+   * (.debug_frame, .ARM.exidx/.ARM.extab) and name-section names in the
+   * local symbols; the code is the same (default 0). Read only when
+   * struct_size covers it.
+   */
+  uint32_t debug;
+  /**
+   * Unused; keeps fields a later version appends clear of version 4's
+   * tail padding.
+   */
+  uint32_t reserved1;
 } synth_options;
 
 /**

@@ -8,6 +8,8 @@
 #               //toolchains:cortex_m4f: gcc -mfpu=fpv4-sp-d16 -mfloat-abi=softfp, synth
 #               --fpu fpv4-sp-d16 --float-abi softfp)
 #   bazel build //c_examples:synthc       (host C build tool on @synth_compiler//:libsynth)
+#   bazel build //c_examples:sensor_checked  (synth_wasm_library with debug, import_stack,
+#               max_stack; checks that each reaches synth compile)
 # Prints Cargo's progress while Bazel builds synth, Bazel's summary lines and the image size.
 # Bazel's state (output root, disk cache) and server stay under /tmp/synth-bazel for the next
 # run; `bazel --output_user_root=/tmp/synth-bazel/root shutdown` stops the server and
@@ -64,6 +66,18 @@ run() {
 
 start=$(date +%s%N)
 run build "${FLAGS[@]}" //c_examples:synthc
+# synth_wasm_library's stack and debug attributes reach synth compile: import_stack bounds
+# the export calling the import (else its header has no figure), debug adds .debug_frame,
+# max_stack is on the command line.
+run build "${FLAGS[@]}" //c_examples:sensor_checked
+OBJ=$(grep -E '^  /.*/c_examples/sensor_checked\.o$' "$LOGDIR/build.log" | head -n1 | sed 's/^ *//')
+grep -q '^#define wasm_scale_STACK_BYTES [0-9]*u$' "${OBJ%.o}.h" \
+    || { echo "sensor_checked.h: wasm_scale has no stack figure (import_stack not passed?)"; exit 1; }
+arm-none-eabi-readelf -S "$OBJ" | grep -q '\.debug_frame' \
+    || { echo "sensor_checked.o: no .debug_frame (debug not passed?)"; exit 1; }
+"$BAZEL" "${STARTUP[@]}" aquery "${FLAGS[@]}" 'mnemonic("SynthCompile", //c_examples:sensor_checked)' 2>/dev/null \
+    | tr -d '\\\n' | tr -s ' ' | grep -q -- '--max-stack 1024 ' || { echo "sensor_checked: no --max-stack 1024 in synth's command line"; exit 1; }
+echo "   sensor_checked: import_stack, debug and max_stack reach synth compile"
 run build "${FLAGS[@]}" //firmware:app_m4f
 run build "${FLAGS[@]}" //firmware:app   # last build: its log names the image
 run test "${FLAGS[@]}" //firmware:app_test //firmware:app_m4f_test //firmware:app_reference_test

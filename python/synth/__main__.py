@@ -3,6 +3,7 @@
     python -m synth compile <INPUT> -o <OUTPUT.o> [--emit-header H] [--stats] [--stats-json F|-]
         [--target CPU] [--fpu FPU] [--float-abi ABI] [--prefix P] [--module-name N] [--no-bounds-checks] [--stack-check]
         [--max-memory-pages N] [--verify-allocation] [--shadow-allocation] [--no-optimize]
+        [--import-stack NAME=BYTES]... [--max-stack BYTES] [-g]
     python -m synth stats <INPUT> [--json] [compiler options]
 
 Options mean what they mean for ``synth compile`` (docs/OPTIONS.md lists every front door).
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Sequence, TextIO
@@ -33,6 +35,24 @@ def _page_count(value: str) -> int:
     if n < 0:
         raise argparse.ArgumentTypeError("`%s` is not a page count" % value)
     return n
+
+
+def _byte_count(value: str) -> int:
+    """``--max-stack BYTES``: 0 .. 2**32-1, as ``synth compile`` takes it."""
+    if not re.fullmatch(r"\+?[0-9]+", value) or int(value) >= 2**32:
+        raise argparse.ArgumentTypeError("`%s` is not a byte count" % value)
+    return int(value)
+
+
+def _import_stack(value: str) -> tuple[str, int]:
+    """``--import-stack NAME=BYTES``: the import's symbol or ``module.field`` and its
+    worst-case stack (the same rule as ``synth compile``: split at the last ``=``)."""
+    name, eq, number = value.rpartition("=")
+    name, number = name.strip(), number.strip()
+    if not eq or not name or not re.fullmatch(r"\+?[0-9]+", number) or int(number) >= 2**32:
+        raise argparse.ArgumentTypeError(
+            "expects NAME=BYTES (an import and its worst-case stack in bytes), got `%s`" % value)
+    return name, int(number)
 
 
 def add_compiler_options(p: argparse.ArgumentParser) -> None:
@@ -58,7 +78,15 @@ def add_compiler_options(p: argparse.ArgumentParser) -> None:
                    help="run the register-allocation checker on every function (slower)")
     p.add_argument("--shadow-allocation", action="store_true",
                    help="also run regalloc2, measure only, and report its figures")
+    p.add_argument("--import-stack", type=_import_stack, action="append", default=[], metavar="NAME=BYTES",
+                   help="worst-case stack of an imported function (its symbol or module.field; "
+                        "synth_trap: the trap handler), counted in the stack bounds; repeatable")
+    p.add_argument("--max-stack", type=_byte_count, default=None, metavar="BYTES",
+                   help="fail when an export's or init's worst-case stack exceeds BYTES or has no bound")
     p.add_argument("--no-optimize", action="store_true", help="skip the IR optimisations")
+    p.add_argument("-g", "--debug", action="store_true",
+                   help="add unwind tables (.debug_frame, .ARM.exidx/.ARM.extab) and name-section "
+                        "names in the local symbols; the code is the same")
 
 
 def compile_kwargs(args: argparse.Namespace) -> dict[str, object]:
@@ -70,6 +98,9 @@ def compile_kwargs(args: argparse.Namespace) -> dict[str, object]:
         "verify_allocation": args.verify_allocation,
         "shadow_allocation": args.shadow_allocation,
         "optimize": not args.no_optimize,
+        "max_stack": args.max_stack,
+        "import_stack": dict(args.import_stack),
+        "debug": args.debug,
         "module_name": args.module_name or os.path.basename(args.input),
     }
     if args.prefix is not None:

@@ -51,7 +51,7 @@ class SynthImportStack(ctypes.Structure):
 
 
 class SynthOptions(ctypes.Structure):
-    """``synth_options`` (version 3 layout: v1, then fpu/float_abi, then the stack fields)."""
+    """``synth_options`` (version 4 layout: v1, then fpu/float_abi, the stack fields, debug)."""
 
     _fields_ = [
         ("struct_size", _u32),
@@ -67,9 +67,11 @@ class SynthOptions(ctypes.Structure):
         ("reserved0", _u32),
         ("fpu", _u32),
         ("float_abi", _u32),
-        ("max_stack_bytes", ctypes.c_int64),
+        ("max_stack", ctypes.c_int64),
         ("import_stack", ctypes.POINTER(SynthImportStack)),
         ("import_stack_count", ctypes.c_size_t),
+        ("debug", _u32),
+        ("reserved1", _u32),
     ]
 
 

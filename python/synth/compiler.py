@@ -36,6 +36,7 @@ OPTIONS = {
     "import_stack": None,
     "fpu": "none",
     "float_abi": "soft",
+    "debug": False,
 }
 
 
@@ -158,14 +159,14 @@ def make_options(lib: ctypes.CDLL, target: str | int, options: dict[str, object]
             opts.max_memory_pages = pages
         else:
             raise InvalidArgumentError("option max_memory_pages must be None or an int >= 0, not %r" % (pages,))
-    for key in ("bounds_checks", "stack_check", "verify_allocation", "shadow_allocation", "optimize"):
+    for key in ("bounds_checks", "stack_check", "verify_allocation", "shadow_allocation", "optimize", "debug"):
         if key in options:
             setattr(opts, key, _flag(key, options[key]))
     limit = options.get("max_stack")
     if limit is not None:
         if isinstance(limit, bool) or not isinstance(limit, int) or not 0 <= limit < 2**32:
             raise InvalidArgumentError("option max_stack must be None or an int in 0..2**32-1, not %r" % (limit,))
-        opts.max_stack_bytes = limit
+        opts.max_stack = limit
     figures = options.get("import_stack") or {}
     if not isinstance(figures, dict):
         raise InvalidArgumentError("option import_stack must be a dict {import name: bytes}, not %r" % (figures,))
@@ -225,6 +226,9 @@ def compile(wasm: WasmSource, target: str | int = "cortex-m4", **options: object
         verify_allocation: run the register-allocation checker (default False).
         shadow_allocation: also run the measure-only shadow allocator (default False).
         optimize: run the IR optimisations (default True).
+        debug: add debugging aids (``synth compile -g``): unwind tables (``.debug_frame``,
+            ``.ARM.exidx``/``.ARM.extab``) and name-section names in the local symbols; the
+            code is the same (default False).
         fpu: the core's FPU, ``"none"`` (default), ``"fpv4-sp-d16"`` (cortex-m4),
             ``"fpv5-sp-d16"`` or ``"fpv5-d16"`` (cortex-m7) (or the ``SYNTH_FPU_*`` code).
         float_abi: how floats cross calls, ``"soft"`` (default) or ``"softfp"`` (core

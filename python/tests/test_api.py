@@ -177,6 +177,21 @@ def test_float_options_reach_the_library(tmp_path):
     _raises(synth.InvalidArgumentError, 1, FLOAT_WAT, fpu=True)
 
 
+def test_debug_option_reaches_the_library(sample_wat, tmp_path):
+    """debug=True is synth compile -g (the same object, with the unwind tables); default off."""
+    src = tmp_path / "m.wat"
+    src.write_text(sample_wat)
+    proc = run_cli("compile", str(src), "-o", str(tmp_path / "g.o"), "-g")
+    assert proc.returncode == 0, proc.stderr
+    debug = synth.compile(src, debug=True).object
+    assert debug == (tmp_path / "g.o").read_bytes()
+    assert b".debug_frame" in debug and b".ARM.exidx" in debug
+    plain = synth.compile(src).object
+    assert synth.compile(src, debug=False).object == plain
+    assert b".debug_frame" not in plain and b".ARM.exidx" not in plain
+    _raises(synth.InvalidArgumentError, 1, sample_wat, debug="yes")
+
+
 def test_options_struct_matches_the_c_header(tmp_path):
     """The ctypes synth_options has the C struct's size and every field at its offset (a C
     program built against include/synth.h prints them)."""
@@ -199,7 +214,8 @@ def test_options_struct_matches_the_c_header(tmp_path):
     py = {n: getattr(_lib.SynthOptions, n).offset for n in names}
     py["sizeof"] = ctypes.sizeof(_lib.SynthOptions)
     assert {k: int(v) for k, v in c.items()} == py
-    assert names[-2:] == ["fpu", "float_abi"]
+    assert names[-2:] == ["debug", "reserved1"]  # version 4 is the last the bindings know
     opts = _lib.SynthOptions()
     assert _lib.load().synth_options_init(ctypes.byref(opts)) == 0
     assert opts.struct_size == ctypes.sizeof(_lib.SynthOptions) and (opts.fpu, opts.float_abi) == (0, 0)
+    assert (opts.max_stack, opts.import_stack_count, opts.debug) == (-1, 0, 0)

@@ -114,3 +114,49 @@ def test_rejected_float_combinations_are_usage_errors_like_the_cli(tmp_path):
         assert not (tmp_path / "py.o").exists()
     unknown = run_module("synth", "compile", str(src), "--fpu", "x87")
     assert unknown.returncode == 2 and "invalid choice" in unknown.stderr
+
+
+STACK_WAT = """
+(module
+  (import "env" "host_log" (func $log (param i32)))
+  (func $inner (param i32) local.get 0 call $log)
+  (func (export "run") (param i32) local.get 0 call $inner))
+"""
+
+
+def test_stack_and_debug_options_same_output_as_the_synth_cli(tmp_path):
+    """--import-stack (repeatable), --max-stack and -g/--debug reach the compiler through
+    python -m synth as through synth compile: same object and JSON, same stack-limit error."""
+    src = tmp_path / "s.wat"
+    src.write_text(STACK_WAT)
+    bounded = json.loads(run_cli("compile", str(src), "-o", str(tmp_path / "b.o"), "--import-stack", "host_log=100",
+                                 "--stats-json", "-").stdout)
+    run = next(f for f in bounded["functions"] if f["symbol"] == "wasm_run")
+    limit = run["max_stack_bytes"]
+    assert limit > 100
+    for debug in ("-g", "--debug"):
+        flags = ["--import-stack", "synth_trap=8", "--import-stack", "env.host_log=100", "--max-stack", str(limit),
+                 debug, "--stats-json", "-"]
+        py = run_module("synth", "compile", str(src), "-o", str(tmp_path / "py.o"), *flags)
+        cli = run_cli("compile", str(src), "-o", str(tmp_path / "cli.o"), *flags)
+        assert py.returncode == 0 and cli.returncode == 0, py.stderr + cli.stderr
+        assert (tmp_path / "py.o").read_bytes() == (tmp_path / "cli.o").read_bytes()
+        assert b".debug_frame" in (tmp_path / "py.o").read_bytes()
+        assert json.loads(py.stdout) == json.loads(cli.stdout)
+        assert next(f for f in json.loads(py.stdout)["functions"] if f["symbol"] == "wasm_run")["max_stack_bytes"] == limit
+    plain = run_module("synth", "compile", str(src), "-o", str(tmp_path / "plain.o"))
+    assert plain.returncode == 0 and b".debug_frame" not in (tmp_path / "plain.o").read_bytes()
+    # one byte under the bound: the same error from both, exit 1, no object
+    flags = ["--import-stack", "host_log=100", "--max-stack", str(limit - 1)]
+    py = run_module("synth", "compile", str(src), "-o", str(tmp_path / "low.o"), *flags)
+    cli = run_cli("compile", str(src), "-o", str(tmp_path / "low.o"), *flags)
+    assert py.returncode == cli.returncode == 1 and py.stderr == cli.stderr, (py.stderr, cli.stderr)
+    assert "`wasm_run` needs up to %d bytes" % limit in py.stderr and not (tmp_path / "low.o").exists()
+    # without a figure for the import the export has no bound: --max-stack fails it
+    py = run_module("synth", "compile", str(src), "-o", str(tmp_path / "low.o"), "--max-stack", "4096")
+    assert py.returncode == 1 and "no stack bound" in py.stderr, py.stderr
+    for bad in (["--import-stack", "host_log"], ["--import-stack", "=4"], ["--import-stack", "host_log=lots"],
+                ["--max-stack", "lots"], ["--max-stack", "-1"], ["--max-stack", str(2**32)]):
+        py = run_module("synth", "compile", str(src), "-o", str(tmp_path / "bad.o"), *bad)
+        cli = run_cli("compile", str(src), "-o", str(tmp_path / "bad.o"), *bad)
+        assert py.returncode == cli.returncode == 2, (bad, py.stderr, cli.stderr)

@@ -72,7 +72,7 @@ def python_cli_flags() -> set[str]:
 def synthc_flags() -> set[str]:
     source = (REPO / "c_examples" / "synthc.c").read_text()
     usage = re.search(r"static const char USAGE\[\] =(.*?);", source, re.S).group(1)
-    flags = set(re.findall(r"(?<![\w-])(--[a-z][a-z-]*|-o)\b", usage))
+    flags = set(re.findall(r"(?<![\w-])(--[a-z][a-z-]*|-[a-z])\b", usage))
     # --output is accepted as well as -o (checked in synthc's parser, not shown in the usage).
     if re.search(r'strcmp\(a, "--output"\)', source):
         flags.add("--output")
@@ -83,8 +83,11 @@ def c_fields() -> set[str]:
     header = (REPO / "include" / "synth.h").read_text()
     body = re.search(r"typedef struct synth_options \{(.*?)\} synth_options;", header, re.S).group(1)
     body = re.sub(r"/\*.*?\*/", "", body, flags=re.S)
-    # struct_size is the version marker and reserved* fields are padding: neither is an option.
-    return {f for f in re.findall(r"(\w+);", body) if f != "struct_size" and not f.startswith("reserved")}
+    # struct_size is the version marker, reserved* fields are padding and a *_count field is
+    # the length of the array field it names (import_stack_count): none is an option.
+    fields = set(re.findall(r"(\w+);", body))
+    counts = {f for f in fields if f.endswith("_count") and f[:-len("_count")] in fields}
+    return {f for f in fields - counts if f != "struct_size" and not f.startswith("reserved")}
 
 
 def python_kwargs() -> set[str]:

@@ -81,7 +81,7 @@ pub struct synth_options {
     /// stack of an export or the init function exceeds this many bytes or
     /// has no bound; negative: no limit (default -1). Read only when
     /// struct_size covers it, like the fields below.
-    pub max_stack_bytes: i64,
+    pub max_stack: i64,
     /// (Version 3.) Worst-case stack figures of imported functions (and of
     /// "synth_trap", the trap handler), import_stack_count entries; NULL
     /// when the count is 0 (default). An import without a figure makes the
@@ -89,6 +89,14 @@ pub struct synth_options {
     pub import_stack: *const synth_import_stack,
     /// (Version 3.) Entries of import_stack.
     pub import_stack_count: usize,
+    /// (Version 4.) Non-zero: add debugging aids, unwind tables
+    /// (.debug_frame, .ARM.exidx/.ARM.extab) and name-section names in the
+    /// local symbols; the code is the same (default 0). Read only when
+    /// struct_size covers it.
+    pub debug: u32,
+    /// Unused; keeps fields a later version appends clear of version 4's
+    /// tail padding.
+    pub reserved1: u32,
 }
 
 /// The worst-case stack of one imported function, for
@@ -126,6 +134,8 @@ pub(crate) const OPTIONS_V1_SIZE: usize = std::mem::size_of::<SynthOptionsV1>();
 pub(crate) const OPTIONS_V2_END: usize = std::mem::offset_of!(synth_options, float_abi) + 4;
 /// The size a caller must pass for the version-3 (stack) fields to be read.
 pub(crate) const OPTIONS_V3_END: usize = std::mem::offset_of!(synth_options, import_stack_count) + std::mem::size_of::<usize>();
+/// The size a caller must pass for the version-4 field (`debug`) to be read.
+pub(crate) const OPTIONS_V4_END: usize = std::mem::offset_of!(synth_options, debug) + 4;
 
 impl synth_options {
     /// The default options (what [`synth_options_init`] writes).
@@ -144,9 +154,11 @@ impl synth_options {
             reserved0: 0,
             fpu: SYNTH_FPU_NONE,
             float_abi: SYNTH_FLOAT_ABI_SOFT,
-            max_stack_bytes: -1,
+            max_stack: -1,
             import_stack: std::ptr::null(),
             import_stack_count: 0,
+            debug: 0,
+            reserved1: 0,
         }
     }
 }
@@ -232,14 +244,14 @@ pub(crate) unsafe fn read_options(opts: *const synth_options) -> Result<synth::O
         // SAFETY: struct_size covers the version-3 fields.
         let (max, list, count) = unsafe {
             (
-                std::ptr::addr_of!((*opts).max_stack_bytes).read_unaligned(),
+                std::ptr::addr_of!((*opts).max_stack).read_unaligned(),
                 std::ptr::addr_of!((*opts).import_stack).read_unaligned(),
                 std::ptr::addr_of!((*opts).import_stack_count).read_unaligned(),
             )
         };
         out.max_stack = match max {
             n if n < 0 => None,
-            n => Some(u32::try_from(n).map_err(|_| format!("opts->max_stack_bytes {n} is too large (at most 4294967295)"))?),
+            n => Some(u32::try_from(n).map_err(|_| format!("opts->max_stack {n} is too large (at most 4294967295)"))?),
         };
         if count > 0 && list.is_null() {
             return Err(format!("opts->import_stack is NULL but import_stack_count is {count}"));
@@ -253,6 +265,10 @@ pub(crate) unsafe fn read_options(opts: *const synth_options) -> Result<synth::O
                 .ok_or_else(|| format!("opts->import_stack[{i}].name is NULL or empty"))?;
             out.import_stack.insert(name, e.bytes);
         }
+    }
+    if size >= OPTIONS_V4_END {
+        // SAFETY: struct_size covers the version-4 field.
+        out.debug = unsafe { std::ptr::addr_of!((*opts).debug).read_unaligned() } != 0;
     }
     out.validate().map_err(|e| e.to_string())?;
     Ok(out)
@@ -286,7 +302,8 @@ mod tests {
         let o = unsafe { o.assume_init() };
         assert_eq!(o.struct_size as usize, std::mem::size_of::<synth_options>());
         assert_eq!((o.target, o.max_memory_pages, o.bounds_checks, o.optimize), (4, -1, 1, 1));
-        assert_eq!((o.stack_check, o.verify_allocation, o.shadow_allocation), (0, 0, 0));
+        assert_eq!((o.stack_check, o.verify_allocation, o.shadow_allocation, o.debug), (0, 0, 0, 0));
+        assert_eq!((o.max_stack, o.import_stack_count), (-1, 0));
         assert!(o.prefix.is_null() && o.module_name.is_null());
         assert_eq!(read(&o).unwrap(), synth::Options::default());
         assert_eq!(unsafe { read_options(std::ptr::null()) }.unwrap(), synth::Options::default());
@@ -357,21 +374,39 @@ mod tests {
             synth_import_stack { name: c"host_log".as_ptr(), bytes: 64 },
             synth_import_stack { name: c"env.f".as_ptr(), bytes: 8 },
         ];
-        let o = synth_options { max_stack_bytes: 1024, import_stack: list.as_ptr(), import_stack_count: 2, ..synth_options::defaults() };
+        let o = synth_options { max_stack: 1024, import_stack: list.as_ptr(), import_stack_count: 2, ..synth_options::defaults() };
         let r = read(&o).unwrap();
         assert_eq!(r.max_stack, Some(1024));
         assert_eq!((r.import_stack.get("host_log"), r.import_stack.get("env.f")), (Some(&64), Some(&8)));
         // A version-2 caller: the stack fields are not read.
-        let v2 = synth_options { struct_size: OPTIONS_V2_END as u32, max_stack_bytes: 4, import_stack_count: 9, ..synth_options::defaults() };
+        let v2 = synth_options { struct_size: OPTIONS_V2_END as u32, max_stack: 4, import_stack_count: 9, ..synth_options::defaults() };
         assert_eq!(read(&v2).unwrap().max_stack, None);
-        assert!(OPTIONS_V2_END <= std::mem::offset_of!(synth_options, max_stack_bytes));
+        assert!(OPTIONS_V2_END <= std::mem::offset_of!(synth_options, max_stack));
         let bad = synth_options { import_stack_count: 1, ..synth_options::defaults() };
         assert!(read(&bad).unwrap_err().contains("import_stack is NULL"));
         let unnamed = [synth_import_stack { name: std::ptr::null(), bytes: 1 }];
         let bad = synth_options { import_stack: unnamed.as_ptr(), import_stack_count: 1, ..synth_options::defaults() };
         assert!(read(&bad).unwrap_err().contains("import_stack[0].name"));
-        let bad = synth_options { max_stack_bytes: 1 << 40, ..synth_options::defaults() };
-        assert!(read(&bad).unwrap_err().contains("max_stack_bytes"));
+        let bad = synth_options { max_stack: 1 << 40, ..synth_options::defaults() };
+        assert!(read(&bad).unwrap_err().contains("opts->max_stack "));
+    }
+
+    #[test]
+    fn debug_is_version_4() {
+        let o = synth_options { debug: 1, ..synth_options::defaults() };
+        assert!(read(&o).unwrap().debug);
+        assert!(!read(&synth_options::defaults()).unwrap().debug);
+        // A version-3 caller: debug, past its struct_size, is not read.
+        let v3 = synth_options { struct_size: OPTIONS_V3_END as u32, debug: 1, ..synth_options::defaults() };
+        assert!(!read(&v3).unwrap().debug);
+        assert!(OPTIONS_V3_END <= std::mem::offset_of!(synth_options, debug));
+        // ...while the version-3 fields still are.
+        let v3 = synth_options { struct_size: OPTIONS_V3_END as u32, max_stack: 64, debug: 1, ..synth_options::defaults() };
+        assert_eq!(read(&v3).unwrap().max_stack, Some(64));
+        // The version-4 field ends the struct, before reserved1 (whose padding role keeps
+        // a later field out of this version's sizeof).
+        assert_eq!(OPTIONS_V4_END, std::mem::offset_of!(synth_options, reserved1));
+        assert_eq!(std::mem::size_of::<synth_options>(), std::mem::offset_of!(synth_options, reserved1) + 4);
     }
 
     #[test]

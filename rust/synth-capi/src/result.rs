@@ -331,6 +331,24 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn debug_option_reaches_the_compiler() {
+        let compiled = |debug: u32| {
+            let o = synth_options { debug, ..synth_options::defaults() };
+            let (s, r) = compile_bytes(ADD, &o);
+            assert_eq!(s, SYNTH_STATUS_OK, "{}", message(r));
+            let mut n = 0;
+            let obj = unsafe { std::slice::from_raw_parts(synth_result_object(r, &mut n), n) }.to_vec();
+            unsafe { synth_result_free(r) };
+            obj
+        };
+        let with = synth::compile(ADD, &synth::Options { debug: true, ..synth::Options::default() }).unwrap();
+        assert_eq!(compiled(1), with.object);
+        assert_eq!(compiled(0), synth::compile(ADD, &synth::Options::default()).unwrap().object);
+        assert_ne!(compiled(1), compiled(0));
+        assert!(with.object.windows(12).any(|w| w == b".debug_frame"));
+    }
+
+    #[test]
     fn symbol_collision_is_reported() {
         // Export `f` is `wasm_f`, and so is the (unprefixed) import `env.wasm_f`.
         let src = b"(module (import \"env\" \"wasm_f\" (func)) (func (export \"f\")))";

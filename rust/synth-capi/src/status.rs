@@ -22,7 +22,7 @@ pub const SYNTH_STATUS_SYMBOL_COLLISION: i32 = 5;
 /// A compiler bug, or a panic caught at the boundary.
 pub const SYNTH_STATUS_INTERNAL_ERROR: i32 = 6;
 /// The worst-case stack of an export or the init function exceeds
-/// synth_options.max_stack_bytes, or has no bound; the message names the
+/// synth_options.max_stack, or has no bound; the message names the
 /// function and the path of calls.
 pub const SYNTH_STATUS_STACK_LIMIT: i32 = 7;
 
