@@ -101,8 +101,8 @@ def _functype(params, results):
 class Reference:
     """A wasm module runnable under wasmtime with the given host env."""
 
-    def __init__(self, wasm, info, host):
-        self.module = wasmtime.Module(engine(), wasm)
+    def __init__(self, wasm, info, host, module=None):
+        self.module = module if module is not None else wasmtime.Module(engine(), wasm)
         self.info = info
         self.host = host
         self._adapters = {}
@@ -153,8 +153,10 @@ class Reference:
             return None
         return fn
 
-    def call(self, export, args):
-        """Fresh instance, then call ``export``; returns an Outcome."""
+    def call(self, export, args, observe=None):
+        """Fresh instance, then call ``export``; returns an Outcome. ``observe(store,
+        instance)``, if given, runs after the call returned or trapped (not when
+        instantiation trapped), e.g. to read exported memory and globals."""
         sig = self.info.export(export)
         self.host.log = []
         store = wasmtime.Store(engine())
@@ -162,10 +164,11 @@ class Reference:
             instance = self._instantiate(store)
         except wasmtime.Trap as t:
             category = trap_category(t)
-            if category == "undefined_element":
+            if category == "undefined_element" and not t.frames:
                 # wasmtime reports element segments out of table bounds with the same code
-                # and message as call_indirect's undefined element; during instantiation
-                # only segment initialisation can cause it (ABI code 10).
+                # and message as call_indirect's undefined element; a trap of segment
+                # initialisation has no wasm frame (ABI code 10), one of the start function
+                # (a call_indirect there) has.
                 category = "table_oob"
             return Outcome("trap", trap=category, detail="during init: " + str(t).splitlines()[-1],
                            host_calls=list(self.host.log))
@@ -179,8 +182,12 @@ class Reference:
         try:
             res = func(store, *cargs)
         except wasmtime.Trap as t:
+            if observe is not None:
+                observe(store, instance)
             return Outcome("trap", trap=trap_category(t), detail=str(t).splitlines()[-1],
                            host_calls=list(self.host.log))
+        if observe is not None:
+            observe(store, instance)
         if res is None:
             values = ()
         elif isinstance(res, (list, tuple)):

@@ -119,8 +119,9 @@ pub fn config_for(rng: &mut SplitMix64, opts: &GenOptions) -> Config {
     c.max_tables = if c.reference_types_enabled { 2 } else { 1 };
     // Small modules: quick to compile and run, and a failure is easy to read.
     c.max_types = 12;
+    c.min_types = 1; // no type, no function: wasm-smith then ignores min_funcs
     c.max_funcs = rng.range(1, 8) as usize;
-    c.min_funcs = 1;
+    c.min_funcs = (rng.range(1, 3) as usize).min(c.max_funcs);
     c.max_instructions = rng.range(10, 80) as usize;
     c.max_globals = rng.range(0, 6) as usize;
     c.max_data_segments = rng.range(0, 4) as usize;
@@ -156,14 +157,17 @@ pub fn generate(seed: u64, opts: &GenOptions) -> Result<Vec<u8>, String> {
 fn generate_once(stream: u64, seed: u64, opts: &GenOptions) -> Result<Vec<u8>, String> {
     let mut rng = SplitMix64::new(stream);
     let config = config_for(&mut rng, opts);
-    let len = rng.range(64, 4096) as usize;
+    let len = rng.range(1024, 8192) as usize;
     let data = rng.bytes(len);
     let mut u = Unstructured::new(&data);
     let mut module = Module::new(config, &mut u).map_err(|e| format!("seed {seed}: wasm-smith: {e}"))?;
     module
         .ensure_termination(opts.fuel.unwrap_or(DEFAULT_FUEL))
         .map_err(|e| format!("seed {seed}: ensure_termination: {e}"))?;
-    let bytes = module.to_bytes();
+    let mut bytes = module.to_bytes();
+    if opts.canonicalize_nans.unwrap_or(true) {
+        bytes = canonicalize_conversion_nans(&bytes)?;
+    }
     validate(&bytes).map_err(|e| format!("seed {seed}: generated module does not validate: {e}"))?;
     Ok(bytes)
 }
@@ -233,6 +237,94 @@ pub fn uses_externref(bytes: &[u8]) -> Result<bool, String> {
     Ok(false)
 }
 
+/// Re-encodes `bytes` with the NaN result of every `f32.demote_f64` and `f64.promote_f32`
+/// made canonical, as wasm-smith's `canonicalize_nans` does for arithmetic (it leaves the
+/// conversions out, whose NaN results wasm leaves open too: wasmtime keeps the payload on
+/// x86, the AEABI functions may not). Each function gets two scratch locals (f32, f64)
+/// after its own.
+pub fn canonicalize_conversion_nans(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    use wasm_encoder::reencode::Reencode;
+    use wasmparser::Payload;
+
+    // Parameter count of each defined function, in order.
+    let mut type_params = Vec::new();
+
+    let mut params = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(bytes) {
+        match payload.map_err(|e| e.to_string())? {
+            Payload::TypeSection(r) => {
+                for group in r {
+                    for ty in group.map_err(|e| e.to_string())?.into_types() {
+                        type_params.push(match &ty.composite_type.inner {
+                            wasmparser::CompositeInnerType::Func(f) => f.params().len() as u32,
+                            _ => 0,
+                        });
+                    }
+                }
+            }
+            Payload::FunctionSection(r) => {
+                for t in r {
+                    params.push(type_params[t.map_err(|e| e.to_string())? as usize]);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    struct Canon {
+        params: Vec<u32>,
+        next: usize,
+    }
+    impl Reencode for Canon {
+        type Error = String;
+        fn parse_function_body(
+            &mut self,
+            code: &mut wasm_encoder::CodeSection,
+            func: wasmparser::FunctionBody<'_>,
+        ) -> Result<(), wasm_encoder::reencode::Error<String>> {
+            use wasm_encoder::{Instruction as I, ValType};
+            let mut locals = Vec::new();
+            let mut count = self.params[self.next];
+            self.next += 1;
+            for pair in func.get_locals_reader()? {
+                let (n, ty) = pair?;
+                count += n;
+                locals.push((n, self.val_type(ty)?));
+            }
+            let (l32, l64) = (count, count + 1);
+            locals.push((1, ValType::F32));
+            locals.push((1, ValType::F64));
+            let mut f = wasm_encoder::Function::new(locals);
+            let mut reader = func.get_operators_reader()?;
+            while !reader.eof() {
+                let op = reader.read()?;
+                let canon = match op {
+                    wasmparser::Operator::F32DemoteF64 => Some((l32, I::F32Const(f32::from_bits(0x7FC0_0000).into()), I::F32Eq)),
+                    wasmparser::Operator::F64PromoteF32 => Some((l64, I::F64Const(f64::from_bits(0x7FF8_0000_0000_0000).into()), I::F64Eq)),
+                    _ => None,
+                };
+                f.instruction(&self.instruction(op)?);
+                if let Some((local, nan, eq)) = canon {
+                    // x -> (x == x) ? x : canonical NaN
+                    f.instruction(&I::LocalTee(local));
+                    f.instruction(&nan);
+                    f.instruction(&I::LocalGet(local));
+                    f.instruction(&I::LocalGet(local));
+                    f.instruction(&eq);
+                    f.instruction(&I::Select);
+                }
+            }
+            code.function(&f);
+            Ok(())
+        }
+    }
+    let mut module = wasm_encoder::Module::new();
+    Canon { params, next: 0 }
+        .parse_core_module(&mut module, wasmparser::Parser::new(0), bytes)
+        .map_err(|e| format!("re-encoding: {e:?}"))?;
+    Ok(module.finish())
+}
+
 /// Validate `bytes` with wasmparser's default (WebAssembly 2.0 and later) features.
 pub fn validate(bytes: &[u8]) -> Result<(), String> {
     wasmparser::Validator::new().validate_all(bytes).map(|_| ()).map_err(|e| e.to_string())
@@ -283,6 +375,47 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn externref_is_recognised_wherever_it_appears() {
+        for text in [
+            "(module (table 1 externref))",
+            "(module (global externref (ref.null extern)))",
+            "(module (func (param externref)))",
+            "(module (func (local externref)))",
+            "(module (func ref.null extern drop))",
+        ] {
+            assert!(uses_externref(&wat::parse_str(text).unwrap()).unwrap(), "{text}");
+        }
+        for text in ["(module (table 1 funcref) (func (local funcref) ref.null func drop))", "(module)"] {
+            assert!(!uses_externref(&wat::parse_str(text).unwrap()).unwrap(), "{text}");
+        }
+    }
+
+    #[test]
+    fn conversions_get_their_nans_canonicalised() {
+        let text = r#"(module
+            (func (export "d") (param f64) (result f32) (local i32) local.get 0 f32.demote_f64)
+            (func (export "p") (param f32) (result f64) local.get 0 f64.promote_f32))"#;
+        let out = canonicalize_conversion_nans(&wat::parse_str(text).unwrap()).unwrap();
+        validate(&out).unwrap();
+        let (mut selects, mut local_counts) = (0, Vec::new());
+        for payload in wasmparser::Parser::new(0).parse_all(&out) {
+            if let wasmparser::Payload::CodeSectionEntry(body) = payload.unwrap() {
+                let locals: u32 = body.get_locals_reader().unwrap().into_iter().map(|l| l.unwrap().0).sum();
+                local_counts.push(locals);
+                let mut ops = body.get_operators_reader().unwrap();
+                while !ops.eof() {
+                    if matches!(ops.read().unwrap(), wasmparser::Operator::Select) {
+                        selects += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(selects, 2);
+        // the declared locals plus the two scratch locals (f32, f64)
+        assert_eq!(local_counts, vec![3, 2]);
     }
 
     #[test]

@@ -2,17 +2,20 @@
 //!
 //! ```text
 //! synth-fuzz gen --seed S --count N --out DIR [--floats on|off] [--nans canonical|free] [--fuel F]
+//! synth-fuzz canon IN.wasm OUT.wasm
 //! ```
 //! writes `DIR/<seed>.wasm` for seeds S..S+N-1 (see the `synth_fuzz` crate doc) and prints
 //! one line per module, `<seed> <path> <bytes>`, or `<seed> error <why>` (a generator
-//! failure, rare, not a synth bug). Exit status: 0, or 2 on a usage error.
+//! failure, rare, not a synth bug). `canon` re-encodes a module with the NaN results of
+//! `f32.demote_f64`/`f64.promote_f32` made canonical (what `gen` does to every module
+//! unless `--nans free`). Exit status: 0, or 2 on a usage or file error.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use synth_fuzz::{generate, GenOptions};
 
-const USAGE: &str = "usage: synth-fuzz gen --seed S --count N --out DIR [--floats on|off] [--nans canonical|free] [--fuel F]";
+const USAGE: &str = "usage: synth-fuzz gen --seed S --count N --out DIR [--floats on|off] [--nans canonical|free] [--fuel F]\n       synth-fuzz canon IN.wasm OUT.wasm";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -36,6 +39,15 @@ fn run(args: Vec<String>) -> Result<(), String> {
     let mut it = args.into_iter();
     match it.next().as_deref() {
         Some("gen") => {}
+        Some("canon") => {
+            let (input, output) = match (it.next(), it.next(), it.next()) {
+                (Some(i), Some(o), None) => (i, o),
+                _ => return Err("canon takes IN.wasm OUT.wasm".into()),
+            };
+            let bytes = std::fs::read(&input).map_err(|e| format!("{input}: {e}"))?;
+            let out = synth_fuzz::canonicalize_conversion_nans(&bytes).map_err(|e| format!("{input}: {e}"))?;
+            return std::fs::write(&output, out).map_err(|e| format!("{output}: {e}"));
+        }
         Some(other) => return Err(format!("unknown command `{other}`")),
         None => return Err("missing command".into()),
     }
