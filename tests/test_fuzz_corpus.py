@@ -4,8 +4,9 @@
 "fixed" or "open"): each is checked by the differential fuzzer's comparison with both
 bounds-check settings (after ``synth-fuzz canon`` when the JSON says ``canonicalize``). A
 fixed case must pass; an open one is an expected failure until fixed (strict: a fix must
-update its status). ``bytes/*.bin`` are inputs of the byte fuzzer: the synth CLI must
-answer each with exit status 0 or 1 and an ``error:`` line, never a crash or a hang.
+update its status). ``bytes/*`` are inputs of the byte fuzzer (tests/fuzz/byte_fuzz.sh): the synth CLI,
+with the options the first byte selects, must answer each with exit status 0, or 1 and an
+``error:`` line, never a crash or a hang.
 """
 
 import glob
@@ -52,10 +53,32 @@ def test_corpus_module(path, tmp_path):
     assert res.calls > 0
 
 
+def byte_input_flags(byte):
+    """CLI flags for the options byte of a compile_bytes input (rust/fuzz capi::options)."""
+    flags = ["--target", ["cortex-m4", "cortex-m3", "cortex-m7", "cortex-m4"][(byte >> 3) & 3]]
+    if byte & 1:
+        flags.append("--no-bounds-checks")
+    if byte & 2:
+        flags.append("--no-optimize")
+    if byte & 4:
+        flags.append("--stack-check")
+    if byte & 32:
+        flags.append("--verify-allocation")
+    if byte & 64:
+        flags += ["--max-memory-pages", "1"]
+    return flags
+
+
 @pytest.mark.parametrize("path", BYTES, ids=[os.path.basename(p) for p in BYTES])
 def test_corpus_bytes(path, tmp_path):
+    """A compile_bytes input: options byte, then the module (binary, or text as .wat)."""
+    data = open(path, "rb").read()
+    flags = byte_input_flags(data[0]) if data else []
+    module = str(tmp_path / ("m.wasm" if data[1:5] == b"\0asm" else "m.wat"))
+    with open(module, "wb") as f:
+        f.write(data[1:])
     out = str(tmp_path / "o.o")
-    proc = wasm2obj.run_synth(["compile", path, "-o", out], timeout=60)
+    proc = wasm2obj.run_synth(["compile", module, "-o", out] + flags, timeout=60)
     assert proc.returncode in (0, 1), (proc.returncode, proc.stderr[-2000:])
     if proc.returncode == 1:
         assert proc.stderr.startswith("error: ") and not os.path.exists(out), proc.stderr

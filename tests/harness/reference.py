@@ -84,6 +84,25 @@ def trap_category(trap):
     return "unknown_trap"
 
 
+#: Opcode of call_indirect: its out-of-table index is "undefined element" (ABI code 5);
+#: table.get/set/fill/copy/init out of bounds is "out of bounds table access" (code 10).
+_CALL_INDIRECT = 0x11
+
+
+def table_trap_category(trap, wasm):
+    """Refine wasmtime's one TABLE_OUT_OF_BOUNDS code by the trapping instruction: the
+    opcode at the innermost frame's module offset (call_indirect: ``undefined_element``;
+    a table instruction: ``table_oob``; no wasm frame, i.e. element segment
+    initialisation: ``table_oob``)."""
+    frames = trap.frames or []
+    if not frames:
+        return "table_oob"
+    offset = frames[0].module_offset
+    if offset is not None and 0 <= offset < len(wasm) and wasm[offset] != _CALL_INDIRECT:
+        return "table_oob"
+    return "undefined_element"
+
+
 def _val(ty, v):
     if ty == "f32":
         return wasmtime.Val.f32(floats.to_value(v, ty))
@@ -102,6 +121,7 @@ class Reference:
     """A wasm module runnable under wasmtime with the given host env."""
 
     def __init__(self, wasm, info, host, module=None):
+        self.wasm = wasm
         self.module = module if module is not None else wasmtime.Module(engine(), wasm)
         self.info = info
         self.host = host
@@ -164,12 +184,10 @@ class Reference:
             instance = self._instantiate(store)
         except wasmtime.Trap as t:
             category = trap_category(t)
-            if category == "undefined_element" and not t.frames:
+            if category == "undefined_element":
                 # wasmtime reports element segments out of table bounds with the same code
-                # and message as call_indirect's undefined element; a trap of segment
-                # initialisation has no wasm frame (ABI code 10), one of the start function
-                # (a call_indirect there) has.
-                category = "table_oob"
+                # and message as call_indirect's undefined element
+                category = table_trap_category(t, self.wasm)
             return Outcome("trap", trap=category, detail="during init: " + str(t).splitlines()[-1],
                            host_calls=list(self.host.log))
         func = instance.exports(store)[export]
@@ -184,7 +202,10 @@ class Reference:
         except wasmtime.Trap as t:
             if observe is not None:
                 observe(store, instance)
-            return Outcome("trap", trap=trap_category(t), detail=str(t).splitlines()[-1],
+            category = trap_category(t)
+            if category == "undefined_element":
+                category = table_trap_category(t, self.wasm)
+            return Outcome("trap", trap=category, detail=str(t).splitlines()[-1],
                            host_calls=list(self.host.log))
         if observe is not None:
             observe(store, instance)

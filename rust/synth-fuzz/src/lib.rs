@@ -122,7 +122,9 @@ pub fn config_for(rng: &mut SplitMix64, opts: &GenOptions) -> Config {
     c.min_types = 1; // no type, no function: wasm-smith then ignores min_funcs
     c.max_funcs = rng.range(1, 8) as usize;
     c.min_funcs = (rng.range(1, 3) as usize).min(c.max_funcs);
-    c.max_instructions = rng.range(10, 80) as usize;
+    // Mostly small functions (quick, easy to read); one module in three has large ones,
+    // for register pressure, spills and long branches.
+    c.max_instructions = if rng.chance(33) { rng.range(100, 400) } else { rng.range(10, 80) } as usize;
     c.max_globals = rng.range(0, 6) as usize;
     c.max_data_segments = rng.range(0, 4) as usize;
     c.max_element_segments = rng.range(0, 4) as usize;
