@@ -44,7 +44,7 @@ start=$(date +%s)
 set +e
 nice -n 15 cargo +nightly fuzz run -O "$TARGET" "$CORPUS" "$SEEDS" -- \
     -max_total_time="$SECONDS_TO_RUN" -timeout=20 -rss_limit_mb=4096 -max_len=65536 \
-    -artifact_prefix="$ARTIFACTS" -print_final_stats=1 2>&1 | tee "$ROOT/build/fuzz/$TARGET.log" | grep -vE '^#[0-9]+\s+(NEW|REDUCE|pulse)'
+    -artifact_prefix="$ARTIFACTS" -print_final_stats=1 2>&1 | tee "$ROOT/build/fuzz/$TARGET.log" | grep -vE '^(#[0-9]+\s+(NEW|REDUCE|pulse)|\s+NEW_FUNC)'
 rc=${PIPESTATUS[0]}
 set -e
 for a in "$ARTIFACTS"*; do
