@@ -3,7 +3,8 @@
 wasmtime.
 
 Modules come from ``synth-fuzz gen`` (rust/synth-fuzz: wasm-smith restricted to synth's
-features, no imports, everything exported, fuel so every call ends). Each module is
+features, no imports but the harness's host functions and globals (standard_env), everything
+exported, fuel so every call ends). Host calls are logged and compared like results. Each module is
 compiled twice, with bounds checks and with ``--no-bounds-checks``, linked by the test
 harness (tests/harness) and every exported function is called on a few argument vectors
 (all zeros, then edge values of each parameter type, then one random vector), each call on
@@ -52,7 +53,7 @@ import wasmtime  # noqa: E402
 from harness import abi, floats, link, paths, wasm2obj, wasminfo  # noqa: E402
 from harness.differential import abi_norm, _edges, _rand  # noqa: E402
 from harness.emu import Emulator  # noqa: E402
-from harness.hostenv import HostEnv  # noqa: E402
+from harness.hostenv import standard_env  # noqa: E402
 from harness.outcome import normalise  # noqa: E402
 from harness.reference import Reference  # noqa: E402
 
@@ -112,15 +113,86 @@ class Exports:
 
     globals_: list = field(default_factory=list)
     memories: list = field(default_factory=list)
+    #: Symbol of an exported global when it is not ``P name`` (a re-exported import).
+    symbols: dict = field(default_factory=dict)
+    #: Exports that are imported (host) functions: not called (the host function itself).
+    reexported_funcs: set = field(default_factory=set)
 
 
-def exports_of(module):
-    """Exported globals and memories of a compiled wasmtime module."""
+def _leb(data, pos):
+    """(unsigned LEB128 value, next position)."""
+    value = shift = 0
+    while True:
+        b = data[pos]
+        pos += 1
+        value |= (b & 0x7F) << shift
+        shift += 7
+        if not b & 0x80:
+            return value, pos
+
+
+def _name(data, pos):
+    n, pos = _leb(data, pos)
+    return data[pos:pos + n].decode("utf-8"), pos + n
+
+
+def reexported_imports(wasm):
+    """({export name: (module, field)} of the exports that re-export an imported global,
+    set of the export names that re-export an imported function): the object gives
+    those the import's symbol, not ``P name`` (docs/ABI.md)."""
+    imported, exports, funcs, pos = [], {}, set(), 8
+    imported_funcs = 0
+    while pos < len(wasm):
+        sid = wasm[pos]
+        size, body = _leb(wasm, pos + 1)
+        end = body + size
+        if sid == 2:  # imports
+            count, p = _leb(wasm, body)
+            for _ in range(count):
+                module, p = _name(wasm, p)
+                field_, p = _name(wasm, p)
+                kind = wasm[p]
+                p += 1
+                if kind == 0:  # func: type index
+                    imported_funcs += 1
+                    _, p = _leb(wasm, p)
+                elif kind in (1, 2):  # table (ref type, limits), memory (limits)
+                    if kind == 1:
+                        p += 1
+                    flags = wasm[p]
+                    _, p = _leb(wasm, p + 1)
+                    if flags & 1:
+                        _, p = _leb(wasm, p)
+                elif kind == 3:  # global: value type, mutability
+                    imported.append((module, field_))
+                    p += 2
+                else:
+                    raise ValueError("import kind %d" % kind)
+        elif sid == 7:  # exports
+            count, p = _leb(wasm, body)
+            for _ in range(count):
+                name, p = _name(wasm, p)
+                kind = wasm[p]
+                index, p = _leb(wasm, p + 1)
+                if kind == 3 and index < len(imported):
+                    exports[name] = imported[index]
+                elif kind == 0 and index < imported_funcs:
+                    funcs.add(name)
+        pos = end
+    return exports, funcs
+
+
+def exports_of(module, wasm=b""):
+    """Exported globals and memories of a compiled wasmtime module (``wasm``: its bytes,
+    for the symbols of re-exported imported globals)."""
     ex = Exports()
+    reexported, ex.reexported_funcs = reexported_imports(wasm) if wasm else ({}, set())
     for exp in module.exports:
         ty = exp.type
         if isinstance(ty, wasmtime.GlobalType):
             ex.globals_.append((exp.name, str(ty.content)))
+            if exp.name in reexported:
+                ex.symbols[exp.name] = abi.import_symbol(*reexported[exp.name])
         elif isinstance(ty, wasmtime.MemoryType):
             ex.memories.append(exp.name)
     return ex
@@ -159,7 +231,7 @@ def emulator_state(ex, emu, prefix=abi.DEFAULT_PREFIX):
     """The same as :func:`reference_state` read from the emulator's memory."""
     state = {}
     for name, ty in ex.globals_:
-        sym = abi.export_symbol(name, prefix)
+        sym = ex.symbols.get(name) or abi.export_symbol(name, prefix)
         if ty in ("i64", "f64"):
             v = emu.read_u64(emu.image.address(sym))
         else:
@@ -239,10 +311,10 @@ def check_module(wasm, workdir, seed=0, settings=SETTINGS):
     """Compile ``wasm`` under each bounds-check setting and compare every export with
     wasmtime; returns a :class:`ModuleResult`."""
     result = ModuleResult()
-    host = HostEnv()
+    host = standard_env()
     module = wasmtime.Module(wasminfo.engine(), wasm)
     info = wasminfo.inspect(module)
-    ex = exports_of(module)
+    ex = exports_of(module, wasm)
     ref = Reference(wasm, info, host, module=module)
     expected_cache = {}
 
@@ -271,13 +343,16 @@ def check_module(wasm, workdir, seed=0, settings=SETTINGS):
                                            actual="synth compile timed out"))
             continue
         try:
-            elf = link.link([compiled.obj], sdir)
+            funcs, globals_ = link.imports_for(info.import_list(), host)
+            elf = link.link([compiled.obj], sdir, funcs, globals_)
             emu = Emulator(elf, info, host)
         except Exception as e:  # a link failure of a synth object is a finding too
             result.findings.append(Finding("harness_error", setting, expected="a linked image",
                                            actual="%s: %s" % (type(e).__name__, e)))
             continue
         for sig in info.exports:
+            if sig.name in ex.reexported_funcs:
+                continue
             if any(t not in abi.VALUE_TYPES for t in list(sig.params) + list(sig.results)):
                 # funcref parameters/results (an i64 table entry at synth's ABI) are not
                 # driven by the harness yet: counted, not called

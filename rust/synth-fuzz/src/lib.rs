@@ -4,8 +4,8 @@
 //! picks a [`wasm_smith::Config`] restricted to the features synth compiles (integers,
 //! floats, one memory with a maximum so `memory.grow` has reserved room, funcref tables,
 //! globals, calls, `call_indirect`, multi-value, bulk memory, reference types for tables)
-//! and the random bytes wasm-smith draws the module from. Nothing is imported and
-//! everything is exported, so the driver (`tests/fuzz/differential_fuzz.py`) can call every
+//! and the random bytes wasm-smith draws the module from. Nothing is imported but the test
+//! harness's host functions and globals (one module in three), and everything is exported, so the driver (`tests/fuzz/differential_fuzz.py`) can call every
 //! function and compare the exported memory and globals. Every function and loop takes fuel
 //! from a global ([`wasm_smith::Module::ensure_termination`]) so every call ends, with an
 //! `unreachable` trap on both sides when the fuel runs out.
@@ -24,6 +24,34 @@ pub const DEFAULT_FUEL: u32 = 300;
 
 /// Largest memory a generated module may declare (initial and maximum), in 64 KiB pages.
 pub const MAX_MEMORY_PAGES: u64 = 3;
+
+/// The host functions and globals the test harness provides
+/// (`tests/harness/hostenv.py`, `standard_env`), offered to one module in three.
+pub const HOST_IMPORTS_INT: &str = r#"(module
+  (import "env" "host_add" (func (param i32 i32) (result i32)))
+  (import "env" "host_sub" (func (param i32 i32) (result i32)))
+  (import "env" "host_log" (func (param i32)))
+  (import "env" "host_five" (func (result i32)))
+  (import "env" "host_neg64" (func (param i64) (result i64)))
+  (import "env" "host_mul64" (func (param i64 i64) (result i64)))
+  (import "env" "host_mix" (func (param i32 i64 i32 i64 i64) (result i64)))
+  (import "host" "scale" (func (param i32) (result i32)))
+  (import "env" "g_i32" (global i32))
+  (import "env" "g_i64" (global i64))
+  (import "env" "g_mut" (global (mut i32))))"#;
+
+/// [`HOST_IMPORTS_INT`] plus the float host functions and globals.
+pub const HOST_IMPORTS_FLOAT: &str = r#"(module
+  (import "env" "host_fneg" (func (param f32) (result f32)))
+  (import "env" "host_dpick" (func (param i32 f64 f32 f64) (result f64)))
+  (import "env" "g_f32" (global f32))
+  (import "env" "g_f64" (global f64)))"#;
+
+/// One module text with the imports of [`HOST_IMPORTS_INT`] and [`HOST_IMPORTS_FLOAT`].
+pub fn host_imports_with_floats() -> String {
+    let body = |m: &str| m.trim().strip_prefix("(module").unwrap().strip_suffix(')').unwrap().to_string();
+    format!("(module{}{})", body(HOST_IMPORTS_INT), body(HOST_IMPORTS_FLOAT))
+}
 
 /// A deterministic 64-bit generator (SplitMix64): the same seed gives the same module on
 /// every machine and every run.
@@ -94,6 +122,7 @@ pub fn config_for(rng: &mut SplitMix64, opts: &GenOptions) -> Config {
     c.wide_arithmetic_enabled = false;
     c.custom_page_sizes_enabled = false;
     c.custom_descriptors_enabled = false;
+    c.compact_imports_enabled = false; // a new import-section encoding
     c.max_memories = 1;
     c.max_imports = 0;
     c.min_imports = 0;
@@ -133,6 +162,17 @@ pub fn config_for(rng: &mut SplitMix64, opts: &GenOptions) -> Config {
     c.max_nesting_depth = rng.range(2, 6) as usize;
     c.max_values = 4;
     c.generate_custom_sections = false;
+    // One module in three may import the harness's host functions and globals (calls out
+    // of the module: arguments in register pairs and on the stack, results, host-call
+    // logs compared; imported globals read and written).
+    if rng.chance(33) {
+        let module = if c.allow_floats { host_imports_with_floats() } else { HOST_IMPORTS_INT.to_string() };
+        c.available_imports = Some(wat::parse_str(&module).expect("host import module"));
+        c.max_imports = 14;
+        // imported functions count against max_funcs (and max_types holds their types)
+        c.max_funcs += 10;
+        c.max_types += 10;
+    }
     c
 }
 
@@ -358,13 +398,18 @@ mod tests {
     }
 
     #[test]
-    fn no_imports_and_no_unsupported_sections() {
+    fn only_host_imports_and_no_unsupported_sections() {
         let opts = GenOptions { floats: Some(false), ..Default::default() };
         for seed in 0..30 {
             let bytes = generate(seed, &opts).unwrap();
             for payload in wasmparser::Parser::new(0).parse_all(&bytes) {
                 match payload.unwrap() {
-                    wasmparser::Payload::ImportSection(r) => assert_eq!(r.count(), 0, "seed {seed}"),
+                    wasmparser::Payload::ImportSection(r) => {
+                        for imp in r.into_imports() {
+                            let imp = imp.unwrap();
+                            assert!(HOST_IMPORTS_INT.contains(&format!("\"{}\" \"{}\"", imp.module, imp.name)), "seed {seed}: {imp:?}");
+                        }
+                    }
                     wasmparser::Payload::MemorySection(r) => {
                         for m in r {
                             let m = m.unwrap();
@@ -418,6 +463,13 @@ mod tests {
         assert_eq!(selects, 2);
         // the declared locals plus the two scratch locals (f32, f64)
         assert_eq!(local_counts, vec![3, 2]);
+    }
+
+    #[test]
+    fn host_import_modules_parse() {
+        wat::parse_str(HOST_IMPORTS_INT).unwrap();
+        wat::parse_str(host_imports_with_floats()).unwrap();
+        wat::parse_str(HOST_IMPORTS_FLOAT).unwrap();
     }
 
     #[test]
