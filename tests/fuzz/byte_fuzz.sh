@@ -39,6 +39,8 @@ if [ "$TARGET" = compile_bytes ] && [ -z "$(ls -A "$SEEDS")" ]; then
         { printf '\0'; cat "$f"; } >"$SEEDS/corpus-$(basename "$f" .wasm).in"
     done
 fi
+# Artifacts of earlier runs were saved then: keep only this run's.
+rm -f "$ARTIFACTS"*
 cd rust/fuzz
 start=$(date +%s)
 set +e

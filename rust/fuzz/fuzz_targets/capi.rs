@@ -26,9 +26,9 @@ pub fn options(byte: u8) -> synth_options {
     o
 }
 
-/// Compiles `wasm` with `opts` through the C API; returns the status after checking the
-/// result's accessors. Aborts on an internal error.
-pub fn compile(wasm: &[u8], opts: &synth_options) -> i32 {
+/// Compiles `wasm` with `opts` through the C API; returns the status and the message
+/// after checking the result's accessors. Aborts on an internal error.
+pub fn compile(wasm: &[u8], opts: &synth_options) -> (i32, String) {
     let mut result: *mut synth_result = std::ptr::null_mut();
     // SAFETY: valid pointers for the call.
     let status = unsafe { synth_compile(wasm.as_ptr(), wasm.len(), opts, &mut result) };
@@ -57,6 +57,6 @@ pub fn compile(wasm: &[u8], opts: &synth_options) -> i32 {
             assert!(!text.is_empty(), "failure without message");
         }
         synth_result_free(result);
+        (status, text)
     }
-    status
 }

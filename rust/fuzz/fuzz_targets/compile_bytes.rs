@@ -11,5 +11,5 @@ fuzz_target!(|data: &[u8]| {
         Some((b, rest)) => (*b, rest),
         None => return,
     };
-    capi::compile(wasm, &capi::options(opt));
+    let _ = capi::compile(wasm, &capi::options(opt));
 });
