@@ -104,3 +104,23 @@ def test_fuzz_no_checks_skips_only_reference_oob(tmp_path):
     # edge arguments such as -1 and 2^31-1 trap in wasmtime: compared with checks, not without
     assert res.skipped_calls >= 1
     assert res.calls + res.skipped_calls == 2 * fz.ARG_VECTORS
+
+
+def test_fuzz_host_imports_and_reexports(tmp_path):
+    """Host calls are compared; a re-exported imported global is read at its import
+    symbol, a re-exported host function is not called."""
+    wat = """(module
+      (import "env" "host_add" (func $add (param i32 i32) (result i32)))
+      (import "env" "g_mut" (global $gm (mut i32)))
+      (export "add" (func $add))
+      (export "gm" (global $gm))
+      (func (export "bump") (param i32) (result i32)
+        (global.set $gm (call $add (global.get $gm) (local.get 0)))
+        (global.get $gm)))"""
+    from harness.wasm2obj import to_wasm
+    wasm = to_wasm(wat)
+    globals_, funcs = fz.reexported_imports(wasm)
+    assert globals_ == {"gm": ("env", "g_mut")} and funcs == {"add"}
+    res = fz.check_module(wasm, str(tmp_path))
+    assert not res.findings, res.findings
+    assert res.exports == 1 and res.calls == 2 * fz.ARG_VECTORS
