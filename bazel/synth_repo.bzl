@@ -16,7 +16,7 @@ How the compiler is obtained (environment, set with `--repo_env=NAME=value`):
 
 - default: `cargo build --release -p synth-cli [-p synth-capi]` in `rust/` (the normal Cargo
   target directory `rust/target/`); Cargo is found as `$CARGO`, on `PATH`, or in
-  `~/.cargo/bin`. Every `*.rs`/`Cargo.toml`/`Cargo.lock` under `rust/` (except `target/`) is
+  `~/.cargo/bin`. Every `*.rs`/`Cargo.toml`/`Cargo.lock` under `rust/` (except `target/`, `fuzz/target/`) is
   watched, so editing the compiler re-runs Cargo (incrementally) on the next build.
 - `SYNTH_CARGO_PROFILE=debug` (= `dev`, or any Cargo profile): build that profile instead of release.
 - `SYNTH_BIN=/path/to/synth`: use a prebuilt compiler, e.g. the Cargo-built
@@ -87,6 +87,11 @@ def _watch_sources(rctx, rust_dir):
         ".",
         "-path",
         "./target",
+        "-prune",
+        "-o",
+        # the cargo-fuzz targets' own build directory (not part of the compiler)
+        "-path",
+        "./fuzz/target",
         "-prune",
         "-o",
         "-type",

@@ -64,7 +64,7 @@ record cargo "$rc" "$p" "$f" "$s"
 
 echo "=== pytest tests/ bench smoke ==="
 # The synth CLI must exist for the compiler tests; cargo test built it.
-(cd rust && cargo build -p synth-cli >/dev/null 2>&1) || true
+(cd rust && cargo build -p synth-cli -p synth-fuzz >/dev/null 2>&1) || true
 "$PY" -m pytest tests/ bench/test_bench_smoke.py bench/test_compile_time_smoke.py -rfE 2>&1 | tee "$LOGDIR/pytest.log"
 rc=${PIPESTATUS[0]}
 read -r p f s < <(pytest_counts "$LOGDIR/pytest.log")

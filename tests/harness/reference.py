@@ -84,6 +84,25 @@ def trap_category(trap):
     return "unknown_trap"
 
 
+#: Opcode of call_indirect: its out-of-table index is "undefined element" (ABI code 5);
+#: table.get/set/fill/copy/init out of bounds is "out of bounds table access" (code 10).
+_CALL_INDIRECT = 0x11
+
+
+def table_trap_category(trap, wasm):
+    """Refine wasmtime's one TABLE_OUT_OF_BOUNDS code by the trapping instruction: the
+    opcode at the innermost frame's module offset (call_indirect: ``undefined_element``;
+    a table instruction: ``table_oob``; no wasm frame, i.e. element segment
+    initialisation: ``table_oob``)."""
+    frames = trap.frames or []
+    if not frames:
+        return "table_oob"
+    offset = frames[0].module_offset
+    if offset is not None and 0 <= offset < len(wasm) and wasm[offset] != _CALL_INDIRECT:
+        return "table_oob"
+    return "undefined_element"
+
+
 def _val(ty, v):
     if ty == "f32":
         return wasmtime.Val.f32(floats.to_value(v, ty))
@@ -101,8 +120,9 @@ def _functype(params, results):
 class Reference:
     """A wasm module runnable under wasmtime with the given host env."""
 
-    def __init__(self, wasm, info, host):
-        self.module = wasmtime.Module(engine(), wasm)
+    def __init__(self, wasm, info, host, module=None):
+        self.wasm = wasm
+        self.module = module if module is not None else wasmtime.Module(engine(), wasm)
         self.info = info
         self.host = host
         self._adapters = {}
@@ -153,8 +173,10 @@ class Reference:
             return None
         return fn
 
-    def call(self, export, args):
-        """Fresh instance, then call ``export``; returns an Outcome."""
+    def call(self, export, args, observe=None):
+        """Fresh instance, then call ``export``; returns an Outcome. ``observe(store,
+        instance)``, if given, runs after the call returned or trapped (not when
+        instantiation trapped), e.g. to read exported memory and globals."""
         sig = self.info.export(export)
         self.host.log = []
         store = wasmtime.Store(engine())
@@ -164,9 +186,8 @@ class Reference:
             category = trap_category(t)
             if category == "undefined_element":
                 # wasmtime reports element segments out of table bounds with the same code
-                # and message as call_indirect's undefined element; during instantiation
-                # only segment initialisation can cause it (ABI code 10).
-                category = "table_oob"
+                # and message as call_indirect's undefined element
+                category = table_trap_category(t, self.wasm)
             return Outcome("trap", trap=category, detail="during init: " + str(t).splitlines()[-1],
                            host_calls=list(self.host.log))
         func = instance.exports(store)[export]
@@ -179,8 +200,15 @@ class Reference:
         try:
             res = func(store, *cargs)
         except wasmtime.Trap as t:
-            return Outcome("trap", trap=trap_category(t), detail=str(t).splitlines()[-1],
+            if observe is not None:
+                observe(store, instance)
+            category = trap_category(t)
+            if category == "undefined_element":
+                category = table_trap_category(t, self.wasm)
+            return Outcome("trap", trap=category, detail=str(t).splitlines()[-1],
                            host_calls=list(self.host.log))
+        if observe is not None:
+            observe(store, instance)
         if res is None:
             values = ()
         elif isinstance(res, (list, tuple)):

@@ -48,8 +48,8 @@ class ModuleInfo:
 
 
 def inspect(wasm):
-    """ModuleInfo of wasm bytes."""
-    module = wasmtime.Module(engine(), wasm)
+    """ModuleInfo of wasm bytes (or of an already compiled ``wasmtime.Module``)."""
+    module = wasm if isinstance(wasm, wasmtime.Module) else wasmtime.Module(engine(), wasm)
     exports = []
     for exp in module.exports:
         ty = exp.type
