@@ -75,6 +75,8 @@ def _synth_wasm_library_impl(ctx):
         args.add("--import-stack", "%s=%s" % (name, nbytes))
     if ctx.attr.debug:
         args.add("--debug")
+    if ctx.attr.max_function_bytes >= 0:
+        args.add("--max-function-bytes", str(ctx.attr.max_function_bytes))
     args.add_all(ctx.attr.copts)
     ctx.actions.run(
         executable = synth.compiler,
@@ -221,6 +223,12 @@ Example:
             default = False,
             doc = "`--debug` (`-g`): unwind tables (.debug_frame, .ARM.exidx/.ARM.extab) and " +
                   "name-section names in the local symbols; the code is the same.",
+        ),
+        "max_function_bytes": attr.int(
+            default = -1,
+            doc = "`--max-function-bytes`: fail the build (limit error) when a function body is " +
+                  "larger than this many bytes of wasm code; 0: no limit; -1 (default): " +
+                  "synth's default limit (7654321).",
         ),
         "copts": attr.string_list(
             doc = "Further `synth compile` arguments, passed verbatim (prefer the attributes above).",

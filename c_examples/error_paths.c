@@ -67,7 +67,8 @@ static void version_and_names(void) {
               !strcmp(synth_status_name(SYNTH_STATUS_SYMBOL_COLLISION), "symbol collision") &&
               !strcmp(synth_status_name(SYNTH_STATUS_INTERNAL_ERROR), "internal error") &&
               !strcmp(synth_status_name(SYNTH_STATUS_STACK_LIMIT), "stack limit") &&
-              !strcmp(synth_status_name(8), "unknown status") && !strcmp(synth_status_name(-1), "unknown status"),
+              !strcmp(synth_status_name(SYNTH_STATUS_LIMIT), "limit") &&
+              !strcmp(synth_status_name(9), "unknown status") && !strcmp(synth_status_name(-1), "unknown status"),
           "synth_status_name names every status, and unknown ones");
 }
 
@@ -78,7 +79,7 @@ static void null_pointers(void) {
     check(synth_options_init(NULL) == SYNTH_STATUS_INVALID_ARGUMENT, "synth_options_init(NULL)");
     check(synth_options_init(&o) == SYNTH_STATUS_OK && o.struct_size == sizeof o && o.target == 4 &&
               o.max_memory_pages == -1 && o.bounds_checks == 1 && o.optimize == 1 && o.stack_check == 0 &&
-              o.prefix == NULL && o.module_name == NULL,
+              o.prefix == NULL && o.module_name == NULL && o.max_function_bytes == -1,
           "synth_options_init writes the defaults");
     check(synth_compile(TEXT(ADD), &o, NULL) == SYNTH_STATUS_INVALID_ARGUMENT, "synth_compile(out = NULL)");
     r = expect_status(NULL, 10, &o, SYNTH_STATUS_INVALID_ARGUMENT, "wasm is NULL", "synth_compile(wasm = NULL)");

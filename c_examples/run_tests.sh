@@ -146,6 +146,25 @@ print(max(f["max_stack_bytes"] for f in json.load(open(sys.argv[1]))["functions"
     done
 }
 t synthc_stack_and_debug_options synthc_stack_and_debug_options
+synthc_max_function_bytes() {  # --max-function-bytes reaches synth_options.max_function_bytes as the CLI's flag does
+    local cli="$ROOT/rust/target/debug/synth" src="$ROOT/examples/controller.wat" rc
+    "$OUT/synthc" "$src" -o "$OUT/limit.o" --max-function-bytes 10 2>"$OUT/limit.err"; rc=$?
+    cat "$OUT/limit.err"
+    [ "$rc" -eq 1 ] && grep -q 'limit: function [0-9]*: .*over the limit of 10 (max_function_bytes) (status: limit)$' "$OUT/limit.err" \
+        && [ ! -e "$OUT/limit.o" ] || return 1
+    "$cli" compile "$src" -o "$OUT/limit_cli.o" --max-function-bytes 10 2>"$OUT/limit_cli.err"; rc=$?
+    cat "$OUT/limit_cli.err"
+    # the same message as synth compile's (which puts it after `error: <INPUT>: `)
+    [ "$rc" -eq 1 ] && grep -qF "$(sed 's/^synthc: [^:]*: //; s/ (status: limit)$//' "$OUT/limit.err")" "$OUT/limit_cli.err" || return 1
+    "$OUT/synthc" "$src" -o "$OUT/nolimit_synthc.o" --max-function-bytes 0 || return 1
+    "$cli" compile "$src" -o "$OUT/nolimit_cli.o" || return 1
+    cmp "$OUT/nolimit_synthc.o" "$OUT/nolimit_cli.o" || return 1
+    for bad in "-1" "4294967296" "lots"; do
+        "$OUT/synthc" "$src" -o "$OUT/bad.o" --max-function-bytes "$bad" 2>/dev/null; rc=$?
+        [ "$rc" -eq 2 ] || { echo "--max-function-bytes $bad: exit $rc, expected 2"; return 1; }
+    done
+}
+t synthc_max_function_bytes synthc_max_function_bytes
 
 # ---- stats_gate ----
 t stats_gate_passes_clean_modules sh -c "'$OUT/stats_gate' '$SENSOR' tests/qemu/module.wat examples/controller.wat tests/programs/*.wat | tee /dev/stderr | tail -1 | grep -q ', 0 violations\$'"

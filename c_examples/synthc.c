@@ -6,6 +6,7 @@
  *          [--no-bounds-checks] [--stack-check] [--max-memory-pages N]
  *          [--verify-allocation] [--shadow-allocation] [--no-optimize]
  *          [--import-stack NAME=BYTES]... [--max-stack BYTES] [-g|--debug]
+ *          [--max-function-bytes N]
  *
  * The options are those of `synth compile` (docs/OPTIONS.md), each setting the synth_options
  * field of the same name. Compiles IN (wasm binary or text) to a Cortex-M ELF object OUT.o,
@@ -27,7 +28,8 @@ static const char USAGE[] =
     "              [--prefix P] [--module-name N]\n"
     "              [--no-bounds-checks] [--stack-check] [--max-memory-pages N]\n"
     "              [--verify-allocation] [--shadow-allocation] [--no-optimize]\n"
-    "              [--import-stack NAME=BYTES]... [--max-stack BYTES] [-g|--debug]\n";
+    "              [--import-stack NAME=BYTES]... [--max-stack BYTES] [-g|--debug]\n"
+    "              [--max-function-bytes N]\n";
 
 static int usage(const char *msg) {
     if (msg) fprintf(stderr, "synthc: %s\n", msg);
@@ -43,7 +45,7 @@ static int parse_target(const char *s, uint32_t *t) {
     return 0;
 }
 
-/* A byte count in 0 .. 2^32-1 (--max-stack, --import-stack): 0, or -1 when s is not one. */
+/* A byte count in 0 .. 2^32-1 (--max-stack, --import-stack, --max-function-bytes): 0, or -1 when s is not one. */
 static int parse_bytes(const char *s, uint32_t *out) {
     char *end = NULL;
     unsigned long long v;
@@ -113,7 +115,7 @@ int main(int argc, char **argv) {
         if (!strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--emit-header") || !strcmp(a, "--target") ||
             !strcmp(a, "--prefix") || !strcmp(a, "--module-name") || !strcmp(a, "--stats-json") ||
             !strcmp(a, "--max-memory-pages") || !strcmp(a, "--fpu") || !strcmp(a, "--float-abi") ||
-            !strcmp(a, "--max-stack") || !strcmp(a, "--import-stack")) {
+            !strcmp(a, "--max-stack") || !strcmp(a, "--import-stack") || !strcmp(a, "--max-function-bytes")) {
             const char *v;
             if (!has_value) return usage("missing value after an option");
             v = argv[++i];
@@ -131,6 +133,11 @@ int main(int argc, char **argv) {
                 uint32_t bytes;
                 if (parse_bytes(v, &bytes) != 0) return usage("--max-stack: not a byte count");
                 opts.max_stack = (int64_t)bytes;
+            } else if (!strcmp(a, "--max-function-bytes")) {
+                /* 0: no limit, as for synth compile and the field */
+                uint32_t bytes;
+                if (parse_bytes(v, &bytes) != 0) return usage("--max-function-bytes: not a byte count");
+                opts.max_function_bytes = (int64_t)bytes;
             } else if (!strcmp(a, "--import-stack")) {
                 /* NAME=BYTES, split at the last '=' (as synth compile does) */
                 char *eq = strrchr(argv[i], '=');

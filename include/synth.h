@@ -63,6 +63,13 @@
 #define SYNTH_STATUS_STACK_LIMIT 7
 
 /**
+ * The module is over a resource limit of the options, for example a
+ * function body larger than synth_options.max_function_bytes; the message
+ * names the function and the limit.
+ */
+#define SYNTH_STATUS_LIMIT 8
+
+/**
  * Target Cortex-M3 (ARMv7-M), for synth_options.target.
  */
 #define SYNTH_TARGET_CORTEX_M3 3
@@ -290,6 +297,14 @@ typedef struct synth_options {
    * tail padding.
    */
   uint32_t reserved1;
+  /**
+   * (Version 5.) Largest function body accepted, in bytes of wasm code;
+   * a larger one fails the compile with SYNTH_STATUS_LIMIT before any
+   * work is done on the module. Negative: the default limit (7654321,
+   * the web engines'); 0: no limit (default -1). Read only when
+   * struct_size covers it.
+   */
+  int64_t max_function_bytes;
 } synth_options;
 
 /**
@@ -515,7 +530,8 @@ const char *synth_version(void);
 /**
  * The name of a status code as a static string: "ok", "invalid argument",
  * "malformed", "invalid module", "unsupported", "symbol collision",
- * "internal error", "stack limit"; "unknown status" for any other value.
+ * "internal error", "stack limit", "limit"; "unknown status" for any other
+ * value.
  * Never NULL.
  */
 const char *synth_status_name(int32_t status);

@@ -78,6 +78,13 @@ arm-none-eabi-readelf -S "$OBJ" | grep -q '\.debug_frame' \
 "$BAZEL" "${STARTUP[@]}" aquery "${FLAGS[@]}" 'mnemonic("SynthCompile", //c_examples:sensor_checked)' 2>/dev/null \
     | tr -d '\\\n' | tr -s ' ' | grep -q -- '--max-stack 1024 ' || { echo "sensor_checked: no --max-stack 1024 in synth's command line"; exit 1; }
 echo "   sensor_checked: import_stack, debug and max_stack reach synth compile"
+# max_function_bytes reaches synth compile: a limit the module is over fails the build.
+if "$BAZEL" "${STARTUP[@]}" build "${FLAGS[@]}" //c_examples:sensor_over_limit >"$LOGDIR/over_limit.log" 2>&1; then
+    echo "sensor_over_limit: built despite max_function_bytes = 10"; exit 1
+fi
+grep -q 'limit: function [0-9]*: .*over the limit of 10 (max_function_bytes)' "$LOGDIR/over_limit.log" \
+    || { echo "sensor_over_limit: failed, but not with synth's limit error:"; tail -20 "$LOGDIR/over_limit.log"; exit 1; }
+echo "   sensor_over_limit: max_function_bytes reaches synth compile (limit error)"
 run build "${FLAGS[@]}" //firmware:app_m4f
 run build "${FLAGS[@]}" //firmware:app   # last build: its log names the image
 run test "${FLAGS[@]}" //firmware:app_test //firmware:app_m4f_test //firmware:app_reference_test

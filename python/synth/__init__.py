@@ -18,7 +18,7 @@ from __future__ import annotations
 from . import _lib
 from .compiler import OPTIONS, CompileResult, compile
 from .errors import (InternalError, InvalidArgumentError, InvalidModuleError, LibraryNotFoundError,
-                     MalformedModuleError, StackLimitError, SymbolCollisionError, SynthError,
+                     LimitError, MalformedModuleError, StackLimitError, SymbolCollisionError, SynthError,
                      UnsupportedError)
 from .stats import FunctionKind, FunctionStats, ModuleStats, Rung, ShadowStats, Totals, Verdict
 
@@ -27,7 +27,7 @@ ABI_VERSION = _lib.ABI_VERSION
 
 __all__ = [
     "ABI_VERSION", "OPTIONS", "CompileResult", "FunctionKind", "FunctionStats", "InternalError",
-    "InvalidArgumentError", "InvalidModuleError", "LibraryNotFoundError", "MalformedModuleError",
+    "InvalidArgumentError", "InvalidModuleError", "LibraryNotFoundError", "LimitError", "MalformedModuleError",
     "ModuleStats", "Rung", "ShadowStats", "StackLimitError", "SymbolCollisionError", "SynthError", "Totals",
     "UnsupportedError", "Verdict", "abi_version", "compile", "library_path", "version",
 ]

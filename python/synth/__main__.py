@@ -3,7 +3,7 @@
     python -m synth compile <INPUT> -o <OUTPUT.o> [--emit-header H] [--stats] [--stats-json F|-]
         [--target CPU] [--fpu FPU] [--float-abi ABI] [--prefix P] [--module-name N] [--no-bounds-checks] [--stack-check]
         [--max-memory-pages N] [--verify-allocation] [--shadow-allocation] [--no-optimize]
-        [--import-stack NAME=BYTES]... [--max-stack BYTES] [-g]
+        [--import-stack NAME=BYTES]... [--max-stack BYTES] [-g] [--max-function-bytes N]
     python -m synth stats <INPUT> [--json] [compiler options]
 
 Options mean what they mean for ``synth compile`` (docs/OPTIONS.md lists every front door).
@@ -38,7 +38,7 @@ def _page_count(value: str) -> int:
 
 
 def _byte_count(value: str) -> int:
-    """``--max-stack BYTES``: 0 .. 2**32-1, as ``synth compile`` takes it."""
+    """``--max-stack BYTES``, ``--max-function-bytes N``: 0 .. 2**32-1, as ``synth compile`` takes it."""
     if not re.fullmatch(r"\+?[0-9]+", value) or int(value) >= 2**32:
         raise argparse.ArgumentTypeError("`%s` is not a byte count" % value)
     return int(value)
@@ -83,6 +83,9 @@ def add_compiler_options(p: argparse.ArgumentParser) -> None:
                         "synth_trap: the trap handler), counted in the stack bounds; repeatable")
     p.add_argument("--max-stack", type=_byte_count, default=None, metavar="BYTES",
                    help="fail when an export's or init's worst-case stack exceeds BYTES or has no bound")
+    p.add_argument("--max-function-bytes", type=_byte_count, default=None, metavar="N",
+                   help="refuse (limit error) a function body over N bytes of wasm code "
+                        "(default 7654321; 0: no limit)")
     p.add_argument("--no-optimize", action="store_true", help="skip the IR optimisations")
     p.add_argument("-g", "--debug", action="store_true",
                    help="add unwind tables (.debug_frame, .ARM.exidx/.ARM.extab) and name-section "
@@ -101,6 +104,7 @@ def compile_kwargs(args: argparse.Namespace) -> dict[str, object]:
         "max_stack": args.max_stack,
         "import_stack": dict(args.import_stack),
         "debug": args.debug,
+        "max_function_bytes": args.max_function_bytes,
         "module_name": args.module_name or os.path.basename(args.input),
     }
     if args.prefix is not None:

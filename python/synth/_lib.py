@@ -51,7 +51,8 @@ class SynthImportStack(ctypes.Structure):
 
 
 class SynthOptions(ctypes.Structure):
-    """``synth_options`` (version 4 layout: v1, then fpu/float_abi, the stack fields, debug)."""
+    """``synth_options`` (version 5 layout: v1, then fpu/float_abi, the stack fields, debug,
+    max_function_bytes)."""
 
     _fields_ = [
         ("struct_size", _u32),
@@ -72,6 +73,7 @@ class SynthOptions(ctypes.Structure):
         ("import_stack_count", ctypes.c_size_t),
         ("debug", _u32),
         ("reserved1", _u32),
+        ("max_function_bytes", ctypes.c_int64),
     ]
 
 

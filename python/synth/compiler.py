@@ -37,6 +37,7 @@ OPTIONS = {
     "fpu": "none",
     "float_abi": "soft",
     "debug": False,
+    "max_function_bytes": None,
 }
 
 
@@ -167,6 +168,12 @@ def make_options(lib: ctypes.CDLL, target: str | int, options: dict[str, object]
         if isinstance(limit, bool) or not isinstance(limit, int) or not 0 <= limit < 2**32:
             raise InvalidArgumentError("option max_stack must be None or an int in 0..2**32-1, not %r" % (limit,))
         opts.max_stack = limit
+    body_limit = options.get("max_function_bytes")
+    if body_limit is not None:
+        if isinstance(body_limit, bool) or not isinstance(body_limit, int) or not 0 <= body_limit < 2**32:
+            raise InvalidArgumentError("option max_function_bytes must be None or an int in 0..2**32-1, not %r"
+                                       % (body_limit,))
+        opts.max_function_bytes = body_limit
     figures = options.get("import_stack") or {}
     if not isinstance(figures, dict):
         raise InvalidArgumentError("option import_stack must be a dict {import name: bytes}, not %r" % (figures,))
@@ -229,6 +236,9 @@ def compile(wasm: WasmSource, target: str | int = "cortex-m4", **options: object
         debug: add debugging aids (``synth compile -g``): unwind tables (``.debug_frame``,
             ``.ARM.exidx``/``.ARM.extab``) and name-section names in the local symbols; the
             code is the same (default False).
+        max_function_bytes: fail (:class:`~synth.errors.LimitError`) when a function body is
+            larger than this many bytes of wasm code; 0: no limit (default None: the
+            library's limit, 7,654,321 bytes).
         fpu: the core's FPU, ``"none"`` (default), ``"fpv4-sp-d16"`` (cortex-m4),
             ``"fpv5-sp-d16"`` or ``"fpv5-d16"`` (cortex-m7) (or the ``SYNTH_FPU_*`` code).
         float_abi: how floats cross calls, ``"soft"`` (default) or ``"softfp"`` (core

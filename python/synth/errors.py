@@ -16,6 +16,7 @@ STATUS_UNSUPPORTED = 4
 STATUS_SYMBOL_COLLISION = 5
 STATUS_INTERNAL_ERROR = 6
 STATUS_STACK_LIMIT = 7
+STATUS_LIMIT = 8
 
 
 class SynthError(Exception):
@@ -87,6 +88,14 @@ class StackLimitError(SynthError):
     default_status = STATUS_STACK_LIMIT
 
 
+class LimitError(SynthError):
+    """The module is over a resource limit of the options, e.g. a function body larger than
+    ``max_function_bytes`` (``SYNTH_STATUS_LIMIT``); the message names the function and the
+    limit."""
+
+    default_status = STATUS_LIMIT
+
+
 class LibraryNotFoundError(SynthError, OSError):
     """The shared library could not be located or loaded (see :mod:`synth._lib`)."""
 
@@ -99,6 +108,7 @@ _BY_STATUS: dict[int, type[SynthError]] = {
     STATUS_SYMBOL_COLLISION: SymbolCollisionError,
     STATUS_INTERNAL_ERROR: InternalError,
     STATUS_STACK_LIMIT: StackLimitError,
+    STATUS_LIMIT: LimitError,
 }
 
 

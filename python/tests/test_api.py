@@ -137,7 +137,8 @@ def test_truncated_bytes_are_malformed(sample_wat):
 
 def test_error_for_status_covers_every_code():
     classes = {1: synth.InvalidArgumentError, 2: synth.MalformedModuleError, 3: synth.InvalidModuleError,
-               4: synth.UnsupportedError, 5: synth.SymbolCollisionError, 6: synth.InternalError}
+               4: synth.UnsupportedError, 5: synth.SymbolCollisionError, 6: synth.InternalError,
+               7: synth.StackLimitError, 8: synth.LimitError}
     for status, cls in classes.items():
         e = error_for_status(status, "msg")
         assert type(e) is cls and e.status == status and str(e) == "msg"
@@ -192,6 +193,22 @@ def test_debug_option_reaches_the_library(sample_wat, tmp_path):
     _raises(synth.InvalidArgumentError, 1, sample_wat, debug="yes")
 
 
+def test_max_function_bytes_over_the_limit_is_a_limit_error(tmp_path):
+    """max_function_bytes=10 refuses examples/controller.wat (LimitError, status 8, the same
+    message as synth compile --max-function-bytes 10); 0 is no limit, None the library's."""
+    src = CONTROLLER
+    e = _raises(synth.LimitError, 8, src, max_function_bytes=10)
+    assert e.message.startswith("limit: function ") and "over the limit of 10 (max_function_bytes)" in e.message
+    cli = run_cli("compile", str(src), "-o", str(tmp_path / "c.o"), "--max-function-bytes", "10")
+    assert cli.returncode == 1 and e.message in cli.stderr, cli.stderr
+    plain = synth.compile(src).object
+    assert synth.compile(src, max_function_bytes=None).object == plain
+    assert synth.compile(src, max_function_bytes=0).object == plain
+    assert synth.compile(src, max_function_bytes=2**32 - 1).object == plain
+    for bad in (-1, 2**32, True, "10", 1.5):
+        _raises(synth.InvalidArgumentError, 1, src, max_function_bytes=bad)
+
+
 def test_options_struct_matches_the_c_header(tmp_path):
     """The ctypes synth_options has the C struct's size and every field at its offset (a C
     program built against include/synth.h prints them)."""
@@ -214,8 +231,8 @@ def test_options_struct_matches_the_c_header(tmp_path):
     py = {n: getattr(_lib.SynthOptions, n).offset for n in names}
     py["sizeof"] = ctypes.sizeof(_lib.SynthOptions)
     assert {k: int(v) for k, v in c.items()} == py
-    assert names[-2:] == ["debug", "reserved1"]  # version 4 is the last the bindings know
+    assert names[-3:] == ["debug", "reserved1", "max_function_bytes"]  # version 5 is the last the bindings know
     opts = _lib.SynthOptions()
     assert _lib.load().synth_options_init(ctypes.byref(opts)) == 0
     assert opts.struct_size == ctypes.sizeof(_lib.SynthOptions) and (opts.fpu, opts.float_abi) == (0, 0)
-    assert (opts.max_stack, opts.import_stack_count, opts.debug) == (-1, 0, 0)
+    assert (opts.max_stack, opts.import_stack_count, opts.debug, opts.max_function_bytes) == (-1, 0, 0, -1)

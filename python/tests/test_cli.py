@@ -160,3 +160,24 @@ def test_stack_and_debug_options_same_output_as_the_synth_cli(tmp_path):
         py = run_module("synth", "compile", str(src), "-o", str(tmp_path / "bad.o"), *bad)
         cli = run_cli("compile", str(src), "-o", str(tmp_path / "bad.o"), *bad)
         assert py.returncode == cli.returncode == 2, (bad, py.stderr, cli.stderr)
+
+
+def test_max_function_bytes_same_as_the_synth_cli(tmp_path):
+    """--max-function-bytes reaches the compiler through python -m synth as through synth
+    compile: 10 refuses examples/controller.wat with the same limit error (exit 1, no object);
+    0 (no limit) gives the same object as the default; a bad value is a usage error."""
+    src = CONTROLLER
+    flags = ["--max-function-bytes", "10"]
+    py = run_module("synth", "compile", str(src), "-o", str(tmp_path / "py.o"), *flags)
+    cli = run_cli("compile", str(src), "-o", str(tmp_path / "cli.o"), *flags)
+    assert py.returncode == cli.returncode == 1 and py.stderr == cli.stderr, (py.stderr, cli.stderr)
+    assert "limit: function " in py.stderr and "over the limit of 10 (max_function_bytes)" in py.stderr
+    assert not (tmp_path / "py.o").exists()
+    py = run_module("synth", "compile", str(src), "-o", str(tmp_path / "py.o"), "--max-function-bytes", "0")
+    cli = run_cli("compile", str(src), "-o", str(tmp_path / "cli.o"))
+    assert py.returncode == cli.returncode == 0, py.stderr + cli.stderr
+    assert (tmp_path / "py.o").read_bytes() == (tmp_path / "cli.o").read_bytes()
+    for bad in ("lots", "-1", str(2**32)):
+        py = run_module("synth", "compile", str(src), "-o", str(tmp_path / "bad.o"), "--max-function-bytes", bad)
+        cli = run_cli("compile", str(src), "-o", str(tmp_path / "bad.o"), "--max-function-bytes", bad)
+        assert py.returncode == cli.returncode == 2, (bad, py.stderr, cli.stderr)

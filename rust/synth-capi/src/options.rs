@@ -97,6 +97,12 @@ pub struct synth_options {
     /// Unused; keeps fields a later version appends clear of version 4's
     /// tail padding.
     pub reserved1: u32,
+    /// (Version 5.) Largest function body accepted, in bytes of wasm code;
+    /// a larger one fails the compile with SYNTH_STATUS_LIMIT before any
+    /// work is done on the module. Negative: the default limit (7654321,
+    /// the web engines'); 0: no limit (default -1). Read only when
+    /// struct_size covers it.
+    pub max_function_bytes: i64,
 }
 
 /// The worst-case stack of one imported function, for
@@ -136,6 +142,8 @@ pub(crate) const OPTIONS_V2_END: usize = std::mem::offset_of!(synth_options, flo
 pub(crate) const OPTIONS_V3_END: usize = std::mem::offset_of!(synth_options, import_stack_count) + std::mem::size_of::<usize>();
 /// The size a caller must pass for the version-4 field (`debug`) to be read.
 pub(crate) const OPTIONS_V4_END: usize = std::mem::offset_of!(synth_options, debug) + 4;
+/// The size a caller must pass for the version-5 field (`max_function_bytes`) to be read.
+pub(crate) const OPTIONS_V5_END: usize = std::mem::offset_of!(synth_options, max_function_bytes) + 8;
 
 impl synth_options {
     /// The default options (what [`synth_options_init`] writes).
@@ -159,6 +167,7 @@ impl synth_options {
             import_stack_count: 0,
             debug: 0,
             reserved1: 0,
+            max_function_bytes: -1,
         }
     }
 }
@@ -270,6 +279,15 @@ pub(crate) unsafe fn read_options(opts: *const synth_options) -> Result<synth::O
         // SAFETY: struct_size covers the version-4 field.
         out.debug = unsafe { std::ptr::addr_of!((*opts).debug).read_unaligned() } != 0;
     }
+    if size >= OPTIONS_V5_END {
+        // SAFETY: struct_size covers the version-5 field.
+        let max = unsafe { std::ptr::addr_of!((*opts).max_function_bytes).read_unaligned() };
+        out.max_function_bytes = match max {
+            n if n < 0 => Some(synth::options::DEFAULT_MAX_FUNCTION_BYTES),
+            0 => None,
+            n => Some(u32::try_from(n).map_err(|_| format!("opts->max_function_bytes {n} is too large (at most 4294967295)"))?),
+        };
+    }
     out.validate().map_err(|e| e.to_string())?;
     Ok(out)
 }
@@ -303,7 +321,7 @@ mod tests {
         assert_eq!(o.struct_size as usize, std::mem::size_of::<synth_options>());
         assert_eq!((o.target, o.max_memory_pages, o.bounds_checks, o.optimize), (4, -1, 1, 1));
         assert_eq!((o.stack_check, o.verify_allocation, o.shadow_allocation, o.debug), (0, 0, 0, 0));
-        assert_eq!((o.max_stack, o.import_stack_count), (-1, 0));
+        assert_eq!((o.max_stack, o.import_stack_count, o.max_function_bytes), (-1, 0, -1));
         assert!(o.prefix.is_null() && o.module_name.is_null());
         assert_eq!(read(&o).unwrap(), synth::Options::default());
         assert_eq!(unsafe { read_options(std::ptr::null()) }.unwrap(), synth::Options::default());
@@ -403,10 +421,32 @@ mod tests {
         // ...while the version-3 fields still are.
         let v3 = synth_options { struct_size: OPTIONS_V3_END as u32, max_stack: 64, debug: 1, ..synth_options::defaults() };
         assert_eq!(read(&v3).unwrap().max_stack, Some(64));
-        // The version-4 field ends the struct, before reserved1 (whose padding role keeps
-        // a later field out of this version's sizeof).
+        // The version-4 field ends before reserved1 (whose padding role keeps version 5's
+        // field out of version 4's sizeof).
         assert_eq!(OPTIONS_V4_END, std::mem::offset_of!(synth_options, reserved1));
-        assert_eq!(std::mem::size_of::<synth_options>(), std::mem::offset_of!(synth_options, reserved1) + 4);
+        assert_eq!(std::mem::offset_of!(synth_options, max_function_bytes), std::mem::offset_of!(synth_options, reserved1) + 4);
+    }
+
+    #[test]
+    fn max_function_bytes_is_version_5() {
+        use synth::options::DEFAULT_MAX_FUNCTION_BYTES;
+        let limit = |n: i64| read(&synth_options { max_function_bytes: n, ..synth_options::defaults() }).map(|r| r.max_function_bytes);
+        assert_eq!(limit(-1), Ok(Some(DEFAULT_MAX_FUNCTION_BYTES)));
+        assert_eq!(limit(i64::MIN), Ok(Some(DEFAULT_MAX_FUNCTION_BYTES)));
+        assert_eq!(limit(0), Ok(None));
+        assert_eq!(limit(10), Ok(Some(10)));
+        assert_eq!(limit(u32::MAX as i64), Ok(Some(u32::MAX)));
+        assert!(limit(1 << 40).unwrap_err().contains("opts->max_function_bytes "));
+        assert_eq!(read(&synth_options::defaults()).unwrap().max_function_bytes, Some(DEFAULT_MAX_FUNCTION_BYTES));
+        // A version-4 caller (its sizeof ends at reserved1): the field is not read, the
+        // default limit holds, and the version-4 field still is read.
+        let v4_size = std::mem::offset_of!(synth_options, reserved1) + 4;
+        assert!(OPTIONS_V4_END <= v4_size && v4_size < OPTIONS_V5_END);
+        let v4 = synth_options { struct_size: v4_size as u32, max_function_bytes: 0, debug: 1, ..synth_options::defaults() };
+        let r = read(&v4).unwrap();
+        assert_eq!((r.max_function_bytes, r.debug), (Some(DEFAULT_MAX_FUNCTION_BYTES), true));
+        // The version-5 field ends the struct.
+        assert_eq!(OPTIONS_V5_END, std::mem::size_of::<synth_options>());
     }
 
     #[test]

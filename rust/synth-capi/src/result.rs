@@ -349,6 +349,33 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn max_function_bytes_over_the_limit_is_status_limit() {
+        // ADD's body is 7 bytes of wasm code: a limit of 6 refuses it, 7 and 0 (none) accept it.
+        let status = |n: i64| {
+            let o = synth_options { max_function_bytes: n, ..synth_options::defaults() };
+            let (s, r) = compile_bytes(ADD, &o);
+            let m = message(r);
+            unsafe { synth_result_free(r) };
+            (s, m)
+        };
+        let (s, m) = status(6);
+        assert_eq!(s, SYNTH_STATUS_LIMIT, "{m}");
+        assert!(m.starts_with("limit: function 0: ") && m.contains("over the limit of 6 (max_function_bytes)"), "{m}");
+        assert_eq!(status(7).0, SYNTH_STATUS_OK);
+        assert_eq!(status(0).0, SYNTH_STATUS_OK);
+        assert_eq!(status(-1).0, SYNTH_STATUS_OK);
+        // A version-4 caller's struct ends before the field: the default limit, not 6.
+        let v4 = synth_options {
+            struct_size: (std::mem::offset_of!(synth_options, reserved1) + 4) as u32,
+            max_function_bytes: 6,
+            ..synth_options::defaults()
+        };
+        let (s, r) = compile_bytes(ADD, &v4);
+        assert_eq!(s, SYNTH_STATUS_OK, "{}", message(r));
+        unsafe { synth_result_free(r) };
+    }
+
+    #[test]
     fn symbol_collision_is_reported() {
         // Export `f` is `wasm_f`, and so is the (unprefixed) import `env.wasm_f`.
         let src = b"(module (import \"env\" \"wasm_f\" (func)) (func (export \"f\")))";

@@ -25,6 +25,10 @@ pub const SYNTH_STATUS_INTERNAL_ERROR: i32 = 6;
 /// synth_options.max_stack, or has no bound; the message names the
 /// function and the path of calls.
 pub const SYNTH_STATUS_STACK_LIMIT: i32 = 7;
+/// The module is over a resource limit of the options, for example a
+/// function body larger than synth_options.max_function_bytes; the message
+/// names the function and the limit.
+pub const SYNTH_STATUS_LIMIT: i32 = 8;
 
 /// The status code of a compile error.
 pub(crate) fn status_of(e: &synth::Error) -> i32 {
@@ -35,9 +39,7 @@ pub(crate) fn status_of(e: &synth::Error) -> i32 {
         Error::Unsupported { .. } => SYNTH_STATUS_UNSUPPORTED,
         Error::BadOptions(_) => SYNTH_STATUS_INVALID_ARGUMENT,
         Error::SymbolCollision { .. } => SYNTH_STATUS_SYMBOL_COLLISION,
-        // Over a resource limit: the module cannot be compiled as asked
-        // (the message names the limit).
-        Error::Limit { .. } => SYNTH_STATUS_UNSUPPORTED,
+        Error::Limit { .. } => SYNTH_STATUS_LIMIT,
         Error::Internal(_) => SYNTH_STATUS_INTERNAL_ERROR,
         Error::StackLimit { .. } => SYNTH_STATUS_STACK_LIMIT,
     }
@@ -45,7 +47,8 @@ pub(crate) fn status_of(e: &synth::Error) -> i32 {
 
 /// The name of a status code as a static string: "ok", "invalid argument",
 /// "malformed", "invalid module", "unsupported", "symbol collision",
-/// "internal error", "stack limit"; "unknown status" for any other value.
+/// "internal error", "stack limit", "limit"; "unknown status" for any other
+/// value.
 /// Never NULL.
 #[no_mangle]
 pub extern "C" fn synth_status_name(status: i32) -> *const c_char {
@@ -58,6 +61,7 @@ pub extern "C" fn synth_status_name(status: i32) -> *const c_char {
         SYNTH_STATUS_SYMBOL_COLLISION => c"symbol collision",
         SYNTH_STATUS_INTERNAL_ERROR => c"internal error",
         SYNTH_STATUS_STACK_LIMIT => c"stack limit",
+        SYNTH_STATUS_LIMIT => c"limit",
         _ => c"unknown status",
     };
     s.as_ptr()
@@ -94,6 +98,7 @@ mod tests {
                 },
                 SYNTH_STATUS_STACK_LIMIT,
             ),
+            (Error::Limit { func: Some(1), what: "over max_function_bytes".into() }, SYNTH_STATUS_LIMIT),
         ];
         for (e, s) in cases {
             assert_eq!(status_of(&e), s, "{e}");
@@ -102,12 +107,12 @@ mod tests {
 
     #[test]
     fn names_are_distinct_and_unknown_is_named() {
-        let names: Vec<_> = (0..=7).map(name).collect();
+        let names: Vec<_> = (0..=8).map(name).collect();
         assert_eq!(
             names,
-            ["ok", "invalid argument", "malformed", "invalid module", "unsupported", "symbol collision", "internal error", "stack limit"]
+            ["ok", "invalid argument", "malformed", "invalid module", "unsupported", "symbol collision", "internal error", "stack limit", "limit"]
         );
-        assert_eq!(name(8), "unknown status");
+        assert_eq!(name(9), "unknown status");
         assert_eq!(name(-1), "unknown status");
         assert_eq!(name(i32::MIN), "unknown status");
     }

@@ -250,3 +250,20 @@ fn stats_table_and_json_streams() {
     let row: Vec<&str> = table.lines().nth(1).unwrap().split_whitespace().collect();
     assert!(row[row.len() - 5..].iter().all(|c| c.parse::<u32>().is_ok()), "shadow figures per row: {table}");
 }
+
+#[test]
+fn max_function_bytes_over_the_limit_is_a_limit_error() {
+    let src = std::fs::read(controller()).unwrap();
+    let e = compile_error("controller.wat", &src, &["--max-function-bytes", "10"]);
+    assert!(e.starts_with("limit: function "), "{e}");
+    assert!(e.ends_with("over the limit of 10 (max_function_bytes)"), "{e}");
+    // 0 is no limit: the same object as the default (which controller.wat is far under).
+    let d = tmpdir("max-function-bytes");
+    let (none, default) = (d.join("none.o"), d.join("default.o"));
+    let c = controller();
+    let o = synth(&["compile", c.to_str().unwrap(), "-o", none.to_str().unwrap(), "--max-function-bytes", "0"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = synth(&["compile", c.to_str().unwrap(), "-o", default.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read(none).unwrap(), std::fs::read(default).unwrap());
+}
