@@ -17,38 +17,8 @@ const FUNC_CODE: u32 = 0xC000_0000;
 /// Unmapped bytes left between two regions, so overruns are detected.
 const GUARD: u32 = 64;
 
-/// All runtime functions in the order used for their fake code addresses.
-const RUNTIME_FUNCS: [RuntimeFunc; 29] = [
-    RuntimeFunc::I64DivS,
-    RuntimeFunc::I64DivU,
-    RuntimeFunc::I64RemS,
-    RuntimeFunc::I64RemU,
-    RuntimeFunc::MemoryCopy,
-    RuntimeFunc::MemoryFill,
-    RuntimeFunc::MemoryGrow,
-    RuntimeFunc::F32Sqrt,
-    RuntimeFunc::F64Sqrt,
-    RuntimeFunc::F32Ceil,
-    RuntimeFunc::F32Floor,
-    RuntimeFunc::F32Trunc,
-    RuntimeFunc::F32Nearest,
-    RuntimeFunc::F64Ceil,
-    RuntimeFunc::F64Floor,
-    RuntimeFunc::F64Trunc,
-    RuntimeFunc::F64Nearest,
-    RuntimeFunc::F32Min,
-    RuntimeFunc::F32Max,
-    RuntimeFunc::F64Min,
-    RuntimeFunc::F64Max,
-    RuntimeFunc::I32TruncSatF32S,
-    RuntimeFunc::I32TruncSatF32U,
-    RuntimeFunc::I32TruncSatF64S,
-    RuntimeFunc::I32TruncSatF64U,
-    RuntimeFunc::I64TruncSatF32S,
-    RuntimeFunc::I64TruncSatF32U,
-    RuntimeFunc::I64TruncSatF64S,
-    RuntimeFunc::I64TruncSatF64U,
-];
+/// Runtime functions in code-address order.
+const RUNTIME_FUNCS: [RuntimeFunc; 29] = RuntimeFunc::ALL;
 
 /// One mapped range of addresses.
 #[derive(Clone, Debug)]

@@ -275,23 +275,7 @@ impl Lower<'_> {
             moves.push(MachInst::Mov { rd: preg(0), rm: p });
             uses.push(preg(0));
         }
-        for (&a, &loc) in args.iter().zip(&abi.params) {
-            let (lo, hi) = self.vals[a.0 as usize];
-            match (loc, hi) {
-                (ArgLoc::Reg(r), None) => {
-                    moves.push(MachInst::Mov { rd: preg(r), rm: lo });
-                    uses.push(preg(r));
-                }
-                (ArgLoc::RegPair(x, y), Some(hi)) => {
-                    moves.push(MachInst::Mov { rd: preg(x), rm: lo });
-                    moves.push(MachInst::Mov { rd: preg(y), rm: hi });
-                    uses.push(preg(x));
-                    uses.push(preg(y));
-                }
-                (ArgLoc::Stack(_), _) => {}
-                _ => return Err(self.err("an argument location that does not match its type")),
-            }
-        }
+        self.register_args(args, &abi, &mut moves, &mut uses)?;
         for m in moves {
             self.push(m);
         }
@@ -373,13 +357,15 @@ impl Lower<'_> {
         }
     }
 
-    /// A tail call (see [`Self::tail_call`]): arguments into their
-    /// registers, then the [`MachInst::TailCall`] terminator. It makes no
-    /// frame of its own (no outgoing area, lr not needed after it).
-    pub(super) fn lower_tail_call(&mut self, sym: SymbolRef, sig: &Signature, args: &[Value]) -> Result<(), BackendError> {
-        let abi = abi_sig(sig);
-        let mut uses = Vec::new();
-        let mut moves = Vec::new();
+    /// The moves of `args` into the argument registers `abi` gives them
+    /// (stack arguments are stored separately), and the registers used.
+    fn register_args(
+        &mut self,
+        args: &[Value],
+        abi: &crate::abi::AbiSig,
+        moves: &mut Vec<MachInst>,
+        uses: &mut Vec<Reg>,
+    ) -> Result<(), BackendError> {
         for (&a, &loc) in args.iter().zip(&abi.params) {
             let (lo, hi) = self.vals[a.0 as usize];
             match (loc, hi) {
@@ -393,9 +379,23 @@ impl Lower<'_> {
                     uses.push(preg(x));
                     uses.push(preg(y));
                 }
-                _ => return Err(self.err("a tail-call argument location that does not match its type")),
+                (ArgLoc::Stack(_), _) => {}
+                _ => return Err(self.err("an argument location that does not match its type")),
             }
         }
+        Ok(())
+    }
+
+    /// A tail call (see [`Self::tail_call`]): arguments into their
+    /// registers, then the [`MachInst::TailCall`] terminator. It makes no
+    /// frame of its own (no outgoing area, lr not needed after it).
+    pub(super) fn lower_tail_call(&mut self, sym: SymbolRef, sig: &Signature, args: &[Value]) -> Result<(), BackendError> {
+        let abi = abi_sig(sig);
+        let (mut uses, mut moves) = (Vec::new(), Vec::new());
+        if abi.stack_bytes != 0 {
+            return Err(self.err("a tail call with stack arguments"));
+        }
+        self.register_args(args, &abi, &mut moves, &mut uses)?;
         for m in moves {
             self.push(m);
         }

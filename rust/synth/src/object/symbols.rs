@@ -49,71 +49,11 @@ pub fn import_symbol(import: &ImportName) -> String {
 
 /// The stem of a runtime helper's name (`i64_div_s`, `memory_copy`, ...).
 pub fn runtime_stem(r: RuntimeFunc) -> &'static str {
-    match r {
-        RuntimeFunc::I64DivS => "i64_div_s",
-        RuntimeFunc::I64DivU => "i64_div_u",
-        RuntimeFunc::I64RemS => "i64_rem_s",
-        RuntimeFunc::I64RemU => "i64_rem_u",
-        RuntimeFunc::MemoryCopy => "memory_copy",
-        RuntimeFunc::MemoryFill => "memory_fill",
-        RuntimeFunc::MemoryGrow => "memory_grow",
-        RuntimeFunc::F32Sqrt => "f32_sqrt",
-        RuntimeFunc::F64Sqrt => "f64_sqrt",
-        RuntimeFunc::F32Ceil => "f32_ceil",
-        RuntimeFunc::F32Floor => "f32_floor",
-        RuntimeFunc::F32Trunc => "f32_trunc",
-        RuntimeFunc::F32Nearest => "f32_nearest",
-        RuntimeFunc::F64Ceil => "f64_ceil",
-        RuntimeFunc::F64Floor => "f64_floor",
-        RuntimeFunc::F64Trunc => "f64_trunc",
-        RuntimeFunc::F64Nearest => "f64_nearest",
-        RuntimeFunc::F32Min => "f32_min",
-        RuntimeFunc::F32Max => "f32_max",
-        RuntimeFunc::F64Min => "f64_min",
-        RuntimeFunc::F64Max => "f64_max",
-        RuntimeFunc::I32TruncSatF32S => "i32_trunc_sat_f32_s",
-        RuntimeFunc::I32TruncSatF32U => "i32_trunc_sat_f32_u",
-        RuntimeFunc::I32TruncSatF64S => "i32_trunc_sat_f64_s",
-        RuntimeFunc::I32TruncSatF64U => "i32_trunc_sat_f64_u",
-        RuntimeFunc::I64TruncSatF32S => "i64_trunc_sat_f32_s",
-        RuntimeFunc::I64TruncSatF32U => "i64_trunc_sat_f32_u",
-        RuntimeFunc::I64TruncSatF64S => "i64_trunc_sat_f64_s",
-        RuntimeFunc::I64TruncSatF64U => "i64_trunc_sat_f64_u",
-    }
+    synth_ir::print::runtime_name(r)
 }
 
 /// Every runtime helper, in [`RuntimeFunc`] order.
-pub const ALL_RUNTIME: [RuntimeFunc; 29] = [
-    RuntimeFunc::I64DivS,
-    RuntimeFunc::I64DivU,
-    RuntimeFunc::I64RemS,
-    RuntimeFunc::I64RemU,
-    RuntimeFunc::MemoryCopy,
-    RuntimeFunc::MemoryFill,
-    RuntimeFunc::MemoryGrow,
-    RuntimeFunc::F32Sqrt,
-    RuntimeFunc::F64Sqrt,
-    RuntimeFunc::F32Ceil,
-    RuntimeFunc::F32Floor,
-    RuntimeFunc::F32Trunc,
-    RuntimeFunc::F32Nearest,
-    RuntimeFunc::F64Ceil,
-    RuntimeFunc::F64Floor,
-    RuntimeFunc::F64Trunc,
-    RuntimeFunc::F64Nearest,
-    RuntimeFunc::F32Min,
-    RuntimeFunc::F32Max,
-    RuntimeFunc::F64Min,
-    RuntimeFunc::F64Max,
-    RuntimeFunc::I32TruncSatF32S,
-    RuntimeFunc::I32TruncSatF32U,
-    RuntimeFunc::I32TruncSatF64S,
-    RuntimeFunc::I32TruncSatF64U,
-    RuntimeFunc::I64TruncSatF32S,
-    RuntimeFunc::I64TruncSatF32U,
-    RuntimeFunc::I64TruncSatF64S,
-    RuntimeFunc::I64TruncSatF64U,
-];
+pub const ALL_RUNTIME: [RuntimeFunc; 29] = RuntimeFunc::ALL;
 
 /// Every symbol name of a module.
 #[derive(Clone, Debug, PartialEq, Eq)]
