@@ -49,7 +49,9 @@ _KINDS = (FunctionKind.WASM, FunctionKind.RUNTIME, FunctionKind.INIT, FunctionKi
 _VERDICTS = (Verdict.NONE, Verdict.GENUINE, Verdict.SPURIOUS)
 _RUNGS = (Rung.BASE, Rung.FALLBACK)
 #: Stack fields that are not plain integers (bound may be None; reason and path are text).
-_STACK_TEXT = ("max_stack_bytes", "stack_unbounded", "stack_path", "budget_hit")
+_STACK_TEXT = ("max_stack_bytes", "stack_unbounded", "stack_path")
+#: Fields that are neither counts nor copied as they are from the JSON.
+_NOT_COUNTS = _STACK_TEXT + ("budget_hit",)
 
 
 class StatsFormatError(ValueError):
@@ -107,7 +109,7 @@ class FunctionStats:
         """Parse one JSON function object."""
         try:
             shadow = d.get("shadow")
-            kw = {f.name: d[f.name] for f in fields(cls) if f.name not in ("shadow",) + _STACK_TEXT}
+            kw = {f.name: d[f.name] for f in fields(cls) if f.name not in ("shadow",) + _NOT_COUNTS}
             bound = d.get("max_stack_bytes")
             kw["max_stack_bytes"] = None if bound is None else _int(bound, "max_stack_bytes")
             kw["stack_unbounded"] = d.get("stack_unbounded")
@@ -127,7 +129,7 @@ class FunctionStats:
 
 #: Integer fields of :class:`FunctionStats` (the ones a budget may limit).
 INT_FIELDS = tuple(f.name for f in fields(FunctionStats)
-                   if f.name not in ("name", "symbol", "kind", "verdict", "rung", "shadow") + _STACK_TEXT)
+                   if f.name not in ("name", "symbol", "kind", "verdict", "rung", "shadow") + _NOT_COUNTS)
 
 
 @dataclass(frozen=True)

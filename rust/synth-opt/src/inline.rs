@@ -112,7 +112,7 @@ pub fn run(module: &mut Module) -> InlineStats {
 /// Replaces the calls of `func` to `leaves` by their bodies; returns how many.
 fn inline_into(func: &mut Function, leaves: &BTreeMap<u32, Leaf>) -> usize {
     let mut count = 0;
-    let mut subst: Vec<Option<Value>> = Vec::new();
+    let mut subst = crate::subst::Subst::new();
     for b in 0..func.blocks.len() {
         let insts = std::mem::take(&mut func.blocks[b].insts);
         let mut out = Vec::with_capacity(insts.len());
@@ -147,33 +147,13 @@ fn inline_into(func: &mut Function, leaves: &BTreeMap<u32, Leaf>) -> usize {
                 out.push(Inst { results, kind });
             }
             for (r, v) in inst.results.iter().zip(&leaf.returns) {
-                if subst.len() <= r.0 as usize {
-                    subst.resize(r.0 as usize + 1, None);
-                }
-                subst[r.0 as usize] = Some(map[v]);
+                subst.set(*r, map[v]);
             }
             count += 1;
         }
         func.blocks[b].insts = out;
     }
-    if count > 0 {
-        let resolve = |mut v: Value| {
-            while let Some(Some(n)) = subst.get(v.0 as usize) {
-                v = *n;
-            }
-            v
-        };
-        for b in func.blocks.iter_mut() {
-            for inst in b.insts.iter_mut() {
-                for v in inst.kind.operands_mut() {
-                    *v = resolve(*v);
-                }
-            }
-            for v in crate::subst::term_operands_mut(&mut b.term) {
-                *v = resolve(*v);
-            }
-        }
-    }
+    subst.apply(func);
     count
 }
 

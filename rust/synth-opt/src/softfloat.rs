@@ -90,8 +90,13 @@ pub fn legalize(func: &mut Function, soft: SoftTypes) -> usize {
             consts.insert(*r, *bits);
         }
     }
-    let mut l =
-        Legalizer { soft, value_types: std::mem::take(&mut func.value_types), subst: Vec::new(), count: 0, consts };
+    let mut l = Legalizer {
+        soft,
+        value_types: std::mem::take(&mut func.value_types),
+        subst: crate::subst::Subst::new(),
+        count: 0,
+        consts,
+    };
     for bi in 0..func.blocks.len() {
         let insts = std::mem::take(&mut func.blocks[bi].insts);
         let mut out = Vec::with_capacity(insts.len());
@@ -105,32 +110,15 @@ pub fn legalize(func: &mut Function, soft: SoftTypes) -> usize {
     }
     func.value_types = l.value_types;
     func.sig = soft.map_sig(&func.sig);
-    if !l.subst.is_empty() {
-        let resolve = |subst: &[Option<Value>], mut v: Value| {
-            while let Some(Some(n)) = subst.get(v.0 as usize) {
-                v = *n;
-            }
-            v
-        };
-        for b in func.blocks.iter_mut() {
-            for inst in b.insts.iter_mut() {
-                for v in inst.kind.operands_mut() {
-                    *v = resolve(&l.subst, *v);
-                }
-            }
-            for v in crate::subst::term_operands_mut(&mut b.term) {
-                *v = resolve(&l.subst, *v);
-            }
-        }
-    }
+    l.subst.apply(func);
     l.count
 }
 
 struct Legalizer {
     soft: SoftTypes,
     value_types: Vec<Type>,
-    /// `subst[v] = Some(w)`: uses of `v` read `w` (reinterpretations).
-    subst: Vec<Option<Value>>,
+    /// Reinterpretations: uses of a bitcast's result read its operand.
+    subst: crate::subst::Subst,
     count: usize,
     /// Bit patterns of the function's float constants.
     consts: std::collections::HashMap<Value, u64>,
@@ -374,11 +362,7 @@ impl Legalizer {
                 let from = ty_of(arg);
                 match op {
                     FloatConvertOp::Bitcast => {
-                        let r = results[0];
-                        if self.subst.len() <= r.0 as usize {
-                            self.subst.resize(r.0 as usize + 1, None);
-                        }
-                        self.subst[r.0 as usize] = Some(arg);
+                        self.subst.set(results[0], arg);
                     }
                     FloatConvertOp::FromSInt | FloatConvertOp::FromUInt => {
                         let l = int_to_float_libcall(from, to, op == FloatConvertOp::FromSInt);
