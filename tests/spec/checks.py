@@ -6,6 +6,11 @@ patterns, so ``-0``/``+0`` and NaN payloads are told apart); ``nan:canonical`` a
 ``nan:arithmetic`` per the spec (either sign; quiet bit set; zero payload for canonical);
 ``either`` when any alternative matches; trap messages by the reference interpreter's
 prefix rule.
+
+References (docs/ABI.md, *Reference values*): a ``funcref`` crosses the ABI as an i64 (the
+table entry ``{type word, code address}``, null 0), an ``externref`` as an i32 handle (null
+0). The spec's host reference ``(ref.extern N)`` is the handle the runner chooses for it,
+N + 1 (:func:`extern_handle`), so that null stays 0 and every host reference is non-null.
 """
 
 from harness import floats
@@ -27,8 +32,37 @@ TRAP_MESSAGES = {
 
 FLOAT_TYPES = ("f32", "f64")
 INT_TYPES = ("i32", "i64")
+REF_TYPES = ("funcref", "externref")
 #: Value types the runner passes and compares (others are skipped by name).
-VALUE_TYPES = INT_TYPES + FLOAT_TYPES
+VALUE_TYPES = INT_TYPES + FLOAT_TYPES + REF_TYPES
+#: The ABI type a reference travels as (docs/ABI.md).
+ABI_TYPES = {"funcref": "i64", "externref": "i32"}
+
+
+def abi_type(ty):
+    """The i32/i64/f32/f64 type a wasm value type of an export travels as."""
+    return ABI_TYPES.get(ty, ty)
+
+
+def extern_handle(n):
+    """The externref handle the runner gives the spec's host reference ``(ref.extern n)``."""
+    handle = int(n) + 1
+    if not 0 < handle <= 0xFFFFFFFF:
+        raise ValueError("host reference %s has no 32-bit handle" % n)
+    return handle
+
+
+def arg_value(v):
+    """The ABI integer of a wast argument: i32/i64 unsigned, f32/f64 bits, references as
+    handles (null 0)."""
+    ty, raw = v.get("type"), v.get("value")
+    if ty in REF_TYPES:
+        if raw == "null":
+            return 0
+        if ty == "externref":
+            return extern_handle(raw)
+        raise ValueError("a %s argument other than null has no wast form in wasm 2.0" % ty)
+    return int(raw)
 
 
 def value_types(values):
@@ -52,8 +86,10 @@ def matches(expected, actual, ty):
     value ``expected``?"""
     if expected.get("type") == "either":
         return any(matches(e, actual, ty) for e in expected.get("values", []))
-    if expected.get("type") != ty or ty not in INT_TYPES + FLOAT_TYPES:
+    if expected.get("type") != ty or ty not in VALUE_TYPES:
         return False
+    if ty in REF_TYPES:
+        return ref_matches(expected.get("value"), actual, ty)
     if ty in FLOAT_TYPES:
         bits = actual & floats.mask(ty)
         raw = expected.get("value")
@@ -64,6 +100,19 @@ def matches(expected, actual, ty):
         return int(raw) & floats.mask(ty) == bits
     mask = 0xFFFFFFFF if ty == "i32" else (1 << 64) - 1
     return parse_int(expected) & mask == actual & mask
+
+
+def ref_matches(raw, actual, ty):
+    """A reference result against wast's ``null``, ``(ref.extern N)`` or an unnumbered
+    ``(ref.extern)``/``(ref.func)`` (any non-null reference of the type)."""
+    low = actual & 0xFFFFFFFF  # externref handle; funcref type word (0 only for null)
+    if raw == "null":
+        return (actual & ((1 << 64) - 1)) == 0
+    if raw is None:
+        return low != 0
+    if ty == "externref":
+        return low == extern_handle(raw)
+    return False  # a particular function: wasm 2.0 scripts never expect one
 
 
 def trap_message(code):
@@ -99,5 +148,6 @@ def show_values(values):
 
 def show_actual(values, types):
     """Compact text of emulator results for failure reports."""
-    return ", ".join(show(v, t) if t in FLOAT_TYPES else "%s:%d" % (t, v)
-                     for v, t in zip(values, types))
+    return ", ".join(show(v, t) if t in FLOAT_TYPES
+                     else "%s:0x%x" % (t, v & ((1 << 64) - 1)) if t in REF_TYPES
+                     else "%s:%d" % (t, v) for v, t in zip(values, types))

@@ -45,8 +45,11 @@ SPECTEST_EXPORTS = {
     "global_f32": ("global", ("f32", False)),
     "global_f64": ("global", ("f64", False)),
     "memory": ("memory", (SPECTEST_MEMORY_INITIAL, SPECTEST_MEMORY_PAGES)),
-    "table": ("table", (10, 20)),
+    "table": ("table", ((10, 20), "funcref")),
 }
+#: spectest table: 10 entries, maximum 20; the host provides the maximum as its capacity.
+SPECTEST_TABLE_INITIAL = 10
+SPECTEST_TABLE_MAX = 20
 
 MODULE_SCRIPT = """\
 SECTIONS
@@ -120,6 +123,12 @@ def host_assembly():
           # exporter's); importers' `<import symbol>_size` is bound to it by address.
           ".balign 8", ".global spectest_memory_size", "spectest_memory_size:",
           "  .word 0x%08x" % (SPECTEST_MEMORY_INITIAL * 65536),
+          # The table's {size, capacity} words and its null entries (docs/ABI.md: an
+          # imported table is its provider's); importers bind `<symbol>` and `<symbol>_size`.
+          ".balign 8", ".global spectest_table_size", "spectest_table_size:",
+          "  .word %d" % SPECTEST_TABLE_INITIAL, "  .word %d" % SPECTEST_TABLE_MAX,
+          ".balign 8", ".global spectest_table", "spectest_table:",
+          "  .space %d" % (SPECTEST_TABLE_MAX * 8),
           ".bss", ".balign 8", ".global spectest_memory", "spectest_memory:",
           "  .space %d" % (SPECTEST_MEMORY_PAGES * 65536)]
     return "\n".join(L) + "\n"

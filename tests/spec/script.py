@@ -104,7 +104,8 @@ class Instance:
         if kind == "global":
             return kind, (self.meta.global_type(index), self.meta.global_mutable(index))
         if kind == "table":
-            return kind, self.meta.table_type(index)
+            size = machine.read_value(self.table_size_address(name), "i32")
+            return kind, ((size, self.meta.table_type(index)[1]), self.meta.table_elem(index))
         limits = self.meta.memory_limits()
         pages = machine.read_value(self.memory_size_address(), "i32") // 65536
         return kind, (pages, limits[1])
@@ -116,14 +117,27 @@ class Instance:
             return self.imports[abi.import_symbol(imps[0].module, imps[0].name) + "_size"]
         return self.image.symbols[self.prefix + "memory_size"].value
 
+    def table_size_address(self, name):
+        """Address of the ``{size, capacity}`` words of exported table ``name`` (its
+        provider's when the table is imported; docs/ABI.md)."""
+        imp = self.meta.export_import(name)
+        if imp is not None:
+            return self.imports[abi.import_symbol(imp.module, imp.name) + "_size"]
+        _, index = self.meta.exports[name]
+        return self.image.symbols["%stable%d_size" % (self.prefix, index)].value
+
     def export_address(self, name):
-        """Address of export ``name`` (function with Thumb bit, global storage, memory)."""
+        """Address of export ``name`` (function with Thumb bit, global storage, memory,
+        table entries)."""
         if name not in self.meta.exports:
             raise KeyError("no export %r" % name)
-        kind, _ = self.meta.exports[name]
+        kind, index = self.meta.exports[name]
         imp = self.meta.export_import(name)
         if imp is not None:
             return self.imports[abi.import_symbol(imp.module, imp.name)]
+        if kind == "table":
+            # Export names add no symbols: a defined table is always `P table i`.
+            return self.image.symbols["%stable%d" % (self.prefix, index)].value
         sym = self.prefix + "memory" if kind == "memory" else abi.export_symbol(name, self.prefix)
         if sym not in self.image.symbols:
             raise KeyError("export %r has no symbol %s" % (name, sym))
@@ -150,6 +164,9 @@ class ScriptRun:
         self.unresolved = []
         self.last_meta = None
         self.last_compile_error = ""
+        #: Instances whose instantiation trapped but whose functions a shared table or
+        #: global may still reference (kept loaded, see keep_or_drop_failed).
+        self.kept = []
 
     # --- bookkeeping -----------------------------------------------------------------
     def record(self, cmd, status, reason="", floats=False, **detail):
@@ -194,8 +211,8 @@ class ScriptRun:
         """Address an import binds to, or None when nothing provides it."""
         if imp.module == "spectest":
             sym = abi.import_symbol("spectest", imp.name)
-            if imp.kind == "memory":
-                return self.machine.host.symbols["spectest_memory"].value
+            if imp.kind in ("memory", "table"):
+                return self.machine.host.symbols["spectest_" + imp.kind].value
             s = self.machine.host.symbols.get(sym)
             return s.value if s is not None else None
         inst = self.registered.get(imp.module)
@@ -214,6 +231,10 @@ class ScriptRun:
             if exported is not None and exported[0] == "memory":
                 size = self.machine.host.symbols["spectest_memory_size"].value
                 exported = ("memory", (self.machine.read_value(size, "i32") // 65536, exported[1][1]))
+            elif exported is not None and exported[0] == "table":
+                size = self.machine.host.symbols["spectest_table_size"].value
+                (_, tmax), elem = exported[1]
+                exported = ("table", ((self.machine.read_value(size, "i32"), tmax), elem))
         else:
             inst = self.registered.get(imp.module)
             if not isinstance(inst, Instance) or imp.name not in inst.meta.exports:
@@ -228,7 +249,12 @@ class ScriptRun:
             want = (imp.desc, imp.mutable)
         elif imp.kind == "func":
             want = tuple(imp.desc)
+        elif imp.kind == "table":
+            want = (imp.desc, imp.elem)
         ok = kind == imp.kind
+        if ok and kind == "table":
+            ok = actual[1] == want[1]  # element types match exactly
+            actual, want = actual[0], want[0]
         if ok and kind in ("memory", "table"):
             (amin, amax), (wmin, wmax) = actual, want
             ok = amin >= wmin and (wmax is None or (amax is not None and amax <= wmax))
@@ -238,6 +264,12 @@ class ScriptRun:
             return "incompatible import type for %s.%s: %s %s, import wants %s %s" % (
                 imp.module, imp.name, kind, actual, imp.kind, want)
         return None
+
+    def resolve_table_size(self, imp):
+        """Address of the ``{size, capacity}`` words of the table ``imp`` binds to."""
+        if imp.module == "spectest":
+            return self.machine.host.symbols["spectest_table_size"].value
+        return self.registered[imp.module].table_size_address(imp.name)
 
     def resolve_memory_size(self, imp):
         """Address of the size word of the memory ``imp`` binds to (docs/ABI.md)."""
@@ -303,6 +335,8 @@ class ScriptRun:
                 defsyms[sym] = addr
                 if imp.kind == "memory":
                     defsyms[sym + "_size"] = self.resolve_memory_size(imp)
+                elif imp.kind == "table":
+                    defsyms[sym + "_size"] = self.resolve_table_size(imp)
         try:
             code_size, data_size = linking.slot_sizes(obj)
             code, dat = self.machine.reserve(code_size, data_size)
@@ -359,16 +393,19 @@ class ScriptRun:
             ty = inst.meta.global_type(index)
             if ty not in checks.VALUE_TYPES:
                 raise Unavailable("skip", "%s globals not supported" % ty)
-            value = self.machine.read_value(inst.export_address(field_), ty)
+            value = self.machine.read_value(inst.export_address(field_), checks.abi_type(ty))
             return M.Outcome("ok", values=(value,), types=(ty,)), [ty]
         kind, index = inst.meta.exports[field_]
         params, results = inst.meta.func_type(index)
         for ty in params + results:
             if ty not in checks.VALUE_TYPES:
                 raise Unavailable("skip", "%s values not supported" % ty)
-        # i32/i64 as their unsigned value, f32/f64 as their bit pattern (commands.json form)
-        args = [int(a["value"]) for a in action.get("args", [])]
-        return self.machine.call(inst.export_address(field_), params, args, results), results
+        # i32/i64 as their unsigned value, f32/f64 as their bit pattern (commands.json form),
+        # references as the ABI passes them (checks.arg_value)
+        args = [checks.arg_value(a) for a in action.get("args", [])]
+        abi_params = [checks.abi_type(t) for t in params]
+        abi_results = [checks.abi_type(t) for t in results]
+        return self.machine.call(inst.export_address(field_), abi_params, args, abi_results), results
 
     def run(self):
         """Execute every command; returns the results."""
@@ -448,8 +485,7 @@ class ScriptRun:
             self.record(cmd, "skip", why, floats=self._meta_floats())
         else:
             reason = why if isinstance(why, str) else "init %s" % why.describe()
-            if inst is not None:
-                self.drop(inst)
+            self.keep_or_drop_failed(inst, stage)
             self.current = Unavailable("fail", "module failed (%s): %s" % (stage, reason))
             self.record(cmd, "fail", "%s failed: %s" % (stage, reason), floats=self._meta_floats())
         if cmd.get("name"):
@@ -553,10 +589,20 @@ class ScriptRun:
             self.record(cmd, "fail", why, action=cmd["filename"],
                         expected="link error: " + cmd.get("text", ""), actual="linked")
 
+    def keep_or_drop_failed(self, inst, stage):
+        """Unload an instance whose instantiation failed, unless its init ran and it imports
+        a table or a global: element segments or its start function may have stored
+        references to its functions there, which the spec's store keeps alive."""
+        if inst is None:
+            return
+        if stage == "init" and any(i.kind in ("table", "global") for i in inst.meta.imports):
+            self.kept.append(inst)
+        else:
+            self.drop(inst)
+
     def cmd_assert_uninstantiable(self, cmd):
         inst, stage, why = self.instantiate(self.module_path(cmd))
-        if inst is not None:
-            self.drop(inst)
+        self.keep_or_drop_failed(inst, stage)
         expected = cmd.get("text", "")
         if stage == "init" and why.kind == "trap" and checks.message_matches(
                 expected, checks.trap_message(getattr(why, "trap_code", 0))):

@@ -21,13 +21,14 @@ class MetaError(Exception):
 @dataclass
 class Import:
     """One import: kind is func/table/memory/global; desc is the FuncType, limits or valtype
-    (``mutable`` only for globals)."""
+    (``mutable`` only for globals, ``elem``, funcref or externref, only for tables)."""
 
     module: str
     name: str
     kind: str
     desc: object
     mutable: bool = False
+    elem: str = ""
 
 
 @dataclass
@@ -41,6 +42,7 @@ class Meta:
     global_mut: list = field(default_factory=list)  # mutability per defined global
     memories: list = field(default_factory=list)  # (min, max|None) per defined memory
     table_limits: list = field(default_factory=list)  # (min, max|None) per defined table
+    table_elems: list = field(default_factory=list)  # element type per defined table
     exports: dict = field(default_factory=dict)  # name -> (kind, index)
 
     def imported(self, kind):
@@ -79,6 +81,13 @@ class Meta:
         if index < len(imps):
             return imps[index].desc
         return self.table_limits[index - len(imps)]
+
+    def table_elem(self, index):
+        """Element type (funcref/externref) of table ``index`` (imports first)."""
+        imps = self.imported("table")
+        if index < len(imps):
+            return imps[index].elem
+        return self.table_elems[index - len(imps)]
 
     def export_import(self, name):
         """The Import an export re-exports, or None when it is a defined entity."""
@@ -187,8 +196,9 @@ def parse(data):
                 if kind == "func":
                     desc = meta.types[s.u32()]
                 elif kind == "table":
-                    s.valtype()
-                    desc = s.limits()
+                    elem = s.valtype()
+                    meta.imports.append(Import(mod, name, kind, s.limits(), elem=elem))
+                    continue
                 elif kind == "memory":
                     desc = s.limits()
                 elif kind == "global":
@@ -206,11 +216,11 @@ def parse(data):
                 if s.data[s.pos] == 0x40:  # table with an initialiser expression
                     s.byte()
                     s.byte()
-                    s.valtype()
+                    meta.table_elems.append(s.valtype())
                     meta.table_limits.append(s.limits())
                     s.const_expr()
                 else:
-                    s.valtype()
+                    meta.table_elems.append(s.valtype())
                     meta.table_limits.append(s.limits())
         elif sid == 5:
             meta.memories = [s.limits() for _ in range(s.u32())]

@@ -32,7 +32,7 @@
 use crate::wellformed::{self, DecodeError, Facts};
 use crate::{
     ConstExpr, DataSegment, ElemSegment, FrontendError, FrontendOptions, FuncInfo, GlobalInfo, GlobalInit,
-    ImportName, MemoryInfo, ModuleInfo, TableInfo,
+    ImportName, MemoryInfo, ModuleInfo, RefKind, TableInfo,
 };
 use synth_ir::{Signature, Type};
 use wasmparser::{
@@ -128,14 +128,70 @@ pub fn ir_type(ty: ValType) -> Result<Type, String> {
     }
 }
 
-/// The IR type of a reference type (`funcref` only).
+/// The IR type of a reference type: `funcref` is an `i64` (a table entry),
+/// `externref` an `i32` (an opaque handle); see [`RefKind`].
 pub fn ref_type(r: RefType) -> Result<Type, String> {
+    ref_kind(r).map(RefKind::ir_type)
+}
+
+/// The [`RefKind`] of a nullable `funcref`/`externref`; other reference
+/// types (GC, non-nullable, exceptions) by their wasm text name.
+pub fn ref_kind(r: RefType) -> Result<RefKind, String> {
     if r == RefType::FUNCREF {
-        Ok(Type::I64)
+        Ok(RefKind::Func)
     } else if r == RefType::EXTERNREF {
-        Err("externref".into())
+        Ok(RefKind::Extern)
     } else {
         Err(format!("{r}"))
+    }
+}
+
+/// Most values (parameters and results) of a function type with a
+/// structural code: 9 values and the separator are 10 base-7 digits, below
+/// 7^10 * 7/6 < 2^30, so the type word `code * 2 + 1` is a positive i32.
+pub const MAX_STRUCTURAL_VALUES: usize = 9;
+
+/// The digit of a value type in the structural code of a function type
+/// (bijective base 7: 1 is the separator between parameters and results).
+fn type_digit(t: ValType) -> Option<u64> {
+    match t {
+        ValType::I32 => Some(2),
+        ValType::I64 => Some(3),
+        ValType::F32 => Some(4),
+        ValType::F64 => Some(5),
+        ValType::Ref(r) if r == RefType::FUNCREF => Some(6),
+        ValType::Ref(r) if r == RefType::EXTERNREF => Some(7),
+        _ => None,
+    }
+}
+
+/// The structural code of a function type, when it has one: the parameters,
+/// a separator and the results as digits 1..=7 of a bijective base-7
+/// numeral, which reads back in one way only. `None` for types with more
+/// than [`MAX_STRUCTURAL_VALUES`] values or with a value type synth has no
+/// representation for.
+pub fn structural_code(ft: &FuncType) -> Option<u64> {
+    if ft.params().len() + ft.results().len() > MAX_STRUCTURAL_VALUES {
+        return None;
+    }
+    let mut code: u64 = 0;
+    let digits = ft.params().iter().map(|t| type_digit(*t)).chain(std::iter::once(Some(1))).chain(ft.results().iter().map(|t| type_digit(*t)));
+    for d in digits {
+        code = code * 7 + d?;
+    }
+    Some(code)
+}
+
+/// The type word of a function type (docs/ABI.md, *Function references*):
+/// the word a table entry, a funcref value and `call_indirect` compare.
+/// `structural` is [`structural_code`]; `local` the type's canonical index
+/// in the module, used only when there is no structural code. Structural
+/// words are odd (equal across modules for equal types); local ones even.
+/// [`crate::FuncInfo::sig_id`] is the word minus one.
+pub fn type_word(structural: Option<u64>, local: u32) -> u32 {
+    match structural {
+        Some(code) => (code as u32) << 1 | 1,
+        None => (local + 1) << 1,
     }
 }
 
@@ -275,19 +331,13 @@ fn table_info(ty: &wasmparser::TableType, import: Option<ImportName>, offset: u6
     if ty.shared {
         return Err(unsupported("shared table (threads)", offset));
     }
-    if ty.element_type != RefType::FUNCREF {
-        let what = match ref_type(ty.element_type) {
-            Err(w) => format!("table of {w}"),
-            Ok(_) => "table of non-nullable references".to_string(),
-        };
-        return Err(unsupported(what, offset));
-    }
+    let elem = ref_kind(ty.element_type).map_err(|w| unsupported(format!("table of {w}"), offset))?;
     let initial = u32::try_from(ty.initial).map_err(|_| unsupported("table64 (memory64)", offset))?;
     let maximum = match ty.maximum {
         Some(m) => Some(u32::try_from(m).map_err(|_| unsupported("table64 (memory64)", offset))?),
         None => None,
     };
-    Ok(TableInfo { initial, maximum, reserved: initial, import, exports: Vec::new() })
+    Ok(TableInfo { elem, initial, maximum, reserved: initial, import, exports: Vec::new() })
 }
 
 /// Decodes and validates `wasm` and collects everything about it (see the
@@ -317,6 +367,10 @@ fn collect<'a>(wasm: &'a [u8], opts: &FrontendOptions, facts: Facts) -> Result<D
     let mut bodies = Vec::new();
     let mut wasm_types: Vec<FuncType> = Vec::new();
     let mut type_sig_ids = Vec::new();
+    let mut local_ids: Vec<u32> = Vec::new();
+    let mut global_funcref: Vec<bool> = Vec::new();
+    // Offset of the first type whose type word is module-local.
+    let mut local_type_word: Option<u64> = None;
     let mut type_errors: Vec<Option<(String, usize)>> = Vec::new();
     let mut defined_types: Vec<u32> = Vec::new();
     let mut func_names: Vec<(u32, String)> = Vec::new();
@@ -341,11 +395,16 @@ fn collect<'a>(wasm: &'a [u8], opts: &FrontendOptions, facts: Facts) -> Result<D
                         if sub.composite_type.shared || group.is_explicit_rec_group() {
                             return Err(unsupported("GC types", offset));
                         }
-                        let id = match wasm_types.iter().position(|t| t == ft) {
-                            Some(i) => type_sig_ids[i],
-                            None => type_sig_ids.iter().copied().max().map_or(0, |m: u32| m + 1),
+                        let local = match wasm_types.iter().position(|t| t == ft) {
+                            Some(i) => local_ids[i],
+                            None => local_ids.iter().copied().max().map_or(0, |m: u32| m + 1),
                         };
-                        type_sig_ids.push(id);
+                        local_ids.push(local);
+                        let structural = structural_code(ft);
+                        if structural.is_none() {
+                            local_type_word = local_type_word.or(Some(offset));
+                        }
+                        type_sig_ids.push(type_word(structural, local) - 1);
                         wasm_types.push(ft.clone());
                         match ir_signature(ft) {
                             Ok(sig) => {
@@ -381,6 +440,7 @@ fn collect<'a>(wasm: &'a [u8], opts: &FrontendOptions, facts: Facts) -> Result<D
                                 return Err(unsupported("shared global (threads)", offset));
                             }
                             let ty = ir_type(g.content_type).map_err(|w| unsupported(format!("{w} global"), offset))?;
+                            global_funcref.push(g.content_type == ValType::Ref(RefType::FUNCREF));
                             info.globals.push(GlobalInfo {
                                 ty,
                                 mutable: g.mutable,
@@ -429,6 +489,7 @@ fn collect<'a>(wasm: &'a [u8], opts: &FrontendOptions, facts: Facts) -> Result<D
                     }
                     let ty = ir_type(g.ty.content_type).map_err(|w| unsupported(format!("{w} global"), offset))?;
                     let init = global_init(&g.init_expr, imported_globals(&info))?;
+                    global_funcref.push(g.ty.content_type == ValType::Ref(RefType::FUNCREF));
                     info.globals.push(GlobalInfo { ty, mutable: g.ty.mutable, import: None, init, exports: Vec::new() });
                 }
             }
@@ -484,12 +545,9 @@ fn collect<'a>(wasm: &'a [u8], opts: &FrontendOptions, facts: Facts) -> Result<D
                             }
                         }
                         ElementItems::Expressions(rt, r) => {
-                            if rt != RefType::FUNCREF {
-                                return Err(unsupported(
-                                    format!("element segment of {}", ref_type(rt).err().unwrap_or_else(|| "(ref func)".into())),
-                                    offset,
-                                ));
-                            }
+                            // An externref segment's items are all `ref.null
+                            // extern` (a `global.get` is declined below).
+                            ref_kind(rt).map_err(|w| unsupported(format!("element segment of {w}"), offset))?;
                             for x in r {
                                 items.push(elem_item(&x.map_err(invalid)?, imported_globals(&info))?);
                             }
@@ -559,12 +617,85 @@ fn collect<'a>(wasm: &'a [u8], opts: &FrontendOptions, facts: Facts) -> Result<D
             t.reserved = t.maximum.unwrap_or(u32::MAX).min(TABLE_GROW_RESERVE.max(t.initial));
         }
     }
+    info.foreign_refs = foreign_refs(&info, &wasm_types, &global_funcref);
+    if let Some(offset) = local_type_word {
+        if let Some(how) = shared_refs(&info, &wasm_types, &global_funcref) {
+            return Err(unsupported(
+                format!("function type with 10 or more values (its type word is module-local) in a module that shares function references ({how})"),
+                offset,
+            ));
+        }
+    }
     for (i, name) in func_names {
         if let Some(f) = info.funcs.get_mut(i as usize) {
             f.name = Some(name);
         }
     }
     Ok(Decoded { info, bodies, type_sig_ids, type_errors })
+}
+
+/// Does wasm function `f`'s type have a `funcref` among `params`
+/// (true) or results (false)?
+fn func_has_funcref(info: &ModuleInfo, wasm_types: &[FuncType], f: usize, params: bool) -> bool {
+    let Some(ft) = info.funcs.get(f).and_then(|fi| wasm_types.get(fi.type_index as usize)) else { return false };
+    let tys = if params { ft.params() } else { ft.results() };
+    tys.contains(&ValType::Ref(RefType::FUNCREF))
+}
+
+/// How a function reference made outside the module can reach its code
+/// (see [`ModuleInfo::foreign_refs`]), or `None`.
+fn foreign_refs(info: &ModuleInfo, wasm_types: &[FuncType], global_funcref: &[bool]) -> Option<String> {
+    let name = |i: &ImportName| format!("{}.{}", i.module, i.field);
+    for t in info.tables.iter().filter(|t| t.elem == RefKind::Func) {
+        if let Some(i) = &t.import {
+            return Some(format!("imported table `{}`", name(i)));
+        }
+        if let Some(e) = t.exports.first() {
+            return Some(format!("exported table `{e}`"));
+        }
+    }
+    for (k, f) in info.funcs.iter().enumerate() {
+        match &f.import {
+            Some(i) if func_has_funcref(info, wasm_types, k, false) => {
+                return Some(format!("a funcref result of imported function `{}`", name(i)))
+            }
+            None if !f.exports.is_empty() && func_has_funcref(info, wasm_types, k, true) => {
+                return Some(format!("a funcref parameter of exported function `{}`", f.exports[0]))
+            }
+            _ => {}
+        }
+    }
+    for (k, g) in info.globals.iter().enumerate() {
+        if global_funcref.get(k) == Some(&true) {
+            if let Some(i) = &g.import {
+                return Some(format!("imported funcref global `{}`", name(i)));
+            }
+            if g.mutable && !g.exports.is_empty() {
+                return Some(format!("exported mutable funcref global `{}`", g.exports[0]));
+            }
+        }
+    }
+    None
+}
+
+/// How function references cross the module's boundary in either
+/// direction, or `None` when they never do.
+fn shared_refs(info: &ModuleInfo, wasm_types: &[FuncType], global_funcref: &[bool]) -> Option<String> {
+    if let Some(how) = foreign_refs(info, wasm_types, global_funcref) {
+        return Some(how);
+    }
+    for (k, f) in info.funcs.iter().enumerate() {
+        let exposed = f.import.is_some() || !f.exports.is_empty();
+        if exposed && (func_has_funcref(info, wasm_types, k, true) || func_has_funcref(info, wasm_types, k, false)) {
+            return Some(format!("funcref in the signature of function {k}"));
+        }
+    }
+    for (k, g) in info.globals.iter().enumerate() {
+        if global_funcref.get(k) == Some(&true) && !g.exports.is_empty() {
+            return Some(format!("exported funcref global `{}`", g.exports[0]));
+        }
+    }
+    None
 }
 
 /// Number of imported globals so far.

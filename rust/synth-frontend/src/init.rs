@@ -9,7 +9,8 @@
 //! 1. the [`SymbolRef::MemorySize`] word = initial pages × 64 KiB, for a
 //!    defined memory (an imported memory comes with its own size word, the
 //!    exporter's, which holds its current size: see docs/ABI.md);
-//! 2. each table's [`SymbolRef::TableSize`] word = its initial size;
+//! 2. each defined table's [`SymbolRef::TableSize`] word = its initial size
+//!    (an imported table's size word is its provider's, as for memory);
 //! 3. globals initialised by `global.get` copy their source global; funcref
 //!    globals initialised by `ref.func f` get the entry `{sig_id + 1, f}`;
 //! 4. segment length words: passive segments get their length, active and
@@ -45,7 +46,8 @@ pub fn build(info: &ModuleInfo, opts: &FrontendOptions) -> Function {
         let size = b.iconst(Type::I32, bytes as i64);
         store_word(&mut b, SymbolRef::MemorySize, size);
     }
-    for (i, t) in info.tables.iter().enumerate() {
+    // An imported table's size word is its provider's: already set.
+    for (i, t) in info.tables.iter().enumerate().filter(|(_, t)| t.import.is_none()) {
         let size = b.iconst(Type::I32, t.initial as i64);
         store_word(&mut b, SymbolRef::TableSize(i as u32), size);
     }

@@ -119,8 +119,10 @@ pub struct ImportName {
 pub struct FuncInfo {
     /// Type index in the module's type section.
     pub type_index: u32,
-    /// Canonical signature id (equal signatures share the id); table
-    /// entries store `sig_id + 1`.
+    /// The function type's type word minus one
+    /// ([`decode::type_word`]: equal types share it, across modules too
+    /// for types of fewer than 10 values); table entries and funcref values
+    /// store `sig_id + 1`.
     pub sig_id: u32,
     /// The signature.
     pub sig: Signature,
@@ -179,9 +181,43 @@ pub struct MemoryInfo {
     pub exports: Vec<String>,
 }
 
-/// A table of function references.
+/// The two reference types of wasm 2.0 and how values of each are held
+/// (docs/ABI.md, *Reference values*).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RefKind {
+    /// `funcref`: an IR `i64`, the table entry `{type word, code address}`
+    /// (low word the callee's type word, 0 for null; high word its
+    /// address with the Thumb bit).
+    Func,
+    /// `externref`: an IR `i32`, an opaque handle the host chooses (0 for
+    /// null); in a table entry's low word (the high word is 0).
+    Extern,
+}
+
+impl RefKind {
+    /// The IR type of a value of this reference type.
+    pub fn ir_type(self) -> Type {
+        match self {
+            RefKind::Func => Type::I64,
+            RefKind::Extern => Type::I32,
+        }
+    }
+
+    /// The wasm text name (`funcref`, `externref`).
+    pub fn name(self) -> &'static str {
+        match self {
+            RefKind::Func => "funcref",
+            RefKind::Extern => "externref",
+        }
+    }
+}
+
+/// A table of references. Every entry is 8 bytes (docs/ABI.md): a funcref
+/// entry `{type word, code address}`, an externref entry `{handle, 0}`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TableInfo {
+    /// The element type.
+    pub elem: RefKind,
     /// Initial element count.
     pub initial: u32,
     /// Declared maximum.
@@ -252,6 +288,11 @@ pub struct ModuleInfo {
     pub name: Option<String>,
     /// Names of globals and data segments from the name section.
     pub section_names: SectionNames,
+    /// How a function reference made outside the module can reach its
+    /// `call_indirect`s, if one can (an imported or exported funcref table,
+    /// a funcref parameter of an export or result of an import, an imported
+    /// or exported mutable funcref global), described for messages.
+    pub foreign_refs: Option<String>,
 }
 
 /// Name-section names of entities other than functions (whose names are

@@ -1,5 +1,5 @@
 use super::*;
-use crate::{DataSegment, ElemSegment, FuncInfo, GlobalInfo, ImportName, MemoryInfo, TableInfo};
+use crate::{DataSegment, ElemSegment, FuncInfo, GlobalInfo, ImportName, MemoryInfo, RefKind, TableInfo};
 use std::cell::RefCell;
 use std::rc::Rc;
 use synth_ir::interp::{code_address, CallTarget, Exit, Machine, ModuleEnv};
@@ -31,7 +31,7 @@ fn memory(initial: u32, reserved: u32) -> Option<MemoryInfo> {
 }
 
 fn table(initial: u32) -> TableInfo {
-    TableInfo { initial, maximum: None, reserved: initial, import: None, exports: vec![] }
+    TableInfo { elem: RefKind::Func, initial, maximum: None, reserved: initial, import: None, exports: vec![] }
 }
 
 fn data(offset: Option<ConstExpr>, bytes: &[u8]) -> DataSegment {
@@ -71,6 +71,7 @@ fn sample_module() -> ModuleInfo {
         start: Some(2),
         section_names: Default::default(),
         name: None,
+        foreign_refs: None,
     }
 }
 

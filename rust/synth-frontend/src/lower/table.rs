@@ -1,29 +1,48 @@
 //! Reference types and tables: `ref.null`, `ref.is_null`, `ref.func`,
-//! `table.get/set/size/grow/fill/copy/init`, `elem.drop`.
+//! `table.get/set/size/grow/fill/copy/init`, `elem.drop`, for `funcref` and
+//! `externref` alike.
 //!
-//! A `funcref` value is an i64 holding a table entry (the layout of
-//! [`SymbolRef::Table`]): low word the callee's canonical signature id + 1
-//! (0 = null), high word its code address. `table.get`/`table.set` move
-//! whole entries, so references keep their type through tables.
+//! Values ([`crate::RefKind`]): a `funcref` is an i64 holding a table entry
+//! (the layout of [`SymbolRef::Table`]): low word the callee's type word
+//! (`sig_id + 1`, 0 = null), high word its code address. An `externref` is
+//! an i32, the host's opaque handle (0 = null), held in the low word of an
+//! entry whose high word stays 0. Every entry is 8 bytes; `table.get`/`set`/
+//! `fill`/`grow` move a value of the table's type, `table.copy`/`init` whole
+//! entries, so references keep their type through tables.
 //!
-//! A table has [`crate::TableInfo::reserved`] entries of space (its
-//! initial size unless the module uses `table.grow`): `table.grow` succeeds
-//! while the new size fits the reservation, filling the new entries with
-//! its operand, and otherwise returns -1, which the spec permits. Out-of-range table accesses trap with
-//! [`TrapCode::TableAccessOutOfBounds`] (the IR has no separate "out of bounds
-//! table access" code).
+//! A defined table has [`crate::TableInfo::reserved`] entries of space (its
+//! initial size unless the module uses `table.grow`), recorded in the
+//! capacity word after its size word; an imported table has what its
+//! provider's capacity word says (docs/ABI.md). `table.grow` succeeds while
+//! the new size fits the capacity, filling the new entries with its
+//! operand, and otherwise returns -1, which the spec permits. Out-of-range
+//! table accesses trap with [`TrapCode::TableAccessOutOfBounds`].
 
 use super::{LResult, Lowerer};
+use crate::RefKind;
 use synth_ir::{BinaryOp, ConvertOp, InstKind, IntCC, LoadKind, StoreKind, SymbolRef, TrapCode, Type, Value};
 use wasmparser::{HeapType, Operator};
 
 impl Lowerer<'_> {
-    fn check_table(&self, t: u32) -> LResult {
-        if (t as usize) < self.info.tables.len() {
-            Ok(())
-        } else {
-            Err(self.internal("table index out of range"))
+    /// The element value type of table `t` (validated index).
+    fn check_table(&self, t: u32) -> LResult<Type> {
+        match self.info.tables.get(t as usize) {
+            Some(table) => Ok(table.elem.ir_type()),
+            None => Err(self.internal("table index out of range")),
         }
+    }
+
+    /// The capacity of table `t` in entries: a constant for a defined
+    /// table, the provider's capacity word (after the size word) for an
+    /// imported one.
+    fn table_capacity(&mut self, t: u32) -> Value {
+        let table = &self.info.tables[t as usize];
+        if table.import.is_none() {
+            let reserved = table.reserved;
+            return self.i32c(reserved as i64);
+        }
+        let a = self.b.symbol_addr(SymbolRef::TableSize(t), 0);
+        self.b.load(Type::I32, LoadKind::Full, a, 4)
     }
 
     /// `entry(t, i)` trapping when `i >= size(t)`.
@@ -45,15 +64,19 @@ impl Lowerer<'_> {
     pub(crate) fn table(&mut self, op: &Operator<'_>) -> LResult<bool> {
         match op {
             Operator::RefNull { hty } => {
-                if *hty != HeapType::FUNC {
-                    return Err(self.unsupported("ref.null (non-function reference)"));
-                }
-                let v = self.b.iconst(Type::I64, 0);
+                let kind = match *hty {
+                    HeapType::FUNC => RefKind::Func,
+                    HeapType::EXTERN => RefKind::Extern,
+                    other => return Err(self.unsupported(format!("ref.null {other:?}"))),
+                };
+                let v = self.b.iconst(kind.ir_type(), 0);
                 self.push(v);
             }
             Operator::RefIsNull => {
                 let r = self.pop()?;
-                let v = self.b.inst1(InstKind::Eqz { ty: Type::I64, arg: r }, Type::I32);
+                // i64 for funcref, i32 for externref: null is 0 in both.
+                let ty = self.b.value_type(r);
+                let v = self.b.inst1(InstKind::Eqz { ty, arg: r }, Type::I32);
                 self.push(v);
             }
             Operator::RefFunc { function_index } => {
@@ -74,10 +97,10 @@ impl Lowerer<'_> {
                 self.push(v);
             }
             Operator::TableGet { table } => {
-                self.check_table(*table)?;
+                let ty = self.check_table(*table)?;
                 let index = self.pop()?;
                 let e = self.checked_entry(*table, index);
-                let v = self.b.load(Type::I64, LoadKind::Full, e, 0);
+                let v = self.b.load(ty, LoadKind::Full, e, 0);
                 self.push(v);
             }
             Operator::TableSet { table } => {
@@ -90,12 +113,11 @@ impl Lowerer<'_> {
             Operator::TableGrow { table } => {
                 let t = *table;
                 self.check_table(t)?;
-                let reserved = self.info.tables[t as usize].reserved;
                 let delta = self.pop()?;
                 let init = self.pop()?;
                 let size = self.load_word(SymbolRef::TableSize(t));
-                // size <= reserved always, so the room cannot underflow.
-                let cap = self.i32c(reserved as i64);
+                // size <= capacity always, so the room cannot underflow.
+                let cap = self.table_capacity(t);
                 let room = self.b.binary(BinaryOp::Sub, cap, size);
                 let fits = self.b.compare(IntCC::LeU, delta, room);
                 let zero = self.i32c(0);

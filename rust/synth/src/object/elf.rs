@@ -10,9 +10,10 @@
 //!   at the start and after each data range, `$d` at each data range.
 //! - `.rel.text`: REL relocations (addends already in the instruction bits).
 //! - `.data`: the memory-size word (0; init writes it), globals (8 bytes
-//!   each, constant initialisers baked in), table arrays (zeroed: null
-//!   entries; init fills them), table size words, data and element segment
-//!   length words.
+//!   each, constant initialisers baked in), defined tables' arrays (zeroed:
+//!   null entries; init fills them) and `{size, capacity}` words (global
+//!   when the table is exported; an imported table is undefined, its
+//!   provider's), data and element segment length words.
 //! - `.rodata`: data segment bytes; element segment arrays of
 //!   `{sig_id + 1, func}` entries, the func word relocated by `R_ARM_ABS32`.
 //! - `.bss`: linear memory, `reserved_pages * 64 KiB`, 8-aligned.
@@ -107,7 +108,7 @@ pub struct Layout {
 }
 
 /// Builds the object. Errors: inconsistent backend output (internal),
-/// imported tables (unsupported), memory too large for a 32-bit target.
+/// memory too large for a 32-bit target.
 pub fn write_elf(
     info: &ModuleInfo,
     names: &SymbolNames,
@@ -342,22 +343,21 @@ impl<'a> Writer<'a> {
                 self.define(sym(a, off, size, SymbolKind::Data, Binding::Global, data))?;
             }
         }
-        for (i, t) in info.tables.iter().enumerate() {
-            if let Some(imp) = &t.import {
-                return Err(Error::Unsupported {
-                    func: None,
-                    what: format!("imported table `{}.{}`", imp.module, imp.field),
-                    offset: None,
-                });
-            }
+        // An imported table is its provider's (undefined here, like an
+        // imported memory).
+        for (i, t) in info.tables.iter().enumerate().filter(|(_, t)| t.import.is_none()) {
             // Sized for the reservation (`table.grow` grows into it).
             let size = u64::from(t.reserved.max(t.initial)) * 8;
             let off = self.obj.append_section_bss_like_zeroes(data, size, 8);
-            self.define(sym(&names.tables[i], off, size, SymbolKind::Data, Binding::Local, data))?;
+            self.define(sym(&names.tables[i], off, size, SymbolKind::Data, names.table_bindings[i], data))?;
         }
-        for (i, t) in info.tables.iter().enumerate() {
-            let off = self.obj.append_section_data(data, &t.initial.to_le_bytes(), 4);
-            self.define(sym(&names.table_sizes[i], off, 4, SymbolKind::Data, Binding::Local, data))?;
+        for (i, t) in info.tables.iter().enumerate().filter(|(_, t)| t.import.is_none()) {
+            // The size word, then the capacity word (entries the array has
+            // room for), which an importer's `table.grow` reads.
+            let mut words = t.initial.to_le_bytes().to_vec();
+            words.extend_from_slice(&t.reserved.max(t.initial).to_le_bytes());
+            let off = self.obj.append_section_data(data, &words, 4);
+            self.define(sym(&names.table_sizes[i], off, 8, SymbolKind::Data, names.table_bindings[i], data))?;
         }
         for (i, d) in info.data.iter().enumerate() {
             let len = u32::try_from(d.bytes.len()).map_err(|_| Error::Internal("data segment over 4 GiB".into()))?;
@@ -470,6 +470,7 @@ impl<'a> Writer<'a> {
             SymbolRef::Func(i) => names.funcs[i as usize].binding == Binding::Undefined,
             SymbolRef::Global(i) => names.globals[i as usize].binding == Binding::Undefined,
             SymbolRef::Memory | SymbolRef::MemorySize => names.memory.binding == Binding::Undefined,
+            SymbolRef::Table(i) | SymbolRef::TableSize(i) => names.table_bindings[i as usize] == Binding::Undefined,
             SymbolRef::StackLimit => name == STACK_LIMIT_SYMBOL,
             SymbolRef::Libcall(_) => true,
             _ => false,

@@ -96,7 +96,7 @@ fn header_and_sections() {
     assert!(!p.sections.keys().any(|k| k.starts_with(".rela")), "{:?}", p.sections.keys());
     let bss = p.sections[".bss"];
     assert_eq!((bss.0, bss.1, bss.2), (section_header::SHT_NOBITS, 2 * 65536, 8));
-    assert_eq!(p.sections[".data"].1, 68);
+    assert_eq!(p.sections[".data"].1, 72);
     assert_eq!(p.sections[".rodata"].1, 28);
     assert_eq!(p.sections[".ARM.attributes"].0, 0x7000_0003);
     // Padding is nop, the trap stub is `b .`.
@@ -153,7 +153,8 @@ fn data_symbols_and_contents() {
     let t = p.sym("wasm_table0");
     assert_eq!((t.size, t.value % 8), (32, 0));
     assert!(d[t.value as usize..t.value as usize + 32].iter().all(|b| *b == 0));
-    assert_eq!(word(p.sym("wasm_table0_size").value), 4);
+    let ts = p.sym("wasm_table0_size");
+    assert_eq!((ts.size, ts.bind, word(ts.value), word(ts.value + 4)), (8, sym::STB_LOCAL, 4, 4), "{{size, capacity}}");
     assert_eq!(word(p.sym("wasm_data0_len").value), 3);
     assert_eq!(word(p.sym("wasm_elem0_len").value), 3);
     let m = p.sym("wasm_memory");
@@ -249,12 +250,32 @@ fn inconsistent_backend_output_is_an_internal_error() {
     assert!(matches!(write_err(vec![(FunctionKind::Wasm(1), missing)], sample_module()), Error::Internal(m) if m.contains("wasm_pair")));
 }
 
+/// An imported table is its provider's two undefined symbols (entries and
+/// `{size, capacity}`); an exported one's are global; `table.grow` on an
+/// imported table reads the provider's capacity word.
 #[test]
-fn imported_tables_are_unsupported() {
-    let mut info = sample_module();
-    info.tables[0].import = imp("env", "table");
-    let e = write_err(vec![], info);
-    assert!(matches!(&e, Error::Unsupported { what, .. } if what.contains("env.table")), "{e}");
+fn imported_tables_are_the_providers_and_exported_tables_global() {
+    let wat = r#"(module (import "env" "tab" (table 2 funcref)) (table $e (export "refs") 3 externref)
+      (func (export "size") (result i32) (table.size 0))
+      (func (export "grow") (param i32) (result i32) (table.grow 0 (ref.null func) (local.get 0)))
+      (func (export "get") (param i32) (result externref) (table.get $e (local.get 0))))"#;
+    let c = crate::compile(wat.as_bytes(), &crate::options::Options::default()).unwrap();
+    let p = parse(&c.object);
+    assert_eq!(p.sym("tab").section, "UND");
+    assert_eq!(p.sym("tab_size").section, "UND");
+    assert!(!p.syms.iter().any(|(n, _)| n == "wasm_table0" || n == "wasm_table0_size"), "no own storage for an imported table");
+    // table.size, table.grow (size, capacity, store) reach the provider's words.
+    assert!(p.relocs.iter().filter(|r| r.3 == "tab_size").count() >= 4);
+    // The module grows a table, so its own table reserves the cap.
+    let cap = synth_frontend::decode::TABLE_GROW_RESERVE;
+    let t1 = p.sym("wasm_table1");
+    assert_eq!((t1.bind, t1.size), (sym::STB_GLOBAL, u64::from(cap) * 8));
+    let s1 = p.sym("wasm_table1_size");
+    let d = &p.data[".data"];
+    let word = |off: u64| u32::from_le_bytes(d[off as usize..off as usize + 4].try_into().unwrap());
+    assert_eq!((s1.bind, s1.size, word(s1.value), word(s1.value + 4)), (sym::STB_GLOBAL, 8, 3, cap));
+    assert!(c.header.contains("extern uint32_t tab_size[2];"), "{}", c.header);
+    assert!(c.header.contains("extern uint32_t wasm_table1[][2];"), "{}", c.header);
 }
 
 #[test]

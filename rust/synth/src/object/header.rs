@@ -2,15 +2,16 @@
 //!
 //! Takes: the module's [`ModuleInfo`], its [`SymbolNames`] and the options.
 //! Returns: the text of a C header that declares what the object defines
-//! for the firmware (init function, exported functions and globals, linear
-//! memory) and what the firmware must provide (imported functions and
-//! globals, `synth_trap`, `synth_stack_limit` when stack checks are on).
+//! for the firmware (init function, exported functions, globals and tables,
+//! linear memory) and what the firmware must provide (imported functions,
+//! globals and tables, `synth_trap`, `synth_stack_limit` when stack checks
+//! are on).
 //! Multi-value exports return `struct <symbol>_results` (docs/ABI.md).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
-use synth_frontend::ModuleInfo;
+use synth_frontend::{ModuleInfo, RefKind};
 use synth_ir::{Signature, Type, TrapCode};
 
 use super::symbols::{Binding, SymbolNames, STACK_LIMIT_SYMBOL, TRAP_SYMBOL};
@@ -110,6 +111,28 @@ fn ascii_arrows(s: &str) -> String {
     s.replace('→', "->")
 }
 
+/// The declarations of table `i` (exported or imported, docs/ABI.md
+/// *Tables*): its entry array and its `{size, capacity}` words.
+fn table_declaration(out: &mut String, info: &ModuleInfo, names: &SymbolNames, i: usize) {
+    let t = &info.tables[i];
+    let entry = match t.elem {
+        RefKind::Func => "{type word, code address}: type word 0 = null",
+        RefKind::Extern => "{handle, 0}: handle 0 = null",
+    };
+    let _ = writeln!(out, "/* {} entries of 8 bytes, {entry}. */", t.elem.name());
+    let _ = writeln!(out, "extern uint32_t {}[][2];", names.tables[i]);
+    if t.import.is_some() {
+        let _ = writeln!(
+            out,
+            "/* {{current size, capacity}} in entries, provided with the table: size at least {}, capacity\n * at least the size (table.grow grows into it and updates the size). */",
+            t.initial
+        );
+    } else {
+        let _ = writeln!(out, "/* {{current size, capacity}} in entries (size set by {}). */", names.init);
+    }
+    let _ = writeln!(out, "extern uint32_t {}[2];", names.table_sizes[i]);
+}
+
 /// Every identifier the header declares (functions, globals, memory).
 fn declared_names(names: &SymbolNames) -> BTreeSet<String> {
     let mut d = BTreeSet::new();
@@ -118,6 +141,12 @@ fn declared_names(names: &SymbolNames) -> BTreeSet<String> {
         d.extend(s.aliases.iter().cloned());
     }
     d.insert(names.memory_size.clone());
+    for (i, b) in names.table_bindings.iter().enumerate() {
+        if *b != Binding::Local {
+            d.insert(names.tables[i].clone());
+            d.insert(names.table_sizes[i].clone());
+        }
+    }
     d.insert(names.init.clone());
     d.insert(TRAP_SYMBOL.to_string());
     d.insert(STACK_LIMIT_SYMBOL.to_string());
@@ -225,6 +254,15 @@ pub fn generate_header(info: &ModuleInfo, names: &SymbolNames, opts: &Options, s
             let _ = writeln!(exports, "extern {cq}{} {name};", c_type(g.ty));
         }
     }
+    for (i, t) in info.tables.iter().enumerate() {
+        if names.table_bindings[i] != Binding::Global {
+            continue;
+        }
+        for export in &t.exports {
+            let _ = writeln!(exports, "/* export {} (wasm table {i}) */", quoted(export));
+        }
+        table_declaration(&mut exports, info, names, i);
+    }
     if !exports.is_empty() {
         let _ = writeln!(s, "/* ---- Exports ---- */\n{exports}");
     }
@@ -248,6 +286,14 @@ pub fn generate_header(info: &ModuleInfo, names: &SymbolNames, opts: &Options, s
         // Not `const` even when immutable: the firmware owns the storage and
         // may set it at run time before calling init.
         let _ = writeln!(imports, "extern {} {};", c_type(g.ty), syms.primary);
+    }
+    for (i, t) in info.tables.iter().enumerate() {
+        let Some(imp) = &t.import else { continue };
+        if !seen.insert(names.tables[i].clone()) {
+            continue;
+        }
+        let _ = writeln!(imports, "/* import {}.{} (table) */", quoted(&imp.module), quoted(&imp.field));
+        table_declaration(&mut imports, info, names, i);
     }
     if !imports.is_empty() {
         let _ = writeln!(s, "/* ---- Imports: the firmware must define these ---- */\n{imports}");
@@ -299,6 +345,25 @@ mod tests {
         assert!(h.contains("/* export \"get-value\" (wasm function 1) */\nint32_t wasm_X_get_2Dvalue(int32_t p0, int32_t p1);"), "{h}");
         assert!(h.contains("/* export \"a\\n* /b\\u{202e}\" (wasm function 1) */\nint32_t wasm_X_a_0A_2A_2Fb_E2_80_AE("), "{h}");
         assert!(h.contains("/* import \"my-mod\".\"log\" */\nvoid X_my_2Dmod__log(int32_t p0);"), "{h}");
+    }
+
+    #[test]
+    fn declares_exported_and_imported_tables() {
+        let mut info = sample_module();
+        info.tables[0].exports = vec!["tab".into()];
+        let mut imported = info.tables[0].clone();
+        imported.import = crate::object::testutil::imp("host", "refs");
+        imported.elem = RefKind::Extern;
+        imported.exports.clear();
+        info.tables.insert(0, imported);
+        let h = header(&info, &Options::default());
+        assert!(h.contains("/* export \"tab\" (wasm table 1) */\n/* funcref entries of 8 bytes"), "{h}");
+        assert!(h.contains("extern uint32_t wasm_table1[][2];"), "{h}");
+        assert!(h.contains("extern uint32_t wasm_table1_size[2];"), "{h}");
+        assert!(h.contains("/* import \"host\".\"refs\" (table) */\n/* externref entries of 8 bytes, {handle, 0}"), "{h}");
+        assert!(h.contains("extern uint32_t host__refs[][2];"), "{h}");
+        assert!(h.contains("extern uint32_t host__refs_size[2];"), "{h}");
+        assert!(!h.contains("wasm_table0"), "{h}");
     }
 
     #[test]

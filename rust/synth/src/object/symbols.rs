@@ -70,10 +70,15 @@ pub struct SymbolNames {
     /// import's name + `_size` (undefined, like the memory: the exporter's
     /// or the firmware's word, so every importer sees `memory.grow`).
     pub memory_size: String,
-    /// Table arrays, `P table i`.
+    /// Table arrays, `P table i`, or for an imported table the import's
+    /// name.
     pub tables: Vec<String>,
-    /// Table size words, `P table i _size`.
+    /// Table size words (each followed by the capacity word), `P table i
+    /// _size`, or for an imported table the import's name + `_size`.
     pub table_sizes: Vec<String>,
+    /// Binding of each table's two symbols: undefined when imported, global
+    /// when exported (so an importer can bind to them), else local.
+    pub table_bindings: Vec<Binding>,
     /// Data segment bytes, `P data i`.
     pub data: Vec<String>,
     /// Data segment length words, `P data i _len`.
@@ -168,13 +173,23 @@ impl SymbolNames {
 
         let mut tables = Vec::new();
         let mut table_sizes = Vec::new();
-        for i in 0..info.tables.len() {
-            let t = format!("{p}table{i}");
-            let s = format!("{p}table{i}_size");
-            claims.claim(&t, format!("table {i}"))?;
-            claims.claim(&s, format!("the size word of table {i}"))?;
+        let mut table_bindings = Vec::new();
+        for (i, table) in info.tables.iter().enumerate() {
+            let (t, binding) = match &table.import {
+                Some(imp) => (import_symbol(imp), Binding::Undefined),
+                None if !table.exports.is_empty() => (format!("{p}table{i}"), Binding::Global),
+                None => (format!("{p}table{i}"), Binding::Local),
+            };
+            let s = format!("{t}_size");
+            let what = match &table.import {
+                Some(imp) => format!("imported table `{}.{}`", imp.module, imp.field),
+                None => format!("table {i}"),
+            };
+            claims.claim(&t, what.clone())?;
+            claims.claim(&s, format!("the size word of {what}"))?;
             tables.push(t);
             table_sizes.push(s);
+            table_bindings.push(binding);
         }
         let (mut data, mut data_lens) = (Vec::new(), Vec::new());
         for i in 0..info.data.len() {
@@ -237,6 +252,7 @@ impl SymbolNames {
             memory_size,
             tables,
             table_sizes,
+            table_bindings,
             data,
             data_lens,
             elems,

@@ -3,7 +3,7 @@
 
 use synth_frontend::{
     ConstExpr, DataSegment, ElemSegment, FuncInfo, GlobalInfo, GlobalInit, ImportName, MemoryInfo, ModuleInfo,
-    TableInfo,
+    RefKind, TableInfo,
 };
 use synth_ir::{Signature, Type};
 
@@ -59,7 +59,7 @@ pub fn sample_module() -> ModuleInfo {
             import: None,
             exports: vec!["memory".into()],
         }),
-        tables: vec![TableInfo { initial: 4, maximum: None, reserved: 4, import: None, exports: vec![] }],
+        tables: vec![TableInfo { elem: RefKind::Func, initial: 4, maximum: None, reserved: 4, import: None, exports: vec![] }],
         data: vec![DataSegment { active_offset: Some(ConstExpr::I32(16)), bytes: b"hi!".to_vec() }],
         elems: vec![ElemSegment {
             active: Some((0, ConstExpr::I32(0))),
@@ -69,6 +69,7 @@ pub fn sample_module() -> ModuleInfo {
         start: None,
         section_names: Default::default(),
         name: Some("sample".into()),
+        foreign_refs: None,
     }
 }
 

@@ -17,7 +17,9 @@
 //!   that any table can hold: those of element segments, `ref.func` in code
 //!   and reference-global initialisers. A function reference that the
 //!   firmware can set (an `i64` global imported, or exported mutable: funcref
-//!   globals are i64 in the IR) makes indirect calls unbounded;
+//!   globals are i64 in the IR; an imported or exported funcref table; a
+//!   funcref parameter of an export or result of an import) makes indirect
+//!   calls unbounded;
 //! - imports count what `--import-stack NAME=BYTES` says (NAME the import's
 //!   symbol or `module.field`); without a figure the bound is unbounded;
 //! - `synth_trap` counts `--import-stack synth_trap=BYTES`, else 0 (the
@@ -144,6 +146,10 @@ enum Node {
     Trap,
     /// A function reference from outside the module (global `i`).
     Foreign(u32),
+    /// A function reference from outside the module by another way
+    /// ([`synth_frontend::ModuleInfo::foreign_refs`]: a shared table, a
+    /// funcref parameter or result).
+    ForeignRefs,
 }
 
 /// Register-level signature: f32 as i32, f64 as i64 (what a call passes).
@@ -261,6 +267,9 @@ impl<'a> Graph<'a> {
                     }
                 }
                 out.extend(foreign.iter().map(|g| Node::Foreign(*g)));
+                if info.foreign_refs.is_some() {
+                    out.insert(Node::ForeignRefs);
+                }
             }
             edges.push(out.into_iter().collect());
         }
@@ -274,6 +283,7 @@ impl<'a> Graph<'a> {
             Node::Libcall(l) => l.symbol().to_string(),
             Node::Trap => TRAP_SYMBOL.to_string(),
             Node::Foreign(g) => self.names.globals[g as usize].primary.clone(),
+            Node::ForeignRefs => "(function references from outside the module)".to_string(),
         }
     }
 
@@ -298,6 +308,13 @@ impl<'a> Graph<'a> {
             }
             Node::Foreign(_) => StackBound::Unbounded {
                 reason: format!("call_indirect may reach a function reference the firmware sets (global `{}`)", self.name(n)),
+                path: vec![self.name(n)],
+            },
+            Node::ForeignRefs => StackBound::Unbounded {
+                reason: format!(
+                    "call_indirect may reach a function reference from outside the module ({})",
+                    self.info.foreign_refs.as_deref().unwrap_or("")
+                ),
                 path: vec![self.name(n)],
             },
         })

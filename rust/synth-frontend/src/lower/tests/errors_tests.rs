@@ -163,8 +163,11 @@ fn unsupported_features_name_function_and_operator() {
     assert_unsupported(e, Some((1, "a")).map(|_| (1, "t")), "return_call");
     let e = wat_err(r#"(module (type (struct)))"#);
     assert_unsupported(e, None, "GC");
-    let e = wat_err(r#"(module (table 1 externref))"#);
-    assert_unsupported(e, None, "externref");
+    // A module-local type word must not meet another module's.
+    let e = wat_err(r#"(module (table (export "t") 1 funcref) (type (func (param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32))))"#);
+    assert_unsupported(e, None, "module-local) in a module that shares function references (exported table `t`)");
+    let e = wat_err(r#"(module (global $g (import "m" "g") externref) (table 1 externref) (elem (table 0) (i32.const 0) externref (global.get $g)))"#);
+    assert_unsupported(e, None, "element expression other than ref.func/ref.null");
     let e = wat_err(r#"(module (import "env" "f" (func $imp (param v128))))"#);
     assert_unsupported(e, Some((0, "imp")), "v128");
     let e = wat_err(r#"(module (type (func (param v128))))"#);
