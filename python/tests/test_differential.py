@@ -47,7 +47,7 @@ def test_a_wrong_object_is_caught(tmp_path):
 
 
 def test_unsupported_exports_are_skipped_with_a_reason(tmp_path):
-    # synth itself rejects such modules, so the object comes from the scalar part
+    # the harness passes numbers only, so the object comes from the scalar part
     plain = '(module (func (export "f") (param i32) (result i32) (local.get 0)))'
     src = plain[:-1] + ' (func (export "r") (param externref) (result i32) (i32.const 0)))'
     r = check_module(src, tmp_path, obj=synth.compile(plain).object)

@@ -18,9 +18,9 @@ Usage:
   synth --help                                    print this help
 
 INPUT is a wasm binary (.wasm) or wasm text (.wat). synth compiles wasm 2.0 modules (i32,
-i64, f32, f64 - floats in software -, memory, tables, globals, calls, traps); SIMD, externref
-and imported tables are not supported yet and are reported as errors naming the function and
-the operator. The object follows the
+i64, f32, f64 - floats in software -, funcref and externref, memory, tables (imported too),
+globals, calls, traps); SIMD and later proposals are not supported yet and are reported as
+errors naming the function and the operator. The object follows the
 ABI in docs/ABI.md: call <prefix>init() before any export; traps call synth_trap(code).
 Set RUST_LOG=debug for a log of the compilation.
 

@@ -6,7 +6,7 @@
 //! [`FrontendError::Invalid`] (wasmparser's message and offset) when the
 //! module fails validation, or [`FrontendError::Unsupported`] for valid
 //! constructs synth cannot compile (SIMD,
-//! memory64, threads, exceptions, GC types, `externref`, ...).
+//! memory64, threads, exceptions, GC types, ...).
 //!
 //! Order, as the spec's (decode, then validate):
 //! 1. [`crate::wellformed::check`] with wasm 3.0 features: bytes that decode
@@ -25,9 +25,10 @@
 //!    one memory.
 //! 4. Collecting [`ModuleInfo`].
 //!
-//! Reference values: a `funcref` is represented in the IR as an `i64`
-//! holding a table entry (`SymbolRef::Table` layout): low word the
-//! canonical signature id + 1 (0 = null), high word the code address.
+//! Reference values ([`RefKind`]): a `funcref` is represented in the IR as
+//! an `i64` holding a table entry (`SymbolRef::Table` layout): low word the
+//! function's type word ([`type_word`], 0 = null), high word the code
+//! address; an `externref` as an `i32` handle (0 = null).
 
 use crate::wellformed::{self, DecodeError, Facts};
 use crate::{
@@ -730,3 +731,6 @@ pub fn check_module(d: &Decoded<'_>) -> Result<(), FrontendError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

@@ -6,6 +6,10 @@ use crate::{lower_module, FrontendError, FrontendOptions, GlobalInit, ModuleInfo
 use synth_ir::interp::{code_address, CallTarget, Env, Exit, Machine, ModuleEnv};
 use synth_ir::{Function, RuntimeFunc, Signature, SymbolRef, TrapCode};
 
+/// Entries beyond its initial size the harness's provider of an imported
+/// table has room for (its capacity word).
+pub(crate) const IMPORTED_TABLE_ROOM: u32 = 3;
+
 /// A lowered module ready to run in the interpreter.
 pub(crate) struct Harness {
     pub info: ModuleInfo,
@@ -91,8 +95,15 @@ impl Harness {
             e
         };
         for (t, table) in info.tables.iter().enumerate() {
-            m.define_symbol(SymbolRef::Table(t as u32), table.reserved.max(table.initial) * 8).unwrap();
+            // An imported table's provider here has room for IMPORTED_TABLE_ROOM more.
+            let capacity = match table.import {
+                Some(_) => table.initial + IMPORTED_TABLE_ROOM,
+                None => table.reserved.max(table.initial),
+            };
+            m.define_symbol(SymbolRef::Table(t as u32), capacity * 8).unwrap();
+            m.define_symbol(SymbolRef::TableSize(t as u32), 8).unwrap();
             m.set_symbol_u32(SymbolRef::TableSize(t as u32), table.initial).unwrap();
+            m.write_symbol(SymbolRef::TableSize(t as u32), 4, &capacity.to_le_bytes()).unwrap();
         }
         for (i, seg) in info.elems.iter().enumerate() {
             let bytes: Vec<u8> = seg.items.iter().flat_map(|f| entry(&info, *f)).collect();
@@ -147,3 +158,4 @@ mod int_tests;
 mod memory_tests;
 mod call_tests;
 mod translate_tests;
+mod ref_tests;

@@ -117,8 +117,9 @@ impl Machine {
     /// set) that indirect calls map back; data symbols not yet defined are
     /// allocated zeroed with a default size: `Memory` gets
     /// [`Machine::default_memory_bytes`], tables
-    /// [`Machine::default_table_entries`] × 8 bytes, globals 8 bytes, size
-    /// and length words 4 bytes, segments 0 bytes.
+    /// [`Machine::default_table_entries`] × 8 bytes, globals 8 bytes, table
+    /// `{size, capacity}` words 8 bytes, other size and length words 4
+    /// bytes, segments 0 bytes.
     pub fn symbol_addr(&mut self, sym: SymbolRef) -> Result<u32, Exit> {
         match sym {
             SymbolRef::Func(i) => return Ok(code_address(CallTarget::Func(i))),
@@ -132,6 +133,8 @@ impl Machine {
             SymbolRef::Memory => self.default_memory_bytes,
             SymbolRef::Table(_) => self.default_table_entries.saturating_mul(8),
             SymbolRef::Global(_) => 8,
+            // A table's size word is followed by its capacity word.
+            SymbolRef::TableSize(_) => 8,
             SymbolRef::DataSegment(_) | SymbolRef::ElemSegment(_) => 0,
             _ => 4,
         };

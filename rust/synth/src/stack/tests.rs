@@ -150,6 +150,28 @@ fn function_references_from_outside_make_indirect_calls_unbounded() {
 }
 
 #[test]
+fn shared_tables_and_funcref_parameters_make_indirect_calls_unbounded() {
+    let call0 = r#"(type $t (func (result i32)))
+      (func $one (type $t) (i32.const 1)) (elem (i32.const 0) $one)
+      (func (export "call0") (result i32) i32.const 0 call_indirect (type $t))"#;
+    for (table, why) in [
+        (r#"(import "env" "tab" (table 1 funcref))"#, "imported table `env.tab`"),
+        (r#"(table (export "tab") 1 funcref)"#, "exported table `tab`"),
+    ] {
+        let c = build(&format!("(module {table} {call0})"), &Options::default());
+        let r = func(&c, "wasm_call0").stack_unbounded.clone().unwrap();
+        assert!(r.contains(&format!("function reference from outside the module ({why})")), "{r}");
+    }
+    let param = r#"(func (export "put") (param funcref) (table.set (i32.const 0) (local.get 0)))"#;
+    let c = build(&format!("(module (table 1 funcref) {call0} {param})"), &Options::default());
+    let r = func(&c, "wasm_call0").stack_unbounded.clone().unwrap();
+    assert!(r.contains("a funcref parameter of exported function `put`"), "{r}");
+    // A table the module keeps to itself stays bounded.
+    let own = build(&format!("(module (table 1 funcref) {call0})"), &Options::default());
+    assert!(bound(&own, "wasm_call0").is_some());
+}
+
+#[test]
 fn soft_float_helpers_count_their_libgcc_figures() {
     let wat = r#"(module
       (func (export "lt") (param f32 f32) (result i32) local.get 0 local.get 1 f32.lt)
