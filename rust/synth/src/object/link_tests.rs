@@ -241,3 +241,52 @@ fn c_firmware_links_against_the_object_soft_and_hard_float() {
         assert!(nm.lines().any(|l| l.ends_with(" T synth_trap")), "{nm}");
     }
 }
+
+/// Tables across objects, as docs/ABI.md binds them: module B imports the
+/// funcref table module A exports (`a__tab = a_table0`, `a__tab_size =
+/// a_table0_size`), the C firmware provides B's imported externref table
+/// through the declarations of B's header, and both headers compile
+/// together without warnings.
+#[test]
+fn imported_tables_bind_to_an_exporter_and_to_c_firmware() {
+    if !have("arm-none-eabi-gcc") {
+        return;
+    }
+    let dir = tmpdir("tables");
+    let a = r#"(module (type $t (func (result i32))) (table (export "tab") 2 funcref)
+      (func (export "call") (param i32) (result i32) (call_indirect (type $t) (local.get 0))))"#;
+    let b = r#"(module (import "a" "tab" (table 2 funcref)) (import "host" "refs" (table $e 2 externref))
+      (func $seven (result i32) (i32.const 7)) (elem (table 0) (i32.const 1) func $seven)
+      (func (export "keep") (param externref) (table.set $e (i32.const 0) (local.get 0))))"#;
+    let mut objs = Vec::new();
+    for (name, wat) in [("a", a), ("b", b)] {
+        let opts = Options { symbol_prefix: format!("{name}_"), ..Options::default() };
+        let c = crate::compile(wat.as_bytes(), &opts).unwrap();
+        let obj = dir.join(format!("{name}.o"));
+        std::fs::write(&obj, &c.object).unwrap();
+        std::fs::write(dir.join(format!("{name}.h")), &c.header).unwrap();
+        objs.push(obj);
+    }
+    let c = dir.join("main.c");
+    std::fs::write(
+        &c,
+        "#include \"a.h\"\n#include \"b.h\"\n\
+         uint32_t host__refs[4][2];\n\
+         uint32_t host__refs_size[2] = {2, 4};\n\
+         void synth_trap(uint32_t code) { (void)code; for (;;) {} }\n\
+         void _start(void) { a_init(); b_init(); b_keep(5); (void)a_call(1); (void)a_table0_size[0]; for (;;) {} }\n",
+    )
+    .unwrap();
+    let exe = dir.join("fw.elf");
+    run(Command::new("arm-none-eabi-gcc")
+        .args(["-mcpu=cortex-m4", "-mthumb", "-O1", "-nostdlib", "-Wall", "-Werror"])
+        .args(["-Wl,--defsym,a__tab=a_table0", "-Wl,--defsym,a__tab_size=a_table0_size"])
+        .arg("-o")
+        .arg(&exe)
+        .arg(&c)
+        .args(&objs));
+    let nm = run(Command::new("arm-none-eabi-nm").arg(&exe));
+    assert_eq!(nm_addr(&nm, "a__tab"), nm_addr(&nm, "a_table0"));
+    assert_eq!(nm_addr(&nm, "a__tab_size"), nm_addr(&nm, "a_table0_size"));
+    assert!(nm.lines().any(|l| l.ends_with(" B host__refs") || l.ends_with(" C host__refs")), "{nm}");
+}
