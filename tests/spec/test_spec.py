@@ -166,6 +166,48 @@ def test_runner_checks_floats_bit_for_bit(tmp_path):
     assert results[2]["detail"]["actual"] == "ok f32:0x40400000 (3.0)"
 
 
+REF_CHECKS = r'''
+(module
+  (table $t (export "t") 2 externref)
+  (func (export "id") (param externref) (result externref) (local.get 0))
+  (func (export "fnull") (param funcref) (result funcref) (local.get 0))
+  (func $f)
+  (elem declare func $f)
+  (func (export "fref") (result funcref) (ref.func $f))
+  (func (export "put") (param externref) (table.set $t (i32.const 1) (local.get 0))))
+(register "M")
+(assert_return (invoke "id" (ref.extern 3)) (ref.extern 3))
+(assert_return (invoke "id" (ref.extern 3)) (ref.extern 4))
+(assert_return (invoke "id" (ref.null extern)) (ref.null extern))
+(assert_return (invoke "id" (ref.extern 0)) (ref.null extern))
+(assert_return (invoke "id" (ref.extern 0)) (ref.extern))
+(assert_return (invoke "fnull" (ref.null func)) (ref.null func))
+(assert_return (invoke "fref") (ref.null func))
+(assert_return (invoke "fref") (ref.func))
+(invoke "put" (ref.extern 9))
+(module
+  (import "M" "t" (table $t 2 externref))
+  (func (export "get") (param i32) (result externref) (table.get $t (local.get 0))))
+(assert_return (invoke "get" (i32.const 1)) (ref.extern 9))
+(assert_return (invoke "get" (i32.const 0)) (ref.extern 9))
+(assert_unlinkable (module (import "M" "t" (table 2 funcref))) "incompatible import type")
+'''
+
+
+@needs_synth
+def test_runner_checks_references(tmp_path):
+    """Reference results are checked: a different host handle, null for non-null and
+    non-null for null fail; an imported table is the exporter's; element types must match."""
+    path = tmp_path / "refs.wast"
+    path.write_text(REF_CHECKS)
+    _name_, results, _secs, err = runner.run_file(str(path), str(tmp_path))
+    assert err is None, err
+    status = [(r["line"], r["status"]) for r in results]
+    assert status == [(2, "pass"), (11, "pass"), (12, "fail"), (13, "pass"), (14, "fail"),
+                      (15, "pass"), (16, "pass"), (17, "fail"), (18, "pass"), (19, "pass"),
+                      (20, "pass"), (23, "pass"), (24, "fail"), (25, "pass")], results
+
+
 def test_runner_prints_totals_line(capsys):
     rows = [("x", [{"file": "x", "line": 1, "kind": "assert_return", "status": s, "reason": "",
                     "floats": False, "detail": {}} for s in ("pass", "pass", "fail", "skip")],
