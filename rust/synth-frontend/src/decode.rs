@@ -166,6 +166,11 @@ fn type_digit(t: ValType) -> Option<u64> {
     }
 }
 
+/// Is the type word `sig_id + 1` module-local (even, see [`type_word`])?
+pub fn type_word_is_local(sig_id: u32) -> bool {
+    sig_id % 2 == 1
+}
+
 /// The structural code of a function type, when it has one: the parameters,
 /// a separator and the results as digits 1..=7 of a bijective base-7
 /// numeral, which reads back in one way only. `None` for types with more
@@ -619,12 +624,21 @@ fn collect<'a>(wasm: &'a [u8], opts: &FrontendOptions, facts: Facts) -> Result<D
         }
     }
     info.foreign_refs = foreign_refs(&info, &wasm_types, &global_funcref);
-    if let Some(offset) = local_type_word {
-        if let Some(how) = shared_refs(&info, &wasm_types, &global_funcref) {
-            return Err(unsupported(
-                format!("function type with 10 or more values (its type word is module-local) in a module that shares function references ({how})"),
-                offset,
-            ));
+    info.shared_refs = shared_refs(&info, &wasm_types, &global_funcref);
+    // References the module makes at instantiation; `ref.func` and
+    // `call_indirect` in code are checked by the lowering.
+    if let (Some(offset), Some(how)) = (local_type_word, &info.shared_refs) {
+        // Declarative segments only declare (they are dropped at instantiation).
+        let referenced = info.elems.iter().filter(|e| !e.declared).flat_map(|e| e.items.iter().flatten().copied()).chain(
+            info.globals.iter().filter_map(|g| if let GlobalInit::RefFunc(Some(f)) = g.init { Some(f) } else { None }),
+        );
+        for f in referenced {
+            if info.funcs.get(f as usize).is_some_and(|fi| type_word_is_local(fi.sig_id)) {
+                return Err(unsupported(
+                    format!("a reference to function {f}, whose type has 10 or more values (a module-local type word), in a module that shares function references ({how})"),
+                    offset,
+                ));
+            }
         }
     }
     for (i, name) in func_names {

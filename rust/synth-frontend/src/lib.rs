@@ -293,6 +293,11 @@ pub struct ModuleInfo {
     /// a funcref parameter of an export or result of an import, an imported
     /// or exported mutable funcref global), described for messages.
     pub foreign_refs: Option<String>,
+    /// How function references cross the module's boundary in either
+    /// direction, if they do (also an exported funcref global, or a funcref
+    /// parameter of an import or result of an export): then no reference
+    /// may carry a module-local type word ([`decode::type_word`]).
+    pub shared_refs: Option<String>,
 }
 
 /// Name-section names of entities other than functions (whose names are

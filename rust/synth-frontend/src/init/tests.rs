@@ -72,6 +72,7 @@ fn sample_module() -> ModuleInfo {
         section_names: Default::default(),
         name: None,
         foreign_refs: None,
+        shared_refs: None,
     }
 }
 

@@ -41,6 +41,7 @@ impl Lowerer<'_> {
             Operator::CallIndirect { type_index, table_index } => {
                 let sig = self.type_sig(*type_index)?;
                 let sig_id = self.type_sig_id(*type_index)?;
+                self.check_shareable_type("call_indirect", sig_id)?;
                 let t = *table_index;
                 let index = self.pop()?;
                 let args = self.pop_n(sig.params.len())?;

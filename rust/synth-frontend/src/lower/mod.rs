@@ -159,6 +159,18 @@ impl<'m> Lowerer<'m> {
         self.type_sig_ids.get(ti as usize).copied().ok_or_else(|| self.internal("type index out of range"))
     }
 
+    /// Declines `op` on a function type whose type word is module-local
+    /// (10 or more values) when the module shares function references
+    /// with others: another module could not tell that type apart.
+    pub fn check_shareable_type(&self, op: &str, sig_id: u32) -> LResult {
+        match &self.info.shared_refs {
+            Some(how) if crate::decode::type_word_is_local(sig_id) => Err(self.unsupported(format!(
+                "{op} of a function type with 10 or more values (a module-local type word) in a module that shares function references ({how})"
+            ))),
+            _ => Ok(()),
+        }
+    }
+
     /// An i32 constant.
     pub fn i32c(&mut self, v: i64) -> Value {
         self.b.iconst(Type::I32, v)

@@ -83,6 +83,7 @@ impl Lowerer<'_> {
                 let i = *function_index;
                 let sig_id =
                     self.info.funcs.get(i as usize).map(|f| f.sig_id).ok_or_else(|| self.internal("function index out of range"))?;
+                self.check_shareable_type("ref.func", sig_id)?;
                 let lo = self.b.iconst(Type::I64, sig_id as i64 + 1);
                 let addr = self.b.symbol_addr(SymbolRef::Func(i), 0);
                 let wide = self.b.inst1(InstKind::Convert { op: ConvertOp::ExtendU, arg: addr }, Type::I64);

@@ -70,6 +70,7 @@ pub fn sample_module() -> ModuleInfo {
         section_names: Default::default(),
         name: Some("sample".into()),
         foreign_refs: None,
+        shared_refs: None,
     }
 }
 
