@@ -25,6 +25,17 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 FLOAT_PROGRAMS = sorted(glob.glob(os.path.join(HERE, "programs", "float_*.wat")))
 
 
+def test_the_emulated_core_is_a_cortex_m4_without_fpv5():
+    """The engine the tests use is a Cortex-M4: FPv5's VMAXNM.F32 (which a Cortex-M33, what
+    unicorn makes of any UC_MODE_MCLASS engine, executes) is an undefined instruction."""
+    uc = cortex_m4()
+    assert uc.ctl_get_cpu_model() == A.UC_CPU_ARM_CORTEX_M4
+    uc.mem_map(0x1000, 0x1000)
+    uc.mem_write(0x1000, struct.pack("<3H", 0xFE80, 0x0A00, 0xBF00))  # vmaxnm.f32 s0, s0, s0
+    with pytest.raises(unicorn.UcError):
+        uc.emu_start(0x1001, 0x1004)
+
+
 def test_the_emulated_core_executes_vfp_instructions():
     """unicorn's Cortex-M4 runs VFP code (its FPU is enabled at reset, as after the CPACR
     write firmware does): vmov s0, r0; vadd.f32 s1, s0, s0; vmov r1, s1."""
@@ -36,6 +47,52 @@ def test_the_emulated_core_executes_vfp_instructions():
     uc.emu_start(0x1001, 0x1000 + len(code) - 2)
     assert uc.reg_read(A.UC_ARM_REG_R1) == 0x40400000  # 3.0f
     assert uc.reg_read(A.UC_ARM_REG_S1) == 0x40400000
+
+
+def _count_vfp_arithmetic(emu):
+    """Hook counting executed VFP data-processing instructions (coprocessor 10/11 CDP
+    space: VADD/VSUB/VMUL/VDIV/VSQRT/VCMP/VCVT/VMOV.F32 ...; not the core<->S transfers or
+    VMRS, whose bit 4 is set) and the addresses of the executed AEABI float functions."""
+    seen = {"vfp": 0, "aeabi": set()}
+    aeabi = {emu.image.address(n): n for n in emu.image.symbols if n.startswith("__aeabi_f")}
+
+    def on_code(uc, address, size, _data):
+        if address in aeabi:
+            seen["aeabi"].add(aeabi[address])
+        if size == 4:
+            hw1, hw2 = struct.unpack("<2H", uc.mem_read(address, 4))
+            if (hw1 & 0xFF00) == 0xEE00 and (hw2 & 0x0E10) == 0x0A00:
+                seen["vfp"] += 1
+    emu.uc.hook_add(unicorn.UC_HOOK_CODE, on_code)
+    return seen
+
+
+def test_fpu_configuration_computes_f32_on_the_fpu(tmp_path):
+    """With ``--fpu fpv4-sp-d16`` the f32 arithmetic, comparisons, int->float conversions
+    and saturating truncations execute VFP instructions and never enter the AEABI
+    soft-float functions; the results match wasmtime."""
+    src = os.path.join(HERE, "programs", "float_arith.wat")
+    target = differential.Target(src, str(tmp_path), float_abi="hard")
+    seen = _count_vfp_arithmetic(target.emu)
+    one, two = 0x3F800000, 0x40000000
+    for name, args in [("f32_add", (one, two)), ("f32_sub", (one, two)), ("f32_mul", (two, two)),
+                       ("f32_div", (one, two)), ("f32_cmp", (one, 0x7FC00000)), ("harmonic32", (5,))]:
+        before = seen["vfp"]
+        expected, actual = target.compare(name, args)
+        assert expected.key() == actual.key(), (name, expected.describe(), actual.describe())
+        assert seen["vfp"] > before, "%s ran no VFP arithmetic" % name
+    assert not seen["aeabi"], "soft-float functions executed: %s" % sorted(seen["aeabi"])
+
+
+def test_fpu_none_computes_f32_in_software(tmp_path):
+    """The same program with ``--fpu none`` executes no VFP arithmetic (the soft-float
+    functions compute), so the count above really measures the FPU configuration."""
+    src = os.path.join(HERE, "programs", "float_arith.wat")
+    target = differential.Target(src, str(tmp_path))
+    seen = _count_vfp_arithmetic(target.emu)
+    expected, actual = target.compare("f32_add", (0x3F800000, 0x40000000))
+    assert expected.key() == actual.key()
+    assert seen["vfp"] == 0 and "__aeabi_fadd" in seen["aeabi"], seen
 
 
 @pytest.mark.parametrize("path", FLOAT_PROGRAMS, ids=[os.path.basename(p)[:-4] for p in FLOAT_PROGRAMS])

@@ -18,9 +18,21 @@ def is_wide(halfword):
 
 
 def cortex_m4():
-    """A fresh unicorn engine in Thumb / M-class mode as a Cortex-M4."""
-    return unicorn.Uc(unicorn.UC_ARCH_ARM, unicorn.UC_MODE_THUMB | unicorn.UC_MODE_MCLASS,
-                      cpu=A.UC_CPU_ARM_CORTEX_M4)
+    """A fresh unicorn engine emulating a Cortex-M4 (ARMv7E-M with FPv4-SP-D16, its FPU
+    enabled as after the firmware's CPACR write).
+
+    unicorn 2.1.4 runs every ``UC_MODE_MCLASS`` engine as a Cortex-M33 whatever model is
+    asked for (``ctl_get_cpu_model()`` answers 11, and FPv5's VMAXNM executes). The engine
+    is therefore opened in plain Thumb mode with the model set to Cortex-M4, whose M
+    profile comes from the model itself (MRS MSP works, VMAXNM is undefined); the model is
+    checked so a unicorn that changes this fails here rather than silently emulating
+    another core."""
+    uc = unicorn.Uc(unicorn.UC_ARCH_ARM, unicorn.UC_MODE_THUMB)
+    uc.ctl_set_cpu_model(A.UC_CPU_ARM_CORTEX_M4)
+    model = uc.ctl_get_cpu_model()
+    if model != A.UC_CPU_ARM_CORTEX_M4:
+        raise RuntimeError("unicorn emulates CPU model %d, not the Cortex-M4 (%d)" % (model, A.UC_CPU_ARM_CORTEX_M4))
+    return uc
 
 
 def map_segments(uc, image):

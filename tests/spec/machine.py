@@ -15,6 +15,7 @@ import unicorn
 import unicorn.arm_const as A
 
 from harness import abi, elf as elfmod
+from harness.uc_image import cortex_m4
 from harness.outcome import Outcome, normalise, trap_name
 
 PAGE = 0x1000
@@ -73,8 +74,7 @@ class Machine:
     """The shared emulator."""
 
     def __init__(self, host_elf):
-        self.uc = unicorn.Uc(unicorn.UC_ARCH_ARM, unicorn.UC_MODE_THUMB | unicorn.UC_MODE_MCLASS,
-                             cpu=A.UC_CPU_ARM_CORTEX_M4)
+        self.uc = cortex_m4()
         self.code_pool = Pool([CODE_POOL])
         self.data_pool = Pool(DATA_POOLS)
         self.uc.mem_map(STACK_BASE, STACK_SIZE)

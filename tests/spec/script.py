@@ -190,6 +190,8 @@ class ScriptRun:
         obj = os.path.join(self.work, "m%d.o" % self.counter)
         args = [paths.synth_bin(), "compile", wasm_path, "-o", obj, "--prefix", prefix]
         args += list(extra)
+        # The runner's --synth-args (an FPU configuration, for example).
+        args += os.environ.get("SYNTH_SPEC_ARGS", "").split()
         if self.stack_check:
             args.append("--stack-check")
         self.last_compile_error = ""

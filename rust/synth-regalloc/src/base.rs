@@ -272,6 +272,38 @@ mod tests {
         assert_eq!(out.stats.rung, Rung::Base);
     }
 
+    #[test]
+    fn float_values_across_a_call_take_callee_saved_s_registers() {
+        // f = s0 (argument); g = f * f (dies before the call); s0 = g; call;
+        // h = r0 (into the float class); s0 = f + h
+        use crate::toy::fphys;
+        let mut bd = Builder::new();
+        let (f, g, h, r) = (bd.fv(), bd.fv(), bd.fv(), bd.fv());
+        let blk = bd.block();
+        bd.at(blk);
+        bd.mov(f, fphys(0));
+        bd.bin(Opc::Mul, g, f, f);
+        bd.mov(fphys(0), g);
+        bd.call(0);
+        let hi = bd.v();
+        bd.mov(hi, phys(0));
+        bd.xfer(h, hi);
+        bd.add(r, f, h);
+        bd.mov(fphys(0), r);
+        bd.ret();
+        let fun = bd.finish();
+        let out = allocate(&fun, &Options { verify: true, shadow: false });
+        let fr = out.allocs[0][0];
+        assert!(fr.0 >= 48, "f crosses the call: s16-s31, got {fr:?}");
+        assert_eq!(out.allocs[1][0], PReg::float(0), "g is hinted into s0");
+        let fl = out.stats.float.clone().expect("float class");
+        assert_eq!(fl.callee_saved_used.len(), 1);
+        assert_eq!(out.stats.callee_saved_used.len(), 0, "no integer value crosses the call");
+        assert_eq!((fl.vregs, fl.regs_available, fl.verdict), (4, 32, SpillVerdict::None));
+        assert_eq!(out.stats.vregs, 1);
+        assert!(out.edits.is_empty());
+    }
+
     fn sum_of_four(low: bool) -> crate::toy::ToyFunc {
         let mut bd = Builder::new();
         bd.allow_remat = false;

@@ -62,7 +62,7 @@ struct Ctx<'a, F: Function> {
 fn loc_index(l: Loc) -> usize {
     match l {
         Loc::Reg(p) => p.0 as usize,
-        Loc::Slot(s) => 32 + s as usize,
+        Loc::Slot(s) => 64 + s as usize,
     }
 }
 
@@ -125,6 +125,9 @@ pub fn check<F: Function>(func: &F, out: &Output) -> Vec<CheckError> {
                 if !alloc_ok.contains(to) {
                     err(&mut errs, Some(i), format!("remat into non-allocatable r{}", to.0));
                 }
+                if (vreg as usize) < func.num_vregs() && func.vreg_class(vreg) != to.class() {
+                    err(&mut errs, Some(i), format!("remat of v{vreg} into register {} of the other class", to.0));
+                }
             }
         }
         match pt.pos {
@@ -148,6 +151,11 @@ pub fn check<F: Function>(func: &F, out: &Output) -> Vec<CheckError> {
                 None if !alloc_ok.contains(al[k]) => {
                     err(&mut errs, Some(i), format!("operand {k} ({:?}) got non-allocatable r{}", o.reg, al[k].0))
                 }
+                None if o.reg.as_virt().is_some_and(|v| func.vreg_class(v) != al[k].class()) => err(
+                    &mut errs,
+                    Some(i),
+                    format!("operand {k} ({:?}) got register {} of the other class", o.reg, al[k].0),
+                ),
                 _ => {}
             }
         }
@@ -186,10 +194,10 @@ pub fn check<F: Function>(func: &F, out: &Output) -> Vec<CheckError> {
     }
     let ctx = Ctx { func, out, before, after };
     // Fixpoint over block entry states (None = not reached yet).
-    let nloc = 32 + nslots;
+    let nloc = 64 + nslots;
     let mut entry: Vec<Option<State>> = vec![None; nb];
     let mut init: State = vec![BTreeSet::new(); nloc];
-    for (r, s) in init.iter_mut().enumerate().take(32) {
+    for (r, s) in init.iter_mut().enumerate().take(64) {
         s.insert(r as u32);
     }
     entry[0] = Some(init);
@@ -198,7 +206,9 @@ pub fn check<F: Function>(func: &F, out: &Output) -> Vec<CheckError> {
     queued[0] = true;
     while let Some(b) = work.pop() {
         queued[b] = false;
-        let Some(mut st) = entry[b].clone() else { continue };
+        let Some(mut st) = entry[b].clone() else {
+            continue;
+        };
         ctx.run_block(b, &mut st, &mut None);
         for &s in func.block_succs(b) {
             if s >= nb {
@@ -327,6 +337,7 @@ mod tests {
                 verdict: SpillVerdict::None,
                 rung: Rung::Base,
                 shadow: None,
+                float: None,
                 budget_hit: false,
             },
         }

@@ -97,7 +97,7 @@ impl Ord for Candidate {
 /// coloured again.
 pub(crate) fn color(prog: &Prog, g: &mut Graph, temp: &[bool], keep_apart: &[bool]) -> Coloring {
     let n = g.adj.len();
-    let alloc = prog.allocatable.0;
+    let alloc = prog.allocatable.lo();
     let kk = prog.allocatable.len() as usize;
     let built_len: Vec<usize> = g.adj.iter().map(Vec::len).collect();
     let mut forbid = g.forbid.clone();
@@ -123,7 +123,9 @@ pub(crate) fn color(prog: &Prog, g: &mut Graph, temp: &[bool], keep_apart: &[boo
     let mut moves = g.moves.clone();
     moves.sort_by(|a, b| b.weight.total_cmp(&a.weight));
     for (mi, m) in moves.iter().enumerate() {
-        let (Some(x), Some(y)) = (m.dst.as_virt(), m.src.as_virt()) else { continue };
+        let (Some(x), Some(y)) = (m.dst.as_virt(), m.src.as_virt()) else {
+            continue;
+        };
         let apart = |v: u32| keep_apart.get(v as usize).copied().unwrap_or(false);
         if apart(x) || apart(y) {
             continue;
@@ -217,7 +219,9 @@ pub(crate) fn color(prog: &Prog, g: &mut Graph, temp: &[bool], keep_apart: &[boo
             Some(v) if !removed[v] => v,
             Some(_) => continue,
             None => loop {
-                let Some(Candidate(m, v)) = heap.pop() else { break None };
+                let Some(Candidate(m, v)) = heap.pop() else {
+                    break None;
+                };
                 let v = v as usize;
                 if removed[v] {
                     continue;
@@ -264,7 +268,7 @@ pub(crate) fn color(prog: &Prog, g: &mut Graph, temp: &[bool], keep_apart: &[boo
     }
 
     // 3. Select.
-    let callee = prog.callee_saved.0;
+    let callee = prog.callee_saved.lo();
     let mut used_callee = 0u32;
     let mut color: Vec<Option<PReg>> = vec![None; n];
     let mut spilled_nodes = Vec::new();
@@ -300,7 +304,9 @@ pub(crate) fn color(prog: &Prog, g: &mut Graph, temp: &[bool], keep_apart: &[boo
         if hint.is_none() {
             let mut open: Vec<(f64, u32)> = Vec::new();
             for &(p, w) in &partners[v] {
-                let Some(p) = p.as_virt().map(|p| p as usize) else { continue };
+                let Some(p) = p.as_virt().map(|p| p as usize) else {
+                    continue;
+                };
                 if color[p].is_some() || p == v {
                     continue;
                 }
@@ -319,7 +325,10 @@ pub(crate) fn color(prog: &Prog, g: &mut Graph, temp: &[bool], keep_apart: &[boo
                 }
             }
         }
-        let c = hint.map(|(c, _)| c).unwrap_or_else(|| pick(prefer, callee, used_callee, low[v]));
+        let c = hint.map(|(c, _)| c).unwrap_or_else(|| match prog.class {
+            crate::RegClass::Int => pick(prefer, callee, used_callee, low[v]),
+            crate::RegClass::Float => pick_float(prefer, callee, used_callee),
+        });
         if callee & (1 << c.0) != 0 {
             used_callee |= 1 << c.0;
         }
@@ -386,13 +395,21 @@ fn pick(avail: u32, callee: u32, used_callee: u32, low: bool) -> PReg {
     first(avail).unwrap_or(PReg(0))
 }
 
+/// Chooses a floating-point register from `avail`: caller-saved first,
+/// then callee-saved ones already in use, then fresh ones, lowest first
+/// (AAPCS-VFP saves s16-s31 in ranges, so a dense low set is cheapest).
+fn pick_float(avail: u32, callee: u32, used_callee: u32) -> PReg {
+    let first = |m: u32| (m != 0).then(|| PReg(m.trailing_zeros() as u8));
+    [avail & !callee, avail & used_callee, avail].into_iter().find_map(first).unwrap_or(PReg(0))
+}
+
 /// Registers of a set in the order [`pick`] would try them (for tests).
 #[cfg(test)]
 fn pick_order(avail: PRegSet, callee: PRegSet, low: bool) -> Vec<u8> {
-    let mut m = avail.0;
+    let mut m = avail.lo();
     let mut order = Vec::new();
     while m != 0 {
-        let p = pick(m, callee.0, 0, low);
+        let p = pick(m, callee.lo(), 0, low);
         order.push(p.0);
         m &= !(1 << p.0);
     }
@@ -496,16 +513,16 @@ mod tests {
         assert_eq!(high, vec![12, 0, 1, 2, 3, 8, 9, 10, 11, 4, 5, 6, 7, 14]);
         // Already-used callee-saved registers come before fresh ones.
         let only_callee = PRegSet(allocatable().0 & callee_saved().0);
-        assert_eq!(pick(only_callee.0, callee_saved().0, 1 << 9, true), PReg(9));
+        assert_eq!(pick(only_callee.lo(), callee_saved().lo(), 1 << 9, true), PReg(9));
         // An already-pushed r4-r7 is free and keeps 16-bit encodings: it
         // goes before r12 for low-preferring values, not for the others.
         let r5_r12 = (1 << 5) | (1 << 12);
-        assert_eq!(pick(r5_r12, callee_saved().0, 1 << 5, true), PReg(5));
-        assert_eq!(pick(r5_r12, callee_saved().0, 1 << 5, false), PReg(12));
+        assert_eq!(pick(r5_r12, callee_saved().lo(), 1 << 5, true), PReg(5));
+        assert_eq!(pick(r5_r12, callee_saved().lo(), 1 << 5, false), PReg(12));
         // A used high callee-saved register still comes after r12.
         let r9_r12 = (1 << 9) | (1 << 12);
-        assert_eq!(pick(r9_r12, callee_saved().0, 1 << 9, true), PReg(12));
+        assert_eq!(pick(r9_r12, callee_saved().lo(), 1 << 9, true), PReg(12));
         // With none pushed yet, r12 comes before a fresh r4-r7 push.
-        assert_eq!(pick(r5_r12, callee_saved().0, 0, true), PReg(12));
+        assert_eq!(pick(r5_r12, callee_saved().lo(), 0, true), PReg(12));
     }
 }

@@ -55,7 +55,7 @@ pub(crate) fn allocate(prog: &Prog, remat: &[bool]) -> RawAlloc {
     let mut allocs = Vec::with_capacity(n);
     let mut edits = Vec::new();
     for (i, inst) in prog.insts.iter().enumerate() {
-        let mut avoid = phys_around[i] | inst.clobbers.0;
+        let mut avoid = phys_around[i] | inst.clobbers.lo();
         for o in &inst.ops {
             if let Some(p) = o.reg.as_phys() {
                 avoid |= 1 << p.0;

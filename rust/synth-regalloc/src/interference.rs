@@ -147,12 +147,12 @@ pub(crate) fn build(prog: &Prog, lv: &Liveness, depths: &[u32]) -> Graph {
                     }
                 }
                 if let Some(v) = o.reg.as_virt() {
-                    g.forbid[v as usize] |= inst.clobbers.0;
+                    g.forbid[v as usize] |= inst.clobbers.lo();
                 }
             }
             if !inst.clobbers.is_empty() {
                 for x in live.iter().filter(|&x| x >= base) {
-                    g.forbid[x - base] |= inst.clobbers.0;
+                    g.forbid[x - base] |= inst.clobbers.lo();
                 }
             }
             step_core(prog, i, &mut live);
@@ -205,9 +205,9 @@ mod tests {
         assert!(!adj(d, a) && !adj(d, b), "late def may reuse dead uses' registers");
         assert!(adj(c, d), "c is live at d's def");
         for x in [a, b, c] {
-            assert_eq!(g.forbid[v(x) as usize] & call_clobbers().0, call_clobbers().0);
+            assert_eq!(g.forbid[v(x) as usize] & call_clobbers().lo(), call_clobbers().lo());
         }
-        assert_eq!(g.forbid[v(d) as usize] & call_clobbers().0, 0);
+        assert_eq!(g.forbid[v(d) as usize] & call_clobbers().lo(), 0);
         assert_eq!(g.moves.len(), 3);
     }
 }

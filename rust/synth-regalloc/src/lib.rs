@@ -63,13 +63,64 @@ mod tests_random;
 
 use std::fmt;
 
-/// A physical register number (0..=15 on Thumb-2).
+/// A physical register number: 0..=31 are integer (core) registers
+/// (0..=15 on Thumb-2), 32..=63 are floating-point registers (s0-s31 on a
+/// VFP as `32 + n`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PReg(pub u8);
 
-/// A set of physical registers (bit i = register i).
+/// A register class. Every virtual register belongs to one class and gets a
+/// physical register of that class; values never move between classes
+/// through the allocator (the ISA's instructions do that explicitly).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RegClass {
+    /// Integer registers: [`PReg`] 0..=31.
+    Int,
+    /// Floating-point registers: [`PReg`] 32..=63.
+    Float,
+}
+
+impl RegClass {
+    /// Both classes, in the order they are allocated and reported.
+    pub const ALL: [RegClass; 2] = [RegClass::Int, RegClass::Float];
+    /// Stable name used in stats and JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            RegClass::Int => "int",
+            RegClass::Float => "float",
+        }
+    }
+    /// The first [`PReg`] number of the class.
+    pub fn base(self) -> u8 {
+        match self {
+            RegClass::Int => 0,
+            RegClass::Float => 32,
+        }
+    }
+}
+
+impl PReg {
+    /// The class of this register.
+    pub fn class(self) -> RegClass {
+        if self.0 >= 32 {
+            RegClass::Float
+        } else {
+            RegClass::Int
+        }
+    }
+    /// Floating-point register `n` (s`n` on a VFP).
+    pub fn float(n: u8) -> PReg {
+        PReg(32 + n)
+    }
+    /// The number within the class (r`n` or s`n`).
+    pub fn index(self) -> u8 {
+        self.0 & 31
+    }
+}
+
+/// A set of physical registers (bit i = register i), both classes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
-pub struct PRegSet(pub u32);
+pub struct PRegSet(pub u64);
 
 impl PRegSet {
     /// The empty set.
@@ -96,7 +147,24 @@ impl PRegSet {
     }
     /// Members in increasing order.
     pub fn iter(self) -> impl Iterator<Item = PReg> {
-        (0..32u8).filter(move |i| self.0 & (1 << i) != 0).map(PReg)
+        (0..64u8).filter(move |i| self.0 & (1 << i) != 0).map(PReg)
+    }
+    /// The members below 32 as a 32-bit mask (integer registers; inside
+    /// the allocator, the registers of the class being allocated).
+    pub fn lo(self) -> u32 {
+        self.0 as u32
+    }
+    /// The members of class `c`.
+    pub fn of_class(self, c: RegClass) -> PRegSet {
+        match c {
+            RegClass::Int => PRegSet(self.0 & 0xffff_ffff),
+            RegClass::Float => PRegSet(self.0 & !0xffff_ffff),
+        }
+    }
+    /// The members of class `c` as a 32-bit mask of their numbers within
+    /// the class (bit n = r`n` or s`n`).
+    pub fn class_bits(self, c: RegClass) -> u32 {
+        (self.0 >> c.base()) as u32
     }
     /// Builds a set from registers.
     pub fn from_regs(regs: &[PReg]) -> PRegSet {
@@ -115,7 +183,7 @@ pub struct Reg(pub u32);
 
 impl Reg {
     /// First virtual register number.
-    pub const VIRT_BASE: u32 = 32;
+    pub const VIRT_BASE: u32 = 64;
     /// The physical register `p` as an operand.
     pub fn phys(p: PReg) -> Reg {
         Reg(p.0 as u32)
@@ -137,6 +205,7 @@ impl Reg {
 impl fmt::Debug for Reg {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.as_phys() {
+            Some(p) if p.class() == RegClass::Float => write!(f, "s{}", p.index()),
             Some(p) => write!(f, "r{}", p.0),
             None => write!(f, "v{}", self.0 - Self::VIRT_BASE),
         }
@@ -227,7 +296,12 @@ pub trait Function {
         let _ = i;
         false
     }
-    /// Registers the allocator may assign.
+    /// The register class of virtual register `v` (default: integer).
+    fn vreg_class(&self, v: u32) -> RegClass {
+        let _ = v;
+        RegClass::Int
+    }
+    /// Registers the allocator may assign (both classes).
     fn allocatable(&self) -> PRegSet;
     /// Allocatable registers preserved across calls by the callee; using one
     /// costs a save and restore in the prologue and epilogue.
@@ -366,14 +440,87 @@ pub struct AllocStats {
     pub verdict: SpillVerdict,
     /// The path that produced the allocation.
     pub rung: Rung,
-    /// The shadow allocator's figures, when [`Options::shadow`] was set.
+    /// The shadow allocator's figures, when [`Options::shadow`] was set
+    /// (integer class).
     pub shadow: Option<ShadowStats>,
+    /// The floating-point class's figures, when the function has
+    /// floating-point registers at all. The other fields describe the
+    /// integer class, except [`AllocStats::rung`] and
+    /// [`AllocStats::budget_hit`], which cover the whole function.
+    pub float: Option<ClassStats>,
     /// The function was over the base rung's compile-time budget (an
     /// interference graph of millions of edges), so the values live where
     /// far more values than registers are live were spilled at each
     /// occurrence before colouring: correct code, cheaper to compile, more
     /// spill code than colouring would leave.
     pub budget_hit: bool,
+}
+
+impl AllocStats {
+    /// Callee-saved registers of every class assigned (the frame saves
+    /// them all).
+    pub fn callee_saved_all(&self) -> PRegSet {
+        self.callee_saved_used.union(self.float.as_ref().map_or(PRegSet::EMPTY, |f| f.callee_saved_used))
+    }
+    /// The figures of class `c` (`None`: the function has no register of it).
+    pub fn class(&self, c: RegClass) -> Option<ClassStats> {
+        match c {
+            RegClass::Int => Some(ClassStats::of(RegClass::Int, self, self.rung)),
+            RegClass::Float => self.float.clone(),
+        }
+    }
+}
+
+/// What the allocator did to one register class of a function (the same
+/// figures as [`AllocStats`], for one class).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClassStats {
+    /// The class.
+    pub class: RegClass,
+    /// Virtual registers of the class in the input.
+    pub vregs: u32,
+    /// Most values of the class live at once.
+    pub peak_pressure: u32,
+    /// Registers of the class the allocator could assign.
+    pub regs_available: u32,
+    /// Spill stores inserted.
+    pub spill_stores: u32,
+    /// Reloads inserted.
+    pub reloads: u32,
+    /// Rematerialisations inserted.
+    pub remats: u32,
+    /// Register-to-register moves left.
+    pub moves: u32,
+    /// Spill slots used by the class.
+    pub spill_slots: u32,
+    /// Callee-saved registers of the class assigned.
+    pub callee_saved_used: PRegSet,
+    /// The spill verdict of the class.
+    pub verdict: SpillVerdict,
+    /// The path that allocated the class.
+    pub rung: Rung,
+    /// The class was over the compile-time budget.
+    pub budget_hit: bool,
+}
+
+impl ClassStats {
+    fn of(class: RegClass, s: &AllocStats, rung: Rung) -> ClassStats {
+        ClassStats {
+            class,
+            vregs: s.vregs,
+            peak_pressure: s.peak_pressure,
+            regs_available: s.regs_available,
+            spill_stores: s.spill_stores,
+            reloads: s.reloads,
+            remats: s.remats,
+            moves: s.moves,
+            spill_slots: s.spill_slots,
+            callee_saved_used: s.callee_saved_used,
+            verdict: s.verdict,
+            rung,
+            budget_hit: s.budget_hit,
+        }
+    }
 }
 
 /// The allocation of one function.
@@ -438,35 +585,80 @@ pub fn allocate<F: Function>(func: &F, opts: &Options) -> Output {
 /// [`allocate`]; [`Rung::Fallback`] forces the every-value-in-a-slot
 /// allocator (for testing and for comparing code quality).
 pub fn allocate_with_rung<F: Function>(func: &F, opts: &Options, rung: Rung) -> Output {
-    let prog = prog::Prog::from_func(func);
-    let remat: Vec<bool> = (0..prog.num_vregs)
-        .map(|v| v < func.num_vregs() && func.is_rematerializable(v as u32))
-        .collect();
-    let (raw, rung) = match rung {
-        Rung::Base => match base::allocate(&prog, &remat) {
-            Some(raw) => (raw, Rung::Base),
-            None => (fallback::allocate(&prog, &remat), Rung::Fallback),
-        },
-        Rung::Fallback => (fallback::allocate(&prog, &remat), Rung::Fallback),
-    };
-    let mut stats = stats::compute(&prog, &raw, rung);
-    if opts.shadow {
-        match shadow::run(&prog) {
-            Ok(s) => stats.shadow = Some(s),
-            Err(e) => log::warn!("shadow allocator (regalloc2) recorded nothing: {e}"),
+    let n = func.num_insts();
+    let mut allocs: Vec<Vec<PReg>> = (0..n).map(|i| vec![PReg(0); func.inst_operands(i).len()]).collect();
+    let mut edits: Vec<(ProgPoint, Edit)> = Vec::new();
+    let mut removed_moves = vec![false; n];
+    let mut num_slots = 0u32;
+    let mut stats: Option<AllocStats> = None;
+    let mut float: Option<ClassStats> = None;
+    let mut used_rung = rung;
+    for class in RegClass::ALL {
+        let prog = prog::Prog::from_func_class(func, class);
+        if class != RegClass::Int && prog.is_empty() {
+            continue;
+        }
+        let remat: Vec<bool> =
+            (0..prog.num_vregs).map(|v| v < func.num_vregs() && func.is_rematerializable(v as u32)).collect();
+        let (raw, r) = match rung {
+            Rung::Base => match base::allocate(&prog, &remat) {
+                Some(raw) => (raw, Rung::Base),
+                None => (fallback::allocate(&prog, &remat), Rung::Fallback),
+            },
+            Rung::Fallback => (fallback::allocate(&prog, &remat), Rung::Fallback),
+        };
+        if r == Rung::Fallback {
+            used_rung = Rung::Fallback;
+        }
+        let mut st = stats::compute(&prog, &raw, r);
+        // Back to the input's numbering: operand positions, register
+        // numbers of the class, slots after the other classes' slots.
+        let base = class.base();
+        let to_input = |p: PReg| PReg(p.0 + base);
+        for (i, inst) in prog.insts.iter().enumerate() {
+            for (k, &ok) in inst.orig.iter().enumerate() {
+                allocs[i][ok] = to_input(raw.allocs[i][k]);
+            }
+            removed_moves[i] |= raw.removed_moves[i];
+        }
+        let shift = |l: Loc| match l {
+            Loc::Reg(p) => Loc::Reg(to_input(p)),
+            Loc::Slot(s) => Loc::Slot(s + num_slots),
+        };
+        for &(pt, e) in &raw.edits {
+            let e = match e {
+                Edit::Move { from, to } => Edit::Move { from: shift(from), to: shift(to) },
+                Edit::Remat { vreg, to } => Edit::Remat { vreg, to: to_input(to) },
+            };
+            edits.push((pt, e));
+        }
+        num_slots += raw.num_slots;
+        st.callee_saved_used = PRegSet(st.callee_saved_used.0 << base);
+        match class {
+            RegClass::Int => {
+                if opts.shadow {
+                    match shadow::run(&prog) {
+                        Ok(s) => st.shadow = Some(s),
+                        Err(e) => log::warn!("shadow allocator (regalloc2) recorded nothing: {e}"),
+                    }
+                }
+                stats = Some(st);
+            }
+            RegClass::Float => float = Some(ClassStats::of(class, &st, r)),
         }
     }
-    let out = Output {
-        allocs: raw.allocs,
-        edits: raw.edits,
-        removed_moves: raw.removed_moves,
-        num_spill_slots: raw.num_slots,
-        stats,
-    };
+    // Stable: edits of one class keep their order at a point; the classes
+    // never touch each other's registers or slots.
+    edits.sort_by_key(|(pt, _)| *pt);
+    let mut stats = stats.expect("the integer class is always allocated");
+    stats.rung = used_rung;
+    stats.budget_hit |= float.as_ref().is_some_and(|f| f.budget_hit);
+    stats.float = float;
+    let out = Output { allocs, edits, removed_moves, num_spill_slots: num_slots, stats };
     if opts.verify {
         let errs = checker::check(func, &out);
         if !errs.is_empty() {
-            panic!("register allocation ({}) failed the checker:\n{}", rung.name(), checker::report(&errs));
+            panic!("register allocation ({}) failed the checker:\n{}", used_rung.name(), checker::report(&errs));
         }
     }
     out

@@ -1,7 +1,7 @@
 //! Dataflow liveness over the control-flow graph (loops included).
 //!
 //! Takes: a [`Prog`]. Returns: live-in and live-out sets of every block over
-//! liveness variables (0..32 physical registers, 32.. virtual registers),
+//! liveness variables (0..64 physical registers, 64.. virtual registers),
 //! iterated to a fixpoint, plus a backward per-instruction walk. Uses are
 //! read at the start of an instruction; defs (and clobbers, for physical
 //! registers) kill at its end.

@@ -3,9 +3,15 @@
 //! Takes: a [`Function`]. Returns: a [`Prog`] whose instructions can be
 //! rewritten (spilled virtual registers replaced by short temporaries)
 //! while the control-flow graph stays the one of the input. Liveness
-//! variables are numbered like [`Reg`]: 0..32 physical, 32.. virtual.
+//! variables are numbered like [`Reg`]: 0..64 physical, 64.. virtual.
+//!
+//! A `Prog` holds one register class: the operands of the other class are
+//! left out, and the class's physical registers are renumbered from 0
+//! (s`n` becomes `n`), so everything downstream works on 32-bit register
+//! masks whatever the class. Virtual registers keep their numbers (those
+//! of the other class simply never occur).
 
-use crate::{Function, Operand, OperandKind, PRegSet, Reg};
+use crate::{Function, Operand, OperandKind, PReg, PRegSet, Reg, RegClass};
 use std::ops::Range;
 
 /// One instruction's allocation-relevant facts.
@@ -24,6 +30,8 @@ pub(crate) struct Inst {
     pub pre: Vec<u32>,
     /// Spill temporaries read just after the instruction (spill stores).
     pub post: Vec<u32>,
+    /// For each operand, its index among the input instruction's operands.
+    pub orig: Vec<usize>,
 }
 
 /// Mutable copy of the code plus the CFG and register facts.
@@ -47,35 +55,57 @@ pub(crate) struct Prog {
     pub allocatable: PRegSet,
     /// Callee-saved allocatable registers.
     pub callee_saved: PRegSet,
+    /// The register class this copy holds.
+    pub class: RegClass,
+    /// Input virtual registers of the class.
+    pub class_vregs: usize,
 }
 
 impl Prog {
-    /// Copies `func`. Out-of-range blocks, successors and virtual registers
-    /// are clamped or counted so later stages never index out of bounds.
+    /// Copies the integer class of `func` (see [`Prog::from_func_class`]).
+    #[cfg(test)]
     pub(crate) fn from_func<F: Function>(func: &F) -> Prog {
+        Prog::from_func_class(func, RegClass::Int)
+    }
+
+    /// Copies the operands of class `class` of `func`. Out-of-range
+    /// blocks, successors and virtual registers are clamped or counted so
+    /// later stages never index out of bounds.
+    pub(crate) fn from_func_class<F: Function>(func: &F, class: RegClass) -> Prog {
         let n = func.num_insts();
         let nb = func.num_blocks();
         let mut num_vregs = func.num_vregs();
         let mut insts = Vec::with_capacity(n);
+        let base = class.base();
         for i in 0..n {
-            let ops = func.inst_operands(i).to_vec();
-            for o in &ops {
-                if let Some(v) = o.reg.as_virt() {
-                    num_vregs = num_vregs.max(v as usize + 1);
-                }
+            let mut ops = Vec::new();
+            let mut orig = Vec::new();
+            for (k, o) in func.inst_operands(i).iter().enumerate() {
+                let o = match (o.reg.as_phys(), o.reg.as_virt()) {
+                    (Some(p), _) if p.class() == class => Operand { reg: Reg::phys(PReg(p.0 - base)), kind: o.kind },
+                    (None, Some(v)) if func.vreg_class(v) == class => {
+                        num_vregs = num_vregs.max(v as usize + 1);
+                        *o
+                    }
+                    _ => continue,
+                };
+                ops.push(o);
+                orig.push(k);
             }
+            let fo = func.inst_operands(i);
             let mv = func.is_move(i).and_then(|(d, s)| {
-                let di = ops.iter().position(|o| o.reg == d && o.kind == OperandKind::Def)?;
-                let si = ops.iter().position(|o| o.reg == s && o.kind == OperandKind::Use)?;
+                let di = orig.iter().position(|&k| fo[k].reg == d && fo[k].kind == OperandKind::Def)?;
+                let si = orig.iter().position(|&k| fo[k].reg == s && fo[k].kind == OperandKind::Use)?;
                 Some((di, si))
             });
             insts.push(Inst {
                 ops,
-                clobbers: func.inst_clobbers(i),
+                clobbers: PRegSet(func.inst_clobbers(i).class_bits(class) as u64),
                 mv,
                 low: func.prefers_low_regs(i),
                 pre: Vec::new(),
                 post: Vec::new(),
+                orig,
             });
         }
         let mut blocks = Vec::with_capacity(nb);
@@ -88,6 +118,7 @@ impl Prog {
             }
             blocks.push(r);
         }
+        let class_vregs = (0..num_vregs as u32).filter(|&v| func.vreg_class(v) == class).count();
         let clean = |v: &[usize]| v.iter().copied().filter(|&s| s < nb).collect::<Vec<_>>();
         let succs = (0..nb).map(|b| clean(func.block_succs(b))).collect();
         let preds = (0..nb).map(|b| clean(func.block_preds(b))).collect();
@@ -99,9 +130,16 @@ impl Prog {
             block_of,
             num_vregs,
             orig_vregs: num_vregs,
-            allocatable: func.allocatable(),
-            callee_saved: PRegSet(func.callee_saved().0 & func.allocatable().0),
+            allocatable: PRegSet(func.allocatable().class_bits(class) as u64),
+            callee_saved: PRegSet((func.callee_saved().0 & func.allocatable().0) >> base & 0xffff_ffff),
+            class,
+            class_vregs,
         }
+    }
+
+    /// True when the class has no operand at all (nothing to allocate).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.insts.iter().all(|i| i.ops.is_empty())
     }
 
     /// Number of liveness variables (32 physical + virtual).

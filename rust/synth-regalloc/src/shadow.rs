@@ -599,7 +599,7 @@ mod tests {
     fn random_programs_all_convert_and_allocate() {
         use crate::tests_random::{gen_program, GenCfg};
         for seed in 1..40u64 {
-            let cfg = GenCfg { vars: 6 + (seed as usize % 14), consts: 3, depth: 2, calls: seed % 2 == 0, remat: true, top: 4 };
+            let cfg = GenCfg { vars: 6 + (seed as usize % 14), consts: 3, depth: 2, calls: seed % 2 == 0, remat: true, top: 4, floats: 0 };
             let f = gen_program(seed, cfg);
             let prog = Prog::from_func(&f);
             let s = run(&prog);

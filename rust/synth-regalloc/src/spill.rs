@@ -172,7 +172,9 @@ pub(crate) fn rewrite(prog: &mut Prog, st: &mut SpillState, spilled: &[u32], spl
             let last_in_block = i + 1 == prog.blocks[b].end;
             let mut done: Vec<u32> = Vec::new();
             for k in 0..prog.insts[i].ops.len() {
-                let Some(v) = prog.insts[i].ops[k].reg.as_virt() else { continue };
+                let Some(v) = prog.insts[i].ops[k].reg.as_virt() else {
+                    continue;
+                };
                 let m = mode.get(v as usize).copied().unwrap_or(Mode::Keep);
                 if matches!(m, Mode::Keep | Mode::Bisect) || done.contains(&v) {
                     continue;
@@ -321,7 +323,9 @@ fn bisect(prog: &mut Prog, st: &mut SpillState, mode: &[Mode]) {
 /// Rewrites the occurrences of spilled segment `s` in instruction `i` into
 /// one short temporary, reloaded before and stored after as needed.
 fn per_use(prog: &mut Prog, st: &mut SpillState, i: usize, s: u32, last_in_block: bool) {
-    let Some(v) = st.origin[s as usize] else { return };
+    let Some(v) = st.origin[s as usize] else {
+        return;
+    };
     let t = prog.new_vreg();
     grow(prog, st);
     st.temp[t as usize] = true;

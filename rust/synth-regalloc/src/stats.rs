@@ -57,7 +57,7 @@ pub(crate) fn peak_pressure(prog: &Prog) -> u32 {
 /// For every virtual register of `prog`, whether its live range touches an
 /// overfull point (module comment).
 pub(crate) fn overfull_vregs(prog: &Prog) -> Vec<bool> {
-    let alloc = prog.allocatable.0;
+    let alloc = prog.allocatable.lo();
     let overfull = |count: usize, usable: u32, phys: u32| count > (usable & !phys).count_ones() as usize;
     // Per instruction, remembered from its end for the span across it: the
     // uses not live after it.
@@ -109,7 +109,7 @@ pub(crate) fn overfull_vregs(prog: &Prog) -> Vec<bool> {
                 // reads or writes as a fixed operand either (a call's result
                 // register is a def, not a clobber).
                 let fixed = inst.ops.iter().filter_map(|o| o.reg.as_phys()).fold(0u32, |m, p| m | 1 << p.0);
-                let usable = alloc & !inst.clobbers.0 & !fixed;
+                let usable = alloc & !inst.clobbers.lo() & !fixed;
                 if overfull(w.vcount - vout, usable, w.live.low32() & !pout) {
                     for &x in &out {
                         w.remove(x);
@@ -177,7 +177,7 @@ pub(crate) fn compute(prog: &Prog, raw: &RawAlloc, rung: Rung) -> AllocStats {
     let avail = prog.allocatable.len();
     let verdict = verdict(prog, &raw.spilled);
     AllocStats {
-        vregs: prog.orig_vregs as u32,
+        vregs: prog.class_vregs as u32,
         peak_pressure: peak,
         regs_available: avail,
         spill_stores: stores,
@@ -189,6 +189,7 @@ pub(crate) fn compute(prog: &Prog, raw: &RawAlloc, rung: Rung) -> AllocStats {
         verdict,
         rung,
         shadow: None,
+        float: None,
         budget_hit: raw.budget_hit,
     }
 }
@@ -229,7 +230,7 @@ pub(crate) fn peak_pressure_dense(prog: &Prog) -> u32 {
 pub(crate) fn overfull_vregs_dense(prog: &Prog) -> Vec<bool> {
     let lv = liveness::compute(prog);
     let base = Reg::VIRT_BASE as usize;
-    let alloc = prog.allocatable.0;
+    let alloc = prog.allocatable.lo();
     // Union of the sets at overfull points.
     let mut hot = BitSet::new(prog.num_vars());
     let check = |set: &BitSet, usable: u32, hot: &mut BitSet| {
@@ -264,7 +265,7 @@ pub(crate) fn overfull_vregs_dense(prog: &Prog) -> Vec<bool> {
             // reads or writes as a fixed operand either (a call's result
             // register is a def, not a clobber).
             let fixed = inst.ops.iter().filter_map(|o| o.reg.as_phys()).fold(0u32, |m, p| m | 1 << p.0);
-            check(&through, alloc & !inst.clobbers.0 & !fixed, &mut hot);
+            check(&through, alloc & !inst.clobbers.lo() & !fixed, &mut hot);
         }
     });
     (0..prog.num_vregs).map(|v| hot.contains(base + v)).collect()

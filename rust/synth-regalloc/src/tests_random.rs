@@ -34,6 +34,9 @@ pub(crate) struct GenCfg {
     pub remat: bool,
     /// Top-level regions in sequence (program length).
     pub top: usize,
+    /// Floating-point-class values (0: an integer-only program, drawn
+    /// exactly as before the class existed).
+    pub floats: usize,
 }
 
 struct Gen<'a> {
@@ -41,6 +44,7 @@ struct Gen<'a> {
     bd: Builder,
     vars: Vec<Reg>,
     consts: Vec<Reg>,
+    fvars: Vec<Reg>,
     m1: Reg,
     cfg: GenCfg,
 }
@@ -58,7 +62,39 @@ impl Gen<'_> {
     fn var(&mut self) -> Reg {
         self.vars[self.rng.below(self.vars.len())]
     }
+    fn fvar(&mut self) -> Reg {
+        self.fvars[self.rng.below(self.fvars.len())]
+    }
+    /// Float-class code: arithmetic among float values, and transfers
+    /// between the classes.
+    fn float_op(&mut self) {
+        let d = self.fvar();
+        match self.rng.below(6) {
+            0 => {
+                let a = self.any_src();
+                self.bd.xfer(d, a);
+            }
+            1 => {
+                let (x, a) = (self.var(), self.fvar());
+                self.bd.xfer(x, a);
+            }
+            2 => {
+                let a = self.fvar();
+                self.bd.mov(d, a);
+            }
+            k => {
+                let (a, b) = (self.fvar(), self.fvar());
+                let opc = [Opc::Add, Opc::Xor, Opc::Mul][k - 3];
+                self.bd.bin(opc, d, a, b);
+            }
+        }
+    }
     fn straight(&mut self) {
+        if !self.fvars.is_empty() {
+            for _ in 0..1 + self.rng.below(4) {
+                self.float_op();
+            }
+        }
         for _ in 0..1 + self.rng.below(4) {
             let d = self.var();
             let (a, b) = (self.any_src(), self.any_src());
@@ -148,7 +184,15 @@ pub(crate) fn gen_program(seed: u64, cfg: GenCfg) -> ToyFunc {
         bd.konst(c, rng.below(100_000) as i32);
     }
     bd.konst(m1, -1);
-    let mut g = Gen { rng: &mut rng, bd, vars: vars.clone(), consts: consts.clone(), m1, cfg };
+    let fvars: Vec<Reg> = (0..cfg.floats).map(|_| bd.fv()).collect();
+    for (k, &f) in fvars.iter().enumerate() {
+        if k < 2 {
+            bd.xfer(f, vars[k % vars.len()]);
+        } else {
+            bd.konst(f, rng.below(1000) as i32);
+        }
+    }
+    let mut g = Gen { rng: &mut rng, bd, vars: vars.clone(), consts: consts.clone(), fvars: fvars.clone(), m1, cfg };
     for _ in 0..cfg.top {
         g.region(0);
     }
@@ -158,17 +202,23 @@ pub(crate) fn gen_program(seed: u64, cfg: GenCfg) -> ToyFunc {
     for &v in vars.iter().skip(1).chain(&consts) {
         bd.bin(Opc::Xor, acc, acc, v);
     }
+    for &f in &fvars {
+        let t = bd.v();
+        bd.xfer(t, f);
+        bd.bin(Opc::Xor, acc, acc, t);
+    }
     bd.mov(phys(0), acc);
     bd.ret();
     bd.finish()
 }
 
 /// Low pressure: few values, always colourable without spilling.
-pub(crate) const LOW: GenCfg = GenCfg { vars: 3, consts: 1, depth: 2, calls: true, remat: true, top: 1 };
+pub(crate) const LOW: GenCfg = GenCfg { vars: 3, consts: 1, depth: 2, calls: true, remat: true, top: 1, floats: 0 };
 /// High pressure: more values live than registers (genuine spills).
-pub(crate) const HIGH: GenCfg = GenCfg { vars: 16, consts: 3, depth: 2, calls: true, remat: true, top: 1 };
+pub(crate) const HIGH: GenCfg = GenCfg { vars: 16, consts: 3, depth: 2, calls: true, remat: true, top: 1, floats: 0 };
 /// High pressure without rematerialisation (forces slot spills).
-pub(crate) const HIGH_NOREMAT: GenCfg = GenCfg { vars: 15, consts: 2, depth: 2, calls: true, remat: false, top: 1 };
+pub(crate) const HIGH_NOREMAT: GenCfg =
+    GenCfg { vars: 15, consts: 2, depth: 2, calls: true, remat: false, top: 1, floats: 0 };
 
 const ARGS: [[u32; 4]; 2] = [[1, 2, 3, 4], [0xffff_fff0, 7, 0x8000_0000, 99]];
 
@@ -281,7 +331,7 @@ fn base_beats_fallback_on_every_program() {
 }
 
 /// Medium pressure without calls: peak pressure up to the register count.
-const MID: GenCfg = GenCfg { vars: 9, consts: 1, depth: 2, calls: false, remat: true, top: 1 };
+const MID: GenCfg = GenCfg { vars: 9, consts: 1, depth: 2, calls: false, remat: true, top: 1, floats: 0 };
 
 #[test]
 fn base_rung_medium_pressure_without_calls_reports_verdicts_honestly() {
@@ -308,7 +358,7 @@ fn base_rung_medium_pressure_without_calls_reports_verdicts_honestly() {
 
 #[test]
 fn large_function_allocates_quickly() {
-    let cfg = GenCfg { vars: 40, consts: 6, depth: 3, calls: true, remat: true, top: 120 };
+    let cfg = GenCfg { vars: 40, consts: 6, depth: 3, calls: true, remat: true, top: 120, floats: 0 };
     let f = (0..2u64).map(|s| gen_program(9000 + s, cfg)).max_by_key(|f| f.insts.len()).unwrap_or_else(|| gen_program(0, cfg));
     let t = std::time::Instant::now();
     let out = allocate_with_rung(&f, &Options::default(), Rung::Base);
@@ -343,5 +393,103 @@ fn degenerate_inputs_do_not_panic() {
     for rung in [Rung::Base, Rung::Fallback] {
         let out = allocate_with_rung(&f, &Options::default(), rung);
         assert_eq!(out.allocs.len(), f.insts.len());
+    }
+}
+
+/// Both classes at low pressure: a few float values beside the integers.
+const FLOAT_LOW: GenCfg = GenCfg { vars: 3, consts: 1, depth: 2, calls: true, remat: true, top: 1, floats: 4 };
+/// More float values live than s registers: genuine float spills.
+const FLOAT_HIGH: GenCfg = GenCfg { vars: 6, consts: 1, depth: 2, calls: true, remat: false, top: 2, floats: 40 };
+
+#[test]
+fn float_class_low_pressure_allocates_both_classes_without_spills() {
+    for seed in 0..120u64 {
+        let f = gen_program(seed, FLOAT_LOW);
+        let out = alloc_and_compare(&f, Rung::Base);
+        let fl = out.stats.float.clone().expect("float class reported");
+        assert_eq!(fl.regs_available, 32);
+        assert_eq!(out.stats.regs_available, 14, "integer figures stay the integer class's");
+        assert_eq!(
+            (fl.verdict, out.stats.verdict),
+            (SpillVerdict::None, SpillVerdict::None),
+            "seed {seed}: {:?}",
+            out.stats
+        );
+        for (i, t) in f.insts.iter().enumerate() {
+            for (k, o) in t.ops.iter().enumerate() {
+                if let Some(v) = o.reg.as_virt() {
+                    assert_eq!(out.allocs[i][k].class(), f.classes[v as usize], "inst {i} op {k}");
+                }
+            }
+        }
+        // Float values live across a call sit in s16-s31, saved by the callee.
+        assert!(fl.callee_saved_used.iter().all(|p| p.0 >= 48), "{fl:?}");
+        assert_eq!(out.stats.callee_saved_all(), out.stats.callee_saved_used.union(fl.callee_saved_used));
+    }
+}
+
+#[test]
+fn float_class_high_pressure_spills_genuinely_and_stays_correct() {
+    let (mut spilled, mut slots) = (0, 0);
+    for seed in 3000..3040u64 {
+        let f = gen_program(seed, FLOAT_HIGH);
+        let out = alloc_and_compare(&f, Rung::Base);
+        assert_eq!(out.stats.rung, Rung::Base);
+        let fl = out.stats.float.clone().expect("float class reported");
+        assert_ne!(fl.verdict, SpillVerdict::Spurious, "seed {seed}: {fl:?}");
+        assert!(fl.peak_pressure <= 40 + 1, "{fl:?}");
+        if fl.verdict == SpillVerdict::Genuine {
+            spilled += 1;
+            assert!(fl.spill_stores > 0 && fl.reloads > 0, "{fl:?}");
+        }
+        slots += fl.spill_slots;
+        assert_eq!(out.num_spill_slots, out.stats.spill_slots + fl.spill_slots);
+        // Both rungs: the fallback puts every float value in a slot too.
+        alloc_and_compare(&f, Rung::Fallback);
+    }
+    assert!(spilled > 20 && slots > 0, "{spilled} programs spilled float values");
+}
+
+#[test]
+fn float_class_leaves_integer_allocation_unchanged() {
+    // The integer class of a program with float values is allocated exactly
+    // as the same program with every float operand removed: same integer
+    // registers per operand, same integer edits (integer slots come first).
+    for seed in 0..60u64 {
+        let f = gen_program(seed, FLOAT_LOW);
+        let mut g = f.clone();
+        let is_float = |o: &crate::Operand| match (o.reg.as_phys(), o.reg.as_virt()) {
+            (Some(p), _) => p.class() == crate::RegClass::Float,
+            (None, Some(v)) => f.classes[v as usize] == crate::RegClass::Float,
+            _ => false,
+        };
+        for t in &mut g.insts {
+            if t.opc == Opc::Move && is_float(&t.ops[0]) {
+                t.opc = Opc::Xfer; // no operand left: not a move any more
+            }
+            t.ops.retain(|o| !is_float(o));
+            t.clobbers = t.clobbers.of_class(crate::RegClass::Int);
+        }
+        g.classes = vec![crate::RegClass::Int; g.nvregs];
+        let a = crate::allocate(&f, &Options { verify: true, shadow: false });
+        let b = crate::allocate(&g, &Options { verify: true, shadow: false });
+        for (i, t) in f.insts.iter().enumerate() {
+            let ints: Vec<_> = t.ops.iter().zip(&a.allocs[i]).filter(|(o, _)| !is_float(o)).map(|(_, p)| *p).collect();
+            assert_eq!(ints, b.allocs[i], "seed {seed} inst {i}");
+        }
+        let int_edit = |e: &crate::Edit| match *e {
+            crate::Edit::Move { from, to } => {
+                [from, to].iter().all(|l| !matches!(l, crate::Loc::Reg(p) if p.class() == crate::RegClass::Float))
+            }
+            crate::Edit::Remat { to, .. } => to.class() == crate::RegClass::Int,
+        };
+        let ea: Vec<_> = a.edits.iter().filter(|(_, e)| int_edit(e)).collect();
+        let eb: Vec<_> = b.edits.iter().collect();
+        assert_eq!(ea, eb, "seed {seed}");
+        assert_eq!(
+            (a.stats.peak_pressure, a.stats.moves, a.stats.verdict),
+            (b.stats.peak_pressure, b.stats.moves, b.stats.verdict)
+        );
+        assert!(b.stats.float.is_none() && a.stats.float.is_some());
     }
 }

@@ -7,8 +7,11 @@
 //! caught); `Move d,s`; `Call n` (uses r0..r(n-1), defines r0, clobbers
 //! r0-r3, r12, lr); `Br`, `CondBr c` (taken when c != 0), `Ret` (uses r0).
 //! Allocatable: r0-r12 and r14; callee-saved r4-r11 and r14.
+//! A second, floating-point class: s0-s31 allocatable, s16-s31
+//! callee-saved, calls clobber s0-s15 (AAPCS-VFP). `Xfer d,s` copies a
+//! value between the classes (an instruction, not a removable move).
 
-use crate::{Edit, Function, InstPos, Loc, Operand, Output, PReg, PRegSet, Reg};
+use crate::{Edit, Function, InstPos, Loc, Operand, Output, PReg, PRegSet, Reg, RegClass};
 use std::ops::Range;
 
 /// The physical register `n` as an operand.
@@ -18,15 +21,20 @@ pub(crate) fn phys(n: u8) -> Reg {
 
 /// Registers the toy ISA allocates.
 pub(crate) fn allocatable() -> PRegSet {
-    PRegSet((0x1fff) | (1 << 14))
+    PRegSet((0x1fff) | (1 << 14) | 0xffff_ffff << 32)
 }
 /// Callee-saved registers of the toy ISA.
 pub(crate) fn callee_saved() -> PRegSet {
-    PRegSet(0x0ff0 | (1 << 14))
+    PRegSet(0x0ff0 | (1 << 14) | 0xffff << 48)
 }
 /// Registers a call clobbers.
 pub(crate) fn call_clobbers() -> PRegSet {
-    PRegSet(0x000f | (1 << 12) | (1 << 14))
+    PRegSet(0x000f | (1 << 12) | (1 << 14) | 0xffff << 32)
+}
+
+/// The floating-point register s`n` as an operand.
+pub(crate) fn fphys(n: u8) -> Reg {
+    Reg::phys(PReg::float(n))
 }
 
 /// Toy opcodes (operand layouts in the module comment).
@@ -38,6 +46,7 @@ pub(crate) enum Opc {
     Xor,
     Mul,
     Move,
+    Xfer,
     Call(u8),
     Br(usize),
     CondBr(usize, usize),
@@ -62,6 +71,7 @@ pub(crate) struct ToyFunc {
     pub preds: Vec<Vec<usize>>,
     pub nvregs: usize,
     pub remat: Vec<bool>,
+    pub classes: Vec<RegClass>,
 }
 
 impl Function for ToyFunc {
@@ -99,6 +109,9 @@ impl Function for ToyFunc {
     fn prefers_low_regs(&self, i: usize) -> bool {
         self.insts[i].low
     }
+    fn vreg_class(&self, v: u32) -> RegClass {
+        self.classes.get(v as usize).copied().unwrap_or(RegClass::Int)
+    }
     fn allocatable(&self) -> PRegSet {
         allocatable()
     }
@@ -112,17 +125,29 @@ pub(crate) struct Builder {
     blocks: Vec<Vec<TInst>>,
     cur: usize,
     nvregs: usize,
+    classes: Vec<RegClass>,
     /// Mark single-`Const`-defined vregs rematerialisable.
     pub allow_remat: bool,
 }
 
 impl Builder {
     pub(crate) fn new() -> Builder {
-        Builder { blocks: Vec::new(), cur: 0, nvregs: 0, allow_remat: true }
+        Builder { blocks: Vec::new(), cur: 0, nvregs: 0, classes: Vec::new(), allow_remat: true }
     }
     pub(crate) fn v(&mut self) -> Reg {
         self.nvregs += 1;
+        self.classes.push(RegClass::Int);
         Reg::virt(self.nvregs as u32 - 1)
+    }
+    /// A floating-point virtual register.
+    pub(crate) fn fv(&mut self) -> Reg {
+        let r = self.v();
+        self.classes[self.nvregs - 1] = RegClass::Float;
+        r
+    }
+    /// `d = s` across the classes.
+    pub(crate) fn xfer(&mut self, d: Reg, s: Reg) {
+        self.push(Opc::Xfer, vec![Operand::def(d), Operand::use_(s)], PRegSet::EMPTY);
     }
     pub(crate) fn block(&mut self) -> usize {
         self.blocks.push(Vec::new());
@@ -210,7 +235,7 @@ impl Builder {
             }
         }
         let remat = (0..self.nvregs).map(|v| self.allow_remat && ndefs[v] == 1 && konst[v]).collect();
-        ToyFunc { insts, blocks, succs, preds, nvregs: self.nvregs, remat }
+        ToyFunc { insts, blocks, succs, preds, nvregs: self.nvregs, remat, classes: self.classes }
     }
 }
 
@@ -266,7 +291,7 @@ fn exec(f: &ToyFunc, m: &mut impl Mach, g: &mut Garbage, i: usize, calls: &mut V
             let (a, b) = (m.read(i, 1), m.read(i, 2));
             m.write(i, 0, a.wrapping_add(b));
         }
-        Opc::Move => {
+        Opc::Move | Opc::Xfer => {
             let v = m.read(i, 1);
             m.write(i, 0, v);
         }
@@ -317,7 +342,7 @@ fn drive(f: &ToyFunc, m: &mut impl Mach, g: &mut Garbage) -> Trace {
 }
 
 struct VirtMach<'a> {
-    regs: [u32; 32],
+    regs: [u32; 64],
     vregs: Vec<u32>,
     f: &'a ToyFunc,
     g: Garbage,
@@ -349,8 +374,8 @@ impl Mach for VirtMach<'_> {
     }
 }
 
-fn initial_regs(args: [u32; 4], g: &mut Garbage) -> [u32; 32] {
-    let mut regs = [0u32; 32];
+fn initial_regs(args: [u32; 4], g: &mut Garbage) -> [u32; 64] {
+    let mut regs = [0u32; 64];
     for (r, x) in regs.iter_mut().enumerate() {
         *x = if r < 4 { args[r] } else { g.next() };
     }
@@ -383,7 +408,7 @@ pub(crate) fn run_virtual(f: &ToyFunc, args: [u32; 4]) -> Trace {
 }
 
 struct PhysMach<'a> {
-    regs: [u32; 32],
+    regs: [u32; 64],
     slots: Vec<u32>,
     out: &'a Output,
     g: Garbage,

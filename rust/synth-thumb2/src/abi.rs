@@ -122,9 +122,22 @@ pub fn callee_saved() -> PRegSet {
     PRegSet((4..=11u32).fold(0, |m, r| m | 1 << r) | 1 << 14)
 }
 
+/// Floating-point registers the allocator may assign: s0-s15, the
+/// caller-saved half of AAPCS-VFP. s16-s31 are callee-saved and would need
+/// VPUSH/VPOP in the frame, which it does not have yet, so they are not
+/// allocated (values live across a call are spilled instead).
+pub fn vfp_allocatable() -> PRegSet {
+    PRegSet(0xffff << 32)
+}
+
 /// Registers a call overwrites: r0-r3, r12, lr.
 pub fn caller_saved() -> PRegSet {
     PRegSet::from_regs(&[PReg(0), PReg(1), PReg(2), PReg(3), PReg(12), PReg(14)])
+}
+
+/// Floating-point registers a call overwrites (AAPCS-VFP: s0-s15).
+pub fn vfp_caller_saved() -> PRegSet {
+    PRegSet(0xffff << 32)
 }
 
 #[cfg(test)]

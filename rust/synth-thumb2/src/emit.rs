@@ -84,7 +84,20 @@ struct Emitter<'a> {
 }
 
 fn p(r: Reg) -> Result<enc::Reg, String> {
-    r.as_phys().map(|p| enc::Reg(p.0)).ok_or_else(|| format!("unallocated register {r:?}"))
+    match r.as_phys() {
+        Some(p) if p.class() == synth_regalloc::RegClass::Int => Ok(enc::Reg(p.0)),
+        Some(p) => Err(format!("core register expected, got s{}", p.index())),
+        None => Err(format!("unallocated register {r:?}")),
+    }
+}
+
+/// The S register of an allocated floating-point-class operand.
+fn s(r: Reg) -> Result<enc::SReg, String> {
+    match r.as_phys() {
+        Some(p) if p.class() == synth_regalloc::RegClass::Float => Ok(enc::SReg(p.index())),
+        Some(p) => Err(format!("S register expected, got r{}", p.0)),
+        None => Err(format!("unallocated register {r:?}")),
+    }
 }
 
 /// Emits the function: once, and a second time with trap islands when the
@@ -112,6 +125,7 @@ fn emit_pass(
     plan: Option<traps::TrapPlan>,
 ) -> Result<(Emitted, Option<traps::TrapRecord>), String> {
     let mut asm = Assembler::new();
+    asm.set_fpu(vcode.fpu);
     let labels = (0..vcode.blocks.len()).map(|_| asm.new_label()).collect();
     let n_islands = plan.as_ref().map_or(0, |p| p.islands.len());
     let island_labels = (0..n_islands).map(|_| asm.new_label()).collect();

@@ -22,7 +22,7 @@
 
 use synth_ir::{IntCC, SymbolRef, TrapCode};
 use synth_regalloc::Reg;
-use synth_thumb2_enc::{AluOp, Cond, ExtendOp, LoadOp, Shift, ShiftOp, StoreOp};
+use synth_thumb2_enc::{AluOp, Cond, ExtendOp, LoadOp, Shift, ShiftOp, StoreOp, VfpOp3};
 
 mod kinds;
 mod operands;
@@ -537,6 +537,72 @@ pub enum MachInst {
     StackCheck {
         /// Scratch (EarlyDef).
         t: Reg,
+    },
+    // ---- single-precision VFP (floating-point register class) ----
+    /// `VMOV sd, rt`: an i32 bit pattern into an S register.
+    VMovToS {
+        /// Destination S register (Def, float class).
+        sd: Reg,
+        /// Source core register (Use).
+        rt: Reg,
+    },
+    /// `VMOV rt, sn`: an S register's bit pattern into a core register.
+    VMovFromS {
+        /// Destination core register (Def).
+        rt: Reg,
+        /// Source S register (Use, float class).
+        sn: Reg,
+    },
+    /// `V<op>.F32 sd, sn, sm` (`VADD`/`VSUB`/`VMUL`/`VDIV`), rounded to
+    /// nearest; one instruction: `sd` Def.
+    VArith {
+        /// The operation.
+        op: VfpOp3,
+        /// Destination (Def).
+        sd: Reg,
+        /// First operand (Use).
+        sn: Reg,
+        /// Second operand (Use).
+        sm: Reg,
+    },
+    /// `VSQRT.F32 sd, sm`.
+    VSqrt {
+        /// Destination (Def).
+        sd: Reg,
+        /// Operand (Use).
+        sm: Reg,
+    },
+    /// `VCVT.S32/.U32.F32 sd, sm`: toward zero, saturating, NaN → 0
+    /// (exactly wasm's `trunc_sat`).
+    VCvtToInt {
+        /// Signed (S32) or unsigned (U32) result.
+        signed: bool,
+        /// Destination: the integer bits (Def).
+        sd: Reg,
+        /// The float (Use).
+        sm: Reg,
+    },
+    /// `VCVT.F32.S32/.U32 sd, sm`: rounded to nearest.
+    VCvtFromInt {
+        /// Signed (S32) or unsigned (U32) source.
+        signed: bool,
+        /// Destination float (Def).
+        sd: Reg,
+        /// Source integer bits (Use).
+        sm: Reg,
+    },
+    /// `VCMP.F32 sn, sm; VMRS APSR_nzcv, FPSCR; ITE cc; MOVcc rd, #1;
+    /// MOV!cc rd, #0`. The flags live only inside the expansion; `rd` (a
+    /// core register) is written after the compare: Def.
+    VCmpSet {
+        /// Condition for 1 (after VMRS: EQ, NE, MI, LS, GT, GE).
+        cc: Cond,
+        /// Destination (Def).
+        rd: Reg,
+        /// Compared (Use).
+        sn: Reg,
+        /// Compared against (Use).
+        sm: Reg,
     },
     /// A call. Arguments are in fixed physical registers (`uses`), results
     /// come back in fixed physical registers (`defs`); clobbers r0-r3, r12

@@ -24,6 +24,7 @@
 mod arith;
 mod fold;
 mod memcall;
+mod vfp;
 
 use crate::abi::{self, AbiSig, ArgLoc};
 use crate::inst::{cond_of, MachInst, Rhs, StackAddr};
@@ -45,8 +46,19 @@ pub fn lower(func: &Function) -> Result<VCode, BackendError> {
 /// [`BackendOptions::static_memory_bytes`](crate::BackendOptions)): bounds
 /// checks then compare against a constant.
 pub fn lower_with(func: &Function, static_memory_bytes: Option<u32>) -> Result<VCode, BackendError> {
+    lower_for(func, static_memory_bytes, synth_thumb2_enc::Fpu::None)
+}
+
+/// [`lower_with`] for a CPU with `fpu`: the soft-float calls the FPU
+/// computes exactly become VFP code (see `isel/vfp.rs`).
+pub fn lower_for(
+    func: &Function,
+    static_memory_bytes: Option<u32>,
+    fpu: synth_thumb2_enc::Fpu,
+) -> Result<VCode, BackendError> {
     let mut l = Lower::new(func)?;
     l.static_memory_bytes = static_memory_bytes;
+    l.fpu = fpu;
     l.run()
 }
 
@@ -102,6 +114,10 @@ pub(crate) struct Lower<'a> {
     hoisted_limits: Vec<u32>,
     /// The register holding the linear-memory base for the whole function.
     memory_base: Option<Reg>,
+    /// The FPU (`Fpu::None`: every float operation stays a call).
+    fpu: synth_thumb2_enc::Fpu,
+    /// `float[v]`: virtual register `v` is of the floating-point class.
+    float: Vec<bool>,
 }
 
 impl<'a> Lower<'a> {
@@ -128,6 +144,8 @@ impl<'a> Lower<'a> {
             function_consts: Vec::new(),
             hoisted_limits: Vec::new(),
             memory_base: None,
+            fpu: synth_thumb2_enc::Fpu::None,
+            float: Vec::new(),
         };
         if func.blocks.is_empty() {
             return Err(l.err("a function without blocks"));
@@ -155,6 +173,14 @@ impl<'a> Lower<'a> {
     pub(crate) fn new_vreg(&mut self) -> Reg {
         self.num_vregs += 1;
         Reg::virt(self.num_vregs - 1)
+    }
+
+    /// A new virtual register of the floating-point class (an S register).
+    pub(crate) fn new_fvreg(&mut self) -> Reg {
+        let r = self.new_vreg();
+        self.float.resize(self.num_vregs as usize, false);
+        self.float[self.num_vregs as usize - 1] = true;
+        r
     }
 
     pub(crate) fn push(&mut self, i: MachInst) {
@@ -348,7 +374,9 @@ impl<'a> Lower<'a> {
         let mut next = n;
         let mut layout: Vec<usize> = vec![0];
         for (bi, bd) in func.blocks.iter().enumerate() {
-            let Some(vb) = self.block_map[bi] else { continue };
+            let Some(vb) = self.block_map[bi] else {
+                continue;
+            };
             layout.push(vb);
             let live = self.live_edges(bi);
             let multi = live.len() > 1;
@@ -382,7 +410,9 @@ impl<'a> Lower<'a> {
         self.blocks = vec![Vec::new(); next];
         self.lower_setup()?;
         for bi in 0..func.blocks.len() {
-            let Some(vb) = self.block_map[bi] else { continue };
+            let Some(vb) = self.block_map[bi] else {
+                continue;
+            };
             self.cur = vb;
             let bd = &func.blocks[bi];
             let tail = self.tail_call(bd);
@@ -424,7 +454,9 @@ impl<'a> Lower<'a> {
             }
             ordered.push(insts);
         }
-        Ok(VCode::new(ordered, self.num_vregs as usize, self.frame))
+        let mut float = std::mem::take(&mut self.float);
+        float.resize(self.num_vregs as usize, false);
+        Ok(VCode::new(ordered, self.num_vregs as usize, self.frame).with_float(float, self.fpu))
     }
 
     /// The setup block: arguments from AAPCS locations into the entry

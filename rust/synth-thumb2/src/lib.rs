@@ -55,6 +55,10 @@ pub struct BackendOptions {
     /// size is only known at run time. Lets bounds checks compare against a
     /// constant instead of loading the size word.
     pub static_memory_bytes: Option<u32>,
+    /// The FPU of the CPU: with one, the f32 operations the FPU computes
+    /// exactly run on it (see `isel/vfp.rs`); `Fpu::None` keeps every float
+    /// operation a call (the code is then what it was without an FPU).
+    pub fpu: synth_thumb2_enc::Fpu,
 }
 
 /// A relocation in a compiled function.
@@ -143,9 +147,9 @@ pub fn compile_function(
     opts: &BackendOptions,
 ) -> Result<CompiledFunction, BackendError> {
     let err = |what: String| BackendError { func: func.name.clone(), what };
-    let vcode = isel::lower_with(func, opts.static_memory_bytes)?;
+    let vcode = isel::lower_for(func, opts.static_memory_bytes, opts.fpu)?;
     let alloc = synth_regalloc::allocate(&vcode, &synth_regalloc::Options { verify: opts.verify_allocation, shadow: opts.shadow_allocation });
-    let layout = frame::layout(&vcode.frame, alloc.num_spill_slots, alloc.stats.callee_saved_used);
+    let layout = frame::layout(&vcode.frame, alloc.num_spill_slots, alloc.stats.callee_saved_all());
     let incoming = abi::abi_sig(&func.sig).stack_bytes;
     if layout.frame_bytes + layout.push_bytes + incoming > MAX_FRAME {
         return Err(err(format!("a stack frame of {} bytes (limit {MAX_FRAME})", layout.frame_bytes)));
@@ -171,7 +175,13 @@ mod tests {
     use synth_ir::{Block, Callee, FunctionBuilder, InstKind, Signature, Terminator, TrapCode, Type};
 
     fn opts() -> BackendOptions {
-        BackendOptions { cpu: Cpu::CortexM3, verify_allocation: true, shadow_allocation: false, static_memory_bytes: None }
+        BackendOptions {
+            cpu: Cpu::CortexM3,
+            verify_allocation: true,
+            shadow_allocation: false,
+            static_memory_bytes: None,
+            fpu: synth_thumb2_enc::Fpu::None,
+        }
     }
 
     #[test]

@@ -480,6 +480,7 @@ pub fn float_abi_thunk(
             verdict: synth_regalloc::SpillVerdict::None,
             rung: synth_regalloc::Rung::Base,
             shadow: None,
+            float: None,
             budget_hit: false,
         },
     })

@@ -7,7 +7,7 @@
 
 use crate::abi;
 use crate::inst::MachInst;
-use synth_regalloc::{Operand, OperandKind, PRegSet, Reg};
+use synth_regalloc::{Operand, OperandKind, PRegSet, Reg, RegClass};
 
 /// One block: a contiguous range of instructions, the last a terminator.
 #[derive(Clone, Debug, Default)]
@@ -46,6 +46,10 @@ pub struct VCode {
     remat: Vec<Option<usize>>,
     /// Frame facts.
     pub frame: FrameNeeds,
+    /// The FPU the code may use (VFP instructions are assembled for it).
+    pub fpu: synth_thumb2_enc::Fpu,
+    /// `float[v]`: virtual register `v` holds an S register value.
+    float: Vec<bool>,
 }
 
 impl VCode {
@@ -110,7 +114,25 @@ impl VCode {
                 remat[v] = None;
             }
         }
-        VCode { insts, blocks, operands, clobbers, num_vregs, remat, frame }
+        VCode {
+            insts,
+            blocks,
+            operands,
+            clobbers,
+            num_vregs,
+            remat,
+            frame,
+            fpu: synth_thumb2_enc::Fpu::None,
+            float: Vec::new(),
+        }
+    }
+
+    /// Marks the floating-point-class virtual registers (`float[v]`) and
+    /// the FPU that executes them.
+    pub fn with_float(mut self, float: Vec<bool>, fpu: synth_thumb2_enc::Fpu) -> VCode {
+        self.float = float;
+        self.fpu = fpu;
+        self
     }
 
     /// The defining instruction of a rematerialisable register.
@@ -156,8 +178,19 @@ impl synth_regalloc::Function for VCode {
     fn prefers_low_regs(&self, i: usize) -> bool {
         !matches!(self.insts[i], MachInst::Call { .. } | MachInst::Args { .. })
     }
+    fn vreg_class(&self, v: u32) -> RegClass {
+        if self.float.get(v as usize).copied().unwrap_or(false) {
+            RegClass::Float
+        } else {
+            RegClass::Int
+        }
+    }
     fn allocatable(&self) -> PRegSet {
-        abi::allocatable()
+        if self.fpu == synth_thumb2_enc::Fpu::None {
+            abi::allocatable()
+        } else {
+            abi::allocatable().union(abi::vfp_allocatable())
+        }
     }
     fn callee_saved(&self) -> PRegSet {
         abi::callee_saved()

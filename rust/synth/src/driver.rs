@@ -106,6 +106,7 @@ pub fn compile(input: &[u8], opts: &Options) -> Result<Compiled, Error> {
         verify_allocation: opts.verify_allocation,
         shadow_allocation: opts.shadow_allocation,
         static_memory_bytes: module.info.static_memory_bytes(),
+        fpu: enc_fpu(opts.fpu),
     };
     let mut compiled = Vec::with_capacity(module.functions.len());
     let indirect: Vec<IndirectCalls> = module.functions.iter().map(|f| indirect_calls(&f.ir)).collect();
@@ -274,7 +275,9 @@ fn link_named(
 /// function has no stack bound or one above `--max-stack` (the first such
 /// in `.text` order).
 fn check_max_stack(entries: &[(String, StackBound)], opts: &Options) -> Result<(), Error> {
-    let Some(limit) = opts.max_stack else { return Ok(()) };
+    let Some(limit) = opts.max_stack else {
+        return Ok(());
+    };
     // Other functions are reached only through exports and init.
     for (symbol, bound) in entries {
         if bound.bytes().map_or(true, |b| b > limit) {

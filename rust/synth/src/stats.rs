@@ -40,6 +40,51 @@ impl FunctionKindName {
     }
 }
 
+/// The register allocator's figures for the floating-point register class
+/// (S registers) of one function; serialised as the `float` object of a
+/// function in the stats JSON (`null` when the function has no
+/// floating-point register value).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FloatClassStats {
+    /// Virtual registers of the class.
+    pub vregs: u32,
+    /// Peak pressure of the class.
+    pub peak_pressure: u32,
+    /// S registers the allocator could use.
+    pub regs_available: u32,
+    /// Spill stores (VSTR).
+    pub spill_stores: u32,
+    /// Reloads (VLDR).
+    pub reloads: u32,
+    /// Rematerialisations.
+    pub remats: u32,
+    /// S register moves left.
+    pub moves: u32,
+    /// Spill slots of the class.
+    pub spill_slots: u32,
+    /// Callee-saved S registers the function saves.
+    pub callee_saved_pushed: u32,
+    /// Spill verdict of the class (`none`, `genuine`, `spurious`).
+    pub verdict: &'static str,
+}
+
+impl FloatClassStats {
+    fn of(c: &synth_regalloc::ClassStats) -> FloatClassStats {
+        FloatClassStats {
+            vregs: c.vregs,
+            peak_pressure: c.peak_pressure,
+            regs_available: c.regs_available,
+            spill_stores: c.spill_stores,
+            reloads: c.reloads,
+            remats: c.remats,
+            moves: c.moves,
+            spill_slots: c.spill_slots,
+            callee_saved_pushed: c.callee_saved_used.len(),
+            verdict: c.verdict.name(),
+        }
+    }
+}
+
 /// Statistics of one function in the object.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct FunctionStats {
@@ -55,7 +100,8 @@ pub struct FunctionStats {
     pub instructions: u32,
     /// Frame bytes (spill slots, outgoing arguments, padding).
     pub frame_bytes: u32,
-    /// Virtual registers.
+    /// Virtual registers (integer class; the floating-point class is in
+    /// [`FunctionStats::float`], and so on for the allocator's figures).
     pub vregs: u32,
     /// Peak register pressure.
     pub peak_pressure: u32,
@@ -97,6 +143,9 @@ pub struct FunctionStats {
     /// were spilled at every occurrence instead of coloured (see
     /// `synth_regalloc::AllocStats::budget_hit`).
     pub budget_hit: bool,
+    /// The allocator's figures for the floating-point register class, when
+    /// the function has S register values (`--fpu` other than `none`).
+    pub float: Option<FloatClassStats>,
 }
 
 impl FunctionStats {
@@ -127,6 +176,7 @@ impl FunctionStats {
             stack_unbounded: None,
             stack_path: Vec::new(),
             budget_hit: a.budget_hit,
+            float: a.float.as_ref().map(FloatClassStats::of),
         }
     }
 
@@ -166,8 +216,12 @@ pub struct Totals {
     pub remats: u32,
     /// Register moves.
     pub moves: u32,
-    /// Functions with spurious spills.
+    /// Functions with spurious spills (in either register class).
     pub spurious_spill_functions: u32,
+    /// Spill stores of the floating-point class.
+    pub float_spill_stores: u32,
+    /// Reloads of the floating-point class.
+    pub float_reloads: u32,
     /// Functions allocated by the fallback rung.
     pub fallback_functions: u32,
     /// Bytes of `.data`.
@@ -224,8 +278,12 @@ impl CompileStats {
         if shadow {
             headers.extend(["sh.spills", "sh.reloads", "sh.moves", "sh.slots", "sh.saved"]);
         }
+        let float = self.functions.iter().any(|f| f.float.is_some());
+        if float {
+            headers.extend(["f.peak", "f.spills", "f.reloads", "f.moves", "f.verdict"]);
+        }
         // Text columns are left-aligned, numbers right-aligned.
-        let left = |col: usize| matches!(headers[col], "symbol" | "name" | "kind" | "verdict" | "rung");
+        let left = |col: usize| matches!(headers[col], "symbol" | "name" | "kind" | "verdict" | "rung" | "f.verdict");
         // (The stack column, a number or `unbounded`, is right-aligned.)
         let rows: Vec<Vec<String>> = self
             .functions
@@ -256,6 +314,18 @@ impl CompileStats {
                             [sh.spill_stores, sh.reloads, sh.moves, sh.spill_slots, sh.callee_saved_used]
                                 .map(|v| v.to_string()),
                         ),
+                        None => r.extend(std::iter::repeat_n("-".to_string(), 5)),
+                    }
+                }
+                if float {
+                    match &f.float {
+                        Some(c) => r.extend([
+                            format!("{}/{}", c.peak_pressure, c.regs_available),
+                            c.spill_stores.to_string(),
+                            c.reloads.to_string(),
+                            c.moves.to_string(),
+                            c.verdict.to_string(),
+                        ]),
                         None => r.extend(std::iter::repeat_n("-".to_string(), 5)),
                     }
                 }
@@ -346,6 +416,7 @@ pub(crate) mod tests {
                 verdict: SpillVerdict::Spurious,
                 rung: Rung::Base,
                 shadow: None,
+                float: None,
                 budget_hit: false,
             },
             cfi: vec![],

@@ -38,24 +38,24 @@ enum Item {
 }
 
 /// Register effects of one item: (uses, defs, removable).
-fn effects(vcode: &VCode, alloc: &Output, item: Item) -> (u32, u32, bool) {
+fn effects(vcode: &VCode, alloc: &Output, item: Item) -> (u64, u64, bool) {
     match item {
         Item::Edit(k) => match alloc.edits[k].1 {
             Edit::Move { from, to } => {
-                let bit = |l: Loc| if let Loc::Reg(r) = l { 1u32 << r.0 } else { 0 };
+                let bit = |l: Loc| if let Loc::Reg(r) = l { 1u64 << r.0 } else { 0 };
                 // A store to a slot has an effect on memory: kept.
                 (bit(from), bit(to), matches!(to, Loc::Reg(_)))
             }
-            Edit::Remat { to, .. } => (0, 1 << to.0, true),
+            Edit::Remat { to, .. } => (0, 1u64 << to.0, true),
         },
         Item::Inst(i) => {
             let allocs = alloc.allocs.get(i).map(|v| v.as_slice()).unwrap_or(&[]);
             let ops = vcode.insts[i].operands();
-            let (mut uses, mut defs) = (0u32, 0u32);
+            let (mut uses, mut defs) = (0u64, 0u64);
             for (o, p) in ops.iter().zip(allocs) {
                 match o.kind {
-                    OperandKind::Use => uses |= 1 << p.0,
-                    OperandKind::Def | OperandKind::EarlyDef => defs |= 1 << p.0,
+                    OperandKind::Use => uses |= 1u64 << p.0,
+                    OperandKind::Def | OperandKind::EarlyDef => defs |= 1u64 << p.0,
                 }
             }
             defs |= vcode.insts[i].clobbers().0;
@@ -104,14 +104,14 @@ fn block_items(vcode: &VCode, alloc: &Output, b: usize) -> Vec<Item> {
 pub fn find(vcode: &VCode, alloc: &Output) -> Dead {
     let nb = vcode.blocks.len();
     let items: Vec<Vec<Item>> = (0..nb).map(|b| block_items(vcode, alloc, b)).collect();
-    let effects: Vec<Vec<(u32, u32, bool)>> =
+    let effects: Vec<Vec<(u64, u64, bool)>> =
         items.iter().map(|its| its.iter().map(|&it| effects(vcode, alloc, it)).collect()).collect();
-    let mut live_in = vec![0u32; nb];
+    let mut live_in = vec![0u64; nb];
     let mut dead = Dead { insts: vec![false; vcode.insts.len()], edits: vec![false; alloc.edits.len()] };
     loop {
         let mut changed = false;
         for b in (0..nb).rev() {
-            let mut live = vcode.blocks[b].succs.iter().fold(0u32, |m, &s| m | live_in[s]);
+            let mut live = vcode.blocks[b].succs.iter().fold(0u64, |m, &s| m | live_in[s]);
             for (&item, &(uses, defs, removable)) in items[b].iter().zip(&effects[b]).rev() {
                 let is_dead = removable && defs != 0 && defs & live == 0;
                 match item {

@@ -7,7 +7,7 @@
 //! operand is unallocated or an immediate has no encoding.
 
 use super::branch::zero_test;
-use super::{p, Emitter, SP};
+use super::{p, s, Emitter, SP};
 use crate::imm::is_modified_imm;
 use crate::inst::{AddSub, CallTarget, MachInst, Rhs};
 use crate::RelocTarget;
@@ -99,6 +99,17 @@ impl Emitter<'_> {
             MachInst::Popcnt { rd, rm, tmp } => self.popcnt(p(*rd)?, p(*rm)?, p(*tmp)?)?,
             MachInst::Extend { op, rd, rm } => a.extend(*op, p(*rd)?, p(*rm)?),
             MachInst::Bfx { signed, rd, rm, lsb, width } => a.bfx(*signed, p(*rd)?, p(*rm)?, *lsb, *width),
+            MachInst::VMovToS { sd, rt } => a.vmov_to_s(s(*sd)?, p(*rt)?),
+            MachInst::VMovFromS { rt, sn } => a.vmov_from_s(p(*rt)?, s(*sn)?),
+            MachInst::VArith { op, sd, sn, sm } => a.vfp_op3(*op, s(*sd)?, s(*sn)?, s(*sm)?),
+            MachInst::VSqrt { sd, sm } => a.vfp_op2(enc::VfpOp2::Sqrt, s(*sd)?, s(*sm)?),
+            MachInst::VCvtToInt { signed, sd, sm } => a.vcvt_to_int(enc::Round::Zero, *signed, s(*sd)?, s(*sm)?),
+            MachInst::VCvtFromInt { signed, sd, sm } => a.vcvt_from_int(*signed, s(*sd)?, s(*sm)?),
+            MachInst::VCmpSet { cc, rd, sn, sm } => {
+                a.vcmp(s(*sn)?, s(*sm)?);
+                a.vmrs_apsr();
+                self.set01(*cc, p(*rd)?);
+            }
             MachInst::CmpSet { cc, rd, rn, rhs } => {
                 self.cmp(*rn, *rhs)?;
                 self.set01(*cc, p(*rd)?);

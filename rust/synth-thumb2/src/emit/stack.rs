@@ -100,8 +100,51 @@ impl Emitter<'_> {
         }
     }
 
+    /// `VLDR`/`VSTR sd, [sp + off]` (`store` chooses); slots are 4-aligned.
+    /// Beyond VLDR's reach (1020) the address is built in r0, pushed and
+    /// popped around (sp only moves down, so nothing live is exposed).
+    fn sp_vfp(&mut self, store: bool, sd: enc::SReg, off: u32) {
+        if off <= 1020 {
+            if store {
+                self.asm.vstr(sd, SP, off as i32)
+            } else {
+                self.asm.vldr(sd, SP, off as i32)
+            }
+        } else {
+            let r = enc::Reg::R0;
+            self.asm.push(1 << r.0);
+            self.scratch_push_bytes = self.scratch_push_bytes.max(4);
+            self.cfi(CfiOp::Push(1 << r.0));
+            self.sp_lea(r, off + 4);
+            if store {
+                self.asm.vstr(sd, r, 0)
+            } else {
+                self.asm.vldr(sd, r, 0)
+            }
+            self.asm.pop(1 << r.0);
+            self.cfi(CfiOp::Pop(1 << r.0));
+        }
+    }
+
     pub(super) fn edit(&mut self, edit: &Edit) -> Result<(), String> {
+        let float =
+            |p: synth_regalloc::PReg| (p.class() == synth_regalloc::RegClass::Float).then(|| enc::SReg(p.index()));
         match *edit {
+            Edit::Move { from: Loc::Reg(a), to: Loc::Reg(b) } if float(a).is_some() || float(b).is_some() => {
+                match (float(a), float(b)) {
+                    (Some(x), Some(y)) if a != b => self.asm.vfp_op2(enc::VfpOp2::Mov, y, x),
+                    (Some(_), Some(_)) => {}
+                    _ => return Err(format!("register move between classes: {a:?} -> {b:?}")),
+                }
+            }
+            Edit::Move { from: Loc::Reg(a), to: Loc::Slot(sl) } if float(a).is_some() => {
+                let off = self.frame.slot_offset(sl);
+                self.sp_vfp(true, enc::SReg(a.index()), off)
+            }
+            Edit::Move { from: Loc::Slot(sl), to: Loc::Reg(b) } if float(b).is_some() => {
+                let off = self.frame.slot_offset(sl);
+                self.sp_vfp(false, enc::SReg(b.index()), off)
+            }
             Edit::Move { from: Loc::Reg(a), to: Loc::Reg(b) } => {
                 if a != b {
                     self.asm.mov(enc::Reg(b.0), enc::Reg(a.0));

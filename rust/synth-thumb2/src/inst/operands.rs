@@ -181,6 +181,19 @@ impl MachInst {
                 }
             }
             MachInst::StackCheck { t } => f(t, EarlyDef),
+            MachInst::VMovToS { sd: d, rt: m }
+            | MachInst::VMovFromS { rt: d, sn: m }
+            | MachInst::VSqrt { sd: d, sm: m }
+            | MachInst::VCvtToInt { sd: d, sm: m, .. }
+            | MachInst::VCvtFromInt { sd: d, sm: m, .. } => {
+                f(m, Use);
+                f(d, Def);
+            }
+            MachInst::VArith { sd: d, sn: n, sm: m, .. } | MachInst::VCmpSet { rd: d, sn: n, sm: m, .. } => {
+                f(n, Use);
+                f(m, Use);
+                f(d, Def);
+            }
             MachInst::Call { target, uses, defs } => {
                 if let CallTarget::Reg(r) = target {
                     f(r, Use);
@@ -235,10 +248,12 @@ impl MachInst {
     pub fn clobbers(&self) -> synth_regalloc::PRegSet {
         match self {
             MachInst::Call { defs, .. } => {
-                let mut s = crate::abi::caller_saved();
+                // s0-s15 too: harmless without an FPU (no value is ever in
+                // them), required with one.
+                let mut s = crate::abi::caller_saved().union(crate::abi::vfp_caller_saved());
                 for d in defs {
                     if let Some(p) = d.as_phys() {
-                        s.0 &= !(1u32 << p.0);
+                        s.0 &= !(1u64 << p.0);
                     }
                 }
                 s

@@ -103,7 +103,9 @@ impl Lower<'_> {
     /// form) worth a register for the whole function: the two most used,
     /// when used at least twice. The others are materialised at each check.
     pub(super) fn plan_bounds_limits(&mut self, reach: &[bool]) {
-        let Some(size) = self.static_memory_bytes else { return };
+        let Some(size) = self.static_memory_bytes else {
+            return;
+        };
         let mut counts: Vec<(u32, usize)> = Vec::new();
         let func = self.func;
         for (bi, bd) in func.blocks.iter().enumerate() {
@@ -111,8 +113,12 @@ impl Lower<'_> {
                 continue;
             }
             for inst in &bd.insts {
-                let InstKind::BoundsCheck { addr, end } = inst.kind else { continue };
-                let Some(k) = u32::try_from(end).ok().and_then(|e| size.checked_sub(e)) else { continue };
+                let InstKind::BoundsCheck { addr, end } = inst.kind else {
+                    continue;
+                };
+                let Some(k) = u32::try_from(end).ok().and_then(|e| size.checked_sub(e)) else {
+                    continue;
+                };
                 if self.ir_const(addr).is_some() || crate::imm::is_cmp_imm(k) || crate::imm::is_cmp_imm(k + 1) {
                     continue;
                 }
@@ -245,6 +251,9 @@ impl Lower<'_> {
                 return Err(self.err("a call argument whose type differs from the signature"));
             }
         }
+        if self.vfp_call(callee, args, results)? {
+            return Ok(());
+        }
         self.frame.has_calls = true;
         self.frame.outgoing_bytes = self.frame.outgoing_bytes.max(align8(abi.stack_bytes));
         let target = match callee {
@@ -315,13 +324,18 @@ impl Lower<'_> {
     pub(super) fn tail_call(&self, bd: &synth_ir::BlockData) -> Option<(SymbolRef, Signature, Vec<Value>)> {
         let vals = self.returned_by(&bd.term)?;
         let last = bd.insts.last()?;
-        let InstKind::Call { callee, sig, args } = &last.kind else { return None };
+        let InstKind::Call { callee, sig, args } = &last.kind else {
+            return None;
+        };
         if last.results != vals || matches!(self.abi.ret, RetLoc::Sret { .. }) {
             return None;
         }
         // Only callees that never call back into wasm: a tail call between
         // wasm functions would turn runaway recursion, which must exhaust
         // the stack and trap, into an endless loop.
+        if super::vfp::vfp_lowering(callee, self.fpu).is_some() {
+            return None; // computed inline on the FPU
+        }
         let sym = match callee {
             Callee::Runtime(r) => SymbolRef::Runtime(*r),
             Callee::Libcall(l) => SymbolRef::Libcall(*l),
@@ -342,7 +356,9 @@ impl Lower<'_> {
             synth_ir::Terminator::Return(vals) => Some(vals.clone()),
             synth_ir::Terminator::Jump(call) => {
                 let target = self.func.block(call.block);
-                let synth_ir::Terminator::Return(vals) = &target.term else { return None };
+                let synth_ir::Terminator::Return(vals) = &target.term else {
+                    return None;
+                };
                 if !target.insts.is_empty() {
                     return None;
                 }

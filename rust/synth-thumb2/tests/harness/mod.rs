@@ -54,7 +54,13 @@ pub fn compile_all(funcs: &[Function]) -> Vec<CompiledFunction> {
 /// As [`compile_all`], with a static linear-memory size (bounds checks
 /// against a constant).
 pub fn compile_all_with(funcs: &[Function], static_memory_bytes: Option<u32>) -> Vec<CompiledFunction> {
-    let opts = BackendOptions { cpu: Cpu::CortexM4, verify_allocation: true, shadow_allocation: false, static_memory_bytes };
+    let opts = BackendOptions {
+        cpu: Cpu::CortexM4,
+        verify_allocation: true,
+        shadow_allocation: false,
+        static_memory_bytes,
+        fpu: synth_thumb2_enc::Fpu::None,
+    };
     funcs
         .iter()
         .map(|f| compile_function(f, &opts).unwrap_or_else(|e| panic!("compile failed: {e}")))

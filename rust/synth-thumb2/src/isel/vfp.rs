@@ -1,0 +1,191 @@
+//! Single-precision VFP lowering of the soft-float calls.
+//!
+//! Takes: a call the soft-float legalisation left (f32 values travel as
+//! their i32 bit patterns) to an AEABI function or runtime helper whose
+//! result the FPU computes exactly as wasm wants it. Returns: the inline
+//! VFP sequence instead of the call — the operands move into S registers
+//! (`VMOV`, float register class), one VFP instruction computes, the
+//! result moves back (`VMOV`) — or `false` for any other call.
+//!
+//! What runs on the FPU and why it is exact:
+//! - `__aeabi_fadd/fsub/fmul/fdiv` → `VADD/VSUB/VMUL/VDIV.F32`: IEEE 754
+//!   round to nearest (FPSCR default). NaN results: an input NaN comes out
+//!   quieted with its payload (canonical in, canonical out; arithmetic in,
+//!   arithmetic out), an invalid operation gives the default NaN
+//!   0x7fc00000 (canonical), which is all wasm requires.
+//! - `__aeabi_fcmpeq/lt/le/gt/ge` → `VCMP.F32` + `VMRS APSR_nzcv` and
+//!   `EQ/MI/LS/GT/GE`, all false on unordered operands (as the AEABI
+//!   functions and wasm say).
+//! - `__aeabi_i2f/ui2f` → `VCVT.F32.S32/U32` (round to nearest).
+//! - the runtime helpers `f32_sqrt` → `VSQRT.F32`, and the saturating
+//!   `i32.trunc_sat_f32_s/u` → `VCVT.S32/U32.F32` (toward zero, saturating,
+//!   NaN → 0: wasm's semantics exactly). The trapping `trunc` checks NaN
+//!   and range before calling the saturating helper, so it gets the same
+//!   instruction.
+//!
+//! Everything else (f64, min/max, rounding, i64 conversions) stays a call.
+
+use super::Lower;
+use crate::inst::MachInst;
+use crate::BackendError;
+use synth_ir::{Callee, Libcall, RuntimeFunc, Value};
+use synth_regalloc::Reg;
+use synth_thumb2_enc::{Cond, Fpu, VfpOp3};
+
+/// What the FPU computes in place of a call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum VfpLowering {
+    /// `rd = op(a, b)`.
+    Arith(VfpOp3),
+    /// `rd = (a cc b) ? 1 : 0` after VCMP.
+    Compare(Cond),
+    /// `rd = float(a)`, signed or not.
+    FromInt(bool),
+    /// `rd = trunc_sat(a)`, signed or not.
+    ToInt(bool),
+    /// `rd = sqrt(a)`.
+    Sqrt,
+}
+
+/// The VFP lowering of a call to `callee` on `fpu`, if the FPU computes it.
+pub(crate) fn vfp_lowering(callee: &Callee, fpu: Fpu) -> Option<VfpLowering> {
+    use VfpLowering::*;
+    if fpu == Fpu::None {
+        return None;
+    }
+    Some(match callee {
+        Callee::Libcall(l) => match l {
+            Libcall::FAdd => Arith(VfpOp3::Add),
+            Libcall::FSub => Arith(VfpOp3::Sub),
+            Libcall::FMul => Arith(VfpOp3::Mul),
+            Libcall::FDiv => Arith(VfpOp3::Div),
+            Libcall::FCmpEq => Compare(Cond::Eq),
+            Libcall::FCmpLt => Compare(Cond::Mi),
+            Libcall::FCmpLe => Compare(Cond::Ls),
+            Libcall::FCmpGt => Compare(Cond::Gt),
+            Libcall::FCmpGe => Compare(Cond::Ge),
+            Libcall::I2F => FromInt(true),
+            Libcall::UI2F => FromInt(false),
+            _ => return None,
+        },
+        Callee::Runtime(RuntimeFunc::F32Sqrt) => Sqrt,
+        Callee::Runtime(RuntimeFunc::I32TruncSatF32S) => ToInt(true),
+        Callee::Runtime(RuntimeFunc::I32TruncSatF32U) => ToInt(false),
+        _ => return None,
+    })
+}
+
+impl Lower<'_> {
+    /// An S register holding the bit pattern of the i32 value `v`.
+    fn to_s(&mut self, v: Value) -> Reg {
+        let sd = self.new_fvreg();
+        let rt = self.r(v);
+        self.push(MachInst::VMovToS { sd, rt });
+        sd
+    }
+
+    /// Lowers the call on the FPU when [`vfp_lowering`] says it can;
+    /// returns whether it did.
+    pub(super) fn vfp_call(
+        &mut self,
+        callee: &Callee,
+        args: &[Value],
+        results: &[Value],
+    ) -> Result<bool, BackendError> {
+        let Some(k) = vfp_lowering(callee, self.fpu) else {
+            return Ok(false);
+        };
+        let arity = if matches!(k, VfpLowering::Arith(_) | VfpLowering::Compare(_)) { 2 } else { 1 };
+        if args.len() != arity || results.len() != 1 {
+            return Err(self.err("a float run-time call whose arguments or results do not match its signature"));
+        }
+        let rd = self.r(results[0]);
+        let a = self.to_s(args[0]);
+        if let VfpLowering::Compare(cc) = k {
+            let b = self.to_s(args[1]);
+            self.push(MachInst::VCmpSet { cc, rd, sn: a, sm: b });
+            return Ok(true);
+        }
+        let sd = self.new_fvreg();
+        match k {
+            VfpLowering::Arith(op) => {
+                let b = self.to_s(args[1]);
+                self.push(MachInst::VArith { op, sd, sn: a, sm: b });
+            }
+            VfpLowering::FromInt(signed) => self.push(MachInst::VCvtFromInt { signed, sd, sm: a }),
+            VfpLowering::ToInt(signed) => self.push(MachInst::VCvtToInt { signed, sd, sm: a }),
+            VfpLowering::Sqrt => self.push(MachInst::VSqrt { sd, sm: a }),
+            VfpLowering::Compare(_) => unreachable!("handled above"),
+        }
+        self.push(MachInst::VMovFromS { rt: rd, sn: sd });
+        Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::inst::MachInst;
+    use synth_ir::{Block, Callee, FunctionBuilder, InstKind, Libcall, RuntimeFunc, Signature, Terminator, Type};
+    use synth_regalloc::{Function as _, RegClass};
+    use synth_thumb2_enc::Fpu;
+
+    /// `f(a, b) = callee(a, b)` (or of `a` alone) on i32 bit patterns.
+    fn call_fn(callee: Callee, params: &[Type]) -> synth_ir::Function {
+        let sig = Signature { params: params.to_vec(), results: vec![Type::I32] };
+        let mut b = FunctionBuilder::new("f", sig.clone());
+        let p = b.block_params(Block(0)).to_vec();
+        let r = b.inst(InstKind::Call { callee, sig, args: p }, &[Type::I32]);
+        b.terminate(Terminator::Return(vec![r[0]]));
+        b.finish()
+    }
+
+    #[test]
+    fn fadd_becomes_vadd_on_s_registers_with_an_fpu_and_stays_a_call_without() {
+        let f = call_fn(Callee::Libcall(Libcall::FAdd), &[Type::I32, Type::I32]);
+        let vc = super::super::lower_for(&f, None, Fpu::Fpv4SpD16).expect("lowers");
+        assert!(vc.insts.iter().any(|i| matches!(i, MachInst::VArith { op: synth_thumb2_enc::VfpOp3::Add, .. })));
+        assert!(!vc.insts.iter().any(|i| matches!(i, MachInst::Call { .. })), "no call left");
+        assert!(!vc.frame.has_calls);
+        // Two VMOVs in, one out; their S sides are float-class registers.
+        let mut floats = 0;
+        for i in &vc.insts {
+            if let MachInst::VMovToS { sd, rt } = i {
+                assert_eq!(vc.vreg_class(sd.as_virt().unwrap()), RegClass::Float);
+                assert_eq!(vc.vreg_class(rt.as_virt().unwrap()), RegClass::Int);
+                floats += 1;
+            }
+        }
+        assert_eq!(floats, 2);
+        assert!(vc.allocatable().of_class(RegClass::Float).len() == 16, "s0-s15");
+        let soft = super::super::lower_for(&f, None, Fpu::None).expect("lowers");
+        assert!(soft.insts.iter().any(|i| matches!(i, MachInst::Call { .. } | MachInst::TailCall { .. })));
+        assert!(!soft.insts.iter().any(|i| matches!(i, MachInst::VArith { .. })));
+        assert!(soft.allocatable().of_class(RegClass::Float).is_empty());
+    }
+
+    #[test]
+    fn compares_conversions_sqrt_and_trunc_sat_map_to_their_vfp_instructions() {
+        use super::{vfp_lowering, VfpLowering::*};
+        use synth_thumb2_enc::Cond;
+        let f4 = Fpu::Fpv4SpD16;
+        assert_eq!(vfp_lowering(&Callee::Libcall(Libcall::FCmpLt), f4), Some(Compare(Cond::Mi)));
+        assert_eq!(vfp_lowering(&Callee::Libcall(Libcall::FCmpLe), f4), Some(Compare(Cond::Ls)));
+        assert_eq!(vfp_lowering(&Callee::Libcall(Libcall::UI2F), f4), Some(FromInt(false)));
+        assert_eq!(vfp_lowering(&Callee::Runtime(RuntimeFunc::I32TruncSatF32S), f4), Some(ToInt(true)));
+        assert_eq!(vfp_lowering(&Callee::Runtime(RuntimeFunc::F32Sqrt), f4), Some(Sqrt));
+        // f64 and the operators whose wasm semantics the FPU does not give stay calls.
+        for c in [Libcall::DAdd, Libcall::L2F, Libcall::F2D, Libcall::D2F] {
+            assert_eq!(vfp_lowering(&Callee::Libcall(c), Fpu::Fpv5D16), None, "{c:?}");
+        }
+        for r in [RuntimeFunc::F32Min, RuntimeFunc::F32Nearest, RuntimeFunc::I64TruncSatF32S] {
+            assert_eq!(vfp_lowering(&Callee::Runtime(r), f4), None, "{r:?}");
+        }
+        assert_eq!(vfp_lowering(&Callee::Libcall(Libcall::FAdd), Fpu::None), None);
+        let f = call_fn(Callee::Libcall(Libcall::FCmpGe), &[Type::I32, Type::I32]);
+        let vc = super::super::lower_for(&f, None, f4).expect("lowers");
+        assert!(vc.insts.iter().any(|i| matches!(i, MachInst::VCmpSet { cc: Cond::Ge, .. })));
+        let f = call_fn(Callee::Runtime(RuntimeFunc::I32TruncSatF32U), &[Type::I32]);
+        let vc = super::super::lower_for(&f, None, f4).expect("lowers");
+        assert!(vc.insts.iter().any(|i| matches!(i, MachInst::VCvtToInt { signed: false, .. })));
+    }
+}
