@@ -10,6 +10,11 @@ writes bench/results.json.
     python bench/run.py                 # full benchmark
     python bench/run.py --smoke         # results only (fast, for CI); exit 1 on a mismatch
     python bench/run.py -k crc32 -k fir # some kernels
+    python bench/run.py --fpu fpv4-sp-d16 -k fir_f32   # both sides with the FPU, hard float ABI
+
+``--fpu FPU`` compiles gcc with ``-mfpu=FPU -mfloat-abi=hard`` and synth with ``--fpu FPU
+--float-abi hard`` and links the hard-float libgcc (the default is no FPU: soft float on
+both sides).
 
 Exit status: 0 when every kernel's results agree (and, with --strict-synth, synth succeeded
 on every kernel); 1 otherwise. A synth failure (compile error, trap, wrong result) is a
@@ -113,7 +118,14 @@ def main(argv=None):
                                                   "--smoke writes none unless given)")
     ap.add_argument("--strict-synth", action="store_true",
                     help="also fail when synth fails or disagrees on any kernel")
+    ap.add_argument("--fpu", default=None, choices=["fpv4-sp-d16"],
+                    help="both compilers target this FPU with the hard float ABI (unicorn's "
+                         "Cortex-M4 has FPv4-SP)")
     args = ap.parse_args(argv)
+    if args.fpu:
+        build.GCC_FLAGS += ["-mfpu=" + args.fpu, "-mfloat-abi=hard"]
+        build.SYNTH_FLAGS += ["--fpu", args.fpu, "--float-abi", "hard"]
+        emulate.FLOAT_ABI = "hard"
     names = args.kernel or paths.kernel_names()
     unknown = [n for n in names if n not in paths.kernel_names()]
     if unknown:

@@ -48,10 +48,14 @@ class Run:
     detail: str = ""
 
 
+#: ``soft`` or ``hard``: which libgcc multilib the images link (bench/run.py ``--fpu``).
+FLOAT_ABI = "soft"
+
+
 def link(objects, workdir, name):
     """Link ``objects`` into ``workdir/<name>.elf`` with the harness stubs; returns the path."""
     try:
-        return linkmod.link(list(objects), workdir, name=name)
+        return linkmod.link(list(objects), workdir, name=name, float_abi=FLOAT_ABI)
     except (linkmod.LinkError, FileNotFoundError) as e:
         raise EmulationError(str(e)) from e
 

@@ -35,6 +35,8 @@ STACK_LIMIT = STACK_BASE + 0x4000
 DEFAULT_TIMEOUT_S = 10.0
 
 _REGS = [A.UC_ARM_REG_R0, A.UC_ARM_REG_R1, A.UC_ARM_REG_R2, A.UC_ARM_REG_R3]
+_SREGS = [getattr(A, "UC_ARM_REG_S%d" % i) for i in range(32)]
+_DREGS = [getattr(A, "UC_ARM_REG_D%d" % i) for i in range(16)]
 
 
 def _align(x, a=PAGE):
@@ -73,7 +75,10 @@ class Pool:
 class Machine:
     """The shared emulator."""
 
-    def __init__(self, host_elf):
+    def __init__(self, host_elf, hard=False):
+        #: Modules compiled with ``--float-abi hard``: exports take and return floats in
+        #: s/d registers (AAPCS-VFP, docs/ABI.md).
+        self.hard = hard
         self.uc = cortex_m4()
         self.code_pool = Pool([CODE_POOL])
         self.data_pool = Pool(DATA_POOLS)
@@ -142,16 +147,19 @@ class Machine:
         uc = self.uc
         for r in range(13):
             uc.reg_write(getattr(A, "UC_ARM_REG_R%d" % r), 0)
-        sret = len(results) >= 2
+        sret = len(results) >= 2 and not (self.hard and abi.hfa_type(results))
         if sret:
             uc.mem_write(SCRATCH, b"\0" * SCRATCH_SIZE)
             uc.reg_write(A.UC_ARM_REG_R0, SCRATCH)
-        slots, stack_bytes = abi.layout_args(params, 1 if sret else 0)
+        layout = abi.layout_args_vfp if self.hard else abi.layout_args
+        slots, stack_bytes = layout(params, 1 if sret else 0)
         sp = STACK_TOP - 64 - stack_bytes
         for ty, val, (where, pos) in zip(params, args, slots):
             wide = abi.is_wide(ty)
             v = val & ((1 << 64) - 1 if wide else 0xFFFFFFFF)
-            if where == "reg":
+            if where in ("s", "d"):
+                uc.reg_write((_SREGS if where == "s" else _DREGS)[pos], v)
+            elif where == "reg":
                 uc.reg_write(_REGS[pos], v & 0xFFFFFFFF)
                 if wide:
                     uc.reg_write(_REGS[pos + 1], v >> 32)
@@ -179,6 +187,9 @@ class Machine:
     def _results(self, results, sret):
         if not results:
             return []
+        if self.hard and not sret and results[0] in ("f32", "f64"):
+            regs = _DREGS if results[0] == "f64" else _SREGS
+            return [normalise(self.uc.reg_read(regs[k]), ty) for k, ty in enumerate(results)]
         if sret:
             offsets, _ = abi.layout_struct(results)
             return [self.read_value(SCRATCH + o, ty) for ty, o in zip(results, offsets)]

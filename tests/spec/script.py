@@ -154,7 +154,9 @@ class ScriptRun:
         with open(os.path.join(directory, "commands.json")) as f:
             self.commands = json.load(f)["commands"]
         self.stack_check = any(c["type"] == "assert_exhaustion" for c in self.commands)
-        self.machine = M.Machine(linking.build_host(workdir))
+        self.machine = M.Machine(linking.build_host(workdir),
+                                 hard=any(t in ("hard", "--float-abi=hard")
+                                          for t in os.environ.get("SYNTH_SPEC_ARGS", "").split()))
         self.named = {}
         self.registered = {}
         self.current = None  # Instance or Unavailable
