@@ -118,6 +118,10 @@ pub(crate) struct Lower<'a> {
     fpu: synth_thumb2_enc::Fpu,
     /// `float[v]`: virtual register `v` is of the floating-point class.
     float: Vec<bool>,
+    /// S registers known to hold an IR value's 32 bits (see `isel/vfp.rs`):
+    /// the register and, for a copy made at a use, the VCode block it is
+    /// valid in (`None`: defined with the value, valid wherever it is).
+    s_of: HashMap<Value, (Reg, Option<usize>)>,
 }
 
 impl<'a> Lower<'a> {
@@ -146,6 +150,7 @@ impl<'a> Lower<'a> {
             memory_base: None,
             fpu: synth_thumb2_enc::Fpu::None,
             float: Vec::new(),
+            s_of: HashMap::new(),
         };
         if func.blocks.is_empty() {
             return Err(l.err("a function without blocks"));

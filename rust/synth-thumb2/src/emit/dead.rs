@@ -71,6 +71,7 @@ fn effects(vcode: &VCode, alloc: &Output, item: Item) -> (u64, u64, bool) {
                     | MachInst::ShiftImm { .. }
                     | MachInst::Extend { .. }
                     | MachInst::Bfx { .. }
+                    | MachInst::VMovFromS { .. }
             );
             (uses, defs, pure && ops.len() == allocs.len())
         }

@@ -24,6 +24,12 @@
 //!   instruction.
 //!
 //! Everything else (f64, min/max, rounding, i64 conversions) stays a call.
+//!
+//! A result stays in its S register for the VFP operations that use it
+//! (and an operand copied into an S register is reused within its block),
+//! so a chain of f32 operations moves to core registers only where a core
+//! register reads the value (stores, calls, returns, bit operations, block
+//! parameters); the core copy nobody reads is removed after allocation.
 
 use super::Lower;
 use crate::inst::MachInst;
@@ -76,11 +82,22 @@ pub(crate) fn vfp_lowering(callee: &Callee, fpu: Fpu) -> Option<VfpLowering> {
 }
 
 impl Lower<'_> {
-    /// An S register holding the bit pattern of the i32 value `v`.
+    /// An S register holding the bit pattern of the i32 value `v`: the one
+    /// a VFP operation computed it in (defined with `v`, so it dominates
+    /// every use of `v`), or a copy already made in this block, or a new
+    /// `VMOV sd, rt`. IR values never change, so any S register once
+    /// holding `v`'s bits holds them for good (the allocator keeps it alive,
+    /// spilling it across calls, which clobber s0-s15).
     fn to_s(&mut self, v: Value) -> Reg {
+        match self.s_of.get(&v) {
+            Some(&(sd, None)) => return sd,
+            Some(&(sd, Some(b))) if b == self.cur => return sd,
+            _ => {}
+        }
         let sd = self.new_fvreg();
         let rt = self.r(v);
         self.push(MachInst::VMovToS { sd, rt });
+        self.s_of.insert(v, (sd, Some(self.cur)));
         sd
     }
 
@@ -118,6 +135,9 @@ impl Lower<'_> {
             VfpLowering::Compare(_) => unreachable!("handled above"),
         }
         self.push(MachInst::VMovFromS { rt: rd, sn: sd });
+        // A following VFP operation on the result reads `sd` directly; the
+        // core copy is then dead and removed after allocation.
+        self.s_of.insert(results[0], (sd, None));
         Ok(true)
     }
 }
