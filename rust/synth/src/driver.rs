@@ -11,7 +11,8 @@ use synth_frontend::{FrontendOptions, FunctionKind, ModuleInfo};
 use synth_thumb2::{BackendOptions, CompiledFunction};
 
 use crate::error::Error;
-use crate::object::elf::{float_interface, write_elf_with, FloatInterface, TextFunction, ThunkFunction};
+use crate::object::elf::{float_interface, write_elf_full, FloatInterface, TextFunction, ThunkFunction};
+use crate::object::source_lines::{self, SourceMap};
 use crate::object::header::generate_header;
 use crate::object::symbols::{runtime_stem, SymbolNames};
 use crate::options::{FloatAbi, Fpu, Options};
@@ -121,7 +122,9 @@ pub fn compile(input: &[u8], opts: &Options) -> Result<Compiled, Error> {
         log::debug!("{}: {} bytes, {} instructions", f.ir.name, c.code.len(), c.inst_count);
         compiled.push((f.kind, c));
     }
-    link_named(&module.info, &names, &compiled, &indirect, opts)
+    // The module's own line table, for the source lines of `-g`.
+    let lines = if opts.debug { source_lines::read(&wasm).map_err(|e| Error::Internal(format!("reading the module's DWARF: {e}")))? } else { None };
+    link_named(&module.info, &names, &compiled, &indirect, opts, lines.as_ref())
 }
 
 /// Rewrites the float types without hardware into integer code, AEABI calls
@@ -154,7 +157,7 @@ pub fn link(info: &ModuleInfo, funcs: &[(FunctionKind, CompiledFunction)], opts:
     opts.validate()?;
     let names = SymbolNames::with_options(info, &opts.symbol_prefix, &thunked_functions(info, opts), opts.debug)?;
     let indirect = vec![IndirectCalls::Unknown; funcs.len()];
-    link_named(info, &names, funcs, &indirect, opts)
+    link_named(info, &names, funcs, &indirect, opts, None)
 }
 
 /// The functions that cross the object's boundary through a float-ABI
@@ -207,6 +210,7 @@ fn link_named(
     funcs: &[(FunctionKind, CompiledFunction)],
     indirect: &[IndirectCalls],
     opts: &Options,
+    lines: Option<&SourceMap>,
 ) -> Result<Compiled, Error> {
     let text: Vec<TextFunction<'_>> = funcs.iter().map(|(kind, compiled)| TextFunction { kind: *kind, compiled }).collect();
     let thunk_code = thunks(info, names, opts)?;
@@ -216,7 +220,7 @@ fn link_named(
         _ if opts.float_abi == FloatAbi::Hard => FloatInterface::VfpRegisters(opts.fpu),
         other => other,
     };
-    let (object, layout) = write_elf_with(info, names, &text, &thunk_text, opts.target, floats, opts.debug)?;
+    let (object, layout) = write_elf_full(info, names, &text, &thunk_text, opts.target, floats, opts.debug, lines)?;
     let symbols: Vec<String> = layout.functions[..funcs.len()].iter().map(|(s, _, _)| s.clone()).collect();
     let thunk_symbols: Vec<String> = layout.functions[funcs.len()..].iter().map(|(s, _, _)| s.clone()).collect();
     // An import called through a float-ABI thunk costs the thunk's stack too.
