@@ -31,15 +31,29 @@ pub const WASM_MAGIC: &[u8; 4] = b"\0asm";
 /// damaged binary (bad magic, truncated header, no bytes at all: a binary's
 /// magic starts with a NUL) is reported by the binary decoder as malformed. Blank (whitespace-only) input is empty text.
 pub fn to_binary(input: &[u8]) -> Result<Cow<'_, [u8]>, Error> {
+    to_binary_with(input, None)
+}
+
+/// [`to_binary`]; text is encoded with a DWARF line table against itself,
+/// naming the file `wat_name`, when that is given (see [`parse_text_with`]).
+pub fn to_binary_with<'a>(input: &'a [u8], wat_name: Option<&str>) -> Result<Cow<'a, [u8]>, Error> {
     if !looks_like_text(input) {
         return Ok(Cow::Borrowed(input));
     }
-    parse_text(input).map(Cow::Owned)
+    parse_text_with(input, wat_name).map(Cow::Owned)
 }
 
 /// Parses `input` as wasm text whatever it looks like (the command line does
 /// so for a `.wat` file). Errors are one line: `line L, column C: message`.
 pub fn parse_text(input: &[u8]) -> Result<Vec<u8>, Error> {
+    parse_text_with(input, None)
+}
+
+/// [`parse_text`]; with `wat_name`, the binary also carries a DWARF line
+/// table (`.debug_line` and its unit, as `wast` generates them) mapping
+/// each operator to its line and column in the text, file `wat_name`:
+/// the source of `--debug-wat`.
+pub fn parse_text_with(input: &[u8], wat_name: Option<&str>) -> Result<Vec<u8>, Error> {
     if input.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::Text("the input is empty (expected a wasm binary or `(module ...)` text)".into()));
     }
@@ -60,9 +74,16 @@ pub fn parse_text(input: &[u8]) -> Result<Vec<u8>, Error> {
         }
         Error::Text(m)
     };
-    let buf = wast::parser::ParseBuffer::new(text).map_err(located)?;
+    let mut buf = wast::parser::ParseBuffer::new(text).map_err(located)?;
+    buf.track_instr_spans(wat_name.is_some());
     let mut wat = wast::parser::parse::<wast::Wat>(&buf).map_err(located)?;
-    wat.encode().map_err(located)
+    match wat_name {
+        None => wat.encode().map_err(located),
+        Some(name) => wast::core::EncodeOptions::new()
+            .dwarf(std::path::Path::new(name), text, wast::core::GenerateDwarf::Lines)
+            .encode_wat(&mut wat)
+            .map_err(located),
+    }
 }
 
 /// True when `input` should be parsed as wasm text (see [`to_binary`]).
@@ -84,7 +105,7 @@ fn is_plain_text(input: &[u8]) -> bool {
 /// Compiles `input` (see [`crate::compile`]).
 pub fn compile(input: &[u8], opts: &Options) -> Result<Compiled, Error> {
     opts.validate()?;
-    let wasm = to_binary(input)?;
+    let wasm = to_binary_with(input, opts.debug_wat.as_deref().filter(|_| opts.debug))?;
     log::debug!("input: {} bytes of wasm", wasm.len());
     crate::limits::check(&wasm, opts)?;
     let fe_opts = FrontendOptions {

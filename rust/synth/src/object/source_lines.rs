@@ -92,6 +92,15 @@ pub fn read(wasm: &[u8]) -> Result<Option<SourceMap>, String> {
     };
     let dwarf = gimli::Dwarf::load(load).map_err(|e| format!("DWARF: {e}"))?;
     let mut map = SourceMap { code_start, ..SourceMap::default() };
+    // `wast` (the text encoder of --debug-wat) counts addresses from after
+    // the function count that starts the Code section payload; LLVM from
+    // the payload's first byte.
+    let mut after_count = |producer: &str| {
+        if producer.starts_with("wast ") {
+            let count_len = wasm[code_start as usize..].iter().take_while(|b| **b & 0x80 != 0).count() as u32 + 1;
+            map.code_start = code_start + count_len;
+        }
+    };
     let mut file_ids: BTreeMap<String, u32> = BTreeMap::new();
     let mut units = dwarf.units();
     let err = |e: gimli::Error| format!("DWARF: {e}");
@@ -101,6 +110,9 @@ pub fn read(wasm: &[u8]) -> Result<Option<SourceMap>, String> {
             a.and_then(|a| dwarf.attr_string(&unit, a).ok()).map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
         };
         if map.name.is_empty() {
+            let mut entries = unit.entries();
+            let producer = entries.next_dfs().ok().flatten().and_then(|e| e.attr_value(gimli::DW_AT_producer));
+            after_count(&text(producer));
             map.name = unit.name.map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
             map.comp_dir = unit.comp_dir.map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         }
@@ -124,7 +136,14 @@ pub fn read(wasm: &[u8]) -> Result<Option<SourceMap>, String> {
                 seq.clear();
                 continue;
             }
-            let file = match row.file(header) {
+            // A DWARF 5 table with 1-based file indices (as `wast` writes
+            // it: one file, index 1) means the entry before.
+            let entry = row.file(header).or_else(|| {
+                (header.version() >= 5 && row.file_index() as usize == header.file_names().len())
+                    .then(|| header.file(row.file_index() - 1))
+                    .flatten()
+            });
+            let file = match entry {
                 Some(f) => {
                     let mut path = text(Some(f.path_name()));
                     if let Some(dir) = f.directory(header) {
@@ -160,7 +179,8 @@ mod tests {
 
     /// A module from wasm text with the line table `wast` generates for it.
     fn wat_with_lines(text: &str) -> Vec<u8> {
-        let buf = wast::parser::ParseBuffer::new(text).unwrap();
+        let mut buf = wast::parser::ParseBuffer::new(text).unwrap();
+        buf.track_instr_spans(true);
         let mut wat = wast::parser::parse::<wast::Wat>(&buf).unwrap();
         wast::core::EncodeOptions::new()
             .dwarf(std::path::Path::new("m.wat"), text, wast::core::GenerateDwarf::Lines)
