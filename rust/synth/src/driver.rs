@@ -144,7 +144,15 @@ pub fn compile(input: &[u8], opts: &Options) -> Result<Compiled, Error> {
         compiled.push((f.kind, c));
     }
     // The module's own line table, for the source lines of `-g`.
-    let lines = if opts.debug { source_lines::read(&wasm).map_err(|e| Error::Internal(format!("reading the module's DWARF: {e}")))? } else { None };
+    // DWARF it cannot read costs the line table only (the code is the same).
+    let lines = match opts.debug.then(|| source_lines::read(&wasm)) {
+        Some(Ok(map)) => map,
+        Some(Err(e)) => {
+            log::warn!("no source lines: the module's DWARF is unreadable: {e}");
+            None
+        }
+        None => None,
+    };
     link_named(&module.info, &names, &compiled, &indirect, opts, lines.as_ref())
 }
 
