@@ -75,6 +75,8 @@ def _synth_wasm_library_impl(ctx):
         args.add("--import-stack", "%s=%s" % (name, nbytes))
     if ctx.attr.debug:
         args.add("--debug")
+    if ctx.attr.debug_wat:
+        args.add("--debug-wat")
     if ctx.attr.max_function_bytes >= 0:
         args.add("--max-function-bytes", str(ctx.attr.max_function_bytes))
     args.add_all(ctx.attr.copts)
@@ -222,7 +224,13 @@ Example:
         "debug": attr.bool(
             default = False,
             doc = "`--debug` (`-g`): unwind tables (.debug_frame, .ARM.exidx/.ARM.extab) and " +
-                  "name-section names in the local symbols; the code is the same.",
+                  "name-section names in the local symbols; the code is the same. With DWARF " +
+                  "in the module (clang -g), also source lines (.debug_line, .debug_info).",
+        ),
+        "debug_wat": attr.bool(
+            default = False,
+            doc = "`--debug-wat`: `--debug`, and for a .wat src without DWARF a line table " +
+                  "against the .wat text itself.",
         ),
         "max_function_bytes": attr.int(
             default = -1,

@@ -5,7 +5,7 @@
  *          [--prefix P] [--module-name N]
  *          [--no-bounds-checks] [--stack-check] [--max-memory-pages N]
  *          [--verify-allocation] [--shadow-allocation] [--no-optimize]
- *          [--import-stack NAME=BYTES]... [--max-stack BYTES] [-g|--debug]
+ *          [--import-stack NAME=BYTES]... [--max-stack BYTES] [-g|--debug] [--debug-wat]
  *          [--max-function-bytes N]
  *
  * The options are those of `synth compile` (docs/OPTIONS.md), each setting the synth_options
@@ -28,7 +28,7 @@ static const char USAGE[] =
     "              [--prefix P] [--module-name N]\n"
     "              [--no-bounds-checks] [--stack-check] [--max-memory-pages N]\n"
     "              [--verify-allocation] [--shadow-allocation] [--no-optimize]\n"
-    "              [--import-stack NAME=BYTES]... [--max-stack BYTES] [-g|--debug]\n"
+    "              [--import-stack NAME=BYTES]... [--max-stack BYTES] [-g|--debug] [--debug-wat]\n"
     "              [--max-function-bytes N]\n";
 
 static int usage(const char *msg) {
@@ -98,6 +98,7 @@ static void print_table(const synth_module_stats *m, const synth_function_stats 
 int main(int argc, char **argv) {
     synth_options opts;
     const char *in = NULL, *out = NULL, *header = NULL, *json = NULL;
+    int debug_wat = 0;
     int stats = 0, i, rc = 0;
     synth_module_stats module;
     synth_function_stats *fs = NULL;
@@ -166,6 +167,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--shadow-allocation")) opts.shadow_allocation = 1;
         else if (!strcmp(a, "--verify-allocation")) opts.verify_allocation = 1;
         else if (!strcmp(a, "-g") || !strcmp(a, "--debug")) opts.debug = 1;
+        else if (!strcmp(a, "--debug-wat")) debug_wat = 1;
         else if (!strcmp(a, "-h") || !strcmp(a, "--help")) { fputs(USAGE, stdout); return 0; }
         else if (a[0] == '-' && a[1] != 0) return usage("unknown option");
         else if (in) return usage("more than one input file");
@@ -173,6 +175,7 @@ int main(int argc, char **argv) {
     }
     if (!in || !out) return usage("an input file and -o OUT.o are required");
     if (!opts.module_name) opts.module_name = in;
+    if (debug_wat) opts.debug_wat = in;
     if (n_imports) {
         opts.import_stack = imports;
         opts.import_stack_count = n_imports;

@@ -305,6 +305,14 @@ typedef struct synth_options {
    * struct_size covers it.
    */
   int64_t max_function_bytes;
+  /**
+   * (Version 6.) NULL (default), or the file name of a wasm text input:
+   * turns debug on and, when the module has no DWARF of its own, makes
+   * the source-line table against the text itself (each operator's line
+   * in that file), as `synth compile --debug-wat`. NUL-terminated UTF-8.
+   * Read only when struct_size covers it.
+   */
+  const char *debug_wat;
 } synth_options;
 
 /**

@@ -51,8 +51,8 @@ class SynthImportStack(ctypes.Structure):
 
 
 class SynthOptions(ctypes.Structure):
-    """``synth_options`` (version 5 layout: v1, then fpu/float_abi, the stack fields, debug,
-    max_function_bytes)."""
+    """``synth_options`` (version 6 layout: v1, then fpu/float_abi, the stack fields, debug,
+    max_function_bytes, debug_wat)."""
 
     _fields_ = [
         ("struct_size", _u32),
@@ -74,6 +74,7 @@ class SynthOptions(ctypes.Structure):
         ("debug", _u32),
         ("reserved1", _u32),
         ("max_function_bytes", ctypes.c_int64),
+        ("debug_wat", _c_char_p),
     ]
 
 

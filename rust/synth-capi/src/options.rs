@@ -103,6 +103,12 @@ pub struct synth_options {
     /// the web engines'); 0: no limit (default -1). Read only when
     /// struct_size covers it.
     pub max_function_bytes: i64,
+    /// (Version 6.) NULL (default), or the file name of a wasm text input:
+    /// turns debug on and, when the module has no DWARF of its own, makes
+    /// the source-line table against the text itself (each operator's line
+    /// in that file), as `synth compile --debug-wat`. NUL-terminated UTF-8.
+    /// Read only when struct_size covers it.
+    pub debug_wat: *const c_char,
 }
 
 /// The worst-case stack of one imported function, for
@@ -144,6 +150,8 @@ pub(crate) const OPTIONS_V3_END: usize = std::mem::offset_of!(synth_options, imp
 pub(crate) const OPTIONS_V4_END: usize = std::mem::offset_of!(synth_options, debug) + 4;
 /// The size a caller must pass for the version-5 field (`max_function_bytes`) to be read.
 pub(crate) const OPTIONS_V5_END: usize = std::mem::offset_of!(synth_options, max_function_bytes) + 8;
+/// The size a caller must pass for the version-6 field (`debug_wat`) to be read.
+pub(crate) const OPTIONS_V6_END: usize = std::mem::offset_of!(synth_options, debug_wat) + std::mem::size_of::<*const c_char>();
 
 impl synth_options {
     /// The default options (what [`synth_options_init`] writes).
@@ -168,6 +176,7 @@ impl synth_options {
             debug: 0,
             reserved1: 0,
             max_function_bytes: -1,
+            debug_wat: std::ptr::null(),
         }
     }
 }
@@ -287,6 +296,17 @@ pub(crate) unsafe fn read_options(opts: *const synth_options) -> Result<synth::O
             0 => None,
             n => Some(u32::try_from(n).map_err(|_| format!("opts->max_function_bytes {n} is too large (at most 4294967295)"))?),
         };
+    }
+    if size >= OPTIONS_V6_END {
+        // SAFETY: struct_size covers the version-6 field; NULL or NUL-terminated by contract.
+        let name = unsafe { c_str(std::ptr::addr_of!((*opts).debug_wat).read_unaligned(), "debug_wat") }?;
+        if let Some(name) = name {
+            if name.is_empty() {
+                return Err("opts->debug_wat is empty; expected NULL or the .wat file name".into());
+            }
+            out.debug = true;
+            out.debug_wat = Some(name);
+        }
     }
     out.validate().map_err(|e| e.to_string())?;
     Ok(out)
@@ -445,8 +465,23 @@ mod tests {
         let v4 = synth_options { struct_size: v4_size as u32, max_function_bytes: 0, debug: 1, ..synth_options::defaults() };
         let r = read(&v4).unwrap();
         assert_eq!((r.max_function_bytes, r.debug), (Some(DEFAULT_MAX_FUNCTION_BYTES), true));
-        // The version-5 field ends the struct.
-        assert_eq!(OPTIONS_V5_END, std::mem::size_of::<synth_options>());
+        assert!(OPTIONS_V5_END <= std::mem::offset_of!(synth_options, debug_wat));
+    }
+
+    #[test]
+    fn debug_wat_is_version_6() {
+        let name = c"dir/m.wat";
+        let o = synth_options { debug_wat: name.as_ptr(), ..synth_options::defaults() };
+        let r = read(&o).unwrap();
+        assert!(r.debug && r.debug_wat.as_deref() == Some("dir/m.wat"));
+        assert_eq!(read(&synth_options::defaults()).unwrap().debug_wat, None);
+        assert!(read(&synth_options { debug_wat: c"".as_ptr(), ..synth_options::defaults() }).unwrap_err().contains("debug_wat"));
+        // A version-5 caller: the field, past its struct_size, is not read.
+        let v5 = synth_options { struct_size: OPTIONS_V5_END as u32, debug_wat: name.as_ptr(), ..synth_options::defaults() };
+        let r = read(&v5).unwrap();
+        assert!(!r.debug && r.debug_wat.is_none());
+        // The version-6 field ends the struct.
+        assert_eq!(OPTIONS_V6_END, std::mem::size_of::<synth_options>());
     }
 
     #[test]

@@ -28,6 +28,7 @@ pub mod vcode;
 use synth_ir::SymbolRef;
 
 pub use emit::cfi::{CfiEvent, CfiOp};
+pub use emit::lines::LineRow;
 
 /// Target CPUs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -111,6 +112,9 @@ pub struct CompiledFunction {
     pub cfi: Vec<CfiEvent>,
     /// Registers the prologue pushes (bit i = ri; bit 14 = lr).
     pub push_mask: u16,
+    /// Line-table rows: code offset → wasm operator (side data for `-g`;
+    /// the code is the same without it).
+    pub lines: Vec<LineRow>,
 }
 
 /// A backend error: an IR construct with no lowering yet. Names the
@@ -162,6 +166,7 @@ pub fn compile_function(
         alloc: alloc.stats,
         cfi: out.cfi,
         push_mask: layout.push_mask,
+        lines: out.lines,
     })
 }
 

@@ -209,6 +209,11 @@ pub struct Options {
     /// the local symbols (docs/ABI.md "Debugging"). `.text` is the same
     /// with and without.
     pub debug: bool,
+    /// With `debug`, for wasm text input: the line table of `-g` is made
+    /// against the text itself (each operator's line in the `.wat`, under
+    /// this file name) when the module has no DWARF of its own (default
+    /// `None`: text input gets no line table). Binary input ignores it.
+    pub debug_wat: Option<String>,
     /// Largest function body accepted, in bytes of wasm code (default
     /// [`DEFAULT_MAX_FUNCTION_BYTES`]); a larger one is a [`Error::Limit`]
     /// before any work is done on the module, so a build tool gets a clean
@@ -239,6 +244,7 @@ impl Default for Options {
             import_stack: std::collections::BTreeMap::new(),
             max_stack: None,
             debug: false,
+            debug_wat: None,
             max_function_bytes: Some(DEFAULT_MAX_FUNCTION_BYTES),
         }
     }

@@ -270,6 +270,7 @@ pub fn lower_function(
     while !ops.eof() {
         let (op, offset) = ops.read_with_offset().map_err(invalid)?;
         l.offset = offset as usize;
+        l.b.set_loc(synth_ir::SrcLoc::at(offset as u32));
         l.operator(&op)?;
     }
     if !l.frames.is_empty() {

@@ -131,6 +131,24 @@ pub fn write_elf_with(
     floats: FloatInterface,
     debug: bool,
 ) -> Result<(Vec<u8>, Layout), Error> {
+    write_elf_full(info, names, funcs, thunks, target, floats, debug, None)
+}
+
+/// [`write_elf_with`] with, when `debug` is set and `lines` is given (the
+/// input module's line table), the source-line sections of `-g`
+/// (`.debug_line`, `.debug_info`, `.debug_abbrev`, `.debug_str`; see
+/// [`super::debug_lines`]).
+#[allow(clippy::too_many_arguments)]
+pub fn write_elf_full(
+    info: &ModuleInfo,
+    names: &SymbolNames,
+    funcs: &[TextFunction<'_>],
+    thunks: &[ThunkFunction<'_>],
+    target: Target,
+    floats: FloatInterface,
+    debug: bool,
+    lines: Option<&super::source_lines::SourceMap>,
+) -> Result<(Vec<u8>, Layout), Error> {
     let mut w = Writer::new(target, floats);
     let mut layout = Layout::default();
     w.text(names, funcs, thunks, &mut layout)?;
@@ -141,6 +159,27 @@ pub fn write_elf_with(
     w.code_relocations(names, &code, &layout)?;
     if debug {
         super::unwind_sections::add(&mut w.obj, w.text, &code, &layout)?;
+        if let Some(map) = lines {
+            let fnames: Vec<String> = funcs
+                .iter()
+                .map(|f| crate::driver::display_name(info, f.kind))
+                .chain(layout.functions[funcs.len()..].iter().map(|(s, _, _)| s.clone()))
+                .collect();
+            let placed: Vec<super::debug_lines::LineFunction<'_>> = code
+                .iter()
+                .zip(&layout.functions)
+                .zip(&fnames)
+                .map(|((c, (_, base, len)), name)| super::debug_lines::LineFunction {
+                    name,
+                    text_offset: *base,
+                    len: *len,
+                    rows: &c.lines,
+                })
+                .collect();
+            let sections = super::debug_lines::debug_lines(map, &placed, layout.text_bytes)
+                .map_err(|e| Error::Internal(format!("debug lines: {e}")))?;
+            super::debug_lines::add(&mut w.obj, w.text, &sections)?;
+        }
     }
     let mut bytes = w.obj.write()?;
     if debug {
