@@ -113,7 +113,12 @@ def main(argv=None):
                                                   "--smoke writes none unless given)")
     ap.add_argument("--strict-synth", action="store_true",
                     help="also fail when synth fails or disagrees on any kernel")
+    ap.add_argument("--target", default="cortex-m4",
+                    help="core: synth --target, gcc -mcpu and unicorn's CPU model (default cortex-m4)")
     args = ap.parse_args(argv)
+    build.set_target(args.target)
+    emulate.CPU[0] = args.target
+    print("target: %s (synth --target, gcc -mcpu, unicorn model)" % args.target, file=sys.stderr)
     names = args.kernel or paths.kernel_names()
     unknown = [n for n in names if n not in paths.kernel_names()]
     if unknown:
@@ -129,7 +134,7 @@ def main(argv=None):
         print(report.summary_text(summ))
     out_path = args.json or (None if args.smoke else paths.RESULTS)
     if out_path:
-        doc = {"synth": paths.synth_bin(), "smoke": args.smoke, "summary": summ,
+        doc = {"synth": paths.synth_bin(), "smoke": args.smoke, "summary": summ, "target": args.target,
                "flags": {"clang": build.CLANG_FLAGS, "gcc": build.GCC_FLAGS,
                          "synth": build.SYNTH_FLAGS},
                "instructions_note": "instructions: all issued Thumb instructions incl. "

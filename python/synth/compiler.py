@@ -224,7 +224,8 @@ def compile(wasm: WasmSource, target: str | int = "cortex-m4", **options: object
         wasm: wasm binary bytes, wasm text bytes, a ``str`` of wasm text (starts with ``(``
             or ``;;`` after whitespace), or a path (``str``/``os.PathLike``) of a
             ``.wasm``/``.wat`` file.
-        target: ``"cortex-m3"``, ``"cortex-m4"`` (default) or ``"cortex-m7"`` (or 3/4/7).
+        target: ``"cortex-m3"``, ``"cortex-m4"`` (default), ``"cortex-m7"``, ``"cortex-m33"``
+            or ``"cortex-m55"`` (or 3/4/7/33/55).
         prefix: symbol prefix (default ``"wasm_"``); exports become ``<prefix><name>``.
         module_name: name shown in the header comment (default: name section or none).
         bounds_checks: software bounds check on every memory access (default True).
@@ -248,7 +249,8 @@ def compile(wasm: WasmSource, target: str | int = "cortex-m4", **options: object
             larger than this many bytes of wasm code; 0: no limit (default None: the
             library's limit, 7,654,321 bytes).
         fpu: the core's FPU, ``"none"`` (default), ``"fpv4-sp-d16"`` (cortex-m4),
-            ``"fpv5-sp-d16"`` or ``"fpv5-d16"`` (cortex-m7) (or the ``SYNTH_FPU_*`` code).
+            ``"fpv5-sp-d16"`` (cortex-m7, -m33, -m55) or ``"fpv5-d16"`` (cortex-m7, -m55)
+            (or the ``SYNTH_FPU_*`` code).
         float_abi: how floats cross calls, ``"soft"`` (default) or ``"softfp"`` (core
             registers; softfp needs an FPU); ``"hard"`` is passed on and rejected by the
             library for now (or the ``SYNTH_FLOAT_ABI_*`` code).

@@ -252,3 +252,19 @@ def test_options_struct_matches_the_c_header(tmp_path):
     assert opts.struct_size == ctypes.sizeof(_lib.SynthOptions) and (opts.fpu, opts.float_abi) == (0, 0)
     assert (opts.max_stack, opts.import_stack_count, opts.debug, opts.max_function_bytes) == (-1, 0, 0, -1)
     assert opts.debug_wat is None
+
+
+def test_stats_of_hard_float_thunks():
+    """--float-abi hard with floats at the interface: the C API reports the float-ABI thunks
+    as SYNTH_FUNCTION_THUNK (4), which the stats decoder knows (it raised StatsFormatError)."""
+    import re
+    from synth import stats as stats_mod
+    header = (REPO / "include" / "synth.h").read_text()
+    kinds = {name.lower(): int(v) for name, v in re.findall(r"#define SYNTH_FUNCTION_(\w+) (\d+)", header)}
+    assert kinds == {k.value: i for i, k in enumerate(stats_mod._KINDS)}, kinds
+    wat = b'(module (func (export "sq") (param f32) (result f32) (f32.mul (local.get 0) (local.get 0))))'
+    for target, fpu in (("cortex-m4", "fpv4-sp-d16"), ("cortex-m33", "fpv5-sp-d16")):
+        r = synth.compile(wat, target=target, fpu=fpu, float_abi="hard")
+        thunks = [f for f in r.stats.functions if f.kind == stats_mod.FunctionKind.THUNK]
+        assert [f.symbol for f in thunks] == ["wasm_sq"], r.stats.functions
+        assert r.target == target

@@ -15,6 +15,7 @@ import unicorn
 import unicorn.arm_const as A
 
 from harness import abi, elf as elfmod
+from harness.uc_image import cortex_m
 from harness.outcome import Outcome, normalise, trap_name
 
 PAGE = 0x1000
@@ -72,9 +73,9 @@ class Pool:
 class Machine:
     """The shared emulator."""
 
-    def __init__(self, host_elf):
-        self.uc = unicorn.Uc(unicorn.UC_ARCH_ARM, unicorn.UC_MODE_THUMB | unicorn.UC_MODE_MCLASS,
-                             cpu=A.UC_CPU_ARM_CORTEX_M4)
+    def __init__(self, host_elf, cpu="cortex-m4"):
+        self.cpu = cpu
+        self.uc = cortex_m(cpu)
         self.code_pool = Pool([CODE_POOL])
         self.data_pool = Pool(DATA_POOLS)
         self.uc.mem_map(STACK_BASE, STACK_SIZE)

@@ -171,7 +171,11 @@ def main(argv=None):
     ap.add_argument("--max-failures", type=int, default=None,
                     help="print at most N failures per file")
     ap.add_argument("--json", help="also write all results as JSON here")
+    ap.add_argument("--target", default=None,
+                    help="synth --target and the emulator's CPU model (default cortex-m4)")
     args = ap.parse_args(argv)
+    if args.target:
+        os.environ["SYNTH_SPEC_TARGET"] = args.target
     files = []
     for f in args.files or wast_files(args.testsuite):
         if not os.path.exists(f):

@@ -49,10 +49,11 @@ Outputs (data goes to files or stdout, diagnostics to stderr):
 
 Compiler options (the same names in synth_options of the C API, synth.compile() of
 Python, python -m synth, synthc and the Bazel rule; see docs/OPTIONS.md):
-  --target <CPU>           cortex-m3, cortex-m4 (default) or cortex-m7
+  --target <CPU>           cortex-m4 (default), cortex-m3, cortex-m7, cortex-m33, cortex-m55
+                           (M33: ARMv8-M Mainline, M55: ARMv8.1-M Mainline)
   --fpu <FPU>              the core's FPU: none (default), fpv4-sp-d16 (M4),
-                           fpv5-sp-d16 or fpv5-d16 (M7); floats are computed in
-                           software for now whatever the FPU
+                           fpv5-sp-d16 (M7, M33, M55) or fpv5-d16 (M7, M55); floats
+                           are computed in software for now whatever the FPU
   --float-abi <ABI>        soft (default) or softfp: floats passed in core registers;
                            hard (needs --fpu): exported and imported functions with
                            floats take them in FPU registers (AAPCS-VFP thunks, for
@@ -298,6 +299,9 @@ mod tests {
         assert!(p(&["compile"]).unwrap_err().contains("no input"));
         assert!(p(&["compile", "a.wasm", "-o"]).unwrap_err().contains("needs a value"));
         assert!(p(&["compile", "a.wasm", "--target", "cortex-a9"]).unwrap_err().contains("unknown target"));
+        let m33 = compile(&["compile", "a.wasm", "--target", "cortex-m33", "--fpu", "fpv5-sp-d16"]);
+        assert_eq!((m33.options.target, m33.options.fpu), (Target::CortexM33, synth::Fpu::Fpv5SpD16));
+        assert_eq!(compile(&["compile", "a.wasm", "--target=cortex-m55"]).options.target, Target::CortexM55);
         assert!(p(&["compile", "a.wasm", "--bogus"]).unwrap_err().contains("unknown option `--bogus`"));
         assert!(p(&["compile", "a.wasm", "b.wasm"]).unwrap_err().contains("more than one"));
         assert!(p(&["compile", "a.wasm", "--max-memory-pages", "x"]).unwrap_err().contains("page count"));

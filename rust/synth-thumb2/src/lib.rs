@@ -1,4 +1,5 @@
-//! The Thumb-2 (ARMv7-M) backend of synth.
+//! The Thumb-2 backend of synth: ARMv7-M code, valid on every Cortex-M it
+//! targets (ARMv7-M, ARMv7E-M, ARMv8-M and ARMv8.1-M Mainline; [`features`]).
 //!
 //! Takes: one IR [`synth_ir::Function`]. Returns: a [`CompiledFunction`] with
 //! its machine code, relocations against [`synth_ir::SymbolRef`]s and
@@ -18,6 +19,7 @@
 
 pub mod abi;
 pub mod emit;
+pub mod features;
 pub mod frame;
 pub mod imm;
 pub mod inst;
@@ -29,6 +31,7 @@ use synth_ir::SymbolRef;
 
 pub use emit::cfi::{CfiEvent, CfiOp};
 pub use emit::lines::LineRow;
+pub use features::{Arch, Features};
 
 /// Target CPUs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -39,6 +42,10 @@ pub enum Cpu {
     CortexM4,
     /// Cortex-M7 (ARMv7E-M).
     CortexM7,
+    /// Cortex-M33 (ARMv8-M Mainline).
+    CortexM33,
+    /// Cortex-M55 (ARMv8.1-M Mainline).
+    CortexM55,
 }
 
 /// Backend options.
@@ -56,6 +63,13 @@ pub struct BackendOptions {
     /// size is only known at run time. Lets bounds checks compare against a
     /// constant instead of loading the size word.
     pub static_memory_bytes: Option<u32>,
+}
+
+impl BackendOptions {
+    /// What the target core offers ([`Cpu::features`]).
+    pub fn features(&self) -> Features {
+        self.cpu.features()
+    }
 }
 
 /// A relocation in a compiled function.

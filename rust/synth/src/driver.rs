@@ -203,12 +203,7 @@ pub fn thunked_functions(info: &ModuleInfo, opts: &Options) -> Vec<u32> {
 
 /// The backend's name for an FPU.
 fn enc_fpu(fpu: Fpu) -> synth_thumb2_enc::Fpu {
-    match fpu {
-        Fpu::None => synth_thumb2_enc::Fpu::None,
-        Fpu::Fpv4SpD16 => synth_thumb2_enc::Fpu::Fpv4SpD16,
-        Fpu::Fpv5SpD16 => synth_thumb2_enc::Fpu::Fpv5SpD16,
-        Fpu::Fpv5D16 => synth_thumb2_enc::Fpu::Fpv5D16,
-    }
+    fpu.enc()
 }
 
 /// Generates the float-ABI thunk of every function `names` gives a soft

@@ -630,13 +630,15 @@ pub fn arm_attributes(target: Target, floats: FloatInterface) -> Vec<u8> {
     uleb(&mut attrs, 5);
     attrs.extend_from_slice(target.name().as_bytes());
     attrs.push(0);
-    // Tag_CPU_arch (6): v7 = 10, v7E-M = 13.
-    let arch = if target.is_v7em() { 13 } else { 10 };
+    // Tag_CPU_arch (6): v7 = 10, v7E-M = 13, v8-M.mainline = 17,
+    // v8.1-M.mainline = 21; Tag_THUMB_ISA_use (9): 2 = Thumb-2 (v7-M),
+    // 3 = inferred from the architecture (v8-M), as gcc writes them.
+    let arch = target.features().arch;
     let mut tags = vec![
-        (6u32, arch),
+        (6u32, u32::from(arch.eabi_cpu_arch())),
         (7, u32::from(b'M')), // Tag_CPU_arch_profile: microcontroller
         (8, 0),               // Tag_ARM_ISA_use: no ARM code
-        (9, 2),               // Tag_THUMB_ISA_use: Thumb-2
+        (9, u32::from(arch.eabi_thumb_isa_use())),
         (24, 1),              // Tag_ABI_align_needed: 8-byte
         (25, 1),              // Tag_ABI_align_preserved: 8-byte
         // Tag_ABI_VFP_args: 3 = no FP arguments (compatible with both),

@@ -289,6 +289,20 @@ fn attributes_describe_the_target() {
     assert!(a.windows(10).any(|w| w == b"cortex-m4\0"));
     assert!(a.windows(2).any(|w| w == [6, 13]), "Tag_CPU_arch v7E-M");
     assert!(arm_attributes(Target::CortexM3, FloatInterface::None).windows(2).any(|w| w == [6, 10]), "Tag_CPU_arch v7");
+    assert!(a.windows(2).any(|w| w == [9, 2]), "Tag_THUMB_ISA_use Thumb-2");
+}
+
+#[test]
+fn attributes_of_armv8m_mainline() {
+    // Tag_CPU_arch 17 = v8-M.mainline, 21 = v8.1-M.mainline; Tag_THUMB_ISA_use
+    // 3 (from the architecture), as arm-none-eabi-gcc -mcpu=cortex-m33/m55 write
+    // them (tests/test_armv8m.py compares with gcc's objects through readelf).
+    for (t, name, arch) in [(Target::CortexM33, &b"cortex-m33\0"[..], 17), (Target::CortexM55, &b"cortex-m55\0"[..], 21)] {
+        let a = arm_attributes(t, FloatInterface::None);
+        assert!(a.windows(name.len()).any(|w| w == name), "{t}");
+        let tags = &a[17 + name.len()..];
+        assert_eq!(&tags[..8], &[6, arch, 7, b'M', 8, 0, 9, 3], "{t}: {tags:?}");
+    }
 }
 
 #[test]
