@@ -51,6 +51,7 @@ mod flow;
 pub mod imm;
 mod layout;
 mod mem;
+mod pool;
 pub mod vfp;
 
 pub use assembler::Assembler;
