@@ -5,6 +5,7 @@
 //! symbols over its pool) must decode the literal loads and show the pool
 //! as `.word` data.
 
+#[allow(dead_code)] // this test uses only the tool check
 mod common;
 
 use std::path::PathBuf;
