@@ -116,6 +116,7 @@ fn emit_pass(
     plan: Option<traps::TrapPlan>,
 ) -> Result<(Emitted, Option<traps::TrapRecord>), String> {
     let mut asm = Assembler::new();
+    asm.set_literal_pools(true);
     let labels = (0..vcode.blocks.len()).map(|_| asm.new_label()).collect();
     let n_islands = plan.as_ref().map_or(0, |p| p.islands.len());
     let island_labels = (0..n_islands).map(|_| asm.new_label()).collect();
