@@ -25,7 +25,7 @@ load("//toolchains:synth_toolchain.bzl", "SynthFloatInfo")
 
 SYNTH_TOOLCHAIN_TYPE = str(Label("//toolchains:synth_toolchain_type"))
 
-_TARGETS = ["cortex-m3", "cortex-m4", "cortex-m7"]
+_TARGETS = ["cortex-m3", "cortex-m4", "cortex-m7", "cortex-m33", "cortex-m55"]
 
 # `--fpu` and `--float-abi` values (docs/OPTIONS.md); "" = the target platform's.
 _FPUS = ["none", "fpv4-sp-d16", "fpv5-sp-d16", "fpv5-d16"]
@@ -75,6 +75,8 @@ def _synth_wasm_library_impl(ctx):
         args.add("--import-stack", "%s=%s" % (name, nbytes))
     if ctx.attr.debug:
         args.add("--debug")
+    if ctx.attr.debug_wat:
+        args.add("--debug-wat")
     if ctx.attr.max_function_bytes >= 0:
         args.add("--max-function-bytes", str(ctx.attr.max_function_bytes))
     args.add_all(ctx.attr.copts)
@@ -222,7 +224,13 @@ Example:
         "debug": attr.bool(
             default = False,
             doc = "`--debug` (`-g`): unwind tables (.debug_frame, .ARM.exidx/.ARM.extab) and " +
-                  "name-section names in the local symbols; the code is the same.",
+                  "name-section names in the local symbols; the code is the same. With DWARF " +
+                  "in the module (clang -g), also source lines (.debug_line, .debug_info).",
+        ),
+        "debug_wat": attr.bool(
+            default = False,
+            doc = "`--debug-wat`: `--debug`, and for a .wat src without DWARF a line table " +
+                  "against the .wat text itself.",
         ),
         "max_function_bytes": attr.int(
             default = -1,

@@ -121,7 +121,12 @@ def main(argv=None):
     ap.add_argument("--fpu", default=None, choices=["fpv4-sp-d16"],
                     help="both compilers target this FPU with the hard float ABI (unicorn's "
                          "Cortex-M4 has FPv4-SP)")
+    ap.add_argument("--target", default="cortex-m4",
+                    help="core: synth --target, gcc -mcpu and unicorn's CPU model (default cortex-m4)")
     args = ap.parse_args(argv)
+    build.set_target(args.target)
+    emulate.CPU[0] = args.target
+    print("target: %s (synth --target, gcc -mcpu, unicorn model)" % args.target, file=sys.stderr)
     if args.fpu:
         build.GCC_FLAGS += ["-mfpu=" + args.fpu, "-mfloat-abi=hard"]
         build.SYNTH_FLAGS += ["--fpu", args.fpu, "--float-abi", "hard"]
@@ -141,7 +146,7 @@ def main(argv=None):
         print(report.summary_text(summ))
     out_path = args.json or (None if args.smoke else paths.RESULTS)
     if out_path:
-        doc = {"synth": paths.synth_bin(), "smoke": args.smoke, "summary": summ,
+        doc = {"synth": paths.synth_bin(), "smoke": args.smoke, "summary": summ, "target": args.target,
                "flags": {"clang": build.CLANG_FLAGS, "gcc": build.GCC_FLAGS,
                          "synth": build.SYNTH_FLAGS},
                "instructions_note": "instructions: all issued Thumb instructions incl. "

@@ -1,11 +1,11 @@
 /* synthc: a small build tool on libsynth, the synth compiler's C API.
  *
  *   synthc IN.wasm|IN.wat -o OUT.o [--emit-header OUT.h] [--stats] [--stats-json F]
- *          [--target cortex-m3|cortex-m4|cortex-m7] [--fpu FPU] [--float-abi ABI]
+ *          [--target cortex-m3|cortex-m4|cortex-m7|cortex-m33|cortex-m55] [--fpu FPU] [--float-abi ABI]
  *          [--prefix P] [--module-name N]
  *          [--no-bounds-checks] [--stack-check] [--max-memory-pages N]
  *          [--verify-allocation] [--shadow-allocation] [--no-optimize]
- *          [--import-stack NAME=BYTES]... [--max-stack BYTES] [-g|--debug]
+ *          [--import-stack NAME=BYTES]... [--max-stack BYTES] [-g|--debug] [--debug-wat]
  *          [--max-function-bytes N]
  *
  * The options are those of `synth compile` (docs/OPTIONS.md), each setting the synth_options
@@ -23,12 +23,12 @@
 
 static const char USAGE[] =
     "usage: synthc IN.wasm -o OUT.o [--emit-header OUT.h] [--stats] [--stats-json F]\n"
-    "              [--target cortex-m3|cortex-m4|cortex-m7]\n"
+    "              [--target cortex-m3|cortex-m4|cortex-m7|cortex-m33|cortex-m55]\n"
     "              [--fpu none|fpv4-sp-d16|fpv5-sp-d16|fpv5-d16] [--float-abi soft|softfp|hard]\n"
     "              [--prefix P] [--module-name N]\n"
     "              [--no-bounds-checks] [--stack-check] [--max-memory-pages N]\n"
     "              [--verify-allocation] [--shadow-allocation] [--no-optimize]\n"
-    "              [--import-stack NAME=BYTES]... [--max-stack BYTES] [-g|--debug]\n"
+    "              [--import-stack NAME=BYTES]... [--max-stack BYTES] [-g|--debug] [--debug-wat]\n"
     "              [--max-function-bytes N]\n";
 
 static int usage(const char *msg) {
@@ -41,6 +41,8 @@ static int parse_target(const char *s, uint32_t *t) {
     if (!strcmp(s, "cortex-m3") || !strcmp(s, "m3")) *t = SYNTH_TARGET_CORTEX_M3;
     else if (!strcmp(s, "cortex-m4") || !strcmp(s, "m4")) *t = SYNTH_TARGET_CORTEX_M4;
     else if (!strcmp(s, "cortex-m7") || !strcmp(s, "m7")) *t = SYNTH_TARGET_CORTEX_M7;
+    else if (!strcmp(s, "cortex-m33") || !strcmp(s, "m33")) *t = SYNTH_TARGET_CORTEX_M33;
+    else if (!strcmp(s, "cortex-m55") || !strcmp(s, "m55")) *t = SYNTH_TARGET_CORTEX_M55;
     else return -1;
     return 0;
 }
@@ -98,6 +100,7 @@ static void print_table(const synth_module_stats *m, const synth_function_stats 
 int main(int argc, char **argv) {
     synth_options opts;
     const char *in = NULL, *out = NULL, *header = NULL, *json = NULL;
+    int debug_wat = 0;
     int stats = 0, i, rc = 0;
     synth_module_stats module;
     synth_function_stats *fs = NULL;
@@ -158,7 +161,7 @@ int main(int argc, char **argv) {
             else if (!strcmp(a, "--prefix")) opts.prefix = v;
             else if (!strcmp(a, "--module-name")) opts.module_name = v;
             else if (!strcmp(a, "--stats-json")) json = v;
-            else if (parse_target(v, &opts.target) != 0) return usage("unknown --target (cortex-m3, cortex-m4, cortex-m7)");
+            else if (parse_target(v, &opts.target) != 0) return usage("unknown --target (cortex-m3, cortex-m4, cortex-m7, cortex-m33, cortex-m55)");
         } else if (!strcmp(a, "--stats")) stats = 1;
         else if (!strcmp(a, "--no-bounds-checks")) opts.bounds_checks = 0;
         else if (!strcmp(a, "--stack-check")) opts.stack_check = 1;
@@ -166,6 +169,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--shadow-allocation")) opts.shadow_allocation = 1;
         else if (!strcmp(a, "--verify-allocation")) opts.verify_allocation = 1;
         else if (!strcmp(a, "-g") || !strcmp(a, "--debug")) opts.debug = 1;
+        else if (!strcmp(a, "--debug-wat")) debug_wat = 1;
         else if (!strcmp(a, "-h") || !strcmp(a, "--help")) { fputs(USAGE, stdout); return 0; }
         else if (a[0] == '-' && a[1] != 0) return usage("unknown option");
         else if (in) return usage("more than one input file");
@@ -173,6 +177,7 @@ int main(int argc, char **argv) {
     }
     if (!in || !out) return usage("an input file and -o OUT.o are required");
     if (!opts.module_name) opts.module_name = in;
+    if (debug_wat) opts.debug_wat = in;
     if (n_imports) {
         opts.import_stack = imports;
         opts.import_stack_count = n_imports;

@@ -85,6 +85,16 @@
 #define SYNTH_TARGET_CORTEX_M7 7
 
 /**
+ * Target Cortex-M33 (ARMv8-M Mainline).
+ */
+#define SYNTH_TARGET_CORTEX_M33 33
+
+/**
+ * Target Cortex-M55 (ARMv8.1-M Mainline).
+ */
+#define SYNTH_TARGET_CORTEX_M55 55
+
+/**
  * No FPU, for synth_options.fpu (the default).
  */
 #define SYNTH_FPU_NONE 0
@@ -95,12 +105,13 @@
 #define SYNTH_FPU_FPV4_SP_D16 1
 
 /**
- * FPv5-SP-D16 (Cortex-M7, single precision), for synth_options.fpu.
+ * FPv5-SP-D16 (Cortex-M7, M33, M55, single precision), for
+ * synth_options.fpu.
  */
 #define SYNTH_FPU_FPV5_SP_D16 2
 
 /**
- * FPv5-D16 (Cortex-M7, double precision), for synth_options.fpu.
+ * FPv5-D16 (Cortex-M7, M55, double precision), for synth_options.fpu.
  */
 #define SYNTH_FPU_FPV5_D16 3
 
@@ -209,7 +220,8 @@ typedef struct synth_options {
    */
   uint32_t struct_size;
   /**
-   * SYNTH_TARGET_CORTEX_M3, _M4 or _M7 (default SYNTH_TARGET_CORTEX_M4).
+   * SYNTH_TARGET_CORTEX_M3, _M4, _M7, _M33 or _M55 (default
+   * SYNTH_TARGET_CORTEX_M4).
    */
   uint32_t target;
   /**
@@ -305,6 +317,14 @@ typedef struct synth_options {
    * struct_size covers it.
    */
   int64_t max_function_bytes;
+  /**
+   * (Version 6.) NULL (default), or the file name of a wasm text input:
+   * turns debug on and, when the module has no DWARF of its own, makes
+   * the source-line table against the text itself (each operator's line
+   * in that file), as `synth compile --debug-wat`. NUL-terminated UTF-8.
+   * Read only when struct_size covers it.
+   */
+  const char *debug_wat;
 } synth_options;
 
 /**

@@ -7,6 +7,8 @@
 #   bazel build //firmware:app_m4f, bazel test //firmware:app_m4f_test  (the firmware for
 #               //toolchains:cortex_m4f: gcc -mfpu=fpv4-sp-d16 -mfloat-abi=softfp, synth
 #               --fpu fpv4-sp-d16 --float-abi softfp)
+#   bazel test  //firmware:app_m33_test, //firmware:app_m55_test  (the firmware for
+#               //toolchains:cortex_m33 on qemu mps2-an505, :cortex_m55 on mps3-an547)
 #   bazel build //c_examples:synthc       (host C build tool on @synth_compiler//:libsynth)
 #   bazel build //c_examples:sensor_checked  (synth_wasm_library with debug, import_stack,
 #               max_stack; checks that each reaches synth compile)
@@ -87,7 +89,8 @@ grep -q 'limit: function [0-9]*: .*over the limit of 10 (max_function_bytes)' "$
 echo "   sensor_over_limit: max_function_bytes reaches synth compile (limit error)"
 run build "${FLAGS[@]}" //firmware:app_m4f
 run build "${FLAGS[@]}" //firmware:app   # last build: its log names the image
-run test "${FLAGS[@]}" //firmware:app_test //firmware:app_m4f_test //firmware:app_reference_test
+run test "${FLAGS[@]}" //firmware:app_test //firmware:app_m4f_test //firmware:app_reference_test \
+    //firmware:app_m33_test //firmware:app_m55_test
 end=$(date +%s%N)
 
 ELF=$(grep -E '^  /.*/firmware/app\.elf$' "$LOGDIR/build.log" | head -n1 | sed 's/^ *//')

@@ -47,6 +47,18 @@ TARGETS = {
         ["-mcpu=cortex-m7", "-mfpu=fpv5-d16", "-mfloat-abi=softfp"],
         ["-mcpu=cortex-m7", "-mfpu=fpv5-d16", "-mfloat-abi=hard"],
     ],
+    "cortex-m33": [
+        ["-mcpu=cortex-m33"],
+        ["-mcpu=cortex-m33", "-mfpu=fpv5-sp-d16", "-mfloat-abi=softfp"],
+        ["-mcpu=cortex-m33", "-mfpu=fpv5-sp-d16", "-mfloat-abi=hard"],
+    ],
+    "cortex-m55": [
+        ["-mcpu=cortex-m55"],
+        ["-mcpu=cortex-m55", "-mfpu=fpv5-sp-d16", "-mfloat-abi=softfp"],
+        ["-mcpu=cortex-m55", "-mfpu=fpv5-sp-d16", "-mfloat-abi=hard"],
+        ["-mcpu=cortex-m55", "-mfpu=fpv5-d16", "-mfloat-abi=softfp"],
+        ["-mcpu=cortex-m55", "-mfpu=fpv5-d16", "-mfloat-abi=hard"],
+    ],
 }
 
 COND = "eq|ne|cs|hs|cc|lo|mi|pl|vs|vc|hi|ls|ge|lt|gt|le|al"

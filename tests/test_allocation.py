@@ -1,6 +1,6 @@
 """Register allocation quality and soundness over the whole corpus.
 
-Every module of tests/programs/*.wat, the examples (examples/**/*.wat) and the 17 benchmark
+Every module of tests/programs/*.wat, the examples (examples/**/*.wat) and the benchmark
 kernels (built to wasm exactly as bench/run.py does, through bench/benchlib) is compiled with
 ``synth compile --verify-allocation --shadow-allocation --stats-json``. For every function:
 

@@ -85,7 +85,9 @@ def test_hard_float_interface_is_vfp_registers(tmp_path):
 
 
 @pytest.mark.parametrize("target,fpu,arch,sp_only", [("cortex-m7", "fpv5-sp-d16", "FPv5/FP-D16 for ARMv8", True),
-                                                     ("cortex-m7", "fpv5-d16", "FPv5/FP-D16 for ARMv8", False)])
+                                                     ("cortex-m7", "fpv5-d16", "FPv5/FP-D16 for ARMv8", False),
+                                                     ("cortex-m33", "fpv5-sp-d16", "FPv5/FP-D16 for ARMv8", True),
+                                                     ("cortex-m55", "fpv5-d16", "FPv5/FP-D16 for ARMv8", False)])
 def test_hard_float_attributes_name_the_fpu(tmp_path, target, fpu, arch, sp_only):
     obj = compile_wat(tmp_path, "h7", FLOAT_WAT, "--target", target, "--fpu", fpu, "--float-abi", "hard")
     attrs = attributes(obj)

@@ -24,6 +24,12 @@ GCC_LEVELS = ("Os", "O2")
 SYNTH_FLAGS = ["--target", "cortex-m4"]
 
 
+def set_target(cpu):
+    """Build for ``cpu`` (``cortex-m4`` by default): synth ``--target`` and gcc ``-mcpu`` alike."""
+    GCC_FLAGS[0] = "-mcpu=" + cpu
+    SYNTH_FLAGS[1] = cpu
+
+
 @dataclass
 class Step:
     """One compiler invocation."""

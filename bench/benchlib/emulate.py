@@ -26,7 +26,7 @@ import unicorn.arm_const as A
 from . import paths  # noqa: F401  (puts tests/ on sys.path)
 from harness import elf as elfmod  # noqa: E402
 from harness import link as linkmod  # noqa: E402
-from harness.uc_image import InstructionCounter, cortex_m4, map_segments, reset_segments  # noqa: E402
+from harness.uc_image import InstructionCounter, cortex_m, map_segments, reset_segments  # noqa: E402
 
 STACK_TOP = 0x30100000
 STACK_SIZE = 0x00100000
@@ -50,6 +50,8 @@ class Run:
 
 #: ``soft`` or ``hard``: which libgcc multilib the images link (bench/run.py ``--fpu``).
 FLOAT_ABI = "soft"
+#: The emulated core (unicorn's model of this target); bench/run.py --target sets it.
+CPU = ["cortex-m4"]
 
 
 def link(objects, workdir, name):
@@ -65,7 +67,7 @@ class Machine:
 
     def __init__(self, elf_path, count=True):
         self.image = elfmod.read(elf_path)
-        self.uc = cortex_m4()
+        self.uc = cortex_m(CPU[0])
         map_segments(self.uc, self.image)
         self.uc.mem_map(STACK_TOP - STACK_SIZE, STACK_SIZE)
         self.ret_addr = self.image.address("__harness_return")

@@ -89,7 +89,10 @@ def add_compiler_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-optimize", action="store_true", help="skip the IR optimisations")
     p.add_argument("-g", "--debug", action="store_true",
                    help="add unwind tables (.debug_frame, .ARM.exidx/.ARM.extab) and name-section "
-                        "names in the local symbols; the code is the same")
+                        "names in the local symbols; the code is the same; with DWARF in the "
+                        "module, source lines (.debug_line, .debug_info)")
+    p.add_argument("--debug-wat", action="store_true",
+                   help="-g, and for a wasm text input without DWARF a line table against the text")
 
 
 def compile_kwargs(args: argparse.Namespace) -> dict[str, object]:
@@ -105,6 +108,7 @@ def compile_kwargs(args: argparse.Namespace) -> dict[str, object]:
         "import_stack": dict(args.import_stack),
         "debug": args.debug,
         "max_function_bytes": args.max_function_bytes,
+        "debug_wat": args.input if args.debug_wat else None,
         "module_name": args.module_name or os.path.basename(args.input),
     }
     if args.prefix is not None:

@@ -32,7 +32,7 @@ from .errors import InternalError, LibraryNotFoundError
 ABI_VERSION = 1
 
 #: ``SYNTH_TARGET_*`` values by target name.
-TARGETS = {"cortex-m3": 3, "cortex-m4": 4, "cortex-m7": 7}
+TARGETS = {"cortex-m3": 3, "cortex-m4": 4, "cortex-m7": 7, "cortex-m33": 33, "cortex-m55": 55}
 
 #: ``SYNTH_FPU_*`` values by FPU name (``--fpu``).
 FPUS = {"none": 0, "fpv4-sp-d16": 1, "fpv5-sp-d16": 2, "fpv5-d16": 3}
@@ -51,8 +51,8 @@ class SynthImportStack(ctypes.Structure):
 
 
 class SynthOptions(ctypes.Structure):
-    """``synth_options`` (version 5 layout: v1, then fpu/float_abi, the stack fields, debug,
-    max_function_bytes)."""
+    """``synth_options`` (version 6 layout: v1, then fpu/float_abi, the stack fields, debug,
+    max_function_bytes, debug_wat)."""
 
     _fields_ = [
         ("struct_size", _u32),
@@ -74,6 +74,7 @@ class SynthOptions(ctypes.Structure):
         ("debug", _u32),
         ("reserved1", _u32),
         ("max_function_bytes", ctypes.c_int64),
+        ("debug_wat", _c_char_p),
     ]
 
 

@@ -37,6 +37,7 @@ OPTIONS = {
     "fpu": "none",
     "float_abi": "soft",
     "debug": False,
+    "debug_wat": None,
     "max_function_bytes": None,
 }
 
@@ -163,6 +164,10 @@ def make_options(lib: ctypes.CDLL, target: str | int, options: dict[str, object]
     for key in ("bounds_checks", "stack_check", "verify_allocation", "shadow_allocation", "optimize", "debug"):
         if key in options:
             setattr(opts, key, _flag(key, options[key]))
+    if options.get("debug_wat") is not None:
+        s = _c_string("debug_wat", options["debug_wat"])
+        keep.append(s)
+        opts.debug_wat = s
     limit = options.get("max_stack")
     if limit is not None:
         if isinstance(limit, bool) or not isinstance(limit, int) or not 0 <= limit < 2**32:
@@ -219,7 +224,8 @@ def compile(wasm: WasmSource, target: str | int = "cortex-m4", **options: object
         wasm: wasm binary bytes, wasm text bytes, a ``str`` of wasm text (starts with ``(``
             or ``;;`` after whitespace), or a path (``str``/``os.PathLike``) of a
             ``.wasm``/``.wat`` file.
-        target: ``"cortex-m3"``, ``"cortex-m4"`` (default) or ``"cortex-m7"`` (or 3/4/7).
+        target: ``"cortex-m3"``, ``"cortex-m4"`` (default), ``"cortex-m7"``, ``"cortex-m33"``
+            or ``"cortex-m55"`` (or 3/4/7/33/55).
         prefix: symbol prefix (default ``"wasm_"``); exports become ``<prefix><name>``.
         module_name: name shown in the header comment (default: name section or none).
         bounds_checks: software bounds check on every memory access (default True).
@@ -235,12 +241,16 @@ def compile(wasm: WasmSource, target: str | int = "cortex-m4", **options: object
         optimize: run the IR optimisations (default True).
         debug: add debugging aids (``synth compile -g``): unwind tables (``.debug_frame``,
             ``.ARM.exidx``/``.ARM.extab``) and name-section names in the local symbols; the
-            code is the same (default False).
+            code is the same (default False). With DWARF in the module (``clang -g``), also the
+            source lines (``.debug_line``, ``.debug_info``) for addr2line, objdump -dS and gdb.
+        debug_wat: the file name of a wasm text input (default None): debug on, and when the
+            module has no DWARF, a line table against the text itself (``--debug-wat``).
         max_function_bytes: fail (:class:`~synth.errors.LimitError`) when a function body is
             larger than this many bytes of wasm code; 0: no limit (default None: the
             library's limit, 7,654,321 bytes).
         fpu: the core's FPU, ``"none"`` (default), ``"fpv4-sp-d16"`` (cortex-m4),
-            ``"fpv5-sp-d16"`` or ``"fpv5-d16"`` (cortex-m7) (or the ``SYNTH_FPU_*`` code).
+            ``"fpv5-sp-d16"`` (cortex-m7, -m33, -m55) or ``"fpv5-d16"`` (cortex-m7, -m55)
+            (or the ``SYNTH_FPU_*`` code).
         float_abi: how floats cross calls, ``"soft"`` (default) or ``"softfp"`` (core
             registers; softfp needs an FPU); ``"hard"`` is passed on and rejected by the
             library for now (or the ``SYNTH_FLOAT_ABI_*`` code).

@@ -127,15 +127,38 @@ def struct_offsets(types: Sequence[str]) -> list[int]:
     return out
 
 
-class Emulator:
-    """One image loaded into a Cortex-M4; call functions on it repeatedly."""
+#: unicorn's CPU model for each target (no Cortex-M55 model: its ARMv8-M Mainline M33 runs it).
+CPU_MODELS = {
+    "cortex-m3": arm.UC_CPU_ARM_CORTEX_M3,
+    "cortex-m4": arm.UC_CPU_ARM_CORTEX_M4,
+    "cortex-m7": arm.UC_CPU_ARM_CORTEX_M7,
+    "cortex-m33": arm.UC_CPU_ARM_CORTEX_M33,
+    "cortex-m55": arm.UC_CPU_ARM_CORTEX_M33,
+}
 
-    def __init__(self, image: Image, host: Mapping[str, tuple[Sequence[str], Sequence[str], HostFunction]] | None = None):
+
+def open_cortex_m(cpu: str = "cortex-m4") -> unicorn.Uc:
+    """A unicorn engine on the Cortex-M model of ``cpu``. unicorn 2.1.4 ignores the model of an
+    engine opened with ``UC_MODE_MCLASS`` (it is always a Cortex-M33), so the engine is opened
+    in Thumb mode with the M-profile model set explicitly, and the model read back is checked."""
+    model = CPU_MODELS[cpu]
+    uc = unicorn.Uc(unicorn.UC_ARCH_ARM, unicorn.UC_MODE_THUMB)
+    uc.ctl_set_cpu_model(model)
+    if uc.ctl_get_cpu_model() != model:
+        raise RuntimeError("unicorn runs CPU model %d, not %d (%s)" % (uc.ctl_get_cpu_model(), model, cpu))
+    return uc
+
+
+class Emulator:
+    """One image loaded into a Cortex-M (unicorn's model of ``cpu``, default the Cortex-M4);
+    call functions on it repeatedly."""
+
+    def __init__(self, image: Image, host: Mapping[str, tuple[Sequence[str], Sequence[str], HostFunction]] | None = None,
+                 cpu: str = "cortex-m4"):
         """``host`` maps an import symbol to (params, results, callable)."""
         self.image = image
         self.host = dict(host or {})
-        self.uc = unicorn.Uc(unicorn.UC_ARCH_ARM, unicorn.UC_MODE_THUMB | unicorn.UC_MODE_MCLASS,
-                             cpu=arm.UC_CPU_ARM_CORTEX_M4)
+        self.uc = open_cortex_m(cpu)
         for lo, hi in self._page_ranges():
             self.uc.mem_map(lo, hi - lo)
         self.uc.mem_map(STACK_TOP - STACK_SIZE, STACK_SIZE)

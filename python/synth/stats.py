@@ -45,7 +45,7 @@ class Rung(str, Enum):
 
 
 #: C enum values, in ``synth.h`` order.
-_KINDS = (FunctionKind.WASM, FunctionKind.RUNTIME, FunctionKind.INIT, FunctionKind.TRAP)
+_KINDS = (FunctionKind.WASM, FunctionKind.RUNTIME, FunctionKind.INIT, FunctionKind.TRAP, FunctionKind.THUNK)
 _VERDICTS = (Verdict.NONE, Verdict.GENUINE, Verdict.SPURIOUS)
 _RUNGS = (Rung.BASE, Rung.FALLBACK)
 #: Stack fields that are not plain integers (bound may be None; reason and path are text).

@@ -193,6 +193,20 @@ def test_debug_option_reaches_the_library(sample_wat, tmp_path):
     _raises(synth.InvalidArgumentError, 1, sample_wat, debug="yes")
 
 
+def test_debug_wat_option_reaches_the_library(sample_wat, tmp_path):
+    """debug_wat="m.wat" is synth compile --debug-wat (debug on, a .debug_line naming the
+    file); None (default) gives no line table for text."""
+    src = tmp_path / "m.wat"
+    src.write_text(sample_wat)
+    proc = run_cli("compile", str(src), "-o", str(tmp_path / "w.o"), "--debug-wat")
+    assert proc.returncode == 0, proc.stderr
+    obj = synth.compile(src, debug_wat=str(src)).object
+    assert obj == (tmp_path / "w.o").read_bytes()
+    assert b".debug_line" in obj and b".debug_frame" in obj and b"m.wat" in obj
+    assert b".debug_line" not in synth.compile(src, debug=True).object
+    _raises(synth.InvalidArgumentError, 1, sample_wat, debug_wat=3)
+
+
 def test_max_function_bytes_over_the_limit_is_a_limit_error(tmp_path):
     """max_function_bytes=10 refuses examples/controller.wat (LimitError, status 8, the same
     message as synth compile --max-function-bytes 10); 0 is no limit, None the library's."""
@@ -231,8 +245,26 @@ def test_options_struct_matches_the_c_header(tmp_path):
     py = {n: getattr(_lib.SynthOptions, n).offset for n in names}
     py["sizeof"] = ctypes.sizeof(_lib.SynthOptions)
     assert {k: int(v) for k, v in c.items()} == py
-    assert names[-3:] == ["debug", "reserved1", "max_function_bytes"]  # version 5 is the last the bindings know
+    # version 6 is the last the bindings know
+    assert names[-4:] == ["debug", "reserved1", "max_function_bytes", "debug_wat"]
     opts = _lib.SynthOptions()
     assert _lib.load().synth_options_init(ctypes.byref(opts)) == 0
     assert opts.struct_size == ctypes.sizeof(_lib.SynthOptions) and (opts.fpu, opts.float_abi) == (0, 0)
     assert (opts.max_stack, opts.import_stack_count, opts.debug, opts.max_function_bytes) == (-1, 0, 0, -1)
+    assert opts.debug_wat is None
+
+
+def test_stats_of_hard_float_thunks():
+    """--float-abi hard with floats at the interface: the C API reports the float-ABI thunks
+    as SYNTH_FUNCTION_THUNK (4), which the stats decoder knows (it raised StatsFormatError)."""
+    import re
+    from synth import stats as stats_mod
+    header = (REPO / "include" / "synth.h").read_text()
+    kinds = {name.lower(): int(v) for name, v in re.findall(r"#define SYNTH_FUNCTION_(\w+) (\d+)", header)}
+    assert kinds == {k.value: i for i, k in enumerate(stats_mod._KINDS)}, kinds
+    wat = b'(module (func (export "sq") (param f32) (result f32) (f32.mul (local.get 0) (local.get 0))))'
+    for target, fpu in (("cortex-m4", "fpv4-sp-d16"), ("cortex-m33", "fpv5-sp-d16")):
+        r = synth.compile(wat, target=target, fpu=fpu, float_abi="hard")
+        thunks = [f for f in r.stats.functions if f.kind == stats_mod.FunctionKind.THUNK]
+        assert [f.symbol for f in thunks] == ["wasm_sq"], r.stats.functions
+        assert r.target == target

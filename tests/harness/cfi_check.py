@@ -64,16 +64,27 @@ def disassemble(obj):
     out = subprocess.run(["arm-none-eabi-objdump", "-dr", "--no-show-raw-insn", obj], check=True,
                          capture_output=True, text=True).stdout
     funcs, cur = {}, None
+    # What the previous line was: "inst", "table" (tb instruction or its
+    # entries) or "data" (a literal pool under `$d`: not instructions, and
+    # its relocations belong to no instruction).
+    prev = None
     for line in out.splitlines():
         m = re.match(r"^([0-9a-f]+) <(.+)>:$", line)
         if m:
             cur = funcs.setdefault(m.group(2), [])
+            prev = None
             continue
         if cur is None:
             continue
         m = re.match(r"^\s+([0-9a-f]+): (R_ARM_\w+)\s+(\S+)", line)
         if m:
-            cur[-1].reloc = m.group(3)
+            # objdump prints runs of zero data as `...`: also check the
+            # relocation lies within the instruction.
+            if prev == "inst" and 0 <= int(m.group(1), 16) - cur[-1].addr < 4:
+                cur[-1].reloc = m.group(3)
+            continue
+        if line.strip() == "...":
+            prev = "data"
             continue
         m = re.match(r"^\s+([0-9a-f]+):\s+(\S+)\s*(.*)$", line)
         if not m:
@@ -81,17 +92,20 @@ def disassemble(obj):
         addr, mnem, ops = int(m.group(1), 16), m.group(2), m.group(3).split("@")[0].strip()
         if mnem in (".word", ".short", ".byte"):
             v = int(ops, 16)
-            tb = next((i for i in reversed(cur) if i.mnem.startswith("tb")), None)
-            if tb is not None:
-                if mnem == ".word":
-                    half = tb.mnem.startswith("tbh")
-                    tb.table += [v & 0xFFFF, v >> 16] if half else [(v >> (8 * k)) & 0xFF for k in range(4)]
-                elif mnem == ".short":
-                    tb.table += [v] if tb.mnem.startswith("tbh") else [v & 0xFF, v >> 8]
-                else:
-                    tb.table.append(v)
+            tb = cur[-1] if cur and prev == "table" else None
+            if tb is None:
+                prev = "data"
+                continue
+            if mnem == ".word":
+                half = tb.mnem.startswith("tbh")
+                tb.table += [v & 0xFFFF, v >> 16] if half else [(v >> (8 * k)) & 0xFF for k in range(4)]
+            elif mnem == ".short":
+                tb.table += [v] if tb.mnem.startswith("tbh") else [v & 0xFF, v >> 8]
+            else:
+                tb.table.append(v)
             continue
         cur.append(Inst(addr, mnem, ops))
+        prev = "table" if mnem.startswith("tb") else "inst"
     return funcs
 
 

@@ -27,7 +27,7 @@ import re
 import zlib
 from dataclasses import dataclass, field
 
-from . import abi, floats, link, wasm2obj, wasminfo
+from . import abi, floats, link, uc_image, wasm2obj, wasminfo
 from .emu import DEFAULT_LIMIT, Emulator
 from .hostenv import standard_env
 from .reference import Reference
@@ -174,7 +174,9 @@ class Target:
         self.info = wasminfo.inspect(wasm)
         funcs, globals_ = link.imports_for(self.info.import_list(), self.host)
         self.elf = link.link(objects, workdir, funcs, globals_, float_abi=float_abi)
-        self.emu = Emulator(self.elf, self.info, self.host, prefix, float_abi=float_abi)
+        # The emulator runs the CPU model of the compile's --target.
+        self.emu = Emulator(self.elf, self.info, self.host, prefix, float_abi=float_abi,
+                            cpu=uc_image.target_of(extra_args))
         self.ref = Reference(wasm, self.info, self.host)
 
     def compare(self, export, args, limit=DEFAULT_LIMIT):

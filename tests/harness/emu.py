@@ -21,7 +21,7 @@ import unicorn.arm_const as A
 
 from . import abi, elf as elfmod
 from .outcome import Outcome, normalise, trap_name
-from .uc_image import InstructionCounter, cortex_m4, map_segments, reset_segments
+from .uc_image import InstructionCounter, cortex_m, map_segments, reset_segments
 
 STACK_TOP = 0x30100000
 STACK_SIZE = 0x00100000
@@ -39,7 +39,7 @@ POISON = 0xDEADBEEF
 class Emulator:
     """One linked image, reusable for many calls."""
 
-    def __init__(self, elf_path, info, host, prefix=abi.DEFAULT_PREFIX, float_abi="soft"):
+    def __init__(self, elf_path, info, host, prefix=abi.DEFAULT_PREFIX, float_abi="soft", cpu="cortex-m4"):
         if float_abi not in ("soft", "hard"):
             raise ValueError("float_abi is soft or hard, not %r" % float_abi)
         self.hard = float_abi == "hard"
@@ -47,7 +47,8 @@ class Emulator:
         self.info = info
         self.host = host
         self.prefix = prefix
-        self.uc = cortex_m4()
+        self.cpu = cpu
+        self.uc = cortex_m(cpu)
         map_segments(self.uc, self.image)
         self.uc.mem_map(STACK_TOP - STACK_SIZE, STACK_SIZE)
         self.uc.mem_map(SCRATCH, SCRATCH_SIZE)

@@ -1,4 +1,4 @@
-"""Unicorn plumbing shared by the test harness and the benchmark: a Cortex-M4 engine with a
+"""Unicorn plumbing shared by the test harness and the benchmark: a Cortex-M engine with a
 linked ELF image mapped into it, memory reset between calls, and an executed-instruction
 counter.
 
@@ -17,22 +17,49 @@ def is_wide(halfword):
     return (halfword >> 11) in (0b11101, 0b11110, 0b11111)
 
 
-def cortex_m4():
-    """A fresh unicorn engine emulating a Cortex-M4 (ARMv7E-M with FPv4-SP-D16, its FPU
-    enabled as after the firmware's CPACR write).
+#: unicorn's CPU model for each synth target. unicorn has no Cortex-M55: its ARMv8-M
+#: Mainline model (Cortex-M33) runs the M55 code (synth emits the same instructions for both).
+MODELS = {
+    "cortex-m3": A.UC_CPU_ARM_CORTEX_M3,
+    "cortex-m4": A.UC_CPU_ARM_CORTEX_M4,
+    "cortex-m7": A.UC_CPU_ARM_CORTEX_M7,
+    "cortex-m33": A.UC_CPU_ARM_CORTEX_M33,
+    "cortex-m55": A.UC_CPU_ARM_CORTEX_M33,
+}
 
-    unicorn 2.1.4 runs every ``UC_MODE_MCLASS`` engine as a Cortex-M33 whatever model is
-    asked for (``ctl_get_cpu_model()`` answers 11, and FPv5's VMAXNM executes). The engine
-    is therefore opened in plain Thumb mode with the model set to Cortex-M4, whose M
-    profile comes from the model itself (MRS MSP works, VMAXNM is undefined); the model is
-    checked so a unicorn that changes this fails here rather than silently emulating
-    another core."""
+
+def cortex_m(cpu="cortex-m4"):
+    """A fresh unicorn engine running Thumb code on the Cortex-M model of target ``cpu``.
+
+    unicorn 2.1.4 ignores the CPU model of an engine opened with ``UC_MODE_MCLASS`` (the
+    ``cpu=`` argument and ``ctl_set_cpu_model`` alike): every such engine is a Cortex-M33.
+    Opened in plain Thumb mode, the M-profile model chosen here is the one that runs (its
+    M-profile behaviour comes with the model); the model read back is checked, and
+    tests/test_armv8m.py proves it by an ARMv8-M-only instruction faulting on the M4.
+    """
+    model = MODELS[cpu]
     uc = unicorn.Uc(unicorn.UC_ARCH_ARM, unicorn.UC_MODE_THUMB)
-    uc.ctl_set_cpu_model(A.UC_CPU_ARM_CORTEX_M4)
-    model = uc.ctl_get_cpu_model()
-    if model != A.UC_CPU_ARM_CORTEX_M4:
-        raise RuntimeError("unicorn emulates CPU model %d, not the Cortex-M4 (%d)" % (model, A.UC_CPU_ARM_CORTEX_M4))
+    uc.ctl_set_cpu_model(model)
+    if uc.ctl_get_cpu_model() != model:
+        raise RuntimeError("unicorn runs CPU model %d, not %d (%s)" % (uc.ctl_get_cpu_model(), model, cpu))
     return uc
+
+
+def cortex_m4():
+    """A fresh unicorn engine on unicorn's Cortex-M4 model (see :func:`cortex_m`)."""
+    return cortex_m("cortex-m4")
+
+
+def target_of(args, default="cortex-m4"):
+    """The ``--target`` value in synth command-line ``args`` (last one wins), else ``default``."""
+    cpu = default
+    args = list(args)
+    for i, a in enumerate(args):
+        if a == "--target" and i + 1 < len(args):
+            cpu = args[i + 1]
+        elif a.startswith("--target="):
+            cpu = a.split("=", 1)[1]
+    return cpu
 
 
 def map_segments(uc, image):

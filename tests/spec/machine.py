@@ -15,7 +15,7 @@ import unicorn
 import unicorn.arm_const as A
 
 from harness import abi, elf as elfmod
-from harness.uc_image import cortex_m4
+from harness.uc_image import cortex_m
 from harness.outcome import Outcome, normalise, trap_name
 
 PAGE = 0x1000
@@ -75,11 +75,12 @@ class Pool:
 class Machine:
     """The shared emulator."""
 
-    def __init__(self, host_elf, hard=False):
+    def __init__(self, host_elf, cpu="cortex-m4", hard=False):
         #: Modules compiled with ``--float-abi hard``: exports take and return floats in
         #: s/d registers (AAPCS-VFP, docs/ABI.md).
         self.hard = hard
-        self.uc = cortex_m4()
+        self.cpu = cpu
+        self.uc = cortex_m(cpu)
         self.code_pool = Pool([CODE_POOL])
         self.data_pool = Pool(DATA_POOLS)
         self.uc.mem_map(STACK_BASE, STACK_SIZE)

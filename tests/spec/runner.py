@@ -178,10 +178,14 @@ def main(argv=None):
     ap.add_argument("--json", help="also write all results as JSON here")
     ap.add_argument("--synth-args", default=None,
                     help="extra synth compile options, e.g. \"--fpu fpv4-sp-d16 --float-abi hard\"")
+    ap.add_argument("--target", default=None,
+                    help="synth --target and the emulator's CPU model (default cortex-m4)")
     args = ap.parse_args(argv)
     if args.synth_args is not None:
         os.environ["SYNTH_SPEC_ARGS"] = args.synth_args
         print("synth options: %s" % args.synth_args)
+    if args.target:
+        os.environ["SYNTH_SPEC_TARGET"] = args.target
     files = []
     for f in args.files or wast_files(args.testsuite):
         if not os.path.exists(f):

@@ -154,7 +154,10 @@ class ScriptRun:
         with open(os.path.join(directory, "commands.json")) as f:
             self.commands = json.load(f)["commands"]
         self.stack_check = any(c["type"] == "assert_exhaustion" for c in self.commands)
-        self.machine = M.Machine(linking.build_host(workdir),
+        # The target (synth --target and the emulator's CPU model): SYNTH_SPEC_TARGET, set by
+        # runner.py --target (inherited by its worker processes), default cortex-m4.
+        self.cpu_target = os.environ.get("SYNTH_SPEC_TARGET", "cortex-m4")
+        self.machine = M.Machine(linking.build_host(workdir), cpu=self.cpu_target,
                                  hard=any(t in ("hard", "--float-abi=hard")
                                           for t in os.environ.get("SYNTH_SPEC_ARGS", "").split()))
         self.named = {}
@@ -190,7 +193,7 @@ class ScriptRun:
         self.counter += 1
         prefix = "m%d_" % self.counter
         obj = os.path.join(self.work, "m%d.o" % self.counter)
-        args = [paths.synth_bin(), "compile", wasm_path, "-o", obj, "--prefix", prefix]
+        args = [paths.synth_bin(), "compile", wasm_path, "-o", obj, "--prefix", prefix, "--target", self.cpu_target]
         args += list(extra)
         # The runner's --synth-args (an FPU configuration, for example).
         args += os.environ.get("SYNTH_SPEC_ARGS", "").split()

@@ -15,14 +15,19 @@ pub const SYNTH_TARGET_CORTEX_M3: u32 = 3;
 pub const SYNTH_TARGET_CORTEX_M4: u32 = 4;
 /// Target Cortex-M7 (ARMv7E-M).
 pub const SYNTH_TARGET_CORTEX_M7: u32 = 7;
+/// Target Cortex-M33 (ARMv8-M Mainline).
+pub const SYNTH_TARGET_CORTEX_M33: u32 = 33;
+/// Target Cortex-M55 (ARMv8.1-M Mainline).
+pub const SYNTH_TARGET_CORTEX_M55: u32 = 55;
 
 /// No FPU, for synth_options.fpu (the default).
 pub const SYNTH_FPU_NONE: u32 = 0;
 /// FPv4-SP-D16 (Cortex-M4F), for synth_options.fpu.
 pub const SYNTH_FPU_FPV4_SP_D16: u32 = 1;
-/// FPv5-SP-D16 (Cortex-M7, single precision), for synth_options.fpu.
+/// FPv5-SP-D16 (Cortex-M7, M33, M55, single precision), for
+/// synth_options.fpu.
 pub const SYNTH_FPU_FPV5_SP_D16: u32 = 2;
-/// FPv5-D16 (Cortex-M7, double precision), for synth_options.fpu.
+/// FPv5-D16 (Cortex-M7, M55, double precision), for synth_options.fpu.
 pub const SYNTH_FPU_FPV5_D16: u32 = 3;
 /// Floats in core registers, computed in software (the default), for
 /// synth_options.float_abi.
@@ -42,7 +47,8 @@ pub struct synth_options {
     /// synth_options_init(). Smaller than the version-1 size:
     /// SYNTH_STATUS_INVALID_ARGUMENT.
     pub struct_size: u32,
-    /// SYNTH_TARGET_CORTEX_M3, _M4 or _M7 (default SYNTH_TARGET_CORTEX_M4).
+    /// SYNTH_TARGET_CORTEX_M3, _M4, _M7, _M33 or _M55 (default
+    /// SYNTH_TARGET_CORTEX_M4).
     pub target: u32,
     /// Prefix of every symbol of the object, NUL-terminated: empty or
     /// [A-Za-z_][A-Za-z0-9_]*. NULL means "wasm_" (the default). Named like
@@ -103,6 +109,12 @@ pub struct synth_options {
     /// the web engines'); 0: no limit (default -1). Read only when
     /// struct_size covers it.
     pub max_function_bytes: i64,
+    /// (Version 6.) NULL (default), or the file name of a wasm text input:
+    /// turns debug on and, when the module has no DWARF of its own, makes
+    /// the source-line table against the text itself (each operator's line
+    /// in that file), as `synth compile --debug-wat`. NUL-terminated UTF-8.
+    /// Read only when struct_size covers it.
+    pub debug_wat: *const c_char,
 }
 
 /// The worst-case stack of one imported function, for
@@ -144,6 +156,8 @@ pub(crate) const OPTIONS_V3_END: usize = std::mem::offset_of!(synth_options, imp
 pub(crate) const OPTIONS_V4_END: usize = std::mem::offset_of!(synth_options, debug) + 4;
 /// The size a caller must pass for the version-5 field (`max_function_bytes`) to be read.
 pub(crate) const OPTIONS_V5_END: usize = std::mem::offset_of!(synth_options, max_function_bytes) + 8;
+/// The size a caller must pass for the version-6 field (`debug_wat`) to be read.
+pub(crate) const OPTIONS_V6_END: usize = std::mem::offset_of!(synth_options, debug_wat) + std::mem::size_of::<*const c_char>();
 
 impl synth_options {
     /// The default options (what [`synth_options_init`] writes).
@@ -168,6 +182,7 @@ impl synth_options {
             debug: 0,
             reserved1: 0,
             max_function_bytes: -1,
+            debug_wat: std::ptr::null(),
         }
     }
 }
@@ -214,7 +229,13 @@ pub(crate) unsafe fn read_options(opts: *const synth_options) -> Result<synth::O
         SYNTH_TARGET_CORTEX_M3 => synth::Target::CortexM3,
         SYNTH_TARGET_CORTEX_M4 => synth::Target::CortexM4,
         SYNTH_TARGET_CORTEX_M7 => synth::Target::CortexM7,
-        t => return Err(format!("opts->target is {t}; expected 3, 4 or 7 (SYNTH_TARGET_CORTEX_M3/M4/M7)")),
+        SYNTH_TARGET_CORTEX_M33 => synth::Target::CortexM33,
+        SYNTH_TARGET_CORTEX_M55 => synth::Target::CortexM55,
+        t => {
+            return Err(format!(
+                "opts->target is {t}; expected 3, 4, 7, 33 or 55 (SYNTH_TARGET_CORTEX_M3/M4/M7/M33/M55)"
+            ))
+        }
     };
     let mut out = synth::Options { target, ..synth::Options::default() };
     // SAFETY: NULL or NUL-terminated by contract.
@@ -288,6 +309,17 @@ pub(crate) unsafe fn read_options(opts: *const synth_options) -> Result<synth::O
             n => Some(u32::try_from(n).map_err(|_| format!("opts->max_function_bytes {n} is too large (at most 4294967295)"))?),
         };
     }
+    if size >= OPTIONS_V6_END {
+        // SAFETY: struct_size covers the version-6 field; NULL or NUL-terminated by contract.
+        let name = unsafe { c_str(std::ptr::addr_of!((*opts).debug_wat).read_unaligned(), "debug_wat") }?;
+        if let Some(name) = name {
+            if name.is_empty() {
+                return Err("opts->debug_wat is empty; expected NULL or the .wat file name".into());
+            }
+            out.debug = true;
+            out.debug_wat = Some(name);
+        }
+    }
     out.validate().map_err(|e| e.to_string())?;
     Ok(out)
 }
@@ -351,12 +383,16 @@ mod tests {
         assert_eq!((r.bounds_checks, r.stack_check, r.verify_allocation, r.shadow_allocation, r.optimize), (false, true, true, true, false));
         let m3 = synth_options { target: SYNTH_TARGET_CORTEX_M3, ..synth_options::defaults() };
         assert_eq!(read(&m3).unwrap().target, synth::Target::CortexM3);
+        let m33 = synth_options { target: SYNTH_TARGET_CORTEX_M33, ..synth_options::defaults() };
+        assert_eq!(read(&m33).unwrap().target, synth::Target::CortexM33);
+        let m55 = synth_options { target: SYNTH_TARGET_CORTEX_M55, fpu: SYNTH_FPU_FPV5_D16, ..synth_options::defaults() };
+        assert_eq!(read(&m55).unwrap().target, synth::Target::CortexM55);
     }
 
     #[test]
     fn bad_values_name_the_field() {
         let cases: [(synth_options, &str); 5] = [
-            (synth_options { target: 5, ..synth_options::defaults() }, "target"),
+            (synth_options { target: 5, ..synth_options::defaults() }, "expected 3, 4, 7, 33 or 55"),
             (synth_options { struct_size: 8, ..synth_options::defaults() }, "struct_size"),
             (synth_options { prefix: c"bad-prefix".as_ptr(), ..synth_options::defaults() }, "prefix"),
             (synth_options { max_memory_pages: 1 << 40, ..synth_options::defaults() }, "max_memory_pages"),
@@ -384,6 +420,8 @@ mod tests {
         assert!(read(&bad).unwrap_err().contains("opts->fpu is 9"));
         let m3 = synth_options { target: SYNTH_TARGET_CORTEX_M3, fpu: SYNTH_FPU_FPV4_SP_D16, ..synth_options::defaults() };
         assert!(read(&m3).unwrap_err().contains("cortex-m3 has no fpv4-sp-d16"));
+        let m33 = synth_options { target: SYNTH_TARGET_CORTEX_M33, fpu: SYNTH_FPU_FPV5_D16, ..synth_options::defaults() };
+        assert!(read(&m33).unwrap_err().contains("cortex-m33 has no fpv5-d16 FPU; it can have: none, fpv5-sp-d16"));
     }
 
     #[test]
@@ -445,8 +483,23 @@ mod tests {
         let v4 = synth_options { struct_size: v4_size as u32, max_function_bytes: 0, debug: 1, ..synth_options::defaults() };
         let r = read(&v4).unwrap();
         assert_eq!((r.max_function_bytes, r.debug), (Some(DEFAULT_MAX_FUNCTION_BYTES), true));
-        // The version-5 field ends the struct.
-        assert_eq!(OPTIONS_V5_END, std::mem::size_of::<synth_options>());
+        assert!(OPTIONS_V5_END <= std::mem::offset_of!(synth_options, debug_wat));
+    }
+
+    #[test]
+    fn debug_wat_is_version_6() {
+        let name = c"dir/m.wat";
+        let o = synth_options { debug_wat: name.as_ptr(), ..synth_options::defaults() };
+        let r = read(&o).unwrap();
+        assert!(r.debug && r.debug_wat.as_deref() == Some("dir/m.wat"));
+        assert_eq!(read(&synth_options::defaults()).unwrap().debug_wat, None);
+        assert!(read(&synth_options { debug_wat: c"".as_ptr(), ..synth_options::defaults() }).unwrap_err().contains("debug_wat"));
+        // A version-5 caller: the field, past its struct_size, is not read.
+        let v5 = synth_options { struct_size: OPTIONS_V5_END as u32, debug_wat: name.as_ptr(), ..synth_options::defaults() };
+        let r = read(&v5).unwrap();
+        assert!(!r.debug && r.debug_wat.is_none());
+        // The version-6 field ends the struct.
+        assert_eq!(OPTIONS_V6_END, std::mem::size_of::<synth_options>());
     }
 
     #[test]

@@ -349,6 +349,23 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn debug_wat_option_reaches_the_compiler() {
+        let text = b"(module\n  (func (export \"f\") (param i32) (result i32)\n    local.get 0\n    i32.const 1\n    i32.add))\n";
+        let o = synth_options { debug_wat: c"m.wat".as_ptr(), ..synth_options::defaults() };
+        let (s, r) = compile_bytes(text, &o);
+        assert_eq!(s, SYNTH_STATUS_OK, "{}", message(r));
+        let mut n = 0;
+        let obj = unsafe { std::slice::from_raw_parts(synth_result_object(r, &mut n), n) }.to_vec();
+        unsafe { synth_result_free(r) };
+        let opts = synth::Options { debug: true, debug_wat: Some("m.wat".into()), ..synth::Options::default() };
+        assert_eq!(obj, synth::compile(text, &opts).unwrap().object);
+        assert!(obj.windows(11).any(|w| w == b".debug_line") && obj.windows(5).any(|w| w == b"m.wat"));
+        // Without the option the same text gets no line table.
+        let plain = synth::compile(text, &synth::Options { debug: true, ..synth::Options::default() }).unwrap().object;
+        assert!(!plain.windows(11).any(|w| w == b".debug_line"));
+    }
+
+    #[test]
     fn max_function_bytes_over_the_limit_is_status_limit() {
         // ADD's body is 7 bytes of wasm code: a limit of 6 refuses it, 7 and 0 (none) accept it.
         let status = |n: i64| {

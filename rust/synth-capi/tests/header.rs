@@ -152,7 +152,7 @@ fn header_compiles_as_strict_c99_with_rust_layout() {
             checks.push((concat!(stringify!($t), "_", stringify!($f)), format!("offsetof({}, {}) == {}", stringify!($t), stringify!($f), offset_of!($t, $f))));
         )*};
     }
-    offsets!(synth_options: struct_size, target, prefix, module_name, max_memory_pages, bounds_checks, stack_check, verify_allocation, shadow_allocation, optimize, reserved0, fpu, float_abi, max_stack, import_stack, import_stack_count, debug, reserved1, max_function_bytes);
+    offsets!(synth_options: struct_size, target, prefix, module_name, max_memory_pages, bounds_checks, stack_check, verify_allocation, shadow_allocation, optimize, reserved0, fpu, float_abi, max_stack, import_stack, import_stack_count, debug, reserved1, max_function_bytes, debug_wat);
     offsets!(synth_module_stats: struct_size, functions, text_bytes, code_bytes, instructions, spill_stores, reloads, remats, moves, spurious_spill_functions, fallback_functions, data_bytes, rodata_bytes, bss_bytes);
     offsets!(synth_function_stats: struct_size, name, symbol, kind, code_bytes, instructions, frame_bytes, vregs, peak_pressure, regs_available, spill_stores, reloads, remats, moves, spill_slots, callee_saved_pushed, verdict, rung, has_shadow, shadow_spill_stores, shadow_reloads, shadow_moves, shadow_spill_slots, shadow_callee_saved_used);
     for (n, c) in &checks {

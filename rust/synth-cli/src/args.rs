@@ -49,10 +49,11 @@ Outputs (data goes to files or stdout, diagnostics to stderr):
 
 Compiler options (the same names in synth_options of the C API, synth.compile() of
 Python, python -m synth, synthc and the Bazel rule; see docs/OPTIONS.md):
-  --target <CPU>           cortex-m3, cortex-m4 (default) or cortex-m7
+  --target <CPU>           cortex-m4 (default), cortex-m3, cortex-m7, cortex-m33, cortex-m55
+                           (M33: ARMv8-M Mainline, M55: ARMv8.1-M Mainline)
   --fpu <FPU>              the core's FPU: none (default), fpv4-sp-d16 (M4),
-                           fpv5-sp-d16 or fpv5-d16 (M7); floats are computed in
-                           software for now whatever the FPU
+                           fpv5-sp-d16 (M7, M33, M55) or fpv5-d16 (M7, M55); floats
+                           are computed in software for now whatever the FPU
   --float-abi <ABI>        soft (default) or softfp: floats passed in core registers;
                            hard (needs --fpu): exported and imported functions with
                            floats take them in FPU registers (AAPCS-VFP thunks, for
@@ -86,7 +87,11 @@ Python, python -m synth, synthc and the Bazel rule; see docs/OPTIONS.md):
   --no-optimize            skip the IR optimisations (to compare or isolate a miscompile)
   -g, --debug              add debugging aids: unwind tables (.debug_frame for gdb,
                            .ARM.exidx/.ARM.extab) and name-section names in the local
-                           symbols; the code is the same with and without
+                           symbols; the code is the same with and without. With DWARF
+                           in the module (clang/rustc -g): source lines (.debug_line,
+                           .debug_info) for addr2line, objdump -dS and gdb
+  --debug-wat              -g, and for a .wat input without DWARF a line table against
+                           the .wat text itself (each operator's line in the file)
   -h, --help               print this help
 
 Statistics columns: symbol (ELF symbol), name (wasm name: name section, export or
@@ -149,6 +154,7 @@ fn parse_compile(args: &[String]) -> Result<Command, String> {
     let mut header = None;
     let mut stats = false;
     let mut stats_json = None;
+    let mut debug_wat = false;
     let mut options = Options::default();
     let mut i = 0;
     while i < args.len() {
@@ -200,6 +206,10 @@ fn parse_compile(args: &[String]) -> Result<Command, String> {
             "--shadow-allocation" => options.shadow_allocation = true,
             "--no-optimize" => options.optimize = false,
             "-g" | "--debug" => options.debug = true,
+            "--debug-wat" => {
+                options.debug = true;
+                debug_wat = true;
+            }
             "--stats" => stats = true,
             "--stats-json" => stats_json = Some(value(flag)?),
             f if f.starts_with('-') && f != "-" => {
@@ -218,6 +228,9 @@ fn parse_compile(args: &[String]) -> Result<Command, String> {
         return Err(format!("the output `{}` would overwrite the input", output.display()));
     }
     options.validate().map_err(|e| e.to_string())?;
+    if debug_wat {
+        options.debug_wat = Some(input.display().to_string());
+    }
     if options.module_name.is_none() {
         options.module_name = input.file_name().map(|n| n.to_string_lossy().into_owned());
     }
@@ -258,6 +271,9 @@ mod tests {
         assert!(o.shadow_allocation && !o.optimize && o.debug);
         assert!(compile(&["compile", "m.wat", "--debug"]).options.debug);
         assert!(!compile(&["compile", "m.wat"]).options.debug);
+        let w = compile(&["compile", "dir/m.wat", "--debug-wat"]).options;
+        assert!(w.debug && w.debug_wat.as_deref() == Some("dir/m.wat"));
+        assert_eq!(compile(&["compile", "m.wat", "-g"]).options.debug_wat, None);
         assert_eq!(o.max_memory_pages, Some(3));
         assert_eq!(o.module_name.as_deref(), Some("blink"));
         let c = compile(&["compile", "m.wat", "--import-stack", "host_log=64", "--import-stack=env.f=8", "--max-stack", "2048"]);
@@ -283,6 +299,9 @@ mod tests {
         assert!(p(&["compile"]).unwrap_err().contains("no input"));
         assert!(p(&["compile", "a.wasm", "-o"]).unwrap_err().contains("needs a value"));
         assert!(p(&["compile", "a.wasm", "--target", "cortex-a9"]).unwrap_err().contains("unknown target"));
+        let m33 = compile(&["compile", "a.wasm", "--target", "cortex-m33", "--fpu", "fpv5-sp-d16"]);
+        assert_eq!((m33.options.target, m33.options.fpu), (Target::CortexM33, synth::Fpu::Fpv5SpD16));
+        assert_eq!(compile(&["compile", "a.wasm", "--target=cortex-m55"]).options.target, Target::CortexM55);
         assert!(p(&["compile", "a.wasm", "--bogus"]).unwrap_err().contains("unknown option `--bogus`"));
         assert!(p(&["compile", "a.wasm", "b.wasm"]).unwrap_err().contains("more than one"));
         assert!(p(&["compile", "a.wasm", "--max-memory-pages", "x"]).unwrap_err().contains("page count"));

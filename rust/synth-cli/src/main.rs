@@ -73,7 +73,8 @@ fn compile(c: &CompileArgs) -> Result<(), String> {
     let caught = std::panic::catch_unwind(|| {
         if is_text_path(&c.input) {
             // The extension decides: a `.wat` is text even when it does not look like it.
-            let binary = synth::driver::parse_text(&input)?;
+            let wat_name = c.options.debug_wat.as_deref().filter(|_| c.options.debug);
+            let binary = synth::driver::parse_text_with(&input, wat_name)?;
             synth::compile(&binary, &c.options)
         } else {
             synth::compile(&input, &c.options)

@@ -3,7 +3,7 @@
 //! Each module comes from one 64-bit seed: a small deterministic generator (SplitMix64)
 //! picks a [`wasm_smith::Config`] restricted to the features synth compiles (integers,
 //! floats, one memory with a maximum so `memory.grow` has reserved room, funcref tables,
-//! globals, calls, `call_indirect`, multi-value, bulk memory, reference types for tables)
+//! globals, calls, `call_indirect`, multi-value, bulk memory, reference types: funcref and externref)
 //! and the random bytes wasm-smith draws the module from. Nothing is imported but the test
 //! harness's host functions and globals (one module in three), and everything is exported, so the driver (`tests/fuzz/differential_fuzz.py`) can call every
 //! function and compare the exported memory and globals. Every function and loop takes fuel
@@ -176,24 +176,11 @@ pub fn config_for(rng: &mut SplitMix64, opts: &GenOptions) -> Config {
     c
 }
 
-/// Attempts per seed: wasm-smith has no switch that keeps reference types but leaves out
-/// `externref` (which synth rejects), so a module that uses it is drawn again.
-pub const ATTEMPTS: u64 = 16;
-
-/// The module of `seed`: its bytes (valid wasm, checked with wasmparser, no `externref`).
+/// The module of `seed`: its bytes (valid wasm, checked with wasmparser). With reference
+/// types on, it may use `externref` as well as `funcref` (tables, globals, locals,
+/// signatures, element segments), which synth compiles.
 pub fn generate(seed: u64, opts: &GenOptions) -> Result<Vec<u8>, String> {
-    let mut last = String::new();
-    for attempt in 0..ATTEMPTS {
-        // Attempt 0 draws from the seed itself; later ones from a derived stream.
-        let stream = if attempt == 0 { seed } else { SplitMix64::new(seed ^ attempt.rotate_left(48)).next_u64() };
-        let bytes = generate_once(stream, seed, opts)?;
-        match uses_externref(&bytes) {
-            Ok(false) => return Ok(bytes),
-            Ok(true) => last = "externref".into(),
-            Err(e) => return Err(format!("seed {seed}: {e}")),
-        }
-    }
-    Err(format!("seed {seed}: every attempt used {last}"))
+    generate_once(seed, seed, opts)
 }
 
 fn generate_once(stream: u64, seed: u64, opts: &GenOptions) -> Result<Vec<u8>, String> {
@@ -390,9 +377,6 @@ mod tests {
             assert_eq!(&m[..4], b"\0asm");
             validate(m).unwrap();
         }
-        for (seed, m) in mods.iter().enumerate() {
-            assert!(!uses_externref(m).unwrap(), "seed {seed} uses externref");
-        }
         let distinct: std::collections::HashSet<_> = mods.iter().collect();
         assert!(distinct.len() >= 18, "only {} distinct modules of 20", distinct.len());
     }
@@ -422,6 +406,13 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn some_modules_use_externref() {
+        let opts = GenOptions::default();
+        let with = (0..200).filter(|&s| uses_externref(&generate(s, &opts).unwrap()).unwrap()).count();
+        assert!(with >= 10, "only {with} of 200 modules use externref");
     }
 
     #[test]

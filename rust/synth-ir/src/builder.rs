@@ -8,6 +8,7 @@ use crate::*;
 pub struct FunctionBuilder {
     func: Function,
     current: Option<Block>,
+    loc: SrcLoc,
 }
 
 impl FunctionBuilder {
@@ -17,6 +18,7 @@ impl FunctionBuilder {
         let mut b = FunctionBuilder {
             func: Function { name: name.into(), sig: sig.clone(), blocks: Vec::new(), value_types: Vec::new() },
             current: None,
+            loc: SrcLoc::NONE,
         };
         let entry = b.create_block();
         for ty in &sig.params {
@@ -33,6 +35,7 @@ impl FunctionBuilder {
             params: Vec::new(),
             insts: Vec::new(),
             term: Terminator::Trap(TrapCode::Unreachable),
+            term_loc: SrcLoc::NONE,
         });
         b
     }
@@ -47,6 +50,12 @@ impl FunctionBuilder {
     /// Parameters of `block`.
     pub fn block_params(&self, block: Block) -> &[Value] {
         &self.func.blocks[block.0 as usize].params
+    }
+
+    /// Sets the source location given to the instructions and terminators
+    /// appended from now on.
+    pub fn set_loc(&mut self, loc: SrcLoc) {
+        self.loc = loc;
     }
 
     /// Makes `block` the insertion point.
@@ -76,7 +85,7 @@ impl FunctionBuilder {
     pub fn inst(&mut self, kind: InstKind, result_types: &[Type]) -> Vec<Value> {
         let results: Vec<Value> = result_types.iter().map(|t| self.new_value(*t)).collect();
         let b = self.current_block();
-        self.func.blocks[b.0 as usize].insts.push(Inst { results: results.clone(), kind });
+        self.func.blocks[b.0 as usize].insts.push(Inst { results: results.clone(), kind, loc: self.loc });
         results
     }
 
@@ -145,6 +154,7 @@ impl FunctionBuilder {
     pub fn terminate(&mut self, term: Terminator) {
         let b = self.current_block();
         self.func.blocks[b.0 as usize].term = term;
+        self.func.blocks[b.0 as usize].term_loc = self.loc;
     }
 
     /// `Jump` to `block` with `args`.

@@ -472,6 +472,33 @@ pub enum Callee {
     Libcall(Libcall),
 }
 
+/// Where an instruction came from: the byte offset, in the input wasm
+/// module, of the operator whose lowering produced it (side data for the
+/// line table of `-g`; it never changes the code). `SrcLoc::NONE` (offset 0,
+/// where no operator can be) means unknown.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SrcLoc(pub u32);
+
+impl SrcLoc {
+    /// No known source location.
+    pub const NONE: SrcLoc = SrcLoc(0);
+
+    /// The location of the operator at byte `offset` of the module.
+    pub fn at(offset: u32) -> SrcLoc {
+        SrcLoc(offset)
+    }
+
+    /// The module byte offset, or `None` when unknown.
+    pub fn offset(self) -> Option<u32> {
+        (self.0 != 0).then_some(self.0)
+    }
+
+    /// True when unknown.
+    pub fn is_none(self) -> bool {
+        self.0 == 0
+    }
+}
+
 /// One IR instruction: zero or more results (`results`) and a kind.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Inst {
@@ -479,6 +506,9 @@ pub struct Inst {
     pub results: Vec<Value>,
     /// What it does.
     pub kind: InstKind,
+    /// The wasm operator it was lowered from (passes that rewrite an
+    /// instruction keep the location of the one it replaces).
+    pub loc: SrcLoc,
 }
 
 /// The operation of an [`Inst`]. Operand values are named in the variant;
@@ -742,6 +772,8 @@ pub struct BlockData {
     pub insts: Vec<Inst>,
     /// How the block ends.
     pub term: Terminator,
+    /// The wasm operator the terminator was lowered from.
+    pub term_loc: SrcLoc,
 }
 
 /// An IR function. Block 0 is the entry; its parameters are the function's

@@ -69,7 +69,7 @@ pub fn run(func: &mut Function) -> usize {
                                 func.value_types.push(Type::I32);
                                 let kind = InstKind::Binary { op: BinaryOp::Add, ty: Type::I32, lhs: u, rhs: x };
                                 defs.push(Some(kind.clone()));
-                                out.push(Inst { results: vec![v], kind });
+                                out.push(Inst { results: vec![v], kind, loc: inst.loc });
                                 v
                             }
                         };

@@ -309,7 +309,7 @@ pub fn run(func: &mut Function) -> bool {
                         func.value_types.push(cty);
                         let ck = InstKind::Iconst { ty: cty, imm: imm(cty, v) };
                         facts.record(c, &ck);
-                        out.push(Inst { results: vec![c], kind: ck });
+                        out.push(Inst { results: vec![c], kind: ck, loc: inst.loc });
                         inst.kind = build(c);
                         changed = true;
                     }

@@ -144,7 +144,7 @@ fn inline_into(func: &mut Function, leaves: &BTreeMap<u32, Leaf>) -> usize {
                         n
                     })
                     .collect();
-                out.push(Inst { results, kind });
+                out.push(Inst { results, kind, loc: inst.loc });
             }
             for (r, v) in inst.results.iter().zip(&leaf.returns) {
                 subst.set(*r, map[v]);

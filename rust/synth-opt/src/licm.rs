@@ -88,6 +88,7 @@ fn make_preheader(func: &mut Function, cfg: &Cfg, lp: &Loop) {
         params: params.clone(),
         insts: Vec::new(),
         term: Terminator::Jump(BlockCall { block: Block(h as u32), args: params }),
+        term_loc: synth_ir::SrcLoc::NONE,
     });
     for &p in &cfg.preds[h] {
         if lp.body.binary_search(&p).is_ok() {

@@ -101,7 +101,12 @@ pub fn legalize(func: &mut Function, soft: SoftTypes) -> usize {
         let insts = std::mem::take(&mut func.blocks[bi].insts);
         let mut out = Vec::with_capacity(insts.len());
         for inst in insts {
+            let (loc, first) = (inst.loc, out.len());
             l.inst(inst, &orig_types, &mut out);
+            // Everything an instruction is rewritten into keeps its location.
+            for i in &mut out[first..] {
+                i.loc = loc;
+            }
         }
         func.blocks[bi].insts = out;
     }
@@ -229,7 +234,7 @@ impl Legalizer {
     }
 
     fn emit(out: &mut Vec<Inst>, results: Vec<Value>, kind: InstKind) {
-        out.push(Inst { results, kind });
+        out.push(Inst { results, kind, loc: synth_ir::SrcLoc::NONE });
     }
 
     fn iconst(&mut self, out: &mut Vec<Inst>, ty: Type, imm: i64) -> Value {
@@ -263,7 +268,7 @@ impl Legalizer {
     fn inst(&mut self, inst: Inst, types: &[Type], out: &mut Vec<Inst>) {
         let soft = self.soft;
         let ty_of = |v: Value| types[v.0 as usize];
-        let Inst { results, kind } = inst;
+        let Inst { results, kind, .. } = inst;
         match kind {
             InstKind::Fconst { ty, bits } if soft.is_soft(ty) => {
                 let int = ty.bits_type();

@@ -24,7 +24,7 @@ use crate::prog::{is_def, Prog};
 use crate::{OperandKind, Reg};
 
 /// Interference edges allowed regardless of the function's size.
-pub(crate) const EDGE_BUDGET: usize = 1 << 21;
+pub(crate) const EDGE_BUDGET: usize = 1 << 18;
 
 /// Further edges allowed per instruction.
 pub(crate) const EDGE_BUDGET_PER_INST: usize = 64;

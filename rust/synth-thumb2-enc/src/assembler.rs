@@ -29,6 +29,9 @@ pub(crate) enum Item {
     Cbz { nz: bool, rn: Reg, target: Label },
     /// A `TBH` halfword table (the `TBH` itself is the preceding code).
     Table { targets: Vec<Label> },
+    /// `LDR rd, [pc, #imm]` of pool entry `entry` (`pool.rs`); its size
+    /// is chosen by relaxation.
+    Lit { rd: Reg, entry: u32 },
 }
 
 /// A relocation on fixed code, by position in `buf`.
@@ -64,6 +67,10 @@ pub struct Assembler {
     /// Item count and code-buffer length at each [`Mark`] (code items grow
     /// in place, so the buffer position locates a mark inside one).
     pub(crate) marks: Vec<(usize, usize)>,
+    /// Whether literal pools are on ([`Assembler::set_literal_pools`]).
+    pub(crate) pools_on: bool,
+    /// The function's literal pool.
+    pub(crate) pool: crate::pool::Pool,
 }
 
 impl Assembler {
@@ -106,7 +113,7 @@ impl Assembler {
         let (scanned, mut extra) = self.est_cache.get();
         for item in self.items.iter().skip(scanned) {
             match item {
-                Item::Branch { .. } | Item::Cbz { .. } => extra += 2,
+                Item::Branch { .. } | Item::Cbz { .. } | Item::Lit { .. } => extra += 2,
                 Item::Table { targets } => extra += 2 * targets.len() as u32,
                 _ => {}
             }

@@ -264,6 +264,13 @@ impl Assembler {
         if let Some(field) = encode_modified_imm(!imm) {
             return self.emit(encode::dp_imm(OP_MVN, s, rd.0, 15, field));
         }
+        if imm > 0xffff && self.pool_ok() {
+            self.lit(rd, crate::pool::PoolValue::Word(imm));
+            if s {
+                self.tst(rd, rd);
+            }
+            return;
+        }
         let n = usize::from(imm > 0xffff) + 1 + usize::from(s);
         if !self.check_expansion_in_it(n, "mov_imm") {
             return;
@@ -316,6 +323,9 @@ impl Assembler {
         let Ok(a16) = i16::try_from(addend) else {
             return self.error(format!("mov_sym: addend {addend} does not fit a REL imm16"));
         };
+        if self.pool_ok() {
+            return self.lit(rd, crate::pool::PoolValue::Sym(sym, addend));
+        }
         let a16 = a16 as u16;
         self.emit_reloc(encode::movw_movt(false, rd.0, a16), RelocKind::ThmMovwAbsNc, sym, addend);
         self.emit_reloc(encode::movw_movt(true, rd.0, a16), RelocKind::ThmMovtAbs, sym, addend);

@@ -12,13 +12,16 @@ use std::collections::HashMap;
 
 use crate::assembler::Item;
 use crate::encode;
-use crate::{AsmError, Assembler, Code, Label, Reloc};
+use crate::pool::{lit_enc, lit_size, PoolValue};
+use crate::{AsmError, Assembler, Code, Label, Reloc, RelocKind};
 
 /// Sizing state of one item.
 #[derive(Clone, Debug)]
 enum Lay {
     Fixed(u32),
     Branch(u32),
+    /// A literal load: 2, 4 or 8 (the `MOVW`/`MOVT` fallback) bytes.
+    Lit(u32),
     /// Entry count, distinct targets, trampoline size per distinct target
     /// (0 = reached directly).
     Table { n: u32, distinct: Vec<Label>, tramp: Vec<u32> },
@@ -26,7 +29,7 @@ enum Lay {
 
 fn lay_size(l: &Lay) -> u32 {
     match l {
-        Lay::Fixed(s) | Lay::Branch(s) => *s,
+        Lay::Fixed(s) | Lay::Branch(s) | Lay::Lit(s) => *s,
         Lay::Table { n, tramp, .. } => 2 * n + tramp.iter().sum::<u32>(),
     }
 }
@@ -47,6 +50,15 @@ fn bcond_size(disp: i64) -> u32 {
     } else {
         6
     }
+}
+
+/// The pool's placement for one layout round: the end of the code, the
+/// 4-aligned pool start and each entry's offset (`u32::MAX`: not in the
+/// pool, no load of it reaches).
+struct PoolWords {
+    code_end: u32,
+    start: u32,
+    at: Vec<u32>,
 }
 
 const B_W_RANGE: std::ops::RangeInclusive<i64> = -16_777_216..=16_777_214;
@@ -85,6 +97,7 @@ impl Assembler {
                 Item::Code { start, end } => Lay::Fixed((end - start) as u32),
                 Item::Bind(_) => Lay::Fixed(0),
                 Item::Branch { .. } | Item::Cbz { .. } => Lay::Branch(2),
+                Item::Lit { rd, .. } => Lay::Lit(if rd.is_low() { 2 } else { 4 }),
                 Item::Table { targets } => {
                     let mut distinct = targets.clone();
                     distinct.sort();
@@ -94,11 +107,19 @@ impl Assembler {
                 }
             })
             .collect();
-        let (offs, labels) = loop {
+        let (offs, labels, words) = loop {
             let (offs, labels) = self.offsets(&lay);
+            let words = self.pool_words(&lay, &offs);
             let mut changed = false;
             for (i, item) in self.items.iter().enumerate() {
                 match (item, &mut lay[i]) {
+                    (Item::Lit { rd, entry }, Lay::Lit(size)) if *size < 8 => {
+                        let need = lit_size(*rd, offs[i], words.at[*entry as usize]);
+                        if need > *size {
+                            *size = need;
+                            changed = true;
+                        }
+                    }
                     (Item::Branch { cond, target }, Lay::Branch(size)) => {
                         let disp = i64::from(labels[target]) - i64::from(offs[i] + 4);
                         let need = if cond.is_some() { bcond_size(disp) } else { b_size(disp) };
@@ -138,10 +159,30 @@ impl Assembler {
                 }
             }
             if !changed {
-                break (offs, labels);
+                break (offs, labels, words);
             }
         };
-        self.emit_final(&lay, &offs, &labels)
+        self.emit_final(&lay, &offs, &labels, &words)
+    }
+
+    /// Where the pool goes for the current sizes: after the last item,
+    /// 4-aligned, holding the entries some load of size 2 or 4 uses, in the
+    /// order of their first such load.
+    fn pool_words(&self, lay: &[Lay], offs: &[u32]) -> PoolWords {
+        let end = offs.last().map_or(0, |o| o + lay.last().map_or(0, lay_size));
+        let start = (end + 3) & !3;
+        // Words in the order of their first load that reaches the pool.
+        let mut at = vec![u32::MAX; self.pool.values.len()];
+        let mut next = start;
+        for (item, l) in self.items.iter().zip(lay) {
+            if let (Item::Lit { entry, .. }, Lay::Lit(size)) = (item, l) {
+                if *size < 8 && at[*entry as usize] == u32::MAX {
+                    at[*entry as usize] = next;
+                    next += 4;
+                }
+            }
+        }
+        PoolWords { code_end: end, start, at }
     }
 
     /// Item start offsets and label addresses for the current sizes.
@@ -159,7 +200,13 @@ impl Assembler {
         (offs, labels)
     }
 
-    fn emit_final(&self, lay: &[Lay], offs: &[u32], labels: &HashMap<Label, u32>) -> Result<Code, AsmError> {
+    fn emit_final(
+        &self,
+        lay: &[Lay],
+        offs: &[u32],
+        labels: &HashMap<Label, u32>,
+        words: &PoolWords,
+    ) -> Result<Code, AsmError> {
         let mut out = Vec::new();
         let mut relocs = Vec::new();
         let mut data_ranges = Vec::new();
@@ -201,6 +248,25 @@ impl Assembler {
                     out.extend_from_slice(&self.buf[*start..*end]);
                 }
                 (Item::Bind(_), _) => {}
+                (Item::Lit { rd, entry }, Lay::Lit(size)) => {
+                    let value = self.pool.values[*entry as usize];
+                    if *size < 8 {
+                        lit_enc(*rd, offs[i], words.at[*entry as usize], *size).write(&mut out);
+                    } else {
+                        let bits = match value {
+                            PoolValue::Word(v) => v,
+                            // REL: MOVW and MOVT both hold the addend (it fits i16: mov_sym checked).
+                            PoolValue::Sym(_, a) => (a as u32 & 0xffff) * 0x1_0001,
+                        };
+                        if let PoolValue::Sym(sym, addend) = value {
+                            let offset = offs[i];
+                            relocs.push(Reloc { offset, kind: RelocKind::ThmMovwAbsNc, sym, addend });
+                            relocs.push(Reloc { offset: offset + 4, kind: RelocKind::ThmMovtAbs, sym, addend });
+                        }
+                        encode::movw_movt(false, rd.0, bits as u16).write(&mut out);
+                        encode::movw_movt(true, rd.0, (bits >> 16) as u16).write(&mut out);
+                    }
+                }
                 (Item::Branch { cond, target }, Lay::Branch(size)) => {
                     branch(&mut out, offs[i], labels[target], *cond, *size)?;
                 }
@@ -245,8 +311,24 @@ impl Assembler {
                 _ => unreachable!("layout state matches item kind"),
             }
         }
-        relocs.sort_by_key(|r| r.offset);
         let end = out.len() as u32;
+        debug_assert_eq!(end, words.code_end);
+        if words.at.iter().any(|&w| w != u32::MAX) {
+            out.resize(words.start as usize, 0);
+            let mut slots: Vec<(u32, usize)> =
+                words.at.iter().enumerate().filter(|(_, &at)| at != u32::MAX).map(|(e, &at)| (at, e)).collect();
+            slots.sort_unstable();
+            for (at, e) in slots {
+                debug_assert_eq!(out.len() as u32, at);
+                let value = self.pool.values[e];
+                if let PoolValue::Sym(sym, addend) = value {
+                    relocs.push(Reloc { offset: at, kind: RelocKind::Abs32, sym, addend });
+                }
+                out.extend_from_slice(&value.bits().to_le_bytes());
+            }
+            data_ranges.push(end..out.len() as u32);
+        }
+        relocs.sort_by_key(|r| r.offset);
         let marks = self
             .marks
             .iter()

@@ -17,7 +17,8 @@
 //! `assembler` (buffer, labels, IT tracking), `dp` / `mem` / `flow` (the
 //! instruction methods by concept), [`vfp`] (floating point: S/D registers,
 //! data processing, conversions, transfers, loads/stores), `layout` (branch
-//! relaxation, `TBH` tables, relocation offsets in [`Assembler::finish`]).
+//! relaxation, `TBH` tables, literal pools, relocation offsets in
+//! [`Assembler::finish`]), `pool` (literal-pool entries and load encodings).
 //!
 //! Floating point: VFP instructions are accepted only for the FPU the
 //! caller names with [`Assembler::set_fpu`] ([`Fpu::None`] by default, which
@@ -41,6 +42,12 @@
 //!   `MOVW`/`MOVT` hold the addend itself in imm16 (so it must fit i16);
 //!   [`Reloc::addend`] repeats it.
 //! - `TBH` tables need only 2-byte alignment; no padding is inserted.
+//! - Literal pools ([`Assembler::set_literal_pools`], off by default; the
+//!   backend turns them on): `mov_imm` values that need `MOVW`+`MOVT` and
+//!   `mov_sym` addresses outside IT blocks become `LDR rd, [pc, #imm]` from a
+//!   shared, deduplicated word pool after the function (`pool`), which must
+//!   then be placed 4-aligned; the pool is a data range, symbol words carry
+//!   `R_ARM_ABS32` with the addend in the word.
 
 #![warn(missing_docs)]
 
@@ -51,6 +58,7 @@ mod flow;
 pub mod imm;
 mod layout;
 mod mem;
+mod pool;
 pub mod vfp;
 
 pub use assembler::Assembler;

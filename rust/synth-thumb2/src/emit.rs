@@ -40,6 +40,8 @@ pub struct Emitted {
     pub scratch_push_bytes: u32,
     /// Call-frame information: every sp change, in layout order.
     pub cfi: Vec<cfi::CfiEvent>,
+    /// Line-table rows (code offset → wasm operator), in code order.
+    pub lines: Vec<lines::LineRow>,
 }
 
 const R0: enc::Reg = enc::Reg::R0;
@@ -81,6 +83,8 @@ struct Emitter<'a> {
     scratch_push_bytes: u32,
     /// Frame changes recorded so far (see [`cfi`]).
     cfi: Vec<(synth_thumb2_enc::Mark, cfi::CfiOp)>,
+    /// Line-table rows recorded so far (see [`lines`]).
+    lines: Vec<(synth_thumb2_enc::Mark, synth_ir::SrcLoc)>,
 }
 
 fn p(r: Reg) -> Result<enc::Reg, String> {
@@ -126,6 +130,7 @@ fn emit_pass(
 ) -> Result<(Emitted, Option<traps::TrapRecord>), String> {
     let mut asm = Assembler::new();
     asm.set_fpu(vcode.fpu);
+    asm.set_literal_pools(true);
     let labels = (0..vcode.blocks.len()).map(|_| asm.new_label()).collect();
     let n_islands = plan.as_ref().map_or(0, |p| p.islands.len());
     let island_labels = (0..n_islands).map(|_| asm.new_label()).collect();
@@ -151,6 +156,7 @@ fn emit_pass(
         plan,
         scratch_push_bytes: 0,
         cfi: Vec::new(),
+        lines: Vec::new(),
     };
     e.prologue();
     // Edits are sorted by instruction; blocks are placed out of VCode
@@ -174,6 +180,7 @@ fn emit_pass(
         e.cur_block = b;
         for i in block.range.clone() {
             e.at_inst_start();
+            e.line(vcode.locs.get(i).copied().unwrap_or_default());
             while let Some((k, (_, edit))) =
                 edits.next_if(|(_, (pp, _))| pp.inst as usize == i && pp.pos == InstPos::Before)
             {
@@ -225,6 +232,7 @@ fn emit_pass(
     if consumed != alloc.edits.len() {
         return Err("allocator edits outside the emitted blocks".into());
     }
+    e.line_unknown();
     e.trap_stubs();
     let record = e.record.take();
     let code = e.asm.finish().map_err(|err| format!("assembler: {}", err.0))?;
@@ -237,7 +245,8 @@ fn emit_pass(
     let inst_count = count_insts(&code.bytes, &code.data_ranges);
     let scratch_push_bytes = e.scratch_push_bytes;
     let cfi = cfi::resolve(&e.cfi, &code.marks)?;
-    Ok((Emitted { code: code.bytes, relocs, data_ranges: code.data_ranges, inst_count, scratch_push_bytes, cfi }, record))
+    let lines = lines::resolve(&e.lines, &code.marks)?;
+    Ok((Emitted { code: code.bytes, relocs, data_ranges: code.data_ranges, inst_count, scratch_push_bytes, cfi, lines }, record))
 }
 
 /// Counts Thumb instructions (16- and 32-bit) outside data ranges.
@@ -281,6 +290,7 @@ impl Emitter<'_> {
 mod branch;
 pub mod cfi;
 mod dead;
+pub mod lines;
 mod encode;
 mod expand;
 mod order;

@@ -93,6 +93,11 @@ pub(crate) struct Lower<'a> {
     use_counts: HashMap<Value, usize>,
     /// VCode blocks under construction.
     blocks: Vec<Vec<MachInst>>,
+    /// Source location of each instruction of `blocks`.
+    locs: Vec<Vec<synth_ir::SrcLoc>>,
+    /// The location given to instructions pushed now (the IR instruction
+    /// or terminator being lowered).
+    cur_loc: synth_ir::SrcLoc,
     /// VCode block of each IR block (None: unreachable).
     block_map: Vec<Option<usize>>,
     /// Per IR block, per outgoing edge: the edge block, if one is needed.
@@ -138,6 +143,8 @@ impl<'a> Lower<'a> {
             hi_dead: HashSet::new(),
             use_counts: HashMap::new(),
             blocks: Vec::new(),
+            locs: Vec::new(),
+            cur_loc: synth_ir::SrcLoc::NONE,
             block_map: vec![None; func.blocks.len()],
             edge_map: vec![Vec::new(); func.blocks.len()],
             cur: 0,
@@ -190,6 +197,7 @@ impl<'a> Lower<'a> {
 
     pub(crate) fn push(&mut self, i: MachInst) {
         self.blocks[self.cur].push(i);
+        self.locs[self.cur].push(self.cur_loc);
     }
 
     /// A register holding `imm` for the whole function: defined in the
@@ -413,6 +421,7 @@ impl<'a> Lower<'a> {
             self.edge_map[bi] = edges;
         }
         self.blocks = vec![Vec::new(); next];
+        self.locs = vec![Vec::new(); next];
         self.lower_setup()?;
         for bi in 0..func.blocks.len() {
             let Some(vb) = self.block_map[bi] else {
@@ -424,6 +433,7 @@ impl<'a> Lower<'a> {
             let body = if tail.is_some() { &bd.insts[..bd.insts.len() - 1] } else { &bd.insts[..] };
             let early = self.store_results_early(bd);
             for inst in body {
+                self.cur_loc = inst.loc;
                 self.lower_inst(&inst.kind, &inst.results)?;
                 for r in &inst.results {
                     if let Some(offs) = early.get(r) {
@@ -431,6 +441,10 @@ impl<'a> Lower<'a> {
                     }
                 }
             }
+            self.cur_loc = match tail {
+                Some(_) => bd.insts.last().map_or(bd.term_loc, |i| i.loc),
+                None => bd.term_loc,
+            };
             match tail {
                 Some((sym, sig, args)) => self.lower_tail_call(sym, &sig, &args)?,
                 None => self.lower_term(bi, &bd.term)?,
@@ -444,24 +458,29 @@ impl<'a> Lower<'a> {
         }
         let setup = &mut self.blocks[0];
         let at = setup.len().saturating_sub(1);
+        let n_consts = consts.len();
         setup.splice(at..at, consts);
+        self.locs[0].splice(at..at, vec![synth_ir::SrcLoc::NONE; n_consts]);
         // Reorder blocks into layout order, renumbering successors.
         let mut new_index = vec![0usize; next];
         for (pos, &b) in layout.iter().enumerate() {
             new_index[b] = pos;
         }
         let mut blocks = std::mem::take(&mut self.blocks);
+        let mut locs = std::mem::take(&mut self.locs);
         let mut ordered = Vec::with_capacity(next);
+        let mut ordered_locs = Vec::with_capacity(next);
         for &b in &layout {
             let mut insts = std::mem::take(&mut blocks[b]);
             if let Some(t) = insts.last_mut() {
                 renumber(t, &new_index);
             }
             ordered.push(insts);
+            ordered_locs.push(std::mem::take(&mut locs[b]));
         }
         let mut float = std::mem::take(&mut self.float);
         float.resize(self.num_vregs as usize, false);
-        Ok(VCode::new(ordered, self.num_vregs as usize, self.frame).with_float(float, self.fpu))
+        Ok(VCode::with_locs(ordered, ordered_locs, self.num_vregs as usize, self.frame).with_float(float, self.fpu))
     }
 
     /// The setup block: arguments from AAPCS locations into the entry
@@ -682,7 +701,7 @@ impl<'a> Lower<'a> {
             | InstKind::FloatBinary { .. }
             | InstKind::FloatCompare { .. }
             | InstKind::FloatConvert { .. } => {
-                Err(self.err(format!("{} needs a VFP lowering, which this backend does not have", synth_ir::print::inst_to_string(self.func, &Inst { results: results.to_vec(), kind: kind.clone() }))))
+                Err(self.err(format!("{} needs a VFP lowering, which this backend does not have", synth_ir::print::inst_to_string(self.func, &Inst { results: results.to_vec(), kind: kind.clone(), loc: synth_ir::SrcLoc::NONE }))))
             }
         }
     }

@@ -1,4 +1,5 @@
-//! The Thumb-2 (ARMv7-M) backend of synth.
+//! The Thumb-2 backend of synth: ARMv7-M code, valid on every Cortex-M it
+//! targets (ARMv7-M, ARMv7E-M, ARMv8-M and ARMv8.1-M Mainline; [`features`]).
 //!
 //! Takes: one IR [`synth_ir::Function`]. Returns: a [`CompiledFunction`] with
 //! its machine code, relocations against [`synth_ir::SymbolRef`]s and
@@ -18,6 +19,7 @@
 
 pub mod abi;
 pub mod emit;
+pub mod features;
 pub mod frame;
 pub mod imm;
 pub mod inst;
@@ -28,6 +30,8 @@ pub mod vcode;
 use synth_ir::SymbolRef;
 
 pub use emit::cfi::{CfiEvent, CfiOp};
+pub use emit::lines::LineRow;
+pub use features::{Arch, Features};
 
 /// Target CPUs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -38,6 +42,10 @@ pub enum Cpu {
     CortexM4,
     /// Cortex-M7 (ARMv7E-M).
     CortexM7,
+    /// Cortex-M33 (ARMv8-M Mainline).
+    CortexM33,
+    /// Cortex-M55 (ARMv8.1-M Mainline).
+    CortexM55,
 }
 
 /// Backend options.
@@ -59,6 +67,13 @@ pub struct BackendOptions {
     /// exactly run on it (see `isel/vfp.rs`); `Fpu::None` keeps every float
     /// operation a call (the code is then what it was without an FPU).
     pub fpu: synth_thumb2_enc::Fpu,
+}
+
+impl BackendOptions {
+    /// What the target core offers ([`Cpu::features`]).
+    pub fn features(&self) -> Features {
+        self.cpu.features()
+    }
 }
 
 /// A relocation in a compiled function.
@@ -115,6 +130,9 @@ pub struct CompiledFunction {
     pub cfi: Vec<CfiEvent>,
     /// Registers the prologue pushes (bit i = ri; bit 14 = lr).
     pub push_mask: u16,
+    /// Line-table rows: code offset → wasm operator (side data for `-g`;
+    /// the code is the same without it).
+    pub lines: Vec<LineRow>,
 }
 
 /// A backend error: an IR construct with no lowering yet. Names the
@@ -166,6 +184,7 @@ pub fn compile_function(
         alloc: alloc.stats,
         cfi: out.cfi,
         push_mask: layout.push_mask,
+        lines: out.lines,
     })
 }
 

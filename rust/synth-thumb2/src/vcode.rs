@@ -5,6 +5,7 @@
 //! moves, rematerialisable constants) plus the frame facts isel learnt
 //! (outgoing-argument and local area sizes, whether it calls).
 
+use synth_ir::SrcLoc;
 use crate::abi;
 use crate::inst::MachInst;
 use synth_regalloc::{Operand, OperandKind, PRegSet, Reg, RegClass};
@@ -50,12 +51,31 @@ pub struct VCode {
     pub fpu: synth_thumb2_enc::Fpu,
     /// `float[v]`: virtual register `v` holds an S register value.
     float: Vec<bool>,
+    /// The source location of each instruction (parallel to `insts`; side
+    /// data for the line table, see [`crate::emit::lines`]).
+    pub locs: Vec<SrcLoc>,
 }
 
 impl VCode {
     /// Builds the VCode from per-block instruction lists (each ending in a
     /// terminator). Removes constants nobody reads.
-    pub fn new(mut block_insts: Vec<Vec<MachInst>>, num_vregs: usize, frame: FrameNeeds) -> VCode {
+    pub fn new(block_insts: Vec<Vec<MachInst>>, num_vregs: usize, frame: FrameNeeds) -> VCode {
+        let locs = block_insts.iter().map(|b| vec![SrcLoc::NONE; b.len()]).collect();
+        VCode::with_locs(block_insts, locs, num_vregs, frame)
+    }
+
+    /// [`VCode::new`] with the source location of each instruction
+    /// (`block_locs[b][k]` for `block_insts[b][k]`).
+    pub fn with_locs(
+        mut block_insts: Vec<Vec<MachInst>>,
+        mut block_locs: Vec<Vec<SrcLoc>>,
+        num_vregs: usize,
+        frame: FrameNeeds,
+    ) -> VCode {
+        assert!(
+            block_locs.len() == block_insts.len() && block_locs.iter().zip(&block_insts).all(|(l, i)| l.len() == i.len()),
+            "one source location per instruction"
+        );
         // Dead constants (folded into immediates by isel) go away.
         let mut used = vec![false; num_vregs];
         for insts in &block_insts {
@@ -69,15 +89,23 @@ impl VCode {
                 }
             }
         }
-        for insts in &mut block_insts {
-            insts.retain(|i| match i {
-                MachInst::MovImm { rd, .. } | MachInst::MovSym { rd, .. } => match rd.as_virt() {
-                    Some(v) => used[v as usize],
-                    None => true,
-                },
-                _ => true,
-            });
+        for (insts, locs) in block_insts.iter_mut().zip(&mut block_locs) {
+            let keep: Vec<bool> = insts
+                .iter()
+                .map(|i| match i {
+                    MachInst::MovImm { rd, .. } | MachInst::MovSym { rd, .. } => match rd.as_virt() {
+                        Some(v) => used[v as usize],
+                        None => true,
+                    },
+                    _ => true,
+                })
+                .collect();
+            let mut k = 0;
+            insts.retain(|_| (keep[k], k += 1).0);
+            k = 0;
+            locs.retain(|_| (keep[k], k += 1).0);
         }
+        let locs: Vec<SrcLoc> = block_locs.into_iter().flatten().collect();
         let mut insts = Vec::new();
         let mut blocks = Vec::with_capacity(block_insts.len());
         for bi in block_insts {
@@ -122,6 +150,7 @@ impl VCode {
             num_vregs,
             remat,
             frame,
+            locs,
             fpu: synth_thumb2_enc::Fpu::None,
             float: Vec::new(),
         }

@@ -16,7 +16,8 @@ Writes a JSON list of results: {"r0", "r1", "trap", "sp_ok", "callee_saved_ok",
 import json
 import sys
 
-from unicorn import Uc, UcError, UC_ARCH_ARM, UC_MODE_THUMB, UC_MODE_MCLASS, UC_HOOK_CODE
+from unicorn import Uc, UcError, UC_ARCH_ARM, UC_MODE_THUMB, UC_HOOK_CODE
+from unicorn.arm_const import UC_CPU_ARM_CORTEX_M4
 from unicorn.arm_const import (
     UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3, UC_ARM_REG_R4,
     UC_ARM_REG_R5, UC_ARM_REG_R6, UC_ARM_REG_R7, UC_ARM_REG_R8, UC_ARM_REG_R9,
@@ -35,7 +36,11 @@ CALLEE_SAVED = [UC_ARM_REG_R4, UC_ARM_REG_R5, UC_ARM_REG_R6, UC_ARM_REG_R7, UC_A
 
 
 def run(req):
-    uc = Uc(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS)
+    # unicorn 2.1.4 makes every UC_MODE_MCLASS engine a Cortex-M33 whatever model is asked
+    # for; in Thumb mode with the model set it runs the Cortex-M4 (checked).
+    uc = Uc(UC_ARCH_ARM, UC_MODE_THUMB)
+    uc.ctl_set_cpu_model(UC_CPU_ARM_CORTEX_M4)
+    assert uc.ctl_get_cpu_model() == UC_CPU_ARM_CORTEX_M4
     uc.mem_map(CODE_REGION, CODE_SIZE)
     uc.mem_map(STACK_TOP - STACK_SIZE, STACK_SIZE)
     uc.mem_map(DATA_BASE, DATA_SIZE)

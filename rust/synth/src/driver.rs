@@ -11,7 +11,8 @@ use synth_frontend::{FrontendOptions, FunctionKind, ModuleInfo};
 use synth_thumb2::{BackendOptions, CompiledFunction};
 
 use crate::error::Error;
-use crate::object::elf::{float_interface, write_elf_with, FloatInterface, TextFunction, ThunkFunction};
+use crate::object::elf::{float_interface, write_elf_full, FloatInterface, TextFunction, ThunkFunction};
+use crate::object::source_lines::{self, SourceMap};
 use crate::object::header::generate_header;
 use crate::object::symbols::{runtime_stem, SymbolNames};
 use crate::options::{FloatAbi, Fpu, Options};
@@ -30,15 +31,29 @@ pub const WASM_MAGIC: &[u8; 4] = b"\0asm";
 /// damaged binary (bad magic, truncated header, no bytes at all: a binary's
 /// magic starts with a NUL) is reported by the binary decoder as malformed. Blank (whitespace-only) input is empty text.
 pub fn to_binary(input: &[u8]) -> Result<Cow<'_, [u8]>, Error> {
+    to_binary_with(input, None)
+}
+
+/// [`to_binary`]; text is encoded with a DWARF line table against itself,
+/// naming the file `wat_name`, when that is given (see [`parse_text_with`]).
+pub fn to_binary_with<'a>(input: &'a [u8], wat_name: Option<&str>) -> Result<Cow<'a, [u8]>, Error> {
     if !looks_like_text(input) {
         return Ok(Cow::Borrowed(input));
     }
-    parse_text(input).map(Cow::Owned)
+    parse_text_with(input, wat_name).map(Cow::Owned)
 }
 
 /// Parses `input` as wasm text whatever it looks like (the command line does
 /// so for a `.wat` file). Errors are one line: `line L, column C: message`.
 pub fn parse_text(input: &[u8]) -> Result<Vec<u8>, Error> {
+    parse_text_with(input, None)
+}
+
+/// [`parse_text`]; with `wat_name`, the binary also carries a DWARF line
+/// table (`.debug_line` and its unit, as `wast` generates them) mapping
+/// each operator to its line and column in the text, file `wat_name`:
+/// the source of `--debug-wat`.
+pub fn parse_text_with(input: &[u8], wat_name: Option<&str>) -> Result<Vec<u8>, Error> {
     if input.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::Text("the input is empty (expected a wasm binary or `(module ...)` text)".into()));
     }
@@ -59,9 +74,16 @@ pub fn parse_text(input: &[u8]) -> Result<Vec<u8>, Error> {
         }
         Error::Text(m)
     };
-    let buf = wast::parser::ParseBuffer::new(text).map_err(located)?;
+    let mut buf = wast::parser::ParseBuffer::new(text).map_err(located)?;
+    buf.track_instr_spans(wat_name.is_some());
     let mut wat = wast::parser::parse::<wast::Wat>(&buf).map_err(located)?;
-    wat.encode().map_err(located)
+    match wat_name {
+        None => wat.encode().map_err(located),
+        Some(name) => wast::core::EncodeOptions::new()
+            .dwarf(std::path::Path::new(name), text, wast::core::GenerateDwarf::Lines)
+            .encode_wat(&mut wat)
+            .map_err(located),
+    }
 }
 
 /// True when `input` should be parsed as wasm text (see [`to_binary`]).
@@ -83,7 +105,7 @@ fn is_plain_text(input: &[u8]) -> bool {
 /// Compiles `input` (see [`crate::compile`]).
 pub fn compile(input: &[u8], opts: &Options) -> Result<Compiled, Error> {
     opts.validate()?;
-    let wasm = to_binary(input)?;
+    let wasm = to_binary_with(input, opts.debug_wat.as_deref().filter(|_| opts.debug))?;
     log::debug!("input: {} bytes of wasm", wasm.len());
     crate::limits::check(&wasm, opts)?;
     let fe_opts = FrontendOptions {
@@ -122,7 +144,17 @@ pub fn compile(input: &[u8], opts: &Options) -> Result<Compiled, Error> {
         log::debug!("{}: {} bytes, {} instructions", f.ir.name, c.code.len(), c.inst_count);
         compiled.push((f.kind, c));
     }
-    link_named(&module.info, &names, &compiled, &indirect, opts)
+    // The module's own line table, for the source lines of `-g`.
+    // DWARF it cannot read costs the line table only (the code is the same).
+    let lines = match opts.debug.then(|| source_lines::read(&wasm)) {
+        Some(Ok(map)) => map,
+        Some(Err(e)) => {
+            log::warn!("no source lines: the module's DWARF is unreadable: {e}");
+            None
+        }
+        None => None,
+    };
+    link_named(&module.info, &names, &compiled, &indirect, opts, lines.as_ref())
 }
 
 /// Rewrites the float types without hardware into integer code, AEABI calls
@@ -155,7 +187,7 @@ pub fn link(info: &ModuleInfo, funcs: &[(FunctionKind, CompiledFunction)], opts:
     opts.validate()?;
     let names = SymbolNames::with_options(info, &opts.symbol_prefix, &thunked_functions(info, opts), opts.debug)?;
     let indirect = vec![IndirectCalls::Unknown; funcs.len()];
-    link_named(info, &names, funcs, &indirect, opts)
+    link_named(info, &names, funcs, &indirect, opts, None)
 }
 
 /// The functions that cross the object's boundary through a float-ABI
@@ -172,12 +204,7 @@ pub fn thunked_functions(info: &ModuleInfo, opts: &Options) -> Vec<u32> {
 
 /// The backend's name for an FPU.
 fn enc_fpu(fpu: Fpu) -> synth_thumb2_enc::Fpu {
-    match fpu {
-        Fpu::None => synth_thumb2_enc::Fpu::None,
-        Fpu::Fpv4SpD16 => synth_thumb2_enc::Fpu::Fpv4SpD16,
-        Fpu::Fpv5SpD16 => synth_thumb2_enc::Fpu::Fpv5SpD16,
-        Fpu::Fpv5D16 => synth_thumb2_enc::Fpu::Fpv5D16,
-    }
+    fpu.enc()
 }
 
 /// Generates the float-ABI thunk of every function `names` gives a soft
@@ -208,6 +235,7 @@ fn link_named(
     funcs: &[(FunctionKind, CompiledFunction)],
     indirect: &[IndirectCalls],
     opts: &Options,
+    lines: Option<&SourceMap>,
 ) -> Result<Compiled, Error> {
     let text: Vec<TextFunction<'_>> = funcs.iter().map(|(kind, compiled)| TextFunction { kind: *kind, compiled }).collect();
     let thunk_code = thunks(info, names, opts)?;
@@ -217,7 +245,7 @@ fn link_named(
         _ if opts.float_abi == FloatAbi::Hard => FloatInterface::VfpRegisters(opts.fpu),
         other => other,
     };
-    let (object, layout) = write_elf_with(info, names, &text, &thunk_text, opts.target, floats, opts.debug)?;
+    let (object, layout) = write_elf_full(info, names, &text, &thunk_text, opts.target, floats, opts.debug, lines)?;
     let symbols: Vec<String> = layout.functions[..funcs.len()].iter().map(|(s, _, _)| s.clone()).collect();
     let thunk_symbols: Vec<String> = layout.functions[funcs.len()..].iter().map(|(s, _, _)| s.clone()).collect();
     // An import called through a float-ABI thunk costs the thunk's stack too.

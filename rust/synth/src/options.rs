@@ -13,11 +13,16 @@ pub enum Target {
     CortexM4,
     /// Cortex-M7 (ARMv7E-M).
     CortexM7,
+    /// Cortex-M33 (ARMv8-M Mainline).
+    CortexM33,
+    /// Cortex-M55 (ARMv8.1-M Mainline).
+    CortexM55,
 }
 
 impl Target {
     /// Every target, in the order the help text lists them.
-    pub const ALL: [Target; 3] = [Target::CortexM3, Target::CortexM4, Target::CortexM7];
+    pub const ALL: [Target; 5] =
+        [Target::CortexM3, Target::CortexM4, Target::CortexM7, Target::CortexM33, Target::CortexM55];
 
     /// The name used on the command line (`cortex-m4`).
     pub fn name(self) -> &'static str {
@@ -25,11 +30,14 @@ impl Target {
             Target::CortexM3 => "cortex-m3",
             Target::CortexM4 => "cortex-m4",
             Target::CortexM7 => "cortex-m7",
+            Target::CortexM33 => "cortex-m33",
+            Target::CortexM55 => "cortex-m55",
         }
     }
 
-    /// Parses a target name: `cortex-m3`, `cortex-m4`, `cortex-m7`
-    /// (case-insensitive; `m4` and `cortexm4` are accepted as well).
+    /// Parses a target name: `cortex-m3`, `cortex-m4`, `cortex-m7`,
+    /// `cortex-m33`, `cortex-m55` (case-insensitive; `m4` and `cortexm4` are
+    /// accepted as well).
     pub fn parse(s: &str) -> Result<Target, Error> {
         let lower = s.trim().to_ascii_lowercase();
         let core = lower.strip_prefix("cortex-").or_else(|| lower.strip_prefix("cortex")).unwrap_or(&lower);
@@ -37,6 +45,8 @@ impl Target {
             "m3" => Ok(Target::CortexM3),
             "m4" => Ok(Target::CortexM4),
             "m7" => Ok(Target::CortexM7),
+            "m33" => Ok(Target::CortexM33),
+            "m55" => Ok(Target::CortexM55),
             _ => Err(Error::BadOptions(format!(
                 "unknown target `{s}`; expected one of: {}",
                 Target::ALL.iter().map(|t| t.name()).collect::<Vec<_>>().join(", ")
@@ -50,12 +60,15 @@ impl Target {
             Target::CortexM3 => synth_thumb2::Cpu::CortexM3,
             Target::CortexM4 => synth_thumb2::Cpu::CortexM4,
             Target::CortexM7 => synth_thumb2::Cpu::CortexM7,
+            Target::CortexM33 => synth_thumb2::Cpu::CortexM33,
+            Target::CortexM55 => synth_thumb2::Cpu::CortexM55,
         }
     }
 
-    /// True for ARMv7E-M cores (M4, M7); false for ARMv7-M (M3).
-    pub fn is_v7em(self) -> bool {
-        !matches!(self, Target::CortexM3)
+    /// What the core offers: architecture, possible FPUs
+    /// ([`synth_thumb2::Cpu::features`]).
+    pub fn features(self) -> synth_thumb2::Features {
+        self.cpu().features()
     }
 }
 
@@ -110,12 +123,19 @@ impl Fpu {
         })
     }
 
-    /// The FPUs core `t` can have.
-    pub fn allowed_on(t: Target) -> &'static [Fpu] {
-        match t {
-            Target::CortexM3 => &[Fpu::None],
-            Target::CortexM4 => &[Fpu::None, Fpu::Fpv4SpD16],
-            Target::CortexM7 => &[Fpu::None, Fpu::Fpv5SpD16, Fpu::Fpv5D16],
+    /// The FPUs core `t` can have (its [`synth_thumb2::Features`], the
+    /// `-mfpu` values arm-none-eabi-gcc accepts for the core).
+    pub fn allowed_on(t: Target) -> Vec<Fpu> {
+        Fpu::ALL.into_iter().filter(|f| t.features().allows_fpu(f.enc())).collect()
+    }
+
+    /// The assembler's FPU value.
+    pub fn enc(self) -> synth_thumb2_enc::Fpu {
+        match self {
+            Fpu::None => synth_thumb2_enc::Fpu::None,
+            Fpu::Fpv4SpD16 => synth_thumb2_enc::Fpu::Fpv4SpD16,
+            Fpu::Fpv5SpD16 => synth_thumb2_enc::Fpu::Fpv5SpD16,
+            Fpu::Fpv5D16 => synth_thumb2_enc::Fpu::Fpv5D16,
         }
     }
 }
@@ -209,6 +229,11 @@ pub struct Options {
     /// the local symbols (docs/ABI.md "Debugging"). `.text` is the same
     /// with and without.
     pub debug: bool,
+    /// With `debug`, for wasm text input: the line table of `-g` is made
+    /// against the text itself (each operator's line in the `.wat`, under
+    /// this file name) when the module has no DWARF of its own (default
+    /// `None`: text input gets no line table). Binary input ignores it.
+    pub debug_wat: Option<String>,
     /// Largest function body accepted, in bytes of wasm code (default
     /// [`DEFAULT_MAX_FUNCTION_BYTES`]); a larger one is a [`Error::Limit`]
     /// before any work is done on the module, so a build tool gets a clean
@@ -239,6 +264,7 @@ impl Default for Options {
             import_stack: std::collections::BTreeMap::new(),
             max_stack: None,
             debug: false,
+            debug_wat: None,
             max_function_bytes: Some(DEFAULT_MAX_FUNCTION_BYTES),
         }
     }
@@ -315,7 +341,9 @@ mod tests {
         }
         let e = Target::parse("cortex-a53").unwrap_err();
         assert!(matches!(e, Error::BadOptions(_)));
-        assert!(e.to_string().contains("cortex-m3, cortex-m4, cortex-m7"), "{e}");
+        assert!(e.to_string().contains("cortex-m3, cortex-m4, cortex-m7, cortex-m33, cortex-m55"), "{e}");
+        assert_eq!(Target::parse("Cortex-M33").unwrap(), Target::CortexM33);
+        assert_eq!(Target::parse("m55").unwrap(), Target::CortexM55);
     }
 
     #[test]
@@ -333,6 +361,17 @@ mod tests {
         assert!(e.to_string().contains("--float-abi hard needs an FPU"), "{e}");
         assert_eq!(Fpu::parse("FPv5-D16").unwrap(), Fpu::Fpv5D16);
         assert_eq!(FloatAbi::parse("softfp").unwrap(), FloatAbi::Softfp);
+        // ARMv8-M Mainline, as arm-none-eabi-gcc allows: M33 none or
+        // FPv5-SP-D16, M55 also FPv5-D16.
+        assert!(o(Target::CortexM33, Fpu::Fpv5SpD16, FloatAbi::Hard).validate().is_ok());
+        assert!(o(Target::CortexM33, Fpu::None, FloatAbi::Soft).validate().is_ok());
+        let e = o(Target::CortexM33, Fpu::Fpv5D16, FloatAbi::Hard).validate().unwrap_err();
+        assert!(e.to_string().contains("cortex-m33 has no fpv5-d16 FPU; it can have: none, fpv5-sp-d16"), "{e}");
+        assert!(o(Target::CortexM33, Fpu::Fpv4SpD16, FloatAbi::Soft).validate().is_err());
+        assert!(o(Target::CortexM55, Fpu::Fpv5D16, FloatAbi::Softfp).validate().is_ok());
+        assert!(o(Target::CortexM55, Fpu::Fpv5SpD16, FloatAbi::Hard).validate().is_ok());
+        let e = o(Target::CortexM55, Fpu::Fpv4SpD16, FloatAbi::Soft).validate().unwrap_err();
+        assert!(e.to_string().contains("cortex-m55 has no fpv4-sp-d16 FPU; it can have: none, fpv5-sp-d16, fpv5-d16"), "{e}");
         assert!(Fpu::parse("vfpv3").unwrap_err().to_string().contains("none, fpv4-sp-d16, fpv5-sp-d16, fpv5-d16"));
     }
 

@@ -421,6 +421,7 @@ pub(crate) mod tests {
             },
             cfi: vec![],
             push_mask: 0,
+            lines: vec![],
         }
     }
 

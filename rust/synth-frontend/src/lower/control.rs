@@ -6,9 +6,10 @@
 //! (or `else`) of the current frame; frames opened in dead code are counted
 //! in [`Lowerer::dead_depth`] and skipped whole.
 
+use super::scope::FrameLocals;
 use super::{ElseArm, Frame, FrameKind, LResult, Lowerer};
 use crate::decode::ir_type;
-use synth_ir::{BlockCall, InstKind, Terminator, TrapCode, Type};
+use synth_ir::{BlockCall, InstKind, Terminator, TrapCode, Type, Value};
 use wasmparser::{BlockType, Operator};
 
 impl Lowerer<'_> {
@@ -25,13 +26,36 @@ impl Lowerer<'_> {
         }
     }
 
-    /// Creates an end block with parameters `results ++ locals`.
-    fn end_block(&mut self, results: &[Type]) -> synth_ir::Block {
+    /// Creates a merge block with parameters `results ++ carried locals`.
+    fn end_block(&mut self, results: &[Type], carried: &[u32]) -> synth_ir::Block {
         let blk = self.b.create_block();
-        for t in results.iter().chain(self.local_types.clone().iter()) {
+        for t in results {
             self.b.append_block_param(blk, *t);
         }
+        for &x in carried {
+            let t = self.local_types[x as usize];
+            self.b.append_block_param(blk, t);
+        }
         blk
+    }
+
+    /// The current values of the locals `carried`.
+    fn carried_values(&self, carried: &[u32]) -> Vec<Value> {
+        carried.iter().map(|&x| self.locals[x as usize]).collect()
+    }
+
+    /// Sets the locals `carried` to `values` (in that order).
+    fn set_carried(&mut self, carried: &[u32], values: &[Value]) {
+        for (&x, &v) in carried.iter().zip(values) {
+            self.locals[x as usize] = v;
+        }
+    }
+
+    /// The locals the next `block`/`loop`/`if` carries.
+    fn take_scope(&mut self) -> LResult<FrameLocals> {
+        let s = self.scopes.get_mut(self.next_scope).map(std::mem::take);
+        self.next_scope += 1;
+        s.ok_or_else(|| self.internal("frame without a scope"))
     }
 
     /// Marks the rest of the current frame unreachable.
@@ -48,27 +72,37 @@ impl Lowerer<'_> {
     pub(crate) fn branch_call(&mut self, depth: u32) -> LResult<BlockCall> {
         let n = self.frames.len();
         let idx = n.checked_sub(1 + depth as usize).ok_or_else(|| self.internal("branch depth out of range"))?;
-        let frame = &self.frames[idx];
-        let (block, arity, with_locals) = match (frame.kind, frame.header) {
-            (FrameKind::Loop, Some(h)) => (h, frame.params.len(), true),
-            (FrameKind::Func, _) => (frame.end, frame.results.len(), false),
-            _ => (frame.end, frame.results.len(), true),
-        };
-        if frame.kind != FrameKind::Loop {
+        if self.frames[idx].kind != FrameKind::Loop {
             self.frames[idx].end_reached = true;
         }
+        let frame = &self.frames[idx];
+        let (block, arity, carried): (_, _, &[u32]) = match (frame.kind, frame.header) {
+            (FrameKind::Loop, Some(h)) => (h, frame.params.len(), &frame.header_carried),
+            (FrameKind::Func, _) => (frame.end, frame.results.len(), &[]),
+            _ => (frame.end, frame.results.len(), &frame.carried),
+        };
         let mut args = self.peek_n(arity)?;
-        if with_locals {
-            args.extend_from_slice(&self.locals);
-        }
+        args.extend(carried.iter().map(|&x| self.locals[x as usize]));
         Ok(BlockCall { block, args })
     }
 
     /// Pushes a frame for `block`, `loop` or `if` whose parameters are on the stack.
     fn push_frame(&mut self, kind: FrameKind, params: Vec<Type>, results: Vec<Type>) -> LResult<()> {
         let height = self.stack.len().checked_sub(params.len()).ok_or_else(|| self.internal("operand stack underflow"))?;
-        let end = self.end_block(&results);
-        self.frames.push(Frame { kind, params, results, height, end, header: None, end_reached: false, else_arm: None });
+        let scope = self.take_scope()?;
+        let end = self.end_block(&results, &scope.end);
+        self.frames.push(Frame {
+            kind,
+            params,
+            results,
+            height,
+            end,
+            header: None,
+            end_reached: false,
+            else_arm: None,
+            carried: scope.end,
+            header_carried: scope.header,
+        });
         Ok(())
     }
 
@@ -77,6 +111,7 @@ impl Lowerer<'_> {
         match op {
             Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
                 self.dead_depth += 1;
+                self.next_scope += 1;
                 Ok(())
             }
             Operator::Else if self.dead_depth == 0 => self.op_else(),
@@ -91,17 +126,14 @@ impl Lowerer<'_> {
 
     fn op_else(&mut self) -> LResult {
         let reachable = self.reachable;
-        let locals = self.locals.clone();
-        if self.frames.is_empty() {
-            return Err(self.internal("else outside if"));
-        }
-        let Some(frame) = self.frames.last_mut() else { return Ok(()) };
+        let Some(frame) = self.frames.last_mut() else { return Err(self.internal("else outside if")) };
         let arm = frame.else_arm.take();
         frame.kind = FrameKind::Else;
         let (end, nres, height) = (frame.end, frame.results.len(), frame.height);
+        let carried = std::mem::take(&mut frame.carried);
         if reachable {
             let mut args = self.peek_n(nres)?;
-            args.extend(locals);
+            args.extend(self.carried_values(&carried));
             self.b.jump(end, args);
             if let Some(f) = self.frames.last_mut() {
                 f.end_reached = true;
@@ -112,7 +144,7 @@ impl Lowerer<'_> {
                 self.b.switch_to_block(arm.block);
                 self.stack.truncate(height);
                 self.stack.extend(arm.params);
-                self.locals = arm.locals;
+                self.set_carried(&carried, &arm.locals);
                 self.reachable = true;
             }
             None => {
@@ -120,6 +152,9 @@ impl Lowerer<'_> {
                 // are counted in dead_depth), keep the else arm dead.
                 self.set_unreachable();
             }
+        }
+        if let Some(frame) = self.frames.last_mut() {
+            frame.carried = carried;
         }
         Ok(())
     }
@@ -142,7 +177,7 @@ impl Lowerer<'_> {
         }
         if self.reachable {
             let mut args = self.peek_n(frame.results.len())?;
-            args.extend_from_slice(&self.locals);
+            args.extend(self.carried_values(&frame.carried));
             self.b.jump(frame.end, args);
             frame.end_reached = true;
         }
@@ -160,7 +195,7 @@ impl Lowerer<'_> {
             let params = self.b.block_params(frame.end).to_vec();
             let n = frame.results.len();
             self.stack.extend_from_slice(&params[..n]);
-            self.locals = params[n..].to_vec();
+            self.set_carried(&frame.carried, &params[n..]);
             self.reachable = true;
         } else {
             self.reachable = false;
@@ -195,16 +230,18 @@ impl Lowerer<'_> {
                 let (p, r) = self.block_type(*blockty)?;
                 let np = p.len();
                 self.push_frame(FrameKind::Loop, p.clone(), r)?;
-                let header = self.end_block(&p);
+                let carried = self.frames.last_mut().map(|f| std::mem::take(&mut f.header_carried)).unwrap_or_default();
+                let header = self.end_block(&p, &carried);
                 let mut args = self.pop_n(np)?;
-                args.extend_from_slice(&self.locals);
+                args.extend(self.carried_values(&carried));
                 self.b.jump(header, args);
                 self.b.switch_to_block(header);
                 let params = self.b.block_params(header).to_vec();
                 self.stack.extend_from_slice(&params[..np]);
-                self.locals = params[np..].to_vec();
+                self.set_carried(&carried, &params[np..]);
                 if let Some(f) = self.frames.last_mut() {
                     f.header = Some(header);
+                    f.header_carried = carried;
                 }
             }
             Operator::If { blockty } => {
@@ -219,9 +256,9 @@ impl Lowerer<'_> {
                     BlockCall { block: then_block, args: vec![] },
                     BlockCall { block: else_block, args: vec![] },
                 );
-                let locals = self.locals.clone();
+                let carried = self.frames.last().map(|f| self.carried_values(&f.carried)).unwrap_or_default();
                 if let Some(f) = self.frames.last_mut() {
-                    f.else_arm = Some(ElseArm { block: else_block, locals, params });
+                    f.else_arm = Some(ElseArm { block: else_block, locals: carried, params });
                 }
                 self.b.switch_to_block(then_block);
             }

@@ -7,7 +7,9 @@
 //! Scheme: a value stack of IR [`Value`]s and a current value per wasm local.
 //! Every control frame's end block (and every loop header) takes one block
 //! parameter per result (per parameter, for loop headers) followed by one per
-//! local; branches pass the stack values and the current locals. [`cleanup`]
+//! local the frame carries ([`scope`]: the locals assigned inside the frame,
+//! for loop headers less those dead there; none at a loop's end); branches
+//! pass the stack values and the current values of those locals. [`cleanup`]
 //! then removes unreachable blocks and the redundant parameters (those whose
 //! incoming values are all the same), so the final IR has block parameters
 //! only where values really merge.
@@ -25,6 +27,7 @@ pub mod int;
 pub mod locals;
 pub mod memory;
 pub mod names;
+pub(crate) mod scope;
 pub mod table;
 
 #[cfg(test)]
@@ -55,7 +58,8 @@ pub(crate) enum FrameKind {
 pub(crate) struct ElseArm {
     /// The block the false edge goes to.
     pub block: Block,
-    /// Locals at the `if`.
+    /// Values at the `if` of the locals the frame carries
+    /// ([`Frame::carried`], in that order).
     pub locals: Vec<Value>,
     /// The block's parameter values at the `if`.
     pub params: Vec<Value>,
@@ -80,6 +84,10 @@ pub(crate) struct Frame {
     pub end_reached: bool,
     /// For `if` frames: the pending else arm.
     pub else_arm: Option<ElseArm>,
+    /// Locals passed to `end` after the results (sorted indices).
+    pub carried: Vec<u32>,
+    /// Loops: locals passed to the header after the parameters.
+    pub header_carried: Vec<u32>,
 }
 
 /// Lowering state of one function.
@@ -102,6 +110,11 @@ pub(crate) struct Lowerer<'m> {
     pub dead_depth: u32,
     /// Byte offset of the operator being lowered.
     pub offset: usize,
+    /// The locals each frame carries, by `block`/`loop`/`if` ordinal
+    /// ([`scope::scan`]); taken by the frame when it opens.
+    pub scopes: Vec<scope::FrameLocals>,
+    /// Ordinal of the next `block`/`loop`/`if` operator.
+    pub next_scope: usize,
 }
 
 /// Result type of the lowering steps.
@@ -216,6 +229,8 @@ pub fn lower_function(
         reachable: true,
         dead_depth: 0,
         offset: body.range().start as usize,
+        scopes: Vec::new(),
+        next_scope: 0,
     };
     if opts.stack_check {
         l.b.inst0(InstKind::StackCheck);
@@ -234,6 +249,7 @@ pub fn lower_function(
             }
         }
     }
+    l.scopes = scope::scan(body, l.locals.len()).map_err(invalid)?;
     let end = l.b.create_block();
     for ty in &sig.results {
         l.b.append_block_param(end, *ty);
@@ -247,11 +263,14 @@ pub fn lower_function(
         header: None,
         end_reached: false,
         else_arm: None,
+        carried: Vec::new(),
+        header_carried: Vec::new(),
     });
     let mut ops = body.get_operators_reader().map_err(invalid)?;
     while !ops.eof() {
         let (op, offset) = ops.read_with_offset().map_err(invalid)?;
         l.offset = offset as usize;
+        l.b.set_loc(synth_ir::SrcLoc::at(offset as u32));
         l.operator(&op)?;
     }
     if !l.frames.is_empty() {

@@ -66,7 +66,7 @@ fn correct_functions_pass() {
     assert_eq!(verify(&looping()), Ok(()));
     // An unreachable block using an entry value is accepted.
     let mut f = diamond();
-    f.blocks.push(BlockData { params: vec![], insts: vec![], term: Terminator::Return(vec![Value(0)]) });
+    f.blocks.push(BlockData { params: vec![], insts: vec![], term: Terminator::Return(vec![Value(0)]), term_loc: SrcLoc::NONE });
     assert_eq!(verify(&f), Ok(()));
 }
 

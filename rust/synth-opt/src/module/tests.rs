@@ -186,10 +186,10 @@ fn an_address_taken_in_code_keeps_the_check() {
         InstKind::SymbolAddr { sym: SymbolRef::Global(0), addend: 0 },
     ];
     for (i, (r, kind)) in [v, g].into_iter().zip(insts).enumerate() {
-        entry.blocks[0].insts.insert(i, synth_ir::Inst { results: vec![r], kind });
+        entry.blocks[0].insts.insert(i, synth_ir::Inst { results: vec![r], kind, loc: synth_ir::SrcLoc::NONE });
     }
     let store = InstKind::Store { kind: synth_ir::StoreKind::Full, addr: g, value: v, offset: 0 };
-    entry.blocks[0].insts.insert(2, synth_ir::Inst { results: vec![], kind: store });
+    entry.blocks[0].insts.insert(2, synth_ir::Inst { results: vec![], kind: store, loc: synth_ir::SrcLoc::NONE });
     verify_or_text(entry).unwrap();
     assert_eq!(callee_checks(&mut funcs, &ctx(false)), 1);
 }

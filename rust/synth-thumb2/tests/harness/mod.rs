@@ -151,7 +151,7 @@ fn link(compiled: Vec<CompiledFunction>, runtime: &[(synth_ir::RuntimeFunc, usiz
                     patch_mov(&mut code, off, (target.wrapping_add(r.addend as u32) >> 16) as u16)
                 }
                 RelocKind::ThmCall | RelocKind::ThmJump24 => patch_branch(&mut code, off, place, target),
-                RelocKind::Abs32 => code[off..off + 4].copy_from_slice(&target.to_le_bytes()),
+                RelocKind::Abs32 => code[off..off + 4].copy_from_slice(&target.wrapping_add(r.addend as u32).to_le_bytes()),
             }
         }
     }

@@ -131,6 +131,24 @@ pub fn write_elf_with(
     floats: FloatInterface,
     debug: bool,
 ) -> Result<(Vec<u8>, Layout), Error> {
+    write_elf_full(info, names, funcs, thunks, target, floats, debug, None)
+}
+
+/// [`write_elf_with`] with, when `debug` is set and `lines` is given (the
+/// input module's line table), the source-line sections of `-g`
+/// (`.debug_line`, `.debug_info`, `.debug_abbrev`, `.debug_str`; see
+/// [`super::debug_lines`]).
+#[allow(clippy::too_many_arguments)]
+pub fn write_elf_full(
+    info: &ModuleInfo,
+    names: &SymbolNames,
+    funcs: &[TextFunction<'_>],
+    thunks: &[ThunkFunction<'_>],
+    target: Target,
+    floats: FloatInterface,
+    debug: bool,
+    lines: Option<&super::source_lines::SourceMap>,
+) -> Result<(Vec<u8>, Layout), Error> {
     let mut w = Writer::new(target, floats);
     let mut layout = Layout::default();
     w.text(names, funcs, thunks, &mut layout)?;
@@ -141,6 +159,27 @@ pub fn write_elf_with(
     w.code_relocations(names, &code, &layout)?;
     if debug {
         super::unwind_sections::add(&mut w.obj, w.text, &code, &layout)?;
+        if let Some(map) = lines {
+            let fnames: Vec<String> = funcs
+                .iter()
+                .map(|f| crate::driver::display_name(info, f.kind))
+                .chain(layout.functions[funcs.len()..].iter().map(|(s, _, _)| s.clone()))
+                .collect();
+            let placed: Vec<super::debug_lines::LineFunction<'_>> = code
+                .iter()
+                .zip(&layout.functions)
+                .zip(&fnames)
+                .map(|((c, (_, base, len)), name)| super::debug_lines::LineFunction {
+                    name,
+                    text_offset: *base,
+                    len: *len,
+                    rows: &c.lines,
+                })
+                .collect();
+            let sections = super::debug_lines::debug_lines(map, &placed, layout.text_bytes)
+                .map_err(|e| Error::Internal(format!("debug lines: {e}")))?;
+            super::debug_lines::add(&mut w.obj, w.text, &sections)?;
+        }
     }
     let mut bytes = w.obj.write()?;
     if debug {
@@ -591,13 +630,15 @@ pub fn arm_attributes(target: Target, floats: FloatInterface) -> Vec<u8> {
     uleb(&mut attrs, 5);
     attrs.extend_from_slice(target.name().as_bytes());
     attrs.push(0);
-    // Tag_CPU_arch (6): v7 = 10, v7E-M = 13.
-    let arch = if target.is_v7em() { 13 } else { 10 };
+    // Tag_CPU_arch (6): v7 = 10, v7E-M = 13, v8-M.mainline = 17,
+    // v8.1-M.mainline = 21; Tag_THUMB_ISA_use (9): 2 = Thumb-2 (v7-M),
+    // 3 = inferred from the architecture (v8-M), as gcc writes them.
+    let arch = target.features().arch;
     let mut tags = vec![
-        (6u32, arch),
+        (6u32, u32::from(arch.eabi_cpu_arch())),
         (7, u32::from(b'M')), // Tag_CPU_arch_profile: microcontroller
         (8, 0),               // Tag_ARM_ISA_use: no ARM code
-        (9, 2),               // Tag_THUMB_ISA_use: Thumb-2
+        (9, u32::from(arch.eabi_thumb_isa_use())),
         (24, 1),              // Tag_ABI_align_needed: 8-byte
         (25, 1),              // Tag_ABI_align_preserved: 8-byte
         // Tag_ABI_VFP_args: 3 = no FP arguments (compatible with both),

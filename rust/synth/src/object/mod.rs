@@ -6,9 +6,11 @@
 //! the backend. Returns: ELF bytes and header text.
 
 pub mod debug_frame;
+pub mod debug_lines;
 pub mod elf;
 pub mod header;
 pub mod naming;
+pub mod source_lines;
 pub mod symbols;
 pub mod unwind_sections;
 

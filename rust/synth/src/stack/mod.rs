@@ -48,7 +48,8 @@ pub enum StackBound {
     Bounded {
         /// Bytes.
         bytes: u32,
-        /// Symbols from the function down the deepest path of calls.
+        /// Symbols from the function down the deepest path of calls (at
+        /// most [`MAX_PATH`], the last one [`PATH_ELIDED`] when cut).
         path: Vec<String>,
     },
     /// No bound.
@@ -61,19 +62,38 @@ pub enum StackBound {
     },
 }
 
+/// Longest path a [`StackBound`] keeps: a deeper chain of calls keeps its
+/// first `MAX_PATH - 1` symbols and then [`PATH_ELIDED`]. Copying whole
+/// paths made a chain of n calls cost n² symbols (3,000 functions calling
+/// each other in a chain: 490 MB).
+pub const MAX_PATH: usize = 32;
+
+/// The last entry of a path cut at [`MAX_PATH`].
+pub const PATH_ELIDED: &str = "…";
+
+/// `first` followed by `tail`, cut at [`MAX_PATH`].
+fn prepend(first: String, tail: &[String]) -> Vec<String> {
+    let mut path = Vec::with_capacity((tail.len() + 1).min(MAX_PATH));
+    path.push(first);
+    if tail.len() < MAX_PATH {
+        path.extend(tail.iter().cloned());
+    } else {
+        path.extend(tail[..MAX_PATH - 2].iter().cloned());
+        path.push(PATH_ELIDED.to_string());
+    }
+    path
+}
+
 impl StackBound {
     /// The bound of entering through a thunk named `symbol` that uses
     /// `bytes` of stack itself before calling the function bounded by `self`.
     pub fn entered_through(&self, symbol: &str, bytes: u32) -> StackBound {
-        let mut path = vec![symbol.to_string()];
         match self {
             StackBound::Bounded { bytes: b, path: p } => {
-                path.extend(p.iter().cloned());
-                StackBound::Bounded { bytes: bytes + b, path }
+                StackBound::Bounded { bytes: bytes + b, path: prepend(symbol.to_string(), p) }
             }
             StackBound::Unbounded { reason, path: p } => {
-                path.extend(p.iter().cloned());
-                StackBound::Unbounded { reason: reason.clone(), path }
+                StackBound::Unbounded { reason: reason.clone(), path: prepend(symbol.to_string(), p) }
             }
         }
     }
@@ -385,9 +405,7 @@ impl<'a> Graph<'a> {
         let me = self.symbols[v].clone();
         let own = self.funcs[v].1.stack_bytes;
         if let Some(StackBound::Unbounded { reason, path }) = callees.iter().find(|b| b.bytes().is_none()) {
-            let mut p = vec![me];
-            p.extend(path.iter().cloned());
-            return StackBound::Unbounded { reason: reason.clone(), path: p };
+            return StackBound::Unbounded { reason: reason.clone(), path: prepend(me, path) };
         }
         let mut best: Option<(u32, &[String])> = None;
         for b in &callees {
@@ -398,12 +416,9 @@ impl<'a> Graph<'a> {
             }
         }
         let (deepest, tail) = best.unwrap_or((0, &[]));
-        let mut path = vec![me];
         // A callee that adds nothing (a leaf without a frame, the default
         // trap handler) is not where the stack goes deepest.
-        if deepest > 0 {
-            path.extend(tail.iter().cloned());
-        }
+        let path = prepend(me, if deepest > 0 { tail } else { &[] });
         StackBound::Bounded { bytes: own.saturating_add(deepest), path }
     }
 }

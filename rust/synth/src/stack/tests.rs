@@ -220,3 +220,18 @@ fn bounds_are_deterministic() {
     assert_eq!(a.stats, b.stats);
     assert_eq!(a.header, b.header);
 }
+
+#[test]
+fn long_paths_are_cut_at_max_path() {
+    let mut path: Vec<String> = Vec::new();
+    for k in (0..100).rev() {
+        path = super::prepend(format!("f{k}"), &path);
+        assert!(path.len() <= super::MAX_PATH);
+    }
+    assert_eq!(path.len(), super::MAX_PATH);
+    assert_eq!(path[0], "f0");
+    assert_eq!(path[super::MAX_PATH - 2], format!("f{}", super::MAX_PATH - 2));
+    assert_eq!(path.last().map(String::as_str), Some(super::PATH_ELIDED));
+    let short = super::prepend("a".into(), &["b".to_string()]);
+    assert_eq!(short, ["a", "b"]);
+}
