@@ -247,3 +247,29 @@ def test_aapcs_vfp_agrees_with_gcc(name, cross_image):
     want = tuple(_result_values(results, _hash(params, consts[name])))
     driven = emu.call_symbol("drive_" + name, [], results, [])
     assert driven.kind == "ok" and driven.values == want, ("gcc caller", driven.describe(), want)
+
+
+FPU_SPEC_SUBSET = ["f32", "f32_cmp", "f32_bitwise", "f64", "conversions", "float_misc", "float_memory",
+                   "float_literals"]
+
+
+def test_spec_float_subset_on_the_fpu(monkeypatch):
+    """The spec's float files in the FPU configuration (--fpu fpv4-sp-d16 --float-abi hard):
+    f32 arithmetic, comparisons and conversions run as VFP instructions, exports are called
+    through AAPCS-VFP (floats in s/d registers), results compared bit for bit."""
+    import sys
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "spec"))
+    import runner
+    testsuite = runner.DEFAULT_TESTSUITE
+    if not os.path.isdir(testsuite):
+        pytest.skip("no testsuite at %s" % testsuite)
+    monkeypatch.setenv("SYNTH_SPEC_ARGS", "--target cortex-m4 --fpu fpv4-sp-d16 --float-abi hard")
+    results = runner.run_files([os.path.join(testsuite, f + ".wast") for f in FPU_SPEC_SUBSET], jobs=2)
+    total = {}
+    for name, res, _secs, err in results:
+        assert err is None, "%s: %s" % (name, err)
+        for k, v in runner.tally(res).items():
+            total[k] = total.get(k, 0) + v
+    print("spec on the FPU (%d files): %s" % (len(FPU_SPEC_SUBSET), total))
+    assert set(total) <= {"pass", "fail"}, total
+    assert total.get("fail", 0) == 0 and total.get("pass", 0) > 5000, total
