@@ -86,12 +86,7 @@ def test_spec_subset_on_cortex_m33(monkeypatch):
     if not os.path.isdir(testsuite):
         pytest.skip("no testsuite at %s" % testsuite)
     monkeypatch.setenv("SYNTH_SPEC_TARGET", "cortex-m33")
-    results = runner.run_files([os.path.join(testsuite, f + ".wast") for f in SPEC_SUBSET], jobs=2)
-    total = {}
-    for name, res, _secs, err in results:
-        assert err is None, "%s: %s" % (name, err)
-        for k, v in runner.tally(res).items():
-            total[k] = total.get(k, 0) + v
+    total = runner.run_subset(SPEC_SUBSET)
     print("spec on cortex-m33 (%d files): %s" % (len(SPEC_SUBSET), total))
     assert set(total) <= {"pass", "fail", "skip"}, total
     assert total.get("fail", 0) == 0 and total.get("pass", 0) > 5000, total

@@ -264,12 +264,7 @@ def test_spec_float_subset_on_the_fpu(monkeypatch):
     if not os.path.isdir(testsuite):
         pytest.skip("no testsuite at %s" % testsuite)
     monkeypatch.setenv("SYNTH_SPEC_ARGS", "--target cortex-m4 --fpu fpv4-sp-d16 --float-abi hard")
-    results = runner.run_files([os.path.join(testsuite, f + ".wast") for f in FPU_SPEC_SUBSET], jobs=2)
-    total = {}
-    for name, res, _secs, err in results:
-        assert err is None, "%s: %s" % (name, err)
-        for k, v in runner.tally(res).items():
-            total[k] = total.get(k, 0) + v
+    total = runner.run_subset(FPU_SPEC_SUBSET)
     print("spec on the FPU (%d files): %s" % (len(FPU_SPEC_SUBSET), total))
     assert set(total) <= {"pass", "fail"}, total
     assert total.get("fail", 0) == 0 and total.get("pass", 0) > 5000, total

@@ -93,6 +93,17 @@ def tally(results):
     return collections.Counter(r["status"] for r in results)
 
 
+def run_subset(names, jobs=2):
+    """Run the testsuite files ``names`` (without ``.wast``) and return the status totals;
+    raises AssertionError naming the file if one could not be run. Options come from the
+    environment ($SYNTH_SPEC_TARGET, $SYNTH_SPEC_ARGS), as for the command line."""
+    total = collections.Counter()
+    for name, res, _secs, err in run_files([os.path.join(DEFAULT_TESTSUITE, n + ".wast") for n in names], jobs):
+        assert err is None, "%s: %s" % (name, err)
+        total.update(tally(res))
+    return dict(total)
+
+
 def skip_category(reason):
     """A skip reason with instance-specific names removed, for the summary."""
     return re.sub(r"module '[^']*'", "module M", reason or "unnamed (runner bug)")
