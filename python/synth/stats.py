@@ -71,6 +71,30 @@ class ShadowStats:
 
 
 @dataclass(frozen=True)
+class FloatClassStats:
+    """The allocator's figures for a function's floating-point register class (s0-s31),
+    present when the function has float values in VFP registers (``--fpu`` other than
+    ``none``); the integer class's figures are the fields of :class:`FunctionStats`."""
+
+    vregs: int
+    peak_pressure: int
+    regs_available: int
+    spill_stores: int
+    reloads: int
+    remats: int
+    moves: int
+    spill_slots: int
+    callee_saved_pushed: int
+    verdict: Verdict
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "FloatClassStats":
+        """Parse a JSON ``float`` object."""
+        kw = {f.name: _int(d[f.name], f.name) for f in fields(cls) if f.name != "verdict"}
+        return cls(verdict=Verdict(d["verdict"]), **kw)
+
+
+@dataclass(frozen=True)
 class FunctionStats:
     """Statistics of one compiled function (one element of the JSON ``functions`` array)."""
 
@@ -103,13 +127,18 @@ class FunctionStats:
     #: The allocator's compile-time budget was hit (crowded values spilled at every
     #: occurrence); from JSON only (the C stats struct has no field for it: False there).
     budget_hit: bool = False
+    #: The floating-point register class's figures; from JSON only (None from the C
+    #: stats struct, and for functions without float values in VFP registers).
+    float: FloatClassStats | None = None
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "FunctionStats":
         """Parse one JSON function object."""
         try:
             shadow = d.get("shadow")
-            kw = {f.name: d[f.name] for f in fields(cls) if f.name not in ("shadow",) + _NOT_COUNTS}
+            kw = {f.name: d[f.name] for f in fields(cls) if f.name not in ("shadow", "float") + _NOT_COUNTS}
+            fl = d.get("float")
+            kw["float"] = None if fl is None else FloatClassStats.from_dict(fl)
             bound = d.get("max_stack_bytes")
             kw["max_stack_bytes"] = None if bound is None else _int(bound, "max_stack_bytes")
             kw["stack_unbounded"] = d.get("stack_unbounded")
@@ -129,7 +158,7 @@ class FunctionStats:
 
 #: Integer fields of :class:`FunctionStats` (the ones a budget may limit).
 INT_FIELDS = tuple(f.name for f in fields(FunctionStats)
-                   if f.name not in ("name", "symbol", "kind", "verdict", "rung", "shadow") + _NOT_COUNTS)
+                   if f.name not in ("name", "symbol", "kind", "verdict", "rung", "shadow", "float") + _NOT_COUNTS)
 
 
 @dataclass(frozen=True)
@@ -149,6 +178,14 @@ class Totals:
     data_bytes: int
     rodata_bytes: int
     bss_bytes: int
+    #: Spill stores and reloads of the floating-point register class; from JSON only
+    #: (0 from the C stats struct).
+    float_spill_stores: int = 0
+    float_reloads: int = 0
+
+
+#: Totals fields the JSON may lack (older compilers) and the C struct does not carry.
+_FLOAT_TOTALS = ("float_spill_stores", "float_reloads")
 
 
 @dataclass(frozen=True)
@@ -172,6 +209,9 @@ class ModuleStats:
         d = asdict(self)
         d["functions"] = [{k: (v.value if isinstance(v, Enum) else list(v) if k == "stack_path" else v)
                            for k, v in f.items()} for f in d["functions"]]
+        for f in d["functions"]:
+            if f["float"] is not None:
+                f["float"]["verdict"] = Verdict(f["float"]["verdict"]).value
         return d
 
     def to_json(self) -> str:
@@ -186,7 +226,8 @@ class ModuleStats:
         if not isinstance(d["functions"], list):
             raise StatsFormatError("'functions' is not a list")
         try:
-            totals = Totals(**{f.name: _int(d["totals"][f.name], f.name) for f in fields(Totals)})
+            totals = Totals(**{f.name: _int(d["totals"][f.name], f.name) for f in fields(Totals)
+                               if f.name not in _FLOAT_TOTALS or f.name in d["totals"]})
         except (KeyError, TypeError, ValueError) as e:
             raise StatsFormatError("bad totals: %s" % e) from e
         return cls(str(d.get("target", "")), tuple(FunctionStats.from_dict(f) for f in d["functions"]),
