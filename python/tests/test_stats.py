@@ -74,13 +74,14 @@ def test_format_table_alignment():
 
 
 def test_float_class_stats_round_trip(tmp_path):
-    """With --fpu, a function with f32 values reports its float register class in the JSON
+    """With --fpu and --float-abi hard, a function with f32 values reports its float register class in the JSON
     (`float` object, totals `float_spill_stores`/`float_reloads`); the Python stats parse it
     and give back the same JSON."""
     from synth.stats import FloatClassStats
     wat = tmp_path / "f.wat"
     wat.write_text('(module (func (export "f") (param f32 f32) (result f32) (f32.add (local.get 0) (local.get 1))))')
-    proc = run_cli("compile", str(wat), "-o", str(tmp_path / "f.o"), "--fpu", "fpv4-sp-d16", "--stats-json", "-")
+    proc = run_cli("compile", str(wat), "-o", str(tmp_path / "f.o"), "--fpu", "fpv4-sp-d16", "--float-abi", "hard",
+                   "--stats-json", "-")
     assert proc.returncode == 0, proc.stderr
     stats = ModuleStats.from_json(proc.stdout)
     fl = stats.function("f").float

@@ -128,7 +128,7 @@ pub fn compile(input: &[u8], opts: &Options) -> Result<Compiled, Error> {
         verify_allocation: opts.verify_allocation,
         shadow_allocation: opts.shadow_allocation,
         static_memory_bytes: module.info.static_memory_bytes(),
-        fpu: enc_fpu(opts.fpu),
+        fpu: enc_fpu(code_fpu(&module.info, opts)),
     };
     let mut compiled = Vec::with_capacity(module.functions.len());
     let indirect: Vec<IndirectCalls> = module.functions.iter().map(|f| indirect_calls(&f.ir)).collect();
@@ -203,6 +203,20 @@ pub fn thunked_functions(info: &ModuleInfo, opts: &Options) -> Vec<u32> {
 }
 
 /// The backend's name for an FPU.
+/// The FPU compiled functions may compute on. VFP instructions in the code are
+/// declared by `Tag_FP_arch`, which the object carries with `--float-abi hard`
+/// and floats in its interface ([`FloatInterface::VfpRegisters`]); in every
+/// other configuration the functions compute floats in software, so that
+/// `soft` objects use no FPU instruction (as gcc's) and the attributes never
+/// understate what the code needs.
+fn code_fpu(info: &synth_frontend::ModuleInfo, opts: &Options) -> Fpu {
+    if opts.float_abi == FloatAbi::Hard && float_interface(info) != FloatInterface::None {
+        opts.fpu
+    } else {
+        Fpu::None
+    }
+}
+
 fn enc_fpu(fpu: Fpu) -> synth_thumb2_enc::Fpu {
     fpu.enc()
 }
