@@ -16,12 +16,11 @@ import glob
 import os
 import re
 import shutil
-import socket
 import subprocess
 
 import pytest
 
-from harness import cfi_check, paths, wasm2obj
+from harness import cfi_check, gdbsession, paths, wasm2obj
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QEMU_DIR = os.path.join(REPO, "tests", "qemu")
@@ -148,12 +147,6 @@ def test_names_and_unwind_index(tmp_path):
     assert re.search(r"OBJECT\s+LOCAL\s+DEFAULT\s+\d+ wasm_data0\$greeting$", syms, re.M), syms
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.skipif(shutil.which("gdb-multiarch") is None, reason="gdb-multiarch not installed (scripts/setup.sh)")
 def test_gdb_backtrace_through_synth_frames(tmp_path):
     c = compile_g(os.path.join(DEBUG_DIR, "module.wat"), tmp_path, "module")
@@ -162,20 +155,7 @@ def test_gdb_backtrace_through_synth_frames(tmp_path):
                     "-Wall", "-Werror", "-T", os.path.join(QEMU_DIR, "mps2-an386.ld"), "-I", QEMU_DIR,
                     "-I", str(tmp_path), os.path.join(QEMU_DIR, "startup.c"), os.path.join(DEBUG_DIR, "main.c"),
                     c.obj, "-lgcc", "-o", elf], check=True)
-    port = free_port()
-    qemu = subprocess.Popen(["qemu-system-arm", "-M", "mps2-an386", "-nographic", "-monitor", "none",
-                             "-semihosting-config", "enable=on,target=native", "-kernel", elf,
-                             "-gdb", "tcp:127.0.0.1:%d" % port, "-S"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True)
-    try:
-        gdb = subprocess.run(["gdb-multiarch", "-nx", "-batch", "-ex", "target remote 127.0.0.1:%d" % port,
-                              "-ex", "break host_break", "-ex", "continue", "-ex", "bt", "-ex", "continue", elf],
-                             capture_output=True, text=True, timeout=60)
-        out, _ = qemu.communicate(timeout=30)
-    finally:
-        if qemu.poll() is None:
-            qemu.kill()
-            qemu.wait()
+    gdb, out = gdbsession.run_gdb(elf, ["break host_break", "continue", "bt", "continue"])
     print(gdb.stdout)
     frames = re.findall(r"^#(\d+)\s+(?:0x[0-9a-f]+ in )?(\S+) \(", gdb.stdout, re.M)
     assert [f for _, f in frames] == ["host_break", "wasm_func1$inner", "wasm_outer", "main"], gdb.stdout + gdb.stderr

@@ -19,12 +19,11 @@ and the expected lines from the C source's `LINE` markers:
 import os
 import re
 import shutil
-import socket
 import subprocess
 
 import pytest
 
-from harness import paths, wasm2obj
+from harness import gdbsession, paths, wasm2obj
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QEMU_DIR = os.path.join(REPO, "tests", "qemu")
@@ -176,32 +175,12 @@ def test_dwarf_reads_without_warnings(build):
         assert p.returncode == 0 and "No errors." in p.stdout, p.stdout + p.stderr
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.skipif(shutil.which("gdb-multiarch") is None or shutil.which("qemu-system-arm") is None,
                     reason="gdb-multiarch or qemu-system-arm not installed (scripts/setup.sh)")
 def test_gdb_breaks_on_a_c_line_and_unwinds_to_main(build):
     elf, m = build["elf"], markers()
-    port = free_port()
-    qemu = subprocess.Popen(["qemu-system-arm", "-M", "mps2-an386", "-nographic", "-monitor", "none",
-                             "-semihosting-config", "enable=on,target=native", "-kernel", elf,
-                             "-gdb", "tcp:127.0.0.1:%d" % port, "-S"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True)
-    try:
-        gdb = subprocess.run(["gdb-multiarch", "-nx", "-batch", "-ex", "target remote 127.0.0.1:%d" % port,
-                              "-ex", "break lines.c:%d" % m["scale_call"], "-ex", "continue", "-ex", "bt",
-                              "-ex", "list %d,%d" % (m["scale_call"], m["scale_call"]),
-                              "-ex", "delete", "-ex", "continue", elf],
-                             capture_output=True, text=True, timeout=60)
-        out, _ = qemu.communicate(timeout=30)
-    finally:
-        if qemu.poll() is None:
-            qemu.kill()
-            qemu.wait()
+    gdb, out = gdbsession.run_gdb(elf, ["break lines.c:%d" % m["scale_call"], "continue", "bt",
+                                        "list %d,%d" % (m["scale_call"], m["scale_call"]), "delete", "continue"])
     print(gdb.stdout)
     assert re.search(r"Breakpoint 1 at 0x[0-9a-f]+: file \S*lines\.c, line %d\." % m["scale_call"], gdb.stdout), \
         gdb.stdout + gdb.stderr
