@@ -12,30 +12,8 @@ use synth_frontend::runtime::{build, float::Helper};
 use synth_frontend::ModuleInfo;
 use synth_ir::{Function, RuntimeFunc as R};
 
-const HELPERS: [R; 22] = [
-    R::F32Sqrt,
-    R::F64Sqrt,
-    R::F32Ceil,
-    R::F32Floor,
-    R::F32Trunc,
-    R::F32Nearest,
-    R::F64Ceil,
-    R::F64Floor,
-    R::F64Trunc,
-    R::F64Nearest,
-    R::F32Min,
-    R::F32Max,
-    R::F64Min,
-    R::F64Max,
-    R::I32TruncSatF32S,
-    R::I32TruncSatF32U,
-    R::I32TruncSatF64S,
-    R::I32TruncSatF64U,
-    R::I64TruncSatF32S,
-    R::I64TruncSatF32U,
-    R::I64TruncSatF64S,
-    R::I64TruncSatF64U,
-];
+/// Every float helper.
+const HELPERS: [R; 22] = Helper::ALL;
 
 /// Deterministic xorshift64*.
 struct Rng(u64);

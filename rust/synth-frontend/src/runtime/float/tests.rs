@@ -10,31 +10,6 @@ use synth_ir::verify::verify_or_text;
 use synth_ir::{Function, TrapCode};
 use RuntimeFunc as R;
 
-/// Every float helper.
-const ALL: [RuntimeFunc; 22] = [
-    R::F32Sqrt,
-    R::F64Sqrt,
-    R::F32Ceil,
-    R::F32Floor,
-    R::F32Trunc,
-    R::F32Nearest,
-    R::F64Ceil,
-    R::F64Floor,
-    R::F64Trunc,
-    R::F64Nearest,
-    R::F32Min,
-    R::F32Max,
-    R::F64Min,
-    R::F64Max,
-    R::I32TruncSatF32S,
-    R::I32TruncSatF32U,
-    R::I32TruncSatF64S,
-    R::I32TruncSatF64U,
-    R::I64TruncSatF32S,
-    R::I64TruncSatF32U,
-    R::I64TruncSatF64S,
-    R::I64TruncSatF64U,
-];
 
 fn built(f: RuntimeFunc) -> Function {
     let func = build_runtime(f, &ModuleInfo::default());
@@ -440,7 +415,7 @@ fn trunc_trap_bounds_documented_values() {
 
 #[test]
 fn helpers_are_small() {
-    for h in ALL {
+    for h in Helper::ALL {
         let f = built(h);
         let consts =
             f.blocks.iter().flat_map(|b| &b.insts).filter(|i| matches!(i.kind, InstKind::Iconst { .. })).count();
