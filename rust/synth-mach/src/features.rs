@@ -5,14 +5,15 @@
 //! core do X" is answered here, from one table, instead of comparing the
 //! CPU at the place that needs to know.
 //!
-//! Instruction selection emits ARMv7-M Thumb-2 for every core: that code is
-//! valid on ARMv7E-M and on ARMv8-M / ARMv8.1-M Mainline unchanged (the
-//! Mainline profiles are supersets of ARMv7-M; the DSP extension, optional
-//! on v8-M, is never used).
+//! The Thumb-2 backend (`synth-thumb2`) emits ARMv7-M Thumb-2 for every core
+//! of ARMv7-M and later: that code is valid on ARMv7E-M and on ARMv8-M /
+//! ARMv8.1-M Mainline unchanged (the Mainline profiles are supersets of
+//! ARMv7-M; the DSP extension, optional on v8-M, is never used).
 
 use synth_thumb2_enc::Fpu;
 
 use crate::Cpu;
+
 
 /// The architecture a core implements (the values of the EABI
 /// `Tag_CPU_arch` build attribute through [`Arch::eabi_cpu_arch`]).
