@@ -19,6 +19,10 @@ pub use features::{Arch, Features};
 /// Target CPUs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Cpu {
+    /// Cortex-M0 (ARMv6-M).
+    CortexM0,
+    /// Cortex-M0+ (ARMv6-M).
+    CortexM0Plus,
     /// Cortex-M3 (ARMv7-M).
     CortexM3,
     /// Cortex-M4 (ARMv7E-M).
