@@ -87,6 +87,22 @@ pub fn lower(func: &Function, static_memory_bytes: Option<u32>) -> Result<Lowere
         cur: 0,
         loc: SrcLoc::NONE,
     };
+    // Constants first: a use may come before its definition in block order.
+    for bd in &func.blocks {
+        for inst in &bd.insts {
+            match inst.kind {
+                InstKind::Iconst { ty: Type::I32, imm } => {
+                    l.consts.insert(inst.results[0], imm as u32);
+                }
+                InstKind::SymbolAddr { sym, addend } => {
+                    let aligned = !matches!(sym, SymbolRef::Memory | SymbolRef::DataSegment(_) | SymbolRef::Func(_))
+                        && addend % 4 == 0;
+                    l.aligned.insert(inst.results[0], aligned);
+                }
+                _ => {}
+            }
+        }
+    }
     l.entry()?;
     for b in 0..n {
         l.cur = 1 + b;
@@ -196,17 +212,13 @@ impl Lower<'_> {
         let res = inst.results.first().copied();
         match &inst.kind {
             InstKind::Iconst { imm, .. } => {
-                let r = res.unwrap();
-                let v = *imm as u32;
-                // Materialised at each register use (`Lower::r`), so that
-                // constants folded into immediates cost nothing.
-                self.consts.insert(r, v);
+                // Recorded up front; materialised at each register use
+                // (`Lower::r`), so that constants folded into immediates
+                // cost nothing.
+                let _ = imm;
             }
             InstKind::SymbolAddr { sym, addend } => {
                 let r = res.unwrap();
-                let aligned = !matches!(sym, SymbolRef::Memory | SymbolRef::DataSegment(_) | SymbolRef::Func(_))
-                    && addend % 4 == 0;
-                self.aligned.insert(r, aligned);
                 self.push(Inst::LoadLit { rd: vreg(r), lit: Lit::Sym(*sym, *addend) });
             }
             InstKind::Binary { op, lhs, rhs, .. } => self.binary(*op, vreg(res.unwrap()), *lhs, *rhs).map_err(|e| format!("{} ({e})", what()))?,
