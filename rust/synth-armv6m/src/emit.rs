@@ -106,9 +106,81 @@ struct Ctx<'a> {
     traps: Vec<TrapCode>,
     trap_base: usize,
     final_target: Vec<usize>,
+    /// Next label of a pseudo-instruction's own loop or skip.
+    next_local: usize,
 }
 
+/// The first label number of pseudo-instructions' local labels (blocks
+/// and trap stubs are numbered below).
+const LOCAL_LABELS: usize = 1 << 30;
+
 impl Ctx<'_> {
+    fn local(&mut self) -> usize {
+        self.next_local += 1;
+        self.next_local
+    }
+
+    fn br(&mut self, c: Cond, l: usize) {
+        self.items.push(Item::Br(Some(c), l));
+    }
+
+    fn label(&mut self, l: usize) {
+        self.items.push(Item::Label(l));
+    }
+
+    /// `if (r < 0) r = -r` (r's value as a signed word; INT_MIN stays, which
+    /// read unsigned is its magnitude).
+    fn abs(&mut self, r: u8) {
+        let skip = self.local();
+        self.h(enc::cmp_imm(r, 0));
+        self.br(Cond::Ge, skip);
+        self.h(enc::dp(Dp::Neg, r, r));
+        self.label(skip);
+    }
+
+    fn div_rem(&mut self, signed: bool, rem: bool, rd: u8, n: u8, d: u8, tmps: &[u8]) {
+        let (q, r) = if rem { (tmps[0], rd) } else { (rd, tmps[0]) };
+        let (t, c) = (tmps[1], tmps[2]);
+        let s = if signed { tmps[3] } else { d };
+        self.mov(t, n);
+        if signed {
+            self.abs(t);
+            self.mov(s, d);
+            self.abs(s);
+        }
+        self.h(enc::movs_imm(q, 0));
+        self.h(enc::movs_imm(r, 0));
+        self.h(enc::movs_imm(c, 32));
+        let (top, sub, keep) = (self.local(), self.local(), self.local());
+        self.label(top);
+        self.h(enc::shift_imm(enc::Shift::Lsl, q, q, 1));
+        self.h(enc::shift_imm(enc::Shift::Lsl, t, t, 1));
+        self.h(enc::dp(Dp::Adc, r, r));
+        self.br(Cond::Hs, sub);
+        self.h(enc::cmp_rr(r, s));
+        self.br(Cond::Lo, keep);
+        self.label(sub);
+        self.h(enc::subs_rrr(r, r, s));
+        self.h(enc::adds_imm8(q, 1));
+        self.label(keep);
+        self.h(enc::subs_imm8(c, 1));
+        self.br(Cond::Ne, top);
+        if signed {
+            let skip = self.local();
+            if rem {
+                self.h(enc::cmp_imm(n, 0));
+                self.br(Cond::Ge, skip);
+                self.h(enc::dp(Dp::Neg, r, r));
+            } else {
+                self.mov(c, n);
+                self.h(enc::dp(Dp::Eor, c, d));
+                self.br(Cond::Pl, skip);
+                self.h(enc::dp(Dp::Neg, q, q));
+            }
+            self.label(skip);
+        }
+    }
+
     fn h(&mut self, hw: u16) {
         self.items.push(Item::H(hw));
     }
@@ -321,6 +393,46 @@ impl Ctx<'_> {
                 self.h(enc::b_cond(cc, 0));
                 self.h(enc::movs_imm(p(rd), 0));
             }
+            Inst::AddSub64 { sub, dlo, dhi, alo, ahi, blo, bhi } => {
+                let (dlo, dhi) = (p(dlo), p(dhi));
+                if sub {
+                    self.h(enc::subs_rrr(dlo, p(alo), p(blo)));
+                } else {
+                    self.h(enc::adds_rrr(dlo, p(alo), p(blo)));
+                }
+                self.h(enc::mov(dhi, p(ahi)));
+                self.h(enc::dp(if sub { Dp::Sbc } else { Dp::Adc }, dhi, p(bhi)));
+            }
+            Inst::CmpSet64 { cc, rd, alo, ahi, blo, bhi, tmp } => {
+                let rd = p(rd);
+                self.h(enc::movs_imm(rd, 1));
+                if matches!(cc, Cond::Lt | Cond::Ge) {
+                    // The flags of the 64-bit subtraction a - b.
+                    self.h(enc::cmp_rr(p(alo), p(blo)));
+                    self.h(enc::mov(p(tmp), p(ahi)));
+                    self.h(enc::dp(Dp::Sbc, p(tmp), p(bhi)));
+                } else {
+                    // Equality and unsigned order: the high words decide
+                    // unless equal, then the low words.
+                    self.h(enc::cmp_rr(p(ahi), p(bhi)));
+                    self.h(enc::b_cond(Cond::Ne, 0));
+                    self.h(enc::cmp_rr(p(alo), p(blo)));
+                }
+                self.h(enc::b_cond(cc, 0));
+                self.h(enc::movs_imm(rd, 0));
+            }
+            Inst::DivRem { signed, rem, rd, n, d, ref tmps } => {
+                let tmps: Vec<u8> = tmps.iter().map(|&t| p(t)).collect();
+                self.div_rem(signed, rem, p(rd), p(n), p(d), &tmps);
+            }
+            Inst::Eqz64 { rd, lo, hi, tmp } => {
+                let (rd, t) = (p(rd), p(tmp));
+                self.h(enc::movs_imm(rd, 1));
+                self.h(enc::mov(t, p(lo)));
+                self.h(enc::dp(Dp::Orr, t, p(hi)));
+                self.h(enc::b_cond(Cond::Eq, 0));
+                self.h(enc::movs_imm(rd, 0));
+            }
             Inst::Select { rd, cond, t, f } => {
                 self.h(enc::cmp_imm(p(cond), 0));
                 self.h(enc::mov(p(rd), p(t)));
@@ -449,7 +561,7 @@ struct Pool {
 
 struct Placed {
     addr: Vec<u32>,
-    labels: Vec<u32>,
+    labels: std::collections::HashMap<usize, u32>,
     pools: Vec<Pool>,
     /// Per literal item: (pool, entry).
     lit_at: Vec<(usize, usize)>,
@@ -459,9 +571,9 @@ struct Placed {
 const POOL_EAGER: u32 = 400;
 const POOL_LIMIT: u32 = 1000;
 
-fn place(items: &[Item], sizes: &[u8], nlabels: usize) -> Placed {
+fn place(items: &[Item], sizes: &[u8]) -> Placed {
     let mut addr = 0u32;
-    let mut out = Placed { addr: vec![0; items.len()], labels: vec![0; nlabels], pools: Vec::new(), lit_at: vec![(0, 0); items.len()], end: 0 };
+    let mut out = Placed { addr: vec![0; items.len()], labels: Default::default(), pools: Vec::new(), lit_at: vec![(0, 0); items.len()], end: 0 };
     let mut pending: Vec<(usize, Lit)> = Vec::new();
     let mut first = 0u32;
     let flush = |out: &mut Placed, addr: &mut u32, pending: &mut Vec<(usize, Lit)>, before: usize, island: bool| {
@@ -501,7 +613,9 @@ fn place(items: &[Item], sizes: &[u8], nlabels: usize) -> Placed {
         }
         out.addr[i] = addr;
         match it {
-            Item::Label(l) => out.labels[*l] = addr,
+            Item::Label(l) => {
+                out.labels.insert(*l, addr);
+            }
             Item::Lit(_, lit) => {
                 if pending.is_empty() {
                     first = addr;
@@ -546,7 +660,7 @@ pub fn emit(vcode: &VCode, alloc: &Output, layout: &[usize], frame: Frame) -> Re
             t
         })
         .collect();
-    let mut cx = Ctx { vcode, frame, layout, items: Vec::new(), traps: Vec::new(), trap_base: nblocks, final_target };
+    let mut cx = Ctx { vcode, frame, layout, items: Vec::new(), traps: Vec::new(), trap_base: nblocks, final_target, next_local: LOCAL_LABELS };
     cx.prologue();
     let mut edits = alloc.edits.iter().peekable();
     // Edits by instruction (the list is sorted by program point).
@@ -586,16 +700,15 @@ pub fn emit(vcode: &VCode, alloc: &Output, layout: &[usize], frame: Frame) -> Re
         cx.items.push(Item::Barrier);
     }
     let items = cx.items;
-    let nlabels = nblocks + traps.len();
     // Relaxation.
     let mut sizes = vec![0u8; items.len()];
     let placed = loop {
-        let pl = place(&items, &sizes, nlabels);
+        let pl = place(&items, &sizes);
         let mut grew = false;
         for (i, it) in items.iter().enumerate() {
             if let Item::Br(c, l) = it {
                 let a = pl.addr[i] as i32;
-                let t = pl.labels[*l] as i32;
+                let t = pl.labels[l] as i32;
                 let ok = match (c, sizes[i]) {
                     (Some(_), 0) => enc::b_cond_ok(t - (a + 4)),
                     (None, 0) => enc::b_ok(t - (a + 4)),
@@ -701,7 +814,7 @@ pub fn emit(vcode: &VCode, alloc: &Output, layout: &[usize], frame: Frame) -> Re
                 inst_count += 1;
             }
             Item::Br(c, l) => {
-                let t = placed.labels[*l] as i32;
+                let t = placed.labels[l] as i32;
                 match (c, sizes[i]) {
                     (Some(c), 0) => put(&mut code, enc::b_cond(*c, t - (a + 4))),
                     (None, 0) => put(&mut code, enc::b(t - (a + 4))),

@@ -107,6 +107,22 @@ pub enum Inst {
     Ext { op: Ext, rd: Reg, rm: Reg },
     /// `rd = count(rm)`, a loop; `rd` and `tmp` early.
     Count { op: CountOp, rd: Reg, rm: Reg, tmp: Reg },
+    /// 64-bit add (`sub == false`) or subtract on register pairs:
+    /// `adds/subs dlo, alo, blo; mov dhi, ahi; adcs/sbcs dhi, bhi`; the
+    /// results early.
+    AddSub64 { sub: bool, dlo: Reg, dhi: Reg, alo: Reg, ahi: Reg, blo: Reg, bhi: Reg },
+    /// `rd = (a cc b) ? 1 : 0` on 64-bit pairs (signed conditions only
+    /// `Lt`/`Ge`: the lowering swaps the operands of the others); `rd`,
+    /// `tmp` early.
+    CmpSet64 { cc: Cond, rd: Reg, alo: Reg, ahi: Reg, blo: Reg, bhi: Reg, tmp: Reg },
+    /// `rd = (lo | hi) == 0`; `rd`, `tmp` early.
+    Eqz64 { rd: Reg, lo: Reg, hi: Reg, tmp: Reg },
+    /// Division or remainder by a shift-and-subtract loop (32 steps):
+    /// `rd = n / d` or `n % d`, signed (truncating; remainder with the
+    /// dividend's sign) or unsigned. `d != 0` and no signed overflow (the
+    /// IR's trap checks come first). `rd` and `tmps` (3 unsigned, 4
+    /// signed) early.
+    DivRem { signed: bool, rem: bool, rd: Reg, n: Reg, d: Reg, tmps: Vec<Reg> },
     /// `rd = (rn cc rm) ? 1 : 0`; `rd` early.
     CmpSet { cc: Cond, rd: Reg, rn: Reg, rm: Opnd },
     /// `rd = cond != 0 ? t : f`; `rd` early.
@@ -197,6 +213,36 @@ impl Inst {
                 f(rn, Use);
                 op(rm, f);
                 f(rd, EarlyDef);
+            }
+            Inst::AddSub64 { dlo, dhi, alo, ahi, blo, bhi, .. } => {
+                f(alo, Use);
+                f(ahi, Use);
+                f(blo, Use);
+                f(bhi, Use);
+                f(dlo, EarlyDef);
+                f(dhi, EarlyDef);
+            }
+            Inst::CmpSet64 { rd, alo, ahi, blo, bhi, tmp, .. } => {
+                f(alo, Use);
+                f(ahi, Use);
+                f(blo, Use);
+                f(bhi, Use);
+                f(rd, EarlyDef);
+                f(tmp, EarlyDef);
+            }
+            Inst::DivRem { rd, n, d, tmps, .. } => {
+                f(n, Use);
+                f(d, Use);
+                f(rd, EarlyDef);
+                for t in tmps {
+                    f(t, EarlyDef);
+                }
+            }
+            Inst::Eqz64 { rd, lo, hi, tmp } => {
+                f(lo, Use);
+                f(hi, Use);
+                f(rd, EarlyDef);
+                f(tmp, EarlyDef);
             }
             Inst::Select { rd, cond, t, f: fv } => {
                 f(cond, Use);

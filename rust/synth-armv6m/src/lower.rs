@@ -55,6 +55,10 @@ struct Lower<'a> {
     layout: Vec<usize>,
     next_vreg: u32,
     consts: HashMap<Value, u32>,
+    /// i64 constants (materialised per use like `consts`).
+    consts64: HashMap<Value, u64>,
+    /// The high-word register of every i64 value (the low word is `vreg(v)`).
+    hi: HashMap<Value, Reg>,
     aligned: HashMap<Value, bool>,
     preds: Vec<u32>,
     outgoing: u32,
@@ -79,6 +83,8 @@ pub fn lower(func: &Function, static_memory_bytes: Option<u32>) -> Result<Lowere
         layout: vec![0],
         next_vreg: func.value_types.len() as u32,
         consts: HashMap::new(),
+        consts64: HashMap::new(),
+        hi: HashMap::new(),
         aligned: HashMap::new(),
         preds,
         outgoing: 0,
@@ -94,6 +100,9 @@ pub fn lower(func: &Function, static_memory_bytes: Option<u32>) -> Result<Lowere
                 InstKind::Iconst { ty: Type::I32, imm } => {
                     l.consts.insert(inst.results[0], imm as u32);
                 }
+                InstKind::Iconst { ty: Type::I64, imm } => {
+                    l.consts64.insert(inst.results[0], imm as u64);
+                }
                 InstKind::SymbolAddr { sym, addend } => {
                     let aligned = !matches!(sym, SymbolRef::Memory | SymbolRef::DataSegment(_) | SymbolRef::Func(_))
                         && addend % 4 == 0;
@@ -101,6 +110,12 @@ pub fn lower(func: &Function, static_memory_bytes: Option<u32>) -> Result<Lowere
                 }
                 _ => {}
             }
+        }
+    }
+    for (i, t) in func.value_types.iter().enumerate() {
+        if *t == Type::I64 {
+            let h = l.temp();
+            l.hi.insert(Value(i as u32), h);
         }
     }
     l.entry()?;
@@ -127,6 +142,41 @@ pub fn lower(func: &Function, static_memory_bytes: Option<u32>) -> Result<Lowere
     })
 }
 
+/// Where an argument lives at a call (AAPCS, base standard).
+enum ArgLoc {
+    /// In these core registers (an i64: an even/odd pair, low word first).
+    Regs(Vec<u8>),
+    /// At this byte offset of the stack-argument area (i64: 8-aligned).
+    Stack(u32),
+}
+
+/// The AAPCS locations of arguments of `types`, and the stack bytes.
+fn aapcs(types: &[Type]) -> (Vec<ArgLoc>, u32) {
+    let (mut next, mut stack) = (0u8, 0u32);
+    let mut out = Vec::new();
+    for t in types {
+        if *t == Type::I64 {
+            next = (next + 1) & !1;
+            if next <= 2 {
+                out.push(ArgLoc::Regs(vec![next, next + 1]));
+                next += 2;
+            } else {
+                next = 4;
+                stack = stack.div_ceil(8) * 8;
+                out.push(ArgLoc::Stack(stack));
+                stack += 8;
+            }
+        } else if next < 4 {
+            out.push(ArgLoc::Regs(vec![next]));
+            next += 1;
+        } else {
+            out.push(ArgLoc::Stack(stack));
+            stack += 4;
+        }
+    }
+    (out, stack)
+}
+
 fn type_name(t: Type) -> &'static str {
     match t {
         Type::I32 => "i32",
@@ -150,19 +200,57 @@ impl Lower<'_> {
 
     fn check_i32(&self, v: Value, what: &str) -> Result<(), String> {
         match self.func.value_type(v) {
-            Type::I32 => Ok(()),
-            t => Err(format!("{} values ({what}): only i32 code is lowered for ARMv6-M so far", type_name(t))),
+            Type::I32 | Type::I64 => Ok(()),
+            t => Err(format!("{} values ({what}): only integer code is lowered for ARMv6-M so far", type_name(t))),
+        }
+    }
+
+    /// The registers holding `v` for a use (two for an i64: low, high).
+    fn regs(&mut self, v: Value) -> Vec<Reg> {
+        if self.func.value_type(v) == Type::I64 {
+            let (lo, hi) = self.r64(v);
+            vec![lo, hi]
+        } else {
+            vec![self.r(v)]
+        }
+    }
+
+    /// The registers `v` is defined in.
+    fn dregs(&self, v: Value) -> Vec<Reg> {
+        match self.hi.get(&v) {
+            Some(&h) => vec![vreg(v), h],
+            None => vec![vreg(v)],
+        }
+    }
+
+    /// The (low, high) registers of an i64 for a use.
+    fn r64(&mut self, v: Value) -> (Reg, Reg) {
+        match self.consts64.get(&v) {
+            Some(&c) => (self.new_const(c as u32), self.new_const((c >> 32) as u32)),
+            None => (vreg(v), self.hi[&v]),
         }
     }
 
     fn entry(&mut self) -> Result<(), String> {
         let params = self.func.blocks[0].params.clone();
-        for (k, &p) in params.iter().enumerate() {
+        for &p in &params {
             self.check_i32(p, "a parameter")?;
-            if k < 4 {
-                self.push(Inst::Mov { rd: vreg(p), rm: phys(k as u8) });
-            } else {
-                self.push(Inst::LoadParam { rd: vreg(p), off: 4 * (k as u32 - 4) });
+        }
+        let types: Vec<Type> = params.iter().map(|&p| self.func.value_type(p)).collect();
+        let (locs, _) = aapcs(&types);
+        for (&p, loc) in params.iter().zip(locs) {
+            let d = self.dregs(p);
+            match loc {
+                ArgLoc::Regs(rs) => {
+                    for (dst, r) in d.into_iter().zip(rs) {
+                        self.push(Inst::Mov { rd: dst, rm: phys(r) });
+                    }
+                }
+                ArgLoc::Stack(off) => {
+                    for (k, dst) in d.into_iter().enumerate() {
+                        self.push(Inst::LoadParam { rd: dst, off: off + 4 * k as u32 });
+                    }
+                }
             }
         }
         self.push(Inst::Jump { target: 1 });
@@ -204,12 +292,18 @@ impl Lower<'_> {
 
     fn inst(&mut self, inst: &synth_ir::Inst) -> Result<(), String> {
         let what = || describe(&inst.kind);
+        let mut wide = false;
         for &v in inst.results.iter().chain(inst.kind.operands().iter()) {
-            if self.func.value_type(v) != Type::I32 {
-                return Err(format!("{} ({} values: only i32 code is lowered for ARMv6-M so far)", what(), type_name(self.func.value_type(v))));
+            match self.func.value_type(v) {
+                Type::I32 => {}
+                Type::I64 => wide = true,
+                t => return Err(format!("{} ({} values: only integer code is lowered for ARMv6-M so far)", what(), type_name(t))),
             }
         }
         let res = inst.results.first().copied();
+        if wide && !matches!(inst.kind, InstKind::Call { .. }) {
+            return self.wide(inst).map_err(|e| if e.is_empty() { what() } else { format!("{} ({e})", what()) });
+        }
         match &inst.kind {
             InstKind::Iconst { imm, .. } => {
                 // Recorded up front; materialised at each register use
@@ -295,7 +389,7 @@ impl Lower<'_> {
                 if sig.results.len() > 1 {
                     return Err(format!("{} (multi-value results)", what()));
                 }
-                if let Some(t) = sig.params.iter().chain(&sig.results).find(|t| **t != Type::I32) {
+                if let Some(t) = sig.params.iter().chain(&sig.results).find(|t| !matches!(t, Type::I32 | Type::I64)) {
                     return Err(format!("{} ({} in the signature)", what(), type_name(*t)));
                 }
                 let target = match callee {
@@ -304,21 +398,30 @@ impl Lower<'_> {
                     Callee::Libcall(l) => CallTarget::Sym(SymbolRef::Libcall(*l)),
                     Callee::Indirect(v) => CallTarget::Reg(self.r(*v)),
                 };
-                for (k, a) in args.iter().enumerate().skip(4) {
-                    let rt = self.r(*a);
-                    self.push(Inst::StoreArg { rt, off: 4 * (k as u32 - 4) });
-                }
-                self.outgoing = self.outgoing.max(4 * (args.len() as u32).saturating_sub(4));
+                let (locs, stack) = aapcs(&sig.params);
+                self.outgoing = self.outgoing.max(stack);
                 let mut uses = Vec::new();
-                for (k, a) in args.iter().enumerate().take(4) {
-                    let rm = self.r(*a);
-                    self.push(Inst::Mov { rd: phys(k as u8), rm });
-                    uses.push(phys(k as u8));
+                let mut moves = Vec::new();
+                for (a, loc) in args.iter().zip(locs) {
+                    let rs = self.regs(*a);
+                    match loc {
+                        ArgLoc::Stack(off) => {
+                            for (k, rt) in rs.into_iter().enumerate() {
+                                self.push(Inst::StoreArg { rt, off: off + 4 * k as u32 });
+                            }
+                        }
+                        ArgLoc::Regs(ps) => moves.extend(ps.into_iter().zip(rs)),
+                    }
                 }
-                let defs = if res.is_some() { vec![phys(0)] } else { vec![] };
-                self.push(Inst::Call { target, uses, defs });
-                if let Some(r) = res {
-                    self.push(Inst::Mov { rd: vreg(r), rm: phys(0) });
+                for (pr, rm) in moves {
+                    self.push(Inst::Mov { rd: phys(pr), rm });
+                    uses.push(phys(pr));
+                }
+                let dsts = res.map(|r| self.dregs(r)).unwrap_or_default();
+                let defs: Vec<Reg> = (0..dsts.len() as u8).map(phys).collect();
+                self.push(Inst::Call { target, uses, defs: defs.clone() });
+                for (d, pr) in dsts.into_iter().zip(defs) {
+                    self.push(Inst::Mov { rd: d, rm: pr });
                 }
                 self.has_calls = true;
             }
@@ -401,7 +504,11 @@ impl Lower<'_> {
                 self.push(Inst::Alu { op: AluOp::Ror, rd, rn: l, rm: amount });
             }
             BinaryOp::DivS | BinaryOp::DivU | BinaryOp::RemS | BinaryOp::RemU => {
-                return Err("integer division: __aeabi_idiv/__aeabi_uidivmod calls not wired yet".into())
+                let signed = matches!(op, BinaryOp::DivS | BinaryOp::RemS);
+                let rem = matches!(op, BinaryOp::RemS | BinaryOp::RemU);
+                let (n, d) = (self.r(lhs), self.r(rhs));
+                let tmps = (0..if signed { 4 } else { 3 }).map(|_| self.temp()).collect();
+                self.push(Inst::DivRem { signed, rem, rd, n, d, tmps });
             }
         }
         Ok(())
@@ -488,18 +595,17 @@ impl Lower<'_> {
     /// block).
     fn moves(&mut self, bc: &BlockCall) {
         let params = self.func.block(bc.block).params.clone();
-        let temps: Vec<Reg> = bc
-            .args
-            .iter()
-            .map(|&a| {
+        let mut temps = Vec::new();
+        for &a in &bc.args {
+            for rm in self.regs(a) {
                 let t = self.temp();
-                let rm = self.r(a);
                 self.push(Inst::Mov { rd: t, rm });
-                t
-            })
-            .collect();
-        for (p, t) in params.iter().zip(temps) {
-            self.push(Inst::Mov { rd: vreg(*p), rm: t });
+                temps.push(t);
+            }
+        }
+        let dsts: Vec<Reg> = params.iter().flat_map(|&p| self.dregs(p)).collect();
+        for (d, t) in dsts.into_iter().zip(temps) {
+            self.push(Inst::Mov { rd: d, rm: t });
         }
     }
 
@@ -568,9 +674,10 @@ impl Lower<'_> {
                 }
                 let mut uses = Vec::new();
                 if let Some(v) = vals.first() {
-                    let rm = self.r(*v);
-                    self.push(Inst::Mov { rd: phys(0), rm });
-                    uses.push(phys(0));
+                    for (k, rm) in self.regs(*v).into_iter().enumerate() {
+                        self.push(Inst::Mov { rd: phys(k as u8), rm });
+                        uses.push(phys(k as u8));
+                    }
                 }
                 self.push(Inst::Ret { uses });
             }
@@ -579,6 +686,8 @@ impl Lower<'_> {
         Ok(())
     }
 }
+
+mod wide;
 
 /// The operator of an IR instruction, for messages.
 pub fn describe(k: &InstKind) -> String {

@@ -139,6 +139,13 @@ pub fn compile(input: &[u8], opts: &Options) -> Result<Compiled, Error> {
                 what: e.what,
                 offset: None,
             },
+            // The ARMv6-M backend does not lower everything yet: a generated
+            // function it declines is a missing feature there, not a bug.
+            _ if opts.target.features().arch.is_v6m() => Error::Unsupported {
+                func: None,
+                what: format!("generated function `{}`: {}", display_name(&module.info, f.kind), e.what),
+                offset: None,
+            },
             _ => Error::Internal(format!("generated function `{}`: {e}", display_name(&module.info, f.kind))),
         })?;
         log::debug!("{}: {} bytes, {} instructions", f.ir.name, c.code.len(), c.inst_count);
