@@ -421,6 +421,73 @@ impl Ctx<'_> {
                 self.h(enc::b_cond(cc, 0));
                 self.h(enc::movs_imm(rd, 0));
             }
+            Inst::Umull { dlo, dhi, a, b, t1, t2, t3 } => {
+                let (dlo, dhi, a, b, t1, t2, t3) = (p(dlo), p(dhi), p(a), p(b), p(t1), p(t2), p(t3));
+                use enc::{Ext::Uxth, Shift::{Lsl, Lsr}};
+                self.h(enc::ext(Uxth, t1, a)); // a0
+                self.h(enc::shift_imm(Lsr, t2, a, 16)); // a1
+                self.h(enc::ext(Uxth, t3, b)); // b0
+                self.h(enc::mov(dlo, t1));
+                self.h(enc::dp(Dp::Mul, dlo, t3)); // a0*b0
+                self.h(enc::dp(Dp::Mul, t3, t2)); // a1*b0
+                self.h(enc::shift_imm(Lsr, dhi, b, 16)); // b1
+                self.h(enc::dp(Dp::Mul, t1, dhi)); // a0*b1
+                self.h(enc::dp(Dp::Mul, t2, dhi)); // a1*b1
+                self.h(enc::mov(dhi, t2));
+                for mid in [t3, t1] {
+                    self.h(enc::shift_imm(Lsl, t2, mid, 16));
+                    self.h(enc::shift_imm(Lsr, mid, mid, 16));
+                    self.h(enc::adds_rrr(dlo, dlo, t2));
+                    self.h(enc::dp(Dp::Adc, dhi, mid));
+                }
+            }
+            Inst::Shift64 { op, dlo, dhi, lo, hi, n, t1, t2 } => {
+                let (dlo, dhi, lo, hi, n, t1, t2) = (p(dlo), p(dhi), p(lo), p(hi), p(n), p(t1), p(t2));
+                use enc::Shift;
+                // Register shifts by 32..=255 give 0 (LSL, LSR), which makes
+                // the logical shifts branch-free.
+                match op {
+                    Shift::Lsl | Shift::Lsr => {
+                        let (main, other, fwd, back) = if op == Shift::Lsl { (hi, lo, Dp::Lsl, Dp::Lsr) } else { (lo, hi, Dp::Lsr, Dp::Lsl) };
+                        let (dmain, dother) = if op == Shift::Lsl { (dhi, dlo) } else { (dlo, dhi) };
+                        self.mov(dmain, main);
+                        self.h(enc::dp(fwd, dmain, n));
+                        self.h(enc::movs_imm(t1, 32));
+                        self.h(enc::subs_rrr(t1, t1, n));
+                        self.mov(t2, other);
+                        self.h(enc::dp(back, t2, t1));
+                        self.h(enc::dp(Dp::Orr, dmain, t2));
+                        self.mov(t1, n);
+                        self.h(enc::subs_imm8(t1, 32));
+                        self.mov(t2, other);
+                        self.h(enc::dp(fwd, t2, t1));
+                        self.h(enc::dp(Dp::Orr, dmain, t2));
+                        self.mov(dother, other);
+                        self.h(enc::dp(fwd, dother, n));
+                    }
+                    Shift::Asr => {
+                        let (small, done) = (self.local(), self.local());
+                        self.mov(t1, n);
+                        self.h(enc::subs_imm8(t1, 32));
+                        self.br(Cond::Mi, small);
+                        self.mov(dlo, hi);
+                        self.h(enc::dp(Dp::Asr, dlo, t1));
+                        self.h(enc::shift_imm(Shift::Asr, dhi, hi, 31));
+                        self.items.push(Item::Br(None, done));
+                        self.label(small);
+                        self.mov(dlo, lo);
+                        self.h(enc::dp(Dp::Lsr, dlo, n));
+                        self.h(enc::movs_imm(t1, 32));
+                        self.h(enc::subs_rrr(t1, t1, n));
+                        self.mov(t2, hi);
+                        self.h(enc::dp(Dp::Lsl, t2, t1));
+                        self.h(enc::dp(Dp::Orr, dlo, t2));
+                        self.mov(dhi, hi);
+                        self.h(enc::dp(Dp::Asr, dhi, n));
+                        self.label(done);
+                    }
+                }
+            }
             Inst::DivRem { signed, rem, rd, n, d, ref tmps } => {
                 let tmps: Vec<u8> = tmps.iter().map(|&t| p(t)).collect();
                 self.div_rem(signed, rem, p(rd), p(n), p(d), &tmps);

@@ -115,6 +115,12 @@ pub enum Inst {
     /// `Lt`/`Ge`: the lowering swaps the operands of the others); `rd`,
     /// `tmp` early.
     CmpSet64 { cc: Cond, rd: Reg, alo: Reg, ahi: Reg, blo: Reg, bhi: Reg, tmp: Reg },
+    /// The 64-bit product of two words: `(dlo, dhi) = a * b` unsigned, by
+    /// four 16-bit partial products; outputs and temporaries early.
+    Umull { dlo: Reg, dhi: Reg, a: Reg, b: Reg, t1: Reg, t2: Reg, t3: Reg },
+    /// A 64-bit shift by a register count `n` (0..=63: the lowering masks
+    /// it) for `op` `Lsl`, `Lsr`, `Asr`; outputs and temporaries early.
+    Shift64 { op: crate::enc::Shift, dlo: Reg, dhi: Reg, lo: Reg, hi: Reg, n: Reg, t1: Reg, t2: Reg },
     /// `rd = (lo | hi) == 0`; `rd`, `tmp` early.
     Eqz64 { rd: Reg, lo: Reg, hi: Reg, tmp: Reg },
     /// Division or remainder by a shift-and-subtract loop (32 steps):
@@ -229,6 +235,24 @@ impl Inst {
                 f(bhi, Use);
                 f(rd, EarlyDef);
                 f(tmp, EarlyDef);
+            }
+            Inst::Umull { dlo, dhi, a, b, t1, t2, t3 } => {
+                f(a, Use);
+                f(b, Use);
+                f(dlo, EarlyDef);
+                f(dhi, EarlyDef);
+                f(t1, EarlyDef);
+                f(t2, EarlyDef);
+                f(t3, EarlyDef);
+            }
+            Inst::Shift64 { dlo, dhi, lo, hi, n, t1, t2, .. } => {
+                f(lo, Use);
+                f(hi, Use);
+                f(n, Use);
+                f(dlo, EarlyDef);
+                f(dhi, EarlyDef);
+                f(t1, EarlyDef);
+                f(t2, EarlyDef);
             }
             Inst::DivRem { rd, n, d, tmps, .. } => {
                 f(n, Use);

@@ -91,6 +91,40 @@ impl Lower<'_> {
         Ok(())
     }
 
+    fn shift_var(&mut self, op: Shift, lo: Reg, hi: Reg, n: Reg) -> (Reg, Reg) {
+        let (dlo, dhi, t1, t2) = (self.temp(), self.temp(), self.temp(), self.temp());
+        self.push(Inst::Shift64 { op, dlo, dhi, lo, hi, n, t1, t2 });
+        (dlo, dhi)
+    }
+
+    /// A 64-bit shift or rotate by the count in `n` (modulo 64).
+    fn var_shift64(&mut self, op: BinaryOp, dlo: Reg, dhi: Reg, lo: Reg, hi: Reg, n: Reg) {
+        let m = self.new_const(63);
+        let k = self.temp();
+        self.push(Inst::Alu { op: AluOp::And, rd: k, rn: n, rm: m });
+        let (a, b) = match op {
+            BinaryOp::Shl => self.shift_var(Shift::Lsl, lo, hi, k),
+            BinaryOp::ShrU => self.shift_var(Shift::Lsr, lo, hi, k),
+            BinaryOp::ShrS => self.shift_var(Shift::Asr, lo, hi, k),
+            _ => {
+                // rotl n = (x << n) | (x >> (-n & 63)); rotr the other way.
+                let neg = self.temp();
+                self.push(Inst::Neg { rd: neg, rm: n });
+                let m2 = self.new_const(63);
+                let j = self.temp();
+                self.push(Inst::Alu { op: AluOp::And, rd: j, rn: neg, rm: m2 });
+                let (l, r) = if op == BinaryOp::Rotl { (k, j) } else { (j, k) };
+                let (a1, b1) = self.shift_var(Shift::Lsl, lo, hi, l);
+                let (a2, b2) = self.shift_var(Shift::Lsr, lo, hi, r);
+                self.push(Inst::Alu { op: AluOp::Orr, rd: dlo, rn: a1, rm: a2 });
+                self.push(Inst::Alu { op: AluOp::Orr, rd: dhi, rn: b1, rm: b2 });
+                return;
+            }
+        };
+        self.push(Inst::Mov { rd: dlo, rm: a });
+        self.push(Inst::Mov { rd: dhi, rm: b });
+    }
+
     /// Lowers an instruction with i64 operands or results (not calls).
     pub(super) fn wide(&mut self, inst: &synth_ir::Inst) -> Result<(), String> {
         let res = inst.results.first().copied();
@@ -122,10 +156,24 @@ impl Lower<'_> {
                     BinaryOp::Shl | BinaryOp::ShrU | BinaryOp::ShrS | BinaryOp::Rotl | BinaryOp::Rotr => {
                         match self.consts64.get(rhs) {
                             Some(&c) => self.shift64(*op, dlo, dhi, alo, ahi, (c & 63) as u32)?,
-                            None => return Err("by a variable count: __aeabi_llsl/llsr/lasr not wired yet".into()),
+                            None => {
+                                let (n, _) = self.r64(*rhs);
+                                self.var_shift64(*op, dlo, dhi, alo, ahi, n);
+                            }
                         }
                     }
-                    _ => return Err("__aeabi_lmul/__aeabi_ldivmod not wired yet".into()),
+                    BinaryOp::Mul => {
+                        // a*b mod 2^64 = alo*blo (64-bit) + ((alo*bhi + ahi*blo) << 32).
+                        let (blo, bhi) = self.r64(*rhs);
+                        let (c1, c2, cross) = (self.temp(), self.temp(), self.temp());
+                        self.push(Inst::Alu { op: AluOp::Mul, rd: c1, rn: alo, rm: bhi });
+                        self.push(Inst::Alu { op: AluOp::Mul, rd: c2, rn: ahi, rm: blo });
+                        self.push(Inst::Alu { op: AluOp::Add, rd: cross, rn: c1, rm: c2 });
+                        let (h, t1, t2, t3) = (self.temp(), self.temp(), self.temp(), self.temp());
+                        self.push(Inst::Umull { dlo, dhi: h, a: alo, b: blo, t1, t2, t3 });
+                        self.push(Inst::Alu { op: AluOp::Add, rd: dhi, rn: h, rm: cross });
+                    }
+                    _ => return Err("i64 division: no inline lowering yet".into()),
                 }
             }
             InstKind::Unary { op, arg, .. } => {
