@@ -52,24 +52,26 @@ pub struct Frame {
     pub frame_bytes: u32,
     /// Outgoing-argument bytes (at sp).
     pub outgoing: u32,
+    /// Local-area bytes (above the outgoing arguments).
+    pub locals: u32,
 }
 
 impl Frame {
     /// Lays out the frame.
-    pub fn new(callee_saved: u16, lr: bool, outgoing: u32, slots: u32) -> Frame {
+    pub fn new(callee_saved: u16, lr: bool, outgoing: u32, locals: u32, slots: u32) -> Frame {
         let push_mask = callee_saved | if lr { 0x4000 } else { 0 };
         let push_bytes = 4 * push_mask.count_ones();
-        let mut frame_bytes = outgoing + 4 * slots;
+        let mut frame_bytes = outgoing + locals + 4 * slots;
         if (frame_bytes + push_bytes) % 8 != 0 {
             frame_bytes += 4;
         }
-        Frame { push_mask, frame_bytes, outgoing }
+        Frame { push_mask, frame_bytes, outgoing, locals }
     }
     fn push_bytes(&self) -> u32 {
         4 * self.push_mask.count_ones()
     }
     fn slot(&self, s: u32) -> u32 {
-        self.outgoing + 4 * s
+        self.outgoing + self.locals + 4 * s
     }
 }
 
@@ -560,6 +562,20 @@ impl Ctx<'_> {
                 self.h(enc::mov(p(tmp2), 13));
                 self.h(enc::cmp_rr(p(tmp2), p(tmp)));
                 self.items.push(Item::Br(Some(Cond::Lo), l));
+            }
+            Inst::LocalAddr { rd, off } => {
+                let at = self.frame.outgoing + off;
+                if at > 1020 {
+                    return Err("a local area beyond sp+1020".into());
+                }
+                self.h(enc::add_rd_sp(p(rd), at))
+            }
+            Inst::LoadLocal { rd, off } => {
+                let at = self.frame.outgoing + off;
+                if at > 1020 {
+                    return Err("a local area beyond sp+1020".into());
+                }
+                self.h(enc::ldr_sp(p(rd), at))
             }
             Inst::StoreArg { rt, off } => {
                 if off > 1020 {

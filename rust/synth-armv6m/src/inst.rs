@@ -156,6 +156,11 @@ pub enum Inst {
     /// at: `ldr tmp, [limit]; mov tmp2, sp; cmp tmp2, tmp; blo trap`;
     /// `tmp`, `tmp2` early.
     StackCheck { limit: Reg, tmp: Reg, tmp2: Reg },
+    /// `ADD rd, sp, #local + off`: the address of byte `off` of the local
+    /// area (sret buffers).
+    LocalAddr { rd: Reg, off: u32 },
+    /// `LDR rd, [sp, #local + off]`: a word of the local area.
+    LoadLocal { rd: Reg, off: u32 },
     /// `STR rt, [sp, #off]`: an outgoing stack argument.
     StoreArg { rt: Reg, off: u32 },
     /// `LDR rd, [sp, #frame + off]`: incoming stack parameter `off`.
@@ -196,7 +201,11 @@ impl Inst {
             }
         };
         match self {
-            Inst::MovImm { rd, .. } | Inst::LoadLit { rd, .. } | Inst::LoadParam { rd, .. } => f(rd, Def),
+            Inst::MovImm { rd, .. }
+            | Inst::LoadLit { rd, .. }
+            | Inst::LoadParam { rd, .. }
+            | Inst::LocalAddr { rd, .. }
+            | Inst::LoadLocal { rd, .. } => f(rd, Def),
             Inst::Mov { rd, rm } | Inst::Neg { rd, rm } | Inst::Ext { rd, rm, .. } | Inst::ShiftImm { rd, rm, .. } => {
                 f(rm, Use);
                 f(rd, Def);

@@ -66,7 +66,7 @@ pub fn compile_function(func: &synth_ir::Function, opts: &BackendOptions) -> Res
     let callee_saved = (alloc.stats.callee_saved_used.lo() & 0xF0) as u16;
     let mut lr = lowered.has_calls;
     loop {
-        let frame = emit::Frame::new(callee_saved, lr, lowered.outgoing_bytes, alloc.num_spill_slots);
+        let frame = emit::Frame::new(callee_saved, lr, lowered.outgoing_bytes, lowered.local_bytes, alloc.num_spill_slots);
         match emit::emit(&vcode, &alloc, &lowered.layout, frame).map_err(|e| err(format!("emission: {e}")))? {
             Ok(out) => {
                 let push_bytes = 4 * frame.push_mask.count_ones();

@@ -37,6 +37,8 @@ pub struct Lowered {
     pub num_vregs: u32,
     /// Bytes of the outgoing stack-argument area (8-aligned).
     pub outgoing_bytes: u32,
+    /// Bytes of the local area (sret buffers of calls; 8-aligned).
+    pub local_bytes: u32,
     /// The function calls something (lr must be saved).
     pub has_calls: bool,
 }
@@ -62,6 +64,9 @@ struct Lower<'a> {
     aligned: HashMap<Value, bool>,
     preds: Vec<u32>,
     outgoing: u32,
+    locals: u32,
+    /// The sret pointer of a function with several results.
+    sret: Option<Reg>,
     has_calls: bool,
     static_memory_bytes: Option<u32>,
     cur: usize,
@@ -88,6 +93,8 @@ pub fn lower(func: &Function, static_memory_bytes: Option<u32>) -> Result<Lowere
         aligned: HashMap::new(),
         preds,
         outgoing: 0,
+        locals: 0,
+        sret: None,
         has_calls: false,
         static_memory_bytes,
         cur: 0,
@@ -138,6 +145,7 @@ pub fn lower(func: &Function, static_memory_bytes: Option<u32>) -> Result<Lowere
         layout: l.layout,
         num_vregs: l.next_vreg,
         outgoing_bytes: l.outgoing.div_ceil(8) * 8,
+        local_bytes: l.locals.div_ceil(8) * 8,
         has_calls: l.has_calls,
     })
 }
@@ -150,9 +158,10 @@ enum ArgLoc {
     Stack(u32),
 }
 
-/// The AAPCS locations of arguments of `types`, and the stack bytes.
-fn aapcs(types: &[Type]) -> (Vec<ArgLoc>, u32) {
-    let (mut next, mut stack) = (0u8, 0u32);
+/// The AAPCS locations of arguments of `types` from register `first` on
+/// (1 when r0 carries an sret pointer), and the stack bytes.
+fn aapcs(types: &[Type], first: u8) -> (Vec<ArgLoc>, u32) {
+    let (mut next, mut stack) = (first, 0u32);
     let mut out = Vec::new();
     for t in types {
         if *t == Type::I64 {
@@ -175,6 +184,21 @@ fn aapcs(types: &[Type]) -> (Vec<ArgLoc>, u32) {
         }
     }
     (out, stack)
+}
+
+/// The byte offset of each result in an sret buffer (each aligned to its
+/// size, as the Thumb-2 backend's AAPCS mapping) and the buffer size.
+fn sret_layout(results: &[Type]) -> (Vec<u32>, u32) {
+    let (mut off, mut align) = (0u32, 4u32);
+    let mut offs = Vec::new();
+    for t in results {
+        let a = t.bytes();
+        align = align.max(a);
+        off = off.div_ceil(a) * a;
+        offs.push(off);
+        off += a;
+    }
+    (offs, off.div_ceil(align) * align)
 }
 
 fn type_name(t: Type) -> &'static str {
@@ -237,7 +261,14 @@ impl Lower<'_> {
             self.check_i32(p, "a parameter")?;
         }
         let types: Vec<Type> = params.iter().map(|&p| self.func.value_type(p)).collect();
-        let (locs, _) = aapcs(&types);
+        let mut first = 0;
+        if self.func.sig.results.len() > 1 {
+            let t = self.temp();
+            self.push(Inst::Mov { rd: t, rm: phys(0) });
+            self.sret = Some(t);
+            first = 1;
+        }
+        let (locs, _) = aapcs(&types, first);
         for (&p, loc) in params.iter().zip(locs) {
             let d = self.dregs(p);
             match loc {
@@ -386,9 +417,6 @@ impl Lower<'_> {
                 self.push(Inst::TrapIfNz { cond, code: *code })
             }
             InstKind::Call { callee, sig, args } => {
-                if sig.results.len() > 1 {
-                    return Err(format!("{} (multi-value results)", what()));
-                }
                 if let Some(t) = sig.params.iter().chain(&sig.results).find(|t| !matches!(t, Type::I32 | Type::I64)) {
                     return Err(format!("{} ({} in the signature)", what(), type_name(*t)));
                 }
@@ -398,10 +426,17 @@ impl Lower<'_> {
                     Callee::Libcall(l) => CallTarget::Sym(SymbolRef::Libcall(*l)),
                     Callee::Indirect(v) => CallTarget::Reg(self.r(*v)),
                 };
-                let (locs, stack) = aapcs(&sig.params);
+                let sret = (sig.results.len() > 1).then(|| sret_layout(&sig.results));
+                let (locs, stack) = aapcs(&sig.params, u8::from(sret.is_some()));
                 self.outgoing = self.outgoing.max(stack);
                 let mut uses = Vec::new();
                 let mut moves = Vec::new();
+                if let Some((_, size)) = &sret {
+                    self.locals = self.locals.max(*size);
+                    let a = self.temp();
+                    self.push(Inst::LocalAddr { rd: a, off: 0 });
+                    moves.push((0, a));
+                }
                 for (a, loc) in args.iter().zip(locs) {
                     let rs = self.regs(*a);
                     match loc {
@@ -416,6 +451,16 @@ impl Lower<'_> {
                 for (pr, rm) in moves {
                     self.push(Inst::Mov { rd: phys(pr), rm });
                     uses.push(phys(pr));
+                }
+                if let Some((offs, _)) = sret {
+                    self.push(Inst::Call { target, uses, defs: vec![] });
+                    for (r, off) in inst.results.iter().zip(offs) {
+                        for (k, d) in self.dregs(*r).into_iter().enumerate() {
+                            self.push(Inst::LoadLocal { rd: d, off: off + 4 * k as u32 });
+                        }
+                    }
+                    self.has_calls = true;
+                    return Ok(());
                 }
                 let dsts = res.map(|r| self.dregs(r)).unwrap_or_default();
                 let defs: Vec<Reg> = (0..dsts.len() as u8).map(phys).collect();
@@ -670,7 +715,19 @@ impl Lower<'_> {
             }
             Terminator::Return(vals) => {
                 if vals.len() > 1 {
-                    return Err("return of several values (multi-value)".into());
+                    // Into the caller's buffer (r0 on entry).
+                    let types: Vec<Type> = vals.iter().map(|&v| self.func.value_type(v)).collect();
+                    let (offs, _) = sret_layout(&types);
+                    let base = self.sret.expect("sret pointer of a multi-result function");
+                    for (&v, off) in vals.iter().zip(offs) {
+                        for (k, rt) in self.regs(v).into_iter().enumerate() {
+                            let o = off + 4 * k as u32;
+                            let off = if o <= 124 { MemOff::Imm(o) } else { MemOff::Reg(self.new_const(o)) };
+                            self.push(Inst::Store { op: Mem::Str, rt, rn: base, off });
+                        }
+                    }
+                    self.push(Inst::Ret { uses: vec![] });
+                    return Ok(());
                 }
                 let mut uses = Vec::new();
                 if let Some(v) = vals.first() {
