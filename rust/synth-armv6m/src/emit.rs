@@ -40,6 +40,12 @@ enum Item {
     Cfi(CfiOp),
     /// A line row from here on.
     Line(SrcLoc),
+    /// `ADR rd, label` (the label 4-aligned, at most 1020 bytes ahead).
+    Adr(u8, usize),
+    /// Padding to a 4-byte boundary (data).
+    Align4,
+    /// A jump-table word: `target - table + 1` (labels).
+    TableWord(usize, usize),
 }
 
 /// The frame.
@@ -110,11 +116,15 @@ struct Ctx<'a> {
     final_target: Vec<usize>,
     /// Next label of a pseudo-instruction's own loop or skip.
     next_local: usize,
+    /// The machine block being emitted.
+    cur_block: usize,
 }
 
 /// The first label number of pseudo-instructions' local labels (blocks
 /// and trap stubs are numbered below).
 const LOCAL_LABELS: usize = 1 << 30;
+/// Label numbers of jump tables: this plus the machine block's index.
+const TABLE_LABELS: usize = 1 << 29;
 
 impl Ctx<'_> {
     fn local(&mut self) -> usize {
@@ -604,6 +614,23 @@ impl Ctx<'_> {
                 self.branch2(cc, then_, else_, next);
             }
             Inst::Ret { .. } => self.epilogue(),
+            Inst::TableTarget { rd, idx, tmp, table } => {
+                let (rd, tmp) = (p(rd), p(tmp));
+                self.h(enc::shift_imm(enc::Shift::Lsl, tmp, p(idx), 2));
+                self.items.push(Item::Adr(rd, TABLE_LABELS + table));
+                self.h(enc::mem_reg(Mem::Ldr, tmp, rd, tmp));
+                self.h(enc::adds_rrr(rd, rd, tmp));
+            }
+            Inst::BrTable { rm, ref targets } => {
+                self.h(enc::bx(p(rm)));
+                self.items.push(Item::Align4);
+                self.items.push(Item::Label(TABLE_LABELS + self.cur_block));
+                for &t in targets {
+                    let t = self.final_target[t];
+                    self.items.push(Item::TableWord(TABLE_LABELS + self.cur_block, t));
+                }
+                self.items.push(Item::Barrier);
+            }
         }
         Ok(())
     }
@@ -659,6 +686,7 @@ fn place(items: &[Item], sizes: &[u8]) -> Placed {
     let mut out = Placed { addr: vec![0; items.len()], labels: Default::default(), pools: Vec::new(), lit_at: vec![(0, 0); items.len()], end: 0 };
     let mut pending: Vec<(usize, Lit)> = Vec::new();
     let mut first = 0u32;
+    let mut in_table = false;
     let flush = |out: &mut Placed, addr: &mut u32, pending: &mut Vec<(usize, Lit)>, before: usize, island: bool| {
         if island {
             *addr += 2;
@@ -681,12 +709,24 @@ fn place(items: &[Item], sizes: &[u8]) -> Placed {
     };
     for (i, it) in items.iter().enumerate() {
         let size = match it {
-            Item::H(_) | Item::Lit(..) => 2,
+            Item::H(_) | Item::Lit(..) | Item::Adr(..) => 2,
+            Item::Align4 => addr % 4,
+            Item::TableWord(..) => 4,
             Item::Call(_) => 4,
             Item::Br(c, _) => br_size(*c, sizes[i]),
             _ => 0,
         };
-        if !pending.is_empty() {
+        if matches!(it, Item::Align4) {
+            // A jump table follows its `bx`: pending literals go before it
+            // (no fall-through here), never into it.
+            if !pending.is_empty() {
+                flush(&mut out, &mut addr, &mut pending, i, false);
+            }
+            in_table = true;
+        } else if matches!(it, Item::Barrier) {
+            in_table = false;
+        }
+        if !pending.is_empty() && !in_table {
             let distinct = pending.len() as u32;
             if matches!(it, Item::Barrier) && addr - first > POOL_EAGER {
                 flush(&mut out, &mut addr, &mut pending, i, false);
@@ -743,7 +783,7 @@ pub fn emit(vcode: &VCode, alloc: &Output, layout: &[usize], frame: Frame) -> Re
             t
         })
         .collect();
-    let mut cx = Ctx { vcode, frame, layout, items: Vec::new(), traps: Vec::new(), trap_base: nblocks, final_target, next_local: LOCAL_LABELS };
+    let mut cx = Ctx { vcode, frame, layout, items: Vec::new(), traps: Vec::new(), trap_base: nblocks, final_target, next_local: LOCAL_LABELS, cur_block: 0 };
     cx.prologue();
     let mut edits = alloc.edits.iter().peekable();
     // Edits by instruction (the list is sorted by program point).
@@ -758,6 +798,7 @@ pub fn emit(vcode: &VCode, alloc: &Output, layout: &[usize], frame: Frame) -> Re
     for (li, &b) in cx.layout.iter().enumerate() {
         let next = cx.layout.get(li + 1).copied();
         cx.items.push(Item::Label(b));
+        cx.cur_block = b;
         for k in vcode.ranges[b].clone() {
             cx.items.push(Item::Line(vcode.locs[k]));
             for e in &before[k] {
@@ -866,6 +907,26 @@ pub fn emit(vcode: &VCode, alloc: &Output, layout: &[usize], frame: Frame) -> Re
                 inst_count += 1;
             }
             Item::Label(_) | Item::Barrier => {}
+            Item::Adr(rd, l) => {
+                let t = placed.labels[l];
+                let base = (a as u32 + 4) & !3;
+                if t < base || t - base > 1020 || t % 4 != 0 {
+                    return Err(format!("jump table out of ADR reach ({} bytes)", t as i64 - base as i64));
+                }
+                put(&mut code, enc::adr(*rd, t - base));
+                inst_count += 1;
+            }
+            Item::Align4 => {
+                if code.len() % 4 != 0 {
+                    data_ranges.push(a as u32..a as u32 + 2);
+                    put(&mut code, 0);
+                }
+            }
+            Item::TableWord(table, target) => {
+                let v = (placed.labels[target] as i64 - placed.labels[table] as i64 + 1) as u32;
+                data_ranges.push(a as u32..a as u32 + 4);
+                code.extend_from_slice(&v.to_le_bytes());
+            }
             Item::Cfi(op) => cfi.push(CfiEvent { offset: a as u32, op: *op }),
             Item::Line(loc) => {
                 if loc.is_none() && lines.is_empty() {

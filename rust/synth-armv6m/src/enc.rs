@@ -289,6 +289,13 @@ pub fn ldr_sp(rt: u8, off: u32) -> u16 {
     0x9800 | lo(rt) << 8 | (off / 4) as u16
 }
 
+/// `ADR rd, label` (`ADD rd, pc, #imm`: `Align(pc + 4, 4) + imm`; imm a
+/// multiple of 4, 0..=1020).
+pub fn adr(rd: u8, imm: u32) -> u16 {
+    debug_assert!(imm % 4 == 0 && imm <= 1020);
+    0xA000 | lo(rd) << 8 | (imm / 4) as u16
+}
+
 /// `ADD rd, sp, #imm` (imm a multiple of 4, 0..=1020).
 pub fn add_rd_sp(rd: u8, imm: u32) -> u16 {
     debug_assert!(imm % 4 == 0 && imm <= 1020);

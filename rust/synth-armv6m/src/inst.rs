@@ -174,6 +174,14 @@ pub enum Inst {
     BrNz { cond: Reg, then_: usize, else_: usize },
     /// Terminator: `rn cc rm` to `then_`, else to `else_`.
     BrCmp { cc: Cond, rn: Reg, rm: Opnd, then_: usize, else_: usize },
+    /// The target address of a jump table: `lsls tmp, idx, #2; adr rd,
+    /// table; ldr tmp, [rd, tmp]; adds rd, rd, tmp` (entries are offsets
+    /// from the table, Thumb bit set). The table is the one the `BrTable`
+    /// terminator of machine block `table` places; `tmp` early.
+    TableTarget { rd: Reg, idx: Reg, tmp: Reg, table: usize },
+    /// Terminator: `bx rm` into the jump table of this block (entries for
+    /// `targets`, in order), which follows it as data.
+    BrTable { rm: Reg, targets: Vec<usize> },
     /// Terminator: return; `uses` are the result registers (physical).
     Ret { uses: Vec<Reg> },
     /// Terminator: trap with `code`.
@@ -314,6 +322,12 @@ impl Inst {
                 f(tmp, EarlyDef);
             }
             Inst::TrapIfNz { cond, .. } => f(cond, Use),
+            Inst::TableTarget { rd, idx, tmp, .. } => {
+                f(idx, Use);
+                f(tmp, EarlyDef);
+                f(rd, Def);
+            }
+            Inst::BrTable { rm, .. } => f(rm, Use),
             Inst::TrapIfCmp { rn, rm, .. } | Inst::BrCmp { rn, rm, .. } => {
                 f(rn, Use);
                 op(rm, f);
@@ -374,12 +388,21 @@ impl Inst {
         match self {
             Inst::Jump { target } => vec![*target],
             Inst::BrNz { then_, else_, .. } | Inst::BrCmp { then_, else_, .. } => vec![*then_, *else_],
+            Inst::BrTable { targets, .. } => {
+                let mut v = targets.clone();
+                v.sort_unstable();
+                v.dedup();
+                v
+            }
             _ => vec![],
         }
     }
 
     /// True for block terminators.
     pub fn is_terminator(&self) -> bool {
-        matches!(self, Inst::Jump { .. } | Inst::BrNz { .. } | Inst::BrCmp { .. } | Inst::Ret { .. } | Inst::Trap { .. })
+        matches!(
+            self,
+            Inst::Jump { .. } | Inst::BrNz { .. } | Inst::BrCmp { .. } | Inst::BrTable { .. } | Inst::Ret { .. } | Inst::Trap { .. }
+        )
     }
 }

@@ -695,23 +695,37 @@ impl Lower<'_> {
                 self.push(Inst::BrNz { cond, then_, else_ });
             }
             Terminator::BrTable { index, targets, default } => {
-                if targets.len() > 256 {
-                    return Err(format!("br_table with {} targets (the compare chain takes up to 256)", targets.len()));
-                }
-                // A chain of `cmp idx, #k; beq target_k`, then the default.
                 let idx = self.r(*index);
-                let mut cur = self.cur;
-                for (k, bc) in targets.iter().enumerate() {
+                if targets.len() <= 4 {
+                    // A chain of `cmp idx, #k; beq target_k`, then the default.
+                    let mut cur = self.cur;
+                    for (k, bc) in targets.iter().enumerate() {
+                        self.cur = cur;
+                        let then_ = self.edge(bc);
+                        let next = self.new_block(|_| {});
+                        self.cur = cur;
+                        self.push(Inst::BrCmp { cc: Cond::Eq, rn: idx, rm: Opnd::Imm(k as u8), then_, else_: next });
+                        cur = next;
+                    }
                     self.cur = cur;
-                    let then_ = self.edge(bc);
-                    let next = self.new_block(|_| {});
-                    self.cur = cur;
-                    self.push(Inst::BrCmp { cc: Cond::Eq, rn: idx, rm: Opnd::Imm(k as u8), then_, else_: next });
-                    cur = next;
+                    self.moves(default);
+                    self.push(Inst::Jump { target: 1 + default.block.0 as usize });
+                } else {
+                    // `idx >= n` to the default, else through a table of offsets.
+                    let n = targets.len() as u32;
+                    let rm = if n < 256 { Opnd::Imm(n as u8) } else { Opnd::Reg(self.new_const(n)) };
+                    let dflt = self.edge(default);
+                    let start = self.cur;
+                    let table = self.new_block(|_| {});
+                    self.cur = start;
+                    self.push(Inst::BrCmp { cc: Cond::Hs, rn: idx, rm, then_: dflt, else_: table });
+                    let edges: Vec<usize> = targets.iter().map(|bc| self.edge(bc)).collect();
+                    self.cur = table;
+                    let (rd, tmp) = (self.temp(), self.temp());
+                    self.push(Inst::TableTarget { rd, idx, tmp, table });
+                    self.push(Inst::BrTable { rm: rd, targets: edges });
+                    self.cur = start;
                 }
-                self.cur = cur;
-                self.moves(default);
-                self.push(Inst::Jump { target: 1 + default.block.0 as usize });
             }
             Terminator::Return(vals) => {
                 if vals.len() > 1 {

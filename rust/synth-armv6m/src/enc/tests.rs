@@ -114,6 +114,7 @@ fn register_and_immediate_forms_match_gnu_as() {
         add(format!("str r{rd}, [sp, #1020]"), &[str_sp(rd, 1020)]);
         add(format!("ldr r{rd}, [sp, #4]"), &[ldr_sp(rd, 4)]);
         add(format!("add r{rd}, sp, #1020"), &[add_rd_sp(rd, 1020)]);
+        add(format!("add r{rd}, pc, #1020"), &[adr(rd, 1020)]);
     }
     for (rd, rm) in [(0u8, 1u8), (12, 3), (4, 12), (8, 9), (0, 13), (13, 7)] {
         add(format!("mov r{rd}, r{rm}"), &[mov(rd, rm)]);
