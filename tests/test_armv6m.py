@@ -30,7 +30,8 @@ from harness.uc_image import cortex_m
 TESTS = os.path.dirname(os.path.abspath(__file__))
 PROGRAMS = sorted(glob.glob(os.path.join(TESTS, "programs", "*.wat")))
 CPU = "cortex-m0plus"
-ARGS = ["--target", CPU]
+#: Every compile here runs the register-allocation checker too.
+ARGS = ["--target", CPU, "--verify-allocation"]
 
 #: Integer testsuite files run on cortex-m0plus.
 SPEC_SUBSET = ["i32", "i64", "int_exprs", "int_literals", "br_if", "br", "block", "loop", "if", "call",
@@ -88,6 +89,7 @@ def _spec_results(monkeypatch):
     if not os.path.isdir(runner.DEFAULT_TESTSUITE):
         pytest.skip("no testsuite at %s" % runner.DEFAULT_TESTSUITE)
     monkeypatch.setenv("SYNTH_SPEC_TARGET", CPU)
+    monkeypatch.setenv("SYNTH_SPEC_ARGS", "--verify-allocation")
     files = [os.path.join(runner.DEFAULT_TESTSUITE, n + ".wast") for n in SPEC_SUBSET]
     return runner.run_files(files, jobs=2)
 

@@ -88,3 +88,77 @@ pub fn compile_function(func: &synth_ir::Function, opts: &BackendOptions) -> Res
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use synth_ir::{Block, Callee, FunctionBuilder, InstKind, Signature, SymbolRef, Terminator, TrapCode, Type};
+    use synth_mach::RelocTarget;
+
+    fn opts() -> BackendOptions {
+        BackendOptions { verify_allocation: true, ..BackendOptions::default() }
+    }
+
+    fn halfwords(code: &[u8]) -> Vec<u16> {
+        code.chunks(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect()
+    }
+
+    #[test]
+    fn trap_only_function_calls_the_trap_entry() {
+        let mut b = FunctionBuilder::new("t", Signature::default());
+        b.terminate(Terminator::Trap(TrapCode::Unreachable));
+        let c = compile_function(&b.finish(), &opts()).expect("compiles");
+        assert_eq!(c.relocs.len(), 1);
+        assert_eq!(c.relocs[0].target, RelocTarget::Trap);
+        // b stub; stub: movs r0, #1; bl synth_trap.
+        assert_eq!(halfwords(&c.code), vec![0xE7FF, 0x2001, 0xF7FF, 0xFFFE]);
+    }
+
+    #[test]
+    fn a_calling_function_saves_lr_and_keeps_a_value_across_the_call() {
+        let s = Signature { params: vec![Type::I32], results: vec![Type::I32] };
+        let mut b = FunctionBuilder::new("caller", s.clone());
+        let x = b.block_params(Block(0))[0];
+        let r = b.inst(InstKind::Call { callee: Callee::Func(1), sig: s, args: vec![x] }, &[Type::I32]);
+        let sum = b.binary(synth_ir::BinaryOp::Add, r[0], x);
+        b.terminate(Terminator::Return(vec![sum]));
+        let c = compile_function(&b.finish(), &opts()).expect("compiles");
+        assert!(c.relocs.iter().any(|r| r.target == RelocTarget::Symbol(SymbolRef::Func(1))));
+        assert_eq!(c.alloc.rung, synth_regalloc::Rung::Base);
+        assert_eq!(c.alloc.regs_available, 8, "r0-r7");
+        assert!(c.push_mask & 0x4000 != 0 && c.push_mask & 0xF0 != 0, "{:#x}", c.push_mask);
+        assert_eq!(c.code[1], 0xB5, "PUSH {{.., lr}} first");
+        assert_eq!(c.stack_bytes % 8, 0);
+    }
+
+    #[test]
+    fn pressure_beyond_eight_registers_spills_and_passes_the_checker() {
+        // Twelve live values summed at the end: more than r0-r7.
+        let s = Signature { params: vec![Type::I32], results: vec![Type::I32] };
+        let mut b = FunctionBuilder::new("press", s);
+        let x = b.block_params(Block(0))[0];
+        let vals: Vec<_> = (0..12).map(|k| {
+            let c = b.iconst(Type::I32, 1000 + k);
+            b.binary(synth_ir::BinaryOp::Mul, x, c)
+        }).collect();
+        let mut acc = vals[0];
+        for v in &vals[1..] {
+            acc = b.binary(synth_ir::BinaryOp::Add, acc, *v);
+        }
+        b.terminate(Terminator::Return(vec![acc]));
+        let c = compile_function(&b.finish(), &opts()).expect("compiles");
+        assert!(c.alloc.spill_slots > 0 || c.alloc.remats > 0, "{:?}", c.alloc);
+        assert!(c.frame_bytes >= 4 * c.alloc.spill_slots);
+    }
+
+    #[test]
+    fn an_operator_without_lowering_is_named() {
+        let s = Signature { params: vec![Type::F64], results: vec![Type::F64] };
+        let mut b = FunctionBuilder::new("fl", s);
+        let x = b.block_params(Block(0))[0];
+        b.terminate(Terminator::Return(vec![x]));
+        let e = compile_function(&b.finish(), &opts()).unwrap_err();
+        assert_eq!(e.func, "fl");
+        assert!(e.to_string().contains("no ARMv6-M lowering") && e.what.contains("f64"), "{e}");
+    }
+}
