@@ -26,6 +26,17 @@ def _bytes(hexfield):
     return out
 
 
+def _bl_target(addr, raw):
+    hw1, hw2 = int.from_bytes(raw[0:2], "little"), int.from_bytes(raw[2:4], "little")
+    s = (hw1 >> 10) & 1
+    i1 = 1 ^ (((hw2 >> 13) & 1) ^ s)
+    i2 = 1 ^ (((hw2 >> 11) & 1) ^ s)
+    imm = (s << 24) | (i1 << 23) | (i2 << 22) | ((hw1 & 0x3FF) << 12) | ((hw2 & 0x7FF) << 1)
+    if s:
+        imm -= 1 << 25
+    return addr + 4 + imm
+
+
 def text_lines(obj):
     """(address, bytes, assembly) of every line of ``.text``, assembly rewritten for GNU as."""
     dis = subprocess.run([paths.tool("arm-none-eabi-objdump"), "-d", "-z", "-j", ".text", obj],
@@ -46,7 +57,9 @@ def text_lines(obj):
             # writer pads between functions with it. Written as the hint's bytes.
             asm = ".inst.n 0xbf00"
         elif mnem == "bl":
-            asm = "bl ."
+            # A relocated call holds the REL addend (-4, `bl .`); a long branch inside the
+            # function is written to its target, decoded from the bits themselves.
+            asm = "bl ." if raw == b"\xff\xf7\xfe\xff" else "bl L_%x" % _bl_target(addr, raw)
         elif t and mnem.startswith("b"):
             asm = "%s L_%x" % (mnem, int(t.group(1), 16))
         elif mnem == ".word":
