@@ -18,7 +18,7 @@
 use std::collections::HashMap;
 
 use synth_ir::{
-    BinaryOp, BlockCall, Callee, Function, InstKind, LoadKind, SrcLoc, StoreKind, SymbolRef, Terminator, TrapCode,
+    BinaryOp, BlockCall, Callee, Function, InstKind, IntCC, LoadKind, SrcLoc, StoreKind, SymbolRef, Terminator, TrapCode,
     Type, UnaryOp, Value,
 };
 use synth_regalloc::{PReg, Reg};
@@ -63,6 +63,11 @@ struct Lower<'a> {
     hi: HashMap<Value, Reg>,
     aligned: HashMap<Value, bool>,
     preds: Vec<u32>,
+    /// i32 comparisons whose only use is the next `TrapIf` or the block's
+    /// branch: compared there, with no 0/1 value.
+    fusible: std::collections::HashSet<Value>,
+    /// Fusible comparisons seen, waiting for their use.
+    fused: HashMap<Value, (IntCC, Value, Option<Value>)>,
     outgoing: u32,
     locals: u32,
     /// The sret pointer of a function with several results.
@@ -91,6 +96,8 @@ pub fn lower(func: &Function, static_memory_bytes: Option<u32>) -> Result<Lowere
         consts64: HashMap::new(),
         hi: HashMap::new(),
         aligned: HashMap::new(),
+        fusible: fusible(func),
+        fused: HashMap::new(),
         preds,
         outgoing: 0,
         locals: 0,
@@ -148,6 +155,41 @@ pub fn lower(func: &Function, static_memory_bytes: Option<u32>) -> Result<Lowere
         local_bytes: l.locals.div_ceil(8) * 8,
         has_calls: l.has_calls,
     })
+}
+
+/// The i32 comparisons (`Compare`, `Eqz`) used exactly once, by the
+/// `TrapIf` right after them or by their block's `Branch`.
+fn fusible(func: &Function) -> std::collections::HashSet<Value> {
+    let mut uses: HashMap<Value, u32> = HashMap::new();
+    for bd in &func.blocks {
+        for inst in &bd.insts {
+            for v in inst.kind.operands() {
+                *uses.entry(v).or_default() += 1;
+            }
+        }
+        for v in bd.term.operands() {
+            *uses.entry(v).or_default() += 1;
+        }
+    }
+    let once = |v: &Value| uses.get(v) == Some(&1);
+    let is_cmp = |k: &InstKind| {
+        matches!(k, InstKind::Compare { ty: Type::I32, .. } | InstKind::Eqz { ty: Type::I32, .. })
+    };
+    let mut out = std::collections::HashSet::new();
+    for bd in &func.blocks {
+        for (j, inst) in bd.insts.iter().enumerate() {
+            if !is_cmp(&inst.kind) || !once(&inst.results[0]) {
+                continue;
+            }
+            let r = inst.results[0];
+            let next_trap = matches!(bd.insts.get(j + 1).map(|i| &i.kind), Some(InstKind::TrapIf { cond, .. }) if *cond == r);
+            let branch = matches!(&bd.term, Terminator::Branch { cond, .. } if *cond == r);
+            if next_trap || branch {
+                out.insert(r);
+            }
+        }
+    }
+    out
 }
 
 /// Where an argument lives at a call (AAPCS, base standard).
@@ -306,6 +348,19 @@ impl Lower<'_> {
         self.consts.get(&v).filter(|&&c| c < 256).map(|&c| c as u8)
     }
 
+    /// The operands of an i32 comparison `lhs cc rhs` (`rhs` `None`: 0),
+    /// a small constant on the left moved right.
+    fn cmp_operands(&mut self, cc: IntCC, lhs: Value, rhs: Option<Value>) -> (Cond, Reg, Opnd) {
+        let Some(rhs) = rhs else {
+            return (Cond::from_intcc(cc), self.r(lhs), Opnd::Imm(0));
+        };
+        let (cc, lhs, rhs) =
+            if self.small(lhs).is_some() && self.small(rhs).is_none() { (cc.swap_args(), rhs, lhs) } else { (cc, lhs, rhs) };
+        let rm = self.opnd(rhs);
+        let rn = self.r(lhs);
+        (Cond::from_intcc(cc), rn, rm)
+    }
+
     fn opnd(&mut self, v: Value) -> Opnd {
         match self.small(v) {
             Some(c) => Opnd::Imm(c),
@@ -371,17 +426,22 @@ impl Lower<'_> {
                 }
             }
             InstKind::Compare { cc, lhs, rhs, .. } => {
-                let (cc, lhs, rhs) =
-                    if self.small(*lhs).is_some() && self.small(*rhs).is_none() { (cc.swap_args(), *rhs, *lhs) } else { (*cc, *lhs, *rhs) };
-                let rm = self.opnd(rhs);
-                let rn = self.r(lhs);
-                self.push(Inst::CmpSet { cc: Cond::from_intcc(cc), rd: vreg(res.unwrap()), rn, rm });
+                let r = res.unwrap();
+                if self.fusible.contains(&r) {
+                    self.fused.insert(r, (*cc, *lhs, Some(*rhs)));
+                } else {
+                    let (cc, rn, rm) = self.cmp_operands(*cc, *lhs, Some(*rhs));
+                    self.push(Inst::CmpSet { cc, rd: vreg(r), rn, rm });
+                }
             }
             InstKind::Eqz { arg, .. } => {
-                {
-                let rn = self.r(*arg);
-                self.push(Inst::CmpSet { cc: Cond::Eq, rd: vreg(res.unwrap()), rn, rm: Opnd::Imm(0) })
-            }
+                let r = res.unwrap();
+                if self.fusible.contains(&r) {
+                    self.fused.insert(r, (IntCC::Eq, *arg, None));
+                } else {
+                    let rn = self.r(*arg);
+                    self.push(Inst::CmpSet { cc: Cond::Eq, rd: vreg(r), rn, rm: Opnd::Imm(0) })
+                }
             }
             InstKind::Select { cond, if_true, if_false, .. } => {
                 let (cond, t, f) = (self.r(*cond), self.r(*if_true), self.r(*if_false));
@@ -413,8 +473,13 @@ impl Lower<'_> {
                 }
             }
             InstKind::TrapIf { cond, code } => {
-                let cond = self.r(*cond);
-                self.push(Inst::TrapIfNz { cond, code: *code })
+                if let Some((cc, lhs, rhs)) = self.fused.remove(cond) {
+                    let (cc, rn, rm) = self.cmp_operands(cc, lhs, rhs);
+                    self.push(Inst::TrapIfCmp { cc, rn, rm, code: *code });
+                } else {
+                    let cond = self.r(*cond);
+                    self.push(Inst::TrapIfNz { cond, code: *code })
+                }
             }
             InstKind::Call { callee, sig, args } => {
                 if let Some(t) = sig.params.iter().chain(&sig.results).find(|t| !matches!(t, Type::I32 | Type::I64)) {
@@ -691,8 +756,13 @@ impl Lower<'_> {
             Terminator::Branch { cond, then_dest, else_dest } => {
                 let then_ = self.edge(then_dest);
                 let else_ = self.edge(else_dest);
-                let cond = self.r(*cond);
-                self.push(Inst::BrNz { cond, then_, else_ });
+                if let Some((cc, lhs, rhs)) = self.fused.remove(cond) {
+                    let (cc, rn, rm) = self.cmp_operands(cc, lhs, rhs);
+                    self.push(Inst::BrCmp { cc, rn, rm, then_, else_ });
+                } else {
+                    let cond = self.r(*cond);
+                    self.push(Inst::BrNz { cond, then_, else_ });
+                }
             }
             Terminator::BrTable { index, targets, default } => {
                 let idx = self.r(*index);
