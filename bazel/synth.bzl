@@ -25,7 +25,7 @@ load("//toolchains:synth_toolchain.bzl", "SynthFloatInfo")
 
 SYNTH_TOOLCHAIN_TYPE = str(Label("//toolchains:synth_toolchain_type"))
 
-_TARGETS = ["cortex-m3", "cortex-m4", "cortex-m7", "cortex-m33", "cortex-m55"]
+_TARGETS = ["cortex-m0", "cortex-m0plus", "cortex-m3", "cortex-m4", "cortex-m7", "cortex-m33", "cortex-m55"]
 
 # `--fpu` and `--float-abi` values (docs/OPTIONS.md); "" = the target platform's.
 _FPUS = ["none", "fpv4-sp-d16", "fpv5-sp-d16", "fpv5-d16"]

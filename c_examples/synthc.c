@@ -1,7 +1,7 @@
 /* synthc: a small build tool on libsynth, the synth compiler's C API.
  *
  *   synthc IN.wasm|IN.wat -o OUT.o [--emit-header OUT.h] [--stats] [--stats-json F]
- *          [--target cortex-m3|cortex-m4|cortex-m7|cortex-m33|cortex-m55] [--fpu FPU] [--float-abi ABI]
+ *          [--target cortex-m0|cortex-m0plus|cortex-m3|cortex-m4|cortex-m7|cortex-m33|cortex-m55] [--fpu FPU] [--float-abi ABI]
  *          [--prefix P] [--module-name N]
  *          [--no-bounds-checks] [--stack-check] [--max-memory-pages N]
  *          [--verify-allocation] [--shadow-allocation] [--no-optimize]
@@ -23,7 +23,7 @@
 
 static const char USAGE[] =
     "usage: synthc IN.wasm -o OUT.o [--emit-header OUT.h] [--stats] [--stats-json F]\n"
-    "              [--target cortex-m3|cortex-m4|cortex-m7|cortex-m33|cortex-m55]\n"
+    "              [--target cortex-m0|cortex-m0plus|cortex-m3|cortex-m4|cortex-m7|cortex-m33|cortex-m55]\n"
     "              [--fpu none|fpv4-sp-d16|fpv5-sp-d16|fpv5-d16] [--float-abi soft|softfp|hard]\n"
     "              [--prefix P] [--module-name N]\n"
     "              [--no-bounds-checks] [--stack-check] [--max-memory-pages N]\n"
@@ -38,7 +38,9 @@ static int usage(const char *msg) {
 }
 
 static int parse_target(const char *s, uint32_t *t) {
-    if (!strcmp(s, "cortex-m3") || !strcmp(s, "m3")) *t = SYNTH_TARGET_CORTEX_M3;
+    if (!strcmp(s, "cortex-m0") || !strcmp(s, "m0")) *t = SYNTH_TARGET_CORTEX_M0;
+    else if (!strcmp(s, "cortex-m0plus") || !strcmp(s, "m0plus")) *t = SYNTH_TARGET_CORTEX_M0PLUS;
+    else if (!strcmp(s, "cortex-m3") || !strcmp(s, "m3")) *t = SYNTH_TARGET_CORTEX_M3;
     else if (!strcmp(s, "cortex-m4") || !strcmp(s, "m4")) *t = SYNTH_TARGET_CORTEX_M4;
     else if (!strcmp(s, "cortex-m7") || !strcmp(s, "m7")) *t = SYNTH_TARGET_CORTEX_M7;
     else if (!strcmp(s, "cortex-m33") || !strcmp(s, "m33")) *t = SYNTH_TARGET_CORTEX_M33;
@@ -161,7 +163,7 @@ int main(int argc, char **argv) {
             else if (!strcmp(a, "--prefix")) opts.prefix = v;
             else if (!strcmp(a, "--module-name")) opts.module_name = v;
             else if (!strcmp(a, "--stats-json")) json = v;
-            else if (parse_target(v, &opts.target) != 0) return usage("unknown --target (cortex-m3, cortex-m4, cortex-m7, cortex-m33, cortex-m55)");
+            else if (parse_target(v, &opts.target) != 0) return usage("unknown --target (cortex-m0, cortex-m0plus, cortex-m3, cortex-m4, cortex-m7, cortex-m33, cortex-m55)");
         } else if (!strcmp(a, "--stats")) stats = 1;
         else if (!strcmp(a, "--no-bounds-checks")) opts.bounds_checks = 0;
         else if (!strcmp(a, "--stack-check")) opts.stack_check = 1;

@@ -70,6 +70,17 @@
 #define SYNTH_STATUS_LIMIT 8
 
 /**
+ * Target Cortex-M0 (ARMv6-M), for synth_options.target. (ARMv6-M values
+ * start at 100 so that no zeroed struct selects a core.)
+ */
+#define SYNTH_TARGET_CORTEX_M0 100
+
+/**
+ * Target Cortex-M0+ (ARMv6-M).
+ */
+#define SYNTH_TARGET_CORTEX_M0PLUS 101
+
+/**
  * Target Cortex-M3 (ARMv7-M), for synth_options.target.
  */
 #define SYNTH_TARGET_CORTEX_M3 3
@@ -220,8 +231,8 @@ typedef struct synth_options {
    */
   uint32_t struct_size;
   /**
-   * SYNTH_TARGET_CORTEX_M3, _M4, _M7, _M33 or _M55 (default
-   * SYNTH_TARGET_CORTEX_M4).
+   * SYNTH_TARGET_CORTEX_M0, _M0PLUS, _M3, _M4, _M7, _M33 or _M55
+   * (default SYNTH_TARGET_CORTEX_M4).
    */
   uint32_t target;
   /**

@@ -38,7 +38,7 @@ synth_toolchain = rule(
             doc = "The `synth` executable.",
         ),
         "targets": attr.string_list(
-            default = ["cortex-m3", "cortex-m4", "cortex-m7", "cortex-m33", "cortex-m55"],
+            default = ["cortex-m0", "cortex-m0plus", "cortex-m3", "cortex-m4", "cortex-m7", "cortex-m33", "cortex-m55"],
             doc = "CPU names accepted by `synth compile --target`.",
         ),
     },

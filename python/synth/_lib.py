@@ -32,7 +32,7 @@ from .errors import InternalError, LibraryNotFoundError
 ABI_VERSION = 1
 
 #: ``SYNTH_TARGET_*`` values by target name.
-TARGETS = {"cortex-m3": 3, "cortex-m4": 4, "cortex-m7": 7, "cortex-m33": 33, "cortex-m55": 55}
+TARGETS = {"cortex-m0": 100, "cortex-m0plus": 101, "cortex-m3": 3, "cortex-m4": 4, "cortex-m7": 7, "cortex-m33": 33, "cortex-m55": 55}
 
 #: ``SYNTH_FPU_*`` values by FPU name (``--fpu``).
 FPUS = {"none": 0, "fpv4-sp-d16": 1, "fpv5-sp-d16": 2, "fpv5-d16": 3}

@@ -224,8 +224,8 @@ def compile(wasm: WasmSource, target: str | int = "cortex-m4", **options: object
         wasm: wasm binary bytes, wasm text bytes, a ``str`` of wasm text (starts with ``(``
             or ``;;`` after whitespace), or a path (``str``/``os.PathLike``) of a
             ``.wasm``/``.wat`` file.
-        target: ``"cortex-m3"``, ``"cortex-m4"`` (default), ``"cortex-m7"``, ``"cortex-m33"``
-            or ``"cortex-m55"`` (or 3/4/7/33/55).
+        target: ``"cortex-m0"``, ``"cortex-m0plus"``, ``"cortex-m3"``, ``"cortex-m4"`` (default),
+            ``"cortex-m7"``, ``"cortex-m33"`` or ``"cortex-m55"`` (or 100/101/3/4/7/33/55).
         prefix: symbol prefix (default ``"wasm_"``); exports become ``<prefix><name>``.
         module_name: name shown in the header comment (default: name section or none).
         bounds_checks: software bounds check on every memory access (default True).

@@ -129,6 +129,8 @@ def struct_offsets(types: Sequence[str]) -> list[int]:
 
 #: unicorn's CPU model for each target (no Cortex-M55 model: its ARMv8-M Mainline M33 runs it).
 CPU_MODELS = {
+    "cortex-m0": arm.UC_CPU_ARM_CORTEX_M0,
+    "cortex-m0plus": arm.UC_CPU_ARM_CORTEX_M0,
     "cortex-m3": arm.UC_CPU_ARM_CORTEX_M3,
     "cortex-m4": arm.UC_CPU_ARM_CORTEX_M4,
     "cortex-m7": arm.UC_CPU_ARM_CORTEX_M7,

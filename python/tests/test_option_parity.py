@@ -43,7 +43,7 @@ def _rows() -> list[dict[str, object]]:
 
 
 ROWS = _rows()
-TARGETS = set(re.findall(r"`(cortex-m\d+)`", _section("targets")))
+TARGETS = set(re.findall(r"`(cortex-m\d+(?:plus)?)`", _section("targets")))
 FPUS = set(re.findall(r"`(none|fpv[^`]+)`", _section("fpus")))
 FLOAT_ABIS = set(re.findall(r"`(soft|softfp|hard)`", _section("float_abis")))
 
@@ -141,13 +141,13 @@ def test_targets_are_the_same_everywhere():
     bzl = (REPO / "bazel" / "synth.bzl").read_text()
     synthc = (REPO / "c_examples" / "synthc.c").read_text()
     doors = {
-        "synth compile --help": set(re.findall(r"cortex-m\d+", target_line)),
+        "synth compile --help": set(re.findall(r"cortex-m\d+(?:plus)?", target_line)),
         "python -m synth": set(next(a for a in parser()._subparsers._group_actions[0].choices["compile"]._actions
                                     if "--target" in a.option_strings).choices),
-        "C SYNTH_TARGET_*": {"cortex-" + m.lower() for m in re.findall(r"#define SYNTH_TARGET_CORTEX_(M\d+)\b", header)},
+        "C SYNTH_TARGET_*": {"cortex-" + m.lower() for m in re.findall(r"#define SYNTH_TARGET_CORTEX_(M\d+(?:PLUS)?)\b", header)},
         "Python": set(_lib.TARGETS),
-        "Bazel": set(re.findall(r'"(cortex-m\d+)"', re.search(r"_TARGETS = \[(.*?)\]", bzl, re.S).group(1))),
-        "synthc": set(re.findall(r'"(cortex-m\d+)"', synthc)),
+        "Bazel": set(re.findall(r'"(cortex-m\d+(?:plus)?)"', re.search(r"_TARGETS = \[(.*?)\]", bzl, re.S).group(1))),
+        "synthc": set(re.findall(r'"(cortex-m\d+(?:plus)?)"', synthc)),
     }
     for door, targets in doors.items():
         assert targets == TARGETS, "%s accepts %s; docs/OPTIONS.md lists %s" % (door, sorted(targets), sorted(TARGETS))

@@ -173,7 +173,8 @@ class Target:
         self.wasm = wasm
         self.info = wasminfo.inspect(wasm)
         funcs, globals_ = link.imports_for(self.info.import_list(), self.host)
-        self.elf = link.link(objects, workdir, funcs, globals_, float_abi=float_abi)
+        self.elf = link.link(objects, workdir, funcs, globals_, float_abi=float_abi,
+                             cpu=uc_image.target_of(extra_args))
         # The emulator runs the CPU model of the compile's --target.
         self.emu = Emulator(self.elf, self.info, self.host, prefix, float_abi=float_abi,
                             cpu=uc_image.target_of(extra_args))

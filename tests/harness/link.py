@@ -81,11 +81,21 @@ LIBGCC_FLAGS = ("-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=soft")
 LIBGCC_HARD_FLAGS = ("-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16")
 
 
-@lru_cache(maxsize=2)
-def libgcc_path(float_abi="soft"):
-    """Path of the Cortex-M4 libgcc.a of ``float_abi`` (soft, or hard: the FPv4-SP-D16
-    multilib): the AEABI float and integer helpers."""
-    flags = LIBGCC_HARD_FLAGS if float_abi == "hard" else LIBGCC_FLAGS
+#: The ARMv6-M multilib, for objects compiled for ``cortex-m0``/``cortex-m0plus``: the M4
+#: one holds Thumb-2 code an ARMv6-M core (and unicorn's Cortex-M0 model) cannot run.
+LIBGCC_V6M_FLAGS = ("-mcpu=cortex-m0plus", "-mthumb", "-mfloat-abi=soft")
+V6M_CPUS = ("cortex-m0", "cortex-m0plus")
+
+
+@lru_cache(maxsize=4)
+def libgcc_path(float_abi="soft", cpu=None):
+    """Path of the libgcc.a of ``float_abi`` (soft, or hard: the FPv4-SP-D16 multilib) for
+    the Cortex-M4, or the ARMv6-M one when ``cpu`` is an ARMv6-M core: the AEABI float and
+    integer helpers."""
+    if cpu in V6M_CPUS:
+        flags = LIBGCC_V6M_FLAGS
+    else:
+        flags = LIBGCC_HARD_FLAGS if float_abi == "hard" else LIBGCC_FLAGS
     try:
         out = subprocess.run([paths.tool("arm-none-eabi-gcc")] + list(flags) +
                              ["-print-libgcc-file-name"], capture_output=True, text=True,
@@ -108,9 +118,9 @@ def _run(cmd):
         raise LinkError("%s failed:\n%s%s" % (os.path.basename(cmd[0]), proc.stdout, proc.stderr))
 
 
-def link(objects, workdir, func_imports=(), global_imports=(), name="image", float_abi="soft"):
+def link(objects, workdir, func_imports=(), global_imports=(), name="image", float_abi="soft", cpu=None):
     """Link ``objects`` with generated stubs into ``workdir/name.elf``; returns its path.
-    ``float_abi="hard"`` links the hard-float libgcc."""
+    ``float_abi="hard"`` links the hard-float libgcc, an ARMv6-M ``cpu`` the ARMv6-M one."""
     os.makedirs(workdir, exist_ok=True)
     asm = os.path.join(workdir, name + "_stubs.s")
     stub_obj = os.path.join(workdir, name + "_stubs.o")
@@ -123,7 +133,7 @@ def link(objects, workdir, func_imports=(), global_imports=(), name="image", flo
     _run([paths.tool("arm-none-eabi-as"), "-mcpu=cortex-m4", "-mthumb", "-o", stub_obj, asm])
     cmd = [paths.tool("arm-none-eabi-ld"), "-T", script, "-o", elf, "--no-warn-rwx-segments",
            stub_obj] + list(objects)
-    cmd.append(libgcc_path(float_abi))
+    cmd.append(libgcc_path(float_abi, cpu))
     _run(cmd)
     return elf
 

@@ -20,6 +20,8 @@ def is_wide(halfword):
 #: unicorn's CPU model for each synth target. unicorn has no Cortex-M55: its ARMv8-M
 #: Mainline model (Cortex-M33) runs the M55 code (synth emits the same instructions for both).
 MODELS = {
+    "cortex-m0": A.UC_CPU_ARM_CORTEX_M0,
+    "cortex-m0plus": A.UC_CPU_ARM_CORTEX_M0,
     "cortex-m3": A.UC_CPU_ARM_CORTEX_M3,
     "cortex-m4": A.UC_CPU_ARM_CORTEX_M4,
     "cortex-m7": A.UC_CPU_ARM_CORTEX_M7,

@@ -15,7 +15,14 @@ import subprocess
 from functools import lru_cache
 
 from harness import abi, paths
-from harness.link import LinkError, libgcc_path
+from harness.link import LinkError
+from harness.link import libgcc_path as _libgcc_path
+
+
+def libgcc_path():
+    """The libgcc of the spec run's target ($SYNTH_SPEC_TARGET): the ARMv6-M multilib for
+    Cortex-M0/M0+, else the Cortex-M4 one."""
+    return _libgcc_path(cpu=os.environ.get("SYNTH_SPEC_TARGET"))
 
 from . import machine as M
 

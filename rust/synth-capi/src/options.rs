@@ -9,6 +9,11 @@ use std::ffi::{c_char, CStr};
 use crate::guard::guard;
 use crate::status::{SYNTH_STATUS_INTERNAL_ERROR, SYNTH_STATUS_INVALID_ARGUMENT, SYNTH_STATUS_OK};
 
+/// Target Cortex-M0 (ARMv6-M), for synth_options.target. (ARMv6-M values
+/// start at 100 so that no zeroed struct selects a core.)
+pub const SYNTH_TARGET_CORTEX_M0: u32 = 100;
+/// Target Cortex-M0+ (ARMv6-M).
+pub const SYNTH_TARGET_CORTEX_M0PLUS: u32 = 101;
 /// Target Cortex-M3 (ARMv7-M), for synth_options.target.
 pub const SYNTH_TARGET_CORTEX_M3: u32 = 3;
 /// Target Cortex-M4 (ARMv7E-M), the default.
@@ -47,8 +52,8 @@ pub struct synth_options {
     /// synth_options_init(). Smaller than the version-1 size:
     /// SYNTH_STATUS_INVALID_ARGUMENT.
     pub struct_size: u32,
-    /// SYNTH_TARGET_CORTEX_M3, _M4, _M7, _M33 or _M55 (default
-    /// SYNTH_TARGET_CORTEX_M4).
+    /// SYNTH_TARGET_CORTEX_M0, _M0PLUS, _M3, _M4, _M7, _M33 or _M55
+    /// (default SYNTH_TARGET_CORTEX_M4).
     pub target: u32,
     /// Prefix of every symbol of the object, NUL-terminated: empty or
     /// [A-Za-z_][A-Za-z0-9_]*. NULL means "wasm_" (the default). Named like
@@ -226,6 +231,8 @@ pub(crate) unsafe fn read_options(opts: *const synth_options) -> Result<synth::O
     // later versions are read only when struct_size covers them.
     let o = unsafe { opts.cast::<SynthOptionsV1>().read_unaligned() };
     let target = match o.target {
+        SYNTH_TARGET_CORTEX_M0 => synth::Target::CortexM0,
+        SYNTH_TARGET_CORTEX_M0PLUS => synth::Target::CortexM0Plus,
         SYNTH_TARGET_CORTEX_M3 => synth::Target::CortexM3,
         SYNTH_TARGET_CORTEX_M4 => synth::Target::CortexM4,
         SYNTH_TARGET_CORTEX_M7 => synth::Target::CortexM7,
@@ -233,7 +240,7 @@ pub(crate) unsafe fn read_options(opts: *const synth_options) -> Result<synth::O
         SYNTH_TARGET_CORTEX_M55 => synth::Target::CortexM55,
         t => {
             return Err(format!(
-                "opts->target is {t}; expected 3, 4, 7, 33 or 55 (SYNTH_TARGET_CORTEX_M3/M4/M7/M33/M55)"
+                "opts->target is {t}; expected 100, 101, 3, 4, 7, 33 or 55 (SYNTH_TARGET_CORTEX_M0/M0PLUS/M3/M4/M7/M33/M55)"
             ))
         }
     };
@@ -381,6 +388,8 @@ mod tests {
         assert_eq!((r.symbol_prefix.as_str(), r.module_name.as_deref()), ("fw_", Some("blink.wasm")));
         assert_eq!(r.max_memory_pages, Some(2));
         assert_eq!((r.bounds_checks, r.stack_check, r.verify_allocation, r.shadow_allocation, r.optimize), (false, true, true, true, false));
+        let m0 = synth_options { target: SYNTH_TARGET_CORTEX_M0PLUS, ..synth_options::defaults() };
+        assert_eq!(read(&m0).unwrap().target, synth::Target::CortexM0Plus);
         let m3 = synth_options { target: SYNTH_TARGET_CORTEX_M3, ..synth_options::defaults() };
         assert_eq!(read(&m3).unwrap().target, synth::Target::CortexM3);
         let m33 = synth_options { target: SYNTH_TARGET_CORTEX_M33, ..synth_options::defaults() };
@@ -392,7 +401,7 @@ mod tests {
     #[test]
     fn bad_values_name_the_field() {
         let cases: [(synth_options, &str); 5] = [
-            (synth_options { target: 5, ..synth_options::defaults() }, "expected 3, 4, 7, 33 or 55"),
+            (synth_options { target: 5, ..synth_options::defaults() }, "expected 100, 101, 3, 4, 7, 33 or 55"),
             (synth_options { struct_size: 8, ..synth_options::defaults() }, "struct_size"),
             (synth_options { prefix: c"bad-prefix".as_ptr(), ..synth_options::defaults() }, "prefix"),
             (synth_options { max_memory_pages: 1 << 40, ..synth_options::defaults() }, "max_memory_pages"),

@@ -49,7 +49,7 @@ Outputs (data goes to files or stdout, diagnostics to stderr):
 
 Compiler options (the same names in synth_options of the C API, synth.compile() of
 Python, python -m synth, synthc and the Bazel rule; see docs/OPTIONS.md):
-  --target <CPU>           cortex-m4 (default), cortex-m3, cortex-m7, cortex-m33, cortex-m55
+  --target <CPU>           cortex-m4 (default), cortex-m0, cortex-m0plus, cortex-m3, cortex-m7, cortex-m33, cortex-m55
                            (M33: ARMv8-M Mainline, M55: ARMv8.1-M Mainline)
   --fpu <FPU>              the core's FPU: none (default), fpv4-sp-d16 (M4),
                            fpv5-sp-d16 (M7, M33, M55) or fpv5-d16 (M7, M55); floats

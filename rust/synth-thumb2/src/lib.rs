@@ -19,7 +19,6 @@
 
 pub mod abi;
 pub mod emit;
-pub mod features;
 pub mod frame;
 pub mod imm;
 pub mod inst;
@@ -27,26 +26,8 @@ pub mod isel;
 pub mod thunk;
 pub mod vcode;
 
-use synth_ir::SymbolRef;
-
-pub use emit::cfi::{CfiEvent, CfiOp};
-pub use emit::lines::LineRow;
-pub use features::{Arch, Features};
-
-/// Target CPUs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Cpu {
-    /// Cortex-M3 (ARMv7-M).
-    CortexM3,
-    /// Cortex-M4 (ARMv7E-M).
-    CortexM4,
-    /// Cortex-M7 (ARMv7E-M).
-    CortexM7,
-    /// Cortex-M33 (ARMv8-M Mainline).
-    CortexM33,
-    /// Cortex-M55 (ARMv8.1-M Mainline).
-    CortexM55,
-}
+pub use synth_mach::features;
+pub use synth_mach::{Arch, CfiEvent, CfiOp, CompiledFunction, Cpu, Features, LineRow, RelocTarget, Relocation};
 
 /// Backend options.
 #[derive(Clone, Debug)]
@@ -74,65 +55,6 @@ impl BackendOptions {
     pub fn features(&self) -> Features {
         self.cpu.features()
     }
-}
-
-/// A relocation in a compiled function.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Relocation {
-    /// Byte offset in the function's code.
-    pub offset: u32,
-    /// ELF relocation kind.
-    pub kind: synth_thumb2_enc::RelocKind,
-    /// Target.
-    pub target: RelocTarget,
-    /// Addend (also present in the instruction bits, REL-style).
-    pub addend: i32,
-}
-
-/// What a relocation points at.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum RelocTarget {
-    /// A module entity.
-    Symbol(SymbolRef),
-    /// The trap entry (`synth_trap`).
-    Trap,
-    /// Imported function `i`'s own (undefined) symbol. Only a float-ABI
-    /// import thunk ([`thunk`]) calls it: under `--float-abi hard`,
-    /// `Symbol(Func(i))` of such an import names the thunk.
-    ImportedFunc(u32),
-}
-
-/// Code and stats of one compiled function.
-#[derive(Clone, Debug)]
-pub struct CompiledFunction {
-    /// Machine code.
-    pub code: Vec<u8>,
-    /// Relocations, sorted by offset.
-    pub relocs: Vec<Relocation>,
-    /// Byte ranges that are data (jump tables), for mapping symbols.
-    pub data_ranges: Vec<std::ops::Range<u32>>,
-    /// Machine instructions emitted (after allocation, pseudo-instructions
-    /// expanded).
-    pub inst_count: u32,
-    /// Frame size in bytes (spill slots, outgoing arguments, padding;
-    /// excluding pushed registers).
-    pub frame_bytes: u32,
-    /// The function's own deepest stack excursion: bytes below the sp it
-    /// was entered with that it ever moves sp to (pushed registers, the
-    /// fixed frame, and any momentary push inside the body). Callees' stack
-    /// comes on top (see `synth::stack`).
-    pub stack_bytes: u32,
-    /// Allocation stats.
-    pub alloc: synth_regalloc::AllocStats,
-    /// Call-frame information: every change of sp and of the saved
-    /// registers, at the code offset from which it holds (data for
-    /// `.debug_frame` and `.ARM.exidx`; the code is the same without it).
-    pub cfi: Vec<CfiEvent>,
-    /// Registers the prologue pushes (bit i = ri; bit 14 = lr).
-    pub push_mask: u16,
-    /// Line-table rows: code offset → wasm operator (side data for `-g`;
-    /// the code is the same without it).
-    pub lines: Vec<LineRow>,
 }
 
 /// A backend error: an IR construct with no lowering yet. Names the
@@ -191,7 +113,7 @@ pub fn compile_function(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use synth_ir::{Block, Callee, FunctionBuilder, InstKind, Signature, Terminator, TrapCode, Type};
+    use synth_ir::{Block, Callee, SymbolRef, FunctionBuilder, InstKind, Signature, Terminator, TrapCode, Type};
 
     fn opts() -> BackendOptions {
         BackendOptions {

@@ -133,10 +133,17 @@ pub fn compile(input: &[u8], opts: &Options) -> Result<Compiled, Error> {
     let mut compiled = Vec::with_capacity(module.functions.len());
     let indirect: Vec<IndirectCalls> = module.functions.iter().map(|f| indirect_calls(&f.ir)).collect();
     for f in &module.functions {
-        let c = synth_thumb2::compile_function(&f.ir, &be_opts).map_err(|e| match f.kind {
+        let c = compile_for_target(&f.ir, &be_opts).map_err(|e| match f.kind {
             FunctionKind::Wasm(i) => Error::Unsupported {
                 func: Some((i, display_name(&module.info, f.kind))),
                 what: e.what,
+                offset: None,
+            },
+            // The ARMv6-M backend does not lower everything yet: a generated
+            // function it declines is a missing feature there, not a bug.
+            _ if opts.target.features().arch.is_v6m() => Error::Unsupported {
+                func: None,
+                what: format!("generated function `{}`: {}", display_name(&module.info, f.kind), e.what),
                 offset: None,
             },
             _ => Error::Internal(format!("generated function `{}`: {e}", display_name(&module.info, f.kind))),
@@ -155,6 +162,33 @@ pub fn compile(input: &[u8], opts: &Options) -> Result<Compiled, Error> {
         None => None,
     };
     link_named(&module.info, &names, &compiled, &indirect, opts, lines.as_ref())
+}
+
+/// Compiles one function with the backend of the core's architecture: the
+/// ARMv6-M module for Cortex-M0/M0+, the Thumb-2 module for every other
+/// core. Errors carry the function and the construct without a lowering.
+fn compile_for_target(ir: &synth_ir::Function, opts: &BackendOptions) -> Result<CompiledFunction, BackendFailure> {
+    if opts.cpu.features().arch.is_v6m() {
+        let v6 = synth_armv6m::BackendOptions {
+            verify_allocation: opts.verify_allocation,
+            shadow_allocation: opts.shadow_allocation,
+            static_memory_bytes: opts.static_memory_bytes,
+        };
+        return synth_armv6m::compile_function(ir, &v6).map_err(|e| BackendFailure { what: e.what.clone(), text: e.to_string() });
+    }
+    synth_thumb2::compile_function(ir, opts).map_err(|e| BackendFailure { what: e.what.clone(), text: e.to_string() })
+}
+
+/// A backend's error, whichever backend: the construct and the full message.
+struct BackendFailure {
+    what: String,
+    text: String,
+}
+
+impl std::fmt::Display for BackendFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
 }
 
 /// Rewrites the float types without hardware into integer code, AEABI calls

@@ -7,6 +7,10 @@ use crate::error::Error;
 /// The Cortex-M CPU the code is generated for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 pub enum Target {
+    /// Cortex-M0 (ARMv6-M; the `synth-armv6m` backend).
+    CortexM0,
+    /// Cortex-M0+ (ARMv6-M; the `synth-armv6m` backend).
+    CortexM0Plus,
     /// Cortex-M3 (ARMv7-M).
     CortexM3,
     /// Cortex-M4 (ARMv7E-M), the default.
@@ -21,12 +25,14 @@ pub enum Target {
 
 impl Target {
     /// Every target, in the order the help text lists them.
-    pub const ALL: [Target; 5] =
-        [Target::CortexM3, Target::CortexM4, Target::CortexM7, Target::CortexM33, Target::CortexM55];
+    pub const ALL: [Target; 7] =
+        [Target::CortexM0, Target::CortexM0Plus, Target::CortexM3, Target::CortexM4, Target::CortexM7, Target::CortexM33, Target::CortexM55];
 
     /// The name used on the command line (`cortex-m4`).
     pub fn name(self) -> &'static str {
         match self {
+            Target::CortexM0 => "cortex-m0",
+            Target::CortexM0Plus => "cortex-m0plus",
             Target::CortexM3 => "cortex-m3",
             Target::CortexM4 => "cortex-m4",
             Target::CortexM7 => "cortex-m7",
@@ -35,13 +41,15 @@ impl Target {
         }
     }
 
-    /// Parses a target name: `cortex-m3`, `cortex-m4`, `cortex-m7`,
+    /// Parses a target name: `cortex-m0`, `cortex-m0plus`, `cortex-m3`, `cortex-m4`, `cortex-m7`,
     /// `cortex-m33`, `cortex-m55` (case-insensitive; `m4` and `cortexm4` are
     /// accepted as well).
     pub fn parse(s: &str) -> Result<Target, Error> {
         let lower = s.trim().to_ascii_lowercase();
         let core = lower.strip_prefix("cortex-").or_else(|| lower.strip_prefix("cortex")).unwrap_or(&lower);
         match core {
+            "m0" => Ok(Target::CortexM0),
+            "m0plus" | "m0+" => Ok(Target::CortexM0Plus),
             "m3" => Ok(Target::CortexM3),
             "m4" => Ok(Target::CortexM4),
             "m7" => Ok(Target::CortexM7),
@@ -57,6 +65,8 @@ impl Target {
     /// The backend's CPU value.
     pub fn cpu(self) -> synth_thumb2::Cpu {
         match self {
+            Target::CortexM0 => synth_thumb2::Cpu::CortexM0,
+            Target::CortexM0Plus => synth_thumb2::Cpu::CortexM0Plus,
             Target::CortexM3 => synth_thumb2::Cpu::CortexM3,
             Target::CortexM4 => synth_thumb2::Cpu::CortexM4,
             Target::CortexM7 => synth_thumb2::Cpu::CortexM7,
@@ -341,7 +351,9 @@ mod tests {
         }
         let e = Target::parse("cortex-a53").unwrap_err();
         assert!(matches!(e, Error::BadOptions(_)));
-        assert!(e.to_string().contains("cortex-m3, cortex-m4, cortex-m7, cortex-m33, cortex-m55"), "{e}");
+        assert!(e.to_string().contains("cortex-m0, cortex-m0plus, cortex-m3, cortex-m4, cortex-m7, cortex-m33, cortex-m55"), "{e}");
+        assert_eq!(Target::parse("cortex-m0plus").unwrap(), Target::CortexM0Plus);
+        assert_eq!(Target::parse("M0").unwrap(), Target::CortexM0);
         assert_eq!(Target::parse("Cortex-M33").unwrap(), Target::CortexM33);
         assert_eq!(Target::parse("m55").unwrap(), Target::CortexM55);
     }

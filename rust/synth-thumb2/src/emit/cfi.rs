@@ -16,34 +16,7 @@
 use super::Emitter;
 use synth_thumb2_enc::Mark;
 
-/// A change of the frame at one code offset.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum CfiOp {
-    /// `PUSH {mask}` (bit i = ri): sp went down 4 bytes per register and
-    /// the registers are stored at the new sp, lowest-numbered lowest.
-    Push(u16),
-    /// `POP {mask}`: sp went up 4 bytes per register and the registers hold
-    /// their saved values again (with pc, bit 15: the function returned).
-    Pop(u16),
-    /// sp went down by this many bytes (`SUB sp, sp, #n`).
-    Alloc(u32),
-    /// sp went up by this many bytes (`ADD sp, sp, #n`).
-    Free(u32),
-    /// An exit sequence starts: the frame here is the one the code after
-    /// the exit has again.
-    RememberState,
-    /// The exit sequence has ended: the frame is the one remembered.
-    RestoreState,
-}
-
-/// A [`CfiOp`] and the code offset from which it holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct CfiEvent {
-    /// Byte offset in the function's code.
-    pub offset: u32,
-    /// The change.
-    pub op: CfiOp,
-}
+pub use synth_mach::{CfiEvent, CfiOp};
 
 impl Emitter<'_> {
     /// Records `op` as holding from the current position on.

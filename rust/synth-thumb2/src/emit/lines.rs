@@ -17,15 +17,7 @@ use super::Emitter;
 use synth_ir::SrcLoc;
 use synth_thumb2_enc::Mark;
 
-/// A row of the function's line table.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct LineRow {
-    /// Byte offset in the function's code.
-    pub offset: u32,
-    /// The wasm operator (module byte offset) the code from here on comes
-    /// from, or [`SrcLoc::NONE`].
-    pub loc: SrcLoc,
-}
+pub use synth_mach::LineRow;
 
 impl Emitter<'_> {
     /// Starts a row for `loc` here unless the current row already has it.

@@ -32,7 +32,8 @@ mod tests {
 
     #[test]
     fn every_target_has_every_libcall() {
-        for t in Target::ALL {
+        // ARMv6-M targets have no figures (see the libcall leaf in `stack/mod.rs`).
+        for t in Target::ALL.into_iter().filter(|t| !t.features().arch.is_v6m()) {
             for l in Libcall::ALL {
                 let n = libcall_stack_bytes(t, l).unwrap_or_else(|| panic!("{t}: no entry for {}", l.symbol()));
                 assert!(n % 4 == 0 && n <= 256, "{t} {}: {n}", l.symbol());
@@ -55,5 +56,6 @@ mod tests {
         assert_eq!(libcall_stack_bytes(Target::CortexM4, Libcall::FCmpLt), Some(32));
         assert_eq!(libcall_stack_bytes(Target::CortexM4, Libcall::DAdd), Some(12));
         assert_eq!(libcall_stack_bytes(Target::CortexM3, Libcall::DMul), Some(16));
+        assert_eq!(libcall_stack_bytes(Target::CortexM0Plus, Libcall::FAdd), None);
     }
 }

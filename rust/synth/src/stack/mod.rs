@@ -312,6 +312,13 @@ impl<'a> Graph<'a> {
         let bounded = |bytes| StackBound::Bounded { bytes, path: vec![self.name(n)] };
         Ok(match n {
             Node::Func(_) => unreachable!("compiled functions are not leaves"),
+            // ARMv6-M: libgcc's v6-M soft-float code jumps through computed
+            // addresses (`mov pc, r3`) that scripts/libgcc_stack.py cannot
+            // follow, so the table has no figures for it: no bound, said so.
+            Node::Libcall(l) if self.opts.target.features().arch.is_v6m() => StackBound::Unbounded {
+                reason: format!("no stack figure for `{}` on {} (libgcc's ARMv6-M code is not walked)", l.symbol(), self.opts.target),
+                path: vec![self.name(n)],
+            },
             Node::Libcall(l) => bounded(
                 libcalls::libcall_stack_bytes(self.opts.target, l)
                     .ok_or_else(|| Error::Internal(format!("no stack figure for `{}` on {}", l.symbol(), self.opts.target)))?,

@@ -177,7 +177,8 @@ fn soft_float_helpers_count_their_libgcc_figures() {
       (func (export "lt") (param f32 f32) (result i32) local.get 0 local.get 1 f32.lt)
       (func (export "dadd") (param f64 f64) (result f64) local.get 0 local.get 1 f64.add)
       (func (export "fadd") (param f32 f32) (result f32) local.get 0 local.get 1 f32.add))"#;
-    for target in crate::Target::ALL {
+    // (ARMv6-M: f64 has no lowering there yet; its libcalls have no figures.)
+    for target in crate::Target::ALL.into_iter().filter(|t| !t.features().arch.is_v6m()) {
         let c = build(wat, &Options { target, ..Options::default() });
         let lt = func(&c, "wasm_lt");
         let lt_call = libcalls::libcall_stack_bytes(target, Libcall::FCmpLt).unwrap();

@@ -5,19 +5,24 @@
 //! core do X" is answered here, from one table, instead of comparing the
 //! CPU at the place that needs to know.
 //!
-//! Instruction selection emits ARMv7-M Thumb-2 for every core: that code is
-//! valid on ARMv7E-M and on ARMv8-M / ARMv8.1-M Mainline unchanged (the
-//! Mainline profiles are supersets of ARMv7-M; the DSP extension, optional
-//! on v8-M, is never used).
+//! The Thumb-2 backend (`synth-thumb2`) emits ARMv7-M Thumb-2 for every core
+//! of ARMv7-M and later: that code is valid on ARMv7E-M and on ARMv8-M /
+//! ARMv8.1-M Mainline unchanged (the Mainline profiles are supersets of
+//! ARMv7-M; the DSP extension, optional on v8-M, is never used).
 
 use synth_thumb2_enc::Fpu;
 
 use crate::Cpu;
 
+
 /// The architecture a core implements (the values of the EABI
 /// `Tag_CPU_arch` build attribute through [`Arch::eabi_cpu_arch`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Arch {
+    /// ARMv6-M (Cortex-M0, Cortex-M0+): 16-bit Thumb plus `BL`, `DMB`/`DSB`/
+    /// `ISB`, `MRS`/`MSR`; compiled by `synth-armv6m`, not by the Thumb-2
+    /// backend.
+    V6M,
     /// ARMv7-M (Cortex-M3).
     V7M,
     /// ARMv7E-M: ARMv7-M plus the DSP extension (Cortex-M4, Cortex-M7).
@@ -29,10 +34,13 @@ pub enum Arch {
 }
 
 impl Arch {
-    /// `Tag_CPU_arch` (EABI addenda): v7 = 10, v7E-M = 13,
+    /// `Tag_CPU_arch` (EABI addenda): v6S-M = 12 (what arm-none-eabi-gcc
+    /// writes for Cortex-M0/M0+: ARMv6-M with the system extensions every
+    /// Cortex-M has), v7 = 10, v7E-M = 13,
     /// v8-M.mainline = 17, v8.1-M.mainline = 21.
     pub fn eabi_cpu_arch(self) -> u8 {
         match self {
+            Arch::V6M => 12,
             Arch::V7M => 10,
             Arch::V7EM => 13,
             Arch::V8MMain => 17,
@@ -40,11 +48,12 @@ impl Arch {
         }
     }
 
-    /// `Tag_THUMB_ISA_use`: 2 (Thumb-2) on ARMv7-M/ARMv7E-M; 3 ("Thumb
+    /// `Tag_THUMB_ISA_use`: 1 (Thumb-1) on ARMv6-M, 2 (Thumb-2) on ARMv7-M/ARMv7E-M; 3 ("Thumb
     /// allowed, the set inferred from Tag_CPU_arch") on the ARMv8-M
     /// profiles, as arm-none-eabi-gcc writes them.
     pub fn eabi_thumb_isa_use(self) -> u8 {
         match self {
+            Arch::V6M => 1,
             Arch::V7M | Arch::V7EM => 2,
             Arch::V8MMain | Arch::V81MMain => 3,
         }
@@ -53,6 +62,11 @@ impl Arch {
     /// True for the ARMv8-M Mainline profiles (v8-M and v8.1-M).
     pub fn is_v8m(self) -> bool {
         matches!(self, Arch::V8MMain | Arch::V81MMain)
+    }
+
+    /// True for ARMv6-M (the `synth-armv6m` backend compiles it).
+    pub fn is_v6m(self) -> bool {
+        self == Arch::V6M
     }
 }
 
@@ -79,12 +93,13 @@ impl Features {
 
 impl Cpu {
     /// Every CPU, in the order the help texts list them.
-    pub const ALL: [Cpu; 5] = [Cpu::CortexM3, Cpu::CortexM4, Cpu::CortexM7, Cpu::CortexM33, Cpu::CortexM55];
+    pub const ALL: [Cpu; 7] = [Cpu::CortexM0, Cpu::CortexM0Plus, Cpu::CortexM3, Cpu::CortexM4, Cpu::CortexM7, Cpu::CortexM33, Cpu::CortexM55];
 
     /// What the core offers.
     pub fn features(self) -> Features {
         const NONE: &[Fpu] = &[Fpu::None];
         match self {
+            Cpu::CortexM0 | Cpu::CortexM0Plus => Features { arch: Arch::V6M, fpus: NONE, stack_limit_registers: false },
             Cpu::CortexM3 => Features { arch: Arch::V7M, fpus: NONE, stack_limit_registers: false },
             Cpu::CortexM4 => {
                 Features { arch: Arch::V7EM, fpus: &[Fpu::None, Fpu::Fpv4SpD16], stack_limit_registers: false }
@@ -113,6 +128,9 @@ mod tests {
     #[test]
     fn architectures_and_attribute_values() {
         let arch = |c: Cpu| c.features().arch;
+        assert_eq!(arch(Cpu::CortexM0Plus).eabi_cpu_arch(), 12);
+        assert_eq!(arch(Cpu::CortexM0).eabi_thumb_isa_use(), 1);
+        assert!(arch(Cpu::CortexM0).is_v6m() && !arch(Cpu::CortexM3).is_v6m());
         assert_eq!(arch(Cpu::CortexM3).eabi_cpu_arch(), 10);
         assert_eq!(arch(Cpu::CortexM4).eabi_cpu_arch(), 13);
         assert_eq!(arch(Cpu::CortexM7).eabi_cpu_arch(), 13);
