@@ -21,7 +21,11 @@
 //!    null references);
 //! 6. active data segments in order: [`InstKind::BoundsCheck`] of
 //!    `offset + len` against the memory size, then a copy from
-//!    [`SymbolRef::DataSegment`];
+//!    [`SymbolRef::DataSegment`]; from [`DATA_TABLE_MIN_SEGMENTS`] active
+//!    segments on, all at constant offsets, one loop does the same over the
+//!    descriptor table [`SymbolRef::DataInitTable`] (see [`data_table`]),
+//!    so the code stays the same size however many segments there are (and
+//!    the segments' length words are zeroed in that loop);
 //! 7. the start function, if any.
 //!
 //! A trapping segment leaves the effects of the segments before it, as the
@@ -52,7 +56,8 @@ pub fn build(info: &ModuleInfo, opts: &FrontendOptions) -> Function {
         store_word(&mut b, SymbolRef::TableSize(i as u32), size);
     }
     init_globals(&mut b, info);
-    set_segment_lengths(&mut b, info);
+    let table = data_table(info);
+    set_segment_lengths(&mut b, info, table.is_some());
     for seg in &info.elems {
         if let Some((table, offset)) = seg.active {
             if !init_elem(&mut b, info, table, offset, &seg.items) {
@@ -60,7 +65,9 @@ pub fn build(info: &ModuleInfo, opts: &FrontendOptions) -> Function {
             }
         }
     }
-    if info.memory.is_some() {
+    if let Some(table) = &table {
+        init_data_table(&mut b, table.len() as u32);
+    } else if info.memory.is_some() {
         for (i, seg) in info.data.iter().enumerate() {
             if let Some(offset) = seg.active_offset {
                 init_data(&mut b, i as u32, offset, seg.bytes.len() as u32);
@@ -112,8 +119,50 @@ fn init_globals(b: &mut FunctionBuilder, info: &ModuleInfo) {
     }
 }
 
-fn set_segment_lengths(b: &mut FunctionBuilder, info: &ModuleInfo) {
+/// Active data segments from which the init function copies them with a
+/// loop over [`SymbolRef::DataInitTable`] instead of code per segment.
+pub const DATA_TABLE_MIN_SEGMENTS: usize = 3;
+
+/// Bytes per entry of [`SymbolRef::DataInitTable`].
+pub const DATA_TABLE_ENTRY_BYTES: u32 = 16;
+
+/// One entry of [`SymbolRef::DataInitTable`]: data segment `segment`, to be
+/// copied to memory offset `offset`. In the table: the words `offset`, the
+/// segment's byte length, the address of [`SymbolRef::DataSegment`] and the
+/// address of [`SymbolRef::DataSegmentLen`] of `segment`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DataTableEntry {
+    /// Data segment index.
+    pub segment: u32,
+    /// Memory offset (the segment's constant offset expression, as u32).
+    pub offset: u32,
+}
+
+/// The entries of the init function's data segment table, in segment
+/// order, when it has one: the module has a memory and at least
+/// [`DATA_TABLE_MIN_SEGMENTS`] active data segments, all at constant
+/// offsets (a `global.get` offset keeps the code per segment, so segments
+/// are still copied in order). The object writer emits the table from it.
+pub fn data_table(info: &ModuleInfo) -> Option<Vec<DataTableEntry>> {
+    info.memory.as_ref()?;
+    let mut entries = Vec::new();
     for (i, seg) in info.data.iter().enumerate() {
+        match seg.active_offset {
+            None => {}
+            Some(ConstExpr::I32(off)) => entries.push(DataTableEntry { segment: i as u32, offset: off as u32 }),
+            Some(ConstExpr::GlobalGet(_)) => return None,
+        }
+    }
+    (entries.len() >= DATA_TABLE_MIN_SEGMENTS).then_some(entries)
+}
+
+/// Sets the segments' length words; with `table`, the active data
+/// segments' words are left to the table's loop.
+fn set_segment_lengths(b: &mut FunctionBuilder, info: &ModuleInfo, table: bool) {
+    for (i, seg) in info.data.iter().enumerate() {
+        if table && seg.active_offset.is_some() {
+            continue;
+        }
         let len = if seg.active_offset.is_none() { seg.bytes.len() as i64 } else { 0 };
         let v = b.iconst(Type::I32, len);
         store_word(b, SymbolRef::DataSegmentLen(i as u32), v);
@@ -177,6 +226,43 @@ fn init_elem(b: &mut FunctionBuilder, info: &ModuleInfo, table: u32, offset: Con
         b.store(StoreKind::Full, first, func, at + 4);
     }
     true
+}
+
+/// Emits the loop over the `count` entries of [`SymbolRef::DataInitTable`]:
+/// per entry, in order, the segment's length word is zeroed, `offset + len`
+/// is checked against the memory size (a trap leaves the segments before
+/// it copied, as the spec does) and the bytes are copied.
+fn init_data_table(b: &mut FunctionBuilder, count: u32) {
+    let table = b.symbol_addr(SymbolRef::DataInitTable, 0);
+    let size_addr = b.symbol_addr(SymbolRef::MemorySize, 0);
+    let size = b.load(Type::I32, LoadKind::Full, size_addr, 0);
+    let mem = b.symbol_addr(SymbolRef::Memory, 0);
+    let bytes = b.iconst(Type::I32, (count * DATA_TABLE_ENTRY_BYTES) as i64);
+    let end = b.binary(BinaryOp::Add, table, bytes);
+    let entry = b.create_block();
+    b.jump(entry, vec![table]);
+    b.switch_to_block(entry);
+    let p = b.append_block_param(entry, Type::I32);
+    let off = b.load(Type::I32, LoadKind::Full, p, 0);
+    let len = b.load(Type::I32, LoadKind::Full, p, 4);
+    let src = b.load(Type::I32, LoadKind::Full, p, 8);
+    let len_word = b.load(Type::I32, LoadKind::Full, p, 12);
+    let zero = b.iconst(Type::I32, 0);
+    b.store(StoreKind::Full, len_word, zero, 0);
+    // offset + len > size, without overflow: len > size || offset > size - len.
+    let len_big = b.compare(IntCC::GtU, len, size);
+    let room = b.binary(BinaryOp::Sub, size, len);
+    let off_big = b.compare(IntCC::GtU, off, room);
+    let oob = b.binary(BinaryOp::Or, len_big, off_big);
+    b.trap_if(oob, TrapCode::MemoryOutOfBounds);
+    let dst = b.binary(BinaryOp::Add, mem, off);
+    emit_copy_forward(b, dst, src, len);
+    let step = b.iconst(Type::I32, DATA_TABLE_ENTRY_BYTES as i64);
+    let next = b.binary(BinaryOp::Add, p, step);
+    let more = b.compare(IntCC::Ne, next, end);
+    let done = b.create_block();
+    b.branch(more, synth_ir::BlockCall { block: entry, args: vec![next] }, synth_ir::BlockCall { block: done, args: vec![] });
+    b.switch_to_block(done);
 }
 
 /// Emits the bounds check and copy of active data segment `index`.

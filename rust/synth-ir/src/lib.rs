@@ -163,6 +163,11 @@ pub enum SymbolRef {
     ElemSegment(u32),
     /// A 32-bit word: the entry count of element segment `i`, 0 once dropped.
     ElemSegmentLen(u32),
+    /// The init function's table of active data segments in read-only data
+    /// (present when the init function copies them in a loop): per segment,
+    /// four words `{memory offset, byte length, address of the bytes,
+    /// address of the length word}`.
+    DataInitTable,
     /// The lowest address the stack may grow to (stack-limit check).
     StackLimit,
     /// An AEABI run-time function (an undefined symbol, linked from libgcc

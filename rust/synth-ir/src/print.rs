@@ -143,6 +143,7 @@ pub fn symbol_name(sym: SymbolRef) -> String {
         SymbolRef::DataSegmentLen(i) => format!("data{i}_len"),
         SymbolRef::ElemSegment(i) => format!("elem{i}"),
         SymbolRef::ElemSegmentLen(i) => format!("elem{i}_len"),
+        SymbolRef::DataInitTable => "data_table".into(),
         SymbolRef::StackLimit => "stack_limit".into(),
         SymbolRef::Libcall(l) => l.symbol().into(),
     }

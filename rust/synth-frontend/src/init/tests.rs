@@ -89,6 +89,20 @@ fn machine_for(info: &ModuleInfo) -> Machine {
     for (i, d) in info.data.iter().enumerate() {
         m.define_symbol_bytes(SymbolRef::DataSegment(i as u32), &d.bytes).unwrap();
     }
+    // The data segment table, as the object writer lays it out.
+    if let Some(entries) = data_table(info) {
+        let mut bytes = Vec::new();
+        for e in entries {
+            let len = info.data[e.segment as usize].bytes.len() as u32;
+            let src = m.symbol_addr(SymbolRef::DataSegment(e.segment)).unwrap();
+            let len_word = m.symbol_addr(SymbolRef::DataSegmentLen(e.segment)).unwrap();
+            for w in [e.offset, len, src, len_word] {
+                bytes.extend_from_slice(&w.to_le_bytes());
+            }
+        }
+        assert_eq!(bytes.len() % DATA_TABLE_ENTRY_BYTES as usize, 0);
+        m.define_symbol_bytes(SymbolRef::DataInitTable, &bytes).unwrap();
+    }
     m.write_symbol(SymbolRef::Global(0), 0, &10u64.to_le_bytes()).unwrap();
     m.write_symbol(SymbolRef::Global(1), 0, &0x1122_3344_5566_7788u64.to_le_bytes()).unwrap();
     m.write_symbol(SymbolRef::Global(4), 0, &5u64.to_le_bytes()).unwrap();
@@ -247,4 +261,106 @@ fn init_leaves_an_imported_memorys_size_word_alone() {
     let (r, _) = run_init(&info, &mut m);
     assert_eq!(r, Ok(vec![]));
     assert_eq!(m.symbol_u32(SymbolRef::MemorySize), Ok(2 << 16));
+}
+
+/// The sample module with its data segments replaced by `segs`.
+fn with_data(segs: Vec<DataSegment>) -> ModuleInfo {
+    let mut info = sample_module();
+    info.data = segs;
+    info
+}
+
+#[test]
+fn many_constant_segments_are_copied_by_one_loop_over_the_table() {
+    let segs = vec![
+        data(Some(ConstExpr::I32(16)), b"hello"),
+        data(None, b"xyz"),
+        data(Some(ConstExpr::I32(12)), b"ABCDEFG"), // overwrites "hel" of segment 0
+        data(Some(ConstExpr::I32(30)), b""),
+        data(Some(ConstExpr::I32(40)), &[7; 13]),
+    ];
+    let info = with_data(segs);
+    assert_eq!(
+        data_table(&info).unwrap(),
+        vec![
+            DataTableEntry { segment: 0, offset: 16 },
+            DataTableEntry { segment: 2, offset: 12 },
+            DataTableEntry { segment: 3, offset: 30 },
+            DataTableEntry { segment: 4, offset: 40 }
+        ]
+    );
+    let mut m = machine_for(&info);
+    for i in 0..5 {
+        m.set_symbol_u32(SymbolRef::DataSegmentLen(i), 99).unwrap();
+    }
+    let (r, snaps) = run_init(&info, &mut m);
+    assert_eq!(r, Ok(vec![]));
+    let base = m.symbol_addr(SymbolRef::Memory).unwrap();
+    let mut want = vec![0u8; 56];
+    want[16..21].copy_from_slice(b"hello");
+    want[12..19].copy_from_slice(b"ABCDEFG");
+    want[40..53].copy_from_slice(&[7; 13]);
+    assert_eq!(m.read(base, 56).unwrap(), want);
+    let lens: Vec<u32> = (0..5).map(|i| m.symbol_u32(SymbolRef::DataSegmentLen(i)).unwrap()).collect();
+    assert_eq!(lens, vec![0, 3, 0, 0, 0], "active segments dropped, the passive one keeps its length");
+    assert_eq!(snaps.len(), 1, "start ran after the copies");
+
+    // The same code for 4 or 400 segments: the table grows, not the function.
+    let many: Vec<DataSegment> = (0..400).map(|k| data(Some(ConstExpr::I32(k * 8)), b"12345678")).collect();
+    let few = built(&with_data(many[..4].to_vec()));
+    let lots = built(&with_data(many));
+    assert_eq!(few.inst_count(), lots.inst_count());
+    assert_eq!(few.blocks.len(), lots.blocks.len());
+}
+
+#[test]
+fn table_loop_traps_at_the_first_segment_out_of_bounds() {
+    let segs = vec![
+        data(Some(ConstExpr::I32(0)), b"one"),
+        data(Some(ConstExpr::I32(8)), b"two"),
+        data(Some(ConstExpr::I32(65534)), b"three"),
+        data(Some(ConstExpr::I32(16)), b"four"),
+    ];
+    let info = with_data(segs);
+    assert!(data_table(&info).is_some());
+    let mut m = machine_for(&info);
+    let (r, snaps) = run_init(&info, &mut m);
+    assert_eq!(r, Err(Exit::Trap(TrapCode::MemoryOutOfBounds)));
+    assert!(snaps.is_empty(), "start must not run");
+    let base = m.symbol_addr(SymbolRef::Memory).unwrap();
+    // Segments 0 and 1 copied, segment 3 (after the trap) not.
+    let mut want = vec![0u8; 20];
+    want[0..3].copy_from_slice(b"one");
+    want[8..11].copy_from_slice(b"two");
+    assert_eq!(m.read(base, 20).unwrap(), want);
+    // Edge cases of the check, as for the code per segment.
+    let cases: &[(i32, usize, bool)] =
+        &[(65536, 0, true), (65537, 0, false), (65534, 2, true), (65535, 2, false), (-1, 1, false), (-1, 0, false)];
+    for &(offset, n, ok) in cases {
+        let mut segs = vec![data(Some(ConstExpr::I32(0)), b"a"), data(Some(ConstExpr::I32(4)), b"b")];
+        segs.push(data(Some(ConstExpr::I32(offset)), &vec![0xab; n]));
+        let info = with_data(segs);
+        assert!(data_table(&info).is_some());
+        let mut m = machine_for(&info);
+        let (r, _) = run_init(&info, &mut m);
+        let want = if ok { Ok(vec![]) } else { Err(Exit::Trap(TrapCode::MemoryOutOfBounds)) };
+        assert_eq!(r, want, "offset {offset} len {n}");
+    }
+}
+
+#[test]
+fn few_segments_or_a_global_offset_keep_the_code_per_segment() {
+    let two = with_data(vec![data(Some(ConstExpr::I32(0)), b"a"), data(Some(ConstExpr::I32(4)), b"b"), data(None, b"c")]);
+    assert_eq!(data_table(&two), None);
+    let global = with_data(vec![
+        data(Some(ConstExpr::I32(0)), b"a"),
+        data(Some(ConstExpr::I32(4)), b"b"),
+        data(Some(ConstExpr::GlobalGet(0)), b"c"),
+        data(Some(ConstExpr::I32(8)), b"d"),
+    ]);
+    assert_eq!(data_table(&global), None);
+    assert!(!format!("{:?}", built(&global)).contains("DataInitTable"));
+    let mut no_memory = with_data(vec![]);
+    no_memory.memory = None;
+    assert_eq!(data_table(&no_memory), None);
 }

@@ -231,3 +231,66 @@ fn verify_or_text_includes_listing() {
     assert!(text.contains("function diamond(i32) -> i32 {"), "{text}");
     assert!(verify_or_text(&diamond()).is_ok());
 }
+
+/// Random CFGs (jumps, branches, tables, returns, self loops, unreachable
+/// blocks, a target outside the function) and deep loop nests:
+/// Lengauer-Tarjan agrees with the iterative reference.
+#[test]
+fn dominators_agree_with_the_iterative_reference() {
+    let mut state = 0x2545_f491u32;
+    let mut rnd = |bound: usize| {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        state as usize % bound
+    };
+    let call = |b: usize| bc(Block(b as u32), vec![]);
+    for case in 0..400 {
+        let n = 1 + rnd(if case < 300 { 12 } else { 60 });
+        let mut b = FunctionBuilder::new("r", sig(&[Type::I32], &[]));
+        for _ in 1..n {
+            b.create_block();
+        }
+        b.terminate(Terminator::Return(vec![]));
+        let mut f = b.finish();
+        f.blocks.truncate(n);
+        while f.blocks.len() < n {
+            f.blocks.push(BlockData { params: vec![], insts: vec![], term: Terminator::Return(vec![]), term_loc: SrcLoc::NONE });
+        }
+        let p = Value(0);
+        for k in 0..n {
+            // Mostly forward edges (reachable blocks), some back edges.
+            let (kind, count) = (rnd(5), rnd(4));
+            let mut t = || if rnd(4) == 0 { rnd(n + 1) } else { (k + 1 + rnd(3)).min(n) };
+            f.blocks[k].term = match kind {
+                0 => Terminator::Return(vec![]),
+                1 => Terminator::Jump(call(t())),
+                2 => Terminator::BrTable { index: p, targets: (0..count).map(|_| call(t())).collect(), default: call(t()) },
+                _ => Terminator::Branch { cond: p, then_dest: call(t()), else_dest: call(t()) },
+            };
+        }
+        assert_eq!(dominators(&f), super::dom::dominators_iterative(&f), "case {case}: {:?}", f.blocks.iter().map(|b| &b.term).collect::<Vec<_>>());
+    }
+    // A nest of 300 loops, each header -> next header or its exit; latches
+    // jump back: the shape that made the iterative algorithm quadratic.
+    let depth = 300;
+    let mut b = FunctionBuilder::new("nest", sig(&[Type::I32], &[]));
+    let heads: Vec<Block> = (0..depth).map(|_| b.create_block()).collect();
+    let latches: Vec<Block> = (0..depth).map(|_| b.create_block()).collect();
+    let exit = b.create_block();
+    b.jump(heads[0], vec![]);
+    for k in 0..depth {
+        b.switch_to_block(heads[k]);
+        let inner = if k + 1 < depth { heads[k + 1] } else { latches[k] };
+        b.jump(inner, vec![]);
+        b.switch_to_block(latches[k]);
+        let out = if k > 0 { latches[k - 1] } else { exit };
+        b.branch(Value(0), bc(heads[k], vec![]), bc(out, vec![]));
+    }
+    b.switch_to_block(exit);
+    b.terminate(Terminator::Return(vec![]));
+    let f = b.finish();
+    let d = dominators(&f);
+    assert_eq!(d, super::dom::dominators_iterative(&f));
+    assert_eq!(d[latches[0].0 as usize], Some(latches[1].0 as usize));
+}

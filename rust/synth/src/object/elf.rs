@@ -422,6 +422,33 @@ impl<'a> Writer<'a> {
             let off = self.obj.append_section_data(ro, &d.bytes, 4);
             self.define(sym(&names.data[i], off, d.bytes.len() as u64, SymbolKind::Data, Binding::Local, ro))?;
         }
+        if let (Some(entries), Some(name)) = (synth_frontend::init::data_table(info), &names.data_table) {
+            // {offset, length, bytes, length word} per active segment.
+            let mut bytes = Vec::with_capacity(entries.len() * 16);
+            for e in &entries {
+                let len = info.data[e.segment as usize].bytes.len() as u32;
+                bytes.extend_from_slice(&e.offset.to_le_bytes());
+                bytes.extend_from_slice(&len.to_le_bytes());
+                bytes.extend_from_slice(&[0; 8]);
+            }
+            let off = self.obj.append_section_data(ro, &bytes, 4);
+            self.define(sym(name, off, bytes.len() as u64, SymbolKind::Data, Binding::Local, ro))?;
+            for (k, e) in entries.iter().enumerate() {
+                let at = off + k as u64 * 16;
+                for (field, r) in [(8, SymbolRef::DataSegment(e.segment)), (12, SymbolRef::DataSegmentLen(e.segment))] {
+                    let target = self.resolve(names, r)?;
+                    self.obj.add_relocation(
+                        ro,
+                        ObjReloc {
+                            offset: at + field,
+                            symbol: target,
+                            addend: 0,
+                            flags: RelocationFlags::Elf { r_type: elf::RelocationType(R_ARM_ABS32) },
+                        },
+                    )?;
+                }
+            }
+        }
         for (i, e) in info.elems.iter().enumerate() {
             let mut bytes = Vec::with_capacity(e.items.len() * 8);
             let mut targets = Vec::new();

@@ -424,3 +424,49 @@ fn hard_float_attributes_follow_the_fpu() {
         assert_eq!(tag(tail, 27).is_some(), sp_only, "{fpu:?}: Tag_ABI_HardFP_use");
     }
 }
+
+#[test]
+fn data_segment_table_lists_active_segments_with_relocations() {
+    use synth_frontend::{ConstExpr, DataSegment};
+    let mut info = sample_module();
+    info.data = vec![
+        DataSegment { active_offset: Some(ConstExpr::I32(16)), bytes: b"hi!".to_vec() },
+        DataSegment { active_offset: None, bytes: b"passive".to_vec() },
+        DataSegment { active_offset: Some(ConstExpr::I32(40)), bytes: b"abcde".to_vec() },
+        DataSegment { active_offset: Some(ConstExpr::I32(-4)), bytes: vec![] },
+    ];
+    let names = SymbolNames::new(&info, "wasm_").unwrap();
+    assert_eq!(names.symbol_ref(SymbolRef::DataInitTable).as_deref(), Some("wasm_data_table"));
+    let funcs = sample_functions();
+    let text: Vec<_> = funcs.iter().map(|(k, c)| TextFunction { kind: *k, compiled: c }).collect();
+    let (bytes, _) = write_elf(&info, &names, &text, Target::CortexM4).unwrap();
+    let p = parse(&bytes);
+    let t = p.sym("wasm_data_table");
+    assert_eq!((t.section.as_str(), t.size, t.bind, t.value % 4), (".rodata", 48, sym::STB_LOCAL, 0));
+    let ro = &p.data[".rodata"];
+    let w = |k: u64| u32::from_le_bytes(ro[(t.value + 4 * k) as usize..(t.value + 4 * k + 4) as usize].try_into().unwrap());
+    assert_eq!((0..12).map(w).collect::<Vec<_>>(), vec![16, 3, 0, 0, 40, 5, 0, 0, 0xffff_fffc, 0, 0, 0]);
+    let relocs: Vec<_> = p
+        .relocs
+        .iter()
+        .filter(|r| r.0 == ".rodata" && (t.value..t.value + t.size).contains(&r.1))
+        .map(|r| (r.1 - t.value, r.2, r.3.as_str()))
+        .collect();
+    assert_eq!(
+        relocs,
+        vec![
+            (8, R_ARM_ABS32, "wasm_data0"),
+            (12, R_ARM_ABS32, "wasm_data0_len"),
+            (24, R_ARM_ABS32, "wasm_data2"),
+            (28, R_ARM_ABS32, "wasm_data2_len"),
+            (40, R_ARM_ABS32, "wasm_data3"),
+            (44, R_ARM_ABS32, "wasm_data3_len"),
+        ]
+    );
+    // Two active segments: no table.
+    info.data.pop();
+    let names = SymbolNames::new(&info, "wasm_").unwrap();
+    assert_eq!(names.symbol_ref(SymbolRef::DataInitTable), None);
+    let (bytes, _) = write_elf(&info, &names, &text, Target::CortexM4).unwrap();
+    assert!(!parse(&bytes).syms.iter().any(|(n, _)| n == "wasm_data_table"));
+}

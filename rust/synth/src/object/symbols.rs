@@ -83,6 +83,9 @@ pub struct SymbolNames {
     pub data: Vec<String>,
     /// Data segment length words, `P data i _len`.
     pub data_lens: Vec<String>,
+    /// The init function's data segment table, `P data_table`, when it
+    /// has one (see `synth_frontend::init::data_table`).
+    pub data_table: Option<String>,
     /// Element segment arrays, `P elem i`.
     pub elems: Vec<String>,
     /// Element segment length words, `P elem i _len`.
@@ -200,6 +203,10 @@ impl SymbolNames {
             data.push(d);
             data_lens.push(l);
         }
+        let data_table = synth_frontend::init::data_table(info).map(|_| format!("{p}data_table"));
+        if let Some(t) = &data_table {
+            claims.claim(t, "the init function's data segment table".into())?;
+        }
         let (mut elems, mut elem_lens) = (Vec::new(), Vec::new());
         for i in 0..info.elems.len() {
             let d = format!("{p}elem{i}");
@@ -255,6 +262,7 @@ impl SymbolNames {
             table_bindings,
             data,
             data_lens,
+            data_table,
             elems,
             elem_lens,
             init,
@@ -307,6 +315,7 @@ impl SymbolNames {
             SymbolRef::DataSegmentLen(i) => at(&self.data_lens, i),
             SymbolRef::ElemSegment(i) => at(&self.elems, i),
             SymbolRef::ElemSegmentLen(i) => at(&self.elem_lens, i),
+            SymbolRef::DataInitTable => self.data_table.clone(),
             SymbolRef::StackLimit => Some(STACK_LIMIT_SYMBOL.to_string()),
             SymbolRef::Libcall(l) => Some(l.symbol().to_string()),
         }

@@ -1,0 +1,20 @@
+;; active segments copied by the init function's table loop, interleaved with passive ones
+;; (memory.init after init: active segments are dropped, passive ones keep their bytes)
+(module
+  (memory 1)
+  (data (i32.const 0) "abcdefgh")
+  (data "PASSIVE-0")
+  (data (i32.const 4) "XY")
+  (data (i32.const 100) "")
+  (data "passive-1")
+  (data (i32.const 65528) "\01\02\03\04\05\06\07\08")
+  (func (export "byte") (param i32) (result i32) (i32.load8_u (i32.and (local.get 0) (i32.const 15))))
+  (func (export "last") (result i32) (i32.load (i32.const 65532)))
+  (func (export "init_passive") (param i32) (result i32)
+    (memory.init 1 (i32.const 200) (i32.const 0) (i32.and (local.get 0) (i32.const 7)))
+    (i32.load (i32.const 200)))
+  (func (export "init_dropped") (param i32) (result i32)
+    ;; an active segment is dropped by instantiation: length 0, so n > 0 traps
+    (memory.init 2 (i32.const 300) (i32.const 0) (i32.and (local.get 0) (i32.const 1)))
+    (i32.load (i32.const 300)))
+)
