@@ -92,6 +92,41 @@ def test_fpu_configuration_computes_f32_on_the_fpu(tmp_path, config):
     assert not seen["aeabi"], "soft-float functions executed: %s" % sorted(seen["aeabi"])
 
 
+def _count_vldr_vstr(emu):
+    """Hook counting executed VLDR/VSTR (immediate offset, no writeback: not VPUSH/VPOP)."""
+    seen = {"n": 0}
+
+    def on_code(uc, address, size, _data):
+        if size == 4:
+            hw1, hw2 = struct.unpack("<2H", uc.mem_read(address, 4))
+            if (hw1 & 0xFF20) == 0xED00 and (hw2 & 0x0E00) == 0x0A00:
+                seen["n"] += 1
+    emu.uc.hook_add(unicorn.UC_HOOK_CODE, on_code)
+    return seen
+
+
+@pytest.mark.parametrize("config", list(FPU_CONFIGS))
+def test_aligned_f32_memory_uses_vldr_vstr_and_unaligned_does_not(tmp_path, config):
+    """f32 loads feeding the FPU and stores of FPU results go straight between memory and S
+    registers (VLDR/VSTR) where the address is proven 4-aligned, and through core registers
+    where it is not (VLDR/VSTR fault on unaligned addresses); both match wasmtime."""
+    src = os.path.join(HERE, "programs", "float_vmem.wat")
+    extra, float_abi = FPU_CONFIGS[config]
+    target = differential.Target(src, str(tmp_path), extra_args=extra, float_abi=float_abi)
+    seen = _count_vldr_vstr(target.emu)
+    args = (0x3FC00000, 0xBE800000)  # 1.5, -0.25
+    for name, aligned in [("dot_aligned", True), ("dot_unaligned", False)]:
+        before = seen["n"]
+        expected, actual = target.compare(name, args)
+        assert expected.key() == actual.key(), (name, expected.describe(), actual.describe())
+        assert (seen["n"] - before > 0) == aligned, (name, seen["n"] - before)
+    for base in (2048, 2049, 2050):  # a parameter: nothing proven, never VLDR/VSTR
+        before = seen["n"]
+        expected, actual = target.compare("dot_at", (base,) + args)
+        assert expected.key() == actual.key(), (base, expected.describe(), actual.describe())
+        assert seen["n"] == before, base
+
+
 def test_fpu_none_computes_f32_in_software(tmp_path):
     """The same program with ``--fpu none`` executes no VFP arithmetic (the soft-float
     functions compute), so the count above really measures the FPU configuration."""

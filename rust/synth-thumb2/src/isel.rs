@@ -23,6 +23,7 @@
 
 mod arith;
 mod fold;
+mod fmem;
 mod memcall;
 mod vfp;
 
@@ -127,6 +128,11 @@ pub(crate) struct Lower<'a> {
     /// the register and, for a copy made at a use, the VCode block it is
     /// valid in (`None`: defined with the value, valid wherever it is).
     s_of: HashMap<Value, (Reg, Option<usize>)>,
+    /// Low bits known to be zero of each value (see `isel/fmem.rs`; only
+    /// computed with an FPU).
+    tz: Vec<u8>,
+    /// Values only VFP operations read (see `isel/fmem.rs`).
+    s_only: HashSet<Value>,
 }
 
 impl<'a> Lower<'a> {
@@ -158,6 +164,8 @@ impl<'a> Lower<'a> {
             fpu: synth_thumb2_enc::Fpu::None,
             float: Vec::new(),
             s_of: HashMap::new(),
+            tz: Vec::new(),
+            s_only: HashSet::new(),
         };
         if func.blocks.is_empty() {
             return Err(l.err("a function without blocks"));
@@ -373,6 +381,10 @@ impl<'a> Lower<'a> {
             }
         }
         self.use_counts = uses;
+        if self.fpu != synth_thumb2_enc::Fpu::None {
+            self.tz = fmem::known_tz(func);
+            self.s_only = fmem::s_only_values(func, self.fpu);
+        }
         self.plan_folds(&reach);
         self.plan_bounds_limits(&reach);
         // Layout: setup block, then each reachable IR block followed by its

@@ -189,6 +189,14 @@ impl MachInst {
                 f(m, Use);
                 f(d, Def);
             }
+            MachInst::VLdr { sd, base, .. } => {
+                f(base, Use);
+                f(sd, Def);
+            }
+            MachInst::VStr { sd, base, .. } => {
+                f(sd, Use);
+                f(base, Use);
+            }
             MachInst::VArith { sd: d, sn: n, sm: m, .. } | MachInst::VCmpSet { rd: d, sn: n, sm: m, .. } => {
                 f(n, Use);
                 f(m, Use);
