@@ -553,6 +553,14 @@ pub enum MachInst {
         /// Source S register (Use, float class).
         sn: Reg,
     },
+    /// `VMOV.F32 sd, sm`: a copy between S registers (a move the allocator
+    /// may coalesce away; f32 block parameters kept in S registers).
+    VMov {
+        /// Destination (Def, float class).
+        sd: Reg,
+        /// Source (Use, float class).
+        sm: Reg,
+    },
     /// `VLDR sd, [base, #off]`: 32 bits from a 4-aligned address (VLDR
     /// faults on any other; see `isel/fmem.rs`). `off` ≤ 1020, a multiple of 4.
     VLdr {

@@ -133,6 +133,9 @@ pub(crate) struct Lower<'a> {
     tz: Vec<u8>,
     /// Values only VFP operations read (see `isel/fmem.rs`).
     s_only: HashSet<Value>,
+    /// Block parameters kept in an S register (see `isel/fmem.rs`): the
+    /// register, which the block calls copy their arguments into.
+    s_params: HashMap<Value, Reg>,
 }
 
 impl<'a> Lower<'a> {
@@ -166,6 +169,7 @@ impl<'a> Lower<'a> {
             s_of: HashMap::new(),
             tz: Vec::new(),
             s_only: HashSet::new(),
+            s_params: HashMap::new(),
         };
         if func.blocks.is_empty() {
             return Err(l.err("a function without blocks"));
@@ -384,6 +388,7 @@ impl<'a> Lower<'a> {
         if self.fpu != synth_thumb2_enc::Fpu::None {
             self.tz = fmem::known_tz(func);
             self.s_only = fmem::s_only_values(func, self.fpu);
+            self.plan_s_params(&reach);
         }
         self.plan_folds(&reach);
         self.plan_bounds_limits(&reach);
@@ -725,8 +730,15 @@ impl<'a> Lower<'a> {
         if params.len() != call.args.len() {
             return Err(self.err(format!("jump to block{} with the wrong argument count", call.block.0)));
         }
+        // Parameters kept in S registers first: their sources are read
+        // (VMOV from a core register, see `to_s`) before any core parameter
+        // register is written below.
+        self.s_block_args(params, &call.args);
         let mut pairs: Vec<(Reg, Reg)> = Vec::new();
         for (&p, &a) in params.iter().zip(&call.args) {
+            if self.s_params.contains_key(&p) {
+                continue;
+            }
             let (pl, ph) = self.vals[p.0 as usize];
             let (al, ah) = self.vals[a.0 as usize];
             pairs.push((pl, al));

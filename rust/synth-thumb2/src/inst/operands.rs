@@ -182,6 +182,7 @@ impl MachInst {
             }
             MachInst::StackCheck { t } => f(t, EarlyDef),
             MachInst::VMovToS { sd: d, rt: m }
+            | MachInst::VMov { sd: d, sm: m }
             | MachInst::VMovFromS { rt: d, sn: m }
             | MachInst::VSqrt { sd: d, sm: m }
             | MachInst::VCvtToInt { sd: d, sm: m, .. }

@@ -1,4 +1,5 @@
-//! f32 loads and stores on S registers (`VLDR`/`VSTR`).
+//! f32 values kept in S registers across memory and block boundaries:
+//! loads and stores (`VLDR`/`VSTR`) and block parameters.
 //!
 //! Takes: a 32-bit load whose value only VFP operations read, or a 32-bit
 //! store of a value a VFP operation computed (see `isel/vfp.rs`). Returns:
@@ -13,6 +14,11 @@
 //! additions, multiplications, shifts, selects and block parameters of
 //! such values, by an optimistic fixed point over the loops). The alignment
 //! hint of the wasm access is not trusted: it is only a hint.
+//!
+//! Block parameters only VFP operations read (a loop's f32 accumulator) are
+//! kept in S registers too: the block calls copy their arguments into the
+//! parameter's S register (`VMOV.F32`, which the allocator coalesces), so
+//! the value crosses the loop's back edge without two `VMOV`s.
 
 use super::Lower;
 use crate::inst::MachInst;
@@ -118,6 +124,40 @@ pub(crate) fn s_only_values(func: &Function, fpu: synth_thumb2_enc::Fpu) -> std:
 }
 
 impl Lower<'_> {
+    /// Chooses the block parameters kept in S registers: i32 parameters of
+    /// reachable blocks other than the entry that only VFP operations read
+    /// (an f32 accumulator of a loop). Each gets an S register, which is
+    /// `s_of` for the parameter everywhere; block calls copy into it
+    /// ([`Self::s_block_args`]), so the value never visits a core register.
+    pub(super) fn plan_s_params(&mut self, reach: &[bool]) {
+        let func = self.func;
+        for (bi, bd) in func.blocks.iter().enumerate().skip(1) {
+            if !reach[bi] {
+                continue;
+            }
+            for &p in &bd.params {
+                if func.value_types[p.0 as usize] == Type::I32 && self.s_only.contains(&p) {
+                    let sp = self.new_fvreg();
+                    self.s_params.insert(p, sp);
+                    self.s_of.insert(p, (sp, None));
+                }
+            }
+        }
+    }
+
+    /// The copies of a block call into the parameters kept in S registers:
+    /// `VMOV.F32 sp, s(arg)` (the argument's S register, or a `VMOV` from
+    /// its core register first). No source is such a parameter (they have
+    /// no use but VFP operations), so the copies are independent.
+    pub(super) fn s_block_args(&mut self, params: &[Value], args: &[Value]) {
+        for (p, &a) in params.iter().zip(args) {
+            if let Some(&sp) = self.s_params.get(p) {
+                let sa = self.to_s(a);
+                self.push(MachInst::VMov { sd: sp, sm: sa });
+            }
+        }
+    }
+
     /// Whether the access at `addr + offset` (the IR's address and offset)
     /// is proven 4-aligned and its machine form `[base, #off]` (the same
     /// address) has an offset VLDR/VSTR can encode.
@@ -224,5 +264,47 @@ mod tests {
         // Without an FPU nothing changes.
         let vc = super::super::lower_for(&loop_fn(4, 8), None, Fpu::None).expect("lowers");
         assert!(!vc.insts.iter().any(|i| vldr(i) || vstr(i)));
+    }
+
+    /// `acc' = acc + x` around a loop, `acc'` returned after it.
+    fn accumulate_fn() -> synth_ir::Function {
+        let sig = Signature { params: vec![Type::I32], results: vec![Type::I32] };
+        let mut b = FunctionBuilder::new("acc", sig);
+        let x = b.block_params(synth_ir::Block(0))[0];
+        let body = b.create_block();
+        let acc = b.append_block_param(body, Type::I32);
+        let n = b.append_block_param(body, Type::I32);
+        let exit = b.create_block();
+        let out = b.append_block_param(exit, Type::I32);
+        let zero = b.iconst(Type::I32, 0);
+        b.jump(body, vec![zero, zero]);
+        b.switch_to_block(body);
+        let fsig = Signature { params: vec![Type::I32, Type::I32], results: vec![Type::I32] };
+        let next = b.inst(InstKind::Call { callee: Callee::Libcall(Libcall::FAdd), sig: fsig, args: vec![acc, x] }, &[Type::I32])[0];
+        let one = b.iconst(Type::I32, 1);
+        let n1 = b.binary(BinaryOp::Add, n, one);
+        let lim = b.iconst(Type::I32, 10);
+        let c = b.compare(IntCC::LtU, n1, lim);
+        b.branch(c, BlockCall { block: body, args: vec![next, n1] }, BlockCall { block: exit, args: vec![next] });
+        b.switch_to_block(exit);
+        b.terminate(Terminator::Return(vec![out]));
+        b.finish()
+    }
+
+    #[test]
+    fn an_f32_loop_accumulator_stays_in_an_s_register() {
+        let f = accumulate_fn();
+        let vc = super::super::lower_for(&f, None, Fpu::Fpv4SpD16).expect("lowers");
+        // The accumulator parameter is an S register written by VMOV.F32 copies on the
+        // entry and back edges; the only core-to-S move is of x (and the initial 0).
+        let vmovs = vc.insts.iter().filter(|i| matches!(i, MachInst::VMov { .. })).count();
+        assert_eq!(vmovs, 2, "entry and back edge");
+        let to_s = vc.insts.iter().filter(|i| matches!(i, MachInst::VMovToS { .. })).count();
+        assert_eq!(to_s, 2, "x in the loop and 0 on entry");
+        // Nothing changes without an FPU, and the allocation passes the checker.
+        let soft = super::super::lower_for(&f, None, Fpu::None).expect("lowers");
+        assert!(!soft.insts.iter().any(|i| matches!(i, MachInst::VMov { .. })));
+        let out = synth_regalloc::allocate(&vc, &synth_regalloc::Options { verify: true, shadow: false });
+        assert_eq!(out.stats.float.as_ref().map(|f| f.spill_stores), Some(0));
     }
 }
