@@ -398,7 +398,65 @@ typedef struct synth_module_stats {
    * Bytes of .bss (linear memory).
    */
   uint32_t bss_bytes;
+  /**
+   * (Version 2.) Spill stores of the floating-point register class.
+   * Written only when struct_size covers the version-2 fields.
+   */
+  uint32_t float_spill_stores;
+  /**
+   * (Version 2.) Reloads of the floating-point register class.
+   */
+  uint32_t float_reloads;
 } synth_module_stats;
+
+/**
+ * The register allocator's figures for one register class of a function
+ * (the same fields as a function's JSON `float` object and Python's
+ * `ClassStats`). The integer class's figures are the fields `vregs` to
+ * `verdict` of synth_function_stats, in this order and layout.
+ */
+typedef struct synth_class_stats {
+  /**
+   * Virtual registers of the class.
+   */
+  uint32_t vregs;
+  /**
+   * Peak register pressure of the class.
+   */
+  uint32_t peak_pressure;
+  /**
+   * Registers of the class the allocator could use.
+   */
+  uint32_t regs_available;
+  /**
+   * Spill stores.
+   */
+  uint32_t spill_stores;
+  /**
+   * Reloads.
+   */
+  uint32_t reloads;
+  /**
+   * Rematerialisations.
+   */
+  uint32_t remats;
+  /**
+   * Register moves left in the code.
+   */
+  uint32_t moves;
+  /**
+   * Spill slots of the class.
+   */
+  uint32_t spill_slots;
+  /**
+   * Callee-saved registers of the class the function saves.
+   */
+  uint32_t callee_saved_pushed;
+  /**
+   * SYNTH_SPILL_*.
+   */
+  uint32_t verdict;
+} synth_class_stats;
 
 /**
  * Statistics of one compiled function. The caller sets struct_size in
@@ -539,6 +597,17 @@ typedef struct synth_function_stats {
    * to what makes it unbounded), joined with " -> ". Borrowed.
    */
   const char *stack_path;
+  /**
+   * (Version 3.) 1 when the function has floating-point register values
+   * (an FPU and `float_abi` softfp or hard); then float_regs holds the
+   * floating-point class's figures, else it is all 0. Written only when
+   * struct_size covers the version-3 fields.
+   */
+  uint32_t has_float;
+  /**
+   * (Version 3.) The floating-point register class (S registers).
+   */
+  struct synth_class_stats float_regs;
 } synth_function_stats;
 
 #ifdef __cplusplus
@@ -656,8 +725,10 @@ void synth_result_free(struct synth_result *r);
  * larger sizes (newer callers) are accepted: the array's stride is the
  * first element's struct_size, every filled element must carry the same
  * value, and only the fields of the versions that size covers are written
- * (version 1: up to shadow_callee_saved_used; version 2: the stack fields;
- * struct_size is left as the caller set it). Nothing is written unless the
+ * (functions: version 1 up to shadow_callee_saved_used, version 2 the stack
+ * fields, version 3 the floating-point class; module: version 1 up to
+ * bss_bytes, version 2 the float totals; struct_size is left as the caller
+ * set it). Nothing is written unless the
  * call succeeds.
  * Returns SYNTH_STATUS_INVALID_ARGUMENT when r is NULL or holds no
  * successful compile, when functions is NULL with capacity > 0, or when a

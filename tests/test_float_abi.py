@@ -95,6 +95,56 @@ def test_hard_float_attributes_name_the_fpu(tmp_path, target, fpu, arch, sp_only
     assert ("Tag_ABI_HardFP_use: SP only" in attrs) == sp_only, attrs
 
 
+SOFTFP_WAT = """(module
+  (func (export "scale") (param f32 f64) (result f64)
+    (f64.mul (f64.promote_f32 (f32.mul (local.get 0) (local.get 0))) (local.get 1))))"""
+
+
+def disassembly(obj):
+    return subprocess.run(["arm-none-eabi-objdump", "-d", obj], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def test_softfp_computes_on_the_fpu_with_core_register_interface(tmp_path):
+    """``--float-abi softfp``: VFP instructions in the code, declared as gcc
+    -mfloat-abi=softfp declares them (Tag_FP_arch, Tag_ABI_HardFP_use) with floats still in
+    core registers (Tag_ABI_VFP_args: AAPCS); ld links it with soft and softfp C and refuses
+    hard C, exactly as for gcc's softfp objects."""
+    obj = compile_wat(tmp_path, "sfp", SOFTFP_WAT, "--fpu", "fpv4-sp-d16", "--float-abi", "softfp")
+    attrs = attributes(obj)
+    for tag in ("Tag_ABI_VFP_args: AAPCS", "Tag_FP_arch: VFPv4-D16", "Tag_ABI_HardFP_use: SP only"):
+        assert tag in attrs, (tag, attrs)
+    assert "vmul.f32" in disassembly(obj)
+    assert "vmul" not in disassembly(compile_wat(tmp_path, "sw", SOFTFP_WAT))
+    c = tmp_path / "lib.c"
+    c.write_text("double lib_scale(float a, double b) { return a * a * b; }\n")
+    gcc_obj = str(tmp_path / "gcc_softfp.o")
+    subprocess.run(["arm-none-eabi-gcc", "-mcpu=cortex-m4", "-mthumb", "-O1"] + FLOAT_ABIS["softfp"] +
+                   ["-c", str(c), "-o", gcc_obj], check=True)
+    assert "Tag_FP_arch: VFPv4-D16" in attributes(gcc_obj)
+    for module_obj, src in ((obj, C_FLOAT), (gcc_obj, C_FLOAT.replace("wasm_scale", "lib_scale"))):
+        for abi in ("soft", "softfp"):
+            r = link(tmp_path, module_obj, src, abi)
+            assert r.returncode == 0, (module_obj, abi, r.stderr)
+        r = link(tmp_path, module_obj, src, "hard")
+        assert r.returncode != 0 and "VFP register arguments" in r.stderr, (module_obj, r.stderr)
+
+
+def test_fpu_code_behind_a_float_free_interface(tmp_path):
+    """``--float-abi hard`` with no float in the interface: the code computes on the FPU
+    (Tag_FP_arch) and the object still links with every float ABI (Tag_ABI_VFP_args:
+    compatible)."""
+    wat = """(module (func (export "twice") (param i32) (result i32)
+      (i32.trunc_sat_f32_s (f32.mul (f32.convert_i32_s (local.get 0)) (f32.const 2)))))"""
+    obj = compile_wat(tmp_path, "fh", wat, *HARD)
+    attrs = attributes(obj)
+    assert "Tag_ABI_VFP_args: compatible" in attrs and "Tag_FP_arch: VFPv4-D16" in attrs, attrs
+    assert "vmul.f32" in disassembly(obj)
+    for abi in FLOAT_ABIS:
+        r = link(tmp_path, obj, C_INT, abi)
+        assert r.returncode == 0, (abi, r.stderr)
+
+
 def test_gcc_soft_float_objects_are_refused_the_same_way(tmp_path):
     """The reference behaviour the test above holds synth to."""
     c = tmp_path / "lib.c"
@@ -126,9 +176,10 @@ def test_fpu_options_follow_the_core(tmp_path):
                               capture_output=True, text=True)
     ok = run("--target", "cortex-m4", "--fpu", "fpv4-sp-d16", "--float-abi", "softfp")
     assert ok.returncode == 0, ok.stderr
-    # The code is the same whatever the FPU: floats are computed in software.
+    # --float-abi soft computes in software whatever the FPU, as gcc -mfloat-abi=soft.
     soft = compile_wat(tmp_path, "s", FLOAT_WAT)
-    assert open(soft, "rb").read() == open(tmp_path / "m.o", "rb").read()
+    soft_fpu = compile_wat(tmp_path, "sf", FLOAT_WAT, "--fpu", "fpv4-sp-d16", "--float-abi", "soft")
+    assert open(soft, "rb").read() == open(soft_fpu, "rb").read()
     for bad, needle in [(("--target", "cortex-m3", "--fpu", "fpv4-sp-d16"), "cortex-m3 has no fpv4-sp-d16"),
                         (("--fpu", "fpv5-d16"), "cortex-m4 has no fpv5-d16"),
                         (("--float-abi", "softfp"), "needs an FPU"),

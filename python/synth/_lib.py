@@ -83,12 +83,12 @@ MODULE_STATS_FIELDS = (
     "functions", "text_bytes", "code_bytes", "instructions",
     "spill_stores", "reloads", "remats", "moves",
     "spurious_spill_functions", "fallback_functions",
-    "data_bytes", "rodata_bytes", "bss_bytes",
+    "data_bytes", "rodata_bytes", "bss_bytes", "float_spill_stores", "float_reloads",
 )
 
 
 class SynthModuleStats(ctypes.Structure):
-    """``synth_module_stats`` (version 1 layout)."""
+    """``synth_module_stats`` (version 2 layout: v1, then the float totals)."""
 
     _fields_ = [("struct_size", _u32)] + [(name, _u32) for name in MODULE_STATS_FIELDS]
 
@@ -102,14 +102,29 @@ FUNCTION_STATS_FIELDS = (
 )
 
 
+#: Fields of ``synth_class_stats`` (one register class), in order; also the layout of
+#: ``synth_function_stats``'s integer-class fields ``vregs`` .. ``verdict``.
+CLASS_STATS_FIELDS = (
+    "vregs", "peak_pressure", "regs_available", "spill_stores", "reloads", "remats", "moves",
+    "spill_slots", "callee_saved_pushed", "verdict",
+)
+
+
+class SynthClassStats(ctypes.Structure):
+    """``synth_class_stats``: the allocator's figures for one register class."""
+
+    _fields_ = [(name, _u32) for name in CLASS_STATS_FIELDS]
+
+
 class SynthFunctionStats(ctypes.Structure):
-    """``synth_function_stats`` (version 2 layout: v1, then the stack fields)."""
+    """``synth_function_stats`` (version 3 layout: v1, the stack fields, then the
+    floating-point register class)."""
 
     _fields_ = ([("struct_size", _u32), ("name", _c_char_p), ("symbol", _c_char_p)]
                 + [(name, _u32) for name in FUNCTION_STATS_FIELDS]
                 + [("reserved0", _u32), ("stack_bytes", _u32), ("has_max_stack", _u32),
                    ("max_stack_bytes", _u32), ("reserved1", _u32), ("stack_unbounded", _c_char_p),
-                   ("stack_path", _c_char_p)])
+                   ("stack_path", _c_char_p), ("has_float", _u32), ("float_regs", SynthClassStats)])
 
 
 class _Result(ctypes.Structure):

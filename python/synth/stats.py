@@ -71,10 +71,12 @@ class ShadowStats:
 
 
 @dataclass(frozen=True)
-class FloatClassStats:
-    """The allocator's figures for a function's floating-point register class (s0-s31),
-    present when the function has float values in VFP registers (``--fpu`` other than
-    ``none``); the integer class's figures are the fields of :class:`FunctionStats`."""
+class ClassStats:
+    """The allocator's figures for one register class of a function (the JSON ``float``
+    object, C ``synth_class_stats``): :attr:`FunctionStats.float` for the floating-point
+    class (S registers, present when the function has float values in VFP registers),
+    :attr:`FunctionStats.int` for the integer class (whose figures are also the flat
+    fields of :class:`FunctionStats`, as in the JSON)."""
 
     vregs: int
     peak_pressure: int
@@ -88,10 +90,20 @@ class FloatClassStats:
     verdict: Verdict
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> "FloatClassStats":
-        """Parse a JSON ``float`` object."""
+    def from_dict(cls, d: Mapping[str, Any]) -> "ClassStats":
+        """Parse a JSON ``float`` object (or the class fields of a function object)."""
         kw = {f.name: _int(d[f.name], f.name) for f in fields(cls) if f.name != "verdict"}
         return cls(verdict=Verdict(d["verdict"]), **kw)
+
+    @classmethod
+    def from_c(cls, c: Any) -> "ClassStats":
+        """From a ``synth_class_stats`` (or the integer-class fields of a function)."""
+        kw = {name: getattr(c, name) for name in _lib.CLASS_STATS_FIELDS if name != "verdict"}
+        return cls(verdict=_enum(_VERDICTS, c.verdict, "verdict"), **kw)
+
+
+#: The name this class had when it described only the floating-point class.
+FloatClassStats = ClassStats
 
 
 @dataclass(frozen=True)
@@ -127,9 +139,15 @@ class FunctionStats:
     #: The allocator's compile-time budget was hit (crowded values spilled at every
     #: occurrence); from JSON only (the C stats struct has no field for it: False there).
     budget_hit: bool = False
-    #: The floating-point register class's figures; from JSON only (None from the C
-    #: stats struct, and for functions without float values in VFP registers).
-    float: FloatClassStats | None = None
+    #: The floating-point register class's figures (None for functions without float
+    #: values in VFP registers, and from a C library older than stats version 3).
+    float: ClassStats | None = None
+
+    @property
+    def int(self) -> ClassStats:
+        """The integer register class's figures (the flat allocator fields) as a
+        :class:`ClassStats`, the same shape as :attr:`float`."""
+        return ClassStats(**{f.name: getattr(self, f.name) for f in fields(ClassStats)})
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "FunctionStats":
@@ -138,7 +156,7 @@ class FunctionStats:
             shadow = d.get("shadow")
             kw = {f.name: d[f.name] for f in fields(cls) if f.name not in ("shadow", "float") + _NOT_COUNTS}
             fl = d.get("float")
-            kw["float"] = None if fl is None else FloatClassStats.from_dict(fl)
+            kw["float"] = None if fl is None else ClassStats.from_dict(fl)
             bound = d.get("max_stack_bytes")
             kw["max_stack_bytes"] = None if bound is None else _int(bound, "max_stack_bytes")
             kw["stack_unbounded"] = d.get("stack_unbounded")
@@ -178,13 +196,13 @@ class Totals:
     data_bytes: int
     rodata_bytes: int
     bss_bytes: int
-    #: Spill stores and reloads of the floating-point register class; from JSON only
-    #: (0 from the C stats struct).
+    #: Spill stores and reloads of the floating-point register class (0 from JSON of
+    #: older compilers and from a C library older than module stats version 2).
     float_spill_stores: int = 0
     float_reloads: int = 0
 
 
-#: Totals fields the JSON may lack (older compilers) and the C struct does not carry.
+#: Totals fields the JSON of older compilers lacks.
 _FLOAT_TOTALS = ("float_spill_stores", "float_reloads")
 
 
@@ -276,6 +294,7 @@ def from_c(target: str, module: _lib.SynthModuleStats,
             verdict=_enum(_VERDICTS, c.verdict, "verdict"), rung=_enum(_RUNGS, c.rung, "rung"),
             shadow=shadow, max_stack_bytes=c.max_stack_bytes if c.has_max_stack else None,
             stack_unbounded=_str(c.stack_unbounded) if c.stack_unbounded else None,
-            stack_path=tuple(path.split(" -> ")) if path else (), **kw))
+            stack_path=tuple(path.split(" -> ")) if path else (),
+            float=ClassStats.from_c(c.float_regs) if c.has_float else None, **kw))
     totals = Totals(**{name: getattr(module, name) for name in _lib.MODULE_STATS_FIELDS})
     return ModuleStats(target, tuple(out), totals)

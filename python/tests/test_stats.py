@@ -88,3 +88,15 @@ def test_float_class_stats_round_trip(tmp_path):
     assert isinstance(fl, FloatClassStats) and fl.vregs > 0 and fl.regs_available > 0, fl
     assert fl.verdict is Verdict.NONE
     assert stats.to_dict() == json.loads(proc.stdout)
+    # The library's C structs carry the float class too (synth_function_stats version 3,
+    # synth_module_stats version 2): the same objects as from the JSON.
+    import synth
+    from synth.stats import ClassStats
+    r = synth.compile(wat, fpu="fpv4-sp-d16", float_abi="hard")
+    assert r.stats == stats, (r.stats.function("f").float, fl)
+    assert r.stats.function("f").float == fl
+    # One shape for both classes: the integer class's flat fields as a ClassStats.
+    f = stats.function("f")
+    assert isinstance(f.int, ClassStats) and f.int.vregs == f.vregs and f.int.verdict is f.verdict
+    soft = synth.compile(wat)
+    assert soft.stats.function("f").float is None

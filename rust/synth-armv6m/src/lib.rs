@@ -63,7 +63,7 @@ pub fn compile_function(func: &synth_ir::Function, opts: &BackendOptions) -> Res
         &vcode,
         &synth_regalloc::Options { verify: opts.verify_allocation, shadow: opts.shadow_allocation },
     );
-    let callee_saved = (alloc.stats.callee_saved_used.lo() & 0xF0) as u16;
+    let callee_saved = (alloc.stats.int.callee_saved_used.lo() & 0xF0) as u16;
     let mut lr = lowered.has_calls;
     loop {
         let frame = emit::Frame::new(callee_saved, lr, lowered.outgoing_bytes, lowered.local_bytes, alloc.num_spill_slots);
@@ -125,7 +125,7 @@ mod tests {
         let c = compile_function(&b.finish(), &opts()).expect("compiles");
         assert!(c.relocs.iter().any(|r| r.target == RelocTarget::Symbol(SymbolRef::Func(1))));
         assert_eq!(c.alloc.rung, synth_regalloc::Rung::Base);
-        assert_eq!(c.alloc.regs_available, 8, "r0-r7");
+        assert_eq!(c.alloc.int.regs_available, 8, "r0-r7");
         assert!(c.push_mask & 0x4000 != 0 && c.push_mask & 0xF0 != 0, "{:#x}", c.push_mask);
         assert_eq!(c.code[1], 0xB5, "PUSH {{.., lr}} first");
         assert_eq!(c.stack_bytes % 8, 0);
@@ -147,8 +147,8 @@ mod tests {
         }
         b.terminate(Terminator::Return(vec![acc]));
         let c = compile_function(&b.finish(), &opts()).expect("compiles");
-        assert!(c.alloc.spill_slots > 0 || c.alloc.remats > 0, "{:?}", c.alloc);
-        assert!(c.frame_bytes >= 4 * c.alloc.spill_slots);
+        assert!(c.alloc.int.spill_slots > 0 || c.alloc.int.remats > 0, "{:?}", c.alloc);
+        assert!(c.frame_bytes >= 4 * c.alloc.int.spill_slots);
     }
 
     #[test]

@@ -38,6 +38,35 @@ pub const SYNTH_RUNG_BASE: u32 = 0;
 /// fallback (should never happen; worth reporting).
 pub const SYNTH_RUNG_FALLBACK: u32 = 1;
 
+/// The register allocator's figures for one register class of a function
+/// (the same fields as a function's JSON `float` object and Python's
+/// `ClassStats`). The integer class's figures are the fields `vregs` to
+/// `verdict` of synth_function_stats, in this order and layout.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct synth_class_stats {
+    /// Virtual registers of the class.
+    pub vregs: u32,
+    /// Peak register pressure of the class.
+    pub peak_pressure: u32,
+    /// Registers of the class the allocator could use.
+    pub regs_available: u32,
+    /// Spill stores.
+    pub spill_stores: u32,
+    /// Reloads.
+    pub reloads: u32,
+    /// Rematerialisations.
+    pub remats: u32,
+    /// Register moves left in the code.
+    pub moves: u32,
+    /// Spill slots of the class.
+    pub spill_slots: u32,
+    /// Callee-saved registers of the class the function saves.
+    pub callee_saved_pushed: u32,
+    /// SYNTH_SPILL_*.
+    pub verdict: u32,
+}
+
 /// Totals over the module. The caller sets struct_size.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -70,6 +99,11 @@ pub struct synth_module_stats {
     pub rodata_bytes: u32,
     /// Bytes of .bss (linear memory).
     pub bss_bytes: u32,
+    /// (Version 2.) Spill stores of the floating-point register class.
+    /// Written only when struct_size covers the version-2 fields.
+    pub float_spill_stores: u32,
+    /// (Version 2.) Reloads of the floating-point register class.
+    pub float_reloads: u32,
 }
 
 /// Statistics of one compiled function. The caller sets struct_size in
@@ -149,14 +183,26 @@ pub struct synth_function_stats {
     /// (Version 2.) The symbols of the deepest path of calls (or of the path
     /// to what makes it unbounded), joined with " -> ". Borrowed.
     pub stack_path: *const c_char,
+    /// (Version 3.) 1 when the function has floating-point register values
+    /// (an FPU and `float_abi` softfp or hard); then float_regs holds the
+    /// floating-point class's figures, else it is all 0. Written only when
+    /// struct_size covers the version-3 fields.
+    pub has_float: u32,
+    /// (Version 3.) The floating-point register class (S registers).
+    pub float_regs: synth_class_stats,
 }
 
-const MODULE_V1_SIZE: usize = std::mem::size_of::<synth_module_stats>();
+/// Version 1 of `synth_module_stats` ends at `bss_bytes`.
+const MODULE_V1_SIZE: usize = std::mem::offset_of!(synth_module_stats, float_spill_stores);
+/// Version 2 (the float totals) is the whole struct.
+const MODULE_V2_SIZE: usize = std::mem::size_of::<synth_module_stats>();
 /// Version 1 of `synth_function_stats` ends at `shadow_callee_saved_used`
 /// (rounded up to the struct's 8-byte alignment).
 const FUNCTION_V1_SIZE: usize = (std::mem::offset_of!(synth_function_stats, reserved0) + 7) & !7;
-/// Version 2 (the stack fields) is the whole struct.
-const FUNCTION_V2_SIZE: usize = std::mem::size_of::<synth_function_stats>();
+/// Version 2 (the stack fields) ends at `stack_path`.
+const FUNCTION_V2_SIZE: usize = std::mem::offset_of!(synth_function_stats, has_float);
+/// Version 3 (the floating-point class) is the whole struct.
+const FUNCTION_V3_SIZE: usize = std::mem::size_of::<synth_function_stats>();
 
 fn module_record(t: &synth::stats::Totals) -> synth_module_stats {
     synth_module_stats {
@@ -174,6 +220,34 @@ fn module_record(t: &synth::stats::Totals) -> synth_module_stats {
         data_bytes: t.data_bytes,
         rodata_bytes: t.rodata_bytes,
         bss_bytes: t.bss_bytes,
+        float_spill_stores: t.float_spill_stores,
+        float_reloads: t.float_reloads,
+    }
+}
+
+/// SYNTH_SPILL_* of a verdict name; anything but "none"/"genuine" is a
+/// spill the firmware should hear about.
+fn verdict_code(v: &str) -> u32 {
+    match v {
+        "none" => SYNTH_SPILL_NONE,
+        "genuine" => SYNTH_SPILL_GENUINE,
+        _ => SYNTH_SPILL_SPURIOUS,
+    }
+}
+
+/// The C record of one register class's figures.
+fn class_record(c: &synth::stats::ClassStats) -> synth_class_stats {
+    synth_class_stats {
+        vregs: c.vregs,
+        peak_pressure: c.peak_pressure,
+        regs_available: c.regs_available,
+        spill_stores: c.spill_stores,
+        reloads: c.reloads,
+        remats: c.remats,
+        moves: c.moves,
+        spill_slots: c.spill_slots,
+        callee_saved_pushed: c.callee_saved_pushed,
+        verdict: verdict_code(c.verdict),
     }
 }
 
@@ -193,13 +267,8 @@ fn function_record(
         FunctionKindName::Trap => SYNTH_FUNCTION_TRAP,
         FunctionKindName::Thunk => SYNTH_FUNCTION_THUNK,
     };
-    // The facade's stable names; anything but "none"/"genuine" is a spill
-    // the firmware should hear about, anything but "base" a fallback.
-    let verdict = match f.verdict {
-        "none" => SYNTH_SPILL_NONE,
-        "genuine" => SYNTH_SPILL_GENUINE,
-        _ => SYNTH_SPILL_SPURIOUS,
-    };
+    // The facade's stable names: anything but "base" is a fallback.
+    let int = class_record(&f.int);
     let rung = if f.rung == "base" { SYNTH_RUNG_BASE } else { SYNTH_RUNG_FALLBACK };
     let sh = f.shadow.as_ref();
     synth_function_stats {
@@ -210,16 +279,16 @@ fn function_record(
         code_bytes: f.code_bytes,
         instructions: f.instructions,
         frame_bytes: f.frame_bytes,
-        vregs: f.vregs,
-        peak_pressure: f.peak_pressure,
-        regs_available: f.regs_available,
-        spill_stores: f.spill_stores,
-        reloads: f.reloads,
-        remats: f.remats,
-        moves: f.moves,
-        spill_slots: f.spill_slots,
-        callee_saved_pushed: f.callee_saved_pushed,
-        verdict,
+        vregs: int.vregs,
+        peak_pressure: int.peak_pressure,
+        regs_available: int.regs_available,
+        spill_stores: int.spill_stores,
+        reloads: int.reloads,
+        remats: int.remats,
+        moves: int.moves,
+        spill_slots: int.spill_slots,
+        callee_saved_pushed: int.callee_saved_pushed,
+        verdict: int.verdict,
         rung,
         has_shadow: u32::from(sh.is_some()),
         shadow_spill_stores: sh.map_or(0, |s| s.spill_stores),
@@ -234,6 +303,8 @@ fn function_record(
         reserved1: 0,
         stack_unbounded: stack.0,
         stack_path: stack.1,
+        has_float: u32::from(f.float.is_some()),
+        float_regs: f.float.as_ref().map(class_record).unwrap_or_default(),
     }
 }
 
@@ -254,8 +325,10 @@ unsafe fn struct_size_at(p: *const u8) -> usize {
 /// larger sizes (newer callers) are accepted: the array's stride is the
 /// first element's struct_size, every filled element must carry the same
 /// value, and only the fields of the versions that size covers are written
-/// (version 1: up to shadow_callee_saved_used; version 2: the stack fields;
-/// struct_size is left as the caller set it). Nothing is written unless the
+/// (functions: version 1 up to shadow_callee_saved_used, version 2 the stack
+/// fields, version 3 the floating-point class; module: version 1 up to
+/// bss_bytes, version 2 the float totals; struct_size is left as the caller
+/// set it). Nothing is written unless the
 /// call succeeds.
 /// Returns SYNTH_STATUS_INVALID_ARGUMENT when r is NULL or holds no
 /// successful compile, when functions is NULL with capacity > 0, or when a
@@ -306,17 +379,24 @@ pub unsafe extern "C" fn synth_stats(
         }
         if !module.is_null() {
             let mut m = module_record(&out.stats.totals);
-            // SAFETY: checked above; struct_size stays the caller's.
+            // SAFETY: checked above; struct_size stays the caller's, and only
+            // the versions it covers are copied.
             unsafe {
-                m.struct_size = struct_size_at(module.cast()) as u32;
-                module.write_unaligned(m);
+                let size = struct_size_at(module.cast());
+                m.struct_size = size as u32;
+                let bytes = if size >= MODULE_V2_SIZE { MODULE_V2_SIZE } else { MODULE_V1_SIZE };
+                std::ptr::copy_nonoverlapping(std::ptr::addr_of!(m).cast::<u8>(), module.cast::<u8>(), bytes);
             }
         }
         for (i, ((f, (name, symbol)), (unbounded, path))) in out.stats.functions.iter().zip(&out.names).zip(&out.stack_texts).take(fill).enumerate() {
             let reason = unbounded.as_ref().map_or(std::ptr::null(), |r| r.as_ptr());
             let mut rec = function_record(f, name.as_ptr(), symbol.as_ptr(), (reason, path.as_ptr()));
             rec.struct_size = stride as u32;
-            let bytes = if stride >= FUNCTION_V2_SIZE { FUNCTION_V2_SIZE } else { FUNCTION_V1_SIZE };
+            let bytes = match stride {
+                s if s >= FUNCTION_V3_SIZE => FUNCTION_V3_SIZE,
+                s if s >= FUNCTION_V2_SIZE => FUNCTION_V2_SIZE,
+                _ => FUNCTION_V1_SIZE,
+            };
             // SAFETY: element i is in bounds and at least `bytes` long; only
             // the versions its struct_size covers are copied.
             unsafe {
@@ -348,7 +428,7 @@ mod tests {
 
     fn empty_function() -> synth_function_stats {
         synth_function_stats {
-            struct_size: FUNCTION_V2_SIZE as u32,
+            struct_size: FUNCTION_V3_SIZE as u32,
             ..function_record(&dummy(), null(), null(), (null(), null()))
         }
     }
@@ -372,7 +452,7 @@ mod tests {
         assert_eq!(unsafe { synth_stats(r, null_mut(), null_mut(), 0, &mut n) }, SYNTH_STATUS_OK);
         assert_eq!(n, expected.functions.len());
         assert!(n >= 3, "add, div, a runtime helper and init expected: {n}");
-        let mut m = synth_module_stats { struct_size: MODULE_V1_SIZE as u32, ..Default::default() };
+        let mut m = synth_module_stats { struct_size: MODULE_V2_SIZE as u32, ..Default::default() };
         let mut fs = vec![empty_function(); n];
         assert_eq!(unsafe { synth_stats(r, &mut m, fs.as_mut_ptr(), n, &mut n) }, SYNTH_STATUS_OK);
         let t = &expected.totals;
@@ -383,14 +463,14 @@ mod tests {
         assert!(m.data_bytes + m.rodata_bytes >= 2, "the 2-byte data segment is in the object");
         for (c, e) in fs.iter().zip(&expected.functions) {
             assert_eq!((s(c.name), s(c.symbol)), (e.name.clone(), e.symbol.clone()));
-            assert_eq!((c.code_bytes, c.instructions, c.frame_bytes, c.vregs), (e.code_bytes, e.instructions, e.frame_bytes, e.vregs));
-            assert_eq!((c.peak_pressure, c.regs_available, c.spill_slots), (e.peak_pressure, e.regs_available, e.spill_slots));
-            assert_eq!((c.spill_stores, c.reloads, c.remats, c.moves), (e.spill_stores, e.reloads, e.remats, e.moves));
-            assert_eq!(c.callee_saved_pushed, e.callee_saved_pushed);
+            assert_eq!((c.code_bytes, c.instructions, c.frame_bytes, c.vregs), (e.code_bytes, e.instructions, e.frame_bytes, e.int.vregs));
+            assert_eq!((c.peak_pressure, c.regs_available, c.spill_slots), (e.int.peak_pressure, e.int.regs_available, e.int.spill_slots));
+            assert_eq!((c.spill_stores, c.reloads, c.remats, c.moves), (e.int.spill_stores, e.int.reloads, e.int.remats, e.int.moves));
+            assert_eq!(c.callee_saved_pushed, e.int.callee_saved_pushed);
             assert_eq!((c.stack_bytes, c.has_max_stack, c.max_stack_bytes), (e.stack_bytes, 1, e.max_stack_bytes.unwrap()));
             assert!(c.stack_unbounded.is_null());
             assert_eq!(s(c.stack_path), e.stack_path.join(" -> "));
-            assert_eq!(c.verdict, [SYNTH_SPILL_NONE, SYNTH_SPILL_GENUINE, SYNTH_SPILL_SPURIOUS][["none", "genuine", "spurious"].iter().position(|v| *v == e.verdict).unwrap()]);
+            assert_eq!(c.verdict, [SYNTH_SPILL_NONE, SYNTH_SPILL_GENUINE, SYNTH_SPILL_SPURIOUS][["none", "genuine", "spurious"].iter().position(|v| *v == e.int.verdict).unwrap()]);
             assert_eq!(c.rung, if e.rung == "base" { SYNTH_RUNG_BASE } else { SYNTH_RUNG_FALLBACK });
             let sh = e.shadow.as_ref();
             assert_eq!(c.has_shadow, u32::from(sh.is_some()));
@@ -502,5 +582,67 @@ mod tests {
         assert_eq!((m.future, m.v1.struct_size as usize), (9, std::mem::size_of::<NewerModule>()));
         assert_eq!(m.v1.functions as usize, n);
         unsafe { synth_result_free(r) };
+    }
+
+    #[test]
+    fn version_3_callers_get_the_float_class_and_version_2_callers_do_not() {
+        // f32 arithmetic on the FPU: the function has S register values.
+        let src = b"(module (func (export \"m\") (param f32 f32) (result f32) local.get 0 local.get 1 f32.mul))";
+        let mut o = synth_options::defaults();
+        o.fpu = crate::options::SYNTH_FPU_FPV4_SP_D16;
+        o.float_abi = crate::options::SYNTH_FLOAT_ABI_SOFTFP;
+        let (st, r) = compile_bytes(src, &o);
+        assert_eq!(st, SYNTH_STATUS_OK, "{}", message(r));
+        let opts = synth::Options { fpu: synth::Fpu::Fpv4SpD16, float_abi: synth::FloatAbi::Softfp, ..Default::default() };
+        let expected = synth::compile(src, &opts).unwrap().stats;
+        let e = expected.functions[0].float.clone().expect("the facade reports the float class");
+        let mut fs = [empty_function()];
+        let mut m = synth_module_stats { struct_size: MODULE_V2_SIZE as u32, ..Default::default() };
+        assert_eq!(unsafe { synth_stats(r, &mut m, fs.as_mut_ptr(), 1, null_mut()) }, SYNTH_STATUS_OK);
+        let c = fs[0].float_regs;
+        assert_eq!(fs[0].has_float, 1);
+        assert_eq!((c.vregs, c.peak_pressure, c.regs_available), (e.vregs, e.peak_pressure, e.regs_available));
+        assert_eq!((c.spill_stores, c.reloads, c.remats, c.moves, c.spill_slots), (e.spill_stores, e.reloads, e.remats, e.moves, e.spill_slots));
+        assert_eq!((c.callee_saved_pushed, c.verdict), (e.callee_saved_pushed, SYNTH_SPILL_NONE));
+        assert!(c.vregs > 0 && c.regs_available == 16, "{c:?}");
+        assert_eq!((m.float_spill_stores, m.float_reloads), (expected.totals.float_spill_stores, expected.totals.float_reloads));
+        // A version-2 caller: the version-3 fields lie beyond its struct_size.
+        #[repr(C)]
+        #[derive(Clone, Copy)]
+        struct V2 {
+            head: [u8; FUNCTION_V2_SIZE],
+        }
+        let mut v2 = [V2 { head: [0xee; FUNCTION_V2_SIZE] }; 2];
+        v2[0].head[..4].copy_from_slice(&(FUNCTION_V2_SIZE as u32).to_le_bytes());
+        assert_eq!(unsafe { synth_stats(r, null_mut(), v2.as_mut_ptr().cast(), 1, null_mut()) }, SYNTH_STATUS_OK);
+        assert_eq!(&v2[1].head[..], &[0xee; FUNCTION_V2_SIZE][..], "nothing past element 0");
+        // A version-1 module struct: the float totals are not written.
+        #[repr(C)]
+        struct ModuleV1Plus {
+            v1: [u32; MODULE_V1_SIZE / 4],
+            after: [u32; 2],
+        }
+        let mut mv1 = ModuleV1Plus { v1: [0; MODULE_V1_SIZE / 4], after: [7, 7] };
+        mv1.v1[0] = MODULE_V1_SIZE as u32;
+        assert_eq!(unsafe { synth_stats(r, (&mut mv1 as *mut ModuleV1Plus).cast(), null_mut(), 0, null_mut()) }, SYNTH_STATUS_OK);
+        assert_eq!((mv1.after, mv1.v1[0] as usize), ([7, 7], MODULE_V1_SIZE));
+        assert_eq!(mv1.v1[1], m.functions);
+        unsafe { synth_result_free(r) };
+        // Integer-only functions: has_float 0, the class all zero.
+        let (st, r) = compile_bytes(SRC, null());
+        assert_eq!(st, SYNTH_STATUS_OK);
+        let mut fs = [empty_function()];
+        fs[0].float_regs.vregs = 99;
+        assert_eq!(unsafe { synth_stats(r, null_mut(), fs.as_mut_ptr(), 1, null_mut()) }, SYNTH_STATUS_OK);
+        assert_eq!((fs[0].has_float, fs[0].float_regs), (0, synth_class_stats::default()));
+        unsafe { synth_result_free(r) };
+    }
+
+    #[test]
+    fn the_integer_fields_have_the_class_layout() {
+        // vregs..verdict of synth_function_stats are a synth_class_stats.
+        let start = std::mem::offset_of!(synth_function_stats, vregs);
+        assert_eq!(std::mem::offset_of!(synth_function_stats, verdict) - start, std::mem::offset_of!(synth_class_stats, verdict));
+        assert_eq!(std::mem::offset_of!(synth_function_stats, moves) - start, std::mem::offset_of!(synth_class_stats, moves));
     }
 }

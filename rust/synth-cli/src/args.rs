@@ -52,9 +52,10 @@ Python, python -m synth, synthc and the Bazel rule; see docs/OPTIONS.md):
   --target <CPU>           cortex-m4 (default), cortex-m0, cortex-m0plus, cortex-m3, cortex-m7, cortex-m33, cortex-m55
                            (M33: ARMv8-M Mainline, M55: ARMv8.1-M Mainline)
   --fpu <FPU>              the core's FPU: none (default), fpv4-sp-d16 (M4),
-                           fpv5-sp-d16 (M7, M33, M55) or fpv5-d16 (M7, M55); floats
-                           are computed in software for now whatever the FPU
-  --float-abi <ABI>        soft (default) or softfp: floats passed in core registers;
+                           fpv5-sp-d16 (M7, M33, M55) or fpv5-d16 (M7, M55); f32
+                           arithmetic runs on it with float ABI softfp or hard
+  --float-abi <ABI>        soft (default: floats computed in software) or softfp
+                           (needs --fpu: on the FPU): floats passed in core registers;
                            hard (needs --fpu): exported and imported functions with
                            floats take them in FPU registers (AAPCS-VFP thunks, for
                            -mfloat-abi=hard firmware, which must enable the FPU)

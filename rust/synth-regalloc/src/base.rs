@@ -239,9 +239,9 @@ mod tests {
         let out = allocate(&f, &Options { verify: true, shadow: false });
         assert_eq!(out.removed_moves, vec![true, true, false, true, false]);
         assert_eq!(out.allocs[2], vec![PReg(0), PReg(0), PReg(1)]);
-        assert_eq!(out.stats.moves, 0);
-        assert_eq!(out.stats.verdict, SpillVerdict::None);
-        assert_eq!(out.stats.callee_saved_used.len(), 0, "leaf code needs no callee-saved register");
+        assert_eq!(out.stats.int.moves, 0);
+        assert_eq!(out.stats.int.verdict, SpillVerdict::None);
+        assert_eq!(out.stats.int.callee_saved_used.len(), 0, "leaf code needs no callee-saved register");
         assert!(out.edits.is_empty());
     }
 
@@ -268,7 +268,7 @@ mod tests {
         assert!(callee_saved().contains(xr), "x crosses the call: {xr:?}");
         assert!(!callee_saved().contains(yr), "y does not: {yr:?}");
         assert_eq!(yr, PReg(0), "y is hinted into the argument register");
-        assert_eq!(out.stats.callee_saved_used.len(), 1);
+        assert_eq!(out.stats.int.callee_saved_used.len(), 1);
         assert_eq!(out.stats.rung, Rung::Base);
     }
 
@@ -298,9 +298,9 @@ mod tests {
         assert_eq!(out.allocs[1][0], PReg::float(0), "g is hinted into s0");
         let fl = out.stats.float.clone().expect("float class");
         assert_eq!(fl.callee_saved_used.len(), 1);
-        assert_eq!(out.stats.callee_saved_used.len(), 0, "no integer value crosses the call");
+        assert_eq!(out.stats.int.callee_saved_used.len(), 0, "no integer value crosses the call");
         assert_eq!((fl.vregs, fl.regs_available, fl.verdict), (4, 32, SpillVerdict::None));
-        assert_eq!(out.stats.vregs, 1);
+        assert_eq!(out.stats.int.vregs, 1);
         assert!(out.edits.is_empty());
     }
 
@@ -342,7 +342,7 @@ mod tests {
         let f = sum_of_four(false);
         let out = allocate(&f, &Options { verify: true, shadow: false });
         assert!(out.allocs.iter().flatten().any(|p| p.0 == 12), "{:?}", out.allocs);
-        assert_eq!(out.stats.callee_saved_used.len(), 0);
+        assert_eq!(out.stats.int.callee_saved_used.len(), 0);
     }
 
     #[test]
@@ -375,7 +375,7 @@ mod tests {
         bd.ret();
         let f = bd.finish();
         let out = allocate(&f, &Options { verify: true, shadow: false });
-        assert_eq!(out.stats.verdict, SpillVerdict::Genuine, "{:?}", out.stats);
+        assert_eq!(out.stats.int.verdict, SpillVerdict::Genuine, "{:?}", out.stats);
         let loop_insts = f.blocks[b1].clone();
         assert!(
             out.edits.iter().all(|(pt, _)| !loop_insts.contains(&(pt.inst as usize))),
@@ -413,11 +413,11 @@ mod tests {
         bd.ret();
         let f = bd.finish();
         let out = crate::tests_random::alloc_and_compare(&f, Rung::Base);
-        assert_eq!(out.stats.verdict, SpillVerdict::Genuine, "{:?}", out.stats);
-        let distinct_spilled = out.stats.spill_stores as usize;
+        assert_eq!(out.stats.int.verdict, SpillVerdict::Genuine, "{:?}", out.stats);
+        let distinct_spilled = out.stats.int.spill_stores as usize;
         assert!(distinct_spilled >= 2 * spilled_per_phase, "{:?}", out.stats);
         assert!(
-            (out.stats.spill_slots as usize) < distinct_spilled,
+            (out.stats.int.spill_slots as usize) < distinct_spilled,
             "slots shared across phases: {:?}",
             out.stats
         );

@@ -201,8 +201,8 @@ mod tests {
         assert!(hulls.iter().all(Option::is_some));
         let out = crate::tests_random::alloc_and_compare(&f, crate::Rung::Base);
         assert!(out.stats.budget_hit, "{:?}", out.stats);
-        assert_eq!(out.stats.verdict, SpillVerdict::Genuine);
-        assert!(out.stats.spill_slots as usize <= 2 * n + 2, "slots shared by hull: {:?}", out.stats);
+        assert_eq!(out.stats.int.verdict, SpillVerdict::Genuine);
+        assert!(out.stats.int.spill_slots as usize <= 2 * n + 2, "slots shared by hull: {:?}", out.stats);
         // An ordinary function stays under the budget.
         let small = allocate(&crate::toy::add_args(), &Options { verify: true, shadow: false });
         assert!(!small.stats.budget_hit);

@@ -315,7 +315,7 @@ impl<F: Function> Ctx<'_, F> {
 mod tests {
     use super::*;
     use crate::toy::{phys, Builder, Opc, ToyFunc};
-    use crate::{allocate_with_rung, AllocStats, Options, PRegSet, Rung, SpillVerdict};
+    use crate::{allocate_with_rung, AllocStats, Options, PRegSet, Rung};
 
     fn output(allocs: Vec<Vec<u8>>, edits: Vec<(ProgPoint, Edit)>, slots: u32) -> Output {
         let n = allocs.len();
@@ -324,22 +324,7 @@ mod tests {
             edits,
             removed_moves: vec![false; n],
             num_spill_slots: slots,
-            stats: AllocStats {
-                vregs: 0,
-                peak_pressure: 0,
-                regs_available: 0,
-                spill_stores: 0,
-                reloads: 0,
-                remats: 0,
-                moves: 0,
-                spill_slots: 0,
-                callee_saved_used: PRegSet::EMPTY,
-                verdict: SpillVerdict::None,
-                rung: Rung::Base,
-                shadow: None,
-                float: None,
-                budget_hit: false,
-            },
+            stats: AllocStats::unallocated(PRegSet::EMPTY),
         }
     }
 

@@ -414,14 +414,66 @@ impl SpillVerdict {
     }
 }
 
-/// What the allocator did to one function.
+/// What the allocator did to one function: the figures of each register
+/// class ([`ClassStats`], one shape for every class) and what covers the
+/// whole function.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AllocStats {
-    /// Virtual registers in the input.
+    /// The integer class's figures (r0-r12, lr); always present.
+    pub int: ClassStats,
+    /// The floating-point class's figures, when the function has
+    /// floating-point registers at all.
+    pub float: Option<ClassStats>,
+    /// The path that produced the allocation ([`Rung::Fallback`] when any
+    /// class needed it).
+    pub rung: Rung,
+    /// The shadow allocator's figures, when [`Options::shadow`] was set
+    /// (integer class).
+    pub shadow: Option<ShadowStats>,
+    /// The function was over the base rung's compile-time budget (an
+    /// interference graph of millions of edges) in any class, so the values
+    /// live where far more values than registers are live were spilled at
+    /// each occurrence before colouring: correct code, cheaper to compile,
+    /// more spill code than colouring would leave.
+    pub budget_hit: bool,
+}
+
+impl AllocStats {
+    /// Callee-saved registers of every class assigned (the frame saves
+    /// them all).
+    pub fn callee_saved_all(&self) -> PRegSet {
+        self.int.callee_saved_used.union(self.float.as_ref().map_or(PRegSet::EMPTY, |f| f.callee_saved_used))
+    }
+    /// The figures of class `c` (`None`: the function has no register of it).
+    pub fn class(&self, c: RegClass) -> Option<&ClassStats> {
+        match c {
+            RegClass::Int => Some(&self.int),
+            RegClass::Float => self.float.as_ref(),
+        }
+    }
+    /// Stats of a function the allocator did not see (generated code with
+    /// fixed registers): nothing allocated, `callee_saved_used` saved.
+    pub fn unallocated(callee_saved_used: PRegSet) -> AllocStats {
+        AllocStats {
+            int: ClassStats { callee_saved_used, ..ClassStats::empty(RegClass::Int) },
+            float: None,
+            rung: Rung::Base,
+            shadow: None,
+            budget_hit: false,
+        }
+    }
+}
+
+/// What the allocator did to one register class of a function.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClassStats {
+    /// The class.
+    pub class: RegClass,
+    /// Virtual registers of the class in the input.
     pub vregs: u32,
-    /// Most values (virtual registers) live at once at any program point.
+    /// Most values of the class live at once at any program point.
     pub peak_pressure: u32,
-    /// Registers the allocator could assign.
+    /// Registers of the class the allocator could assign.
     pub regs_available: u32,
     /// Spill stores inserted.
     pub spill_stores: u32,
@@ -432,68 +484,9 @@ pub struct AllocStats {
     /// Register-to-register moves left in the code after coalescing (input
     /// moves not removed plus moves the allocator inserted).
     pub moves: u32,
-    /// Spill slots used.
-    pub spill_slots: u32,
-    /// Callee-saved registers assigned (they need saving).
-    pub callee_saved_used: PRegSet,
-    /// The spill verdict.
-    pub verdict: SpillVerdict,
-    /// The path that produced the allocation.
-    pub rung: Rung,
-    /// The shadow allocator's figures, when [`Options::shadow`] was set
-    /// (integer class).
-    pub shadow: Option<ShadowStats>,
-    /// The floating-point class's figures, when the function has
-    /// floating-point registers at all. The other fields describe the
-    /// integer class, except [`AllocStats::rung`] and
-    /// [`AllocStats::budget_hit`], which cover the whole function.
-    pub float: Option<ClassStats>,
-    /// The function was over the base rung's compile-time budget (an
-    /// interference graph of millions of edges), so the values live where
-    /// far more values than registers are live were spilled at each
-    /// occurrence before colouring: correct code, cheaper to compile, more
-    /// spill code than colouring would leave.
-    pub budget_hit: bool,
-}
-
-impl AllocStats {
-    /// Callee-saved registers of every class assigned (the frame saves
-    /// them all).
-    pub fn callee_saved_all(&self) -> PRegSet {
-        self.callee_saved_used.union(self.float.as_ref().map_or(PRegSet::EMPTY, |f| f.callee_saved_used))
-    }
-    /// The figures of class `c` (`None`: the function has no register of it).
-    pub fn class(&self, c: RegClass) -> Option<ClassStats> {
-        match c {
-            RegClass::Int => Some(ClassStats::of(RegClass::Int, self, self.rung)),
-            RegClass::Float => self.float.clone(),
-        }
-    }
-}
-
-/// What the allocator did to one register class of a function (the same
-/// figures as [`AllocStats`], for one class).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ClassStats {
-    /// The class.
-    pub class: RegClass,
-    /// Virtual registers of the class in the input.
-    pub vregs: u32,
-    /// Most values of the class live at once.
-    pub peak_pressure: u32,
-    /// Registers of the class the allocator could assign.
-    pub regs_available: u32,
-    /// Spill stores inserted.
-    pub spill_stores: u32,
-    /// Reloads inserted.
-    pub reloads: u32,
-    /// Rematerialisations inserted.
-    pub remats: u32,
-    /// Register-to-register moves left.
-    pub moves: u32,
     /// Spill slots used by the class.
     pub spill_slots: u32,
-    /// Callee-saved registers of the class assigned.
+    /// Callee-saved registers of the class assigned (they need saving).
     pub callee_saved_used: PRegSet,
     /// The spill verdict of the class.
     pub verdict: SpillVerdict,
@@ -504,21 +497,22 @@ pub struct ClassStats {
 }
 
 impl ClassStats {
-    fn of(class: RegClass, s: &AllocStats, rung: Rung) -> ClassStats {
+    /// Nothing allocated in class `class`.
+    pub fn empty(class: RegClass) -> ClassStats {
         ClassStats {
             class,
-            vregs: s.vregs,
-            peak_pressure: s.peak_pressure,
-            regs_available: s.regs_available,
-            spill_stores: s.spill_stores,
-            reloads: s.reloads,
-            remats: s.remats,
-            moves: s.moves,
-            spill_slots: s.spill_slots,
-            callee_saved_used: s.callee_saved_used,
-            verdict: s.verdict,
-            rung,
-            budget_hit: s.budget_hit,
+            vregs: 0,
+            peak_pressure: 0,
+            regs_available: 0,
+            spill_stores: 0,
+            reloads: 0,
+            remats: 0,
+            moves: 0,
+            spill_slots: 0,
+            callee_saved_used: PRegSet::EMPTY,
+            verdict: SpillVerdict::None,
+            rung: Rung::Base,
+            budget_hit: false,
         }
     }
 }
@@ -590,7 +584,8 @@ pub fn allocate_with_rung<F: Function>(func: &F, opts: &Options, rung: Rung) -> 
     let mut edits: Vec<(ProgPoint, Edit)> = Vec::new();
     let mut removed_moves = vec![false; n];
     let mut num_slots = 0u32;
-    let mut stats: Option<AllocStats> = None;
+    let mut int: Option<ClassStats> = None;
+    let mut shadow_stats: Option<ShadowStats> = None;
     let mut float: Option<ClassStats> = None;
     let mut used_rung = rung;
     for class in RegClass::ALL {
@@ -610,7 +605,7 @@ pub fn allocate_with_rung<F: Function>(func: &F, opts: &Options, rung: Rung) -> 
         if r == Rung::Fallback {
             used_rung = Rung::Fallback;
         }
-        let mut st = stats::compute(&prog, &raw, r);
+        let mut st = stats::compute(&prog, &raw, class, r);
         // Back to the input's numbering: operand positions, register
         // numbers of the class, slots after the other classes' slots.
         let base = class.base();
@@ -638,22 +633,21 @@ pub fn allocate_with_rung<F: Function>(func: &F, opts: &Options, rung: Rung) -> 
             RegClass::Int => {
                 if opts.shadow {
                     match shadow::run(&prog) {
-                        Ok(s) => st.shadow = Some(s),
+                        Ok(s) => shadow_stats = Some(s),
                         Err(e) => log::warn!("shadow allocator (regalloc2) recorded nothing: {e}"),
                     }
                 }
-                stats = Some(st);
+                int = Some(st);
             }
-            RegClass::Float => float = Some(ClassStats::of(class, &st, r)),
+            RegClass::Float => float = Some(st),
         }
     }
     // Stable: edits of one class keep their order at a point; the classes
     // never touch each other's registers or slots.
     edits.sort_by_key(|(pt, _)| *pt);
-    let mut stats = stats.expect("the integer class is always allocated");
-    stats.rung = used_rung;
-    stats.budget_hit |= float.as_ref().is_some_and(|f| f.budget_hit);
-    stats.float = float;
+    let int = int.expect("the integer class is always allocated");
+    let budget_hit = int.budget_hit || float.as_ref().is_some_and(|f| f.budget_hit);
+    let stats = AllocStats { int, float, rung: used_rung, shadow: shadow_stats, budget_hit };
     let out = Output { allocs, edits, removed_moves, num_spill_slots: num_slots, stats };
     if opts.verify {
         let errs = checker::check(func, &out);

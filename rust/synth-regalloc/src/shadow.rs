@@ -554,7 +554,7 @@ mod tests {
         let s = shadow_of(&f);
         assert!(s.spill_stores > 0 && s.reloads > 0 && s.spill_slots > 0, "{s:?}");
         let ours = allocate(&f, &Options::default()).stats;
-        assert!(ours.spill_stores + ours.reloads > 0);
+        assert!(ours.int.spill_stores + ours.int.reloads > 0);
     }
 
     #[test]

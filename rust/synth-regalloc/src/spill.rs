@@ -395,8 +395,8 @@ mod tests {
         let f = across_two_calls(n, uses);
         let out = alloc_and_compare(&f, Rung::Base);
         let st = &out.stats;
-        assert_eq!(st.verdict, SpillVerdict::Genuine, "{st:?}");
-        assert!(st.spill_stores >= 3, "at least 12 - 9 values spill: {st:?}");
+        assert_eq!(st.int.verdict, SpillVerdict::Genuine, "{st:?}");
+        assert!(st.int.spill_stores >= 3, "at least 12 - 9 values spill: {st:?}");
         // Each spilled value is stored once and reloaded once after each of
         // the two calls, never once per use (that would be 5 per value).
         let mut reloads_per_slot = std::collections::HashMap::new();
@@ -409,7 +409,7 @@ mod tests {
         for (s, k) in &reloads_per_slot {
             assert!(*k <= 2, "slot {s} reloaded {k} times: {:?}", out.edits);
         }
-        assert!(st.reloads <= 2 * st.spill_stores, "{st:?}");
+        assert!(st.int.reloads <= 2 * st.int.spill_stores, "{st:?}");
     }
 
     #[test]
@@ -490,7 +490,7 @@ mod tests {
             let f = across_two_calls(n, 3);
             let out = alloc_and_compare(&f, Rung::Base);
             assert_eq!(out.stats.rung, Rung::Base, "n = {n}: {:?}", out.stats);
-            assert_eq!(out.stats.verdict, SpillVerdict::Genuine);
+            assert_eq!(out.stats.int.verdict, SpillVerdict::Genuine);
         }
     }
 

@@ -21,7 +21,7 @@
 use crate::fallback::RawAlloc;
 use crate::liveness::{walk_insts, Phase, Walk};
 use crate::prog::{is_def, Prog};
-use crate::{AllocStats, Edit, Loc, OperandKind, PRegSet, Reg, Rung, SpillVerdict};
+use crate::{ClassStats, Edit, Loc, OperandKind, PRegSet, Reg, RegClass, Rung, SpillVerdict};
 
 /// The distinct registers of `inst`'s operands of the kinds `pick` accepts
 /// that are not in `w`: (virtual ones, mask of physical ones).
@@ -140,7 +140,7 @@ pub(crate) fn verdict(prog: &Prog, spilled: &[u32]) -> SpillVerdict {
 }
 
 /// Builds the stats of `raw` for `prog` (the unmodified input copy).
-pub(crate) fn compute(prog: &Prog, raw: &RawAlloc, rung: Rung) -> AllocStats {
+pub(crate) fn compute(prog: &Prog, raw: &RawAlloc, class: RegClass, rung: Rung) -> ClassStats {
     let (mut stores, mut reloads, mut remats, mut moves) = (0, 0, 0, 0);
     let mut written = PRegSet::EMPTY;
     for (_, e) in &raw.edits {
@@ -176,7 +176,8 @@ pub(crate) fn compute(prog: &Prog, raw: &RawAlloc, rung: Rung) -> AllocStats {
     let peak = peak_pressure(prog);
     let avail = prog.allocatable.len();
     let verdict = verdict(prog, &raw.spilled);
-    AllocStats {
+    ClassStats {
+        class,
         vregs: prog.class_vregs as u32,
         peak_pressure: peak,
         regs_available: avail,
@@ -188,8 +189,6 @@ pub(crate) fn compute(prog: &Prog, raw: &RawAlloc, rung: Rung) -> AllocStats {
         callee_saved_used: PRegSet(written.0 & prog.callee_saved.0),
         verdict,
         rung,
-        shadow: None,
-        float: None,
         budget_hit: raw.budget_hit,
     }
 }
@@ -310,19 +309,19 @@ mod tests {
         let f = bd.finish();
         assert_eq!(peak_pressure(&Prog::from_func(&f)), 4);
         let out = allocate(&f, &Options { verify: true, shadow: false });
-        assert_eq!(out.stats.peak_pressure, 4);
-        assert_eq!(out.stats.regs_available, 14);
-        assert_eq!(out.stats.vregs, 5);
-        assert_eq!(out.stats.verdict, SpillVerdict::None);
+        assert_eq!(out.stats.int.peak_pressure, 4);
+        assert_eq!(out.stats.int.regs_available, 14);
+        assert_eq!(out.stats.int.vregs, 5);
+        assert_eq!(out.stats.int.verdict, SpillVerdict::None);
         // The fallback rung spills everything: spurious at this pressure.
         let fb = allocate_with_rung(&f, &Options { verify: true, shadow: false }, Rung::Fallback);
-        assert_eq!(fb.stats.verdict, SpillVerdict::Spurious);
+        assert_eq!(fb.stats.int.verdict, SpillVerdict::Spurious);
         assert_eq!(fb.stats.rung, Rung::Fallback);
-        assert_eq!(fb.stats.remats, 3, "a, b, c are constants: rematerialised");
-        assert_eq!(fb.stats.spill_stores, 2, "d and e stored");
-        assert_eq!(fb.stats.reloads, 2);
-        assert_eq!(fb.stats.spill_slots, 2);
-        assert_eq!(fb.stats.moves, 1, "the result move stays");
+        assert_eq!(fb.stats.int.remats, 3, "a, b, c are constants: rematerialised");
+        assert_eq!(fb.stats.int.spill_stores, 2, "d and e stored");
+        assert_eq!(fb.stats.int.reloads, 2);
+        assert_eq!(fb.stats.int.spill_slots, 2);
+        assert_eq!(fb.stats.int.moves, 1, "the result move stays");
     }
 
     /// `n` non-rematerialisable values live across one call, summed after.
@@ -352,13 +351,13 @@ mod tests {
         // although the peak pressure (11) fits in the 14 registers.
         let (f, _) = across_call(10);
         let out = allocate(&f, &Options { verify: true, shadow: false });
-        assert!(out.stats.peak_pressure <= out.stats.regs_available, "{:?}", out.stats);
-        assert!(out.stats.spill_stores > 0, "{:?}", out.stats);
-        assert_eq!(out.stats.verdict, SpillVerdict::Genuine, "{:?}", out.stats);
+        assert!(out.stats.int.peak_pressure <= out.stats.int.regs_available, "{:?}", out.stats);
+        assert!(out.stats.int.spill_stores > 0, "{:?}", out.stats);
+        assert_eq!(out.stats.int.verdict, SpillVerdict::Genuine, "{:?}", out.stats);
         // 8 values fit in r4-r11: nothing to spill.
         let (f, _) = across_call(8);
         let out = allocate(&f, &Options { verify: true, shadow: false });
-        assert_eq!(out.stats.verdict, SpillVerdict::None, "{:?}", out.stats);
+        assert_eq!(out.stats.int.verdict, SpillVerdict::None, "{:?}", out.stats);
     }
 
     #[test]
@@ -387,7 +386,7 @@ mod tests {
         let hot = overfull_vregs(&prog);
         assert!(vs.iter().all(|&r| hot[r.as_virt().unwrap() as usize]));
         let out = allocate(&f, &Options { verify: true, shadow: false });
-        assert_eq!(out.stats.verdict, SpillVerdict::Genuine, "{:?}", out.stats);
+        assert_eq!(out.stats.int.verdict, SpillVerdict::Genuine, "{:?}", out.stats);
     }
 
     #[test]
@@ -453,7 +452,7 @@ mod tests {
         let prog = Prog::from_func(&f);
         assert!(peak_pressure(&prog) <= 14);
         let out = allocate(&f, &Options { verify: true, shadow: false });
-        assert_ne!(out.stats.verdict, SpillVerdict::Spurious, "{:?}", out.stats);
+        assert_ne!(out.stats.int.verdict, SpillVerdict::Spurious, "{:?}", out.stats);
         let hot = overfull_vregs(&prog);
         assert!(hot[vs[10].as_virt().unwrap() as usize]);
     }

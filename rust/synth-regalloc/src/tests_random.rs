@@ -241,7 +241,7 @@ fn fallback_rung_preserves_semantics_on_random_programs() {
             let f = gen_program(seed, cfg);
             let out = alloc_and_compare(&f, Rung::Fallback);
             assert_eq!(out.stats.rung, Rung::Fallback);
-            assert!(out.stats.reloads + out.stats.remats > 0);
+            assert!(out.stats.int.reloads + out.stats.int.remats > 0);
         }
     }
 }
@@ -250,7 +250,7 @@ fn fallback_rung_preserves_semantics_on_random_programs() {
 fn generator_produces_loops_calls_and_high_pressure() {
     let f = gen_program(101, HIGH);
     let out = allocate_with_rung(&f, &Options { verify: true, shadow: false }, Rung::Fallback);
-    assert!(out.stats.peak_pressure > out.stats.regs_available, "{:?}", out.stats);
+    assert!(out.stats.int.peak_pressure > out.stats.int.regs_available, "{:?}", out.stats);
     let mut any_loop = false;
     let mut any_call = false;
     for seed in 0..20 {
@@ -285,15 +285,15 @@ fn run_corpus(cfg: GenCfg, seeds: std::ops::Range<u64>) -> Summary {
         let st = &out.stats;
         assert_eq!(st.rung, Rung::Base, "seed {seed}: base rung must converge");
         s.programs += 1;
-        s.spilled += (st.verdict != SpillVerdict::None) as u32;
-        s.genuine += (st.verdict == SpillVerdict::Genuine) as u32;
-        s.spurious += (st.verdict == SpillVerdict::Spurious) as u32;
-        s.reloads += st.reloads;
-        s.stores += st.spill_stores;
-        s.remats += st.remats;
+        s.spilled += (st.int.verdict != SpillVerdict::None) as u32;
+        s.genuine += (st.int.verdict == SpillVerdict::Genuine) as u32;
+        s.spurious += (st.int.verdict == SpillVerdict::Spurious) as u32;
+        s.reloads += st.int.reloads;
+        s.stores += st.int.spill_stores;
+        s.remats += st.int.remats;
         s.moves_removed += out.removed_moves.iter().filter(|&&r| r).count() as u32;
-        s.moves_left += st.moves;
-        s.slots += st.spill_slots;
+        s.moves_left += st.int.moves;
+        s.slots += st.int.spill_slots;
     }
     eprintln!("{cfg:?}: {s:?}");
     s
@@ -324,7 +324,7 @@ fn base_beats_fallback_on_every_program() {
             let f = gen_program(seed, cfg);
             let base = alloc_and_compare(&f, Rung::Base).stats;
             let fb = alloc_and_compare(&f, Rung::Fallback).stats;
-            let traffic = |s: &crate::AllocStats| s.reloads + s.spill_stores + s.remats;
+            let traffic = |s: &crate::AllocStats| s.int.reloads + s.int.spill_stores + s.int.remats;
             assert!(traffic(&base) < traffic(&fb), "seed {seed}: base {base:?} vs fallback {fb:?}");
         }
     }
@@ -343,12 +343,12 @@ fn base_rung_medium_pressure_without_calls_reports_verdicts_honestly() {
         let out = alloc_and_compare(&f, Rung::Base);
         let st = &out.stats;
         assert_eq!(st.rung, Rung::Base);
-        spilled += (st.verdict != SpillVerdict::None) as u32;
-        if st.peak_pressure <= st.regs_available {
+        spilled += (st.int.verdict != SpillVerdict::None) as u32;
+        if st.int.peak_pressure <= st.int.regs_available {
             fits += 1;
-            spurious += (st.verdict == SpillVerdict::Spurious) as u32;
+            spurious += (st.int.verdict == SpillVerdict::Spurious) as u32;
         } else {
-            assert_ne!(st.verdict, SpillVerdict::Spurious);
+            assert_ne!(st.int.verdict, SpillVerdict::Spurious);
         }
     }
     eprintln!("MID: 150 programs, {fits} fit in the registers, {spilled} spilled, {spurious} spurious");
@@ -408,9 +408,9 @@ fn float_class_low_pressure_allocates_both_classes_without_spills() {
         let out = alloc_and_compare(&f, Rung::Base);
         let fl = out.stats.float.clone().expect("float class reported");
         assert_eq!(fl.regs_available, 32);
-        assert_eq!(out.stats.regs_available, 14, "integer figures stay the integer class's");
+        assert_eq!(out.stats.int.regs_available, 14, "integer figures stay the integer class's");
         assert_eq!(
-            (fl.verdict, out.stats.verdict),
+            (fl.verdict, out.stats.int.verdict),
             (SpillVerdict::None, SpillVerdict::None),
             "seed {seed}: {:?}",
             out.stats
@@ -424,7 +424,7 @@ fn float_class_low_pressure_allocates_both_classes_without_spills() {
         }
         // Float values live across a call sit in s16-s31, saved by the callee.
         assert!(fl.callee_saved_used.iter().all(|p| p.0 >= 48), "{fl:?}");
-        assert_eq!(out.stats.callee_saved_all(), out.stats.callee_saved_used.union(fl.callee_saved_used));
+        assert_eq!(out.stats.callee_saved_all(), out.stats.int.callee_saved_used.union(fl.callee_saved_used));
     }
 }
 
@@ -443,7 +443,7 @@ fn float_class_high_pressure_spills_genuinely_and_stays_correct() {
             assert!(fl.spill_stores > 0 && fl.reloads > 0, "{fl:?}");
         }
         slots += fl.spill_slots;
-        assert_eq!(out.num_spill_slots, out.stats.spill_slots + fl.spill_slots);
+        assert_eq!(out.num_spill_slots, out.stats.int.spill_slots + fl.spill_slots);
         // Both rungs: the fallback puts every float value in a slot too.
         alloc_and_compare(&f, Rung::Fallback);
     }
@@ -487,8 +487,8 @@ fn float_class_leaves_integer_allocation_unchanged() {
         let eb: Vec<_> = b.edits.iter().collect();
         assert_eq!(ea, eb, "seed {seed}");
         assert_eq!(
-            (a.stats.peak_pressure, a.stats.moves, a.stats.verdict),
-            (b.stats.peak_pressure, b.stats.moves, b.stats.verdict)
+            (a.stats.int.peak_pressure, a.stats.int.moves, a.stats.int.verdict),
+            (b.stats.int.peak_pressure, b.stats.int.moves, b.stats.int.verdict)
         );
         assert!(b.stats.float.is_none() && a.stats.float.is_some());
     }

@@ -553,6 +553,33 @@ pub enum MachInst {
         /// Source S register (Use, float class).
         sn: Reg,
     },
+    /// `VMOV.F32 sd, sm`: a copy between S registers (a move the allocator
+    /// may coalesce away; f32 block parameters kept in S registers).
+    VMov {
+        /// Destination (Def, float class).
+        sd: Reg,
+        /// Source (Use, float class).
+        sm: Reg,
+    },
+    /// `VLDR sd, [base, #off]`: 32 bits from a 4-aligned address (VLDR
+    /// faults on any other; see `isel/fmem.rs`). `off` ≤ 1020, a multiple of 4.
+    VLdr {
+        /// Destination S register (Def, float class).
+        sd: Reg,
+        /// Base address (Use).
+        base: Reg,
+        /// Byte offset.
+        off: u32,
+    },
+    /// `VSTR sd, [base, #off]`: 32 bits to a 4-aligned address.
+    VStr {
+        /// Stored S register (Use, float class).
+        sd: Reg,
+        /// Base address (Use).
+        base: Reg,
+        /// Byte offset.
+        off: u32,
+    },
     /// `V<op>.F32 sd, sn, sm` (`VADD`/`VSUB`/`VMUL`/`VDIV`), rounded to
     /// nearest; one instruction: `sd` Def.
     VArith {

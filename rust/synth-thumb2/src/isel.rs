@@ -23,6 +23,7 @@
 
 mod arith;
 mod fold;
+mod fmem;
 mod memcall;
 mod vfp;
 
@@ -127,6 +128,14 @@ pub(crate) struct Lower<'a> {
     /// the register and, for a copy made at a use, the VCode block it is
     /// valid in (`None`: defined with the value, valid wherever it is).
     s_of: HashMap<Value, (Reg, Option<usize>)>,
+    /// Low bits known to be zero of each value (see `isel/fmem.rs`; only
+    /// computed with an FPU).
+    tz: Vec<u8>,
+    /// Values only VFP operations read (see `isel/fmem.rs`).
+    s_only: HashSet<Value>,
+    /// Block parameters kept in an S register (see `isel/fmem.rs`): the
+    /// register, which the block calls copy their arguments into.
+    s_params: HashMap<Value, Reg>,
 }
 
 impl<'a> Lower<'a> {
@@ -158,6 +167,9 @@ impl<'a> Lower<'a> {
             fpu: synth_thumb2_enc::Fpu::None,
             float: Vec::new(),
             s_of: HashMap::new(),
+            tz: Vec::new(),
+            s_only: HashSet::new(),
+            s_params: HashMap::new(),
         };
         if func.blocks.is_empty() {
             return Err(l.err("a function without blocks"));
@@ -373,6 +385,11 @@ impl<'a> Lower<'a> {
             }
         }
         self.use_counts = uses;
+        if self.fpu != synth_thumb2_enc::Fpu::None {
+            self.tz = fmem::known_tz(func);
+            self.s_only = fmem::s_only_values(func, self.fpu);
+            self.plan_s_params(&reach);
+        }
         self.plan_folds(&reach);
         self.plan_bounds_limits(&reach);
         // Layout: setup block, then each reachable IR block followed by its
@@ -713,8 +730,15 @@ impl<'a> Lower<'a> {
         if params.len() != call.args.len() {
             return Err(self.err(format!("jump to block{} with the wrong argument count", call.block.0)));
         }
+        // Parameters kept in S registers first: their sources are read
+        // (VMOV from a core register, see `to_s`) before any core parameter
+        // register is written below.
+        self.s_block_args(params, &call.args);
         let mut pairs: Vec<(Reg, Reg)> = Vec::new();
         for (&p, &a) in params.iter().zip(&call.args) {
+            if self.s_params.contains_key(&p) {
+                continue;
+            }
             let (pl, ph) = self.vals[p.0 as usize];
             let (al, ah) = self.vals[a.0 as usize];
             pairs.push((pl, al));

@@ -162,7 +162,7 @@ mod tests {
         assert!(c.relocs.iter().any(|r| r.target == RelocTarget::Symbol(SymbolRef::Func(1))));
         assert_eq!(c.alloc.rung, synth_regalloc::Rung::Base);
         // x lives across the call: a callee-saved register was used.
-        assert!(!c.alloc.callee_saved_used.is_empty() || c.alloc.spill_slots > 0);
+        assert!(!c.alloc.int.callee_saved_used.is_empty() || c.alloc.int.spill_slots > 0);
         // The first instruction is a PUSH including lr (T1 encoding 0xB5xx).
         assert_eq!(c.code[1], 0xB5);
     }

@@ -468,22 +468,7 @@ pub fn float_abi_thunk(
             .map_err(|e| BackendError { func: name.into(), what: format!("float-ABI thunk: {e}") })?,
         push_mask: if p.frame { PUSHED } else { 0 },
         lines: Vec::new(),
-        alloc: synth_regalloc::AllocStats {
-            vregs: 0,
-            peak_pressure: 0,
-            regs_available: 0,
-            spill_stores: 0,
-            reloads: 0,
-            remats: 0,
-            moves: 0,
-            spill_slots: 0,
-            callee_saved_used: saved,
-            verdict: synth_regalloc::SpillVerdict::None,
-            rung: synth_regalloc::Rung::Base,
-            shadow: None,
-            float: None,
-            budget_hit: false,
-        },
+        alloc: synth_regalloc::AllocStats::unallocated(saved),
     })
 }
 

@@ -197,7 +197,7 @@ impl synth_regalloc::Function for VCode {
     }
     fn is_move(&self, i: usize) -> Option<(Reg, Reg)> {
         match self.insts[i] {
-            MachInst::Mov { rd, rm } => Some((rd, rm)),
+            MachInst::Mov { rd, rm } | MachInst::VMov { sd: rd, sm: rm } => Some((rd, rm)),
             _ => None,
         }
     }

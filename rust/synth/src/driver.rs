@@ -128,7 +128,7 @@ pub fn compile(input: &[u8], opts: &Options) -> Result<Compiled, Error> {
         verify_allocation: opts.verify_allocation,
         shadow_allocation: opts.shadow_allocation,
         static_memory_bytes: module.info.static_memory_bytes(),
-        fpu: enc_fpu(code_fpu(&module.info, opts)),
+        fpu: enc_fpu(code_fpu(opts)),
     };
     let mut compiled = Vec::with_capacity(module.functions.len());
     let indirect: Vec<IndirectCalls> = module.functions.iter().map(|f| indirect_calls(&f.ir)).collect();
@@ -236,21 +236,31 @@ pub fn thunked_functions(info: &ModuleInfo, opts: &Options) -> Vec<u32> {
     (0..info.funcs.len() as u32).filter(|&i| boundary(&info.funcs[i as usize]) && floats(&info.funcs[i as usize])).collect()
 }
 
-/// The backend's name for an FPU.
-/// The FPU compiled functions may compute on. VFP instructions in the code are
-/// declared by `Tag_FP_arch`, which the object carries with `--float-abi hard`
-/// and floats in its interface ([`FloatInterface::VfpRegisters`]); in every
-/// other configuration the functions compute floats in software, so that
-/// `soft` objects use no FPU instruction (as gcc's) and the attributes never
-/// understate what the code needs.
-fn code_fpu(info: &synth_frontend::ModuleInfo, opts: &Options) -> Fpu {
-    if opts.float_abi == FloatAbi::Hard && float_interface(info) != FloatInterface::None {
+/// The FPU compiled functions may compute on: the one given with
+/// `--float-abi softfp` or `hard` (as gcc's `-mfloat-abi=softfp` computes on
+/// the FPU and passes floats in core registers), none with `soft`. Whether
+/// the object then declares it (`Tag_FP_arch`) depends on whether any
+/// function really has a VFP instruction ([`code_fpu_used`]), so a float-free
+/// module is the same object whatever the options.
+fn code_fpu(opts: &Options) -> Fpu {
+    if opts.float_abi == FloatAbi::Soft {
+        Fpu::None
+    } else {
         opts.fpu
+    }
+}
+
+/// The FPU the compiled functions use: [`code_fpu`] when any of them has a
+/// floating-point register (every VFP instruction names one), none otherwise.
+fn code_fpu_used(funcs: &[(FunctionKind, CompiledFunction)], opts: &Options) -> Fpu {
+    if funcs.iter().any(|(_, c)| c.alloc.float.is_some()) {
+        code_fpu(opts)
     } else {
         Fpu::None
     }
 }
 
+/// The backend's name for an FPU.
 fn enc_fpu(fpu: Fpu) -> synth_thumb2_enc::Fpu {
     fpu.enc()
 }
@@ -293,7 +303,7 @@ fn link_named(
         _ if opts.float_abi == FloatAbi::Hard => FloatInterface::VfpRegisters(opts.fpu),
         other => other,
     };
-    let (object, layout) = write_elf_full(info, names, &text, &thunk_text, opts.target, floats, opts.debug, lines)?;
+    let (object, layout) = write_elf_full(info, names, &text, &thunk_text, opts.target, floats, code_fpu_used(funcs, opts), opts.debug, lines)?;
     let symbols: Vec<String> = layout.functions[..funcs.len()].iter().map(|(s, _, _)| s.clone()).collect();
     let thunk_symbols: Vec<String> = layout.functions[funcs.len()..].iter().map(|(s, _, _)| s.clone()).collect();
     // An import called through a float-ABI thunk costs the thunk's stack too.

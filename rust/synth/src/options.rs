@@ -193,9 +193,9 @@ impl FloatAbi {
 pub struct Options {
     /// Target CPU (default Cortex-M4).
     pub target: Target,
-    /// The core's FPU (default none). Floats are computed in software on
-    /// every FPU for now (the code is valid on any of them); with
-    /// `float_abi` hard the float-ABI thunks use its registers.
+    /// The core's FPU (default none). With `float_abi` softfp or hard the
+    /// functions compute f32 arithmetic on it (docs/ABI.md, "Floating
+    /// point"); with hard the float-ABI thunks use its registers too.
     pub fpu: Fpu,
     /// How floats are passed at the object's boundary (default soft; hard:
     /// exported and imported functions with floats go through AAPCS-VFP

@@ -40,37 +40,40 @@ impl FunctionKindName {
     }
 }
 
-/// The register allocator's figures for the floating-point register class
-/// (S registers) of one function; serialised as the `float` object of a
-/// function in the stats JSON (`null` when the function has no
-/// floating-point register value).
+/// The register allocator's figures for one register class of a function
+/// (`synth_regalloc::ClassStats` as reported): the integer class's are the
+/// flat fields of a function in the stats JSON ([`FunctionStats::int`]),
+/// the floating-point class's (S registers) its `float` object (`null` when
+/// the function has no floating-point register value). The C API's
+/// `synth_class_stats` and Python's `ClassStats` have the same fields.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct FloatClassStats {
+pub struct ClassStats {
     /// Virtual registers of the class.
     pub vregs: u32,
-    /// Peak pressure of the class.
+    /// Peak register pressure of the class.
     pub peak_pressure: u32,
-    /// S registers the allocator could use.
+    /// Registers of the class the allocator could use.
     pub regs_available: u32,
-    /// Spill stores (VSTR).
+    /// Spill stores (`STR`; `VSTR` for S registers).
     pub spill_stores: u32,
-    /// Reloads (VLDR).
+    /// Reloads.
     pub reloads: u32,
     /// Rematerialisations.
     pub remats: u32,
-    /// S register moves left.
+    /// Register moves left in the code.
     pub moves: u32,
     /// Spill slots of the class.
     pub spill_slots: u32,
-    /// Callee-saved S registers the function saves.
+    /// Callee-saved registers of the class the function saves.
     pub callee_saved_pushed: u32,
     /// Spill verdict of the class (`none`, `genuine`, `spurious`).
     pub verdict: &'static str,
 }
 
-impl FloatClassStats {
-    fn of(c: &synth_regalloc::ClassStats) -> FloatClassStats {
-        FloatClassStats {
+impl ClassStats {
+    /// The figures of `c` as the allocator reported them.
+    pub fn of(c: &synth_regalloc::ClassStats) -> ClassStats {
+        ClassStats {
             vregs: c.vregs,
             peak_pressure: c.peak_pressure,
             regs_available: c.regs_available,
@@ -100,27 +103,10 @@ pub struct FunctionStats {
     pub instructions: u32,
     /// Frame bytes (spill slots, outgoing arguments, padding).
     pub frame_bytes: u32,
-    /// Virtual registers (integer class; the floating-point class is in
-    /// [`FunctionStats::float`], and so on for the allocator's figures).
-    pub vregs: u32,
-    /// Peak register pressure.
-    pub peak_pressure: u32,
-    /// Registers the allocator could use.
-    pub regs_available: u32,
-    /// Spill stores.
-    pub spill_stores: u32,
-    /// Reloads.
-    pub reloads: u32,
-    /// Rematerialisations.
-    pub remats: u32,
-    /// Register moves left in the code.
-    pub moves: u32,
-    /// Spill slots.
-    pub spill_slots: u32,
-    /// Callee-saved registers the function saves.
-    pub callee_saved_pushed: u32,
-    /// Spill verdict (`none`, `genuine`, `spurious`).
-    pub verdict: &'static str,
+    /// The integer register class's figures (flattened into the
+    /// function's JSON object: `vregs`, `peak_pressure`, ..., `verdict`).
+    #[serde(flatten)]
+    pub int: ClassStats,
     /// Allocation path (`base`, `fallback`).
     pub rung: &'static str,
     /// The shadow allocator's figures for the same function, when shadow
@@ -145,7 +131,7 @@ pub struct FunctionStats {
     pub budget_hit: bool,
     /// The allocator's figures for the floating-point register class, when
     /// the function has S register values (`--fpu` other than `none`).
-    pub float: Option<FloatClassStats>,
+    pub float: Option<ClassStats>,
 }
 
 impl FunctionStats {
@@ -159,16 +145,7 @@ impl FunctionStats {
             code_bytes: f.code.len() as u32,
             instructions: f.inst_count,
             frame_bytes: f.frame_bytes,
-            vregs: a.vregs,
-            peak_pressure: a.peak_pressure,
-            regs_available: a.regs_available,
-            spill_stores: a.spill_stores,
-            reloads: a.reloads,
-            remats: a.remats,
-            moves: a.moves,
-            spill_slots: a.spill_slots,
-            callee_saved_pushed: a.callee_saved_used.len(),
-            verdict: a.verdict.name(),
+            int: ClassStats::of(&a.int),
             rung: a.rung.name(),
             shadow: a.shadow.clone(),
             stack_bytes: f.stack_bytes,
@@ -176,7 +153,7 @@ impl FunctionStats {
             stack_unbounded: None,
             stack_path: Vec::new(),
             budget_hit: a.budget_hit,
-            float: a.float.as_ref().map(FloatClassStats::of),
+            float: a.float.as_ref().map(ClassStats::of),
         }
     }
 
@@ -251,11 +228,11 @@ impl CompileStats {
         t.functions = self.functions.len() as u32;
         t.code_bytes = self.functions.iter().map(|f| f.code_bytes).sum();
         t.instructions = self.functions.iter().map(|f| f.instructions).sum();
-        t.spill_stores = self.functions.iter().map(|f| f.spill_stores).sum();
-        t.reloads = self.functions.iter().map(|f| f.reloads).sum();
-        t.remats = self.functions.iter().map(|f| f.remats).sum();
-        t.moves = self.functions.iter().map(|f| f.moves).sum();
-        t.spurious_spill_functions = self.functions.iter().filter(|f| f.verdict == "spurious").count() as u32;
+        t.spill_stores = self.functions.iter().map(|f| f.int.spill_stores).sum();
+        t.reloads = self.functions.iter().map(|f| f.int.reloads).sum();
+        t.remats = self.functions.iter().map(|f| f.int.remats).sum();
+        t.moves = self.functions.iter().map(|f| f.int.moves).sum();
+        t.spurious_spill_functions = self.functions.iter().filter(|f| f.int.verdict == "spurious").count() as u32;
         t.fallback_functions = self.functions.iter().filter(|f| f.rung == "fallback").count() as u32;
     }
 
@@ -296,15 +273,15 @@ impl CompileStats {
                     f.code_bytes.to_string(),
                     f.instructions.to_string(),
                     f.frame_bytes.to_string(),
-                    f.vregs.to_string(),
-                    format!("{}/{}", f.peak_pressure, f.regs_available),
-                    f.spill_stores.to_string(),
-                    f.reloads.to_string(),
-                    f.remats.to_string(),
-                    f.moves.to_string(),
-                    f.spill_slots.to_string(),
-                    f.callee_saved_pushed.to_string(),
-                    f.verdict.to_string(),
+                    f.int.vregs.to_string(),
+                    format!("{}/{}", f.int.peak_pressure, f.int.regs_available),
+                    f.int.spill_stores.to_string(),
+                    f.int.reloads.to_string(),
+                    f.int.remats.to_string(),
+                    f.int.moves.to_string(),
+                    f.int.spill_slots.to_string(),
+                    f.int.callee_saved_pushed.to_string(),
+                    f.int.verdict.to_string(),
                     f.rung.to_string(),
                     f.stack_text(),
                 ];
@@ -404,16 +381,19 @@ pub(crate) mod tests {
             frame_bytes: 8,
             stack_bytes: 16,
             alloc: AllocStats {
-                vregs: 5,
-                peak_pressure: 3,
-                regs_available: 12,
-                spill_stores: 1,
-                reloads: 2,
-                remats: 0,
-                moves: 4,
-                spill_slots: 1,
-                callee_saved_used: PRegSet::from_regs(&[PReg(4), PReg(5)]),
-                verdict: SpillVerdict::Spurious,
+                int: synth_regalloc::ClassStats {
+                    vregs: 5,
+                    peak_pressure: 3,
+                    regs_available: 12,
+                    spill_stores: 1,
+                    reloads: 2,
+                    remats: 0,
+                    moves: 4,
+                    spill_slots: 1,
+                    callee_saved_used: PRegSet::from_regs(&[PReg(4), PReg(5)]),
+                    verdict: SpillVerdict::Spurious,
+                    ..synth_regalloc::ClassStats::empty(synth_regalloc::RegClass::Int)
+                },
                 rung: Rung::Base,
                 shadow: None,
                 float: None,
@@ -430,10 +410,10 @@ pub(crate) mod tests {
         let f = compiled(vec![0x70, 0x47, 0x00, 0xbf]);
         let fs = FunctionStats::new("f".into(), "wasm_f".into(), FunctionKindName::Wasm, &f);
         assert_eq!((fs.code_bytes, fs.instructions, fs.frame_bytes), (4, 2, 8));
-        assert_eq!((fs.vregs, fs.peak_pressure, fs.regs_available), (5, 3, 12));
-        assert_eq!((fs.spill_stores, fs.reloads, fs.moves, fs.spill_slots), (1, 2, 4, 1));
-        assert_eq!(fs.callee_saved_pushed, 2);
-        assert_eq!((fs.verdict, fs.rung), ("spurious", "base"));
+        assert_eq!((fs.int.vregs, fs.int.peak_pressure, fs.int.regs_available), (5, 3, 12));
+        assert_eq!((fs.int.spill_stores, fs.int.reloads, fs.int.moves, fs.int.spill_slots), (1, 2, 4, 1));
+        assert_eq!(fs.int.callee_saved_pushed, 2);
+        assert_eq!((fs.int.verdict, fs.rung), ("spurious", "base"));
         let mut st = CompileStats { target: "cortex-m4".into(), functions: vec![fs.clone(), fs], totals: Totals::default() };
         st.sum_functions();
         assert_eq!(st.totals.functions, 2);

@@ -33,7 +33,7 @@ pub(super) fn thread_jumps(vcode: &VCode, alloc: &Output) -> Vec<usize> {
             }
             let last = r.end - 1;
             let body_empty = (r.start..last).all(|i| {
-                matches!(vcode.insts[i], MachInst::Mov { .. })
+                matches!(vcode.insts[i], MachInst::Mov { .. } | MachInst::VMov { .. })
                     && alloc.removed_moves.get(i).copied().unwrap_or(false)
             });
             match vcode.insts[last] {

@@ -62,6 +62,7 @@ fn effects(vcode: &VCode, alloc: &Output, item: Item) -> (u64, u64, bool) {
             let pure = matches!(
                 vcode.insts[i],
                 MachInst::Mov { .. }
+                    | MachInst::VMov { .. }
                     | MachInst::MovImm { .. }
                     | MachInst::MovSym { .. }
                     | MachInst::Mvn { .. }

@@ -101,6 +101,13 @@ impl Emitter<'_> {
             MachInst::Bfx { signed, rd, rm, lsb, width } => a.bfx(*signed, p(*rd)?, p(*rm)?, *lsb, *width),
             MachInst::VMovToS { sd, rt } => a.vmov_to_s(s(*sd)?, p(*rt)?),
             MachInst::VMovFromS { rt, sn } => a.vmov_from_s(p(*rt)?, s(*sn)?),
+            MachInst::VMov { sd, sm } => {
+                if sd != sm {
+                    a.vfp_op2(enc::VfpOp2::Mov, s(*sd)?, s(*sm)?);
+                }
+            }
+            MachInst::VLdr { sd, base, off } => a.vldr(s(*sd)?, p(*base)?, *off as i32),
+            MachInst::VStr { sd, base, off } => a.vstr(s(*sd)?, p(*base)?, *off as i32),
             MachInst::VArith { op, sd, sn, sm } => a.vfp_op3(*op, s(*sd)?, s(*sn)?, s(*sm)?),
             MachInst::VSqrt { sd, sm } => a.vfp_op2(enc::VfpOp2::Sqrt, s(*sd)?, s(*sm)?),
             MachInst::VCvtToInt { signed, sd, sm } => a.vcvt_to_int(enc::Round::Zero, *signed, s(*sd)?, s(*sm)?),

@@ -182,12 +182,21 @@ impl MachInst {
             }
             MachInst::StackCheck { t } => f(t, EarlyDef),
             MachInst::VMovToS { sd: d, rt: m }
+            | MachInst::VMov { sd: d, sm: m }
             | MachInst::VMovFromS { rt: d, sn: m }
             | MachInst::VSqrt { sd: d, sm: m }
             | MachInst::VCvtToInt { sd: d, sm: m, .. }
             | MachInst::VCvtFromInt { sd: d, sm: m, .. } => {
                 f(m, Use);
                 f(d, Def);
+            }
+            MachInst::VLdr { sd, base, .. } => {
+                f(base, Use);
+                f(sd, Def);
+            }
+            MachInst::VStr { sd, base, .. } => {
+                f(sd, Use);
+                f(base, Use);
             }
             MachInst::VArith { sd: d, sn: n, sm: m, .. } | MachInst::VCmpSet { rd: d, sn: n, sm: m, .. } => {
                 f(n, Use);

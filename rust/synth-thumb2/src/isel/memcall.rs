@@ -165,6 +165,7 @@ impl Lower<'_> {
     }
 
     fn lower_load(&mut self, ty: Type, lk: LoadKind, d: Value, addr: Value, offset: u32) -> Result<(), BackendError> {
+        let ir_addr = (addr, offset);
         let (base, offset) = self.base_offset(addr, offset);
         let op = match lk {
             LoadKind::Full | LoadKind::S32 | LoadKind::U32 => LoadOp::Ldr,
@@ -180,6 +181,9 @@ impl Lower<'_> {
                 }
                 if let Some((base, idx, shift)) = self.indexed(addr) {
                     self.push(MachInst::LoadIdx { op, rd: self.r(d), base, idx, shift });
+                    return Ok(());
+                }
+                if lk == LoadKind::Full && self.vldr_load(d, ir_addr, base, offset) {
                     return Ok(());
                 }
                 let (b, off) = self.address(base, offset, 0);
@@ -212,6 +216,7 @@ impl Lower<'_> {
     }
 
     fn lower_store(&mut self, sk: StoreKind, addr: Value, value: Value, offset: u32) -> Result<(), BackendError> {
+        let ir_addr = (addr, offset);
         let (base, offset) = self.base_offset(addr, offset);
         let ty = self.func.value_type(value).bits_type();
         let op = match (sk, ty) {
@@ -227,6 +232,7 @@ impl Lower<'_> {
             self.push(MachInst::Store { op, rt: hi, base: b, off: off + 4 });
         } else if let Some((base, idx, shift)) = self.indexed(addr) {
             self.push(MachInst::StoreIdx { op, rt: self.r(value), base, idx, shift });
+        } else if sk == StoreKind::Full && ty == Type::I32 && self.vstr_store(value, ir_addr, base, offset) {
         } else {
             let (b, off) = self.address(base, offset, 0);
             self.push(MachInst::Store { op, rt: self.r(value), base: b, off });

@@ -21,7 +21,10 @@
 //!   stack alignment, and how floats cross the interface ([`FloatInterface`]:
 //!   not at all, which links with soft- and hard-float firmware; in core
 //!   registers; or in VFP registers through float-ABI thunks, which are
-//!   placed after the functions).
+//!   placed after the functions), and the FPU the code uses (`Tag_FP_arch`,
+//!   an input of its own: with `softfp`, or with `hard` and a float-free
+//!   interface, the functions may compute on the FPU while floats cross the
+//!   interface in core registers or not at all).
 //!
 //! The output is deterministic: everything is visited in index order.
 
@@ -118,6 +121,17 @@ pub fn write_elf(
     write_elf_with(info, names, funcs, &[], target, float_interface(info), false)
 }
 
+/// The FPU the object's code needs, for `Tag_FP_arch`: `code_fpu` (the FPU
+/// the compiled functions compute on, [`Fpu::None`] when none of them has a
+/// VFP instruction), or the FPU of the float-ABI thunks of
+/// [`FloatInterface::VfpRegisters`], which always use it.
+pub fn fpu_used(floats: FloatInterface, code_fpu: Fpu) -> Fpu {
+    match floats {
+        FloatInterface::VfpRegisters(fpu) => fpu,
+        _ => code_fpu,
+    }
+}
+
 /// [`write_elf`] with float-ABI thunks and the float interface given, and
 /// the unwind tables of `-g` when `debug` is set (`.debug_frame`,
 /// `.ARM.exidx`, `.ARM.extab`; see [`super::unwind_sections`]). The other
@@ -131,13 +145,14 @@ pub fn write_elf_with(
     floats: FloatInterface,
     debug: bool,
 ) -> Result<(Vec<u8>, Layout), Error> {
-    write_elf_full(info, names, funcs, thunks, target, floats, debug, None)
+    write_elf_full(info, names, funcs, thunks, target, floats, Fpu::None, debug, None)
 }
 
 /// [`write_elf_with`] with, when `debug` is set and `lines` is given (the
 /// input module's line table), the source-line sections of `-g`
 /// (`.debug_line`, `.debug_info`, `.debug_abbrev`, `.debug_str`; see
-/// [`super::debug_lines`]).
+/// [`super::debug_lines`]), and `code_fpu` the FPU the compiled functions
+/// compute on (see [`fpu_used`]).
 #[allow(clippy::too_many_arguments)]
 pub fn write_elf_full(
     info: &ModuleInfo,
@@ -146,10 +161,11 @@ pub fn write_elf_full(
     thunks: &[ThunkFunction<'_>],
     target: Target,
     floats: FloatInterface,
+    code_fpu: Fpu,
     debug: bool,
     lines: Option<&super::source_lines::SourceMap>,
 ) -> Result<(Vec<u8>, Layout), Error> {
-    let mut w = Writer::new(target, floats);
+    let mut w = Writer::new(target, floats, fpu_used(floats, code_fpu));
     let mut layout = Layout::default();
     w.text(names, funcs, thunks, &mut layout)?;
     w.data(info, names, &mut layout)?;
@@ -209,7 +225,7 @@ fn sym(name: &str, value: u64, size: u64, kind: SymbolKind, binding: Binding, se
 }
 
 impl<'a> Writer<'a> {
-    fn new(target: Target, floats: FloatInterface) -> Self {
+    fn new(target: Target, floats: FloatInterface, fpu: Fpu) -> Self {
         let mut obj = Object::new(BinaryFormat::Elf, Architecture::Arm, Endianness::Little);
         let float_flag = match floats {
             FloatInterface::None => 0,
@@ -222,7 +238,7 @@ impl<'a> Writer<'a> {
         let attrs = obj.add_section(vec![], b".ARM.attributes".to_vec(), SectionKind::Other);
         obj.section_mut(attrs).flags =
             SectionFlags::Elf { sh_type: elf::SHT_ARM_ATTRIBUTES, sh_flags: elf::SectionFlags(0) };
-        obj.set_section_data(attrs, arm_attributes(target, floats), 1);
+        obj.set_section_data(attrs, arm_attributes(target, floats, fpu), 1);
         Writer { obj, syms: BTreeMap::new(), text }
     }
 
@@ -636,11 +652,11 @@ pub fn float_interface(info: &ModuleInfo) -> FloatInterface {
 }
 
 /// The `.ARM.attributes` contents ("aeabi" build attributes) for `target`,
-/// with floats crossing the object's interface as `floats` says. Compiled
-/// functions use no FPU instructions (floats are computed in software);
-/// only the float-ABI thunks of [`FloatInterface::VfpRegisters`] do, so
-/// `Tag_FP_arch` names the FPU then and is 0 otherwise.
-pub fn arm_attributes(target: Target, floats: FloatInterface) -> Vec<u8> {
+/// with floats crossing the object's interface as `floats` says
+/// (`Tag_ABI_VFP_args`) and the code using the FPU `fpu` (see [`fpu_used`]:
+/// `Tag_FP_arch` and `Tag_ABI_HardFP_use`, absent for [`Fpu::None`]), as
+/// arm-none-eabi-gcc writes them for `-mfloat-abi=softfp` and `hard`.
+pub fn arm_attributes(target: Target, floats: FloatInterface, fpu: Fpu) -> Vec<u8> {
     fn uleb(out: &mut Vec<u8>, mut v: u32) {
         loop {
             let b = (v & 0x7f) as u8;
@@ -681,7 +697,7 @@ pub fn arm_attributes(target: Target, floats: FloatInterface) -> Vec<u8> {
             },
         ),
     ];
-    if let FloatInterface::VfpRegisters(fpu) = floats {
+    if fpu != Fpu::None {
         // Tag_FP_arch (10): 6 = VFPv4-D16, 8 = ARMv8-FP-D16 (FPv5), as
         // arm-none-eabi-gcc writes them for -mfpu=fpv4-sp-d16 / fpv5-*.
         let fp_arch = match fpu {
@@ -694,7 +710,7 @@ pub fn arm_attributes(target: Target, floats: FloatInterface) -> Vec<u8> {
             tags.push((27, 1)); // Tag_ABI_HardFP_use: single precision only
         }
     }
-    if floats != FloatInterface::None {
+    if floats != FloatInterface::None || fpu != Fpu::None {
         // The linker compares Tag_ABI_VFP_args only between objects that
         // declare a float number model.
         tags.push((20, 1)); // Tag_ABI_FP_denormal: subnormals handled exactly

@@ -13,7 +13,7 @@ use super::elf::*;
 use super::symbols::SymbolNames;
 use super::testutil::*;
 use crate::error::Error;
-use crate::options::Target;
+use crate::options::{Fpu, Target};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct SymInfo {
@@ -290,7 +290,7 @@ fn imported_tables_are_the_providers_and_exported_tables_global() {
 
 #[test]
 fn attributes_describe_the_target() {
-    let a = arm_attributes(Target::CortexM4, FloatInterface::None);
+    let a = arm_attributes(Target::CortexM4, FloatInterface::None, Fpu::None);
     assert_eq!(a[0], b'A');
     let len = u32::from_le_bytes(a[1..5].try_into().unwrap()) as usize;
     assert_eq!(len, a.len() - 1);
@@ -298,7 +298,7 @@ fn attributes_describe_the_target() {
     assert_eq!(a[11], 1, "Tag_File");
     assert!(a.windows(10).any(|w| w == b"cortex-m4\0"));
     assert!(a.windows(2).any(|w| w == [6, 13]), "Tag_CPU_arch v7E-M");
-    assert!(arm_attributes(Target::CortexM3, FloatInterface::None).windows(2).any(|w| w == [6, 10]), "Tag_CPU_arch v7");
+    assert!(arm_attributes(Target::CortexM3, FloatInterface::None, Fpu::None).windows(2).any(|w| w == [6, 10]), "Tag_CPU_arch v7");
     assert!(a.windows(2).any(|w| w == [9, 2]), "Tag_THUMB_ISA_use Thumb-2");
 }
 
@@ -308,7 +308,7 @@ fn attributes_of_armv8m_mainline() {
     // 3 (from the architecture), as arm-none-eabi-gcc -mcpu=cortex-m33/m55 write
     // them (tests/test_armv8m.py compares with gcc's objects through readelf).
     for (t, name, arch) in [(Target::CortexM33, &b"cortex-m33\0"[..], 17), (Target::CortexM55, &b"cortex-m55\0"[..], 21)] {
-        let a = arm_attributes(t, FloatInterface::None);
+        let a = arm_attributes(t, FloatInterface::None, Fpu::None);
         assert!(a.windows(name.len()).any(|w| w == name), "{t}");
         let tags = &a[17 + name.len()..];
         assert_eq!(&tags[..8], &[6, arch, 7, b'M', 8, 0, 9, 3], "{t}: {tags:?}");
@@ -417,7 +417,8 @@ fn hard_float_attributes_follow_the_fpu() {
     use crate::options::Fpu;
     let tag = |a: &[u8], t: u8| a.windows(2).position(|w| w[0] == t).map(|i| a[i + 1]);
     for (fpu, arch, sp_only) in [(Fpu::Fpv4SpD16, 6, true), (Fpu::Fpv5SpD16, 8, true), (Fpu::Fpv5D16, 8, false)] {
-        let a = arm_attributes(Target::CortexM7, FloatInterface::VfpRegisters(fpu));
+        let floats = FloatInterface::VfpRegisters(fpu);
+        let a = arm_attributes(Target::CortexM7, floats, fpu_used(floats, Fpu::None));
         let tail = &a[a.len() - 14..];
         assert_eq!(tag(tail, 28), Some(1), "{fpu:?}: Tag_ABI_VFP_args = VFP registers in {tail:?}");
         assert_eq!(tag(tail, 10), Some(arch), "{fpu:?}: Tag_FP_arch");
@@ -469,4 +470,34 @@ fn data_segment_table_lists_active_segments_with_relocations() {
     assert_eq!(names.symbol_ref(SymbolRef::DataInitTable), None);
     let (bytes, _) = write_elf(&info, &names, &text, Target::CortexM4).unwrap();
     assert!(!parse(&bytes).syms.iter().any(|(n, _)| n == "wasm_data_table"));
+}
+
+#[test]
+fn fpu_used_by_the_code_is_declared_whatever_the_float_abi() {
+    // softfp, as gcc -mfloat-abi=softfp: floats in core registers, the FPU in the code.
+    let tag = |a: &[u8], t: u8| a.windows(2).position(|w| w[0] == t).map(|i| a[i + 1]);
+    for (floats, vfp_args) in [(FloatInterface::CoreRegisters, 0), (FloatInterface::None, 3)] {
+        let a = arm_attributes(Target::CortexM4, floats, fpu_used(floats, Fpu::Fpv4SpD16));
+        let tail = &a[a.len() - 14..];
+        assert_eq!(tag(tail, 28), Some(vfp_args), "{floats:?}: Tag_ABI_VFP_args in {tail:?}");
+        assert_eq!(tag(tail, 10), Some(6), "{floats:?}: Tag_FP_arch VFPv4-D16");
+        assert_eq!(tag(tail, 27), Some(1), "{floats:?}: Tag_ABI_HardFP_use SP only");
+        let none = arm_attributes(Target::CortexM4, floats, Fpu::None);
+        assert_eq!(tag(&none[none.len() - 10..], 10), None, "{floats:?}: no Tag_FP_arch without FPU code");
+    }
+    // Through the driver: softfp computes on the FPU and says so; an integer
+    // module is the same object with or without the FPU options.
+    let f32_wat = r#"(module (func (export "m") (param f32 f32) (result f32) (f32.mul (local.get 0) (local.get 1))))"#;
+    let int_wat = r#"(module (func (export "t") (param i32) (result i32) (i32.add (local.get 0) (local.get 0))))"#;
+    let softfp = crate::Options { fpu: Fpu::Fpv4SpD16, float_abi: crate::FloatAbi::Softfp, ..crate::Options::default() };
+    let c = crate::compile(f32_wat.as_bytes(), &softfp).unwrap();
+    assert!(c.stats.functions.iter().any(|f| f.float.is_some()), "a function on the FPU");
+    let soft = crate::compile(f32_wat.as_bytes(), &crate::Options::default()).unwrap();
+    assert_ne!(c.object, soft.object);
+    let attrs_softfp = arm_attributes(Target::CortexM4, FloatInterface::CoreRegisters, Fpu::Fpv4SpD16);
+    assert!(c.object.windows(attrs_softfp.len()).any(|w| w == attrs_softfp), "softfp attributes");
+    for abi in [crate::FloatAbi::Softfp, crate::FloatAbi::Hard] {
+        let o = crate::Options { fpu: Fpu::Fpv4SpD16, float_abi: abi, ..crate::Options::default() };
+        assert_eq!(crate::compile(int_wat.as_bytes(), &o).unwrap().object, crate::compile(int_wat.as_bytes(), &crate::Options::default()).unwrap().object, "{abi:?}");
+    }
 }

@@ -1,0 +1,310 @@
+//! f32 values kept in S registers across memory and block boundaries:
+//! loads and stores (`VLDR`/`VSTR`) and block parameters.
+//!
+//! Takes: a 32-bit load whose value only VFP operations read, or a 32-bit
+//! store of a value a VFP operation computed (see `isel/vfp.rs`). Returns:
+//! `VLDR sd, [rn, #off]` / `VSTR sd, [rn, #off]` instead of `LDR` + `VMOV`
+//! / `VMOV` + `STR`, or `false` (the caller emits the core-register form).
+//!
+//! `VLDR`/`VSTR` fault on an address that is not 4-aligned on ARMv7-M
+//! (whatever `CCR.UNALIGN_TRP` says) while wasm allows any alignment, so
+//! they are used only where the address is proven 4-aligned: [`known_tz`]
+//! computes, for every i32 value, a number of low bits known to be zero
+//! (constants, the linear-memory base — 8-aligned, docs/ABI.md — and
+//! additions, multiplications, shifts, selects and block parameters of
+//! such values, by an optimistic fixed point over the loops). The alignment
+//! hint of the wasm access is not trusted: it is only a hint.
+//!
+//! Block parameters only VFP operations read (a loop's f32 accumulator) are
+//! kept in S registers too: the block calls copy their arguments into the
+//! parameter's S register (`VMOV.F32`, which the allocator coalesces), so
+//! the value crosses the loop's back edge without two `VMOV`s.
+
+use super::Lower;
+use crate::inst::MachInst;
+use synth_ir::{BinaryOp, Function, InstKind, SymbolRef, Type, Value};
+
+/// Largest `VLDR`/`VSTR` immediate offset (a multiple of 4).
+const MAX_VOFF: u32 = 1020;
+
+/// For every value of `func`, how many low bits are known to be zero
+/// (0: nothing known, 32: the value is 0). Only i32 values get more than 0.
+pub(crate) fn known_tz(func: &Function) -> Vec<u8> {
+    let n = func.value_types.len();
+    // Block parameters start optimistic (32) and only go down; the entry
+    // block's parameters (the function's) are unknown.
+    let mut tz = vec![0u8; n];
+    let mut is_param = vec![false; n];
+    for (bi, bd) in func.blocks.iter().enumerate() {
+        for &p in &bd.params {
+            if bi != 0 && func.value_types[p.0 as usize] == Type::I32 {
+                tz[p.0 as usize] = 32;
+                is_param[p.0 as usize] = true;
+            }
+        }
+    }
+    loop {
+        let mut changed = false;
+        for bd in &func.blocks {
+            for inst in &bd.insts {
+                let Some(&d) = inst.results.first() else { continue };
+                if inst.results.len() != 1 || func.value_types[d.0 as usize] != Type::I32 {
+                    continue;
+                }
+                let t = |v: &Value| tz[v.0 as usize];
+                let new = match &inst.kind {
+                    InstKind::Iconst { imm, .. } => (*imm as u32).trailing_zeros() as u8,
+                    InstKind::SymbolAddr { sym: SymbolRef::Memory, addend } => 3u8.min((*addend as u32).trailing_zeros() as u8),
+                    InstKind::Binary { op, ty: Type::I32, lhs, rhs } => match op {
+                        BinaryOp::Add | BinaryOp::Sub | BinaryOp::Or | BinaryOp::Xor => t(lhs).min(t(rhs)),
+                        BinaryOp::And => t(lhs).max(t(rhs)),
+                        BinaryOp::Mul => (t(lhs) + t(rhs)).min(32),
+                        BinaryOp::Shl => match const_of(func, *rhs) {
+                            Some(k) => (u32::from(t(lhs)) + (k as u32 & 31)).min(32) as u8,
+                            None => 0,
+                        },
+                        _ => 0,
+                    },
+                    InstKind::Select { if_true, if_false, .. } => t(if_true).min(t(if_false)),
+                    _ => 0,
+                };
+                if new != tz[d.0 as usize] {
+                    tz[d.0 as usize] = new;
+                    changed = true;
+                }
+            }
+            for call in bd.term.block_calls() {
+                let params = &func.blocks[call.block.0 as usize].params;
+                for (p, a) in params.iter().zip(&call.args) {
+                    let (p, a) = (p.0 as usize, a.0 as usize);
+                    if is_param[p] && tz[a] < tz[p] {
+                        tz[p] = tz[a];
+                        changed = true;
+                    }
+                }
+            }
+        }
+        if !changed {
+            return tz;
+        }
+    }
+}
+
+/// The constant of an `Iconst` value, found by a scan of the IR.
+fn const_of(func: &Function, v: Value) -> Option<i64> {
+    func.blocks.iter().flat_map(|b| &b.insts).find_map(|i| match i.kind {
+        InstKind::Iconst { imm, .. } if i.results.first() == Some(&v) => Some(imm),
+        _ => None,
+    })
+}
+
+/// The values of `func` read only as operands of calls the FPU computes
+/// (see [`super::vfp::vfp_lowering`]) and at least once: a load of one of
+/// them can go straight into an S register.
+pub(crate) fn s_only_values(func: &Function, fpu: synth_thumb2_enc::Fpu) -> std::collections::HashSet<Value> {
+    use std::collections::HashMap;
+    let mut vfp_uses: HashMap<Value, (usize, usize)> = HashMap::new();
+    for bd in &func.blocks {
+        for inst in &bd.insts {
+            let on_fpu = match &inst.kind {
+                InstKind::Call { callee, .. } => super::vfp::vfp_lowering(callee, fpu).is_some(),
+                _ => false,
+            };
+            for o in inst.kind.operands() {
+                let e = vfp_uses.entry(o).or_default();
+                e.0 += 1;
+                e.1 += usize::from(on_fpu);
+            }
+        }
+        for o in bd.term.operands() {
+            vfp_uses.entry(o).or_default().0 += 1;
+        }
+    }
+    vfp_uses.into_iter().filter(|(_, (all, fpu))| *all > 0 && all == fpu).map(|(v, _)| v).collect()
+}
+
+impl Lower<'_> {
+    /// Chooses the block parameters kept in S registers: i32 parameters of
+    /// reachable blocks other than the entry that only VFP operations read
+    /// (an f32 accumulator of a loop). Each gets an S register, which is
+    /// `s_of` for the parameter everywhere; block calls copy into it
+    /// ([`Self::s_block_args`]), so the value never visits a core register.
+    pub(super) fn plan_s_params(&mut self, reach: &[bool]) {
+        let func = self.func;
+        for (bi, bd) in func.blocks.iter().enumerate().skip(1) {
+            if !reach[bi] {
+                continue;
+            }
+            for &p in &bd.params {
+                if func.value_types[p.0 as usize] == Type::I32 && self.s_only.contains(&p) {
+                    let sp = self.new_fvreg();
+                    self.s_params.insert(p, sp);
+                    self.s_of.insert(p, (sp, None));
+                }
+            }
+        }
+    }
+
+    /// The copies of a block call into the parameters kept in S registers:
+    /// `VMOV.F32 sp, s(arg)` (the argument's S register, or a `VMOV` from
+    /// its core register first). No source is such a parameter (they have
+    /// no use but VFP operations), so the copies are independent.
+    pub(super) fn s_block_args(&mut self, params: &[Value], args: &[Value]) {
+        for (p, &a) in params.iter().zip(args) {
+            if let Some(&sp) = self.s_params.get(p) {
+                let sa = self.to_s(a);
+                self.push(MachInst::VMov { sd: sp, sm: sa });
+            }
+        }
+    }
+
+    /// Whether the access at `addr + offset` (the IR's address and offset)
+    /// is proven 4-aligned and its machine form `[base, #off]` (the same
+    /// address) has an offset VLDR/VSTR can encode.
+    fn vfp_addressable(&self, addr: Value, offset: u32, off: u32) -> bool {
+        offset % 4 == 0 && off % 4 == 0 && off <= MAX_VOFF && self.tz.get(addr.0 as usize).is_some_and(|&t| t >= 2)
+    }
+
+    /// `VLDR` of the i32 load `d = [addr + offset]` (base register `base`
+    /// and immediate `off` as the core form would use them) when `d` only
+    /// feeds VFP operations and the address is aligned; the core copy
+    /// (`VMOV rd, sd`) is removed after allocation when nothing reads it.
+    pub(super) fn vldr_load(&mut self, d: Value, (addr, offset): (Value, u32), base: synth_regalloc::Reg, off: u32) -> bool {
+        if self.fpu == synth_thumb2_enc::Fpu::None || !self.s_only.contains(&d) || !self.vfp_addressable(addr, offset, off) {
+            return false;
+        }
+        let sd = self.new_fvreg();
+        self.push(MachInst::VLdr { sd, base, off });
+        self.push(MachInst::VMovFromS { rt: self.r(d), sn: sd });
+        self.s_of.insert(d, (sd, None));
+        true
+    }
+
+    /// `VSTR` of `value` when a VFP operation computed it (its S register
+    /// holds it everywhere) and the address is aligned.
+    pub(super) fn vstr_store(&mut self, value: Value, (addr, offset): (Value, u32), base: synth_regalloc::Reg, off: u32) -> bool {
+        let Some(&(sd, None)) = self.s_of.get(&value) else {
+            return false;
+        };
+        if !self.vfp_addressable(addr, offset, off) {
+            return false;
+        }
+        self.push(MachInst::VStr { sd, base, off });
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::known_tz;
+    use crate::inst::MachInst;
+    use synth_ir::{
+        BinaryOp, BlockCall, Callee, FunctionBuilder, InstKind, IntCC, Libcall, LoadKind, Signature, StoreKind,
+        SymbolRef, Terminator, Type,
+    };
+    use synth_thumb2_enc::Fpu;
+
+    /// `p[i] = p[i] * p[i+1]` over a loop whose index steps by `step`
+    /// from 16: aligned when `step` is a multiple of 4.
+    fn loop_fn(step: i64, offset: u32) -> synth_ir::Function {
+        let sig = Signature { params: vec![], results: vec![] };
+        let mut b = FunctionBuilder::new("f", sig);
+        let body = b.create_block();
+        let i = b.append_block_param(body, Type::I32);
+        let exit = b.create_block();
+        let start = b.iconst(Type::I32, 16);
+        b.jump(body, vec![start]);
+        b.switch_to_block(body);
+        let mem = b.symbol_addr(SymbolRef::Memory, 0);
+        let addr = b.binary(BinaryOp::Add, mem, i);
+        let x = b.load(Type::I32, LoadKind::Full, addr, offset);
+        let y = b.load(Type::I32, LoadKind::Full, addr, offset + 4);
+        let fsig = Signature { params: vec![Type::I32, Type::I32], results: vec![Type::I32] };
+        let p = b.inst(InstKind::Call { callee: Callee::Libcall(Libcall::FMul), sig: fsig, args: vec![x, y] }, &[Type::I32])[0];
+        b.store(StoreKind::Full, addr, p, offset);
+        let k = b.iconst(Type::I32, step);
+        let next = b.binary(BinaryOp::Add, i, k);
+        let lim = b.iconst(Type::I32, 4096);
+        let c = b.compare(IntCC::LtU, next, lim);
+        b.branch(c, BlockCall { block: body, args: vec![next] }, BlockCall { block: exit, args: vec![] });
+        b.switch_to_block(exit);
+        b.terminate(Terminator::Return(vec![]));
+        b.finish()
+    }
+
+    fn count(f: &synth_ir::Function, pred: impl Fn(&MachInst) -> bool) -> usize {
+        let vc = super::super::lower_for(f, None, Fpu::Fpv4SpD16).expect("lowers");
+        vc.insts.iter().filter(|i| pred(i)).count()
+    }
+
+    #[test]
+    fn loop_index_stepping_by_four_is_aligned_and_by_two_is_not() {
+        let f = loop_fn(4, 8);
+        let tz = known_tz(&f);
+        let i = f.blocks[1].params[0];
+        assert_eq!(tz[i.0 as usize], 2, "16 + 4k");
+        let f2 = loop_fn(2, 8);
+        assert_eq!(known_tz(&f2)[f2.blocks[1].params[0].0 as usize], 1, "16 + 2k");
+    }
+
+    #[test]
+    fn aligned_f32_accesses_use_vldr_vstr_and_the_others_ldr_str() {
+        let vldr = |i: &MachInst| matches!(i, MachInst::VLdr { .. });
+        let vstr = |i: &MachInst| matches!(i, MachInst::VStr { .. });
+        let f = loop_fn(4, 8);
+        assert_eq!((count(&f, vldr), count(&f, vstr)), (2, 1));
+        // Not proven aligned: index steps by 2, or an offset not a multiple of 4.
+        for f in [loop_fn(2, 8), loop_fn(4, 6)] {
+            assert_eq!((count(&f, vldr), count(&f, vstr)), (0, 0));
+            assert!(count(&f, |i| matches!(i, MachInst::Load { .. })) == 2);
+        }
+        // Beyond VLDR's offset range.
+        let f = loop_fn(4, 1024);
+        assert_eq!((count(&f, vldr), count(&f, vstr)), (0, 0));
+        // Without an FPU nothing changes.
+        let vc = super::super::lower_for(&loop_fn(4, 8), None, Fpu::None).expect("lowers");
+        assert!(!vc.insts.iter().any(|i| vldr(i) || vstr(i)));
+    }
+
+    /// `acc' = acc + x` around a loop, `acc'` returned after it.
+    fn accumulate_fn() -> synth_ir::Function {
+        let sig = Signature { params: vec![Type::I32], results: vec![Type::I32] };
+        let mut b = FunctionBuilder::new("acc", sig);
+        let x = b.block_params(synth_ir::Block(0))[0];
+        let body = b.create_block();
+        let acc = b.append_block_param(body, Type::I32);
+        let n = b.append_block_param(body, Type::I32);
+        let exit = b.create_block();
+        let out = b.append_block_param(exit, Type::I32);
+        let zero = b.iconst(Type::I32, 0);
+        b.jump(body, vec![zero, zero]);
+        b.switch_to_block(body);
+        let fsig = Signature { params: vec![Type::I32, Type::I32], results: vec![Type::I32] };
+        let next = b.inst(InstKind::Call { callee: Callee::Libcall(Libcall::FAdd), sig: fsig, args: vec![acc, x] }, &[Type::I32])[0];
+        let one = b.iconst(Type::I32, 1);
+        let n1 = b.binary(BinaryOp::Add, n, one);
+        let lim = b.iconst(Type::I32, 10);
+        let c = b.compare(IntCC::LtU, n1, lim);
+        b.branch(c, BlockCall { block: body, args: vec![next, n1] }, BlockCall { block: exit, args: vec![next] });
+        b.switch_to_block(exit);
+        b.terminate(Terminator::Return(vec![out]));
+        b.finish()
+    }
+
+    #[test]
+    fn an_f32_loop_accumulator_stays_in_an_s_register() {
+        let f = accumulate_fn();
+        let vc = super::super::lower_for(&f, None, Fpu::Fpv4SpD16).expect("lowers");
+        // The accumulator parameter is an S register written by VMOV.F32 copies on the
+        // entry and back edges; the only core-to-S move is of x (and the initial 0).
+        let vmovs = vc.insts.iter().filter(|i| matches!(i, MachInst::VMov { .. })).count();
+        assert_eq!(vmovs, 2, "entry and back edge");
+        let to_s = vc.insts.iter().filter(|i| matches!(i, MachInst::VMovToS { .. })).count();
+        assert_eq!(to_s, 2, "x in the loop and 0 on entry");
+        // Nothing changes without an FPU, and the allocation passes the checker.
+        let soft = super::super::lower_for(&f, None, Fpu::None).expect("lowers");
+        assert!(!soft.insts.iter().any(|i| matches!(i, MachInst::VMov { .. })));
+        let out = synth_regalloc::allocate(&vc, &synth_regalloc::Options { verify: true, shadow: false });
+        assert_eq!(out.stats.float.as_ref().map(|f| f.spill_stores), Some(0));
+    }
+}
