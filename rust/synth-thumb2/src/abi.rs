@@ -135,6 +135,13 @@ pub fn caller_saved() -> PRegSet {
     PRegSet::from_regs(&[PReg(0), PReg(1), PReg(2), PReg(3), PReg(12), PReg(14)])
 }
 
+/// The scratch registers of a double-precision operation
+/// ([`MachInst::F64`](crate::inst::MachInst::F64)): s12-s15, i.e. d6 and
+/// d7 (caller-saved, so the frame never saves them).
+pub fn f64_scratch() -> PRegSet {
+    PRegSet(0xf << (32 + 12))
+}
+
 /// Floating-point registers a call overwrites (AAPCS-VFP: s0-s15).
 pub fn vfp_caller_saved() -> PRegSet {
     PRegSet(0xffff << 32)

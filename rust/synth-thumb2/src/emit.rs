@@ -293,6 +293,7 @@ mod dead;
 pub mod lines;
 mod encode;
 mod expand;
+mod f64;
 mod order;
 mod stack;
 mod traps;

@@ -22,13 +22,13 @@
 
 use synth_ir::{IntCC, SymbolRef, TrapCode};
 use synth_regalloc::Reg;
-use synth_thumb2_enc::{AluOp, Cond, ExtendOp, LoadOp, Shift, ShiftOp, StoreOp, VfpOp3};
+use synth_thumb2_enc::{AluOp, Cond, ExtendOp, LoadOp, Round, Shift, ShiftOp, StoreOp, VfpOp3};
 
 mod kinds;
 mod operands;
 mod terminators;
 
-pub use kinds::{cond_of, AddSub, CallTarget, Rhs, Shift64Op, StackAddr};
+pub use kinds::{cond_of, AddSub, CallTarget, F64Op, Rhs, Shift64Op, StackAddr};
 
 /// A machine instruction. Registers are [`Reg`]s: virtual before
 /// allocation, physical after [`MachInst::map_regs`].
@@ -603,6 +603,42 @@ pub enum MachInst {
         sn: Reg,
         /// Compared against (Use).
         sm: Reg,
+    },
+    // ---- FPv5 rounding and double precision ----
+    /// `VRINTZ/M/P/N.F32 sd, sm` (FPv5): `sm` rounded to an integral value
+    /// in the given direction (wasm's `trunc`/`floor`/`ceil`/`nearest`; a
+    /// NaN comes out quieted with its payload). One instruction: `sd` Def.
+    VRint {
+        /// Rounding direction.
+        mode: Round,
+        /// Destination (Def, float class).
+        sd: Reg,
+        /// Operand (Use, float class).
+        sm: Reg,
+    },
+    /// A double-precision FPU operation (`--fpu fpv5-d16`) on values in
+    /// core registers (an f64 is its bit pattern in a lo/hi pair, as
+    /// everywhere in this backend), computed in the scratch registers d6
+    /// and d7 (s12-s15, caller-saved, declared clobbered so that no float
+    /// value lives in them across it): `VMOV d6, alo, ahi` (a 32-bit
+    /// operand: `VMOV s12, a`), `VMOV d7, blo, bhi` for binary operations,
+    /// the [`F64Op`]'s instruction, then `VMOV rd, rd_hi, d6/d7` (a 32-bit
+    /// result: `VMOV rd, s14`; a comparison: `VMRS APSR_nzcv, FPSCR; ITE cc;
+    /// MOV rd, #1; MOV rd, #0`). The results are written after every
+    /// operand is read: Def.
+    F64 {
+        /// The operation (also fixes which operands are pairs).
+        op: F64Op,
+        /// Result, or its low word (Def).
+        rd: Reg,
+        /// High word of an f64 result (Def).
+        rd_hi: Option<Reg>,
+        /// First operand, or its low word (Use).
+        a: Reg,
+        /// High word of an f64 first operand (Use).
+        a_hi: Option<Reg>,
+        /// Second f64 operand, (lo, hi) (Use).
+        b: Option<(Reg, Reg)>,
     },
     /// A call. Arguments are in fixed physical registers (`uses`), results
     /// come back in fixed physical registers (`defs`); clobbers r0-r3, r12

@@ -25,6 +25,8 @@ mod arith;
 mod fold;
 mod memcall;
 mod vfp;
+mod vfp64;
+mod vrint;
 
 use crate::abi::{self, AbiSig, ArgLoc};
 use crate::inst::{cond_of, MachInst, Rhs, StackAddr};

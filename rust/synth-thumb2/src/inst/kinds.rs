@@ -80,3 +80,44 @@ pub fn cond_of(cc: IntCC) -> Cond {
         IntCC::GeU => Cond::Hs,
     }
 }
+
+/// What a [`MachInst::F64`](super::MachInst::F64) computes in double
+/// precision (`--fpu fpv5-d16`). f64 operands and results are bit patterns
+/// in core register pairs (lo, hi); 32-bit operands and results (integers,
+/// f32 bits, 0/1) in one core register.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum F64Op {
+    /// `f64 = a <op> b` (`VADD/VSUB/VMUL/VDIV.F64`).
+    Arith(synth_thumb2_enc::VfpOp3),
+    /// `f64 = sqrt(a)` (`VSQRT.F64`).
+    Sqrt,
+    /// `f64 = round(a)` in the given direction (`VRINTZ/M/P/N.F64`).
+    Round(synth_thumb2_enc::Round),
+    /// `i32 = (a cc b) ? 1 : 0` (`VCMP.F64`, `VMRS`, condition after VMRS).
+    Cmp(Cond),
+    /// `f64 = float(i32 a)`, signed or not (`VCVT.F64.S32/U32`, exact).
+    FromInt(bool),
+    /// `i32 = trunc_sat(a)`, signed or not (`VCVT.S32/U32.F64`).
+    ToInt(bool),
+    /// `f64 = promote(f32 a)` (`VCVT.F64.F32`).
+    Promote,
+    /// `f32 = demote(a)` (`VCVT.F32.F64`, rounded to nearest).
+    Demote,
+}
+
+impl F64Op {
+    /// Whether the result is an f64 (a register pair) rather than 32 bits.
+    pub fn wide_result(self) -> bool {
+        !matches!(self, F64Op::Cmp(_) | F64Op::ToInt(_) | F64Op::Demote)
+    }
+
+    /// Whether the first operand is an f64 (a pair) rather than 32 bits.
+    pub fn wide_operand(self) -> bool {
+        !matches!(self, F64Op::FromInt(_) | F64Op::Promote)
+    }
+
+    /// Whether the operation reads a second f64 operand.
+    pub fn binary(self) -> bool {
+        matches!(self, F64Op::Arith(_) | F64Op::Cmp(_))
+    }
+}

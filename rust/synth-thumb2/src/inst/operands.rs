@@ -185,7 +185,8 @@ impl MachInst {
             | MachInst::VMovFromS { rt: d, sn: m }
             | MachInst::VSqrt { sd: d, sm: m }
             | MachInst::VCvtToInt { sd: d, sm: m, .. }
-            | MachInst::VCvtFromInt { sd: d, sm: m, .. } => {
+            | MachInst::VCvtFromInt { sd: d, sm: m, .. }
+            | MachInst::VRint { sd: d, sm: m, .. } => {
                 f(m, Use);
                 f(d, Def);
             }
@@ -193,6 +194,20 @@ impl MachInst {
                 f(n, Use);
                 f(m, Use);
                 f(d, Def);
+            }
+            MachInst::F64 { rd, rd_hi, a, a_hi, b, .. } => {
+                f(a, Use);
+                if let Some(h) = a_hi {
+                    f(h, Use);
+                }
+                if let Some((lo, hi)) = b {
+                    f(lo, Use);
+                    f(hi, Use);
+                }
+                f(rd, Def);
+                if let Some(h) = rd_hi {
+                    f(h, Def);
+                }
             }
             MachInst::Call { target, uses, defs } => {
                 if let CallTarget::Reg(r) = target {
@@ -244,7 +259,8 @@ impl MachInst {
 
     /// Physical registers clobbered beyond the operands: calls clobber the
     /// AAPCS caller-saved registers r0-r3, r12 and lr (minus their result
-    /// registers, which are Defs).
+    /// registers, which are Defs); a double-precision operation its scratch
+    /// registers s12-s15 (d6, d7).
     pub fn clobbers(&self) -> synth_regalloc::PRegSet {
         match self {
             MachInst::Call { defs, .. } => {
@@ -258,6 +274,9 @@ impl MachInst {
                 }
                 s
             }
+            // The scratch registers d6 and d7 of the double-precision
+            // expansion (see the variant).
+            MachInst::F64 { .. } => crate::abi::f64_scratch(),
             _ => synth_regalloc::PRegSet::EMPTY,
         }
     }
