@@ -135,11 +135,16 @@ pub fn caller_saved() -> PRegSet {
     PRegSet::from_regs(&[PReg(0), PReg(1), PReg(2), PReg(3), PReg(12), PReg(14)])
 }
 
-/// The scratch registers of a double-precision operation
-/// ([`MachInst::F64`](crate::inst::MachInst::F64)): s12-s15, i.e. d6 and
-/// d7 (caller-saved, so the frame never saves them).
-pub fn f64_scratch() -> PRegSet {
-    PRegSet(0xf << (32 + 12))
+/// The S registers of the first `n` scratch D registers of a
+/// double-precision expression
+/// ([`MachInst::F64`](crate::inst::MachInst::F64): d7, d6, d5, d4, i.e.
+/// s14-s15, s12-s13, ...; caller-saved, so the frame never saves them).
+pub fn f64_scratch(n: usize) -> PRegSet {
+    let mut s = 0u64;
+    for d in crate::inst::F64_SCRATCH.iter().take(n) {
+        s |= 3 << (32 + 2 * u64::from(*d));
+    }
+    PRegSet(s)
 }
 
 /// Floating-point registers a call overwrites (AAPCS-VFP: s0-s15).

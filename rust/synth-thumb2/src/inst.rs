@@ -28,7 +28,7 @@ mod kinds;
 mod operands;
 mod terminators;
 
-pub use kinds::{cond_of, AddSub, CallTarget, F64Op, Rhs, Shift64Op, StackAddr};
+pub use kinds::{cond_of, AddSub, CallTarget, F64Arg, F64Node, F64Op, Rhs, Shift64Op, StackAddr, F64_SCRATCH};
 
 /// A machine instruction. Registers are [`Reg`]s: virtual before
 /// allocation, physical after [`MachInst::map_regs`].
@@ -616,29 +616,26 @@ pub enum MachInst {
         /// Operand (Use, float class).
         sm: Reg,
     },
-    /// A double-precision FPU operation (`--fpu fpv5-d16`) on values in
+    /// A double-precision FPU expression (`--fpu fpv5-d16`) on values in
     /// core registers (an f64 is its bit pattern in a lo/hi pair, as
-    /// everywhere in this backend), computed in the scratch registers d6
-    /// and d7 (s12-s15, caller-saved, declared clobbered so that no float
-    /// value lives in them across it): `VMOV d6, alo, ahi` (a 32-bit
-    /// operand: `VMOV s12, a`), `VMOV d7, blo, bhi` for binary operations,
-    /// the [`F64Op`]'s instruction, then `VMOV rd, rd_hi, d6/d7` (a 32-bit
-    /// result: `VMOV rd, s14`; a comparison: `VMRS APSR_nzcv, FPSCR; ITE cc;
-    /// MOV rd, #1; MOV rd, #0`). The results are written after every
-    /// operand is read: Def.
+    /// everywhere in this backend), evaluated in the scratch registers
+    /// [`F64_SCRATCH`](kinds::F64_SCRATCH) (d7, d6, ... as many as
+    /// [`F64Node::need`] says; caller-saved, declared clobbered, so no float
+    /// value lives in them across it): every f64 input `VMOV dN, lo, hi`
+    /// (a 32-bit input `VMOV sN, r`, an encodable constant `VMOV.F64 dN,
+    /// #imm`), each node's VFP instruction, then the root's result `VMOV rd,
+    /// rd_hi, d7` (a 32-bit result: `VMOV rd, s14`; a comparison: `VMRS
+    /// APSR_nzcv, FPSCR; ITE cc; MOV rd, #1; MOV rd, #0`). The results are
+    /// written after every input is read: Def.
     F64 {
-        /// The operation (also fixes which operands are pairs).
-        op: F64Op,
+        /// The expression; its root's operation gives the result's width.
+        tree: F64Node,
+        /// Core registers the leaves read (Use).
+        inputs: Vec<Reg>,
         /// Result, or its low word (Def).
         rd: Reg,
         /// High word of an f64 result (Def).
         rd_hi: Option<Reg>,
-        /// First operand, or its low word (Use).
-        a: Reg,
-        /// High word of an f64 first operand (Use).
-        a_hi: Option<Reg>,
-        /// Second f64 operand, (lo, hi) (Use).
-        b: Option<(Reg, Reg)>,
     },
     /// A call. Arguments are in fixed physical registers (`uses`), results
     /// come back in fixed physical registers (`defs`); clobbers r0-r3, r12

@@ -129,6 +129,10 @@ pub(crate) struct Lower<'a> {
     /// the register and, for a copy made at a use, the VCode block it is
     /// valid in (`None`: defined with the value, valid wherever it is).
     s_of: HashMap<Value, (Reg, Option<usize>)>,
+    /// f64 results computed inside their single consumer's double-precision
+    /// expression (see `isel/vfp64.rs`), with the scratch registers each
+    /// needs.
+    f64_inner: HashMap<Value, usize>,
 }
 
 impl<'a> Lower<'a> {
@@ -160,6 +164,7 @@ impl<'a> Lower<'a> {
             fpu: synth_thumb2_enc::Fpu::None,
             float: Vec::new(),
             s_of: HashMap::new(),
+            f64_inner: HashMap::new(),
         };
         if func.blocks.is_empty() {
             return Err(l.err("a function without blocks"));
@@ -376,6 +381,7 @@ impl<'a> Lower<'a> {
         }
         self.use_counts = uses;
         self.plan_folds(&reach);
+        self.plan_f64_trees(&reach);
         self.plan_bounds_limits(&reach);
         // Layout: setup block, then each reachable IR block followed by its
         // edge blocks.

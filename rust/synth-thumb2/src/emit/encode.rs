@@ -106,7 +106,7 @@ impl Emitter<'_> {
             MachInst::VCvtToInt { signed, sd, sm } => a.vcvt_to_int(enc::Round::Zero, *signed, s(*sd)?, s(*sm)?),
             MachInst::VCvtFromInt { signed, sd, sm } => a.vcvt_from_int(*signed, s(*sd)?, s(*sm)?),
             MachInst::VRint { mode, sd, sm } => a.vrint(*mode, s(*sd)?, s(*sm)?),
-            MachInst::F64 { op, rd, rd_hi, a, a_hi, b } => self.f64_op(*op, *rd, *rd_hi, *a, *a_hi, *b)?,
+            MachInst::F64 { tree, inputs, rd, rd_hi } => self.f64_expr(tree, inputs, *rd, *rd_hi)?,
             MachInst::VCmpSet { cc, rd, sn, sm } => {
                 a.vcmp(s(*sn)?, s(*sm)?);
                 a.vmrs_apsr();

@@ -1,93 +1,164 @@
-//! Expansion of the double-precision pseudo-instruction
+//! Expansion of the double-precision expression pseudo-instruction
 //! [`MachInst::F64`](crate::inst::MachInst::F64) (`--fpu fpv5-d16`).
 //!
-//! Takes: the allocated operation (core registers only). Emits: the f64
-//! operands moved into the scratch registers d6 (first operand) and d7
-//! (second), one VFP instruction, the result moved back into core
-//! registers. 32-bit operands go through s12 (the low half of d6), 32-bit
-//! results through s14 (the low half of d7). d6/d7 are the instruction's
-//! declared clobbers, so no value the allocator placed lives in them.
+//! Takes: the allocated expression (core registers only). Emits: each
+//! node evaluated into a scratch D register (d7 for the root, d6, d5, d4
+//! for operands computed while another is held; Sethi-Ullman order, so an
+//! expression needing `n` registers uses d7..d(8-n), exactly the
+//! instruction's declared clobbers), leaves moved in from core registers
+//! (`VMOV dN, lo, hi`; a 32-bit leaf `VMOV sN, r` into the low half) or
+//! made by `VMOV.F64 dN, #imm`, then the root's result moved out.
 
 use super::{p, Emitter};
-use crate::inst::F64Op;
+use crate::inst::{F64Arg, F64Node, F64Op, F64_SCRATCH};
 use synth_regalloc::Reg;
-use synth_thumb2_enc::{DReg, Round, SReg, VfpOp2};
+use synth_thumb2_enc::{is_vfp_imm_f64, DReg, Round, SReg, VfpOp2};
 
-/// First f64 operand and f64 results.
-const DA: DReg = DReg(6);
-/// Second f64 operand; results of the 32-bit-to-f64 conversions.
-const DB: DReg = DReg(7);
-/// A 32-bit operand (low half of d6).
-const SA: SReg = SReg(12);
-/// A 32-bit result (low half of d7).
-const SB: SReg = SReg(14);
-
-impl Emitter<'_> {
-    /// `op` with result `rd` (`rd_hi` for an f64), operands `a` (`a_hi`)
-    /// and `b`, as [`MachInst::F64`](crate::inst::MachInst::F64) says.
-    pub(super) fn f64_op(
-        &mut self,
-        op: F64Op,
-        rd: Reg,
-        rd_hi: Option<Reg>,
-        a: Reg,
-        a_hi: Option<Reg>,
-        b: Option<(Reg, Reg)>,
-    ) -> Result<(), String> {
-        if op.wide_result() != rd_hi.is_some() || op.wide_operand() != a_hi.is_some() || op.binary() != b.is_some() {
-            return Err(format!("f64 operation {op:?} with operands of the wrong shape"));
-        }
-        let asm = &mut self.asm;
-        // Operands in.
-        match a_hi {
-            Some(hi) => asm.vmov_to_d(DA, p(a)?, p(hi)?),
-            None => asm.vmov_to_s(SA, p(a)?),
-        }
-        if let Some((lo, hi)) = b {
-            asm.vmov_to_d(DB, p(lo)?, p(hi)?);
-        }
-        // The computation; `out` is where an f64 result is.
-        let out = match op {
-            F64Op::Arith(o) => {
-                asm.vfp_op3(o, DA, DA, DB);
-                DA
-            }
-            F64Op::Sqrt => {
-                asm.vfp_op2(VfpOp2::Sqrt, DA, DA);
-                DA
-            }
-            F64Op::Round(mode) => {
-                asm.vrint(mode, DA, DA);
-                DA
-            }
-            F64Op::FromInt(signed) => {
-                asm.vcvt_from_int(signed, DB, SA);
-                DB
-            }
-            F64Op::Promote => {
-                asm.vcvt_f64_f32(DB, SA);
-                DB
-            }
-            F64Op::Cmp(cc) => {
-                asm.vcmp(DA, DB);
-                asm.vmrs_apsr();
-                self.set01(cc, p(rd)?);
-                return Ok(());
-            }
-            F64Op::ToInt(signed) => {
-                asm.vcvt_to_int(Round::Zero, signed, SB, DA);
-                asm.vmov_from_s(p(rd)?, SB);
-                return Ok(());
-            }
-            F64Op::Demote => {
-                asm.vcvt_f32_f64(SB, DA);
-                asm.vmov_from_s(p(rd)?, SB);
-                return Ok(());
-            }
-        };
-        let hi = rd_hi.expect("shape checked above");
-        asm.vmov_from_d(p(rd)?, p(hi)?, out);
-        Ok(())
+/// Scratch D register `t` and its low S half.
+fn scratch(t: usize) -> Result<(DReg, SReg), String> {
+    match F64_SCRATCH.get(t) {
+        Some(&d) => Ok((DReg(d), SReg(2 * d))),
+        None => Err(format!("f64 expression needs more than {} scratch registers", F64_SCRATCH.len())),
     }
 }
 
+impl Emitter<'_> {
+    /// The expression `tree` over `inputs`, result into `rd` (`rd_hi`).
+    pub(super) fn f64_expr(&mut self, tree: &F64Node, inputs: &[Reg], rd: Reg, rd_hi: Option<Reg>) -> Result<(), String> {
+        if tree.op.wide_result() != rd_hi.is_some() {
+            return Err(format!("f64 operation {:?} with a result of the wrong width", tree.op));
+        }
+        let (d0, s0) = scratch(0)?;
+        match tree.op {
+            F64Op::Cmp(cc) => {
+                self.f64_compare(tree, inputs, 0)?;
+                self.set01(cc, p(rd)?);
+            }
+            F64Op::ToInt(signed) => {
+                self.f64_arg(one(tree)?, inputs, 0)?;
+                self.asm.vcvt_to_int(Round::Zero, signed, s0, d0);
+                self.asm.vmov_from_s(p(rd)?, s0);
+            }
+            F64Op::Demote => {
+                self.f64_arg(one(tree)?, inputs, 0)?;
+                self.asm.vcvt_f32_f64(s0, d0);
+                self.asm.vmov_from_s(p(rd)?, s0);
+            }
+            _ => {
+                self.f64_node(tree, inputs, 0)?;
+                let hi = rd_hi.expect("width checked above");
+                self.asm.vmov_from_d(p(rd)?, p(hi)?, d0);
+            }
+        }
+        Ok(())
+    }
+
+    /// `VCMP.F64` of the comparison node's operands (evaluated from
+    /// scratch register `t` on) and `VMRS APSR_nzcv, FPSCR`.
+    fn f64_compare(&mut self, node: &F64Node, inputs: &[Reg], t: usize) -> Result<(), String> {
+        let [a, b] = node.args.as_slice() else {
+            return Err("f64 comparison without two operands".into());
+        };
+        if let F64Arg::Const(z) = b {
+            if z << 1 == 0 {
+                self.f64_arg(a, inputs, t)?;
+                self.asm.vcmp_zero(scratch(t)?.0);
+                self.asm.vmrs_apsr();
+                return Ok(());
+            }
+        }
+        let (x, y) = self.f64_pair(a, b, inputs, t)?;
+        self.asm.vcmp(x, y);
+        self.asm.vmrs_apsr();
+        Ok(())
+    }
+
+    /// Both operands of a binary node into scratch registers from `t` on
+    /// (the one needing more registers first, into `t`); returns their
+    /// registers in operand order.
+    fn f64_pair(&mut self, a: &F64Arg, b: &F64Arg, inputs: &[Reg], t: usize) -> Result<(DReg, DReg), String> {
+        let need = |x: &F64Arg| match x {
+            F64Arg::Node(n) => n.need(),
+            _ => 1,
+        };
+        let (rt, rt1) = (scratch(t)?.0, scratch(t + 1)?.0);
+        if need(a) >= need(b) {
+            self.f64_arg(a, inputs, t)?;
+            self.f64_arg(b, inputs, t + 1)?;
+            Ok((rt, rt1))
+        } else {
+            self.f64_arg(b, inputs, t)?;
+            self.f64_arg(a, inputs, t + 1)?;
+            Ok((rt1, rt))
+        }
+    }
+
+    /// The f64 value of `arg` into scratch register `t`, using only
+    /// scratch registers `t` and above.
+    fn f64_arg(&mut self, arg: &F64Arg, inputs: &[Reg], t: usize) -> Result<(), String> {
+        let (d, _) = scratch(t)?;
+        let input = |k: usize| inputs.get(k).copied().ok_or_else(|| format!("f64 expression input {k} missing"));
+        match arg {
+            F64Arg::Pair(k) => self.asm.vmov_to_d(d, p(input(*k)?)?, p(input(*k + 1)?)?),
+            F64Arg::Const(bits) => {
+                if !is_vfp_imm_f64(f64::from_bits(*bits)) || !self.asm.vmov_imm_f64(d, f64::from_bits(*bits)) {
+                    return Err(format!("f64 constant {bits:#x} has no VMOV.F64 encoding"));
+                }
+            }
+            F64Arg::Node(n) => self.f64_node(n, inputs, t)?,
+            F64Arg::Word(_) => return Err("a 32-bit operand where an f64 is expected".into()),
+        }
+        Ok(())
+    }
+
+    /// An f64-valued node into scratch register `t`.
+    fn f64_node(&mut self, node: &F64Node, inputs: &[Reg], t: usize) -> Result<(), String> {
+        let (d, s) = scratch(t)?;
+        match node.op {
+            F64Op::Arith(op) => {
+                let [a, b] = node.args.as_slice() else {
+                    return Err("f64 arithmetic without two operands".into());
+                };
+                let (x, y) = self.f64_pair(a, b, inputs, t)?;
+                self.asm.vfp_op3(op, d, x, y);
+            }
+            F64Op::Sqrt => {
+                self.f64_arg(one(node)?, inputs, t)?;
+                self.asm.vfp_op2(VfpOp2::Sqrt, d, d);
+            }
+            F64Op::Round(mode) => {
+                self.f64_arg(one(node)?, inputs, t)?;
+                self.asm.vrint(mode, d, d);
+            }
+            F64Op::FromInt(signed) => {
+                let r = self.word(one(node)?, inputs)?;
+                self.asm.vmov_to_s(s, r);
+                self.asm.vcvt_from_int(signed, d, s);
+            }
+            F64Op::Promote => {
+                let r = self.word(one(node)?, inputs)?;
+                self.asm.vmov_to_s(s, r);
+                self.asm.vcvt_f64_f32(d, s);
+            }
+            F64Op::Cmp(_) | F64Op::ToInt(_) | F64Op::Demote => {
+                return Err(format!("{:?} has no f64 result to use as an operand", node.op));
+            }
+        }
+        Ok(())
+    }
+
+    fn word(&self, arg: &F64Arg, inputs: &[Reg]) -> Result<synth_thumb2_enc::Reg, String> {
+        match arg {
+            F64Arg::Word(k) => p(inputs.get(*k).copied().ok_or_else(|| format!("f64 expression input {k} missing"))?),
+            _ => Err("an f64 operand where a 32-bit one is expected".into()),
+        }
+    }
+}
+
+/// The single operand of a unary node.
+fn one(node: &F64Node) -> Result<&F64Arg, String> {
+    match node.args.as_slice() {
+        [a] => Ok(a),
+        _ => Err(format!("{:?} takes one operand", node.op)),
+    }
+}

@@ -81,10 +81,8 @@ pub fn cond_of(cc: IntCC) -> Cond {
     }
 }
 
-/// What a [`MachInst::F64`](super::MachInst::F64) computes in double
-/// precision (`--fpu fpv5-d16`). f64 operands and results are bit patterns
-/// in core register pairs (lo, hi); 32-bit operands and results (integers,
-/// f32 bits, 0/1) in one core register.
+/// What one node of a [`MachInst::F64`](super::MachInst::F64) expression
+/// computes in double precision (`--fpu fpv5-d16`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum F64Op {
     /// `f64 = a <op> b` (`VADD/VSUB/VMUL/VDIV.F64`).
@@ -106,12 +104,13 @@ pub enum F64Op {
 }
 
 impl F64Op {
-    /// Whether the result is an f64 (a register pair) rather than 32 bits.
+    /// Whether the result is an f64 rather than 32 bits (an i32, f32 bits
+    /// or a 0/1).
     pub fn wide_result(self) -> bool {
         !matches!(self, F64Op::Cmp(_) | F64Op::ToInt(_) | F64Op::Demote)
     }
 
-    /// Whether the first operand is an f64 (a pair) rather than 32 bits.
+    /// Whether the first operand is an f64 rather than 32 bits.
     pub fn wide_operand(self) -> bool {
         !matches!(self, F64Op::FromInt(_) | F64Op::Promote)
     }
@@ -119,5 +118,60 @@ impl F64Op {
     /// Whether the operation reads a second f64 operand.
     pub fn binary(self) -> bool {
         matches!(self, F64Op::Arith(_) | F64Op::Cmp(_))
+    }
+}
+
+/// An operand of an [`F64Node`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum F64Arg {
+    /// An f64 bit pattern in the input registers `k` (lo) and `k + 1` (hi)
+    /// of the [`MachInst::F64`](super::MachInst::F64).
+    Pair(usize),
+    /// A 32-bit value (an i32 or f32 bits) in input register `k`.
+    Word(usize),
+    /// An f64 constant, by its bit pattern: one `VMOV.F64 dd, #imm` encodes
+    /// it, or it is ±0.0 as the second operand of a comparison
+    /// (`VCMP.F64 dd, #0.0`).
+    Const(u64),
+    /// The f64 result of an inner operation (computed in place, never in
+    /// core registers).
+    Node(Box<F64Node>),
+}
+
+/// One double-precision operation and its operands (an expression tree:
+/// single-use f64 intermediate results are inner nodes).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct F64Node {
+    /// The operation.
+    pub op: F64Op,
+    /// Its operands: one, or two for [`F64Op::binary`] operations.
+    pub args: Vec<F64Arg>,
+}
+
+/// The scratch D registers an [`F64Node`] evaluates in, in order of use
+/// (d7 first): caller-saved (s8-s15), so the frame never saves them.
+pub const F64_SCRATCH: [u8; 4] = [7, 6, 5, 4];
+
+impl F64Node {
+    /// Scratch D registers the evaluation needs (Sethi-Ullman: the operand
+    /// needing more is computed first, the other one register higher).
+    pub fn need(&self) -> usize {
+        let arg = |a: &F64Arg| match a {
+            F64Arg::Node(n) => n.need(),
+            _ => 1,
+        };
+        match (self.op, self.args.as_slice()) {
+            (F64Op::Cmp(_), [a, F64Arg::Const(z)]) if *z << 1 == 0 => arg(a),
+            (_, [a, b]) => {
+                let (l, r) = (arg(a), arg(b));
+                if l == r {
+                    l + 1
+                } else {
+                    l.max(r)
+                }
+            }
+            (_, [a]) => arg(a),
+            _ => 1,
+        }
     }
 }

@@ -195,15 +195,8 @@ impl MachInst {
                 f(m, Use);
                 f(d, Def);
             }
-            MachInst::F64 { rd, rd_hi, a, a_hi, b, .. } => {
-                f(a, Use);
-                if let Some(h) = a_hi {
-                    f(h, Use);
-                }
-                if let Some((lo, hi)) = b {
-                    f(lo, Use);
-                    f(hi, Use);
-                }
+            MachInst::F64 { inputs, rd, rd_hi, .. } => {
+                inputs.iter_mut().for_each(|r| f(r, Use));
                 f(rd, Def);
                 if let Some(h) = rd_hi {
                     f(h, Def);
@@ -260,7 +253,7 @@ impl MachInst {
     /// Physical registers clobbered beyond the operands: calls clobber the
     /// AAPCS caller-saved registers r0-r3, r12 and lr (minus their result
     /// registers, which are Defs); a double-precision operation its scratch
-    /// registers s12-s15 (d6, d7).
+    /// registers (d7, d6, ...).
     pub fn clobbers(&self) -> synth_regalloc::PRegSet {
         match self {
             MachInst::Call { defs, .. } => {
@@ -276,7 +269,7 @@ impl MachInst {
             }
             // The scratch registers d6 and d7 of the double-precision
             // expansion (see the variant).
-            MachInst::F64 { .. } => crate::abi::f64_scratch(),
+            MachInst::F64 { tree, .. } => crate::abi::f64_scratch(tree.need()),
             _ => synth_regalloc::PRegSet::EMPTY,
         }
     }

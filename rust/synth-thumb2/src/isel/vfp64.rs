@@ -39,10 +39,11 @@
 //! on a Cortex-M7, against tens of instructions in the soft-float calls).
 
 use super::Lower;
-use crate::inst::{F64Op, MachInst};
+use crate::inst::{F64Arg, F64Node, F64Op, MachInst};
 use crate::BackendError;
-use synth_ir::{Callee, Libcall, RuntimeFunc, Value};
-use synth_thumb2_enc::{Cond, Fpu, Round as Dir, VfpOp3};
+use synth_ir::{Callee, InstKind, Libcall, RuntimeFunc, Value};
+use synth_regalloc::Reg;
+use synth_thumb2_enc::{is_vfp_imm_f64, Cond, Fpu, Round as Dir, VfpOp3};
 
 /// The double-precision instruction computing a call to `callee` on `fpu`,
 /// if it has one.
@@ -82,39 +83,163 @@ pub(crate) fn f64_lowering(callee: &Callee, fpu: Fpu) -> Option<F64Op> {
     })
 }
 
+/// Most scratch D registers one expression may use.
+const MAX_NEED: usize = crate::inst::F64_SCRATCH.len();
+
+/// The f64 operation and arguments of the call defining `v` in `func`'s
+/// block `bi`, if it is one the FPU computes (`Lower::defs` locates it).
+fn f64_def<'f>(l: &Lower<'f>, v: Value, bi: usize) -> Option<(F64Op, &'f [Value])> {
+    let &(b, k) = l.defs.get(&v)?;
+    if b != bi {
+        return None;
+    }
+    match &l.func.blocks[b].insts[k].kind {
+        InstKind::Call { callee, args, .. } => f64_lowering(callee, l.fpu).map(|op| (op, args.as_slice())),
+        _ => None,
+    }
+}
+
 impl Lower<'_> {
+    /// Plans the expressions: an f64 result of an FPU-computed call whose
+    /// only use is an FPU-computed call of the same block is computed
+    /// inside that consumer's [`MachInst::F64`] (in a scratch D register,
+    /// never moved to core registers), as long as the expression needs at
+    /// most [`MAX_NEED`] scratch registers. The operations are pure, so
+    /// computing one later, at its consumer, changes nothing else.
+    pub(super) fn plan_f64_trees(&mut self, reach: &[bool]) {
+        if !self.fpu.has_f64() {
+            return;
+        }
+        let func = self.func;
+        for (bi, bd) in func.blocks.iter().enumerate() {
+            if !reach[bi] {
+                continue;
+            }
+            for inst in &bd.insts {
+                let InstKind::Call { callee, args, .. } = &inst.kind else { continue };
+                let Some(op) = f64_lowering(callee, self.fpu) else { continue };
+                if !op.wide_operand() {
+                    continue;
+                }
+                let wide = if op.binary() { &args[..args.len().min(2)] } else { &args[..args.len().min(1)] };
+                let mut needs: Vec<usize> = wide.iter().map(|a| self.f64_inner.get(a).copied().unwrap_or(1)).collect();
+                for (k, &a) in wide.iter().enumerate() {
+                    let single = self.use_counts.get(&a) == Some(&1) && wide.iter().filter(|&&x| x == a).count() == 1;
+                    let inner = single && f64_def(self, a, bi).is_some_and(|(o, _)| o.wide_result());
+                    if !inner || self.f64_inner.contains_key(&a) {
+                        continue;
+                    }
+                    let need_a = f64_def(self, a, bi).map_or(1, |(o, xs)| self.need_of(o, xs));
+                    let mut trial = needs.clone();
+                    trial[k] = need_a;
+                    if combine(&trial) <= MAX_NEED {
+                        needs = trial;
+                        self.f64_inner.insert(a, need_a);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Scratch registers the node `op(args)` needs, with its already
+    /// planned inner operands.
+    fn need_of(&self, op: F64Op, args: &[Value]) -> usize {
+        if !op.wide_operand() {
+            return 1;
+        }
+        let n = if op.binary() { 2 } else { 1 };
+        let needs: Vec<usize> = args.iter().take(n).map(|a| self.f64_inner.get(a).copied().unwrap_or(1)).collect();
+        combine(&needs)
+    }
+
+    /// An operand of an expression: an inner node, an encodable constant,
+    /// or the value's core registers (added to `inputs`, once per value).
+    fn f64_arg(&mut self, v: Value, cmp_rhs: bool, inputs: &mut Vec<Reg>) -> Result<F64Arg, BackendError> {
+        if let Some(bits) = self.ir_const(v).map(|c| c as u64) {
+            if is_vfp_imm_f64(f64::from_bits(bits)) || (cmp_rhs && bits << 1 == 0) {
+                return Ok(F64Arg::Const(bits));
+            }
+        }
+        if self.f64_inner.contains_key(&v) {
+            let &(b, k) = self.defs.get(&v).ok_or_else(|| self.err("an f64 expression operand without a definition"))?;
+            let InstKind::Call { callee, args, .. } = &self.func.blocks[b].insts[k].kind else {
+                return Err(self.err("an f64 expression operand not computed by a call"));
+            };
+            let op = f64_lowering(callee, self.fpu).ok_or_else(|| self.err("an f64 expression operand the FPU does not compute"))?;
+            return Ok(F64Arg::Node(Box::new(self.f64_node(op, args, inputs)?)));
+        }
+        let (lo, hi) = self.pair(v)?;
+        Ok(F64Arg::Pair(input_index(inputs, &[lo, hi])))
+    }
+
+    /// The expression node of `op(args)`.
+    fn f64_node(&mut self, op: F64Op, args: &[Value], inputs: &mut Vec<Reg>) -> Result<F64Node, BackendError> {
+        let arity = if op.binary() { 2 } else { 1 };
+        if args.len() != arity {
+            return Err(self.err("a float run-time call whose arguments or results do not match its signature"));
+        }
+        let mut out = Vec::with_capacity(arity);
+        if op.wide_operand() {
+            out.push(self.f64_arg(args[0], false, inputs)?);
+            if op.binary() {
+                out.push(self.f64_arg(args[1], matches!(op, F64Op::Cmp(_)), inputs)?);
+            }
+        } else {
+            let r = self.r(args[0]);
+            out.push(F64Arg::Word(input_index(inputs, &[r])));
+        }
+        Ok(F64Node { op, args: out })
+    }
+
     /// Lowers the call on the double-precision FPU when [`f64_lowering`]
-    /// says it can; returns whether it did.
+    /// says it can; returns whether it did. A call planned as an inner
+    /// node of its consumer's expression emits nothing here.
     pub(super) fn vfp64_call(&mut self, callee: &Callee, args: &[Value], results: &[Value]) -> Result<bool, BackendError> {
         let Some(op) = f64_lowering(callee, self.fpu) else {
             return Ok(false);
         };
-        let arity = if op.binary() { 2 } else { 1 };
-        if args.len() != arity || results.len() != 1 {
+        if results.len() != 1 {
             return Err(self.err("a float run-time call whose arguments or results do not match its signature"));
         }
-        let (a, a_hi) = if op.wide_operand() {
-            let (lo, hi) = self.pair(args[0])?;
-            (lo, Some(hi))
-        } else {
-            (self.r(args[0]), None)
-        };
-        let b = if op.binary() { Some(self.pair(args[1])?) } else { None };
+        if self.f64_inner.contains_key(&results[0]) {
+            return Ok(true);
+        }
+        let mut inputs = Vec::new();
+        let tree = self.f64_node(op, args, &mut inputs)?;
         let (rd, rd_hi) = if op.wide_result() {
             let (lo, hi) = self.pair(results[0])?;
             (lo, Some(hi))
         } else {
             (self.r(results[0]), None)
         };
-        self.push(MachInst::F64 { op, rd, rd_hi, a, a_hi, b });
+        self.push(MachInst::F64 { tree, inputs, rd, rd_hi });
         Ok(true)
     }
+}
+
+/// The Sethi-Ullman need of a node whose operands need `needs`.
+fn combine(needs: &[usize]) -> usize {
+    match needs {
+        [l, r] if l == r => l + 1,
+        [l, r] => *l.max(r),
+        [a] => *a,
+        _ => 1,
+    }
+}
+
+/// The index of `regs` in `inputs`, appending them unless already there.
+fn input_index(inputs: &mut Vec<Reg>, regs: &[Reg]) -> usize {
+    if let Some(k) = inputs.windows(regs.len()).position(|w| w == regs) {
+        return k;
+    }
+    inputs.extend_from_slice(regs);
+    inputs.len() - regs.len()
 }
 
 #[cfg(test)]
 mod tests {
     use super::f64_lowering;
-    use crate::inst::{F64Op, MachInst};
+    use crate::inst::{F64Arg, F64Node, F64Op, MachInst};
     use synth_ir::{Block, Callee, FunctionBuilder, InstKind, Libcall, RuntimeFunc, Signature, Terminator, Type};
     use synth_thumb2_enc::{Cond, Fpu, Round as Dir, VfpOp3};
 
@@ -147,17 +272,25 @@ mod tests {
         }
     }
 
+    fn f64_insts(vc: &crate::vcode::VCode) -> Vec<&MachInst> {
+        vc.insts.iter().filter(|i| matches!(i, MachInst::F64 { .. })).collect()
+    }
+
     #[test]
     fn dmul_becomes_one_f64_instruction_on_register_pairs_without_a_call() {
         let f = call_fn(Callee::Libcall(Libcall::DMul), &[Type::I64, Type::I64], Type::I64);
         let vc = crate::isel::lower_for(&f, None, Fpu::Fpv5D16).expect("lowers");
-        let ops: Vec<_> = vc.insts.iter().filter(|i| matches!(i, MachInst::F64 { .. })).collect();
+        let ops = f64_insts(&vc);
         assert_eq!(ops.len(), 1);
-        assert!(matches!(ops[0], MachInst::F64 { op: F64Op::Arith(VfpOp3::Mul), rd_hi: Some(_), a_hi: Some(_), b: Some(_), .. }));
+        let MachInst::F64 { tree, inputs, rd_hi, .. } = ops[0] else { unreachable!() };
+        assert_eq!(tree.op, F64Op::Arith(VfpOp3::Mul));
+        assert_eq!(tree.args, vec![F64Arg::Pair(0), F64Arg::Pair(2)]);
+        assert_eq!(inputs.len(), 4);
+        assert!(rd_hi.is_some());
         assert!(!vc.insts.iter().any(|i| matches!(i, MachInst::Call { .. } | MachInst::TailCall { .. })));
         assert!(!vc.frame.has_calls);
-        // d6/d7 are clobbered, nothing else.
-        assert_eq!(ops[0].clobbers(), crate::abi::f64_scratch());
+        // d7 and d6 (s12-s15) are clobbered, nothing else.
+        assert_eq!(ops[0].clobbers(), synth_regalloc::PRegSet(0xf << (32 + 12)));
         let sp = crate::isel::lower_for(&f, None, Fpu::Fpv5SpD16).expect("lowers");
         assert!(sp.insts.iter().any(|i| matches!(i, MachInst::Call { .. } | MachInst::TailCall { .. })));
     }
@@ -166,12 +299,52 @@ mod tests {
     fn conversions_have_one_32_bit_side() {
         let f = call_fn(Callee::Libcall(Libcall::D2F), &[Type::I64], Type::I32);
         let vc = crate::isel::lower_for(&f, None, Fpu::Fpv5D16).expect("lowers");
-        assert!(vc.insts.iter().any(|i| matches!(i, MachInst::F64 { op: F64Op::Demote, rd_hi: None, a_hi: Some(_), b: None, .. })));
+        assert!(matches!(f64_insts(&vc)[..], [MachInst::F64 { tree: F64Node { op: F64Op::Demote, .. }, rd_hi: None, .. }]));
         let f = call_fn(Callee::Libcall(Libcall::UI2D), &[Type::I32], Type::I64);
         let vc = crate::isel::lower_for(&f, None, Fpu::Fpv5D16).expect("lowers");
-        assert!(vc.insts.iter().any(|i| matches!(i, MachInst::F64 { op: F64Op::FromInt(false), rd_hi: Some(_), a_hi: None, .. })));
-        let f = call_fn(Callee::Runtime(RuntimeFunc::I32TruncSatF64U), &[Type::I64], Type::I32);
+        let [MachInst::F64 { tree, rd_hi: Some(_), .. }] = f64_insts(&vc)[..] else { panic!("one F64") };
+        assert_eq!(tree, &F64Node { op: F64Op::FromInt(false), args: vec![F64Arg::Word(0)] });
+    }
+
+    /// `(a * b + 2.0) < (sqrt(c) - a)`, and `a * b` used twice.
+    #[test]
+    fn single_use_results_become_inner_nodes_and_constants_immediates() {
+        use synth_ir::{Block, FunctionBuilder, InstKind, Signature, Terminator};
+        let sig = Signature { params: vec![Type::I64; 3], results: vec![Type::I32, Type::I64] };
+        let mut b = FunctionBuilder::new("f", sig.clone());
+        let p = b.block_params(Block(0)).to_vec();
+        let call = |b: &mut FunctionBuilder, l: Libcall, args: Vec<synth_ir::Value>| {
+            b.inst(InstKind::Call { callee: Callee::Libcall(l), sig: l.signature(), args }, &[l.signature().results[0]])[0]
+        };
+        let two = b.inst(InstKind::Iconst { ty: Type::I64, imm: 2.0f64.to_bits() as i64 }, &[Type::I64])[0];
+        let ab = call(&mut b, Libcall::DMul, vec![p[0], p[1]]);
+        let sum = call(&mut b, Libcall::DAdd, vec![ab, two]);
+        let sig1 = Signature { params: vec![Type::I64], results: vec![Type::I64] };
+        let root = b.inst(InstKind::Call { callee: Callee::Runtime(RuntimeFunc::F64Sqrt), sig: sig1, args: vec![p[2]] }, &[Type::I64])[0];
+        let diff = call(&mut b, Libcall::DSub, vec![root, p[0]]);
+        let lt = call(&mut b, Libcall::DCmpLt, vec![sum, diff]);
+        let twice = call(&mut b, Libcall::DMul, vec![p[0], p[1]]);
+        let four = call(&mut b, Libcall::DAdd, vec![twice, twice]);
+        b.terminate(Terminator::Return(vec![lt, four]));
+        let f = b.finish();
         let vc = crate::isel::lower_for(&f, None, Fpu::Fpv5D16).expect("lowers");
-        assert!(vc.insts.iter().any(|i| matches!(i, MachInst::F64 { op: F64Op::ToInt(false), rd_hi: None, .. })));
+        let ops = f64_insts(&vc);
+        assert_eq!(ops.len(), 3, "{ops:#?}");
+        let MachInst::F64 { tree, inputs, rd_hi: None, .. } = ops[0] else { panic!("comparison first") };
+        let node = |op, args| F64Arg::Node(Box::new(F64Node { op, args }));
+        let want = F64Node {
+            op: F64Op::Cmp(Cond::Mi),
+            args: vec![
+                node(F64Op::Arith(VfpOp3::Add), vec![node(F64Op::Arith(VfpOp3::Mul), vec![F64Arg::Pair(0), F64Arg::Pair(2)]), F64Arg::Const(2.0f64.to_bits())]),
+                node(F64Op::Arith(VfpOp3::Sub), vec![node(F64Op::Sqrt, vec![F64Arg::Pair(4)]), F64Arg::Pair(0)]),
+            ],
+        };
+        assert_eq!(tree, &want);
+        assert_eq!(inputs.len(), 6, "a's registers are read once");
+        assert_eq!(tree.need(), 3);
+        assert_eq!(ops[0].clobbers(), synth_regalloc::PRegSet(0x3f << (32 + 10)), "d5-d7");
+        // The product used twice is computed once, in core registers.
+        let MachInst::F64 { tree, .. } = ops[1] else { unreachable!() };
+        assert_eq!(tree.args, vec![F64Arg::Pair(0), F64Arg::Pair(2)]);
     }
 }
