@@ -131,8 +131,8 @@ pub(crate) struct Lower<'a> {
     s_of: HashMap<Value, (Reg, Option<usize>)>,
     /// f64 results computed inside their single consumer's double-precision
     /// expression (see `isel/vfp64.rs`), with the scratch registers each
-    /// needs.
-    f64_inner: HashMap<Value, usize>,
+    /// needs and the operands it reads.
+    f64_inner: HashMap<Value, (usize, usize)>,
 }
 
 impl<'a> Lower<'a> {

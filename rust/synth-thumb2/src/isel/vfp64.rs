@@ -86,6 +86,12 @@ pub(crate) fn f64_lowering(callee: &Callee, fpu: Fpu) -> Option<F64Op> {
 /// Most scratch D registers one expression may use.
 const MAX_NEED: usize = crate::inst::F64_SCRATCH.len();
 
+/// Most operands (core register pairs or words) one expression may read:
+/// all its input registers are live at the one instruction, so an
+/// expression reading many values would need more core registers than
+/// there are (16 for the 8 f64 of a 4-term dot product).
+const MAX_LEAVES: usize = 4;
+
 /// The f64 operation and arguments of the call defining `v` in `func`'s
 /// block `bi`, if it is one the FPU computes (`Lower::defs` locates it).
 fn f64_def<'f>(l: &Lower<'f>, v: Value, bi: usize) -> Option<(F64Op, &'f [Value])> {
@@ -104,7 +110,8 @@ impl Lower<'_> {
     /// only use is an FPU-computed call of the same block is computed
     /// inside that consumer's [`MachInst::F64`] (in a scratch D register,
     /// never moved to core registers), as long as the expression needs at
-    /// most [`MAX_NEED`] scratch registers. The operations are pure, so
+    /// most [`MAX_NEED`] scratch registers and reads at most [`MAX_LEAVES`]
+    /// operands from core registers. The operations are pure, so
     /// computing one later, at its consumer, changes nothing else.
     pub(super) fn plan_f64_trees(&mut self, reach: &[bool]) {
         if !self.fpu.has_f64() {
@@ -122,34 +129,48 @@ impl Lower<'_> {
                     continue;
                 }
                 let wide = if op.binary() { &args[..args.len().min(2)] } else { &args[..args.len().min(1)] };
-                let mut needs: Vec<usize> = wide.iter().map(|a| self.f64_inner.get(a).copied().unwrap_or(1)).collect();
+                let mut needs: Vec<usize> = wide.iter().map(|a| self.f64_inner.get(a).map_or(1, |s| s.0)).collect();
+                let mut leaves: Vec<usize> =
+                    wide.iter().map(|a| self.f64_inner.get(a).map_or(usize::from(!self.is_imm_f64(*a)), |s| s.1)).collect();
                 for (k, &a) in wide.iter().enumerate() {
                     let single = self.use_counts.get(&a) == Some(&1) && wide.iter().filter(|&&x| x == a).count() == 1;
                     let inner = single && f64_def(self, a, bi).is_some_and(|(o, _)| o.wide_result());
                     if !inner || self.f64_inner.contains_key(&a) {
                         continue;
                     }
-                    let need_a = f64_def(self, a, bi).map_or(1, |(o, xs)| self.need_of(o, xs));
+                    let (need_a, leaves_a) = f64_def(self, a, bi).map_or((1, 1), |(o, xs)| self.shape_of(o, xs));
                     let mut trial = needs.clone();
                     trial[k] = need_a;
-                    if combine(&trial) <= MAX_NEED {
+                    let mut trial_leaves = leaves.clone();
+                    trial_leaves[k] = leaves_a;
+                    if combine(&trial) <= MAX_NEED && trial_leaves.iter().sum::<usize>() <= MAX_LEAVES {
                         needs = trial;
-                        self.f64_inner.insert(a, need_a);
+                        leaves = trial_leaves;
+                        self.f64_inner.insert(a, (need_a, leaves_a));
                     }
                 }
             }
         }
     }
 
-    /// Scratch registers the node `op(args)` needs, with its already
-    /// planned inner operands.
-    fn need_of(&self, op: F64Op, args: &[Value]) -> usize {
+    /// Scratch registers the node `op(args)` needs and operands it reads
+    /// (leaves, counted with repeats), with its already planned inner
+    /// operands.
+    fn shape_of(&self, op: F64Op, args: &[Value]) -> (usize, usize) {
         if !op.wide_operand() {
-            return 1;
+            return (1, 1);
         }
         let n = if op.binary() { 2 } else { 1 };
-        let needs: Vec<usize> = args.iter().take(n).map(|a| self.f64_inner.get(a).copied().unwrap_or(1)).collect();
-        combine(&needs)
+        let leaf = |a: &Value| if self.is_imm_f64(*a) { (1, 0) } else { (1, 1) };
+        let shapes: Vec<(usize, usize)> =
+            args.iter().take(n).map(|a| self.f64_inner.get(a).copied().unwrap_or_else(|| leaf(a))).collect();
+        let needs: Vec<usize> = shapes.iter().map(|s| s.0).collect();
+        (combine(&needs), shapes.iter().map(|s| s.1).sum())
+    }
+
+    /// Whether `v` is an f64 constant `VMOV.F64` encodes (no register).
+    fn is_imm_f64(&self, v: Value) -> bool {
+        self.ir_const(v).is_some_and(|c| is_vfp_imm_f64(f64::from_bits(c as u64)))
     }
 
     /// An operand of an expression: an inner node, an encodable constant,
@@ -346,5 +367,32 @@ mod tests {
         // The product used twice is computed once, in core registers.
         let MachInst::F64 { tree, .. } = ops[1] else { unreachable!() };
         assert_eq!(tree.args, vec![F64Arg::Pair(0), F64Arg::Pair(2)]);
+    }
+
+    /// A 4-term dot product of 8 f64 parameters: no expression reads more
+    /// than 4 operands (8 core registers), the rest goes through core
+    /// registers between expressions.
+    #[test]
+    fn expressions_read_at_most_four_operands() {
+        use synth_ir::{Block, FunctionBuilder, InstKind, Signature, Terminator};
+        let sig = Signature { params: vec![Type::I64; 8], results: vec![Type::I64] };
+        let mut b = FunctionBuilder::new("dot", sig);
+        let p = b.block_params(Block(0)).to_vec();
+        let call = |b: &mut FunctionBuilder, l: Libcall, args: Vec<synth_ir::Value>| {
+            b.inst(InstKind::Call { callee: Callee::Libcall(l), sig: l.signature(), args }, &[Type::I64])[0]
+        };
+        let mut acc = call(&mut b, Libcall::DMul, vec![p[0], p[4]]);
+        for k in 1..4 {
+            let m = call(&mut b, Libcall::DMul, vec![p[k], p[k + 4]]);
+            acc = call(&mut b, Libcall::DAdd, vec![acc, m]);
+        }
+        b.terminate(Terminator::Return(vec![acc]));
+        let vc = crate::isel::lower_for(&b.finish(), None, Fpu::Fpv5D16).expect("lowers");
+        let ops = f64_insts(&vc);
+        assert!(ops.len() >= 2, "{ops:#?}");
+        for op in ops {
+            let MachInst::F64 { inputs, .. } = op else { unreachable!() };
+            assert!(inputs.len() <= 8, "{op:#?}");
+        }
     }
 }
