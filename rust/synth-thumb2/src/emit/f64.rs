@@ -7,7 +7,10 @@
 //! expression needing `n` registers uses d7..d(8-n), exactly the
 //! instruction's declared clobbers), leaves moved in from core registers
 //! (`VMOV dN, lo, hi`; a 32-bit leaf `VMOV sN, r` into the low half) or
-//! made by `VMOV.F64 dN, #imm`, then the root's result moved out.
+//! made by `VMOV.F64 dN, #imm`, then the root's result moved out. A first
+//! leaf that is the previous expression's result, with nothing placed in
+//! between (no instruction, no label), is still in d7 and not moved in
+//! again.
 
 use super::{p, Emitter};
 use crate::inst::{F64Arg, F64Node, F64Op, F64_SCRATCH};
@@ -46,8 +49,9 @@ impl Emitter<'_> {
             }
             _ => {
                 self.f64_node(tree, inputs, 0)?;
-                let hi = rd_hi.expect("width checked above");
-                self.asm.vmov_from_d(p(rd)?, p(hi)?, d0);
+                let (lo, hi) = (p(rd)?, p(rd_hi.expect("width checked above"))?);
+                self.asm.vmov_from_d(lo, hi, d0);
+                self.f64_held = Some((self.asm.progress(), lo, hi));
             }
         }
         Ok(())
@@ -99,7 +103,14 @@ impl Emitter<'_> {
         let (d, _) = scratch(t)?;
         let input = |k: usize| inputs.get(k).copied().ok_or_else(|| format!("f64 expression input {k} missing"));
         match arg {
-            F64Arg::Pair(k) => self.asm.vmov_to_d(d, p(input(*k)?)?, p(input(*k + 1)?)?),
+            F64Arg::Pair(k) => {
+                let (lo, hi) = (p(input(*k)?)?, p(input(*k + 1)?)?);
+                // The previous expression's result, still in d7 when nothing
+                // was placed since (this is then the first leaf, into d7).
+                if !(t == 0 && self.f64_held == Some((self.asm.progress(), lo, hi))) {
+                    self.asm.vmov_to_d(d, lo, hi);
+                }
+            }
             F64Arg::Const(bits) => {
                 if !is_vfp_imm_f64(f64::from_bits(*bits)) || !self.asm.vmov_imm_f64(d, f64::from_bits(*bits)) {
                     return Err(format!("f64 constant {bits:#x} has no VMOV.F64 encoding"));
