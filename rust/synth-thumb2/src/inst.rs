@@ -687,6 +687,22 @@ pub enum MachInst {
         /// Target otherwise.
         not_taken: usize,
     },
+    /// Double-precision compare and branch (`--fpu fpv5-d16`): the
+    /// comparison [`F64Node`] (root [`F64Op::Cmp`]) evaluated as in
+    /// [`MachInst::F64`], `VMRS APSR_nzcv, FPSCR`, then `B<cc> taken; B
+    /// not_taken` (fallthrough where possible; unordered operands fail
+    /// every condition the comparison uses, and `B<!cc>` is its exact
+    /// complement). Clobbers the scratch D registers it uses.
+    F64Br {
+        /// The comparison (its root's [`F64Op::Cmp`] gives the condition).
+        tree: F64Node,
+        /// Core registers the leaves read (Use).
+        inputs: Vec<Reg>,
+        /// Target when the comparison holds.
+        taken: usize,
+        /// Target otherwise.
+        not_taken: usize,
+    },
     /// Jump table: `CMP idx, #n` (or `CMP idx, limit`); `BHS default`;
     /// `TBH [pc, idx, LSL #1]`.
     BrTable {

@@ -789,6 +789,9 @@ impl<'a> Lower<'a> {
                     self.push(MachInst::Jump { target: t });
                     return Ok(());
                 }
+                if self.f64_branch(bi, *cond, then_dest, else_dest)? {
+                    return Ok(());
+                }
                 let cs = self.condition(*cond)?;
                 let taken = self.edge(bi, 0, then_dest)?;
                 let not_taken = self.edge(bi, 1, else_dest)?;
@@ -840,7 +843,9 @@ pub(crate) fn preg(n: u8) -> Reg {
 fn renumber(t: &mut MachInst, map: &[usize]) {
     match t {
         MachInst::Jump { target } => *target = map[*target],
-        MachInst::CmpBr { taken, not_taken, .. } | MachInst::Cmp64Br { taken, not_taken, .. } => {
+        MachInst::CmpBr { taken, not_taken, .. }
+        | MachInst::Cmp64Br { taken, not_taken, .. }
+        | MachInst::F64Br { taken, not_taken, .. } => {
             *taken = map[*taken];
             *not_taken = map[*not_taken];
         }

@@ -300,6 +300,7 @@ impl Emitter<'_> {
                     self.branch2(*cc, *taken, *not_taken, next);
                 }
             },
+            MachInst::F64Br { tree, inputs, taken, not_taken } => self.f64_branch(tree, inputs, *taken, *not_taken, next)?,
             MachInst::Cmp64Br { cc, alo, ahi, blo, bhi, taken, not_taken } => {
                 let (al, ah, bl, bh) = (p(*alo)?, p(*ahi)?, p(*blo)?, p(*bhi)?);
                 a.cmp(ah, bh);

@@ -57,6 +57,24 @@ impl Emitter<'_> {
         Ok(())
     }
 
+    /// [`MachInst::F64Br`](crate::inst::MachInst::F64Br): the comparison,
+    /// then the two-way branch on its condition.
+    pub(super) fn f64_branch(
+        &mut self,
+        tree: &F64Node,
+        inputs: &[Reg],
+        taken: usize,
+        not_taken: usize,
+        next: usize,
+    ) -> Result<(), String> {
+        let F64Op::Cmp(cc) = tree.op else {
+            return Err(format!("f64 branch on {:?}, not a comparison", tree.op));
+        };
+        self.f64_compare(tree, inputs, 0)?;
+        self.branch2(cc, taken, not_taken, next);
+        Ok(())
+    }
+
     /// `VCMP.F64` of the comparison node's operands (evaluated from
     /// scratch register `t` on) and `VMRS APSR_nzcv, FPSCR`.
     fn f64_compare(&mut self, node: &F64Node, inputs: &[Reg], t: usize) -> Result<(), String> {

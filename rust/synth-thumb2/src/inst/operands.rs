@@ -195,6 +195,7 @@ impl MachInst {
                 f(m, Use);
                 f(d, Def);
             }
+            MachInst::F64Br { inputs, .. } => inputs.iter_mut().for_each(|r| f(r, Use)),
             MachInst::F64 { inputs, rd, rd_hi, .. } => {
                 inputs.iter_mut().for_each(|r| f(r, Use));
                 f(rd, Def);
@@ -269,7 +270,7 @@ impl MachInst {
             }
             // The scratch registers d6 and d7 of the double-precision
             // expansion (see the variant).
-            MachInst::F64 { tree, .. } => crate::abi::f64_scratch(tree.need()),
+            MachInst::F64 { tree, .. } | MachInst::F64Br { tree, .. } => crate::abi::f64_scratch(tree.need()),
             _ => synth_regalloc::PRegSet::EMPTY,
         }
     }

@@ -41,7 +41,7 @@
 use super::Lower;
 use crate::inst::{F64Arg, F64Node, F64Op, MachInst};
 use crate::BackendError;
-use synth_ir::{Callee, InstKind, Libcall, RuntimeFunc, Value};
+use synth_ir::{BlockCall, Callee, InstKind, Libcall, RuntimeFunc, Terminator, Type, Value};
 use synth_regalloc::Reg;
 use synth_thumb2_enc::{is_vfp_imm_f64, Cond, Fpu, Round as Dir, VfpOp3};
 
@@ -150,7 +150,55 @@ impl Lower<'_> {
                     }
                 }
             }
+            // A comparison only the block's branch reads is computed in
+            // the branch (`MachInst::F64Br`), its 0/1 never materialised.
+            if let Terminator::Branch { cond, .. } = &bd.term {
+                if let Some((v, _)) = self.branch_cmp(bi, *cond) {
+                    let shape = f64_def(self, v, bi).map_or((1, 1), |(o, xs)| self.shape_of(o, xs));
+                    self.f64_inner.insert(v, shape);
+                }
+            }
         }
+    }
+
+    /// The FPU-computed comparison a branch on `cond` at the end of block
+    /// `bi` can test directly, and whether the branch tests its negation:
+    /// the comparison defining `cond`, or the operand of the `Eqz` (fused
+    /// into the branch) defining it; read nowhere else.
+    fn branch_cmp(&self, bi: usize, cond: Value) -> Option<(Value, bool)> {
+        let &(b, k) = self.defs.get(&cond)?;
+        let (v, negated) = match &self.func.blocks[b].insts[k].kind {
+            InstKind::Eqz { ty: Type::I32, arg } if b == bi && self.fused.contains(&cond) => (*arg, true),
+            _ => (cond, false),
+        };
+        let single = self.use_counts.get(&v) == Some(&1);
+        let cmp = f64_def(self, v, bi).is_some_and(|(op, _)| matches!(op, F64Op::Cmp(_)));
+        (single && cmp).then_some((v, negated))
+    }
+
+    /// Lowers the branch on `cond` ending block `bi` as a
+    /// [`MachInst::F64Br`] when [`Lower::plan_f64_trees`] planned it so;
+    /// returns whether it did.
+    pub(super) fn f64_branch(
+        &mut self,
+        bi: usize,
+        cond: Value,
+        then_dest: &BlockCall,
+        else_dest: &BlockCall,
+    ) -> Result<bool, BackendError> {
+        let Some((v, negated)) = self.branch_cmp(bi, cond).filter(|(v, _)| self.f64_inner.contains_key(v)) else {
+            return Ok(false);
+        };
+        let Some((op, args)) = f64_def(self, v, bi) else {
+            return Ok(false);
+        };
+        let mut inputs = Vec::new();
+        let tree = self.f64_node(op, args, &mut inputs)?;
+        let taken = self.edge(bi, 0, then_dest)?;
+        let not_taken = self.edge(bi, 1, else_dest)?;
+        let (taken, not_taken) = if negated { (not_taken, taken) } else { (taken, not_taken) };
+        self.push(MachInst::F64Br { tree, inputs, taken, not_taken });
+        Ok(true)
     }
 
     /// Scratch registers the node `op(args)` needs and operands it reads
@@ -393,6 +441,41 @@ mod tests {
         for op in ops {
             let MachInst::F64 { inputs, .. } = op else { unreachable!() };
             assert!(inputs.len() <= 8, "{op:#?}");
+        }
+    }
+
+    /// `if a < b` and `if !(a == b)` branch on the FPU flags: no 0/1 is
+    /// materialised; the negated test swaps the targets.
+    #[test]
+    fn a_comparison_only_a_branch_reads_becomes_an_f64_branch() {
+        use synth_ir::{Block, BlockCall, FunctionBuilder, InstKind, Signature, Terminator};
+        for negate in [false, true] {
+            let sig = Signature { params: vec![Type::I64; 2], results: vec![Type::I32] };
+            let mut b = FunctionBuilder::new("br", sig);
+            let p = b.block_params(Block(0)).to_vec();
+            let l = if negate { Libcall::DCmpEq } else { Libcall::DCmpLt };
+            let c = b.inst(InstKind::Call { callee: Callee::Libcall(l), sig: l.signature(), args: p.clone() }, &[Type::I32])[0];
+            let cond = if negate { b.inst(InstKind::Eqz { ty: Type::I32, arg: c }, &[Type::I32])[0] } else { c };
+            let (t, e) = (b.create_block(), b.create_block());
+            b.terminate(Terminator::Branch {
+                cond,
+                then_dest: BlockCall { block: t, args: vec![] },
+                else_dest: BlockCall { block: e, args: vec![] },
+            });
+            for (blk, v) in [(t, 1), (e, 2)] {
+                b.switch_to_block(blk);
+                let r = b.inst(InstKind::Iconst { ty: Type::I32, imm: v }, &[Type::I32])[0];
+                b.terminate(Terminator::Return(vec![r]));
+            }
+            let vc = crate::isel::lower_for(&b.finish(), None, Fpu::Fpv5D16).expect("lowers");
+            assert!(f64_insts(&vc).is_empty(), "no 0/1 computed");
+            let brs: Vec<_> = vc.insts.iter().filter(|i| matches!(i, MachInst::F64Br { .. })).collect();
+            let [MachInst::F64Br { tree, taken, not_taken, .. }] = brs[..] else { panic!("one F64Br: {:#?}", vc.insts) };
+            let cc = if negate { Cond::Eq } else { Cond::Mi };
+            assert_eq!(tree.op, F64Op::Cmp(cc));
+            // Blocks in layout order: setup, entry, then-block, else-block.
+            let (then_b, else_b) = (2, 3);
+            assert_eq!((*taken, *not_taken), if negate { (else_b, then_b) } else { (then_b, else_b) });
         }
     }
 }
