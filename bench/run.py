@@ -11,6 +11,7 @@ writes bench/results.json.
     python bench/run.py --smoke         # results only (fast, for CI); exit 1 on a mismatch
     python bench/run.py -k crc32 -k fir # some kernels
     python bench/run.py --fpu fpv4-sp-d16 -k fir_f32   # both sides with the FPU, hard float ABI
+    python bench/run.py --target cortex-m7 --fpu fpv5-d16 -k newton_f64   # f64 on the FPU
 
 ``--fpu FPU`` compiles gcc with ``-mfpu=FPU -mfloat-abi=hard`` and synth with ``--fpu FPU
 --float-abi hard`` and links the hard-float libgcc (the default is no FPU: soft float on
@@ -118,9 +119,10 @@ def main(argv=None):
                                                   "--smoke writes none unless given)")
     ap.add_argument("--strict-synth", action="store_true",
                     help="also fail when synth fails or disagrees on any kernel")
-    ap.add_argument("--fpu", default=None, choices=["fpv4-sp-d16"],
+    ap.add_argument("--fpu", default=None, choices=["fpv4-sp-d16", "fpv5-sp-d16", "fpv5-d16"],
                     help="both compilers target this FPU with the hard float ABI (unicorn's "
-                         "Cortex-M4 has FPv4-SP)")
+                         "Cortex-M4 has FPv4-SP; its Cortex-M7 FPv5 with double precision: "
+                         "--target cortex-m7 --fpu fpv5-d16)")
     ap.add_argument("--target", default="cortex-m4",
                     help="core: synth --target, gcc -mcpu and unicorn's CPU model (default cortex-m4)")
     args = ap.parse_args(argv)

@@ -84,3 +84,22 @@ def test_classify_flags_a_kernel_bug():
 def test_geomean():
     assert report.geomean([2.0, 8.0]) == pytest.approx(4.0)
     assert report.geomean([]) is None
+
+
+def test_float_kernels_agree_on_a_cortex_m7_with_fpv5_d16(tmp_path):
+    """The float kernels with both compilers targeting the Cortex-M7's double-precision FPU
+    (gcc -mcpu=cortex-m7 -mfpu=fpv5-d16 -mfloat-abi=hard, synth --target cortex-m7 --fpu
+    fpv5-d16 --float-abi hard) on unicorn's Cortex-M7: every variant gives wasm's result.
+    A separate process: bench/run.py's --target/--fpu set module-wide build flags."""
+    if not os.path.exists(paths.synth_bin()):
+        pytest.skip("synth CLI not built at %s" % paths.synth_bin())
+    out = tmp_path / "m7.json"
+    proc = subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "run.py"),
+                           "--smoke", "--strict-synth", "--target", "cortex-m7", "--fpu", "fpv5-d16",
+                           "-k", "newton_f64", "-k", "fir_f32", "--json", str(out)],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    import json
+    doc = json.loads(out.read_text())
+    assert doc["target"] == "cortex-m7"
+    assert sorted(k["name"] for k in doc["kernels"]) == ["fir_f32", "newton_f64"]

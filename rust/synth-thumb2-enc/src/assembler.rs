@@ -107,6 +107,14 @@ impl Assembler {
         Mark((self.marks.len() - 1) as u32)
     }
 
+    /// A token of how far assembly has got: it changes with every
+    /// instruction, branch, literal or label, so two equal tokens mean
+    /// nothing was placed in between (no code, and no label another path
+    /// could reach the position by).
+    pub fn progress(&self) -> (usize, usize) {
+        (self.items.len(), self.buf.len())
+    }
+
     /// Current size in bytes before relaxation (for estimates only).
     /// Branches count at their 16-bit size; amortised O(1).
     pub fn len_estimate(&self) -> u32 {

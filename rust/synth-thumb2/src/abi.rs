@@ -135,6 +135,18 @@ pub fn caller_saved() -> PRegSet {
     PRegSet::from_regs(&[PReg(0), PReg(1), PReg(2), PReg(3), PReg(12), PReg(14)])
 }
 
+/// The S registers of the first `n` scratch D registers of a
+/// double-precision expression
+/// ([`MachInst::F64`](crate::inst::MachInst::F64): d7, d6, d5, d4, i.e.
+/// s14-s15, s12-s13, ...; caller-saved, so the frame never saves them).
+pub fn f64_scratch(n: usize) -> PRegSet {
+    let mut s = 0u64;
+    for d in crate::inst::F64_SCRATCH.iter().take(n) {
+        s |= 3 << (32 + 2 * u64::from(*d));
+    }
+    PRegSet(s)
+}
+
 /// Floating-point registers a call overwrites (AAPCS-VFP: s0-s15).
 pub fn vfp_caller_saved() -> PRegSet {
     PRegSet(0xffff << 32)

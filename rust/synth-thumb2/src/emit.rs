@@ -85,6 +85,10 @@ struct Emitter<'a> {
     cfi: Vec<(synth_thumb2_enc::Mark, cfi::CfiOp)>,
     /// Line-table rows recorded so far (see [`lines`]).
     lines: Vec<(synth_thumb2_enc::Mark, synth_ir::SrcLoc)>,
+    /// The core registers (lo, hi) an f64 expression's result was just
+    /// moved to from d7, with the assembler's progress then (see `f64`):
+    /// d7 still holds them while nothing else was placed.
+    f64_held: Option<((usize, usize), enc::Reg, enc::Reg)>,
 }
 
 fn p(r: Reg) -> Result<enc::Reg, String> {
@@ -157,6 +161,7 @@ fn emit_pass(
         scratch_push_bytes: 0,
         cfi: Vec::new(),
         lines: Vec::new(),
+        f64_held: None,
     };
     e.prologue();
     // Edits are sorted by instruction; blocks are placed out of VCode
@@ -293,6 +298,7 @@ mod dead;
 pub mod lines;
 mod encode;
 mod expand;
+mod f64;
 mod order;
 mod stack;
 mod traps;

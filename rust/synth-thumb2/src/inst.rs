@@ -22,13 +22,13 @@
 
 use synth_ir::{IntCC, SymbolRef, TrapCode};
 use synth_regalloc::Reg;
-use synth_thumb2_enc::{AluOp, Cond, ExtendOp, LoadOp, Shift, ShiftOp, StoreOp, VfpOp3};
+use synth_thumb2_enc::{AluOp, Cond, ExtendOp, LoadOp, Round, Shift, ShiftOp, StoreOp, VfpOp3};
 
 mod kinds;
 mod operands;
 mod terminators;
 
-pub use kinds::{cond_of, AddSub, CallTarget, Rhs, Shift64Op, StackAddr};
+pub use kinds::{cond_of, AddSub, CallTarget, F64Arg, F64Node, F64Op, Rhs, Shift64Op, StackAddr, F64_SCRATCH};
 
 /// A machine instruction. Registers are [`Reg`]s: virtual before
 /// allocation, physical after [`MachInst::map_regs`].
@@ -631,6 +631,39 @@ pub enum MachInst {
         /// Compared against (Use).
         sm: Reg,
     },
+    // ---- FPv5 rounding and double precision ----
+    /// `VRINTZ/M/P/N.F32 sd, sm` (FPv5): `sm` rounded to an integral value
+    /// in the given direction (wasm's `trunc`/`floor`/`ceil`/`nearest`; a
+    /// NaN comes out quieted with its payload). One instruction: `sd` Def.
+    VRint {
+        /// Rounding direction.
+        mode: Round,
+        /// Destination (Def, float class).
+        sd: Reg,
+        /// Operand (Use, float class).
+        sm: Reg,
+    },
+    /// A double-precision FPU expression (`--fpu fpv5-d16`) on values in
+    /// core registers (an f64 is its bit pattern in a lo/hi pair, as
+    /// everywhere in this backend), evaluated in the scratch registers
+    /// [`F64_SCRATCH`](kinds::F64_SCRATCH) (d7, d6, ... as many as
+    /// [`F64Node::need`] says; caller-saved, declared clobbered, so no float
+    /// value lives in them across it): every f64 input `VMOV dN, lo, hi`
+    /// (a 32-bit input `VMOV sN, r`, an encodable constant `VMOV.F64 dN,
+    /// #imm`), each node's VFP instruction, then the root's result `VMOV rd,
+    /// rd_hi, d7` (a 32-bit result: `VMOV rd, s14`; a comparison: `VMRS
+    /// APSR_nzcv, FPSCR; ITE cc; MOV rd, #1; MOV rd, #0`). The results are
+    /// written after every input is read: Def.
+    F64 {
+        /// The expression; its root's operation gives the result's width.
+        tree: F64Node,
+        /// Core registers the leaves read (Use).
+        inputs: Vec<Reg>,
+        /// Result, or its low word (Def).
+        rd: Reg,
+        /// High word of an f64 result (Def).
+        rd_hi: Option<Reg>,
+    },
     /// A call. Arguments are in fixed physical registers (`uses`), results
     /// come back in fixed physical registers (`defs`); clobbers r0-r3, r12
     /// and lr.
@@ -677,6 +710,22 @@ pub enum MachInst {
         /// Right high (Use).
         bhi: Reg,
         /// Target when `cc` holds.
+        taken: usize,
+        /// Target otherwise.
+        not_taken: usize,
+    },
+    /// Double-precision compare and branch (`--fpu fpv5-d16`): the
+    /// comparison [`F64Node`] (root [`F64Op::Cmp`]) evaluated as in
+    /// [`MachInst::F64`], `VMRS APSR_nzcv, FPSCR`, then `B<cc> taken; B
+    /// not_taken` (fallthrough where possible; unordered operands fail
+    /// every condition the comparison uses, and `B<!cc>` is its exact
+    /// complement). Clobbers the scratch D registers it uses.
+    F64Br {
+        /// The comparison (its root's [`F64Op::Cmp`] gives the condition).
+        tree: F64Node,
+        /// Core registers the leaves read (Use).
+        inputs: Vec<Reg>,
+        /// Target when the comparison holds.
         taken: usize,
         /// Target otherwise.
         not_taken: usize,

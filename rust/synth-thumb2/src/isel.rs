@@ -26,6 +26,8 @@ mod fold;
 mod fmem;
 mod memcall;
 mod vfp;
+mod vfp64;
+mod vrint;
 
 use crate::abi::{self, AbiSig, ArgLoc};
 use crate::inst::{cond_of, MachInst, Rhs, StackAddr};
@@ -136,6 +138,10 @@ pub(crate) struct Lower<'a> {
     /// Block parameters kept in an S register (see `isel/fmem.rs`): the
     /// register, which the block calls copy their arguments into.
     s_params: HashMap<Value, Reg>,
+    /// f64 results computed inside their single consumer's double-precision
+    /// expression (see `isel/vfp64.rs`), with the scratch registers each
+    /// needs and the operands it reads.
+    f64_inner: HashMap<Value, (usize, usize)>,
 }
 
 impl<'a> Lower<'a> {
@@ -170,6 +176,7 @@ impl<'a> Lower<'a> {
             tz: Vec::new(),
             s_only: HashSet::new(),
             s_params: HashMap::new(),
+            f64_inner: HashMap::new(),
         };
         if func.blocks.is_empty() {
             return Err(l.err("a function without blocks"));
@@ -391,6 +398,7 @@ impl<'a> Lower<'a> {
             self.plan_s_params(&reach);
         }
         self.plan_folds(&reach);
+        self.plan_f64_trees(&reach);
         self.plan_bounds_limits(&reach);
         // Layout: setup block, then each reachable IR block followed by its
         // edge blocks.
@@ -805,6 +813,9 @@ impl<'a> Lower<'a> {
                     self.push(MachInst::Jump { target: t });
                     return Ok(());
                 }
+                if self.f64_branch(bi, *cond, then_dest, else_dest)? {
+                    return Ok(());
+                }
                 let cs = self.condition(*cond)?;
                 let taken = self.edge(bi, 0, then_dest)?;
                 let not_taken = self.edge(bi, 1, else_dest)?;
@@ -856,7 +867,9 @@ pub(crate) fn preg(n: u8) -> Reg {
 fn renumber(t: &mut MachInst, map: &[usize]) {
     match t {
         MachInst::Jump { target } => *target = map[*target],
-        MachInst::CmpBr { taken, not_taken, .. } | MachInst::Cmp64Br { taken, not_taken, .. } => {
+        MachInst::CmpBr { taken, not_taken, .. }
+        | MachInst::Cmp64Br { taken, not_taken, .. }
+        | MachInst::F64Br { taken, not_taken, .. } => {
             *taken = map[*taken];
             *not_taken = map[*not_taken];
         }

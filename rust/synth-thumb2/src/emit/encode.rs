@@ -112,6 +112,8 @@ impl Emitter<'_> {
             MachInst::VSqrt { sd, sm } => a.vfp_op2(enc::VfpOp2::Sqrt, s(*sd)?, s(*sm)?),
             MachInst::VCvtToInt { signed, sd, sm } => a.vcvt_to_int(enc::Round::Zero, *signed, s(*sd)?, s(*sm)?),
             MachInst::VCvtFromInt { signed, sd, sm } => a.vcvt_from_int(*signed, s(*sd)?, s(*sm)?),
+            MachInst::VRint { mode, sd, sm } => a.vrint(*mode, s(*sd)?, s(*sm)?),
+            MachInst::F64 { tree, inputs, rd, rd_hi } => self.f64_expr(tree, inputs, *rd, *rd_hi)?,
             MachInst::VCmpSet { cc, rd, sn, sm } => {
                 a.vcmp(s(*sn)?, s(*sm)?);
                 a.vmrs_apsr();
@@ -305,6 +307,7 @@ impl Emitter<'_> {
                     self.branch2(*cc, *taken, *not_taken, next);
                 }
             },
+            MachInst::F64Br { tree, inputs, taken, not_taken } => self.f64_branch(tree, inputs, *taken, *not_taken, next)?,
             MachInst::Cmp64Br { cc, alo, ahi, blo, bhi, taken, not_taken } => {
                 let (al, ah, bl, bh) = (p(*alo)?, p(*ahi)?, p(*blo)?, p(*bhi)?);
                 a.cmp(ah, bh);

@@ -186,7 +186,8 @@ impl MachInst {
             | MachInst::VMovFromS { rt: d, sn: m }
             | MachInst::VSqrt { sd: d, sm: m }
             | MachInst::VCvtToInt { sd: d, sm: m, .. }
-            | MachInst::VCvtFromInt { sd: d, sm: m, .. } => {
+            | MachInst::VCvtFromInt { sd: d, sm: m, .. }
+            | MachInst::VRint { sd: d, sm: m, .. } => {
                 f(m, Use);
                 f(d, Def);
             }
@@ -202,6 +203,14 @@ impl MachInst {
                 f(n, Use);
                 f(m, Use);
                 f(d, Def);
+            }
+            MachInst::F64Br { inputs, .. } => inputs.iter_mut().for_each(|r| f(r, Use)),
+            MachInst::F64 { inputs, rd, rd_hi, .. } => {
+                inputs.iter_mut().for_each(|r| f(r, Use));
+                f(rd, Def);
+                if let Some(h) = rd_hi {
+                    f(h, Def);
+                }
             }
             MachInst::Call { target, uses, defs } => {
                 if let CallTarget::Reg(r) = target {
@@ -253,7 +262,8 @@ impl MachInst {
 
     /// Physical registers clobbered beyond the operands: calls clobber the
     /// AAPCS caller-saved registers r0-r3, r12 and lr (minus their result
-    /// registers, which are Defs).
+    /// registers, which are Defs); a double-precision operation its scratch
+    /// registers (d7, d6, ...).
     pub fn clobbers(&self) -> synth_regalloc::PRegSet {
         match self {
             MachInst::Call { defs, .. } => {
@@ -267,6 +277,9 @@ impl MachInst {
                 }
                 s
             }
+            // The scratch registers d6 and d7 of the double-precision
+            // expansion (see the variant).
+            MachInst::F64 { tree, .. } | MachInst::F64Br { tree, .. } => crate::abi::f64_scratch(tree.need()),
             _ => synth_regalloc::PRegSet::EMPTY,
         }
     }

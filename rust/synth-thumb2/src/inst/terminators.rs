@@ -15,6 +15,7 @@ impl MachInst {
             MachInst::Jump { .. }
                 | MachInst::CmpBr { .. }
                 | MachInst::Cmp64Br { .. }
+                | MachInst::F64Br { .. }
                 | MachInst::BrTable { .. }
                 | MachInst::Ret { .. }
                 | MachInst::TailCall { .. }
@@ -26,7 +27,9 @@ impl MachInst {
     pub fn succs(&self) -> Vec<usize> {
         match self {
             MachInst::Jump { target } => vec![*target],
-            MachInst::CmpBr { taken, not_taken, .. } | MachInst::Cmp64Br { taken, not_taken, .. } => {
+            MachInst::CmpBr { taken, not_taken, .. }
+            | MachInst::Cmp64Br { taken, not_taken, .. }
+            | MachInst::F64Br { taken, not_taken, .. } => {
                 vec![*taken, *not_taken]
             }
             MachInst::BrTable { targets, default, .. } => {
@@ -47,7 +50,9 @@ impl MachInst {
         };
         match self {
             MachInst::Jump { target } => fix(target),
-            MachInst::CmpBr { taken, not_taken, .. } | MachInst::Cmp64Br { taken, not_taken, .. } => {
+            MachInst::CmpBr { taken, not_taken, .. }
+            | MachInst::Cmp64Br { taken, not_taken, .. }
+            | MachInst::F64Br { taken, not_taken, .. } => {
                 fix(taken);
                 fix(not_taken);
             }

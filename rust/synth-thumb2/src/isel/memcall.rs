@@ -257,7 +257,10 @@ impl Lower<'_> {
                 return Err(self.err("a call argument whose type differs from the signature"));
             }
         }
-        if self.vfp_call(callee, args, results)? {
+        if self.vfp_call(callee, args, results)?
+            || self.vfp64_call(callee, args, results)?
+            || self.vrint_call(callee, args, results)?
+        {
             return Ok(());
         }
         self.frame.has_calls = true;
@@ -339,7 +342,10 @@ impl Lower<'_> {
         // Only callees that never call back into wasm: a tail call between
         // wasm functions would turn runaway recursion, which must exhaust
         // the stack and trap, into an endless loop.
-        if super::vfp::vfp_lowering(callee, self.fpu).is_some() {
+        if super::vfp::vfp_lowering(callee, self.fpu).is_some()
+            || super::vfp64::f64_lowering(callee, self.fpu).is_some()
+            || super::vrint::vrint_lowering(callee, self.fpu).is_some()
+        {
             return None; // computed inline on the FPU
         }
         let sym = match callee {

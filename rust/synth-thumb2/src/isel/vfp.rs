@@ -88,6 +88,7 @@ impl Lower<'_> {
     /// `VMOV sd, rt`. IR values never change, so any S register once
     /// holding `v`'s bits holds them for good (the allocator keeps it alive,
     /// spilling it across calls, which clobber s0-s15).
+    #[allow(clippy::wrong_self_convention)] // `v` goes to an S register; `self` is not converted
     pub(super) fn to_s(&mut self, v: Value) -> Reg {
         match self.s_of.get(&v) {
             Some(&(sd, None)) => return sd,
