@@ -32,6 +32,8 @@ pub mod inline;
 pub mod licm;
 pub mod module;
 pub mod range;
+pub mod rebase;
+pub mod remcheck;
 pub mod sink;
 pub mod softfloat;
 pub mod subst;
@@ -110,12 +112,20 @@ pub(crate) fn second_half(func: &mut Function, ctx: &OptContext, entry: &[range:
         check(func, "range");
     }
     let removed_checks = first.removed_checks + in_bounds;
+
+    let rebased = rebase::run(func);
+    check(func, "rebase");
     let hoisted = licm::run(func);
     check(func, "licm");
-    if hoisted > 0 || in_bounds > 0 {
+    if hoisted > 0 || in_bounds > 0 || rebased > 0 {
         // Invariants from sibling blocks now sit side by side; addresses
         // only checks used are dead.
         simplify(func);
+    }
+    // After LICM: the comparisons stay beside their traps.
+    if let Some(size) = ctx.static_memory_bytes {
+        remcheck::run(func, size);
+        check(func, "remcheck");
     }
     let sunk = sink::run(func);
     check(func, "sink");

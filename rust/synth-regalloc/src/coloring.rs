@@ -102,6 +102,7 @@ pub(crate) fn color(prog: &Prog, g: &mut Graph, temp: &[bool], keep_apart: &[boo
     let built_len: Vec<usize> = g.adj.iter().map(Vec::len).collect();
     let mut forbid = g.forbid.clone();
     let mut low = g.low.clone();
+    let mut gain = g.gain.clone();
     let is_temp = |v: usize| temp.get(v).copied().unwrap_or(false);
     // Spill cost of non-temporary members; temp-only nodes are unspillable.
     let mut cost: Vec<f64> = (0..n).map(|v| if is_temp(v) { 0.0 } else { g.cost[v] }).collect();
@@ -182,6 +183,7 @@ pub(crate) fn color(prog: &Prog, g: &mut Graph, temp: &[bool], keep_apart: &[boo
         merged[b as usize] = true;
         forbid[a as usize] |= forbid[b as usize];
         low[a as usize] |= low[b as usize];
+        gain[a as usize] += gain[b as usize];
         cost[a as usize] += cost[b as usize];
         spillable[a as usize] |= spillable[b as usize];
         uf.0[b as usize] = a;
@@ -334,6 +336,12 @@ pub(crate) fn color(prog: &Prog, g: &mut Graph, temp: &[bool], keep_apart: &[boo
         }
         color[v] = Some(c);
     }
+    if spilled_nodes.is_empty() && prog.class == crate::RegClass::Int {
+        let used = color.iter().flatten().fold(0u32, |m, c| m | 1 << c.0);
+        let lows = alloc & 0xff & (!callee | used);
+        let ctx = Recolor { g, merged: &merged, forbid: &forbid, gain: &gain, partners: &partners };
+        ctx.run(&nodes, lows, &mut color);
+    }
     for (list, len) in g.adj.iter_mut().zip(built_len) {
         list.truncate(len);
     }
@@ -367,6 +375,162 @@ pub(crate) fn color(prog: &Prog, g: &mut Graph, temp: &[bool], keep_apart: &[boo
     }
     let stuck = spilled_nodes.iter().any(|&s| !has_member[s]);
     Coloring { color: out_color, spilled, stuck, coalesced_spills, coalesced }
+}
+
+/// Kempe-chain recolouring for 16-bit encodings, after a complete
+/// colouring: the select phase gives registers greedily in stack order, so
+/// a value with many uses in instructions that have a 16-bit form (which
+/// needs r0-r7) may get a high register while a value with few such uses
+/// holds a low one. For a node `v` in a high register `h`, the chain of `v`
+/// in the subgraph of nodes coloured `h` or a low `l` can swap its two
+/// colours and the colouring stays valid (nodes outside the chain
+/// adjacent to it have neither colour, or would be in it); the swap is
+/// done when every node of the chain may take its new register, no
+/// move that its colours made disappear reappears, and the gain (bytes
+/// of the nodes moving to `l` minus those of the nodes moving to `h`) is
+/// the largest positive one among the low registers. Each swap strictly
+/// raises the total gain of low-coloured nodes; chains, rounds and the
+/// total work are bounded.
+struct Recolor<'a> {
+    g: &'a Graph,
+    merged: &'a [bool],
+    forbid: &'a [u32],
+    gain: &'a [u32],
+    partners: &'a [Vec<(crate::Reg, f64)>],
+}
+
+/// Largest chain tried, and work (nodes visited) per node of the graph.
+const CHAIN_LIMIT: usize = 256;
+const WORK_PER_NODE: usize = 64;
+/// Rounds over the values still in high registers.
+const ROUNDS: usize = 3;
+
+impl Recolor<'_> {
+    fn run(&self, nodes: &[usize], lows: u32, color: &mut [Option<PReg>]) {
+        let mut budget = WORK_PER_NODE * nodes.len().max(16);
+        let mut mark = vec![u32::MAX; color.len()];
+        let mut stamp = 0u32;
+        let mut chain: Vec<usize> = Vec::new();
+        // A swap may move a value that gains into a high register: it is
+        // a candidate of the next round.
+        for _round in 0..ROUNDS {
+            let mut cand: Vec<usize> = nodes
+                .iter()
+                .copied()
+                .filter(|&v| self.gain[v] > 0 && matches!(color[v], Some(c) if c.0 >= 8))
+                .collect();
+            cand.sort_by(|&a, &b| self.gain[b].cmp(&self.gain[a]).then(a.cmp(&b)));
+            let mut changed = false;
+            for v in cand {
+                let Some(h) = color[v] else { continue };
+                // The low register whose swap gains most.
+                let mut best: Option<(i64, u8)> = None;
+                for l in 0..8u8 {
+                    if lows & (1 << l) == 0 || self.forbid[v] & (1 << l) != 0 {
+                        continue;
+                    }
+                    if budget == 0 {
+                        return;
+                    }
+                    stamp += 1;
+                    if !self.chain(v, h, PReg(l), color, &mut mark, stamp, &mut chain, &mut budget) {
+                        continue;
+                    }
+                    if let Some(net) = self.net_gain(&chain, h, PReg(l), color, &mark, stamp) {
+                        if net > 0 && best.map_or(true, |(b, _)| net > b) {
+                            best = Some((net, l));
+                        }
+                    }
+                }
+                if let Some((_, l)) = best {
+                    stamp += 1;
+                    let mut again = usize::MAX;
+                    if self.chain(v, h, PReg(l), color, &mut mark, stamp, &mut chain, &mut again) {
+                        for &u in &chain {
+                            color[u] = color[u].map(|c| if c == h { PReg(l) } else { h });
+                        }
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                return;
+            }
+        }
+    }
+
+    /// Collects in `chain` the nodes connected to `v` through nodes
+    /// coloured `a` or `b` (marked with `stamp`); false when the chain is
+    /// too long, the budget runs out or a node may not take the other colour.
+    #[allow(clippy::too_many_arguments)]
+    fn chain(
+        &self,
+        v: usize,
+        a: PReg,
+        b: PReg,
+        color: &[Option<PReg>],
+        mark: &mut [u32],
+        stamp: u32,
+        chain: &mut Vec<usize>,
+        budget: &mut usize,
+    ) -> bool {
+        chain.clear();
+        chain.push(v);
+        mark[v] = stamp;
+        let mut k = 0;
+        while k < chain.len() {
+            let u = chain[k];
+            k += 1;
+            let other = if color[u] == Some(a) { b } else { a };
+            if self.forbid[u] & (1 << other.0) != 0 {
+                return false;
+            }
+            for &t in &self.g.adj[u] {
+                let t = t as usize;
+                *budget = budget.saturating_sub(1);
+                if self.merged[t] || mark[t] == stamp {
+                    continue;
+                }
+                if matches!(color[t], Some(c) if c == a || c == b) {
+                    mark[t] = stamp;
+                    chain.push(t);
+                    if chain.len() > CHAIN_LIMIT {
+                        return false;
+                    }
+                }
+            }
+            if *budget == 0 {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// The bytes gained by swapping `h` and `l` on `chain`; None when the
+    /// swap would make a move reappear (its two sides sharing a register).
+    fn net_gain(&self, chain: &[usize], h: PReg, l: PReg, color: &[Option<PReg>], mark: &[u32], stamp: u32) -> Option<i64> {
+        let swap = |c: PReg| if c == h { l } else if c == l { h } else { c };
+        let mut net: i64 = 0;
+        for &u in chain {
+            let cu = color[u]?;
+            net += if cu == h { self.gain[u] as i64 } else { -(self.gain[u] as i64) };
+            for &(p, _) in &self.partners[u] {
+                let (old, new) = match (p.as_phys(), p.as_virt()) {
+                    (Some(c), _) => (Some(c), Some(c)),
+                    (None, Some(w)) => {
+                        let c = color[w as usize];
+                        let moved = mark[w as usize] == stamp;
+                        (c, if moved { c.map(swap) } else { c })
+                    }
+                    _ => continue,
+                };
+                if old == Some(cu) && new != Some(swap(cu)) {
+                    return None;
+                }
+            }
+        }
+        Some(net)
+    }
 }
 
 /// Chooses a register from `avail` by the preference order of the module
@@ -443,6 +607,7 @@ mod tests {
             forbid: vec![0; n],
             cost: vec![1.0; n],
             low: vec![false; n],
+            gain: vec![0; n],
             present: vec![true; n],
             moves: vec![MovePair { dst: Reg::virt(mv.0), src: Reg::virt(mv.1), weight: 1.0 }],
         };
@@ -482,6 +647,28 @@ mod tests {
         let col = color(&prog, &mut g, &[], &apart);
         assert_eq!(col.coalesced, 0);
         assert!(col.spilled.is_empty());
+    }
+
+    #[test]
+    fn recolouring_gives_low_registers_to_the_values_that_gain() {
+        // A 9-clique on r0-r8: exactly one value gets the high r8. Whichever
+        // value has nothing to gain from a 16-bit encoding must end there.
+        let mut edges = Vec::new();
+        for a in 0..9u32 {
+            for b in a + 1..9 {
+                edges.push((a, b));
+            }
+        }
+        for z in 0..9usize {
+            let (prog, mut g) = graph(9, &edges, (0, 1), 9);
+            g.gain = (0..9).map(|v| if v == z { 0 } else { 2 + v as u32 }).collect();
+            let col = color(&prog, &mut g, &[], &[]);
+            assert!(col.spilled.is_empty());
+            assert_eq!(col.color[z], Some(PReg(8)), "zero-gain value {z}: {:?}", col.color);
+            let mut seen: Vec<u8> = col.color.iter().map(|c| c.unwrap().0).collect();
+            seen.sort();
+            assert_eq!(seen, (0..9).collect::<Vec<u8>>(), "still a valid colouring");
+        }
     }
 
     #[test]

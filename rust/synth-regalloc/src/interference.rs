@@ -52,6 +52,9 @@ pub(crate) struct Graph {
     pub cost: Vec<f64>,
     /// Used by an instruction preferring r0-r7.
     pub low: Vec<bool>,
+    /// Bytes saved, summed over the instructions using it, when it and the
+    /// other operands of those instructions are in r0-r7.
+    pub gain: Vec<u32>,
     /// Appears in the code.
     pub present: Vec<bool>,
     /// Moves, for coalescing and biased colouring.
@@ -104,6 +107,7 @@ pub(crate) fn build(prog: &Prog, lv: &Liveness, depths: &[u32]) -> Graph {
         forbid: vec![0; n],
         cost: vec![0.0; n],
         low: vec![false; n],
+        gain: vec![0; n],
         present: vec![false; n],
         moves: Vec::new(),
     };
@@ -119,6 +123,7 @@ pub(crate) fn build(prog: &Prog, lv: &Liveness, depths: &[u32]) -> Graph {
                     g.present[v as usize] = true;
                     g.cost[v as usize] += w;
                     g.low[v as usize] |= inst.low;
+                    g.gain[v as usize] += inst.gain;
                 }
             }
             for &t in inst.pre.iter().chain(&inst.post) {

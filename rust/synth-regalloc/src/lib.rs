@@ -296,6 +296,17 @@ pub trait Function {
         let _ = i;
         false
     }
+    /// Bytes instruction `i` would save if all its register operands were
+    /// in r0-r7 (a 16-bit instead of a 32-bit encoding); 0 when its encoding
+    /// does not depend on it. The colouring moves the values with most to
+    /// gain into low registers. Default: 2 when [`Function::prefers_low_regs`].
+    fn low_reg_gain(&self, i: usize) -> u32 {
+        if self.prefers_low_regs(i) {
+            2
+        } else {
+            0
+        }
+    }
     /// The register class of virtual register `v` (default: integer).
     fn vreg_class(&self, v: u32) -> RegClass {
         let _ = v;

@@ -25,6 +25,8 @@ pub(crate) struct Inst {
     pub mv: Option<(usize, usize)>,
     /// The instruction prefers r0-r7.
     pub low: bool,
+    /// Bytes the instruction saves with all operands in r0-r7.
+    pub gain: u32,
     /// Spill temporaries defined just before the instruction (reloads and
     /// rematerialisations).
     pub pre: Vec<u32>,
@@ -103,6 +105,7 @@ impl Prog {
                 clobbers: PRegSet(func.inst_clobbers(i).class_bits(class) as u64),
                 mv,
                 low: func.prefers_low_regs(i),
+                gain: func.low_reg_gain(i),
                 pre: Vec::new(),
                 post: Vec::new(),
                 orig,

@@ -25,6 +25,7 @@ use synth_regalloc::Reg;
 use synth_thumb2_enc::{AluOp, Cond, ExtendOp, LoadOp, Round, Shift, ShiftOp, StoreOp, VfpOp3};
 
 mod kinds;
+mod narrow;
 mod operands;
 mod terminators;
 

@@ -207,6 +207,9 @@ impl synth_regalloc::Function for VCode {
     fn prefers_low_regs(&self, i: usize) -> bool {
         !matches!(self.insts[i], MachInst::Call { .. } | MachInst::Args { .. })
     }
+    fn low_reg_gain(&self, i: usize) -> u32 {
+        self.insts[i].low_reg_gain()
+    }
     fn vreg_class(&self, v: u32) -> RegClass {
         if self.float.get(v as usize).copied().unwrap_or(false) {
             RegClass::Float
