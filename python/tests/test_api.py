@@ -124,7 +124,7 @@ def test_error_classes(sample_wat):
     assert "prefix" in e.message and isinstance(e, ValueError)
     _raises(synth.InvalidArgumentError, 1, sample_wat, prefix="9lives")
     _raises(synth.InvalidArgumentError, 1, b"")
-    _raises(synth.InvalidArgumentError, 1, sample_wat, target="cortex-m0")
+    _raises(synth.InvalidArgumentError, 1, sample_wat, target="cortex-m85")
     _raises(synth.InvalidArgumentError, 1, sample_wat, max_memory_pages=-3)
     _raises(synth.InvalidArgumentError, 1, sample_wat, prefix="a\0b")
 
