@@ -5,7 +5,7 @@ semihosting and compares its output with an expected transcript.
 - `cortex_m_image(name, elf, platform)`: takes a `cc_binary` and a platform (default
   `//toolchains:cortex_m4`); transitions to that platform and returns `<name>.elf` (the
   linked image) and `<name>.bin` (raw flash image, `objcopy -O binary`).
-- `qemu_test(name, image, expected, machine, timeout_seconds)`: takes a `cortex_m_image` and
+- `qemu_test(name, image, expected, machine, qemu_args, timeout_seconds)`: takes a `cortex_m_image` and
   a text file (lines starting with `#` are comments); the test passes when qemu exits 0 and
   its output equals the expected text.
 """
@@ -66,7 +66,7 @@ elf={elf}
 expected={expected}
 actual="${{TEST_UNDECLARED_OUTPUTS_DIR:-${{TEST_TMPDIR:-/tmp}}}}/qemu_output.txt"
 timeout {timeout} {qemu} -M {machine} -nographic -monitor none \\
-    -semihosting-config enable=on,target=native -kernel "$elf" </dev/null >"$actual" 2>&1
+    -semihosting-config enable=on,target=native {qemu_args}-kernel "$elf" </dev/null >"$actual" 2>&1
 rc=$?
 echo "qemu exit status: $rc"
 cat "$actual"
@@ -93,6 +93,7 @@ def _qemu_test_impl(ctx):
             expected = ctx.file.expected.short_path,
             machine = ctx.attr.machine,
             qemu = ctx.attr.qemu,
+            qemu_args = "".join(["'%s' " % a.replace("'", "'\\''") for a in ctx.attr.qemu_args]),
             timeout = ctx.attr.timeout_seconds,
         ),
         is_executable = True,
@@ -115,6 +116,7 @@ qemu_test = rule(
         ),
         "machine": attr.string(default = "mps2-an386", doc = "qemu `-M` board."),
         "qemu": attr.string(default = "qemu-system-arm", doc = "qemu executable (from PATH)."),
+        "qemu_args": attr.string_list(doc = "More qemu options, e.g. `[\"-global\", \"nrf51-soc.sram-size=131072\"]`."),
         "timeout_seconds": attr.int(default = 30, doc = "Kill qemu after this many seconds."),
     },
 )

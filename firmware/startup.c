@@ -1,7 +1,9 @@
 /* Cortex-M startup for qemu's mps2-an386 (Cortex-M4 with FPv4-SP-D16): vector table, reset
  * handler that enables the FPU (FPU builds only), copies .data from flash, zeroes .bss and
  * runs main(), and a fault handler that reports over semihosting. Symbols come from
- * mps2_an386.ld. */
+ * mps2_an386.ld (or the board's script: mps2_an505.ld, mps3_an547.ld, nrf51_microbit.ld).
+ * Plain C, so it also builds for ARMv6-M (-mcpu=cortex-m0plus, qemu microbit), where the
+ * MemManage/BusFault/UsageFault/DebugMonitor slots are reserved and never taken. */
 #include <stdint.h>
 
 #include "semihost.h"

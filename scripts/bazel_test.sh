@@ -7,8 +7,12 @@
 #   bazel build //firmware:app_m4f, bazel test //firmware:app_m4f_test  (the firmware for
 #               //toolchains:cortex_m4f: gcc -mfpu=fpv4-sp-d16 -mfloat-abi=softfp, synth
 #               --fpu fpv4-sp-d16 --float-abi softfp)
+#   bazel test  //firmware:app_m4f_hard_test  (//toolchains:cortex_m4f_hard: gcc
+#               -mfloat-abi=hard, synth --float-abi hard; mps2-an386)
 #   bazel test  //firmware:app_m33_test, //firmware:app_m55_test  (the firmware for
 #               //toolchains:cortex_m33 on qemu mps2-an505, :cortex_m55 on mps3-an547)
+#   bazel test  //firmware:app_m0plus_test, app_m0_test  (//toolchains:cortex_m0plus, :cortex_m0, on qemu
+#               microbit: nRF51822, Cortex-M0, SRAM raised to 128 KiB for the 64 KiB wasm page)
 #   bazel build //c_examples:synthc       (host C build tool on @synth_compiler//:libsynth)
 #   bazel build //c_examples:sensor_checked  (synth_wasm_library with debug, import_stack,
 #               max_stack; checks that each reaches synth compile)
@@ -88,8 +92,18 @@ grep -q 'limit: function [0-9]*: .*over the limit of 10 (max_function_bytes)' "$
     || { echo "sensor_over_limit: failed, but not with synth's limit error:"; tail -20 "$LOGDIR/over_limit.log"; exit 1; }
 echo "   sensor_over_limit: max_function_bytes reaches synth compile (limit error)"
 run build "${FLAGS[@]}" //firmware:app_m4f
+# The platform's core and float ABI reach synth compile (through the platform transition).
+for check in "app_m4f_hard:--target cortex-m4 --fpu fpv4-sp-d16 --float-abi hard" \
+             "app_m0plus:--target cortex-m0plus --fpu none --float-abi soft" \
+             "app_m0:--target cortex-m0 --fpu none --float-abi soft"; do
+    "$BAZEL" "${STARTUP[@]}" aquery "${FLAGS[@]}" "mnemonic(\"SynthCompile\", deps(//firmware:${check%%:*}))" 2>/dev/null \
+        | tr -d '\\\n' | tr -s ' ' | grep -q -- "${check#*:} " \
+        || { echo "//firmware:${check%%:*}: no '${check#*:}' in synth's command line"; exit 1; }
+    echo "   //firmware:${check%%:*}: synth compile ${check#*:}"
+done
 run build "${FLAGS[@]}" //firmware:app   # last build: its log names the image
-run test "${FLAGS[@]}" //firmware:app_test //firmware:app_m4f_test //firmware:app_reference_test \
+run test "${FLAGS[@]}" //firmware:app_test //firmware:app_m4f_test //firmware:app_m4f_hard_test \
+    //firmware:app_reference_test //firmware:app_m0plus_test //firmware:app_m0_test \
     //firmware:app_m33_test //firmware:app_m55_test
 end=$(date +%s%N)
 
