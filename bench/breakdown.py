@@ -21,6 +21,7 @@ functions and its support code: wasm_init, runtime helpers, trap stub), as the b
     .venv/bin/python bench/breakdown.py                    # checks off (synth-nbc)
     .venv/bin/python bench/breakdown.py --variant synth    # checks on
     .venv/bin/python bench/breakdown.py -k aes -k crc32    # some kernels
+    .venv/bin/python bench/breakdown.py --target cortex-m0plus   # the M0+ objects
     .venv/bin/python bench/breakdown.py --build DIR        # objects elsewhere (e.g. an older synth)
 """
 
@@ -87,9 +88,14 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--variant", default="synth-nbc", choices=("synth", "synth-nbc"))
     ap.add_argument("-k", "--kernel", action="append")
-    ap.add_argument("--build", default=paths.BUILD,
-                    help="directory of <kernel>/<kernel>.<variant>.o objects (default bench/build)")
+    ap.add_argument("--build", default=None,
+                    help="directory of <kernel>/<kernel>.<variant>.o objects (default: the "
+                         "--target's, bench/build for the Cortex-M4)")
+    ap.add_argument("--target", default=paths.DEFAULT_TARGET,
+                    help="read the objects bench/run.py built for this core (e.g. cortex-m0plus: "
+                         "bench/build/cortex-m0plus)")
     args = ap.parse_args(argv)
+    args.build = args.build or paths.build_dir(args.target)
     names = args.kernel or paths.kernel_names()
     ours, gcc = collections.Counter(), collections.Counter()
     missing = []
@@ -106,7 +112,8 @@ def main(argv=None):
         print("no objects (run bench/run.py first) for: %s" % ", ".join(missing), file=sys.stderr)
     excess = {k: ours[k] - gcc[k] for k in KINDS}
     total = sum(excess.values())
-    print("excess bytes by kind, %s vs gcc -Os, %d kernels" % (args.variant, len(names) - len(missing)))
+    print("excess bytes by kind, %s vs gcc -Os, %d kernels (%s)" % (args.variant, len(names) - len(missing),
+                                                                   os.path.relpath(args.build, paths.REPO)))
     print("%-8s %8s %8s %8s %7s" % ("kind", "synth", "gcc-Os", "excess", "share"))
     for k in KINDS:
         share = 100.0 * excess[k] / total if total else 0.0

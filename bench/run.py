@@ -1,26 +1,38 @@
 #!/usr/bin/env python3
 """Benchmark synth against arm-none-eabi-gcc on the C kernels in bench/kernels.
 
-For every kernel: clang -> wasm (result under wasmtime), synth compile (default and
---no-bounds-checks) -> object, arm-none-eabi-gcc -Os and -O2 -> object; each object is linked
-and run under unicorn as a Cortex-M4 (wasm_init first, uncounted, for synth). Prints a table
-and the geometric means (synth/gcc-Os .text bytes, synth/gcc-O2 instructions executed) and
-writes bench/results.json.
+For every target core (by default the Cortex-M4 and the Cortex-M0+) and every kernel:
+clang -> wasm (result under wasmtime), synth compile (default and --no-bounds-checks) ->
+object, arm-none-eabi-gcc -Os and -O2 -> object; each object is linked and run under
+unicorn's model of that core (wasm_init first, uncounted, for synth). Prints a table per
+target and the geometric means (synth/gcc-Os .text bytes, synth/gcc-O2 instructions
+executed), then, for several targets, the ratios of all targets side by side; writes
+bench/results.json.
 
-    python bench/run.py                 # full benchmark
+    python bench/run.py                 # full benchmark, cortex-m4 and cortex-m0plus
     python bench/run.py --smoke         # results only (fast, for CI); exit 1 on a mismatch
     python bench/run.py -k crc32 -k fir # some kernels
+    python bench/run.py --target cortex-m0plus       # one target (= --targets cortex-m0plus)
+    python bench/run.py --targets cortex-m4,cortex-m33,cortex-m0plus
     python bench/run.py --fpu fpv4-sp-d16 -k fir_f32   # both sides with the FPU, hard float ABI
     python bench/run.py --target cortex-m7 --fpu fpv5-d16 -k newton_f64   # f64 on the FPU
 
 ``--fpu FPU`` compiles gcc with ``-mfpu=FPU -mfloat-abi=hard`` and synth with ``--fpu FPU
 --float-abi hard`` and links the hard-float libgcc (the default is no FPU: soft float on
-both sides).
+both sides); it applies to every target, so it takes only cores with an FPU (default target
+then: the Cortex-M4 alone). On an ARMv6-M core (cortex-m0, cortex-m0plus) gcc and the
+linked libgcc are the ARMv6-M multilib (soft float), and every synth object is also proven
+ARMv6-M code by reassembly (tests/harness/v6m_check.py): unicorn's Cortex-M0 model runs some
+Thumb-2 instructions a real M0+ rejects, so a run there alone would prove nothing.
+
+Objects of the soft-float Cortex-M4 go to bench/build/<kernel>/, those of another target to
+bench/build/<target>[-<fpu>]/<kernel>/ (bench/breakdown.py --target reads them).
 
 Exit status: 0 when every kernel's results agree (and, with --strict-synth, synth succeeded
-on every kernel); 1 otherwise. A synth failure (compile error, trap, wrong result) is a
-benchmark finding recorded in the table; it fails the run only with --strict-synth, while a
-disagreement among wasmtime, gcc -Os and gcc -O2 (a kernel bug) always fails it.
+on every kernel) on every target; 1 otherwise. A synth failure (compile error, trap, wrong
+result) is a benchmark finding recorded in the table; it fails the run only with
+--strict-synth, while a disagreement among wasmtime, gcc -Os and gcc -O2 (a kernel bug)
+always fails it.
 """
 
 import argparse
@@ -31,6 +43,21 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from benchlib import build, emulate, paths, reference, report, sizes  # noqa: E402
+from harness import link as harness_link  # noqa: E402  (benchlib.paths puts tests/ on sys.path)
+from harness import v6m_check  # noqa: E402
+
+DEFAULT_TARGETS = ("cortex-m4", "cortex-m0plus")
+#: The cores whose objects must be ARMv6-M code (checked by reassembly).
+V6M_TARGETS = harness_link.V6M_CPUS
+
+
+def configure(target, fpu=None):
+    """Switch every module-wide setting to ``target`` (and ``fpu``, hard float ABI): build
+    flags, the emulated core, the libgcc multilib. Returns the build directory."""
+    build.set_target(target, fpu)
+    emulate.CPU[0] = target
+    emulate.FLOAT_ABI = "hard" if fpu else "soft"
+    return paths.build_dir(target, fpu)
 
 
 def measure_variant(name, variant, obj, workdir, count):
@@ -39,6 +66,12 @@ def measure_variant(name, variant, obj, workdir, count):
     out = {}
     sz = sizes.synth_size(obj) if synthy else sizes.gcc_size(obj)
     out.update(text=sz.text, kernel_bytes=sz.kernel, support_bytes=sz.support, rodata=sz.rodata)
+    if synthy and emulate.CPU[0] in V6M_TARGETS:
+        checked, bad = v6m_check.check(obj, os.path.join(workdir, "v6m"))
+        out["v6m_checked_instructions"] = checked
+        if bad:
+            out["error"] = "not ARMv6-M code: %s" % bad[0]
+            return out
     try:
         r = emulate.run_kernel(obj, workdir, "%s.%s" % (name, variant),
                                "wasm_run" if synthy else "run",
@@ -57,9 +90,11 @@ def measure_variant(name, variant, obj, workdir, count):
     return out
 
 
-def bench_kernel(name, smoke):
-    """Build, run and compare one kernel; returns its result dict."""
-    outdir = os.path.join(paths.BUILD, name)
+def bench_kernel(name, smoke, build_root=None):
+    """Build, run and compare one kernel for the configured target (:func:`configure`; the
+    soft-float Cortex-M4 unless changed) in ``build_root/<name>`` (default bench/build);
+    returns its result dict."""
+    outdir = os.path.join(build_root or paths.BUILD, name)
     os.makedirs(outdir, exist_ok=True)
     k = {"name": name, "variants": {}, "commands": {}, "problems": []}
     w = build.wasm(name, outdir)
@@ -111,6 +146,38 @@ def classify(k):
         k["status"] = "ok" if not bad else "; ".join(bad)
 
 
+def parse_targets(ap, args):
+    """The list of targets from --target / --targets (and the --fpu default)."""
+    if args.target and args.targets:
+        ap.error("give --target or --targets, not both")
+    if args.targets:
+        targets = [t.strip() for t in args.targets.split(",") if t.strip()]
+    elif args.target:
+        targets = [args.target]
+    else:
+        targets = ["cortex-m4"] if args.fpu else list(DEFAULT_TARGETS)
+    if len(set(targets)) != len(targets) or not targets:
+        ap.error("--targets: a non-empty list of distinct cores")
+    if args.fpu and any(t in V6M_TARGETS for t in targets):
+        ap.error("--fpu: an ARMv6-M core (%s) has no FPU" % ", ".join(t for t in targets if t in V6M_TARGETS))
+    return targets
+
+
+def run_target(target, fpu, names, smoke):
+    """Benchmark ``names`` on ``target``; returns the per-target results document."""
+    root = configure(target, fpu)
+    print("target: %s%s (synth --target, gcc -mcpu, unicorn model; objects in %s)" % (
+        target, " --fpu " + fpu if fpu else "", os.path.relpath(root, paths.REPO)), file=sys.stderr)
+    kernels = []
+    for name in names:
+        kernels.append(bench_kernel(name, smoke, build_root=root))
+        print("  %-11s %s" % (name, kernels[-1]["status"]), file=sys.stderr, flush=True)
+    return {"target": target, "fpu": fpu, "summary": report.summary(kernels),
+            "flags": {"clang": list(build.CLANG_FLAGS), "gcc": list(build.GCC_FLAGS),
+                      "synth": list(build.SYNTH_FLAGS)},
+            "kernels": kernels}
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--smoke", action="store_true", help="check results only, no counting")
@@ -123,49 +190,58 @@ def main(argv=None):
                     help="both compilers target this FPU with the hard float ABI (unicorn's "
                          "Cortex-M4 has FPv4-SP; its Cortex-M7 FPv5 with double precision: "
                          "--target cortex-m7 --fpu fpv5-d16)")
-    ap.add_argument("--target", default="cortex-m4",
-                    help="core: synth --target, gcc -mcpu and unicorn's CPU model (default cortex-m4)")
+    ap.add_argument("--target", default=None,
+                    help="one core: synth --target, gcc -mcpu and unicorn's CPU model")
+    ap.add_argument("--targets", default=None,
+                    help="comma-separated cores, each benchmarked in turn (default "
+                         "%s; with --fpu: cortex-m4)" % ",".join(DEFAULT_TARGETS))
     args = ap.parse_args(argv)
-    build.set_target(args.target)
-    emulate.CPU[0] = args.target
-    print("target: %s (synth --target, gcc -mcpu, unicorn model)" % args.target, file=sys.stderr)
-    if args.fpu:
-        build.GCC_FLAGS += ["-mfpu=" + args.fpu, "-mfloat-abi=hard"]
-        build.SYNTH_FLAGS += ["--fpu", args.fpu, "--float-abi", "hard"]
-        emulate.FLOAT_ABI = "hard"
+    targets = parse_targets(ap, args)
     names = args.kernel or paths.kernel_names()
     unknown = [n for n in names if n not in paths.kernel_names()]
     if unknown:
         ap.error("unknown kernel(s): %s" % ", ".join(unknown))
-    kernels = []
-    for name in names:
-        kernels.append(bench_kernel(name, args.smoke))
-        print("  %-11s %s" % (name, kernels[-1]["status"]), file=sys.stderr, flush=True)
-    print(report.table(kernels, smoke=args.smoke))
-    summ = report.summary(kernels)
-    if not args.smoke:
+    results = []
+    for target in targets:
+        results.append(run_target(target, args.fpu, names, args.smoke))
+    for i, res in enumerate(results):
+        if len(results) > 1:
+            print("%s== %s ==" % ("\n" if i else "", res["target"]))
+        print(report.table(res["kernels"], smoke=args.smoke))
+        if not args.smoke:
+            print()
+            print(report.summary_text(res["summary"]))
+    if len(results) > 1 and not args.smoke:
         print()
-        print(report.summary_text(summ))
+        print(report.side_by_side(results))
     out_path = args.json or (None if args.smoke else paths.RESULTS)
     if out_path:
-        doc = {"synth": paths.synth_bin(), "smoke": args.smoke, "summary": summ, "target": args.target,
-               "flags": {"clang": build.CLANG_FLAGS, "gcc": build.GCC_FLAGS,
-                         "synth": build.SYNTH_FLAGS},
+        first = results[0]
+        doc = {"synth": paths.synth_bin(), "smoke": args.smoke,
+               # The first target's results at the top level, as a single-target run writes them.
+               "target": first["target"], "summary": first["summary"], "flags": first["flags"],
+               "kernels": first["kernels"],
+               "targets": results,
                "instructions_note": "instructions: all issued Thumb instructions incl. "
                                     "condition-failed ones in IT blocks (block hook); "
                                     "instructions_cond_passed: code hook, condition-passed only",
-               "kernels": kernels}
+               }
         with open(out_path, "w") as f:
             json.dump(doc, f, indent=1, sort_keys=True)
             f.write("\n")
         print("\nwrote %s" % out_path)
-    kernel_bugs = [k["name"] for k in kernels if not k["reference_ok"]]
-    synth_bad = [k["name"] for k in kernels if k["reference_ok"] and not k["all_equal"]]
-    if kernel_bugs:
-        print("FAIL: wasm and gcc results disagree for: %s" % ", ".join(kernel_bugs))
-    if synth_bad:
-        print("synth failed or disagreed on: %s" % ", ".join(synth_bad))
-    return 1 if kernel_bugs or (args.strict_synth and synth_bad) else 0
+    failed = False
+    for res in results:
+        kernels = res["kernels"]
+        where = " (%s)" % res["target"] if len(results) > 1 else ""
+        kernel_bugs = [k["name"] for k in kernels if not k["reference_ok"]]
+        synth_bad = [k["name"] for k in kernels if k["reference_ok"] and not k["all_equal"]]
+        if kernel_bugs:
+            print("FAIL%s: wasm and gcc results disagree for: %s" % (where, ", ".join(kernel_bugs)))
+        if synth_bad:
+            print("synth failed or disagreed on%s: %s" % (where, ", ".join(synth_bad)))
+        failed = failed or bool(kernel_bugs) or (args.strict_synth and bool(synth_bad))
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -103,3 +103,59 @@ def test_float_kernels_agree_on_a_cortex_m7_with_fpv5_d16(tmp_path):
     doc = json.loads(out.read_text())
     assert doc["target"] == "cortex-m7"
     assert sorted(k["name"] for k in doc["kernels"]) == ["fir_f32", "newton_f64"]
+
+
+def _run_py(args, timeout=600):
+    return subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "run.py")]
+                          + args, capture_output=True, text=True, timeout=timeout)
+
+
+def test_cortex_m0plus_kernels_agree(tmp_path):
+    """On the Cortex-M0+ (gcc -mcpu=cortex-m0plus, synth --target cortex-m0plus, the ARMv6-M
+    libgcc, unicorn's Cortex-M0): the kernels with jump tables (statemach, tokenizer) and soft
+    float in f32 and f64 give wasm's result on every variant, and synth's objects pass the
+    ARMv6-M reassembly check."""
+    if not os.path.exists(paths.synth_bin()):
+        pytest.skip("synth CLI not built at %s" % paths.synth_bin())
+    out = tmp_path / "m0.json"
+    kernels = ["statemach", "tokenizer", "fir_f32", "newton_f64"]
+    proc = _run_py(["--smoke", "--strict-synth", "--target", "cortex-m0plus", "--json", str(out)]
+                   + [a for k in kernels for a in ("-k", k)])
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    import json
+    doc = json.loads(out.read_text())
+    assert doc["target"] == "cortex-m0plus" and [t["target"] for t in doc["targets"]] == ["cortex-m0plus"]
+    assert doc["flags"]["gcc"][0] == "-mcpu=cortex-m0plus"
+    for k in doc["kernels"]:
+        assert k["all_equal"], k["status"]
+        for variant in ("synth", "synth-nbc"):
+            assert k["variants"][variant]["v6m_checked_instructions"] > 100, (k["name"], variant)
+
+
+def test_two_targets_side_by_side(tmp_path):
+    """--targets cortex-m4,cortex-m0plus with counting: results.json holds both targets (the
+    first also at the top level, as a single-target run writes it), each with its geomeans,
+    and the side-by-side table prints a geomean row for both."""
+    if not os.path.exists(paths.synth_bin()):
+        pytest.skip("synth CLI not built at %s" % paths.synth_bin())
+    out = tmp_path / "two.json"
+    proc = _run_py(["--strict-synth", "--targets", "cortex-m4,cortex-m0plus", "-k", "crc32", "--json", str(out)])
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    import json
+    doc = json.loads(out.read_text())
+    assert [t["target"] for t in doc["targets"]] == ["cortex-m4", "cortex-m0plus"]
+    assert doc["target"] == "cortex-m4" and doc["kernels"] == doc["targets"][0]["kernels"]
+    counts = []
+    for t in doc["targets"]:
+        s = t["summary"]
+        assert s["insns_synth_vs_gcc_O2"]["kernels"] == 1 and s["size_synth_text_vs_gcc_Os"]["geomean"] > 0
+        v = t["kernels"][0]["variants"]
+        assert v["synth"]["instructions"] > 0 and v["gcc-O2"]["instructions"] > 0
+        assert t["flags"]["synth"][:2] == ["--target", t["target"]]
+        counts.append(v["gcc-O2"]["instructions"])
+    # The same C on a core without Thumb-2 takes more instructions: the counts are per core.
+    assert counts[1] > counts[0]
+    lines = proc.stdout.splitlines()
+    assert any("cortex-m4" in l and "cortex-m0plus" in l for l in lines), proc.stdout
+    geo = [l for l in lines if l.startswith("geomean ") and "|" in l]
+    assert len(geo) == 1 and geo[0].count("|") == 2, proc.stdout

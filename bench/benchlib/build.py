@@ -2,9 +2,9 @@
 
 Takes a kernel name (``kernels/<name>.c``) and a build directory; produces
 - ``<name>.wasm``: clang --target=wasm32 -O2, exporting ``run``;
-- ``<name>.synth.o``: that module compiled by ``synth compile --target cortex-m4``
-  (plus its ``--stats-json`` file and the wall-clock compile time);
-- ``<name>.gcc-Os.o`` / ``<name>.gcc-O2.o``: arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb.
+- ``<name>.synth.o``: that module compiled by ``synth compile --target cortex-m4`` (or the
+  core :func:`set_target` chose; plus its ``--stats-json`` file and the wall-clock compile time);
+- ``<name>.gcc-Os.o`` / ``<name>.gcc-O2.o``: arm-none-eabi-gcc -mcpu=cortex-m4 (idem) -mthumb.
 Each step returns a :class:`Step` with the command, output path and error text (never raises
 on a compiler failure: the failure is a benchmark result).
 """
@@ -19,15 +19,20 @@ from . import paths
 # -ffp-contract=off on both sides: wasm has no fused multiply-add, so neither may gcc.
 CLANG_FLAGS = ["--target=wasm32", "-O2", "-ffp-contract=off", "-ffreestanding", "-nostdlib", "-Wl,--no-entry",
                "-Wl,--export=run", "-Wl,--initial-memory=131072", "-Wl,-z,stack-size=16384"]
-GCC_FLAGS = ["-mcpu=cortex-m4", "-mthumb", "-ffp-contract=off", "-ffreestanding", "-c"]
+GCC_COMMON = ["-mthumb", "-ffp-contract=off", "-ffreestanding", "-c"]
+GCC_FLAGS = ["-mcpu=cortex-m4"] + GCC_COMMON
 GCC_LEVELS = ("Os", "O2")
 SYNTH_FLAGS = ["--target", "cortex-m4"]
 
 
-def set_target(cpu):
-    """Build for ``cpu`` (``cortex-m4`` by default): synth ``--target`` and gcc ``-mcpu`` alike."""
-    GCC_FLAGS[0] = "-mcpu=" + cpu
-    SYNTH_FLAGS[1] = cpu
+def set_target(cpu, fpu=None):
+    """Build for ``cpu`` (``cortex-m4`` by default): synth ``--target`` and gcc ``-mcpu`` alike;
+    with ``fpu``, both with that FPU and the hard float ABI (else soft float on both sides).
+    Rewrites :data:`GCC_FLAGS` and :data:`SYNTH_FLAGS` in place, so it can switch targets."""
+    hard_gcc = ["-mfpu=" + fpu, "-mfloat-abi=hard"] if fpu else []
+    hard_synth = ["--fpu", fpu, "--float-abi", "hard"] if fpu else []
+    GCC_FLAGS[:] = ["-mcpu=" + cpu] + GCC_COMMON + hard_gcc
+    SYNTH_FLAGS[:] = ["--target", cpu] + hard_synth
 
 
 @dataclass

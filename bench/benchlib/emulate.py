@@ -57,7 +57,7 @@ CPU = ["cortex-m4"]
 def link(objects, workdir, name):
     """Link ``objects`` into ``workdir/<name>.elf`` with the harness stubs; returns the path."""
     try:
-        return linkmod.link(list(objects), workdir, name=name, float_abi=FLOAT_ABI)
+        return linkmod.link(list(objects), workdir, name=name, float_abi=FLOAT_ABI, cpu=CPU[0])
     except (linkmod.LinkError, FileNotFoundError) as e:
         raise EmulationError(str(e)) from e
 

@@ -16,6 +16,18 @@ if TESTS not in sys.path:
     sys.path.insert(0, TESTS)
 
 
+#: The target whose objects live directly under BUILD (bench/build/<kernel>/).
+DEFAULT_TARGET = "cortex-m4"
+
+
+def build_dir(target=DEFAULT_TARGET, fpu=None):
+    """Where the objects of ``target`` (with ``fpu``) go: bench/build for the soft-float
+    Cortex-M4, bench/build/<target>[-<fpu>] otherwise; kernel ``k`` in ``<dir>/<k>/``."""
+    if target == DEFAULT_TARGET and not fpu:
+        return BUILD
+    return os.path.join(BUILD, target + ("-" + fpu if fpu else ""))
+
+
 def synth_bin():
     """The synth CLI: $SYNTH_BIN or rust/target/debug/synth."""
     return os.environ.get("SYNTH_BIN") or os.path.join(REPO, "rust", "target", "debug", "synth")

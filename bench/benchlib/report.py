@@ -91,3 +91,45 @@ def summary_text(s):
         lines.append("geomean %-32s %s  (over %d kernels)" % (name, "n/a" if g is None else "%.3f" % g,
                                                                e["kernels"]))
     return "\n".join(lines)
+
+
+#: The ratios :func:`side_by_side` shows per target: (column, numerator, denominator, key, summary entry).
+SIDE_COLUMNS = (
+    ("size", "synth", "gcc-Os", "text", "size_synth_text_vs_gcc_Os"),
+    ("sz.nbc", "synth-nbc", "gcc-Os", "text", "size_synth_nbc_text_vs_gcc_Os"),
+    ("insns", "synth", "gcc-O2", "instructions", "insns_synth_vs_gcc_O2"),
+    ("in.nbc", "synth-nbc", "gcc-O2", "instructions", "insns_synth_nbc_vs_gcc_O2"),
+)
+
+
+def side_by_side(results):
+    """The ratios of several targets next to each other, one row per kernel and a geomean row.
+
+    ``results``: per-target dicts with ``target``, ``kernels`` and ``summary`` (bench/run.py).
+    Per target: synth .text / gcc -Os .text with checks on (size) and off (sz.nbc), synth /
+    gcc -O2 instructions executed, checks on (insns) and off (in.nbc); ``-`` where that
+    target's results did not all agree.
+    """
+    width = 7 * len(SIDE_COLUMNS) - 1
+    top = "%-11s" % "" + "".join(" | %-*s" % (width, r["target"][:width]) for r in results)
+    head = "%-11s" % "synth/gcc" + "".join(
+        " | " + " ".join("%6s" % c[0] for c in SIDE_COLUMNS) for _ in results)
+    rows = [top, head, "-" * len(head)]
+    by_target = [{k["name"]: k for k in r["kernels"]} for r in results]
+    names = [k["name"] for k in results[0]["kernels"]]
+    for name in names:
+        cells = []
+        for kernels in by_target:
+            k = kernels.get(name)
+            vals = [None if k is None else _ratio(k, num, den, key) for _, num, den, key, _ in SIDE_COLUMNS]
+            cells.append(" ".join("%6s" % ("-" if v is None else "%.2f" % v) for v in vals))
+        rows.append("%-11s" % name + "".join(" | " + c for c in cells))
+    rows.append("-" * len(head))
+    cells = []
+    for r in results:
+        gs = [r["summary"][s]["geomean"] for *_, s in SIDE_COLUMNS]
+        cells.append(" ".join("%6s" % ("n/a" if g is None else "%.3f" % g) for g in gs))
+    rows.append("%-11s" % "geomean" + "".join(" | " + c for c in cells))
+    over = ["%s %d" % (r["target"], min(r["summary"][s]["kernels"] for *_, s in SIDE_COLUMNS)) for r in results]
+    rows.append("(geomeans over the kernels whose results all agree: %s)" % ", ".join(over))
+    return "\n".join(rows)

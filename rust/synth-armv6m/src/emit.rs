@@ -708,7 +708,7 @@ fn place(items: &[Item], sizes: &[u8]) -> Placed {
         out.pools.push(Pool { before, island, start, entries });
     };
     for (i, it) in items.iter().enumerate() {
-        let size = match it {
+        let mut size = match it {
             Item::H(_) | Item::Lit(..) | Item::Adr(..) => 2,
             Item::Align4 => addr % 4,
             Item::TableWord(..) => 4,
@@ -721,6 +721,8 @@ fn place(items: &[Item], sizes: &[u8]) -> Placed {
             // (no fall-through here), never into it.
             if !pending.is_empty() {
                 flush(&mut out, &mut addr, &mut pending, i, false);
+                // The pool ends word-aligned: the table needs no padding after it.
+                size = addr % 4;
             }
             in_table = true;
         } else if matches!(it, Item::Barrier) {
