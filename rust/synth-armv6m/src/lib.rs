@@ -12,9 +12,10 @@
 //! (branch relaxation, literal pools, encoding with [`enc`], the ARMv6-M
 //! encoder).
 //!
-//! What has no lowering yet is declined with the function and the operator
-//! named: i64 values, f64 (i64 bit patterns), integer division, several
-//! results.
+//! i64 values live in register pairs ([`lower`]'s `wide`), floats arrive as
+//! i32/i64 bit patterns and run-time function calls, division calls the
+//! AEABI helpers or an inline loop. Whatever has no lowering is declined
+//! with the function and the operator named, never compiled silently.
 
 #![warn(missing_docs)]
 
