@@ -10,10 +10,8 @@ mod harness;
 use harness::reference::{check_against_interpreter, pairs, spot_check};
 use synth_frontend::runtime::{build, float::Helper};
 use synth_frontend::ModuleInfo;
-use synth_ir::{Function, RuntimeFunc as R};
+use synth_ir::Function;
 
-/// Every float helper.
-const HELPERS: [R; 22] = Helper::ALL;
 
 /// Deterministic xorshift64*.
 struct Rng(u64);
@@ -59,8 +57,8 @@ fn operands(wide: bool, n_random: usize) -> Vec<u64> {
 /// Every helper as built, then as `synth-opt` leaves it.
 fn helpers() -> Vec<Function> {
     let info = ModuleInfo::default();
-    let mut funcs: Vec<Function> = HELPERS.iter().map(|&r| build(r, &info)).collect();
-    for r in HELPERS {
+    let mut funcs: Vec<Function> = Helper::all().into_iter().map(|r| build(r, &info)).collect();
+    for r in Helper::all() {
         let mut f = build(r, &info);
         synth_opt::optimize(&mut f);
         f.name.push_str("_opt");
@@ -72,10 +70,11 @@ fn helpers() -> Vec<Function> {
 #[test]
 fn float_helpers_match_interpreter() {
     let funcs = helpers();
+    let helper_list = Helper::all();
     let (f32s, f64s) = (operands(false, 40), operands(true, 40));
     let mut cases = Vec::new();
     for (k, f) in funcs.iter().enumerate() {
-        let h = Helper::of(HELPERS[k % HELPERS.len()]).unwrap();
+        let h = Helper::of(helper_list[k % helper_list.len()]).unwrap();
         let wide = f.sig.params[0] == synth_ir::Type::I64;
         let xs = if wide { &f64s } else { &f32s };
         match h {
@@ -91,10 +90,10 @@ fn float_helpers_match_interpreter() {
 
 #[test]
 fn float_helpers_spot_checks() {
-    let funcs: Vec<Function> = helpers().into_iter().take(HELPERS.len()).collect();
+    let funcs: Vec<Function> = helpers().into_iter().take(Helper::all().len()).collect();
     let f = |v: f32| v.to_bits() as u64;
     let d = |v: f64| v.to_bits();
-    // One case per helper, in HELPERS order.
+    // One case per helper, in Helper::all() order.
     let cases = vec![
         (vec![f(2.0)], f(std::f32::consts::SQRT_2)),
         (vec![d(2.0)], d(std::f64::consts::SQRT_2)),

@@ -105,31 +105,10 @@ pub enum Helper {
 
 impl Helper {
     /// The runtime functions that are float helpers (every `f` with
-    /// `Helper::of(f).is_some()`), in a fixed order.
-    pub const ALL: [RuntimeFunc; 22] = [
-        RuntimeFunc::F32Sqrt,
-        RuntimeFunc::F64Sqrt,
-        RuntimeFunc::F32Ceil,
-        RuntimeFunc::F32Floor,
-        RuntimeFunc::F32Trunc,
-        RuntimeFunc::F32Nearest,
-        RuntimeFunc::F64Ceil,
-        RuntimeFunc::F64Floor,
-        RuntimeFunc::F64Trunc,
-        RuntimeFunc::F64Nearest,
-        RuntimeFunc::F32Min,
-        RuntimeFunc::F32Max,
-        RuntimeFunc::F64Min,
-        RuntimeFunc::F64Max,
-        RuntimeFunc::I32TruncSatF32S,
-        RuntimeFunc::I32TruncSatF32U,
-        RuntimeFunc::I32TruncSatF64S,
-        RuntimeFunc::I32TruncSatF64U,
-        RuntimeFunc::I64TruncSatF32S,
-        RuntimeFunc::I64TruncSatF32U,
-        RuntimeFunc::I64TruncSatF64S,
-        RuntimeFunc::I64TruncSatF64U,
-    ];
+    /// `Helper::of(f).is_some()`), in [`RuntimeFunc::ALL`]'s order.
+    pub fn all() -> Vec<RuntimeFunc> {
+        RuntimeFunc::ALL.into_iter().filter(|&f| Helper::of(f).is_some()).collect()
+    }
 
     /// The float helper `f` is, or `None` for the integer and memory helpers.
     pub fn of(f: RuntimeFunc) -> Option<Helper> {

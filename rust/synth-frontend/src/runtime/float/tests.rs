@@ -415,7 +415,7 @@ fn trunc_trap_bounds_documented_values() {
 
 #[test]
 fn helpers_are_small() {
-    for h in Helper::ALL {
+    for h in Helper::all() {
         let f = built(h);
         let consts =
             f.blocks.iter().flat_map(|b| &b.insts).filter(|i| matches!(i.kind, InstKind::Iconst { .. })).count();
