@@ -52,17 +52,56 @@ struct Verifier<'f> {
     errors: Vec<VerifyError>,
     defs: Vec<Option<Def>>,
     idom: Vec<Option<usize>>,
+    /// `[enter, exit)` of each reachable block in a preorder walk of the
+    /// dominator tree: `a` dominates `b` iff `b`'s interval lies in `a`'s,
+    /// so a dominance query is O(1) however deep the tree (loop nests).
+    span: Vec<(u32, u32)>,
 }
 
 /// Checks `func`; returns every problem found.
 pub fn verify(func: &Function) -> Result<(), Vec<VerifyError>> {
-    let mut v = Verifier { func, errors: Vec::new(), defs: vec![None; func.value_types.len()], idom: Vec::new() };
+    let mut v = Verifier { func, errors: Vec::new(), defs: vec![None; func.value_types.len()], idom: Vec::new(), span: Vec::new() };
     v.run();
     if v.errors.is_empty() {
         Ok(())
     } else {
         Err(v.errors)
     }
+}
+
+/// `[enter, exit)` of every block in a preorder walk of the dominator tree
+/// given by `idom` (`(0, 0)` for unreachable blocks), with an explicit stack.
+fn preorder_spans(idom: &[Option<usize>]) -> Vec<(u32, u32)> {
+    let n = idom.len();
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (b, d) in idom.iter().enumerate() {
+        if let Some(p) = *d {
+            if p != b {
+                children[p].push(b);
+            }
+        }
+    }
+    let mut span = vec![(0u32, 0u32); n];
+    let mut clock = 0u32;
+    let mut stack: Vec<(usize, bool)> = Vec::new();
+    for (b, d) in idom.iter().enumerate() {
+        if *d == Some(b) {
+            stack.push((b, false));
+        }
+    }
+    while let Some((b, done)) = stack.pop() {
+        if done {
+            span[b].1 = clock;
+            continue;
+        }
+        span[b].0 = clock;
+        clock += 1;
+        stack.push((b, true));
+        for &c in children[b].iter().rev() {
+            stack.push((c, false));
+        }
+    }
+    span
 }
 
 /// Verifies and, on failure, renders all errors plus the function text as
@@ -109,6 +148,7 @@ impl<'f> Verifier<'f> {
             return; // Dominators need a well-formed CFG.
         }
         self.idom = dominators(func);
+        self.span = preorder_spans(&self.idom);
         for b in 0..func.blocks.len() {
             for i in 0..func.blocks[b].insts.len() {
                 self.check_inst(b, i);
@@ -173,16 +213,9 @@ impl<'f> Verifier<'f> {
     }
 
     /// True when block `a` dominates block `b` (reachable blocks only).
-    fn dominates(&self, a: usize, mut b: usize) -> bool {
-        loop {
-            if a == b {
-                return true;
-            }
-            match self.idom[b] {
-                Some(p) if p != b => b = p,
-                _ => return false,
-            }
-        }
+    fn dominates(&self, a: usize, b: usize) -> bool {
+        let ((ea, xa), (eb, _)) = (self.span[a], self.span[b]);
+        ea <= eb && eb < xa
     }
 
     /// Checks that `v` is defined before position `pos` of block `b` and has
