@@ -19,7 +19,7 @@
 //! happened. No function of the test corpus or the benchmark kernels comes
 //! near the budget.
 
-use crate::liveness::{walk_insts, Phase};
+use crate::liveness::{walk_insts, Liveness, Phase};
 use crate::prog::{is_def, Prog};
 use crate::{OperandKind, Reg};
 
@@ -35,9 +35,9 @@ pub(crate) const CROWD_FACTOR: usize = 2;
 
 /// The estimated number of interference edges: for every def, the values
 /// live after its instruction.
-pub(crate) fn estimated_edges(prog: &Prog) -> usize {
+pub(crate) fn estimated_edges(prog: &Prog, lv: &Liveness) -> usize {
     let mut edges = 0usize;
-    walk_insts(prog, |w, i, phase| {
+    walk_insts(prog, lv, |w, i, phase| {
         if phase == Phase::End {
             let defs = prog.insts[i].ops.iter().filter(|o| is_def(o.kind) && o.reg.as_virt().is_some()).count();
             edges = edges.saturating_add(defs.saturating_mul(w.vcount));
@@ -48,13 +48,14 @@ pub(crate) fn estimated_edges(prog: &Prog) -> usize {
 
 /// The input virtual registers to spill occurrence by occurrence before
 /// colouring, in increasing order; `None` when the graph fits the budget.
-pub(crate) fn over_budget(prog: &Prog) -> Option<Vec<u32>> {
+/// `lv` is the block liveness of `prog`.
+pub(crate) fn over_budget(prog: &Prog, lv: &Liveness) -> Option<Vec<u32>> {
     let budget = EDGE_BUDGET.saturating_add(EDGE_BUDGET_PER_INST.saturating_mul(prog.insts.len()));
-    if estimated_edges(prog) <= budget {
+    if estimated_edges(prog, lv) <= budget {
         return None;
     }
     let crowd = CROWD_FACTOR * prog.allocatable.len() as usize;
-    let w = walk_insts(prog, |w, i, phase| {
+    let w = walk_insts(prog, lv, |w, i, phase| {
         let inst = &prog.insts[i];
         let extra: Vec<usize> = inst
             .ops
@@ -85,9 +86,8 @@ pub(crate) fn over_budget(prog: &Prog) -> Option<Vec<u32>> {
 /// last use is at `i` and a value defined at `i` do not overlap (a reload
 /// before `i` and a store after it may use the same slot). Two values
 /// whose hulls are disjoint are never live at the same time. Linear in the
-/// instructions and the block live sets.
-pub(crate) fn live_hulls(prog: &Prog) -> Vec<Option<(u32, u32)>> {
-    let lv = crate::liveness::compute(prog);
+/// instructions and the block live sets `lv` of `prog`.
+pub(crate) fn live_hulls(prog: &Prog, lv: &Liveness) -> Vec<Option<(u32, u32)>> {
     let base = Reg::VIRT_BASE as usize;
     let mut hull: Vec<Option<(u32, u32)>> = vec![None; prog.num_vregs];
     let mut touch = |x: usize, i: usize| {
@@ -196,8 +196,9 @@ mod tests {
         bd.ret();
         let f = bd.finish();
         let prog = Prog::from_func(&f);
-        assert!(estimated_edges(&prog) > EDGE_BUDGET + EDGE_BUDGET_PER_INST * prog.insts.len());
-        let hulls = live_hulls(&prog);
+        let lv = crate::liveness::compute(&prog);
+        assert!(estimated_edges(&prog, &lv) > EDGE_BUDGET + EDGE_BUDGET_PER_INST * prog.insts.len());
+        let hulls = live_hulls(&prog, &lv);
         assert!(hulls.iter().all(Option::is_some));
         let out = crate::tests_random::alloc_and_compare(&f, crate::Rung::Base);
         assert!(out.stats.budget_hit, "{:?}", out.stats);

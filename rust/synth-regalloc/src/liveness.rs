@@ -167,9 +167,10 @@ fn gen_kill(prog: &Prog, nv: usize) -> (Vec<Vec<u32>>, Vec<Vec<u32>>) {
     (gen, kill)
 }
 
-/// `a ∪ b` of two sorted lists.
-fn merge(a: &[u32], b: &[u32]) -> Vec<u32> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
+/// `a ∪ b` of two sorted lists, into `out` (cleared first).
+fn merge_into(a: &[u32], b: &[u32], out: &mut Vec<u32>) {
+    out.clear();
+    out.reserve(a.len() + b.len());
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -190,18 +191,21 @@ fn merge(a: &[u32], b: &[u32]) -> Vec<u32> {
     }
     out.extend_from_slice(&a[i..]);
     out.extend_from_slice(&b[j..]);
-    out
 }
 
-/// The union of the live-in sets of `b`'s successors, sorted. `seen` is
-/// scratch space (all false on entry and on return).
-fn union_of_succs(prog: &Prog, live_in: &[Vec<u32>], b: usize, seen: &mut [bool]) -> Vec<u32> {
+/// The union of the live-in sets of `b`'s successors, sorted, into `out`
+/// (cleared first). `seen` is scratch space (all false on entry and on
+/// return).
+fn union_of_succs(prog: &Prog, live_in: &[Vec<u32>], b: usize, seen: &mut [bool], out: &mut Vec<u32>) {
     match prog.succs[b][..] {
-        [] => Vec::new(),
-        [s] => live_in[s].clone(),
-        [s, t] => merge(&live_in[s], &live_in[t]),
+        [] => out.clear(),
+        [s] => {
+            out.clear();
+            out.extend_from_slice(&live_in[s]);
+        }
+        [s, t] => merge_into(&live_in[s], &live_in[t], out),
         _ => {
-            let mut out = Vec::new();
+            out.clear();
             for &s in &prog.succs[b] {
                 for &x in &live_in[s] {
                     if !seen[x as usize] {
@@ -210,11 +214,10 @@ fn union_of_succs(prog: &Prog, live_in: &[Vec<u32>], b: usize, seen: &mut [bool]
                     }
                 }
             }
-            for &x in &out {
+            for &x in out.iter() {
                 seen[x as usize] = false;
             }
             out.sort_unstable();
-            out
         }
     }
 }
@@ -233,15 +236,21 @@ pub(crate) fn compute(prog: &Prog) -> Liveness {
     let mut queued = vec![true; nb];
     let mut work: BinaryHeap<Reverse<usize>> = (0..nb).map(Reverse).collect();
     let mut seen = vec![false; nv];
+    // Scratch lists reused by every visit: a visit allocates nothing
+    // unless its block's set grew (then the old set's buffer is reused).
+    let mut out = Vec::new();
+    let mut inn = Vec::new();
     while let Some(Reverse(k)) = work.pop() {
         let b = order[k];
         queued[b] = false;
-        let out = union_of_succs(prog, &live_in, b, &mut seen);
-        let through: Vec<u32> = out.into_iter().filter(|x| kill[b].binary_search(x).is_err()).collect();
-        let inn = merge(&gen[b], &through);
+        union_of_succs(prog, &live_in, b, &mut seen, &mut out);
+        if !kill[b].is_empty() {
+            out.retain(|x| kill[b].binary_search(x).is_err());
+        }
+        merge_into(&gen[b], &out, &mut inn);
         // Sets only grow, so a change shows in the length.
         if inn.len() != live_in[b].len() {
-            live_in[b] = inn;
+            std::mem::swap(&mut live_in[b], &mut inn);
             for &p in &prog.preds[b] {
                 if !queued[p] {
                     queued[p] = true;
@@ -250,7 +259,12 @@ pub(crate) fn compute(prog: &Prog) -> Liveness {
             }
         }
     }
-    let live_out = (0..nb).map(|b| union_of_succs(prog, &live_in, b, &mut seen)).collect();
+    let live_out = (0..nb)
+        .map(|b| {
+            union_of_succs(prog, &live_in, b, &mut seen, &mut out);
+            out.clone()
+        })
+        .collect();
     Liveness { live_in, live_out, num_vars: nv }
 }
 
@@ -330,13 +344,19 @@ impl Walk {
 /// Walks every instruction backwards with a [`Walk`] holding the live set:
 /// `at(walk, i, Phase::End)` sees the set live after `i` (spill stores
 /// after it included), `at(walk, i, Phase::Start)` the set live before it.
-pub(crate) fn walk_insts(prog: &Prog, mut at: impl FnMut(&mut Walk, usize, Phase)) -> Walk {
-    let lv = compute(prog);
+/// `lv` is the block liveness of `prog` (computed once per input and
+/// shared by every walk over it: on a deep loop nest the block sets hold
+/// quadratically many entries).
+pub(crate) fn walk_insts(prog: &Prog, lv: &Liveness, mut at: impl FnMut(&mut Walk, usize, Phase)) -> Walk {
     let mut w = Walk::new(prog.num_vars());
-    for b in 0..prog.blocks.len() {
-        for &x in &lv.live_out[b] {
-            w.insert(x as usize);
-        }
+    // Blocks last to first: the set left by a block is its live-in, and the
+    // next block walked (the one before it) usually flows into it, so its
+    // live-out is reached by the difference of two sorted lists instead of
+    // emptying the set and filling it again (on a deep loop nest both hold
+    // thousands of values at every block boundary).
+    let mut held: &[u32] = &[];
+    for b in (0..prog.blocks.len()).rev() {
+        retarget(&mut w, held, &lv.live_out[b]);
         for i in prog.blocks[b].clone().rev() {
             let inst = &prog.insts[i];
             for &t in &inst.post {
@@ -361,9 +381,41 @@ pub(crate) fn walk_insts(prog: &Prog, mut at: impl FnMut(&mut Walk, usize, Phase
             }
             at(&mut w, i, Phase::Start);
         }
-        w.clear();
+        held = &lv.live_in[b];
+        debug_assert_eq!(w.live.iter().count(), held.len(), "block {b}: the walk ends at the live-in set");
     }
+    w.clear();
     w
+}
+
+/// Turns `w`'s set from `held` (what it holds, sorted) into `target`
+/// (sorted): removes what only `held` has and inserts what only `target`
+/// has. A member of both stays, keeping its epoch, which marks it just as
+/// leaving and re-entering would (it was live at every marked point since).
+fn retarget(w: &mut Walk, held: &[u32], target: &[u32]) {
+    let (mut i, mut j) = (0, 0);
+    while i < held.len() && j < target.len() {
+        match held[i].cmp(&target[j]) {
+            std::cmp::Ordering::Equal => {
+                i += 1;
+                j += 1;
+            }
+            std::cmp::Ordering::Less => {
+                w.remove(held[i] as usize);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                w.insert(target[j] as usize);
+                j += 1;
+            }
+        }
+    }
+    for &x in &held[i..] {
+        w.remove(x as usize);
+    }
+    for &x in &target[j..] {
+        w.insert(x as usize);
+    }
 }
 
 /// Which side of an instruction a [`walk_insts`] callback sees.
