@@ -8,7 +8,8 @@
 //! so a function with thousands of values live at once (a loop carrying
 //! 2,000 wasm locals) would need millions of edges: time and memory
 //! quadratic in the values. The graph's size is estimated first, in one
-//! linear walk: the sum over defs of the values live at the def. Over
+//! walk over the block live sets: the sum over defs of the values live at
+//! the def (the same walk marks the crowded values below). Over
 //! [`EDGE_BUDGET`] plus [`EDGE_BUDGET_PER_INST`] per instruction, every
 //! value live at a point where more than [`CROWD_FACTOR`] times the
 //! allocatable registers are live is spilled occurrence by occurrence (a
@@ -19,7 +20,7 @@
 //! happened. No function of the test corpus or the benchmark kernels comes
 //! near the budget.
 
-use crate::liveness::{walk_insts, Liveness, Phase};
+use crate::liveness::{walk_insts, Liveness, Phase, Walk};
 use crate::prog::{is_def, Prog};
 use crate::{OperandKind, Reg};
 
@@ -35,15 +36,42 @@ pub(crate) const CROWD_FACTOR: usize = 2;
 
 /// The estimated number of interference edges: for every def, the values
 /// live after its instruction.
+#[cfg(test)]
 pub(crate) fn estimated_edges(prog: &Prog, lv: &Liveness) -> usize {
+    estimate_and_crowd(prog, lv).0
+}
+
+/// One walk for both figures of the budget: the estimated edges, and the
+/// walk whose `hot` marks the values live at a crowded point (used only
+/// when the estimate is over the budget; the marks cost a few operand
+/// checks per instruction, a second walk would cost the block live sets
+/// again).
+fn estimate_and_crowd(prog: &Prog, lv: &Liveness) -> (usize, Walk) {
+    let crowd = CROWD_FACTOR * prog.allocatable.len() as usize;
     let mut edges = 0usize;
-    walk_insts(prog, lv, |w, i, phase| {
+    let w = walk_insts(prog, lv, |w, i, phase| {
+        let inst = &prog.insts[i];
         if phase == Phase::End {
-            let defs = prog.insts[i].ops.iter().filter(|o| is_def(o.kind) && o.reg.as_virt().is_some()).count();
+            let defs = inst.ops.iter().filter(|o| is_def(o.kind) && o.reg.as_virt().is_some()).count();
             edges = edges.saturating_add(defs.saturating_mul(w.vcount));
         }
+        let extra = |o: &&crate::Operand| {
+            (match phase {
+                Phase::End => is_def(o.kind),
+                Phase::Start => o.kind == OperandKind::EarlyDef,
+            }) && o.reg.as_virt().is_some()
+                && !w.contains(o.reg.0 as usize)
+        };
+        let n = inst.ops.iter().filter(extra).count();
+        if w.vcount + n > crowd {
+            let xs: Vec<usize> = inst.ops.iter().filter(extra).map(|o| o.reg.0 as usize).collect();
+            w.mark_all();
+            for x in xs {
+                w.hot[x] = true;
+            }
+        }
     });
-    edges
+    (edges, w)
 }
 
 /// The input virtual registers to spill occurrence by occurrence before
@@ -51,29 +79,10 @@ pub(crate) fn estimated_edges(prog: &Prog, lv: &Liveness) -> usize {
 /// `lv` is the block liveness of `prog`.
 pub(crate) fn over_budget(prog: &Prog, lv: &Liveness) -> Option<Vec<u32>> {
     let budget = EDGE_BUDGET.saturating_add(EDGE_BUDGET_PER_INST.saturating_mul(prog.insts.len()));
-    if estimated_edges(prog, lv) <= budget {
+    let (edges, w) = estimate_and_crowd(prog, lv);
+    if edges <= budget {
         return None;
     }
-    let crowd = CROWD_FACTOR * prog.allocatable.len() as usize;
-    let w = walk_insts(prog, lv, |w, i, phase| {
-        let inst = &prog.insts[i];
-        let extra: Vec<usize> = inst
-            .ops
-            .iter()
-            .filter(|o| match phase {
-                Phase::End => is_def(o.kind),
-                Phase::Start => o.kind == OperandKind::EarlyDef,
-            })
-            .filter(|o| o.reg.as_virt().is_some() && !w.contains(o.reg.0 as usize))
-            .map(|o| o.reg.0 as usize)
-            .collect();
-        if w.vcount + extra.len() > crowd {
-            w.mark_all();
-            for x in extra {
-                w.hot[x] = true;
-            }
-        }
-    });
     let base = Reg::VIRT_BASE as usize;
     let victims: Vec<u32> = (0..prog.num_vregs as u32).filter(|&v| w.hot[base + v as usize]).collect();
     (!victims.is_empty()).then_some(victims)
@@ -101,7 +110,7 @@ pub(crate) fn live_hulls(prog: &Prog, lv: &Liveness) -> Vec<Option<(u32, u32)>> 
         if r.is_empty() {
             continue;
         }
-        for &x in &lv.live_out[b] {
+        for &x in lv.live_out(b) {
             touch(x as usize, 2 * (r.end - 1) + 1);
         }
         for &x in &lv.live_in[b] {

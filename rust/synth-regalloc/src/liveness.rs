@@ -23,17 +23,30 @@ use std::collections::BinaryHeap;
 pub(crate) struct Liveness {
     /// Variables live on entry to each block, sorted.
     pub live_in: Vec<Vec<u32>>,
-    /// Variables live on exit from each block, sorted.
-    pub live_out: Vec<Vec<u32>>,
+    /// Variables live on exit from each block with several successors,
+    /// sorted (empty for the others: see [`Liveness::live_out`]).
+    own_out: Vec<Vec<u32>>,
+    /// The only successor of each block with one (`u32::MAX`: none or
+    /// several), whose live-in is the block's live-out: not copied, since
+    /// on a deep loop nest every such set holds thousands of values.
+    single_succ: Vec<u32>,
     /// Number of liveness variables (the capacity of the dense sets).
     pub num_vars: usize,
 }
 
 impl Liveness {
+    /// Variables live on exit from block `b`, sorted.
+    pub(crate) fn live_out(&self, b: usize) -> &[u32] {
+        match self.single_succ[b] {
+            u32::MAX => &self.own_out[b],
+            s => &self.live_in[s as usize],
+        }
+    }
+
     /// The live-out set of block `b` as a dense set.
     pub(crate) fn out_set(&self, b: usize) -> BitSet {
         let mut s = BitSet::new(self.num_vars);
-        for &x in &self.live_out[b] {
+        for &x in self.live_out(b) {
             s.insert(x as usize);
         }
         s
@@ -259,13 +272,18 @@ pub(crate) fn compute(prog: &Prog) -> Liveness {
             }
         }
     }
-    let live_out = (0..nb)
+    let single_succ: Vec<u32> =
+        (0..nb).map(|b| if prog.succs[b].len() == 1 { prog.succs[b][0] as u32 } else { u32::MAX }).collect();
+    let own_out = (0..nb)
         .map(|b| {
+            if single_succ[b] != u32::MAX || prog.succs[b].is_empty() {
+                return Vec::new();
+            }
             union_of_succs(prog, &live_in, b, &mut seen, &mut out);
             out.clone()
         })
         .collect();
-    Liveness { live_in, live_out, num_vars: nv }
+    Liveness { live_in, own_out, single_succ, num_vars: nv }
 }
 
 /// Calls `f(i, live_after_i)` for every instruction (the set includes
@@ -356,7 +374,7 @@ pub(crate) fn walk_insts(prog: &Prog, lv: &Liveness, mut at: impl FnMut(&mut Wal
     // thousands of values at every block boundary).
     let mut held: &[u32] = &[];
     for b in (0..prog.blocks.len()).rev() {
-        retarget(&mut w, held, &lv.live_out[b]);
+        retarget(&mut w, held, lv.live_out(b));
         for i in prog.blocks[b].clone().rev() {
             let inst = &prog.insts[i];
             for &t in &inst.post {
@@ -462,11 +480,11 @@ mod tests {
         // a, n, m live into and out of the loop block (back edge).
         for r in [a, n, m] {
             assert!(lv.live_in[1].contains(&var(r)), "{r:?} live-in loop");
-            assert!(lv.live_out[1].contains(&var(r)), "{r:?} live-out loop");
+            assert!(lv.live_out(1).contains(&var(r)), "{r:?} live-out loop");
         }
         // t is defined in the loop before use, so not live-in; live-out to b2.
         assert!(!lv.live_in[1].contains(&var(t)));
-        assert!(lv.live_out[1].contains(&var(t)));
+        assert!(lv.live_out(1).contains(&var(t)));
         assert!(!lv.live_in[2].contains(&var(a)));
         assert!(lv.live_in[0].is_empty(), "nothing live into entry");
         // r0 is live between the move and ret only.
