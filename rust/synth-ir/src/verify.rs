@@ -124,12 +124,14 @@ impl<'f> Verifier<'f> {
         self.errors.push(VerifyError { message: format!("{}: {msg}", self.func.name) });
     }
 
-    fn at_inst(&self, b: usize, i: usize) -> String {
-        format!("block{b} inst {i} `{}`", inst_to_string(self.func, &self.func.blocks[b].insts[i]))
+    /// Where instruction `i` of block `b` is, for a message (rendered only
+    /// when there is an error to report).
+    fn at_inst(func: &Function, b: usize, i: usize) -> String {
+        format!("block{b} inst {i} `{}`", inst_to_string(func, &func.blocks[b].insts[i]))
     }
 
-    fn at_term(&self, b: usize) -> String {
-        format!("block{b} terminator `{}`", term_to_string(&self.func.blocks[b].term))
+    fn at_term(func: &Function, b: usize) -> String {
+        format!("block{b} terminator `{}`", term_to_string(&func.blocks[b].term))
     }
 
     fn ty(&self, v: Value) -> Option<Type> {
@@ -171,12 +173,12 @@ impl<'f> Verifier<'f> {
         }
     }
 
-    fn define(&mut self, v: Value, def: Def, what: String) {
+    fn define(&mut self, v: Value, def: Def, what: impl Fn() -> String) {
         match self.defs.get_mut(v.0 as usize) {
-            None => self.err(format!("{what} defines v{} which has no type entry", v.0)),
+            None => self.err(format!("{} defines v{} which has no type entry", what(), v.0)),
             Some(Some(prev)) => {
                 let prev = *prev;
-                self.err(format!("{what} redefines v{} (first defined in block{})", v.0, prev.block))
+                self.err(format!("{} redefines v{} (first defined in block{})", what(), v.0, prev.block))
             }
             Some(slot @ None) => *slot = Some(def),
         }
@@ -186,12 +188,11 @@ impl<'f> Verifier<'f> {
         let func = self.func;
         for (b, data) in func.blocks.iter().enumerate() {
             for p in &data.params {
-                self.define(*p, Def { block: b, pos: 0 }, format!("block{b} parameter"));
+                self.define(*p, Def { block: b, pos: 0 }, || format!("block{b} parameter"));
             }
             for (i, inst) in data.insts.iter().enumerate() {
                 for r in &inst.results {
-                    let at = self.at_inst(b, i);
-                    self.define(*r, Def { block: b, pos: i + 1 }, at);
+                    self.define(*r, Def { block: b, pos: i + 1 }, || Self::at_inst(func, b, i));
                 }
             }
         }
@@ -203,7 +204,7 @@ impl<'f> Verifier<'f> {
         for b in 0..func.blocks.len() {
             for c in func.blocks[b].term.block_calls() {
                 if c.block.0 as usize >= func.blocks.len() {
-                    let at = self.at_term(b);
+                    let at = Self::at_term(func, b);
                     self.err(format!("{at}: target block{} does not exist", c.block.0));
                     ok = false;
                 }
@@ -246,8 +247,7 @@ impl<'f> Verifier<'f> {
         use Type::*;
         let func = self.func;
         let inst = &func.blocks[b].insts[i];
-        let at_s = self.at_inst(b, i);
-        let at = || at_s.clone();
+        let at = || Self::at_inst(func, b, i);
         let pos = i + 1;
         let u = |s: &mut Self, v: Value, t: Option<Type>| s.use_value(v, b, pos, t, &at);
         let int_only = |s: &mut Self, ty: Type| {
@@ -398,8 +398,7 @@ impl<'f> Verifier<'f> {
     fn check_term(&mut self, b: usize) {
         let func = self.func;
         let term = &func.blocks[b].term;
-        let at_s = self.at_term(b);
-        let at = || at_s.clone();
+        let at = || Self::at_term(func, b);
         let pos = func.blocks[b].insts.len() + 1;
         match term {
             Terminator::Branch { cond, .. } => self.use_value(*cond, b, pos, Some(Type::I32), &at),
