@@ -52,17 +52,56 @@ struct Verifier<'f> {
     errors: Vec<VerifyError>,
     defs: Vec<Option<Def>>,
     idom: Vec<Option<usize>>,
+    /// `[enter, exit)` of each reachable block in a preorder walk of the
+    /// dominator tree: `a` dominates `b` iff `b`'s interval lies in `a`'s,
+    /// so a dominance query is O(1) however deep the tree (loop nests).
+    span: Vec<(u32, u32)>,
 }
 
 /// Checks `func`; returns every problem found.
 pub fn verify(func: &Function) -> Result<(), Vec<VerifyError>> {
-    let mut v = Verifier { func, errors: Vec::new(), defs: vec![None; func.value_types.len()], idom: Vec::new() };
+    let mut v = Verifier { func, errors: Vec::new(), defs: vec![None; func.value_types.len()], idom: Vec::new(), span: Vec::new() };
     v.run();
     if v.errors.is_empty() {
         Ok(())
     } else {
         Err(v.errors)
     }
+}
+
+/// `[enter, exit)` of every block in a preorder walk of the dominator tree
+/// given by `idom` (`(0, 0)` for unreachable blocks), with an explicit stack.
+fn preorder_spans(idom: &[Option<usize>]) -> Vec<(u32, u32)> {
+    let n = idom.len();
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (b, d) in idom.iter().enumerate() {
+        if let Some(p) = *d {
+            if p != b {
+                children[p].push(b);
+            }
+        }
+    }
+    let mut span = vec![(0u32, 0u32); n];
+    let mut clock = 0u32;
+    let mut stack: Vec<(usize, bool)> = Vec::new();
+    for (b, d) in idom.iter().enumerate() {
+        if *d == Some(b) {
+            stack.push((b, false));
+        }
+    }
+    while let Some((b, done)) = stack.pop() {
+        if done {
+            span[b].1 = clock;
+            continue;
+        }
+        span[b].0 = clock;
+        clock += 1;
+        stack.push((b, true));
+        for &c in children[b].iter().rev() {
+            stack.push((c, false));
+        }
+    }
+    span
 }
 
 /// Verifies and, on failure, renders all errors plus the function text as
@@ -85,12 +124,14 @@ impl<'f> Verifier<'f> {
         self.errors.push(VerifyError { message: format!("{}: {msg}", self.func.name) });
     }
 
-    fn at_inst(&self, b: usize, i: usize) -> String {
-        format!("block{b} inst {i} `{}`", inst_to_string(self.func, &self.func.blocks[b].insts[i]))
+    /// Where instruction `i` of block `b` is, for a message (rendered only
+    /// when there is an error to report).
+    fn at_inst(func: &Function, b: usize, i: usize) -> String {
+        format!("block{b} inst {i} `{}`", inst_to_string(func, &func.blocks[b].insts[i]))
     }
 
-    fn at_term(&self, b: usize) -> String {
-        format!("block{b} terminator `{}`", term_to_string(&self.func.blocks[b].term))
+    fn at_term(func: &Function, b: usize) -> String {
+        format!("block{b} terminator `{}`", term_to_string(&func.blocks[b].term))
     }
 
     fn ty(&self, v: Value) -> Option<Type> {
@@ -109,6 +150,7 @@ impl<'f> Verifier<'f> {
             return; // Dominators need a well-formed CFG.
         }
         self.idom = dominators(func);
+        self.span = preorder_spans(&self.idom);
         for b in 0..func.blocks.len() {
             for i in 0..func.blocks[b].insts.len() {
                 self.check_inst(b, i);
@@ -131,12 +173,12 @@ impl<'f> Verifier<'f> {
         }
     }
 
-    fn define(&mut self, v: Value, def: Def, what: String) {
+    fn define(&mut self, v: Value, def: Def, what: impl Fn() -> String) {
         match self.defs.get_mut(v.0 as usize) {
-            None => self.err(format!("{what} defines v{} which has no type entry", v.0)),
+            None => self.err(format!("{} defines v{} which has no type entry", what(), v.0)),
             Some(Some(prev)) => {
                 let prev = *prev;
-                self.err(format!("{what} redefines v{} (first defined in block{})", v.0, prev.block))
+                self.err(format!("{} redefines v{} (first defined in block{})", what(), v.0, prev.block))
             }
             Some(slot @ None) => *slot = Some(def),
         }
@@ -146,12 +188,11 @@ impl<'f> Verifier<'f> {
         let func = self.func;
         for (b, data) in func.blocks.iter().enumerate() {
             for p in &data.params {
-                self.define(*p, Def { block: b, pos: 0 }, format!("block{b} parameter"));
+                self.define(*p, Def { block: b, pos: 0 }, || format!("block{b} parameter"));
             }
             for (i, inst) in data.insts.iter().enumerate() {
                 for r in &inst.results {
-                    let at = self.at_inst(b, i);
-                    self.define(*r, Def { block: b, pos: i + 1 }, at);
+                    self.define(*r, Def { block: b, pos: i + 1 }, || Self::at_inst(func, b, i));
                 }
             }
         }
@@ -163,7 +204,7 @@ impl<'f> Verifier<'f> {
         for b in 0..func.blocks.len() {
             for c in func.blocks[b].term.block_calls() {
                 if c.block.0 as usize >= func.blocks.len() {
-                    let at = self.at_term(b);
+                    let at = Self::at_term(func, b);
                     self.err(format!("{at}: target block{} does not exist", c.block.0));
                     ok = false;
                 }
@@ -173,16 +214,9 @@ impl<'f> Verifier<'f> {
     }
 
     /// True when block `a` dominates block `b` (reachable blocks only).
-    fn dominates(&self, a: usize, mut b: usize) -> bool {
-        loop {
-            if a == b {
-                return true;
-            }
-            match self.idom[b] {
-                Some(p) if p != b => b = p,
-                _ => return false,
-            }
-        }
+    fn dominates(&self, a: usize, b: usize) -> bool {
+        let ((ea, xa), (eb, _)) = (self.span[a], self.span[b]);
+        ea <= eb && eb < xa
     }
 
     /// Checks that `v` is defined before position `pos` of block `b` and has
@@ -213,8 +247,7 @@ impl<'f> Verifier<'f> {
         use Type::*;
         let func = self.func;
         let inst = &func.blocks[b].insts[i];
-        let at_s = self.at_inst(b, i);
-        let at = || at_s.clone();
+        let at = || Self::at_inst(func, b, i);
         let pos = i + 1;
         let u = |s: &mut Self, v: Value, t: Option<Type>| s.use_value(v, b, pos, t, &at);
         let int_only = |s: &mut Self, ty: Type| {
@@ -365,8 +398,7 @@ impl<'f> Verifier<'f> {
     fn check_term(&mut self, b: usize) {
         let func = self.func;
         let term = &func.blocks[b].term;
-        let at_s = self.at_term(b);
-        let at = || at_s.clone();
+        let at = || Self::at_term(func, b);
         let pos = func.blocks[b].insts.len() + 1;
         match term {
             Terminator::Branch { cond, .. } => self.use_value(*cond, b, pos, Some(Type::I32), &at),

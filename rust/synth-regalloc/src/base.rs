@@ -27,13 +27,15 @@ pub(crate) const MAX_UNCOALESCE: usize = 3;
 
 /// Runs the base rung, with spilled values split at calls in the first
 /// [`SPLIT_ROUNDS`] rounds.
-pub(crate) fn allocate(input: &Prog, remat: &[bool]) -> Option<RawAlloc> {
-    allocate_with(input, remat, true)
+/// `lv` is the block liveness of `input`, computed once and shared with the
+/// budget, the first round and the statistics.
+pub(crate) fn allocate(input: &Prog, lv: &liveness::Liveness, remat: &[bool]) -> Option<RawAlloc> {
+    allocate_with(input, lv, remat, true)
 }
 
 /// One base-rung attempt; `split` enables splitting spilled values into
 /// segments between calls (`spill.rs`).
-pub(crate) fn allocate_with(input: &Prog, remat: &[bool], split: bool) -> Option<RawAlloc> {
+pub(crate) fn allocate_with(input: &Prog, input_lv: &liveness::Liveness, remat: &[bool], split: bool) -> Option<RawAlloc> {
     let depths = loop_depths(input);
     let mut prog = input.clone();
     let mut st = SpillState {
@@ -50,18 +52,26 @@ pub(crate) fn allocate_with(input: &Prog, remat: &[bool], split: bool) -> Option
     let mut input_graph: Option<interference::Graph> = None;
     // Over the compile-time budget, crowded values are spilled before the
     // first graph is built (`budget.rs`).
-    let budget_victims = budget::over_budget(&prog);
+    let budget_victims = budget::over_budget(&prog, input_lv);
     let budget_hit = budget_victims.is_some();
     // Then the graph of the input is never built; slots are shared by the
     // input's live hulls instead.
-    let hulls = budget_hit.then(|| budget::live_hulls(&prog));
+    let hulls = budget_hit.then(|| budget::live_hulls(&prog, input_lv));
     if let Some(victims) = &budget_victims {
         log::debug!("regalloc: over the graph budget; {} crowded values spilled up front", victims.len());
         spill::rewrite(&mut prog, &mut st, victims, false);
     }
     for round in 0..MAX_ROUNDS {
-        let lv = liveness::compute(&prog);
-        let mut g = interference::build(&prog, &lv, &depths);
+        // The first round colours the input itself unless the budget
+        // rewrote it.
+        let fresh;
+        let lv = if round == 0 && !budget_hit {
+            input_lv
+        } else {
+            fresh = liveness::compute(&prog);
+            &fresh
+        };
+        let mut g = interference::build(&prog, lv, &depths);
         discount_remat(&mut g, &st.remat);
         discount_segments(&mut g, &st.seg_count);
         // A spilled node made of coalesced registers is coloured again with

@@ -8,7 +8,8 @@
 //! so a function with thousands of values live at once (a loop carrying
 //! 2,000 wasm locals) would need millions of edges: time and memory
 //! quadratic in the values. The graph's size is estimated first, in one
-//! linear walk: the sum over defs of the values live at the def. Over
+//! walk over the block live sets: the sum over defs of the values live at
+//! the def (the same walk marks the crowded values below). Over
 //! [`EDGE_BUDGET`] plus [`EDGE_BUDGET_PER_INST`] per instruction, every
 //! value live at a point where more than [`CROWD_FACTOR`] times the
 //! allocatable registers are live is spilled occurrence by occurrence (a
@@ -19,7 +20,7 @@
 //! happened. No function of the test corpus or the benchmark kernels comes
 //! near the budget.
 
-use crate::liveness::{walk_insts, Phase};
+use crate::liveness::{walk_insts, Liveness, Phase, Walk};
 use crate::prog::{is_def, Prog};
 use crate::{OperandKind, Reg};
 
@@ -35,44 +36,53 @@ pub(crate) const CROWD_FACTOR: usize = 2;
 
 /// The estimated number of interference edges: for every def, the values
 /// live after its instruction.
-pub(crate) fn estimated_edges(prog: &Prog) -> usize {
-    let mut edges = 0usize;
-    walk_insts(prog, |w, i, phase| {
-        if phase == Phase::End {
-            let defs = prog.insts[i].ops.iter().filter(|o| is_def(o.kind) && o.reg.as_virt().is_some()).count();
-            edges = edges.saturating_add(defs.saturating_mul(w.vcount));
-        }
-    });
-    edges
+#[cfg(test)]
+pub(crate) fn estimated_edges(prog: &Prog, lv: &Liveness) -> usize {
+    estimate_and_crowd(prog, lv).0
 }
 
-/// The input virtual registers to spill occurrence by occurrence before
-/// colouring, in increasing order; `None` when the graph fits the budget.
-pub(crate) fn over_budget(prog: &Prog) -> Option<Vec<u32>> {
-    let budget = EDGE_BUDGET.saturating_add(EDGE_BUDGET_PER_INST.saturating_mul(prog.insts.len()));
-    if estimated_edges(prog) <= budget {
-        return None;
-    }
+/// One walk for both figures of the budget: the estimated edges, and the
+/// walk whose `hot` marks the values live at a crowded point (used only
+/// when the estimate is over the budget; the marks cost a few operand
+/// checks per instruction, a second walk would cost the block live sets
+/// again).
+fn estimate_and_crowd(prog: &Prog, lv: &Liveness) -> (usize, Walk) {
     let crowd = CROWD_FACTOR * prog.allocatable.len() as usize;
-    let w = walk_insts(prog, |w, i, phase| {
+    let mut edges = 0usize;
+    let w = walk_insts(prog, lv, |w, i, phase| {
         let inst = &prog.insts[i];
-        let extra: Vec<usize> = inst
-            .ops
-            .iter()
-            .filter(|o| match phase {
+        if phase == Phase::End {
+            let defs = inst.ops.iter().filter(|o| is_def(o.kind) && o.reg.as_virt().is_some()).count();
+            edges = edges.saturating_add(defs.saturating_mul(w.vcount));
+        }
+        let extra = |o: &&crate::Operand| {
+            (match phase {
                 Phase::End => is_def(o.kind),
                 Phase::Start => o.kind == OperandKind::EarlyDef,
-            })
-            .filter(|o| o.reg.as_virt().is_some() && !w.contains(o.reg.0 as usize))
-            .map(|o| o.reg.0 as usize)
-            .collect();
-        if w.vcount + extra.len() > crowd {
+            }) && o.reg.as_virt().is_some()
+                && !w.contains(o.reg.0 as usize)
+        };
+        let n = inst.ops.iter().filter(extra).count();
+        if w.vcount + n > crowd {
+            let xs: Vec<usize> = inst.ops.iter().filter(extra).map(|o| o.reg.0 as usize).collect();
             w.mark_all();
-            for x in extra {
+            for x in xs {
                 w.hot[x] = true;
             }
         }
     });
+    (edges, w)
+}
+
+/// The input virtual registers to spill occurrence by occurrence before
+/// colouring, in increasing order; `None` when the graph fits the budget.
+/// `lv` is the block liveness of `prog`.
+pub(crate) fn over_budget(prog: &Prog, lv: &Liveness) -> Option<Vec<u32>> {
+    let budget = EDGE_BUDGET.saturating_add(EDGE_BUDGET_PER_INST.saturating_mul(prog.insts.len()));
+    let (edges, w) = estimate_and_crowd(prog, lv);
+    if edges <= budget {
+        return None;
+    }
     let base = Reg::VIRT_BASE as usize;
     let victims: Vec<u32> = (0..prog.num_vregs as u32).filter(|&v| w.hot[base + v as usize]).collect();
     (!victims.is_empty()).then_some(victims)
@@ -85,9 +95,8 @@ pub(crate) fn over_budget(prog: &Prog) -> Option<Vec<u32>> {
 /// last use is at `i` and a value defined at `i` do not overlap (a reload
 /// before `i` and a store after it may use the same slot). Two values
 /// whose hulls are disjoint are never live at the same time. Linear in the
-/// instructions and the block live sets.
-pub(crate) fn live_hulls(prog: &Prog) -> Vec<Option<(u32, u32)>> {
-    let lv = crate::liveness::compute(prog);
+/// instructions and the block live sets `lv` of `prog`.
+pub(crate) fn live_hulls(prog: &Prog, lv: &Liveness) -> Vec<Option<(u32, u32)>> {
     let base = Reg::VIRT_BASE as usize;
     let mut hull: Vec<Option<(u32, u32)>> = vec![None; prog.num_vregs];
     let mut touch = |x: usize, i: usize| {
@@ -101,7 +110,7 @@ pub(crate) fn live_hulls(prog: &Prog) -> Vec<Option<(u32, u32)>> {
         if r.is_empty() {
             continue;
         }
-        for &x in &lv.live_out[b] {
+        for &x in lv.live_out(b) {
             touch(x as usize, 2 * (r.end - 1) + 1);
         }
         for &x in &lv.live_in[b] {
@@ -196,8 +205,9 @@ mod tests {
         bd.ret();
         let f = bd.finish();
         let prog = Prog::from_func(&f);
-        assert!(estimated_edges(&prog) > EDGE_BUDGET + EDGE_BUDGET_PER_INST * prog.insts.len());
-        let hulls = live_hulls(&prog);
+        let lv = crate::liveness::compute(&prog);
+        assert!(estimated_edges(&prog, &lv) > EDGE_BUDGET + EDGE_BUDGET_PER_INST * prog.insts.len());
+        let hulls = live_hulls(&prog, &lv);
         assert!(hulls.iter().all(Option::is_some));
         let out = crate::tests_random::alloc_and_compare(&f, crate::Rung::Base);
         assert!(out.stats.budget_hit, "{:?}", out.stats);

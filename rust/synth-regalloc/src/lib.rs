@@ -606,8 +606,11 @@ pub fn allocate_with_rung<F: Function>(func: &F, opts: &Options, rung: Rung) -> 
         }
         let remat: Vec<bool> =
             (0..prog.num_vregs).map(|v| v < func.num_vregs() && func.is_rematerializable(v as u32)).collect();
+        // Block liveness of the input, shared by the base rung (budget,
+        // first round) and the statistics.
+        let lv = liveness::compute(&prog);
         let (raw, r) = match rung {
-            Rung::Base => match base::allocate(&prog, &remat) {
+            Rung::Base => match base::allocate(&prog, &lv, &remat) {
                 Some(raw) => (raw, Rung::Base),
                 None => (fallback::allocate(&prog, &remat), Rung::Fallback),
             },
@@ -616,7 +619,7 @@ pub fn allocate_with_rung<F: Function>(func: &F, opts: &Options, rung: Rung) -> 
         if r == Rung::Fallback {
             used_rung = Rung::Fallback;
         }
-        let mut st = stats::compute(&prog, &raw, class, r);
+        let mut st = stats::compute(&prog, &lv, &raw, class, r);
         // Back to the input's numbering: operand positions, register
         // numbers of the class, slots after the other classes' slots.
         let base = class.base();

@@ -23,17 +23,30 @@ use std::collections::BinaryHeap;
 pub(crate) struct Liveness {
     /// Variables live on entry to each block, sorted.
     pub live_in: Vec<Vec<u32>>,
-    /// Variables live on exit from each block, sorted.
-    pub live_out: Vec<Vec<u32>>,
+    /// Variables live on exit from each block with several successors,
+    /// sorted (empty for the others: see [`Liveness::live_out`]).
+    own_out: Vec<Vec<u32>>,
+    /// The only successor of each block with one (`u32::MAX`: none or
+    /// several), whose live-in is the block's live-out: not copied, since
+    /// on a deep loop nest every such set holds thousands of values.
+    single_succ: Vec<u32>,
     /// Number of liveness variables (the capacity of the dense sets).
     pub num_vars: usize,
 }
 
 impl Liveness {
+    /// Variables live on exit from block `b`, sorted.
+    pub(crate) fn live_out(&self, b: usize) -> &[u32] {
+        match self.single_succ[b] {
+            u32::MAX => &self.own_out[b],
+            s => &self.live_in[s as usize],
+        }
+    }
+
     /// The live-out set of block `b` as a dense set.
     pub(crate) fn out_set(&self, b: usize) -> BitSet {
         let mut s = BitSet::new(self.num_vars);
-        for &x in &self.live_out[b] {
+        for &x in self.live_out(b) {
             s.insert(x as usize);
         }
         s
@@ -167,9 +180,10 @@ fn gen_kill(prog: &Prog, nv: usize) -> (Vec<Vec<u32>>, Vec<Vec<u32>>) {
     (gen, kill)
 }
 
-/// `a ∪ b` of two sorted lists.
-fn merge(a: &[u32], b: &[u32]) -> Vec<u32> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
+/// `a ∪ b` of two sorted lists, into `out` (cleared first).
+fn merge_into(a: &[u32], b: &[u32], out: &mut Vec<u32>) {
+    out.clear();
+    out.reserve(a.len() + b.len());
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -190,18 +204,21 @@ fn merge(a: &[u32], b: &[u32]) -> Vec<u32> {
     }
     out.extend_from_slice(&a[i..]);
     out.extend_from_slice(&b[j..]);
-    out
 }
 
-/// The union of the live-in sets of `b`'s successors, sorted. `seen` is
-/// scratch space (all false on entry and on return).
-fn union_of_succs(prog: &Prog, live_in: &[Vec<u32>], b: usize, seen: &mut [bool]) -> Vec<u32> {
+/// The union of the live-in sets of `b`'s successors, sorted, into `out`
+/// (cleared first). `seen` is scratch space (all false on entry and on
+/// return).
+fn union_of_succs(prog: &Prog, live_in: &[Vec<u32>], b: usize, seen: &mut [bool], out: &mut Vec<u32>) {
     match prog.succs[b][..] {
-        [] => Vec::new(),
-        [s] => live_in[s].clone(),
-        [s, t] => merge(&live_in[s], &live_in[t]),
+        [] => out.clear(),
+        [s] => {
+            out.clear();
+            out.extend_from_slice(&live_in[s]);
+        }
+        [s, t] => merge_into(&live_in[s], &live_in[t], out),
         _ => {
-            let mut out = Vec::new();
+            out.clear();
             for &s in &prog.succs[b] {
                 for &x in &live_in[s] {
                     if !seen[x as usize] {
@@ -210,11 +227,10 @@ fn union_of_succs(prog: &Prog, live_in: &[Vec<u32>], b: usize, seen: &mut [bool]
                     }
                 }
             }
-            for &x in &out {
+            for &x in out.iter() {
                 seen[x as usize] = false;
             }
             out.sort_unstable();
-            out
         }
     }
 }
@@ -233,15 +249,21 @@ pub(crate) fn compute(prog: &Prog) -> Liveness {
     let mut queued = vec![true; nb];
     let mut work: BinaryHeap<Reverse<usize>> = (0..nb).map(Reverse).collect();
     let mut seen = vec![false; nv];
+    // Scratch lists reused by every visit: a visit allocates nothing
+    // unless its block's set grew (then the old set's buffer is reused).
+    let mut out = Vec::new();
+    let mut inn = Vec::new();
     while let Some(Reverse(k)) = work.pop() {
         let b = order[k];
         queued[b] = false;
-        let out = union_of_succs(prog, &live_in, b, &mut seen);
-        let through: Vec<u32> = out.into_iter().filter(|x| kill[b].binary_search(x).is_err()).collect();
-        let inn = merge(&gen[b], &through);
+        union_of_succs(prog, &live_in, b, &mut seen, &mut out);
+        if !kill[b].is_empty() {
+            out.retain(|x| kill[b].binary_search(x).is_err());
+        }
+        merge_into(&gen[b], &out, &mut inn);
         // Sets only grow, so a change shows in the length.
         if inn.len() != live_in[b].len() {
-            live_in[b] = inn;
+            std::mem::swap(&mut live_in[b], &mut inn);
             for &p in &prog.preds[b] {
                 if !queued[p] {
                     queued[p] = true;
@@ -250,8 +272,18 @@ pub(crate) fn compute(prog: &Prog) -> Liveness {
             }
         }
     }
-    let live_out = (0..nb).map(|b| union_of_succs(prog, &live_in, b, &mut seen)).collect();
-    Liveness { live_in, live_out, num_vars: nv }
+    let single_succ: Vec<u32> =
+        (0..nb).map(|b| if prog.succs[b].len() == 1 { prog.succs[b][0] as u32 } else { u32::MAX }).collect();
+    let own_out = (0..nb)
+        .map(|b| {
+            if single_succ[b] != u32::MAX || prog.succs[b].is_empty() {
+                return Vec::new();
+            }
+            union_of_succs(prog, &live_in, b, &mut seen, &mut out);
+            out.clone()
+        })
+        .collect();
+    Liveness { live_in, own_out, single_succ, num_vars: nv }
 }
 
 /// Calls `f(i, live_after_i)` for every instruction (the set includes
@@ -330,13 +362,19 @@ impl Walk {
 /// Walks every instruction backwards with a [`Walk`] holding the live set:
 /// `at(walk, i, Phase::End)` sees the set live after `i` (spill stores
 /// after it included), `at(walk, i, Phase::Start)` the set live before it.
-pub(crate) fn walk_insts(prog: &Prog, mut at: impl FnMut(&mut Walk, usize, Phase)) -> Walk {
-    let lv = compute(prog);
+/// `lv` is the block liveness of `prog` (computed once per input and
+/// shared by every walk over it: on a deep loop nest the block sets hold
+/// quadratically many entries).
+pub(crate) fn walk_insts(prog: &Prog, lv: &Liveness, mut at: impl FnMut(&mut Walk, usize, Phase)) -> Walk {
     let mut w = Walk::new(prog.num_vars());
-    for b in 0..prog.blocks.len() {
-        for &x in &lv.live_out[b] {
-            w.insert(x as usize);
-        }
+    // Blocks last to first: the set left by a block is its live-in, and the
+    // next block walked (the one before it) usually flows into it, so its
+    // live-out is reached by the difference of two sorted lists instead of
+    // emptying the set and filling it again (on a deep loop nest both hold
+    // thousands of values at every block boundary).
+    let mut held: &[u32] = &[];
+    for b in (0..prog.blocks.len()).rev() {
+        retarget(&mut w, held, lv.live_out(b));
         for i in prog.blocks[b].clone().rev() {
             let inst = &prog.insts[i];
             for &t in &inst.post {
@@ -361,9 +399,41 @@ pub(crate) fn walk_insts(prog: &Prog, mut at: impl FnMut(&mut Walk, usize, Phase
             }
             at(&mut w, i, Phase::Start);
         }
-        w.clear();
+        held = &lv.live_in[b];
+        debug_assert_eq!(w.live.iter().count(), held.len(), "block {b}: the walk ends at the live-in set");
     }
+    w.clear();
     w
+}
+
+/// Turns `w`'s set from `held` (what it holds, sorted) into `target`
+/// (sorted): removes what only `held` has and inserts what only `target`
+/// has. A member of both stays, keeping its epoch, which marks it just as
+/// leaving and re-entering would (it was live at every marked point since).
+fn retarget(w: &mut Walk, held: &[u32], target: &[u32]) {
+    let (mut i, mut j) = (0, 0);
+    while i < held.len() && j < target.len() {
+        match held[i].cmp(&target[j]) {
+            std::cmp::Ordering::Equal => {
+                i += 1;
+                j += 1;
+            }
+            std::cmp::Ordering::Less => {
+                w.remove(held[i] as usize);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                w.insert(target[j] as usize);
+                j += 1;
+            }
+        }
+    }
+    for &x in &held[i..] {
+        w.remove(x as usize);
+    }
+    for &x in &target[j..] {
+        w.insert(x as usize);
+    }
 }
 
 /// Which side of an instruction a [`walk_insts`] callback sees.
@@ -410,11 +480,11 @@ mod tests {
         // a, n, m live into and out of the loop block (back edge).
         for r in [a, n, m] {
             assert!(lv.live_in[1].contains(&var(r)), "{r:?} live-in loop");
-            assert!(lv.live_out[1].contains(&var(r)), "{r:?} live-out loop");
+            assert!(lv.live_out(1).contains(&var(r)), "{r:?} live-out loop");
         }
         // t is defined in the loop before use, so not live-in; live-out to b2.
         assert!(!lv.live_in[1].contains(&var(t)));
-        assert!(lv.live_out[1].contains(&var(t)));
+        assert!(lv.live_out(1).contains(&var(t)));
         assert!(!lv.live_in[2].contains(&var(a)));
         assert!(lv.live_in[0].is_empty(), "nothing live into entry");
         // r0 is live between the move and ret only.

@@ -127,14 +127,20 @@ impl Dom {
 }
 
 /// Loop depth of every block.
+///
+/// Builds the loop-nesting forest instead of walking every loop body:
+/// natural loops with different headers are disjoint or nested, so headers
+/// are processed innermost first (decreasing dominator-tree preorder; an
+/// inner header is dominated by the outer one) and each finished loop is
+/// collapsed into its header with union-find. The walk from a back edge's
+/// source then steps over inner loops in one hop, so the work is linear in
+/// blocks and edges (times the inverse Ackermann function) even on a deep
+/// nest, where the bodies' total size is quadratic. A block's depth is the
+/// number of headers above it in the forest, itself included for a header.
 pub(crate) fn loop_depths(prog: &Prog) -> Vec<u32> {
     let nb = prog.blocks.len();
     let dom = Dom::new(prog);
-    let mut depth = vec![0u32; nb];
-    // mark[x] == h + 1: x is already in the body of the loop headed by h.
-    let mut mark = vec![0usize; nb];
-    let mut stack = Vec::new();
-    // Headers in increasing order, each with all its back edges at once.
+    // Back edges t -> h (h dominates t), grouped by header.
     let mut back: Vec<(usize, usize)> = Vec::new();
     for t in (0..nb).filter(|&t| dom.reachable(t)) {
         for &h in &prog.succs[t] {
@@ -143,20 +149,59 @@ pub(crate) fn loop_depths(prog: &Prog) -> Vec<u32> {
             }
         }
     }
-    back.sort_unstable();
-    for &(h, t) in &back {
-        if mark[h] != h + 1 {
-            mark[h] = h + 1;
-            depth[h] += 1;
+    // Innermost headers first: decreasing preorder position.
+    back.sort_unstable_by_key(|&(h, t)| (std::cmp::Reverse(dom.span[h].map_or(0, |s| s.0)), h, t));
+    // Union-find over blocks: the representative of a block is the header
+    // of the outermost loop collapsed so far that contains it.
+    let mut uf: Vec<usize> = (0..nb).collect();
+    fn find(uf: &mut [usize], mut x: usize) -> usize {
+        let mut root = x;
+        while uf[root] != root {
+            root = uf[root];
         }
-        stack.push(t);
+        while uf[x] != root {
+            let next = uf[x];
+            uf[x] = root;
+            x = next;
+        }
+        root
+    }
+    // Innermost loop header containing each block (for a header: the
+    // header of the loop around its own loop).
+    let mut parent: Vec<Option<usize>> = vec![None; nb];
+    let mut is_header = vec![false; nb];
+    let mut stack = Vec::new();
+    let mut k = 0;
+    while k < back.len() {
+        let h = back[k].0;
+        is_header[h] = true;
+        while k < back.len() && back[k].0 == h {
+            stack.push(back[k].1);
+            k += 1;
+        }
         while let Some(x) = stack.pop() {
-            if mark[x] == h + 1 {
+            let y = find(&mut uf, x);
+            if y == h {
                 continue;
             }
-            mark[x] = h + 1;
-            depth[x] += 1;
-            stack.extend(prog.preds[x].iter().copied().filter(|&p| dom.reachable(p)));
+            // y is a block or the header of an inner loop, not yet in h's.
+            uf[y] = h;
+            parent[y] = Some(h);
+            stack.extend(prog.preds[y].iter().copied().filter(|&p| dom.reachable(p)));
+        }
+    }
+    // Depths of headers, outermost first (increasing preorder position).
+    let mut headers: Vec<usize> = (0..nb).filter(|&b| is_header[b]).collect();
+    headers.sort_unstable_by_key(|&h| dom.span[h].map_or(0, |s| s.0));
+    let mut depth = vec![0u32; nb];
+    for &h in &headers {
+        depth[h] = 1 + parent[h].map_or(0, |p| depth[p]);
+    }
+    for b in 0..nb {
+        if !is_header[b] {
+            if let Some(p) = parent[b] {
+                depth[b] = depth[p];
+            }
         }
     }
     depth
@@ -166,6 +211,77 @@ pub(crate) fn loop_depths(prog: &Prog) -> Vec<u32> {
 mod tests {
     use super::*;
     use crate::toy::{phys, Builder};
+
+    /// The direct definition: every natural loop's body walked block by
+    /// block (quadratic on deep nests), to check the forest against.
+    fn loop_depths_by_bodies(prog: &Prog) -> Vec<u32> {
+        let nb = prog.blocks.len();
+        let dom = Dom::new(prog);
+        let mut depth = vec![0u32; nb];
+        let mut mark = vec![0usize; nb];
+        let mut back: Vec<(usize, usize)> = Vec::new();
+        for t in (0..nb).filter(|&t| dom.reachable(t)) {
+            for &h in &prog.succs[t] {
+                if dom.dominates(h, t) {
+                    back.push((h, t));
+                }
+            }
+        }
+        back.sort_unstable();
+        for &(h, t) in &back {
+            if mark[h] != h + 1 {
+                mark[h] = h + 1;
+                depth[h] += 1;
+            }
+            let mut stack = vec![t];
+            while let Some(x) = stack.pop() {
+                if mark[x] == h + 1 {
+                    continue;
+                }
+                mark[x] = h + 1;
+                depth[x] += 1;
+                stack.extend(prog.preds[x].iter().copied().filter(|&p| dom.reachable(p)));
+            }
+        }
+        depth
+    }
+
+    #[test]
+    fn forest_depths_agree_with_loop_bodies_on_random_cfgs() {
+        use crate::tests_random::{gen_program, Rng, HIGH, LOW};
+        for seed in 0..40u64 {
+            let prog = Prog::from_func(&gen_program(seed, if seed % 2 == 0 { LOW } else { HIGH }));
+            assert_eq!(loop_depths(&prog), loop_depths_by_bodies(&prog), "structured seed {seed}");
+        }
+        // Arbitrary (also irreducible) CFGs: every block branches to two
+        // random blocks or returns.
+        let mut nested = 0;
+        for seed in 0..300u64 {
+            let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+            let mut bd = Builder::new();
+            let c = bd.v();
+            let nb = 2 + rng.below(14);
+            let bs: Vec<usize> = (0..nb).map(|_| bd.block()).collect();
+            for (k, &b) in bs.iter().enumerate() {
+                bd.at(b);
+                if k == 0 {
+                    bd.konst(c, 1);
+                }
+                if rng.chance(15) {
+                    bd.mov(phys(0), c);
+                    bd.ret();
+                } else {
+                    let (x, y) = (bs[rng.below(nb)], bs[rng.below(nb)]);
+                    bd.condbr(c, x, y);
+                }
+            }
+            let prog = Prog::from_func(&bd.finish());
+            let d = loop_depths(&prog);
+            assert_eq!(d, loop_depths_by_bodies(&prog), "random cfg seed {seed}");
+            nested += d.iter().any(|&x| x >= 2) as usize;
+        }
+        assert!(nested >= 20, "the random CFGs must include nested loops: {nested}");
+    }
 
     #[test]
     fn nested_loops_have_increasing_depth() {

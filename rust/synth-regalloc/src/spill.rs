@@ -419,8 +419,9 @@ mod tests {
         let f = across_two_calls(12, 4);
         let prog = crate::prog::Prog::from_func(&f);
         let remat = vec![false; prog.num_vregs];
-        let split = crate::base::allocate_with(&prog, &remat, true).expect("converges");
-        let unsplit = crate::base::allocate_with(&prog, &remat, false).expect("converges");
+        let lv = crate::liveness::compute(&prog);
+        let split = crate::base::allocate_with(&prog, &lv, &remat, true).expect("converges");
+        let unsplit = crate::base::allocate_with(&prog, &lv, &remat, false).expect("converges");
         let reloads = |r: &crate::fallback::RawAlloc| {
             r.edits.iter().filter(|(_, e)| matches!(e, Edit::Move { from: Loc::Slot(_), .. })).count()
         };

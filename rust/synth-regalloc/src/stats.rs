@@ -19,7 +19,7 @@
 //! through it.
 
 use crate::fallback::RawAlloc;
-use crate::liveness::{walk_insts, Phase, Walk};
+use crate::liveness::{walk_insts, Liveness, Phase, Walk};
 use crate::prog::{is_def, Prog};
 use crate::{ClassStats, Edit, Loc, OperandKind, PRegSet, Reg, RegClass, Rung, SpillVerdict};
 
@@ -39,10 +39,11 @@ fn extra(inst: &crate::prog::Inst, w: &Walk, pick: impl Fn(OperandKind) -> bool)
     (virt, phys)
 }
 
-/// Most virtual registers simultaneously live at any program point.
-pub(crate) fn peak_pressure(prog: &Prog) -> u32 {
+/// Most virtual registers simultaneously live at any program point (`lv`:
+/// the block liveness of `prog`).
+pub(crate) fn peak_pressure(prog: &Prog, lv: &Liveness) -> u32 {
     let mut peak = 0usize;
-    walk_insts(prog, |w, i, phase| {
+    walk_insts(prog, lv, |w, i, phase| {
         let inst = &prog.insts[i];
         // End: the live-out plus every def; start: the live-in plus early defs.
         let (virt, _) = match phase {
@@ -56,13 +57,13 @@ pub(crate) fn peak_pressure(prog: &Prog) -> u32 {
 
 /// For every virtual register of `prog`, whether its live range touches an
 /// overfull point (module comment).
-pub(crate) fn overfull_vregs(prog: &Prog) -> Vec<bool> {
+pub(crate) fn overfull_vregs(prog: &Prog, lv: &Liveness) -> Vec<bool> {
     let alloc = prog.allocatable.lo();
     let overfull = |count: usize, usable: u32, phys: u32| count > (usable & !phys).count_ones() as usize;
     // Per instruction, remembered from its end for the span across it: the
     // uses not live after it.
     let mut dying: Vec<usize> = Vec::new();
-    let w = walk_insts(prog, |w, i, phase| {
+    let w = walk_insts(prog, lv, |w, i, phase| {
         let inst = &prog.insts[i];
         match phase {
             Phase::End => {
@@ -127,11 +128,11 @@ pub(crate) fn overfull_vregs(prog: &Prog) -> Vec<bool> {
 }
 
 /// The verdict for the `spilled` input virtual registers of `prog`.
-pub(crate) fn verdict(prog: &Prog, spilled: &[u32]) -> SpillVerdict {
+pub(crate) fn verdict(prog: &Prog, lv: &Liveness, spilled: &[u32]) -> SpillVerdict {
     if spilled.is_empty() {
         return SpillVerdict::None;
     }
-    let hot = overfull_vregs(prog);
+    let hot = overfull_vregs(prog, lv);
     if spilled.iter().all(|&v| hot.get(v as usize).copied().unwrap_or(false)) {
         SpillVerdict::Genuine
     } else {
@@ -139,8 +140,9 @@ pub(crate) fn verdict(prog: &Prog, spilled: &[u32]) -> SpillVerdict {
     }
 }
 
-/// Builds the stats of `raw` for `prog` (the unmodified input copy).
-pub(crate) fn compute(prog: &Prog, raw: &RawAlloc, class: RegClass, rung: Rung) -> ClassStats {
+/// Builds the stats of `raw` for `prog` (the unmodified input copy, whose
+/// block liveness is `lv`).
+pub(crate) fn compute(prog: &Prog, lv: &Liveness, raw: &RawAlloc, class: RegClass, rung: Rung) -> ClassStats {
     let (mut stores, mut reloads, mut remats, mut moves) = (0, 0, 0, 0);
     let mut written = PRegSet::EMPTY;
     for (_, e) in &raw.edits {
@@ -173,9 +175,9 @@ pub(crate) fn compute(prog: &Prog, raw: &RawAlloc, class: RegClass, rung: Rung) 
             }
         }
     }
-    let peak = peak_pressure(prog);
+    let peak = peak_pressure(prog, lv);
     let avail = prog.allocatable.len();
-    let verdict = verdict(prog, &raw.spilled);
+    let verdict = verdict(prog, lv, &raw.spilled);
     ClassStats {
         class,
         vregs: prog.class_vregs as u32,
@@ -275,6 +277,7 @@ pub(crate) fn overfull_vregs_dense(prog: &Prog) -> Vec<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::liveness;
 
     #[test]
     fn incremental_walk_agrees_with_the_dense_definitions() {
@@ -283,8 +286,8 @@ mod tests {
             for seed in 0..40u64 {
                 let f = gen_program(seed * 7 + k as u64, cfg);
                 let prog = Prog::from_func(&f);
-                assert_eq!(peak_pressure(&prog), super::dense_reference::peak_pressure_dense(&prog), "seed {seed}");
-                assert_eq!(overfull_vregs(&prog), super::dense_reference::overfull_vregs_dense(&prog), "seed {seed}");
+                assert_eq!(peak_pressure(&prog, &liveness::compute(&prog)), super::dense_reference::peak_pressure_dense(&prog), "seed {seed}");
+                assert_eq!(overfull_vregs(&prog, &liveness::compute(&prog)), super::dense_reference::overfull_vregs_dense(&prog), "seed {seed}");
             }
         }
     }
@@ -307,7 +310,8 @@ mod tests {
         bd.mov(phys(0), e);
         bd.ret();
         let f = bd.finish();
-        assert_eq!(peak_pressure(&Prog::from_func(&f)), 4);
+        let prog = Prog::from_func(&f);
+        assert_eq!(peak_pressure(&prog, &liveness::compute(&prog)), 4);
         let out = allocate(&f, &Options { verify: true, shadow: false });
         assert_eq!(out.stats.int.peak_pressure, 4);
         assert_eq!(out.stats.int.regs_available, 14);
@@ -383,7 +387,7 @@ mod tests {
         bd.ret();
         let f = bd.finish();
         let prog = Prog::from_func(&f);
-        let hot = overfull_vregs(&prog);
+        let hot = overfull_vregs(&prog, &liveness::compute(&prog));
         assert!(vs.iter().all(|&r| hot[r.as_virt().unwrap() as usize]));
         let out = allocate(&f, &Options { verify: true, shadow: false });
         assert_eq!(out.stats.int.verdict, SpillVerdict::Genuine, "{:?}", out.stats);
@@ -413,12 +417,12 @@ mod tests {
         bd.ret();
         let prog = Prog::from_func(&bd.finish());
         let v = |r: Reg| r.as_virt().unwrap();
-        assert_eq!(verdict(&prog, &[]), SpillVerdict::None);
-        assert_eq!(verdict(&prog, &[v(vs[3])]), SpillVerdict::Genuine);
+        assert_eq!(verdict(&prog, &liveness::compute(&prog), &[]), SpillVerdict::None);
+        assert_eq!(verdict(&prog, &liveness::compute(&prog), &[v(vs[3])]), SpillVerdict::Genuine);
         // acc is defined after the call: its range is never overfull.
-        assert_eq!(verdict(&prog, &[v(acc)]), SpillVerdict::Spurious);
-        assert_eq!(verdict(&prog, &[v(vs[0]), v(x)]), SpillVerdict::Spurious);
-        let hot = overfull_vregs(&prog);
+        assert_eq!(verdict(&prog, &liveness::compute(&prog), &[v(acc)]), SpillVerdict::Spurious);
+        assert_eq!(verdict(&prog, &liveness::compute(&prog), &[v(vs[0]), v(x)]), SpillVerdict::Spurious);
+        let hot = overfull_vregs(&prog, &liveness::compute(&prog));
         assert!(vs.iter().all(|&r| hot[v(r) as usize]));
         assert!(!hot[v(x) as usize] && !hot[v(y) as usize]);
     }
@@ -450,10 +454,10 @@ mod tests {
         bd.ret();
         let f = bd.finish();
         let prog = Prog::from_func(&f);
-        assert!(peak_pressure(&prog) <= 14);
+        assert!(peak_pressure(&prog, &liveness::compute(&prog)) <= 14);
         let out = allocate(&f, &Options { verify: true, shadow: false });
         assert_ne!(out.stats.int.verdict, SpillVerdict::Spurious, "{:?}", out.stats);
-        let hot = overfull_vregs(&prog);
+        let hot = overfull_vregs(&prog, &liveness::compute(&prog));
         assert!(hot[vs[10].as_virt().unwrap() as usize]);
     }
 }
