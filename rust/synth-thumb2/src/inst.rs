@@ -562,6 +562,15 @@ pub enum MachInst {
         /// Source (Use, float class).
         sm: Reg,
     },
+    /// `VMOV.F32 sd, #imm`: an f32 constant whose bit pattern `bits` is a
+    /// VFP modified immediate (±(16..31)/16 × 2^(−3..4); see
+    /// `synth_thumb2_enc::is_vfp_imm_f32`). No uses.
+    VMovImm {
+        /// Destination (Def, float class).
+        sd: Reg,
+        /// The constant's bit pattern.
+        bits: u32,
+    },
     /// `VLDR sd, [base, #off]`: 32 bits from a 4-aligned address (VLDR
     /// faults on any other; see `isel/fmem.rs`). `off` ≤ 1020, a multiple of 4.
     VLdr {

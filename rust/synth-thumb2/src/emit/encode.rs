@@ -106,6 +106,11 @@ impl Emitter<'_> {
                     a.vfp_op2(enc::VfpOp2::Mov, s(*sd)?, s(*sm)?);
                 }
             }
+            MachInst::VMovImm { sd, bits } => {
+                if !a.vmov_imm_f32(s(*sd)?, f32::from_bits(*bits)) {
+                    return Err(format!("VMOV.F32 of {bits:#x}, not a VFP immediate"));
+                }
+            }
             MachInst::VLdr { sd, base, off } => a.vldr(s(*sd)?, p(*base)?, *off as i32),
             MachInst::VStr { sd, base, off } => a.vstr(s(*sd)?, p(*base)?, *off as i32),
             MachInst::VArith { op, sd, sn, sm } => a.vfp_op3(*op, s(*sd)?, s(*sn)?, s(*sm)?),

@@ -191,6 +191,7 @@ impl MachInst {
                 f(m, Use);
                 f(d, Def);
             }
+            MachInst::VMovImm { sd, .. } => f(sd, Def),
             MachInst::VLdr { sd, base, .. } => {
                 f(base, Use);
                 f(sd, Def);

@@ -18,6 +18,9 @@ impl Lower<'_> {
         match kind {
             InstKind::Iconst { ty, imm } => {
                 self.consts.insert(d, *imm);
+                if self.s_const(d, *imm) {
+                    return Ok(());
+                }
                 match ty.bits_type() {
                     Type::I32 | Type::F32 => self.push(MachInst::MovImm { rd: self.r(d), imm: *imm as u32 }),
                     Type::I64 | Type::F64 => {

@@ -102,6 +102,30 @@ impl Lower<'_> {
         sd
     }
 
+    /// An i32 constant `d` (an f32 bit pattern) that only VFP operations
+    /// read and that is a VFP modified immediate (±(16..31)/16 × 2^(−3..4))
+    /// is made in an S register at its definition: `VMOV.F32 sd, #imm`
+    /// (rematerialisable, so the allocator re-makes it rather than spill
+    /// it). Other constants stay core-register constants moved in by a
+    /// `VMOV` at their uses (see [`Self::to_s`]): held in S registers at
+    /// their definition they would be spilled in long blocks of constants
+    /// (unrolled filter set-up), and a `VLDR` literal has no pool yet.
+    /// Returns whether it did.
+    pub(super) fn s_const(&mut self, d: Value, imm: i64) -> bool {
+        let bits = imm as u32;
+        if self.fpu == Fpu::None
+            || self.func.value_types[d.0 as usize] != synth_ir::Type::I32
+            || !self.s_only.contains(&d)
+            || !synth_thumb2_enc::is_vfp_imm_f32(f32::from_bits(bits))
+        {
+            return false;
+        }
+        let sd = self.new_fvreg();
+        self.push(MachInst::VMovImm { sd, bits });
+        self.s_of.insert(d, (sd, None));
+        true
+    }
+
     /// Lowers the call on the FPU when [`vfp_lowering`] says it can;
     /// returns whether it did.
     pub(super) fn vfp_call(
@@ -182,6 +206,45 @@ mod tests {
         assert!(soft.insts.iter().any(|i| matches!(i, MachInst::Call { .. } | MachInst::TailCall { .. })));
         assert!(!soft.insts.iter().any(|i| matches!(i, MachInst::VArith { .. })));
         assert!(soft.allocatable().of_class(RegClass::Float).is_empty());
+    }
+
+    /// `f(a) = a * c` with the f32 constant `c` (as its bit pattern).
+    fn mul_by_const(c: f32) -> synth_ir::Function {
+        let sig = Signature { params: vec![Type::I32], results: vec![Type::I32] };
+        let mut b = FunctionBuilder::new("f", sig);
+        let a = b.block_params(Block(0))[0];
+        let k = b.iconst(Type::I32, i64::from(c.to_bits()));
+        let fsig = Signature { params: vec![Type::I32, Type::I32], results: vec![Type::I32] };
+        let r = b.inst(InstKind::Call { callee: Callee::Libcall(Libcall::FMul), sig: fsig, args: vec![a, k] }, &[Type::I32]);
+        b.terminate(Terminator::Return(vec![r[0]]));
+        b.finish()
+    }
+
+    #[test]
+    fn an_f32_constant_only_vfp_reads_is_a_vmov_immediate_when_it_encodes() {
+        let imm = |c: f32, fpu| -> (usize, usize) {
+            let vc = super::super::lower_for(&mul_by_const(c), None, fpu).expect("lowers");
+            let n = |p: fn(&MachInst) -> bool| vc.insts.iter().filter(|i| p(i)).count();
+            (n(|i| matches!(i, MachInst::VMovImm { .. })), n(|i| matches!(i, MachInst::VMovToS { .. })))
+        };
+        // 2.0, -0.125, 31.0 are VFP immediates: no core register, no VMOV of it.
+        for c in [2.0f32, -0.125, 31.0] {
+            assert_eq!(imm(c, Fpu::Fpv4SpD16), (1, 1), "{c}: only `a` moves in");
+        }
+        // 0.0, 0.1, 32.0 are not: a core constant and a VMOV as before.
+        for c in [0.0f32, 0.1, 32.0] {
+            assert_eq!(imm(c, Fpu::Fpv4SpD16), (0, 2), "{c}");
+        }
+        assert_eq!(imm(2.0, Fpu::None), (0, 0));
+        let vc = super::super::lower_for(&mul_by_const(2.0), None, Fpu::Fpv4SpD16).expect("lowers");
+        let k = vc.insts.iter().find_map(|i| match i {
+            MachInst::VMovImm { sd, bits } => Some((*sd, *bits)),
+            _ => None,
+        });
+        let (sd, bits) = k.expect("a VMOV.F32 immediate");
+        assert_eq!(bits, 2.0f32.to_bits());
+        assert_eq!(vc.vreg_class(sd.as_virt().unwrap()), RegClass::Float);
+        assert!(vc.remat_inst(sd.as_virt().unwrap()).is_some(), "re-made, never spilled");
     }
 
     #[test]
