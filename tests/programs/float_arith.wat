@@ -71,4 +71,12 @@
   ;; constants with unusual bits
   (func (export "consts") (result f32 f64 f32 f64)
     (f32.const -0) (f64.const nan:0x4000000000001) (f32.const -0x1p-149) (f64.const -inf))
+  ;; f32 selects only VFP operations read: chosen in S registers (VSelect), between
+  ;; operands, VMOV.F32 immediates and a constant that is not one
+  (func (export "f32_select_add") (param f32 f32 i32) (result f32)
+    (f32.add (select (local.get 0) (local.get 1) (local.get 2)) (f32.const 2)))
+  (func (export "f32_select_imm") (param f32 f32) (result f32)
+    (f32.mul (select (f32.const 0.5) (f32.const -3) (f32.lt (local.get 0) (local.get 1))) (local.get 0)))
+  (func (export "f32_select_mixed") (param f32 f32) (result f32)
+    (f32.sub (local.get 0) (select (f32.const 0.1) (local.get 1) (f32.gt (local.get 0) (local.get 1)))))
 )

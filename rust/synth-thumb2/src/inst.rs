@@ -571,6 +571,24 @@ pub enum MachInst {
         /// The constant's bit pattern.
         bits: u32,
     },
+    /// `CMP rn, rhs; ITE cc; VMOVcc.F32 sd, st; VMOV!cc.F32 sd, sf` (one
+    /// conditional `VMOV` when `sd` is `st` or `sf`): wasm's `select` of
+    /// two f32 values kept in S registers. The flags live only inside the
+    /// expansion; `sd` is written after every use is read: Def.
+    VSelect {
+        /// Condition choosing `st`.
+        cc: Cond,
+        /// Destination (Def, float class).
+        sd: Reg,
+        /// Compared (Use, core).
+        rn: Reg,
+        /// Compared against.
+        rhs: Rhs,
+        /// Chosen when `cc` holds (Use, float class).
+        st: Reg,
+        /// Chosen otherwise (Use, float class).
+        sf: Reg,
+    },
     /// `VLDR sd, [base, #off]`: 32 bits from a 4-aligned address (VLDR
     /// faults on any other; see `isel/fmem.rs`). `off` ≤ 1020, a multiple of 4.
     VLdr {

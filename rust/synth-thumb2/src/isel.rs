@@ -681,6 +681,9 @@ impl<'a> Lower<'a> {
             InstKind::Select { ty, cond, if_true, if_false } => {
                 let d = res(0)?;
                 let (cc, rn, rhs) = self.condition32(*cond)?;
+                if self.s_select(d, (cc, rn, rhs), *if_true, *if_false) {
+                    return Ok(());
+                }
                 match ty.bits_type() {
                     Type::I32 | Type::F32 => self.push(MachInst::CmpSelect {
                         cc,

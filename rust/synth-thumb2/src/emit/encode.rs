@@ -145,6 +145,24 @@ impl Emitter<'_> {
                     a.mov(d, f);
                 }
             }
+            MachInst::VSelect { cc, sd, rn, rhs, st, sf } => {
+                self.cmp(*rn, *rhs)?;
+                let (d, t, f) = (s(*sd)?, s(*st)?, s(*sf)?);
+                let a = &mut self.asm;
+                let mov = enc::VfpOp2::Mov;
+                if d == t && d == f {
+                } else if d == t {
+                    a.it(cc.invert(), "");
+                    a.vfp_op2(mov, d, f);
+                } else if d == f {
+                    a.it(*cc, "");
+                    a.vfp_op2(mov, d, t);
+                } else {
+                    a.it(*cc, "e");
+                    a.vfp_op2(mov, d, t);
+                    a.vfp_op2(mov, d, f);
+                }
+            }
             MachInst::TrapIf { cc, rn, rhs, code } => match zero_test(*cc, *rhs) {
                 Some(nz) => {
                     let l = self.trap_use_label(*code);

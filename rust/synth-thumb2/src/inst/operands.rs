@@ -96,6 +96,13 @@ impl MachInst {
                 f(fv, Use);
                 f(rd, Def);
             }
+            MachInst::VSelect { sd, rn, rhs, st, sf, .. } => {
+                f(rn, Use);
+                visit_rhs(rhs, f);
+                f(st, Use);
+                f(sf, Use);
+                f(sd, Def);
+            }
             MachInst::TrapIf { rn, rhs, .. } => {
                 f(rn, Use);
                 visit_rhs(rhs, f);

@@ -100,27 +100,52 @@ fn const_of(func: &Function, v: Value) -> Option<i64> {
 
 /// The values of `func` read only as operands of calls the FPU computes
 /// (see [`super::vfp::vfp_lowering`]) and at least once: a load of one of
-/// them can go straight into an S register.
+/// them can go straight into an S register. A 32-bit `select` whose result
+/// is such a value is computed in S registers (see `Lower::s_select`), so
+/// its two selected operands count as read by the FPU too (its condition
+/// does not); found by iterating to a fixed point (the set only grows).
 pub(crate) fn s_only_values(func: &Function, fpu: synth_thumb2_enc::Fpu) -> std::collections::HashSet<Value> {
-    use std::collections::HashMap;
-    let mut vfp_uses: HashMap<Value, (usize, usize)> = HashMap::new();
-    for bd in &func.blocks {
-        for inst in &bd.insts {
-            let on_fpu = match &inst.kind {
-                InstKind::Call { callee, .. } => super::vfp::vfp_lowering(callee, fpu).is_some(),
-                _ => false,
-            };
-            for o in inst.kind.operands() {
-                let e = vfp_uses.entry(o).or_default();
-                e.0 += 1;
-                e.1 += usize::from(on_fpu);
+    use std::collections::{HashMap, HashSet};
+    let mut s_selects: HashSet<Value> = HashSet::new();
+    loop {
+        let mut vfp_uses: HashMap<Value, (usize, usize)> = HashMap::new();
+        for bd in &func.blocks {
+            for inst in &bd.insts {
+                let on_fpu = match &inst.kind {
+                    InstKind::Call { callee, .. } => super::vfp::vfp_lowering(callee, fpu).is_some(),
+                    _ => false,
+                };
+                // A select in S registers reads its operands 1 and 2 (cond is 0) on the FPU.
+                let s_sel = matches!(inst.kind, InstKind::Select { .. })
+                    && inst.results.first().is_some_and(|r| s_selects.contains(r));
+                for (k, o) in inst.kind.operands().into_iter().enumerate() {
+                    let e = vfp_uses.entry(o).or_default();
+                    e.0 += 1;
+                    e.1 += usize::from(on_fpu || (s_sel && k > 0));
+                }
+            }
+            for o in bd.term.operands() {
+                vfp_uses.entry(o).or_default().0 += 1;
             }
         }
-        for o in bd.term.operands() {
-            vfp_uses.entry(o).or_default().0 += 1;
+        let s_only: HashSet<Value> =
+            vfp_uses.into_iter().filter(|(_, (all, fpu))| *all > 0 && all == fpu).map(|(v, _)| v).collect();
+        let next: HashSet<Value> = func
+            .blocks
+            .iter()
+            .flat_map(|b| &b.insts)
+            .filter_map(|i| match &i.kind {
+                InstKind::Select { ty, .. } if matches!(ty.bits_type(), Type::I32 | Type::F32) => i.results.first(),
+                _ => None,
+            })
+            .filter(|r| s_only.contains(r))
+            .copied()
+            .collect();
+        if next == s_selects {
+            return s_only;
         }
+        s_selects = next;
     }
-    vfp_uses.into_iter().filter(|(_, (all, fpu))| *all > 0 && all == fpu).map(|(v, _)| v).collect()
 }
 
 impl Lower<'_> {

@@ -126,6 +126,23 @@ impl Lower<'_> {
         true
     }
 
+    /// A 32-bit `select` whose result only VFP operations read (see
+    /// `fmem::s_only_values`) chooses between S registers:
+    /// [`MachInst::VSelect`] on `to_s` of both operands, and the result
+    /// stays in its S register. Returns whether it did.
+    pub(super) fn s_select(&mut self, d: Value, cond: (Cond, Reg, crate::inst::Rhs), t: Value, f: Value) -> bool {
+        if self.fpu == Fpu::None || !self.s_only.contains(&d) {
+            return false;
+        }
+        let (cc, rn, rhs) = cond;
+        let st = self.to_s(t);
+        let sf = self.to_s(f);
+        let sd = self.new_fvreg();
+        self.push(MachInst::VSelect { cc, sd, rn, rhs, st, sf });
+        self.s_of.insert(d, (sd, None));
+        true
+    }
+
     /// Lowers the call on the FPU when [`vfp_lowering`] says it can;
     /// returns whether it did.
     pub(super) fn vfp_call(
@@ -245,6 +262,40 @@ mod tests {
         assert_eq!(bits, 2.0f32.to_bits());
         assert_eq!(vc.vreg_class(sd.as_virt().unwrap()), RegClass::Float);
         assert!(vc.remat_inst(sd.as_virt().unwrap()).is_some(), "re-made, never spilled");
+    }
+
+    #[test]
+    fn a_select_only_vfp_reads_chooses_between_s_registers_its_constants_included() {
+        // f(a, c) = a * (c ? 2.0 : -0.5): the constants are VMOV.F32 immediates,
+        // the select a VSelect, and only `a` (and nothing selected) moves in.
+        let sig = Signature { params: vec![Type::I32, Type::I32], results: vec![Type::I32] };
+        let mut b = FunctionBuilder::new("f", sig);
+        let p = b.block_params(Block(0)).to_vec();
+        let two = b.iconst(Type::I32, i64::from(2.0f32.to_bits()));
+        let half = b.iconst(Type::I32, i64::from((-0.5f32).to_bits()));
+        let sel = b.inst(InstKind::Select { ty: Type::I32, cond: p[1], if_true: two, if_false: half }, &[Type::I32])[0];
+        let fsig = Signature { params: vec![Type::I32, Type::I32], results: vec![Type::I32] };
+        let r = b.inst(InstKind::Call { callee: Callee::Libcall(Libcall::FMul), sig: fsig, args: vec![p[0], sel] }, &[Type::I32]);
+        b.terminate(Terminator::Return(vec![r[0]]));
+        let f = b.finish();
+        let vc = super::super::lower_for(&f, None, Fpu::Fpv4SpD16).expect("lowers");
+        let n = |p: fn(&MachInst) -> bool| vc.insts.iter().filter(|i| p(i)).count();
+        assert_eq!(n(|i| matches!(i, MachInst::VSelect { .. })), 1);
+        assert_eq!(n(|i| matches!(i, MachInst::VMovImm { .. })), 2);
+        assert_eq!(n(|i| matches!(i, MachInst::VMovToS { .. })), 1, "only a");
+        assert_eq!(n(|i| matches!(i, MachInst::CmpSelect { .. })), 0);
+        let out = synth_regalloc::allocate(&vc, &synth_regalloc::Options { verify: true, shadow: false });
+        assert_eq!(out.stats.float.as_ref().map(|f| f.spill_stores), Some(0));
+        // The select's result returned (a core use): the core select as before.
+        let sig = Signature { params: vec![Type::I32, Type::I32], results: vec![Type::I32] };
+        let mut b = FunctionBuilder::new("g", sig);
+        let p = b.block_params(Block(0)).to_vec();
+        let two = b.iconst(Type::I32, i64::from(2.0f32.to_bits()));
+        let sel = b.inst(InstKind::Select { ty: Type::I32, cond: p[1], if_true: two, if_false: p[0] }, &[Type::I32])[0];
+        b.terminate(Terminator::Return(vec![sel]));
+        let vc = super::super::lower_for(&b.finish(), None, Fpu::Fpv4SpD16).expect("lowers");
+        assert!(vc.insts.iter().any(|i| matches!(i, MachInst::CmpSelect { .. })));
+        assert!(!vc.insts.iter().any(|i| matches!(i, MachInst::VSelect { .. } | MachInst::VMovImm { .. })));
     }
 
     #[test]
