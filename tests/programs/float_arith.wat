@@ -79,4 +79,8 @@
     (f32.mul (select (f32.const 0.5) (f32.const -3) (f32.lt (local.get 0) (local.get 1))) (local.get 0)))
   (func (export "f32_select_mixed") (param f32 f32) (result f32)
     (f32.sub (local.get 0) (select (f32.const 0.1) (local.get 1) (f32.gt (local.get 0) (local.get 1)))))
+  ;; f32.neg/f32.abs only VFP operations read: VNEG/VABS.F32 in S registers
+  (func (export "f32_neg_mul") (param f32 f32) (result f32) (f32.mul (f32.neg (local.get 0)) (local.get 1)))
+  (func (export "f32_abs_add") (param f32 f32) (result f32)
+    (f32.add (f32.abs (f32.sub (local.get 0) (local.get 1))) (f32.abs (local.get 1))))
 )

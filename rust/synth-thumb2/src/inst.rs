@@ -620,6 +620,16 @@ pub enum MachInst {
         /// Second operand (Use).
         sm: Reg,
     },
+    /// `VNEG.F32 sd, sm` (`neg`) or `VABS.F32 sd, sm`: the sign bit flipped
+    /// or cleared, every other bit kept (NaN payloads included).
+    VSign {
+        /// Flip (VNEG) rather than clear (VABS).
+        neg: bool,
+        /// Destination (Def).
+        sd: Reg,
+        /// Operand (Use).
+        sm: Reg,
+    },
     /// `VSQRT.F32 sd, sm`.
     VSqrt {
         /// Destination (Def).

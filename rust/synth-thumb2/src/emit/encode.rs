@@ -115,6 +115,10 @@ impl Emitter<'_> {
             MachInst::VStr { sd, base, off } => a.vstr(s(*sd)?, p(*base)?, *off as i32),
             MachInst::VArith { op, sd, sn, sm } => a.vfp_op3(*op, s(*sd)?, s(*sn)?, s(*sm)?),
             MachInst::VSqrt { sd, sm } => a.vfp_op2(enc::VfpOp2::Sqrt, s(*sd)?, s(*sm)?),
+            MachInst::VSign { neg, sd, sm } => {
+                let op = if *neg { enc::VfpOp2::Neg } else { enc::VfpOp2::Abs };
+                a.vfp_op2(op, s(*sd)?, s(*sm)?)
+            }
             MachInst::VCvtToInt { signed, sd, sm } => a.vcvt_to_int(enc::Round::Zero, *signed, s(*sd)?, s(*sm)?),
             MachInst::VCvtFromInt { signed, sd, sm } => a.vcvt_from_int(*signed, s(*sd)?, s(*sm)?),
             MachInst::VRint { mode, sd, sm } => a.vrint(*mode, s(*sd)?, s(*sm)?),

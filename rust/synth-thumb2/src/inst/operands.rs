@@ -192,6 +192,7 @@ impl MachInst {
             | MachInst::VMov { sd: d, sm: m }
             | MachInst::VMovFromS { rt: d, sn: m }
             | MachInst::VSqrt { sd: d, sm: m }
+            | MachInst::VSign { sd: d, sm: m, .. }
             | MachInst::VCvtToInt { sd: d, sm: m, .. }
             | MachInst::VCvtFromInt { sd: d, sm: m, .. }
             | MachInst::VRint { sd: d, sm: m, .. } => {

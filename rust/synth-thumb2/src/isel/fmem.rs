@@ -90,6 +90,30 @@ pub(crate) fn known_tz(func: &Function) -> Vec<u8> {
     }
 }
 
+/// The f32 sign operation an i32 instruction is, on the bits of its other
+/// operand: `x & 0x7fffffff` is `VABS.F32` (the soft-float `f32.abs`),
+/// `x ^ 0x80000000` is `VNEG.F32` (`f32.neg`). Both VFP instructions only
+/// clear or flip the sign bit (no NaN processing, no exception, FPSCR
+/// ignored: the ARM ARM's FPAbs/FPNeg), so they equal the integer forms on
+/// every bit pattern. `const_of`: the `Iconst` values. Returns (negate, x).
+pub(crate) fn sign_op(const_of: impl Fn(Value) -> Option<i64>, kind: &InstKind) -> Option<(bool, Value)> {
+    let InstKind::Binary { op, ty: Type::I32, lhs, rhs } = kind else { return None };
+    let mask = match op {
+        BinaryOp::And => 0x7fff_ffffu32,
+        BinaryOp::Xor => 0x8000_0000u32,
+        _ => return None,
+    };
+    let is_mask = |v: &Value| const_of(*v).is_some_and(|c| c as u32 == mask);
+    let x = if is_mask(rhs) && !is_mask(lhs) {
+        *lhs
+    } else if is_mask(lhs) && !is_mask(rhs) {
+        *rhs
+    } else {
+        return None;
+    };
+    Some((*op == BinaryOp::Xor, x))
+}
+
 /// The constant of an `Iconst` value, found by a scan of the IR.
 fn const_of(func: &Function, v: Value) -> Option<i64> {
     func.blocks.iter().flat_map(|b| &b.insts).find_map(|i| match i.kind {
@@ -106,6 +130,15 @@ fn const_of(func: &Function, v: Value) -> Option<i64> {
 /// does not); found by iterating to a fixed point (the set only grows).
 pub(crate) fn s_only_values(func: &Function, fpu: synth_thumb2_enc::Fpu) -> std::collections::HashSet<Value> {
     use std::collections::{HashMap, HashSet};
+    let consts: HashMap<Value, i64> = func
+        .blocks
+        .iter()
+        .flat_map(|b| &b.insts)
+        .filter_map(|i| match i.kind {
+            InstKind::Iconst { imm, .. } => i.results.first().map(|r| (*r, imm)),
+            _ => None,
+        })
+        .collect();
     let mut s_selects: HashSet<Value> = HashSet::new();
     loop {
         let mut vfp_uses: HashMap<Value, (usize, usize)> = HashMap::new();
@@ -116,12 +149,14 @@ pub(crate) fn s_only_values(func: &Function, fpu: synth_thumb2_enc::Fpu) -> std:
                     _ => false,
                 };
                 // A select in S registers reads its operands 1 and 2 (cond is 0) on the FPU.
-                let s_sel = matches!(inst.kind, InstKind::Select { .. })
-                    && inst.results.first().is_some_and(|r| s_selects.contains(r));
+                let chosen = inst.results.first().is_some_and(|r| s_selects.contains(r));
+                let s_sel = chosen && matches!(inst.kind, InstKind::Select { .. });
+                // A sign operation (VABS/VNEG) reads its non-constant operand on the FPU.
+                let s_sign = if chosen { sign_op(|v| consts.get(&v).copied(), &inst.kind).map(|s| s.1) } else { None };
                 for (k, o) in inst.kind.operands().into_iter().enumerate() {
                     let e = vfp_uses.entry(o).or_default();
                     e.0 += 1;
-                    e.1 += usize::from(on_fpu || (s_sel && k > 0));
+                    e.1 += usize::from(on_fpu || (s_sel && k > 0) || s_sign == Some(o));
                 }
             }
             for o in bd.term.operands() {
@@ -136,6 +171,7 @@ pub(crate) fn s_only_values(func: &Function, fpu: synth_thumb2_enc::Fpu) -> std:
             .flat_map(|b| &b.insts)
             .filter_map(|i| match &i.kind {
                 InstKind::Select { ty, .. } if matches!(ty.bits_type(), Type::I32 | Type::F32) => i.results.first(),
+                k if sign_op(|v| consts.get(&v).copied(), k).is_some() => i.results.first(),
                 _ => None,
             })
             .filter(|r| s_only.contains(r))

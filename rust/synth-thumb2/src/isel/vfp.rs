@@ -143,6 +143,22 @@ impl Lower<'_> {
         true
     }
 
+    /// The soft-float `f32.abs`/`f32.neg` (`x & 0x7fffffff`, `x ^ 0x80000000`,
+    /// see `fmem::sign_op`) whose result only VFP operations read:
+    /// `VABS/VNEG.F32` on `x`'s S register, the result kept there. Returns
+    /// whether it did.
+    pub(super) fn s_sign(&mut self, d: Value, kind: &synth_ir::InstKind) -> bool {
+        if self.fpu == Fpu::None || !self.s_only.contains(&d) {
+            return false;
+        }
+        let Some((neg, x)) = super::fmem::sign_op(|v| self.ir_const(v), kind) else { return false };
+        let sm = self.to_s(x);
+        let sd = self.new_fvreg();
+        self.push(MachInst::VSign { neg, sd, sm });
+        self.s_of.insert(d, (sd, None));
+        true
+    }
+
     /// Lowers the call on the FPU when [`vfp_lowering`] says it can;
     /// returns whether it did.
     pub(super) fn vfp_call(
