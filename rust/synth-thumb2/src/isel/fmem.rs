@@ -127,7 +127,9 @@ fn const_of(func: &Function, v: Value) -> Option<i64> {
 /// them can go straight into an S register. A 32-bit `select` whose result
 /// is such a value is computed in S registers (see `Lower::s_select`), so
 /// its two selected operands count as read by the FPU too (its condition
-/// does not); found by iterating to a fixed point (the set only grows).
+/// does not), and so do the arguments of block parameters that are such
+/// values (kept in S registers, see `Lower::plan_s_params`); found by
+/// iterating to a fixed point (the sets only grow).
 pub(crate) fn s_only_values(func: &Function, fpu: synth_thumb2_enc::Fpu) -> std::collections::HashSet<Value> {
     use std::collections::{HashMap, HashSet};
     let consts: HashMap<Value, i64> = func
@@ -140,6 +142,8 @@ pub(crate) fn s_only_values(func: &Function, fpu: synth_thumb2_enc::Fpu) -> std:
         })
         .collect();
     let mut s_selects: HashSet<Value> = HashSet::new();
+    // The previous round's answer (block parameters only the FPU reads).
+    let mut prev: HashSet<Value> = HashSet::new();
     loop {
         let mut vfp_uses: HashMap<Value, (usize, usize)> = HashMap::new();
         for bd in &func.blocks {
@@ -162,6 +166,17 @@ pub(crate) fn s_only_values(func: &Function, fpu: synth_thumb2_enc::Fpu) -> std:
             for o in bd.term.operands() {
                 vfp_uses.entry(o).or_default().0 += 1;
             }
+            // An argument of a parameter kept in an S register (`plan_s_params`: an i32
+            // parameter of a block other than the entry that only the FPU reads) is
+            // copied there by `s_block_args` through `to_s`: an FPU read.
+            for call in bd.term.block_calls() {
+                let target = call.block.0 as usize;
+                for (p, a) in func.blocks[target].params.iter().zip(&call.args) {
+                    if target != 0 && func.value_types[p.0 as usize] == Type::I32 && prev.contains(p) {
+                        vfp_uses.entry(*a).or_default().1 += 1;
+                    }
+                }
+            }
         }
         let s_only: HashSet<Value> =
             vfp_uses.into_iter().filter(|(_, (all, fpu))| *all > 0 && all == fpu).map(|(v, _)| v).collect();
@@ -177,10 +192,11 @@ pub(crate) fn s_only_values(func: &Function, fpu: synth_thumb2_enc::Fpu) -> std:
             .filter(|r| s_only.contains(r))
             .copied()
             .collect();
-        if next == s_selects {
+        if next == s_selects && s_only == prev {
             return s_only;
         }
         s_selects = next;
+        prev = s_only;
     }
 }
 
