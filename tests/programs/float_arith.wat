@@ -83,4 +83,17 @@
   (func (export "f32_neg_mul") (param f32 f32) (result f32) (f32.mul (f32.neg (local.get 0)) (local.get 1)))
   (func (export "f32_abs_add") (param f32 f32) (result f32)
     (f32.add (f32.abs (f32.sub (local.get 0) (local.get 1))) (f32.abs (local.get 1))))
+  ;; branches on f32 comparisons (VCMP; VMRS; B<cc>), directly and through eqz, NaNs included
+  (func (export "f32_br_lt") (param f32 f32) (result i32)
+    (if (result i32) (f32.lt (local.get 0) (local.get 1)) (then (i32.const 7)) (else (i32.const 9))))
+  (func (export "f32_br_not_ge") (param f32 f32) (result i32)
+    (if (result i32) (i32.eqz (f32.ge (local.get 0) (local.get 1))) (then (i32.const 7)) (else (i32.const 9))))
+  (func (export "f32_br_halve") (param f32 f32) (result f32) (local $n i32)
+    (block $out
+      (loop $l
+        (br_if $out (f32.le (local.get 0) (local.get 1)))
+        (local.set 0 (f32.mul (local.get 0) (f32.const 0.5)))
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $n) (i32.const 40)))))
+    (local.get 0))
 )

@@ -768,6 +768,22 @@ pub enum MachInst {
         /// Target otherwise.
         not_taken: usize,
     },
+    /// Single-precision compare and branch: `VCMP.F32 sn, sm; VMRS
+    /// APSR_nzcv, FPSCR; B<cc> taken; B not_taken` (fallthrough where
+    /// possible). `cc` (EQ, MI, LS, GT, GE) fails on unordered operands,
+    /// and `B<!cc>` is its exact complement, so a NaN goes to `not_taken`.
+    VCmpBr {
+        /// Condition for `taken` after VMRS.
+        cc: Cond,
+        /// Compared (Use, float class).
+        sn: Reg,
+        /// Compared against (Use, float class).
+        sm: Reg,
+        /// Target when the comparison holds.
+        taken: usize,
+        /// Target otherwise.
+        not_taken: usize,
+    },
     /// Jump table: `CMP idx, #n` (or `CMP idx, limit`); `BHS default`;
     /// `TBH [pc, idx, LSL #1]`.
     BrTable {

@@ -335,6 +335,12 @@ impl Emitter<'_> {
                 }
             },
             MachInst::F64Br { tree, inputs, taken, not_taken } => self.f64_branch(tree, inputs, *taken, *not_taken, next)?,
+            MachInst::VCmpBr { cc, sn, sm, taken, not_taken } => {
+                let (n, m) = (s(*sn)?, s(*sm)?);
+                self.asm.vcmp(n, m);
+                self.asm.vmrs_apsr();
+                self.branch2(*cc, *taken, *not_taken, next);
+            }
             MachInst::Cmp64Br { cc, alo, ahi, blo, bhi, taken, not_taken } => {
                 let (al, ah, bl, bh) = (p(*alo)?, p(*ahi)?, p(*blo)?, p(*bhi)?);
                 a.cmp(ah, bh);

@@ -232,6 +232,10 @@ impl MachInst {
                 f(rn, Use);
                 visit_rhs(rhs, f);
             }
+            MachInst::VCmpBr { sn, sm, .. } => {
+                f(sn, Use);
+                f(sm, Use);
+            }
             MachInst::Cmp64Br { alo, ahi, blo, bhi, .. } => {
                 f(alo, Use);
                 f(ahi, Use);

@@ -34,7 +34,7 @@
 use super::Lower;
 use crate::inst::MachInst;
 use crate::BackendError;
-use synth_ir::{Callee, Libcall, RuntimeFunc, Value};
+use synth_ir::{BlockCall, Callee, InstKind, Libcall, RuntimeFunc, Terminator, Type, Value};
 use synth_regalloc::Reg;
 use synth_thumb2_enc::{Cond, Fpu, VfpOp3};
 
@@ -159,6 +159,74 @@ impl Lower<'_> {
         true
     }
 
+    /// Plans the f32 comparisons (a call the FPU computes as `VCMP`) whose
+    /// only use is the branch ending their block, directly or through a
+    /// fused `eqz` (the branch's targets swapped): the branch compares
+    /// ([`MachInst::VCmpBr`]) and no 0/1 is materialised and tested again.
+    pub(super) fn plan_f32_branches(&mut self, reach: &[bool]) {
+        if self.fpu == Fpu::None {
+            return;
+        }
+        let func = self.func;
+        for (bi, bd) in func.blocks.iter().enumerate() {
+            let Terminator::Branch { cond, .. } = &bd.term else { continue };
+            if !reach[bi] || self.ir_const(*cond).is_some() {
+                continue;
+            }
+            let Some(&(b, k)) = self.defs.get(cond) else { continue };
+            let (v, negated) = match &func.blocks[b].insts[k].kind {
+                InstKind::Eqz { ty: Type::I32, arg } if b == bi && self.fused.contains(cond) => (*arg, true),
+                _ => (*cond, false),
+            };
+            let Some(&(vb, vk)) = self.defs.get(&v) else { continue };
+            let is_cmp = match &func.blocks[vb].insts[vk].kind {
+                InstKind::Call { callee, args, .. } => {
+                    args.len() == 2 && matches!(vfp_lowering(callee, self.fpu), Some(VfpLowering::Compare(_)))
+                }
+                _ => false,
+            };
+            if vb == bi && is_cmp && self.use_counts.get(&v) == Some(&1) {
+                self.f32_branch_cmps.insert(v, negated);
+            }
+        }
+    }
+
+    /// Lowers the branch on `cond` ending block `bi` as a
+    /// [`MachInst::VCmpBr`] when [`Self::plan_f32_branches`] planned it;
+    /// returns whether it did.
+    pub(super) fn f32_branch(
+        &mut self,
+        bi: usize,
+        cond: Value,
+        then_dest: &BlockCall,
+        else_dest: &BlockCall,
+    ) -> Result<bool, BackendError> {
+        let v = match self.f32_branch_cmps.get(&cond) {
+            Some(_) => cond,
+            None => match self.def_kind(cond) {
+                Some(InstKind::Eqz { arg, .. }) if self.f32_branch_cmps.get(arg) == Some(&true) => *arg,
+                _ => return Ok(false),
+            },
+        };
+        let negated = self.f32_branch_cmps[&v];
+        if negated == (v == cond) {
+            return Ok(false);
+        }
+        let Some(InstKind::Call { callee, args, .. }) = self.def_kind(v).cloned() else {
+            return Err(self.err("a planned f32 branch comparison that is not a call"));
+        };
+        let Some(VfpLowering::Compare(cc)) = vfp_lowering(&callee, self.fpu) else {
+            return Err(self.err("a planned f32 branch comparison the FPU does not compute"));
+        };
+        let sn = self.to_s(args[0]);
+        let sm = self.to_s(args[1]);
+        let taken = self.edge(bi, 0, then_dest)?;
+        let not_taken = self.edge(bi, 1, else_dest)?;
+        let (taken, not_taken) = if negated { (not_taken, taken) } else { (taken, not_taken) };
+        self.push(MachInst::VCmpBr { cc, sn, sm, taken, not_taken });
+        Ok(true)
+    }
+
     /// Lowers the call on the FPU when [`vfp_lowering`] says it can;
     /// returns whether it did.
     pub(super) fn vfp_call(
@@ -170,6 +238,10 @@ impl Lower<'_> {
         let Some(k) = vfp_lowering(callee, self.fpu) else {
             return Ok(false);
         };
+        if results.len() == 1 && self.f32_branch_cmps.contains_key(&results[0]) {
+            // Computed by the branch that reads it (`f32_branch`).
+            return Ok(true);
+        }
         let arity = if matches!(k, VfpLowering::Arith(_) | VfpLowering::Compare(_)) { 2 } else { 1 };
         if args.len() != arity || results.len() != 1 {
             return Err(self.err("a float run-time call whose arguments or results do not match its signature"));
@@ -312,6 +384,38 @@ mod tests {
         let vc = super::super::lower_for(&b.finish(), None, Fpu::Fpv4SpD16).expect("lowers");
         assert!(vc.insts.iter().any(|i| matches!(i, MachInst::CmpSelect { .. })));
         assert!(!vc.insts.iter().any(|i| matches!(i, MachInst::VSelect { .. } | MachInst::VMovImm { .. })));
+    }
+
+    #[test]
+    fn a_branch_on_an_f32_comparison_compares_in_the_branch() {
+        use synth_ir::BlockCall;
+        // if fcmplt(a, b) (or eqz of it) { return 1 } else { return 2 }
+        for negate in [false, true] {
+            let sig = Signature { params: vec![Type::I32, Type::I32], results: vec![Type::I32] };
+            let mut b = FunctionBuilder::new("f", sig);
+            let p = b.block_params(Block(0)).to_vec();
+            let fsig = Signature { params: vec![Type::I32, Type::I32], results: vec![Type::I32] };
+            let c = b.inst(InstKind::Call { callee: Callee::Libcall(Libcall::FCmpLt), sig: fsig, args: p }, &[Type::I32])[0];
+            let c = if negate { b.inst(InstKind::Eqz { ty: Type::I32, arg: c }, &[Type::I32])[0] } else { c };
+            let (t, e) = (b.create_block(), b.create_block());
+            b.branch(c, BlockCall { block: t, args: vec![] }, BlockCall { block: e, args: vec![] });
+            for (blk, k) in [(t, 1), (e, 2)] {
+                b.switch_to_block(blk);
+                let r = b.iconst(Type::I32, k);
+                b.terminate(Terminator::Return(vec![r]));
+            }
+            let vc = super::super::lower_for(&b.finish(), None, Fpu::Fpv4SpD16).expect("lowers");
+            let br = vc.insts.iter().find_map(|i| match i {
+                MachInst::VCmpBr { cc, taken, not_taken, .. } => Some((*cc, *taken, *not_taken)),
+                _ => None,
+            });
+            let (cc, taken, not_taken) = br.expect("a VCmpBr");
+            assert_eq!(cc, synth_thumb2_enc::Cond::Mi);
+            assert_eq!(taken > not_taken, negate, "targets swapped for the eqz");
+            assert!(!vc.insts.iter().any(|i| matches!(i, MachInst::VCmpSet { .. } | MachInst::CmpBr { .. })));
+            let out = synth_regalloc::allocate(&vc, &synth_regalloc::Options { verify: true, shadow: false });
+            assert_eq!(out.stats.float.as_ref().map(|f| f.spill_stores), Some(0));
+        }
     }
 
     #[test]
