@@ -92,6 +92,48 @@ def test_fpu_configuration_computes_f32_on_the_fpu(tmp_path, config):
     assert not seen["aeabi"], "soft-float functions executed: %s" % sorted(seen["aeabi"])
 
 
+def _count_vabs_vneg(emu):
+    """Hook counting executed VABS.F32 (EEB0 0AC0 with D/Vd/M/Vm bits masked) and VNEG.F32
+    (EEB1 0A40); VMOV.F32 (EEB0 0A40) and VSQRT.F32 (EEB1 0AC0) differ in one bit."""
+    seen = {"abs": 0, "neg": 0}
+
+    def on_code(uc, address, size, _data):
+        if size == 4:
+            hw1, hw2 = struct.unpack("<2H", uc.mem_read(address, 4))
+            op = (hw1 & 0xFFBF, hw2 & 0x0FD0)
+            if op == (0xEEB0, 0x0AC0):
+                seen["abs"] += 1
+            elif op == (0xEEB1, 0x0A40):
+                seen["neg"] += 1
+    emu.uc.hook_add(unicorn.UC_HOOK_CODE, on_code)
+    return seen
+
+
+@pytest.mark.parametrize("config", list(FPU_CONFIGS))
+def test_f32_abs_and_neg_feeding_the_fpu_are_vabs_vneg_keeping_nan_payloads(tmp_path, config):
+    """f32.neg/f32.abs whose results only VFP arithmetic reads execute VNEG/VABS.F32, which
+    only flip/clear the sign bit: a signalling NaN's payload survives them and the following
+    VMUL/VADD quiets it with that payload and sign (FPSCR.DN clear), bit for bit what wasmtime
+    computes; ordinary values and infinities match too."""
+    src = os.path.join(HERE, "programs", "float_arith.wat")
+    extra, float_abi = FPU_CONFIGS[config]
+    target = differential.Target(src, str(tmp_path), extra_args=extra, float_abi=float_abi)
+    seen = _count_vabs_vneg(target.emu)
+    one, snan, qnan_neg = 0x3F800000, 0x7FA00001, 0xFFC00123
+    cases = [("f32_neg_mul", (snan, one), "neg", 0xFFE00001),   # -sNaN, quieted by VMUL
+             ("f32_neg_mul", (qnan_neg, one), "neg", 0x7FC00123),
+             ("f32_neg_mul", (0x40400000, 0xC0000000), "neg", 0x40C00000),  # -3 * -2 = 6
+             ("f32_abs_add", (0xFFA00001, 0), "abs", 0x7FE00001),   # |quieted -sNaN|: payload kept
+             ("f32_abs_add", (0xC0400000, 0), "abs", 0x40400000),   # |-3 - 0| + |0| = 3
+             ("f32_abs_add", (0xFF800000, one), "abs", 0x7F800000)]  # |-inf - 1| + 1 = inf
+    for name, args, kind, bits in cases:
+        before = seen[kind]
+        expected, actual = target.compare(name, args)
+        assert expected.key() == actual.key(), (name, expected.describe(), actual.describe())
+        assert actual.values == [bits] or tuple(actual.values) == (bits,), (name, args, actual.describe())
+        assert seen[kind] > before, "%s ran no %s" % (name, kind)
+
+
 def _count_vldr_vstr(emu):
     """Hook counting executed VLDR/VSTR (immediate offset, no writeback: not VPUSH/VPOP)."""
     seen = {"n": 0}

@@ -71,4 +71,29 @@
   ;; constants with unusual bits
   (func (export "consts") (result f32 f64 f32 f64)
     (f32.const -0) (f64.const nan:0x4000000000001) (f32.const -0x1p-149) (f64.const -inf))
+  ;; f32 selects only VFP operations read: chosen in S registers (VSelect), between
+  ;; operands, VMOV.F32 immediates and a constant that is not one
+  (func (export "f32_select_add") (param f32 f32 i32) (result f32)
+    (f32.add (select (local.get 0) (local.get 1) (local.get 2)) (f32.const 2)))
+  (func (export "f32_select_imm") (param f32 f32) (result f32)
+    (f32.mul (select (f32.const 0.5) (f32.const -3) (f32.lt (local.get 0) (local.get 1))) (local.get 0)))
+  (func (export "f32_select_mixed") (param f32 f32) (result f32)
+    (f32.sub (local.get 0) (select (f32.const 0.1) (local.get 1) (f32.gt (local.get 0) (local.get 1)))))
+  ;; f32.neg/f32.abs only VFP operations read: VNEG/VABS.F32 in S registers
+  (func (export "f32_neg_mul") (param f32 f32) (result f32) (f32.mul (f32.neg (local.get 0)) (local.get 1)))
+  (func (export "f32_abs_add") (param f32 f32) (result f32)
+    (f32.add (f32.abs (f32.sub (local.get 0) (local.get 1))) (f32.abs (local.get 1))))
+  ;; branches on f32 comparisons (VCMP; VMRS; B<cc>), directly and through eqz, NaNs included
+  (func (export "f32_br_lt") (param f32 f32) (result i32)
+    (if (result i32) (f32.lt (local.get 0) (local.get 1)) (then (i32.const 7)) (else (i32.const 9))))
+  (func (export "f32_br_not_ge") (param f32 f32) (result i32)
+    (if (result i32) (i32.eqz (f32.ge (local.get 0) (local.get 1))) (then (i32.const 7)) (else (i32.const 9))))
+  (func (export "f32_br_halve") (param f32 f32) (result f32) (local $n i32)
+    (block $out
+      (loop $l
+        (br_if $out (f32.le (local.get 0) (local.get 1)))
+        (local.set 0 (f32.mul (local.get 0) (f32.const 0.5)))
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $n) (i32.const 40)))))
+    (local.get 0))
 )

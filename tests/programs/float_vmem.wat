@@ -74,4 +74,24 @@
                              (i32.const 16777619)))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $hash (i32.lt_u (local.get $i) (i32.const 16))))
-    (local.get $h)))
+    (local.get $h))  ;; a loaded element carried to the next iteration (a loop parameter kept in an S register
+  ;; whose argument is the load: VLDR straight into it), and a select between carried values
+  (func (export "diff_carried") (param $a f32) (param $b f32) (result f32)
+    (local $i i32) (local $prev f32) (local $cur f32) (local $acc f32)
+    (loop $fill
+      (f32.store offset=512 (i32.shl (local.get $i) (i32.const 2))
+        (f32.add (f32.mul (local.get $a) (f32.convert_i32_s (local.get $i))) (local.get $b)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $fill (i32.lt_u (local.get $i) (i32.const 8))))
+    (local.set $i (i32.const 1))
+    (local.set $prev (f32.load offset=512 (i32.const 0)))
+    (loop $d
+      (local.set $cur (f32.load offset=512 (i32.shl (local.get $i) (i32.const 2))))
+      (local.set $acc (f32.add (local.get $acc)
+        (select (f32.sub (local.get $cur) (local.get $prev)) (f32.neg (local.get $prev))
+                (f32.gt (local.get $cur) (local.get $prev)))))
+      (local.set $prev (local.get $cur))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $d (i32.lt_u (local.get $i) (i32.const 8))))
+    (local.get $acc))
+)

@@ -562,6 +562,33 @@ pub enum MachInst {
         /// Source (Use, float class).
         sm: Reg,
     },
+    /// `VMOV.F32 sd, #imm`: an f32 constant whose bit pattern `bits` is a
+    /// VFP modified immediate (±(16..31)/16 × 2^(−3..4); see
+    /// `synth_thumb2_enc::is_vfp_imm_f32`). No uses.
+    VMovImm {
+        /// Destination (Def, float class).
+        sd: Reg,
+        /// The constant's bit pattern.
+        bits: u32,
+    },
+    /// `CMP rn, rhs; ITE cc; VMOVcc.F32 sd, st; VMOV!cc.F32 sd, sf` (one
+    /// conditional `VMOV` when `sd` is `st` or `sf`): wasm's `select` of
+    /// two f32 values kept in S registers. The flags live only inside the
+    /// expansion; `sd` is written after every use is read: Def.
+    VSelect {
+        /// Condition choosing `st`.
+        cc: Cond,
+        /// Destination (Def, float class).
+        sd: Reg,
+        /// Compared (Use, core).
+        rn: Reg,
+        /// Compared against.
+        rhs: Rhs,
+        /// Chosen when `cc` holds (Use, float class).
+        st: Reg,
+        /// Chosen otherwise (Use, float class).
+        sf: Reg,
+    },
     /// `VLDR sd, [base, #off]`: 32 bits from a 4-aligned address (VLDR
     /// faults on any other; see `isel/fmem.rs`). `off` ≤ 1020, a multiple of 4.
     VLdr {
@@ -591,6 +618,16 @@ pub enum MachInst {
         /// First operand (Use).
         sn: Reg,
         /// Second operand (Use).
+        sm: Reg,
+    },
+    /// `VNEG.F32 sd, sm` (`neg`) or `VABS.F32 sd, sm`: the sign bit flipped
+    /// or cleared, every other bit kept (NaN payloads included).
+    VSign {
+        /// Flip (VNEG) rather than clear (VABS).
+        neg: bool,
+        /// Destination (Def).
+        sd: Reg,
+        /// Operand (Use).
         sm: Reg,
     },
     /// `VSQRT.F32 sd, sm`.
@@ -726,6 +763,22 @@ pub enum MachInst {
         tree: F64Node,
         /// Core registers the leaves read (Use).
         inputs: Vec<Reg>,
+        /// Target when the comparison holds.
+        taken: usize,
+        /// Target otherwise.
+        not_taken: usize,
+    },
+    /// Single-precision compare and branch: `VCMP.F32 sn, sm; VMRS
+    /// APSR_nzcv, FPSCR; B<cc> taken; B not_taken` (fallthrough where
+    /// possible). `cc` (EQ, MI, LS, GT, GE) fails on unordered operands,
+    /// and `B<!cc>` is its exact complement, so a NaN goes to `not_taken`.
+    VCmpBr {
+        /// Condition for `taken` after VMRS.
+        cc: Cond,
+        /// Compared (Use, float class).
+        sn: Reg,
+        /// Compared against (Use, float class).
+        sm: Reg,
         /// Target when the comparison holds.
         taken: usize,
         /// Target otherwise.

@@ -142,6 +142,10 @@ pub(crate) struct Lower<'a> {
     /// expression (see `isel/vfp64.rs`), with the scratch registers each
     /// needs and the operands it reads.
     f64_inner: HashMap<Value, (usize, usize)>,
+    /// f32 comparisons computed in the branch that is their only use
+    /// (see `Lower::f32_branch`), with whether the branch tests their
+    /// negation (a fused `eqz`).
+    f32_branch_cmps: HashMap<Value, bool>,
 }
 
 impl<'a> Lower<'a> {
@@ -177,6 +181,7 @@ impl<'a> Lower<'a> {
             s_only: HashSet::new(),
             s_params: HashMap::new(),
             f64_inner: HashMap::new(),
+            f32_branch_cmps: HashMap::new(),
         };
         if func.blocks.is_empty() {
             return Err(l.err("a function without blocks"));
@@ -399,6 +404,7 @@ impl<'a> Lower<'a> {
         }
         self.plan_folds(&reach);
         self.plan_f64_trees(&reach);
+        self.plan_f32_branches(&reach);
         self.plan_bounds_limits(&reach);
         // Layout: setup block, then each reachable IR block followed by its
         // edge blocks.
@@ -681,6 +687,9 @@ impl<'a> Lower<'a> {
             InstKind::Select { ty, cond, if_true, if_false } => {
                 let d = res(0)?;
                 let (cc, rn, rhs) = self.condition32(*cond)?;
+                if self.s_select(d, (cc, rn, rhs), *if_true, *if_false) {
+                    return Ok(());
+                }
                 match ty.bits_type() {
                     Type::I32 | Type::F32 => self.push(MachInst::CmpSelect {
                         cc,
@@ -813,7 +822,7 @@ impl<'a> Lower<'a> {
                     self.push(MachInst::Jump { target: t });
                     return Ok(());
                 }
-                if self.f64_branch(bi, *cond, then_dest, else_dest)? {
+                if self.f64_branch(bi, *cond, then_dest, else_dest)? || self.f32_branch(bi, *cond, then_dest, else_dest)? {
                     return Ok(());
                 }
                 let cs = self.condition(*cond)?;
@@ -869,7 +878,8 @@ fn renumber(t: &mut MachInst, map: &[usize]) {
         MachInst::Jump { target } => *target = map[*target],
         MachInst::CmpBr { taken, not_taken, .. }
         | MachInst::Cmp64Br { taken, not_taken, .. }
-        | MachInst::F64Br { taken, not_taken, .. } => {
+        | MachInst::F64Br { taken, not_taken, .. }
+        | MachInst::VCmpBr { taken, not_taken, .. } => {
             *taken = map[*taken];
             *not_taken = map[*not_taken];
         }

@@ -130,7 +130,7 @@ impl VCode {
                 if op.kind != OperandKind::Use {
                     if let Some(v) = op.reg.as_virt() {
                         def_count[v as usize] += 1;
-                        if matches!(insts[k], MachInst::MovImm { .. } | MachInst::MovSym { .. }) {
+                        if matches!(insts[k], MachInst::MovImm { .. } | MachInst::MovSym { .. } | MachInst::VMovImm { .. }) {
                             remat[v as usize] = Some(k);
                         }
                     }

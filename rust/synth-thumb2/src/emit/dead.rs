@@ -73,6 +73,7 @@ fn effects(vcode: &VCode, alloc: &Output, item: Item) -> (u64, u64, bool) {
                     | MachInst::Extend { .. }
                     | MachInst::Bfx { .. }
                     | MachInst::VMovFromS { .. }
+                    | MachInst::VMovImm { .. }
             );
             (uses, defs, pure && ops.len() == allocs.len())
         }

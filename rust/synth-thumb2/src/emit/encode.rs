@@ -106,10 +106,19 @@ impl Emitter<'_> {
                     a.vfp_op2(enc::VfpOp2::Mov, s(*sd)?, s(*sm)?);
                 }
             }
+            MachInst::VMovImm { sd, bits } => {
+                if !a.vmov_imm_f32(s(*sd)?, f32::from_bits(*bits)) {
+                    return Err(format!("VMOV.F32 of {bits:#x}, not a VFP immediate"));
+                }
+            }
             MachInst::VLdr { sd, base, off } => a.vldr(s(*sd)?, p(*base)?, *off as i32),
             MachInst::VStr { sd, base, off } => a.vstr(s(*sd)?, p(*base)?, *off as i32),
             MachInst::VArith { op, sd, sn, sm } => a.vfp_op3(*op, s(*sd)?, s(*sn)?, s(*sm)?),
             MachInst::VSqrt { sd, sm } => a.vfp_op2(enc::VfpOp2::Sqrt, s(*sd)?, s(*sm)?),
+            MachInst::VSign { neg, sd, sm } => {
+                let op = if *neg { enc::VfpOp2::Neg } else { enc::VfpOp2::Abs };
+                a.vfp_op2(op, s(*sd)?, s(*sm)?)
+            }
             MachInst::VCvtToInt { signed, sd, sm } => a.vcvt_to_int(enc::Round::Zero, *signed, s(*sd)?, s(*sm)?),
             MachInst::VCvtFromInt { signed, sd, sm } => a.vcvt_from_int(*signed, s(*sd)?, s(*sm)?),
             MachInst::VRint { mode, sd, sm } => a.vrint(*mode, s(*sd)?, s(*sm)?),
@@ -138,6 +147,24 @@ impl Emitter<'_> {
                     a.it(*cc, "e");
                     a.mov(d, t);
                     a.mov(d, f);
+                }
+            }
+            MachInst::VSelect { cc, sd, rn, rhs, st, sf } => {
+                self.cmp(*rn, *rhs)?;
+                let (d, t, f) = (s(*sd)?, s(*st)?, s(*sf)?);
+                let a = &mut self.asm;
+                let mov = enc::VfpOp2::Mov;
+                if d == t && d == f {
+                } else if d == t {
+                    a.it(cc.invert(), "");
+                    a.vfp_op2(mov, d, f);
+                } else if d == f {
+                    a.it(*cc, "");
+                    a.vfp_op2(mov, d, t);
+                } else {
+                    a.it(*cc, "e");
+                    a.vfp_op2(mov, d, t);
+                    a.vfp_op2(mov, d, f);
                 }
             }
             MachInst::TrapIf { cc, rn, rhs, code } => match zero_test(*cc, *rhs) {
@@ -308,6 +335,12 @@ impl Emitter<'_> {
                 }
             },
             MachInst::F64Br { tree, inputs, taken, not_taken } => self.f64_branch(tree, inputs, *taken, *not_taken, next)?,
+            MachInst::VCmpBr { cc, sn, sm, taken, not_taken } => {
+                let (n, m) = (s(*sn)?, s(*sm)?);
+                self.asm.vcmp(n, m);
+                self.asm.vmrs_apsr();
+                self.branch2(*cc, *taken, *not_taken, next);
+            }
             MachInst::Cmp64Br { cc, alo, ahi, blo, bhi, taken, not_taken } => {
                 let (al, ah, bl, bh) = (p(*alo)?, p(*ahi)?, p(*blo)?, p(*bhi)?);
                 a.cmp(ah, bh);

@@ -158,6 +158,11 @@ impl Emitter<'_> {
             }
             Edit::Move { from: Loc::Slot(_), to: Loc::Slot(_) } => return Err("slot-to-slot move".into()),
             Edit::Remat { vreg, to } => match self.vcode.remat_inst(vreg) {
+                Some(MachInst::VMovImm { bits, .. }) => {
+                    if float(to).is_none() || !self.asm.vmov_imm_f32(enc::SReg(to.index()), f32::from_bits(*bits)) {
+                        return Err(format!("remat of v{vreg}: VMOV.F32 #{bits:#x} into {to:?}"));
+                    }
+                }
                 Some(MachInst::MovImm { imm, .. }) => self.asm.mov_imm(enc::Reg(to.0), *imm, Flags::Any),
                 Some(MachInst::MovSym { sym, addend, .. }) => {
                     let s = self.sym(RelocTarget::Symbol(*sym));

@@ -96,6 +96,13 @@ impl MachInst {
                 f(fv, Use);
                 f(rd, Def);
             }
+            MachInst::VSelect { sd, rn, rhs, st, sf, .. } => {
+                f(rn, Use);
+                visit_rhs(rhs, f);
+                f(st, Use);
+                f(sf, Use);
+                f(sd, Def);
+            }
             MachInst::TrapIf { rn, rhs, .. } => {
                 f(rn, Use);
                 visit_rhs(rhs, f);
@@ -185,12 +192,14 @@ impl MachInst {
             | MachInst::VMov { sd: d, sm: m }
             | MachInst::VMovFromS { rt: d, sn: m }
             | MachInst::VSqrt { sd: d, sm: m }
+            | MachInst::VSign { sd: d, sm: m, .. }
             | MachInst::VCvtToInt { sd: d, sm: m, .. }
             | MachInst::VCvtFromInt { sd: d, sm: m, .. }
             | MachInst::VRint { sd: d, sm: m, .. } => {
                 f(m, Use);
                 f(d, Def);
             }
+            MachInst::VMovImm { sd, .. } => f(sd, Def),
             MachInst::VLdr { sd, base, .. } => {
                 f(base, Use);
                 f(sd, Def);
@@ -222,6 +231,10 @@ impl MachInst {
             MachInst::CmpBr { rn, rhs, .. } => {
                 f(rn, Use);
                 visit_rhs(rhs, f);
+            }
+            MachInst::VCmpBr { sn, sm, .. } => {
+                f(sn, Use);
+                f(sm, Use);
             }
             MachInst::Cmp64Br { alo, ahi, blo, bhi, .. } => {
                 f(alo, Use);

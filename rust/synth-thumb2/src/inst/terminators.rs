@@ -16,6 +16,7 @@ impl MachInst {
                 | MachInst::CmpBr { .. }
                 | MachInst::Cmp64Br { .. }
                 | MachInst::F64Br { .. }
+                | MachInst::VCmpBr { .. }
                 | MachInst::BrTable { .. }
                 | MachInst::Ret { .. }
                 | MachInst::TailCall { .. }
@@ -29,7 +30,8 @@ impl MachInst {
             MachInst::Jump { target } => vec![*target],
             MachInst::CmpBr { taken, not_taken, .. }
             | MachInst::Cmp64Br { taken, not_taken, .. }
-            | MachInst::F64Br { taken, not_taken, .. } => {
+            | MachInst::F64Br { taken, not_taken, .. }
+            | MachInst::VCmpBr { taken, not_taken, .. } => {
                 vec![*taken, *not_taken]
             }
             MachInst::BrTable { targets, default, .. } => {
@@ -52,7 +54,8 @@ impl MachInst {
             MachInst::Jump { target } => fix(target),
             MachInst::CmpBr { taken, not_taken, .. }
             | MachInst::Cmp64Br { taken, not_taken, .. }
-            | MachInst::F64Br { taken, not_taken, .. } => {
+            | MachInst::F64Br { taken, not_taken, .. }
+            | MachInst::VCmpBr { taken, not_taken, .. } => {
                 fix(taken);
                 fix(not_taken);
             }

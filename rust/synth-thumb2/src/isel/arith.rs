@@ -18,6 +18,9 @@ impl Lower<'_> {
         match kind {
             InstKind::Iconst { ty, imm } => {
                 self.consts.insert(d, *imm);
+                if self.s_const(d, *imm) {
+                    return Ok(());
+                }
                 match ty.bits_type() {
                     Type::I32 | Type::F32 => self.push(MachInst::MovImm { rd: self.r(d), imm: *imm as u32 }),
                     Type::I64 | Type::F64 => {
@@ -38,6 +41,7 @@ impl Lower<'_> {
             }
             InstKind::Unary { op, ty: Type::I32, arg } => self.unary32(*op, d, *arg)?,
             InstKind::Unary { op, ty: Type::I64, arg } => self.unary64(*op, d, *arg)?,
+            InstKind::Binary { ty: Type::I32, .. } if self.s_sign(d, kind) => {}
             InstKind::Binary { op, ty: Type::I32, lhs, rhs } => self.binary32(*op, self.r(d), *lhs, *rhs),
             InstKind::Binary { op, ty: Type::I64, lhs, rhs } => self.binary64(*op, d, *lhs, *rhs)?,
             InstKind::Convert { op, arg } => match op {

@@ -90,6 +90,30 @@ pub(crate) fn known_tz(func: &Function) -> Vec<u8> {
     }
 }
 
+/// The f32 sign operation an i32 instruction is, on the bits of its other
+/// operand: `x & 0x7fffffff` is `VABS.F32` (the soft-float `f32.abs`),
+/// `x ^ 0x80000000` is `VNEG.F32` (`f32.neg`). Both VFP instructions only
+/// clear or flip the sign bit (no NaN processing, no exception, FPSCR
+/// ignored: the ARM ARM's FPAbs/FPNeg), so they equal the integer forms on
+/// every bit pattern. `const_of`: the `Iconst` values. Returns (negate, x).
+pub(crate) fn sign_op(const_of: impl Fn(Value) -> Option<i64>, kind: &InstKind) -> Option<(bool, Value)> {
+    let InstKind::Binary { op, ty: Type::I32, lhs, rhs } = kind else { return None };
+    let mask = match op {
+        BinaryOp::And => 0x7fff_ffffu32,
+        BinaryOp::Xor => 0x8000_0000u32,
+        _ => return None,
+    };
+    let is_mask = |v: &Value| const_of(*v).is_some_and(|c| c as u32 == mask);
+    let x = if is_mask(rhs) && !is_mask(lhs) {
+        *lhs
+    } else if is_mask(lhs) && !is_mask(rhs) {
+        *rhs
+    } else {
+        return None;
+    };
+    Some((*op == BinaryOp::Xor, x))
+}
+
 /// The constant of an `Iconst` value, found by a scan of the IR.
 fn const_of(func: &Function, v: Value) -> Option<i64> {
     func.blocks.iter().flat_map(|b| &b.insts).find_map(|i| match i.kind {
@@ -100,27 +124,80 @@ fn const_of(func: &Function, v: Value) -> Option<i64> {
 
 /// The values of `func` read only as operands of calls the FPU computes
 /// (see [`super::vfp::vfp_lowering`]) and at least once: a load of one of
-/// them can go straight into an S register.
+/// them can go straight into an S register. A 32-bit `select` whose result
+/// is such a value is computed in S registers (see `Lower::s_select`), so
+/// its two selected operands count as read by the FPU too (its condition
+/// does not), and so do the arguments of block parameters that are such
+/// values (kept in S registers, see `Lower::plan_s_params`); found by
+/// iterating to a fixed point (the sets only grow).
 pub(crate) fn s_only_values(func: &Function, fpu: synth_thumb2_enc::Fpu) -> std::collections::HashSet<Value> {
-    use std::collections::HashMap;
-    let mut vfp_uses: HashMap<Value, (usize, usize)> = HashMap::new();
-    for bd in &func.blocks {
-        for inst in &bd.insts {
-            let on_fpu = match &inst.kind {
-                InstKind::Call { callee, .. } => super::vfp::vfp_lowering(callee, fpu).is_some(),
-                _ => false,
-            };
-            for o in inst.kind.operands() {
-                let e = vfp_uses.entry(o).or_default();
-                e.0 += 1;
-                e.1 += usize::from(on_fpu);
+    use std::collections::{HashMap, HashSet};
+    let consts: HashMap<Value, i64> = func
+        .blocks
+        .iter()
+        .flat_map(|b| &b.insts)
+        .filter_map(|i| match i.kind {
+            InstKind::Iconst { imm, .. } => i.results.first().map(|r| (*r, imm)),
+            _ => None,
+        })
+        .collect();
+    let mut s_selects: HashSet<Value> = HashSet::new();
+    // The previous round's answer (block parameters only the FPU reads).
+    let mut prev: HashSet<Value> = HashSet::new();
+    loop {
+        let mut vfp_uses: HashMap<Value, (usize, usize)> = HashMap::new();
+        for bd in &func.blocks {
+            for inst in &bd.insts {
+                let on_fpu = match &inst.kind {
+                    InstKind::Call { callee, .. } => super::vfp::vfp_lowering(callee, fpu).is_some(),
+                    _ => false,
+                };
+                // A select in S registers reads its operands 1 and 2 (cond is 0) on the FPU.
+                let chosen = inst.results.first().is_some_and(|r| s_selects.contains(r));
+                let s_sel = chosen && matches!(inst.kind, InstKind::Select { .. });
+                // A sign operation (VABS/VNEG) reads its non-constant operand on the FPU.
+                let s_sign = if chosen { sign_op(|v| consts.get(&v).copied(), &inst.kind).map(|s| s.1) } else { None };
+                for (k, o) in inst.kind.operands().into_iter().enumerate() {
+                    let e = vfp_uses.entry(o).or_default();
+                    e.0 += 1;
+                    e.1 += usize::from(on_fpu || (s_sel && k > 0) || s_sign == Some(o));
+                }
+            }
+            for o in bd.term.operands() {
+                vfp_uses.entry(o).or_default().0 += 1;
+            }
+            // An argument of a parameter kept in an S register (`plan_s_params`: an i32
+            // parameter of a block other than the entry that only the FPU reads) is
+            // copied there by `s_block_args` through `to_s`: an FPU read.
+            for call in bd.term.block_calls() {
+                let target = call.block.0 as usize;
+                for (p, a) in func.blocks[target].params.iter().zip(&call.args) {
+                    if target != 0 && func.value_types[p.0 as usize] == Type::I32 && prev.contains(p) {
+                        vfp_uses.entry(*a).or_default().1 += 1;
+                    }
+                }
             }
         }
-        for o in bd.term.operands() {
-            vfp_uses.entry(o).or_default().0 += 1;
+        let s_only: HashSet<Value> =
+            vfp_uses.into_iter().filter(|(_, (all, fpu))| *all > 0 && all == fpu).map(|(v, _)| v).collect();
+        let next: HashSet<Value> = func
+            .blocks
+            .iter()
+            .flat_map(|b| &b.insts)
+            .filter_map(|i| match &i.kind {
+                InstKind::Select { ty, .. } if matches!(ty.bits_type(), Type::I32 | Type::F32) => i.results.first(),
+                k if sign_op(|v| consts.get(&v).copied(), k).is_some() => i.results.first(),
+                _ => None,
+            })
+            .filter(|r| s_only.contains(r))
+            .copied()
+            .collect();
+        if next == s_selects && s_only == prev {
+            return s_only;
         }
+        s_selects = next;
+        prev = s_only;
     }
-    vfp_uses.into_iter().filter(|(_, (all, fpu))| *all > 0 && all == fpu).map(|(v, _)| v).collect()
 }
 
 impl Lower<'_> {

@@ -34,7 +34,7 @@
 use super::Lower;
 use crate::inst::MachInst;
 use crate::BackendError;
-use synth_ir::{Callee, Libcall, RuntimeFunc, Value};
+use synth_ir::{BlockCall, Callee, InstKind, Libcall, RuntimeFunc, Terminator, Type, Value};
 use synth_regalloc::Reg;
 use synth_thumb2_enc::{Cond, Fpu, VfpOp3};
 
@@ -102,6 +102,131 @@ impl Lower<'_> {
         sd
     }
 
+    /// An i32 constant `d` (an f32 bit pattern) that only VFP operations
+    /// read and that is a VFP modified immediate (±(16..31)/16 × 2^(−3..4))
+    /// is made in an S register at its definition: `VMOV.F32 sd, #imm`
+    /// (rematerialisable, so the allocator re-makes it rather than spill
+    /// it). Other constants stay core-register constants moved in by a
+    /// `VMOV` at their uses (see [`Self::to_s`]): held in S registers at
+    /// their definition they would be spilled in long blocks of constants
+    /// (unrolled filter set-up), and a `VLDR` literal has no pool yet.
+    /// Returns whether it did.
+    pub(super) fn s_const(&mut self, d: Value, imm: i64) -> bool {
+        let bits = imm as u32;
+        if self.fpu == Fpu::None
+            || self.func.value_types[d.0 as usize] != synth_ir::Type::I32
+            || !self.s_only.contains(&d)
+            || !synth_thumb2_enc::is_vfp_imm_f32(f32::from_bits(bits))
+        {
+            return false;
+        }
+        let sd = self.new_fvreg();
+        self.push(MachInst::VMovImm { sd, bits });
+        self.s_of.insert(d, (sd, None));
+        true
+    }
+
+    /// A 32-bit `select` whose result only VFP operations read (see
+    /// `fmem::s_only_values`) chooses between S registers:
+    /// [`MachInst::VSelect`] on `to_s` of both operands, and the result
+    /// stays in its S register. Returns whether it did.
+    pub(super) fn s_select(&mut self, d: Value, cond: (Cond, Reg, crate::inst::Rhs), t: Value, f: Value) -> bool {
+        if self.fpu == Fpu::None || !self.s_only.contains(&d) {
+            return false;
+        }
+        let (cc, rn, rhs) = cond;
+        let st = self.to_s(t);
+        let sf = self.to_s(f);
+        let sd = self.new_fvreg();
+        self.push(MachInst::VSelect { cc, sd, rn, rhs, st, sf });
+        self.s_of.insert(d, (sd, None));
+        true
+    }
+
+    /// The soft-float `f32.abs`/`f32.neg` (`x & 0x7fffffff`, `x ^ 0x80000000`,
+    /// see `fmem::sign_op`) whose result only VFP operations read:
+    /// `VABS/VNEG.F32` on `x`'s S register, the result kept there. Returns
+    /// whether it did.
+    pub(super) fn s_sign(&mut self, d: Value, kind: &synth_ir::InstKind) -> bool {
+        if self.fpu == Fpu::None || !self.s_only.contains(&d) {
+            return false;
+        }
+        let Some((neg, x)) = super::fmem::sign_op(|v| self.ir_const(v), kind) else { return false };
+        let sm = self.to_s(x);
+        let sd = self.new_fvreg();
+        self.push(MachInst::VSign { neg, sd, sm });
+        self.s_of.insert(d, (sd, None));
+        true
+    }
+
+    /// Plans the f32 comparisons (a call the FPU computes as `VCMP`) whose
+    /// only use is the branch ending their block, directly or through a
+    /// fused `eqz` (the branch's targets swapped): the branch compares
+    /// ([`MachInst::VCmpBr`]) and no 0/1 is materialised and tested again.
+    pub(super) fn plan_f32_branches(&mut self, reach: &[bool]) {
+        if self.fpu == Fpu::None {
+            return;
+        }
+        let func = self.func;
+        for (bi, bd) in func.blocks.iter().enumerate() {
+            let Terminator::Branch { cond, .. } = &bd.term else { continue };
+            if !reach[bi] || self.ir_const(*cond).is_some() {
+                continue;
+            }
+            let Some(&(b, k)) = self.defs.get(cond) else { continue };
+            let (v, negated) = match &func.blocks[b].insts[k].kind {
+                InstKind::Eqz { ty: Type::I32, arg } if b == bi && self.fused.contains(cond) => (*arg, true),
+                _ => (*cond, false),
+            };
+            let Some(&(vb, vk)) = self.defs.get(&v) else { continue };
+            let is_cmp = match &func.blocks[vb].insts[vk].kind {
+                InstKind::Call { callee, args, .. } => {
+                    args.len() == 2 && matches!(vfp_lowering(callee, self.fpu), Some(VfpLowering::Compare(_)))
+                }
+                _ => false,
+            };
+            if vb == bi && is_cmp && self.use_counts.get(&v) == Some(&1) {
+                self.f32_branch_cmps.insert(v, negated);
+            }
+        }
+    }
+
+    /// Lowers the branch on `cond` ending block `bi` as a
+    /// [`MachInst::VCmpBr`] when [`Self::plan_f32_branches`] planned it;
+    /// returns whether it did.
+    pub(super) fn f32_branch(
+        &mut self,
+        bi: usize,
+        cond: Value,
+        then_dest: &BlockCall,
+        else_dest: &BlockCall,
+    ) -> Result<bool, BackendError> {
+        let v = match self.f32_branch_cmps.get(&cond) {
+            Some(_) => cond,
+            None => match self.def_kind(cond) {
+                Some(InstKind::Eqz { arg, .. }) if self.f32_branch_cmps.get(arg) == Some(&true) => *arg,
+                _ => return Ok(false),
+            },
+        };
+        let negated = self.f32_branch_cmps[&v];
+        if negated == (v == cond) {
+            return Ok(false);
+        }
+        let Some(InstKind::Call { callee, args, .. }) = self.def_kind(v).cloned() else {
+            return Err(self.err("a planned f32 branch comparison that is not a call"));
+        };
+        let Some(VfpLowering::Compare(cc)) = vfp_lowering(&callee, self.fpu) else {
+            return Err(self.err("a planned f32 branch comparison the FPU does not compute"));
+        };
+        let sn = self.to_s(args[0]);
+        let sm = self.to_s(args[1]);
+        let taken = self.edge(bi, 0, then_dest)?;
+        let not_taken = self.edge(bi, 1, else_dest)?;
+        let (taken, not_taken) = if negated { (not_taken, taken) } else { (taken, not_taken) };
+        self.push(MachInst::VCmpBr { cc, sn, sm, taken, not_taken });
+        Ok(true)
+    }
+
     /// Lowers the call on the FPU when [`vfp_lowering`] says it can;
     /// returns whether it did.
     pub(super) fn vfp_call(
@@ -113,6 +238,10 @@ impl Lower<'_> {
         let Some(k) = vfp_lowering(callee, self.fpu) else {
             return Ok(false);
         };
+        if results.len() == 1 && self.f32_branch_cmps.contains_key(&results[0]) {
+            // Computed by the branch that reads it (`f32_branch`).
+            return Ok(true);
+        }
         let arity = if matches!(k, VfpLowering::Arith(_) | VfpLowering::Compare(_)) { 2 } else { 1 };
         if args.len() != arity || results.len() != 1 {
             return Err(self.err("a float run-time call whose arguments or results do not match its signature"));
@@ -182,6 +311,111 @@ mod tests {
         assert!(soft.insts.iter().any(|i| matches!(i, MachInst::Call { .. } | MachInst::TailCall { .. })));
         assert!(!soft.insts.iter().any(|i| matches!(i, MachInst::VArith { .. })));
         assert!(soft.allocatable().of_class(RegClass::Float).is_empty());
+    }
+
+    /// `f(a) = a * c` with the f32 constant `c` (as its bit pattern).
+    fn mul_by_const(c: f32) -> synth_ir::Function {
+        let sig = Signature { params: vec![Type::I32], results: vec![Type::I32] };
+        let mut b = FunctionBuilder::new("f", sig);
+        let a = b.block_params(Block(0))[0];
+        let k = b.iconst(Type::I32, i64::from(c.to_bits()));
+        let fsig = Signature { params: vec![Type::I32, Type::I32], results: vec![Type::I32] };
+        let r = b.inst(InstKind::Call { callee: Callee::Libcall(Libcall::FMul), sig: fsig, args: vec![a, k] }, &[Type::I32]);
+        b.terminate(Terminator::Return(vec![r[0]]));
+        b.finish()
+    }
+
+    #[test]
+    fn an_f32_constant_only_vfp_reads_is_a_vmov_immediate_when_it_encodes() {
+        let imm = |c: f32, fpu| -> (usize, usize) {
+            let vc = super::super::lower_for(&mul_by_const(c), None, fpu).expect("lowers");
+            let n = |p: fn(&MachInst) -> bool| vc.insts.iter().filter(|i| p(i)).count();
+            (n(|i| matches!(i, MachInst::VMovImm { .. })), n(|i| matches!(i, MachInst::VMovToS { .. })))
+        };
+        // 2.0, -0.125, 31.0 are VFP immediates: no core register, no VMOV of it.
+        for c in [2.0f32, -0.125, 31.0] {
+            assert_eq!(imm(c, Fpu::Fpv4SpD16), (1, 1), "{c}: only `a` moves in");
+        }
+        // 0.0, 0.1, 32.0 are not: a core constant and a VMOV as before.
+        for c in [0.0f32, 0.1, 32.0] {
+            assert_eq!(imm(c, Fpu::Fpv4SpD16), (0, 2), "{c}");
+        }
+        assert_eq!(imm(2.0, Fpu::None), (0, 0));
+        let vc = super::super::lower_for(&mul_by_const(2.0), None, Fpu::Fpv4SpD16).expect("lowers");
+        let k = vc.insts.iter().find_map(|i| match i {
+            MachInst::VMovImm { sd, bits } => Some((*sd, *bits)),
+            _ => None,
+        });
+        let (sd, bits) = k.expect("a VMOV.F32 immediate");
+        assert_eq!(bits, 2.0f32.to_bits());
+        assert_eq!(vc.vreg_class(sd.as_virt().unwrap()), RegClass::Float);
+        assert!(vc.remat_inst(sd.as_virt().unwrap()).is_some(), "re-made, never spilled");
+    }
+
+    #[test]
+    fn a_select_only_vfp_reads_chooses_between_s_registers_its_constants_included() {
+        // f(a, c) = a * (c ? 2.0 : -0.5): the constants are VMOV.F32 immediates,
+        // the select a VSelect, and only `a` (and nothing selected) moves in.
+        let sig = Signature { params: vec![Type::I32, Type::I32], results: vec![Type::I32] };
+        let mut b = FunctionBuilder::new("f", sig);
+        let p = b.block_params(Block(0)).to_vec();
+        let two = b.iconst(Type::I32, i64::from(2.0f32.to_bits()));
+        let half = b.iconst(Type::I32, i64::from((-0.5f32).to_bits()));
+        let sel = b.inst(InstKind::Select { ty: Type::I32, cond: p[1], if_true: two, if_false: half }, &[Type::I32])[0];
+        let fsig = Signature { params: vec![Type::I32, Type::I32], results: vec![Type::I32] };
+        let r = b.inst(InstKind::Call { callee: Callee::Libcall(Libcall::FMul), sig: fsig, args: vec![p[0], sel] }, &[Type::I32]);
+        b.terminate(Terminator::Return(vec![r[0]]));
+        let f = b.finish();
+        let vc = super::super::lower_for(&f, None, Fpu::Fpv4SpD16).expect("lowers");
+        let n = |p: fn(&MachInst) -> bool| vc.insts.iter().filter(|i| p(i)).count();
+        assert_eq!(n(|i| matches!(i, MachInst::VSelect { .. })), 1);
+        assert_eq!(n(|i| matches!(i, MachInst::VMovImm { .. })), 2);
+        assert_eq!(n(|i| matches!(i, MachInst::VMovToS { .. })), 1, "only a");
+        assert_eq!(n(|i| matches!(i, MachInst::CmpSelect { .. })), 0);
+        let out = synth_regalloc::allocate(&vc, &synth_regalloc::Options { verify: true, shadow: false });
+        assert_eq!(out.stats.float.as_ref().map(|f| f.spill_stores), Some(0));
+        // The select's result returned (a core use): the core select as before.
+        let sig = Signature { params: vec![Type::I32, Type::I32], results: vec![Type::I32] };
+        let mut b = FunctionBuilder::new("g", sig);
+        let p = b.block_params(Block(0)).to_vec();
+        let two = b.iconst(Type::I32, i64::from(2.0f32.to_bits()));
+        let sel = b.inst(InstKind::Select { ty: Type::I32, cond: p[1], if_true: two, if_false: p[0] }, &[Type::I32])[0];
+        b.terminate(Terminator::Return(vec![sel]));
+        let vc = super::super::lower_for(&b.finish(), None, Fpu::Fpv4SpD16).expect("lowers");
+        assert!(vc.insts.iter().any(|i| matches!(i, MachInst::CmpSelect { .. })));
+        assert!(!vc.insts.iter().any(|i| matches!(i, MachInst::VSelect { .. } | MachInst::VMovImm { .. })));
+    }
+
+    #[test]
+    fn a_branch_on_an_f32_comparison_compares_in_the_branch() {
+        use synth_ir::BlockCall;
+        // if fcmplt(a, b) (or eqz of it) { return 1 } else { return 2 }
+        for negate in [false, true] {
+            let sig = Signature { params: vec![Type::I32, Type::I32], results: vec![Type::I32] };
+            let mut b = FunctionBuilder::new("f", sig);
+            let p = b.block_params(Block(0)).to_vec();
+            let fsig = Signature { params: vec![Type::I32, Type::I32], results: vec![Type::I32] };
+            let c = b.inst(InstKind::Call { callee: Callee::Libcall(Libcall::FCmpLt), sig: fsig, args: p }, &[Type::I32])[0];
+            let c = if negate { b.inst(InstKind::Eqz { ty: Type::I32, arg: c }, &[Type::I32])[0] } else { c };
+            let (t, e) = (b.create_block(), b.create_block());
+            b.branch(c, BlockCall { block: t, args: vec![] }, BlockCall { block: e, args: vec![] });
+            for (blk, k) in [(t, 1), (e, 2)] {
+                b.switch_to_block(blk);
+                let r = b.iconst(Type::I32, k);
+                b.terminate(Terminator::Return(vec![r]));
+            }
+            let vc = super::super::lower_for(&b.finish(), None, Fpu::Fpv4SpD16).expect("lowers");
+            let br = vc.insts.iter().find_map(|i| match i {
+                MachInst::VCmpBr { cc, taken, not_taken, .. } => Some((*cc, *taken, *not_taken)),
+                _ => None,
+            });
+            let (cc, taken, not_taken) = br.expect("a VCmpBr");
+            assert_eq!(cc, synth_thumb2_enc::Cond::Mi);
+            assert_eq!(taken > not_taken, negate, "targets swapped for the eqz");
+            assert!(!vc.insts.iter().any(|i| matches!(i, MachInst::VCmpSet { .. } | MachInst::CmpBr { .. })));
+            let out = synth_regalloc::allocate(&vc, &synth_regalloc::Options { verify: true, shadow: false });
+            assert_eq!(out.stats.float.as_ref().map(|f| f.spill_stores), Some(0));
+        }
     }
 
     #[test]
