@@ -36,6 +36,14 @@ impl Lower<'_> {
                 let base = self.memory_base();
                 self.push(MachInst::Mov { rd: self.r(d), rm: base });
             }
+            InstKind::SymbolAddr { sym, addend } if i16::try_from(*addend).is_err() => {
+                // MOVW/MOVT relocations (REL) carry the addend in their
+                // imm16 (-32768..=32767): a farther one is added after.
+                let (base, off) = (self.new_vreg(), self.new_vreg());
+                self.push(MachInst::MovSym { rd: base, sym: *sym, addend: 0 });
+                self.push(MachInst::MovImm { rd: off, imm: *addend as u32 });
+                self.push(MachInst::Alu { op: AluOp::Add, rd: self.r(d), rn: base, rm: off });
+            }
             InstKind::SymbolAddr { sym, addend } => {
                 self.push(MachInst::MovSym { rd: self.r(d), sym: *sym, addend: *addend })
             }
