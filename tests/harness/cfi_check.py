@@ -229,7 +229,7 @@ def symbol_ranges(obj):
     for line in out.splitlines():
         p = line.split()
         if len(p) >= 8 and p[3] == "FUNC" and p[6] != "UND":
-            syms[p[7]] = (int(p[1], 16) & ~1, int(p[2]))
+            syms[p[7]] = (int(p[1], 16) & ~1, int(p[2], 0))  # readelf prints sizes from 100000 up in hex
     return syms
 
 
