@@ -1,5 +1,5 @@
-;; a 6000-entry funcref table: entries past 4096 sit more than 32767 bytes into the table,
-;; beyond the addend a MOVW/MOVT relocation can carry (the address is symbol + ADD)
+;; a 6000-entry funcref table filled by one active segment: the object presets it in the
+;; table's .data image (6000 R_ARM_ABS32 relocations, entries up to 48 KB into the table)
 ;; @args f (0,) (1,) (4095,) (4096,) (4097,) (5999,) (6000,) (-1,)
 (module
   (type $t (func (param i32) (result i32)))

@@ -13,12 +13,14 @@
 //!    (an imported table's size word is its provider's, as for memory);
 //! 3. globals initialised by `global.get` copy their source global; funcref
 //!    globals initialised by `ref.func f` get the entry `{sig_id + 1, f}`;
-//! 4. segment length words: passive segments get their length, active and
-//!    declared ones 0 (they are dropped by instantiation);
-//! 5. active element segments in order: trap with
-//!    [`TrapCode::TableAccessOutOfBounds`] unless `offset + len <= table size`,
-//!    then write entries `{sig_id + 1, function address}` (`{0, 0}` for
-//!    null references);
+//! 4. (segment length words are not written: the object's `.data` holds
+//!    their values after instantiation, [`segment_length_after_init`]);
+//! 5. active element segments in order: those [`preset_elems`] finds safe
+//!    are already in their table's `.data` image; from the first other one
+//!    on, trap with [`TrapCode::TableAccessOutOfBounds`] unless
+//!    `offset + len <= table size`, then write entries `{sig_id + 1,
+//!    function address}` (`{0, 0}` for null references), copied from the
+//!    segment's `.rodata` entries from [`ELEM_COPY_MIN_ITEMS`] items on;
 //! 6. active data segments in order: [`InstKind::BoundsCheck`] of
 //!    `offset + len` against the memory size, then a copy from
 //!    [`SymbolRef::DataSegment`]; from [`DATA_TABLE_MIN_SEGMENTS`] active
@@ -32,6 +34,7 @@
 //! spec does.
 
 use crate::runtime::emit_copy_forward;
+use std::collections::BTreeMap;
 use crate::{ConstExpr, FrontendOptions, GlobalInit, ModuleInfo};
 use synth_ir::{
     BinaryOp, Callee, Function, FunctionBuilder, InstKind, IntCC, LoadKind, Signature, StoreKind, SymbolRef,
@@ -57,10 +60,10 @@ pub fn build(info: &ModuleInfo, opts: &FrontendOptions) -> Function {
     }
     init_globals(&mut b, info);
     let table = data_table(info);
-    set_segment_lengths(&mut b, info, table.is_some());
-    for seg in &info.elems {
+    let preset = preset_elems(info);
+    for (i, seg) in info.elems.iter().enumerate() {
         if let Some((table, offset)) = seg.active {
-            if !init_elem(&mut b, info, table, offset, &seg.items) {
+            if !preset[i] && !init_elem(&mut b, info, i as u32, table, offset, &seg.items) {
                 return b.finish();
             }
         }
@@ -156,23 +159,39 @@ pub fn data_table(info: &ModuleInfo) -> Option<Vec<DataTableEntry>> {
     (entries.len() >= DATA_TABLE_MIN_SEGMENTS).then_some(entries)
 }
 
-/// Sets the segments' length words; with `table`, the active data
-/// segments' words are left to the table's loop.
-fn set_segment_lengths(b: &mut FunctionBuilder, info: &ModuleInfo, table: bool) {
-    for (i, seg) in info.data.iter().enumerate() {
-        if table && seg.active_offset.is_some() {
-            continue;
-        }
-        let len = if seg.active_offset.is_none() { seg.bytes.len() as i64 } else { 0 };
-        let v = b.iconst(Type::I32, len);
-        store_word(b, SymbolRef::DataSegmentLen(i as u32), v);
+/// The value a segment's length word holds once the module is instantiated
+/// (and so in the object's `.data`, see docs/ABI.md): a passive segment's
+/// length; 0 for active and declarative segments, which instantiation drops.
+pub fn segment_length_after_init(active: bool, declared: bool, len: usize) -> u32 {
+    if active || declared {
+        0
+    } else {
+        len as u32
     }
+}
+
+/// Which element segments the object writer places in their table's initial
+/// `.data` image instead of init code writing them (`true` at the segment's
+/// index): the longest run of active segments, from the first on, each of
+/// which writes a table the module defines at a constant offset within its
+/// initial size and names only functions the module has. None of them can
+/// trap, and each lands before any segment that init still handles (a
+/// `global.get` offset, an imported table, or one out of bounds, which
+/// traps), so the table ends in the state the spec's instantiation gives.
+pub fn preset_elems(info: &ModuleInfo) -> Vec<bool> {
+    let mut preset = vec![false; info.elems.len()];
     for (i, seg) in info.elems.iter().enumerate() {
-        let passive = seg.active.is_none() && !seg.declared;
-        let len = if passive { seg.items.len() as i64 } else { 0 };
-        let v = b.iconst(Type::I32, len);
-        store_word(b, SymbolRef::ElemSegmentLen(i as u32), v);
+        let Some((table, offset)) = seg.active else { continue };
+        let Some(t) = info.tables.get(table as usize).filter(|t| t.import.is_none()) else { break };
+        let ConstExpr::I32(off) = offset else { break };
+        let fits = u64::from(off as u32) + seg.items.len() as u64 <= u64::from(t.initial);
+        let known = seg.items.iter().flatten().all(|&f| (f as usize) < info.funcs.len());
+        if !fits || !known {
+            break;
+        }
+        preset[i] = true;
     }
+    preset
 }
 
 /// The i32 value of a segment offset expression.
@@ -186,10 +205,44 @@ fn offset_value(b: &mut FunctionBuilder, offset: ConstExpr) -> Value {
     }
 }
 
+/// The entries the preset element segments ([`preset_elems`]) give table
+/// `table` in its initial image: entry index → (type word `sig_id + 1`,
+/// function), in segment order so a later segment's entry replaces an
+/// earlier one's; a null item is `(0, None)`.
+pub fn preset_table_entries(info: &ModuleInfo, table: u32) -> BTreeMap<u32, (u32, Option<u32>)> {
+    let preset = preset_elems(info);
+    let mut entries = BTreeMap::new();
+    for e in info.elems.iter().zip(&preset).filter(|&(_, &p)| p).map(|(e, _)| e) {
+        let Some((t, ConstExpr::I32(off))) = e.active else { continue };
+        if t != table {
+            continue;
+        }
+        for (k, item) in e.items.iter().enumerate() {
+            let entry = match item {
+                Some(f) => (info.funcs[*f as usize].sig_id + 1, Some(*f)),
+                None => (0, None),
+            };
+            entries.insert(off as u32 + k as u32, entry);
+        }
+    }
+    entries
+}
+
+/// From this many items on, init copies an active element segment it
+/// handles from its `.rodata` entries with a loop instead of code per item.
+pub const ELEM_COPY_MIN_ITEMS: usize = 4;
+
 /// Emits the check and the writes of one active element segment. Returns
 /// false (after ending the function with a trap) when an item names a
 /// function `info` does not have, which validation excludes.
-fn init_elem(b: &mut FunctionBuilder, info: &ModuleInfo, table: u32, offset: ConstExpr, items: &[Option<u32>]) -> bool {
+fn init_elem(
+    b: &mut FunctionBuilder,
+    info: &ModuleInfo,
+    segment: u32,
+    table: u32,
+    offset: ConstExpr,
+    items: &[Option<u32>],
+) -> bool {
     let off = offset_value(b, offset);
     let size_addr = b.symbol_addr(SymbolRef::TableSize(table), 0);
     let size = b.load(Type::I32, LoadKind::Full, size_addr, 0);
@@ -207,6 +260,17 @@ fn init_elem(b: &mut FunctionBuilder, info: &ModuleInfo, table: u32, offset: Con
     let three = b.iconst(Type::I32, 3);
     let scaled = b.binary(BinaryOp::Shl, off, three);
     let first = b.binary(BinaryOp::Add, base, scaled);
+    if items.len() >= ELEM_COPY_MIN_ITEMS {
+        // The entries as the object's `.rodata` holds them (docs/ABI.md).
+        if items.iter().flatten().any(|&f| f as usize >= info.funcs.len()) {
+            b.terminate(Terminator::Trap(TrapCode::Unreachable));
+            return false;
+        }
+        let src = b.symbol_addr(SymbolRef::ElemSegment(segment), 0);
+        let bytes = b.iconst(Type::I32, items.len() as i64 * 8);
+        emit_copy_forward(b, first, src, bytes);
+        return true;
+    }
     let zero = b.iconst(Type::I32, 0);
     for (k, item) in items.iter().enumerate() {
         let at = (k as u32) * 8;

@@ -83,11 +83,37 @@ fn machine_for(info: &ModuleInfo) -> Machine {
     if let Some(mem) = &info.memory {
         m.set_memory(mem.reserved_pages, 0).unwrap();
     }
+    // Tables with the preset segments' entries and the length words with
+    // their values after instantiation, as the object writer lays them out.
     for (i, t) in info.tables.iter().enumerate() {
-        m.define_symbol(SymbolRef::Table(i as u32), t.reserved.max(t.initial) * 8).unwrap();
+        let mut bytes = vec![0u8; (t.reserved.max(t.initial) * 8) as usize];
+        for (at, (type_word, f)) in preset_table_entries(info, i as u32) {
+            let func = f.map_or(0, |f| code_address(CallTarget::Func(f)));
+            bytes[at as usize * 8..at as usize * 8 + 4].copy_from_slice(&type_word.to_le_bytes());
+            bytes[at as usize * 8 + 4..at as usize * 8 + 8].copy_from_slice(&func.to_le_bytes());
+        }
+        m.define_symbol_bytes(SymbolRef::Table(i as u32), &bytes).unwrap();
     }
     for (i, d) in info.data.iter().enumerate() {
         m.define_symbol_bytes(SymbolRef::DataSegment(i as u32), &d.bytes).unwrap();
+        let len = segment_length_after_init(d.active_offset.is_some(), false, d.bytes.len());
+        m.define_symbol_bytes(SymbolRef::DataSegmentLen(i as u32), &len.to_le_bytes()).unwrap();
+    }
+    for (i, e) in info.elems.iter().enumerate() {
+        // A preset segment's entries are in the table already.
+        let items: &[Option<u32>] = if preset_elems(info)[i] { &[] } else { &e.items };
+        let mut bytes = Vec::new();
+        for item in items {
+            let (type_word, func) = match item {
+                Some(f) => (info.funcs[*f as usize].sig_id + 1, code_address(CallTarget::Func(*f))),
+                None => (0, 0),
+            };
+            bytes.extend_from_slice(&type_word.to_le_bytes());
+            bytes.extend_from_slice(&func.to_le_bytes());
+        }
+        m.define_symbol_bytes(SymbolRef::ElemSegment(i as u32), &bytes).unwrap();
+        let len = segment_length_after_init(e.active.is_some(), e.declared, e.items.len());
+        m.define_symbol_bytes(SymbolRef::ElemSegmentLen(i as u32), &len.to_le_bytes()).unwrap();
     }
     // The data segment table, as the object writer lays it out.
     if let Some(entries) = data_table(info) {
@@ -290,7 +316,9 @@ fn many_constant_segments_are_copied_by_one_loop_over_the_table() {
         ]
     );
     let mut m = machine_for(&info);
-    for i in 0..5 {
+    // The loop zeroes the active segments' words (the image has 0 there
+    // already); the passive one keeps its image value.
+    for i in [0, 2, 3, 4] {
         m.set_symbol_u32(SymbolRef::DataSegmentLen(i), 99).unwrap();
     }
     let (r, snaps) = run_init(&info, &mut m);
@@ -363,4 +391,58 @@ fn few_segments_or_a_global_offset_keep_the_code_per_segment() {
     let mut no_memory = with_data(vec![]);
     no_memory.memory = None;
     assert_eq!(data_table(&no_memory), None);
+}
+
+#[test]
+fn preset_elems_is_the_run_of_safe_active_segments_from_the_first() {
+    let mut info = sample_module();
+    info.tables = vec![table(8)];
+    info.elems = vec![
+        elem(Some((0, ConstExpr::I32(0))), false, &[Some(0)]),
+        elem(None, false, &[Some(2)]),                               // passive: not active, skipped
+        elem(Some((0, ConstExpr::I32(6))), false, &[Some(1), None]), // ends at 8: fits
+        elem(Some((0, ConstExpr::GlobalGet(0))), false, &[Some(1)]), // not constant: init's
+        elem(Some((0, ConstExpr::I32(0))), false, &[Some(2)]),       // after it: init's too
+    ];
+    assert_eq!(preset_elems(&info), vec![true, false, true, false, false]);
+    let entries = preset_table_entries(&info, 0);
+    assert_eq!(entries.into_iter().collect::<Vec<_>>(), vec![(0, (2, Some(0))), (6, (1, Some(1))), (7, (0, None))]);
+    // Out of bounds (it traps at init) or an imported table stop the run.
+    info.elems[0] = elem(Some((0, ConstExpr::I32(8))), false, &[Some(0)]);
+    assert_eq!(preset_elems(&info), vec![false; 5]);
+    info.elems[0] = elem(Some((0, ConstExpr::I32(0))), false, &[Some(0)]);
+    info.tables[0].import = Some(ImportName { module: "env".into(), field: "t".into() });
+    assert_eq!(preset_elems(&info), vec![false; 5]);
+}
+
+#[test]
+fn a_long_segment_init_handles_is_copied_from_its_entries_after_the_preset_ones() {
+    let mut info = sample_module();
+    info.tables = vec![table(16)];
+    let items = [Some(1), None, Some(0), Some(2), Some(1)];
+    assert!(items.len() >= ELEM_COPY_MIN_ITEMS);
+    info.elems = vec![
+        elem(Some((0, ConstExpr::I32(9))), false, &[Some(2), Some(2)]), // preset: 9, 10
+        elem(Some((0, ConstExpr::GlobalGet(0))), false, &items),        // global 0 = 10: 10..=14
+    ];
+    assert_eq!(preset_elems(&info), vec![true, false]);
+    let mut m = machine_for(&info);
+    let (r, _) = run_init(&info, &mut m);
+    assert_eq!(r, Ok(vec![]));
+    let t = m.read_symbol(SymbolRef::Table(0), 0, 16 * 8).unwrap();
+    let entry = |k: usize| {
+        let w = |o: usize| u32::from_le_bytes(t[o..o + 4].try_into().unwrap());
+        (w(k * 8), w(k * 8 + 4))
+    };
+    let f = |i: u32| code_address(CallTarget::Func(i));
+    assert_eq!(entry(8), (0, 0));
+    assert_eq!(entry(9), (1, f(2)), "preset");
+    let want = [(1, f(1)), (0, 0), (2, f(0)), (1, f(2)), (1, f(1))];
+    assert_eq!((10..15).map(entry).collect::<Vec<_>>(), want, "copied over the preset entry 10");
+    assert_eq!(entry(15), (0, 0));
+    // The copy is a loop: its code does not grow with the segment.
+    let mut longer = info.clone();
+    longer.elems[1].items = vec![Some(1); 100];
+    longer.tables = vec![table(200)];
+    assert_eq!(built(&info).inst_count(), built(&longer).inst_count());
 }

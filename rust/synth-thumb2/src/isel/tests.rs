@@ -551,3 +551,18 @@ fn br_table_entries_with_the_same_call_share_one_edge_block() {
         assert_eq!(insts.len(), 2, "{insts:?}");
     }
 }
+
+#[test]
+fn a_symbol_address_with_an_addend_beyond_imm16_adds_it_after() {
+    // REL MOVW/MOVT carry the addend in imm16: 32767 fits, 40000 does not.
+    let mut b = FunctionBuilder::new("f", sig(&[], &[I32, I32]));
+    let near = b.symbol_addr(SymbolRef::Table(0), 32767);
+    let far = b.symbol_addr(SymbolRef::Table(0), 40000);
+    b.terminate(Terminator::Return(vec![near, far]));
+    let vc = lower_ok(&b.finish());
+    let syms: Vec<i32> =
+        vc.insts.iter().filter_map(|i| if let MachInst::MovSym { addend, .. } = i { Some(*addend) } else { None }).collect();
+    assert_eq!(syms, vec![32767, 0]);
+    assert!(vc.insts.iter().any(|i| matches!(i, MachInst::MovImm { imm: 40000, .. })));
+    assert_eq!(count(&vc, |i| matches!(i, MachInst::Alu { op: synth_thumb2_enc::AluOp::Add, .. })), 1);
+}

@@ -36,6 +36,7 @@ use object::{
     Architecture, BinaryFormat, Endianness, FileFlags, RelocationFlags, SectionFlags, SectionKind,
     SymbolFlags, SymbolKind, SymbolScope,
 };
+use synth_frontend::init::{preset_elems, preset_table_entries, segment_length_after_init};
 use synth_frontend::{FunctionKind, GlobalInit, ModuleInfo};
 use synth_ir::SymbolRef;
 use synth_thumb2::{CompiledFunction, RelocTarget};
@@ -403,8 +404,30 @@ impl<'a> Writer<'a> {
         for (i, t) in info.tables.iter().enumerate().filter(|(_, t)| t.import.is_none()) {
             // Sized for the reservation (`table.grow` grows into it).
             let size = u64::from(t.reserved.max(t.initial)) * 8;
-            let off = self.obj.append_section_bss_like_zeroes(data, size, 8);
+            let entries = preset_table_entries(info, i as u32);
+            let off = if entries.is_empty() {
+                self.obj.append_section_bss_like_zeroes(data, size, 8)
+            } else {
+                let mut bytes = vec![0u8; size as usize];
+                for (&at, &(type_word, _)) in &entries {
+                    bytes[at as usize * 8..at as usize * 8 + 4].copy_from_slice(&type_word.to_le_bytes());
+                }
+                self.obj.append_section_data(data, &bytes, 8)
+            };
             self.define(sym(&names.tables[i], off, size, SymbolKind::Data, names.table_bindings[i], data))?;
+            for (&at, &(_, f)) in &entries {
+                let Some(f) = f else { continue };
+                let target = self.resolve(names, SymbolRef::Func(f))?;
+                self.obj.add_relocation(
+                    data,
+                    ObjReloc {
+                        offset: off + u64::from(at) * 8 + 4,
+                        symbol: target,
+                        addend: 0,
+                        flags: RelocationFlags::Elf { r_type: elf::RelocationType(R_ARM_ABS32) },
+                    },
+                )?;
+            }
         }
         for (i, t) in info.tables.iter().enumerate().filter(|(_, t)| t.import.is_none()) {
             // The size word, then the capacity word (entries the array has
@@ -414,14 +437,16 @@ impl<'a> Writer<'a> {
             let off = self.obj.append_section_data(data, &words, 4);
             self.define(sym(&names.table_sizes[i], off, 8, SymbolKind::Data, names.table_bindings[i], data))?;
         }
+        // Length words hold their values after instantiation (init does not
+        // write them).
         for (i, d) in info.data.iter().enumerate() {
-            let len = u32::try_from(d.bytes.len()).map_err(|_| Error::Internal("data segment over 4 GiB".into()))?;
+            u32::try_from(d.bytes.len()).map_err(|_| Error::Internal("data segment over 4 GiB".into()))?;
+            let len = segment_length_after_init(d.active_offset.is_some(), false, d.bytes.len());
             let off = self.obj.append_section_data(data, &len.to_le_bytes(), 4);
             self.define(sym(&names.data_lens[i], off, 4, SymbolKind::Data, Binding::Local, data))?;
         }
         for (i, e) in info.elems.iter().enumerate() {
-            // Declarative segments are dropped at instantiation.
-            let len = if e.declared { 0 } else { e.items.len() as u32 };
+            let len = segment_length_after_init(e.active.is_some(), e.declared, e.items.len());
             let off = self.obj.append_section_data(data, &len.to_le_bytes(), 4);
             self.define(sym(&names.elem_lens[i], off, 4, SymbolKind::Data, Binding::Local, data))?;
         }
@@ -465,10 +490,14 @@ impl<'a> Writer<'a> {
                 }
             }
         }
+        let preset = preset_elems(info);
         for (i, e) in info.elems.iter().enumerate() {
             let mut bytes = Vec::with_capacity(e.items.len() * 8);
             let mut targets = Vec::new();
-            for (k, item) in e.items.iter().enumerate() {
+            // A preset segment is in its table's `.data` image already and
+            // dropped: nothing reads its entries (its length word is 0).
+            let items = if preset[i] { &[][..] } else { &e.items[..] };
+            for (k, item) in items.iter().enumerate() {
                 match item {
                     Some(f) => {
                         let fi = info.funcs.get(*f as usize).ok_or_else(|| {

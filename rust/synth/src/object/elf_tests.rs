@@ -104,7 +104,7 @@ fn header_and_sections() {
     assert!(!p.sections.keys().any(|k| k.starts_with(".rela")), "{:?}", p.sections.keys());
     let bss = p.sections[".bss"];
     assert_eq!((bss.0, bss.1, bss.2), (section_header::SHT_NOBITS, 2 * 65536, 8));
-    assert_eq!(p.sections[".data"].1, 72);
+    assert_eq!(p.sections[".data"].1, 76);
     assert_eq!(p.sections[".rodata"].1, 28);
     assert_eq!(p.sections[".ARM.attributes"].0, 0x7000_0003);
     // Padding is nop, the trap stub is `b .`.
@@ -160,11 +160,15 @@ fn data_symbols_and_contents() {
     assert_eq!(&d[g2.value as usize..g2.value as usize + 8], &(-2i64).to_le_bytes());
     let t = p.sym("wasm_table0");
     assert_eq!((t.size, t.value % 8), (32, 0));
-    assert!(d[t.value as usize..t.value as usize + 32].iter().all(|b| *b == 0));
+    // The active segment is preset: {sig_id + 1, function} per item, null
+    // {0, 0}, function words 0 plus a relocation.
+    let entry = |k: u64| [word(t.value + k * 8), word(t.value + k * 8 + 4)];
+    assert_eq!([entry(0), entry(1), entry(2), entry(3)], [[2, 0], [0, 0], [1, 0], [0, 0]]);
     let ts = p.sym("wasm_table0_size");
     assert_eq!((ts.size, ts.bind, word(ts.value), word(ts.value + 4)), (8, sym::STB_LOCAL, 4, 4), "{{size, capacity}}");
-    assert_eq!(word(p.sym("wasm_data0_len").value), 3);
-    assert_eq!(word(p.sym("wasm_elem0_len").value), 3);
+    assert_eq!(word(p.sym("wasm_data0_len").value), 0, "an active data segment is dropped by init");
+    assert_eq!(word(p.sym("wasm_elem0_len").value), 0, "an active segment is dropped");
+    assert_eq!(word(p.sym("wasm_elem1_len").value), 3);
     let m = p.sym("wasm_memory");
     assert_eq!((m.section.as_str(), m.size, m.bind), (".bss", 2 * 65536, sym::STB_GLOBAL));
     assert_eq!(layout.bss_bytes, 2 * 65536);
@@ -172,7 +176,8 @@ fn data_symbols_and_contents() {
     let ro = &p.data[".rodata"];
     let d0 = p.sym("wasm_data0");
     assert_eq!(&ro[d0.value as usize..d0.value as usize + 3], b"hi!");
-    let e0 = p.sym("wasm_elem0");
+    assert_eq!(p.sym("wasm_elem0").size, 0, "a preset segment's entries are in the table");
+    let e0 = p.sym("wasm_elem1");
     assert_eq!(e0.size, 24);
     let e = |k: usize| u32::from_le_bytes(ro[e0.value as usize + k * 4..e0.value as usize + k * 4 + 4].try_into().unwrap());
     assert_eq!([e(0), e(1), e(2), e(3), e(4), e(5)], [2, 0, 0, 0, 1, 0], "type words are sig_id + 1, null is 0");
@@ -197,9 +202,12 @@ fn relocations_have_the_right_types_and_targets() {
             (24, R_ARM_THM_JUMP24, "host_log"),
         ]
     );
-    let e0 = p.sym("wasm_elem0").value;
+    let e1 = p.sym("wasm_elem1").value;
     let ro: Vec<_> = p.relocs.iter().filter(|r| r.0 == ".rodata").map(|r| (r.1, r.2, r.3.as_str())).collect();
-    assert_eq!(ro, vec![(e0 + 4, R_ARM_ABS32, "wasm_add"), (e0 + 20, R_ARM_ABS32, "host_log")]);
+    assert_eq!(ro, vec![(e1 + 4, R_ARM_ABS32, "wasm_add"), (e1 + 20, R_ARM_ABS32, "host_log")]);
+    let t0 = p.sym("wasm_table0").value;
+    let data: Vec<_> = p.relocs.iter().filter(|r| r.0 == ".data").map(|r| (r.1, r.2, r.3.as_str())).collect();
+    assert_eq!(data, vec![(t0 + 4, R_ARM_ABS32, "wasm_add"), (t0 + 20, R_ARM_ABS32, "host_log")]);
     assert_eq!((R_ARM_THM_CALL, R_ARM_THM_JUMP24, R_ARM_THM_MOVW_ABS_NC, R_ARM_THM_MOVT_ABS, R_ARM_ABS32), (10, 30, 47, 48, 2));
 }
 
@@ -392,7 +400,7 @@ fn hard_float_abi_puts_thunks_at_the_boundary() {
     assert!(calls_to("wasm_func0").iter().all(|o| in_fn(*o, &soft)) && !calls_to("wasm_func0").is_empty());
     assert!(calls_to("wasm_func2").iter().any(|o| in_fn(*o, &t1)), "the export thunk calls the soft side");
     // The table holds the soft side.
-    assert!(p.relocs.iter().any(|r| r.0 == ".rodata" && r.3 == "wasm_func2"));
+    assert!(p.relocs.iter().any(|r| (r.0 == ".rodata" || r.0 == ".data") && r.3 == "wasm_func2"));
     // Stats: two thunks.
     let thunks: Vec<_> = out.stats.functions.iter().filter(|f| f.kind == crate::stats::FunctionKindName::Thunk).collect();
     assert_eq!(thunks.iter().map(|f| f.symbol.as_str()).collect::<Vec<_>>(), ["wasm_func0", "wasm_scale"]);

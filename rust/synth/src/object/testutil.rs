@@ -61,11 +61,12 @@ pub fn sample_module() -> ModuleInfo {
         }),
         tables: vec![TableInfo { elem: RefKind::Func, initial: 4, maximum: None, reserved: 4, import: None, exports: vec![] }],
         data: vec![DataSegment { active_offset: Some(ConstExpr::I32(16)), bytes: b"hi!".to_vec() }],
-        elems: vec![ElemSegment {
-            active: Some((0, ConstExpr::I32(0))),
-            declared: false,
-            items: vec![Some(1), None, Some(0)],
-        }],
+        // Active at a constant offset within the table: preset in the
+        // table's `.data` image; the passive copy stays in `.rodata`.
+        elems: vec![
+            ElemSegment { active: Some((0, ConstExpr::I32(0))), declared: false, items: vec![Some(1), None, Some(0)] },
+            ElemSegment { active: None, declared: false, items: vec![Some(1), None, Some(0)] },
+        ],
         start: None,
         section_names: Default::default(),
         name: Some("sample".into()),
