@@ -86,7 +86,7 @@ def section_size(obj):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--variant", default="synth-nbc", choices=("synth", "synth-nbc"))
+    ap.add_argument("--variant", default="synth-nbc", choices=("synth", "synth-nbc", "synth-Os", "synth-Os-nbc"))
     ap.add_argument("-k", "--kernel", action="append")
     ap.add_argument("--build", default=None,
                     help="directory of <kernel>/<kernel>.<variant>.o objects (default: the "

@@ -2,12 +2,13 @@
 """Benchmark synth against arm-none-eabi-gcc on the C kernels in bench/kernels.
 
 For every target core (by default the Cortex-M4 and the Cortex-M0+) and every kernel:
-clang -> wasm (result under wasmtime), synth compile (default and --no-bounds-checks) ->
-object, arm-none-eabi-gcc -Os and -O2 -> object; each object is linked and run under
-unicorn's model of that core (wasm_init first, uncounted, for synth). Prints a table per
-target and the geometric means (synth/gcc-Os .text bytes, synth/gcc-O2 instructions
-executed), then, for several targets, the ratios of all targets side by side; writes
-bench/results.json.
+clang -O2 and -Os -> wasm (results under wasmtime), synth compile of each (default and
+--no-bounds-checks) -> object, arm-none-eabi-gcc -Os and -O2 -> object; each object is linked
+and run under unicorn's model of that core (wasm_init first, uncounted, for synth). Prints a
+table per target and the geometric means (synth/gcc-Os .text bytes, from the clang -Os module
+and from the -O2 one; synth/gcc-O2 instructions executed, from the -O2 module), then, for
+several targets, the ratios of all targets side by side; writes bench/results.json and a
+chart of the per-kernel ratios, bench/results.png (when matplotlib is installed).
 
     python bench/run.py                 # full benchmark, cortex-m4 and cortex-m0plus
     python bench/run.py --smoke         # results only (fast, for CI); exit 1 on a mismatch
@@ -42,7 +43,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from benchlib import build, emulate, paths, reference, report, sizes  # noqa: E402
+from benchlib import build, chart, emulate, paths, reference, report, sizes  # noqa: E402
 from harness import link as harness_link  # noqa: E402  (benchlib.paths puts tests/ on sys.path)
 from harness import v6m_check  # noqa: E402
 
@@ -97,22 +98,32 @@ def bench_kernel(name, smoke, build_root=None):
     outdir = os.path.join(build_root or paths.BUILD, name)
     os.makedirs(outdir, exist_ok=True)
     k = {"name": name, "variants": {}, "commands": {}, "problems": []}
-    w = build.wasm(name, outdir)
+    wasms = {level: build.wasm(name, outdir, level) for level in build.CLANG_LEVELS}
+    w = wasms["O2"]
     k["commands"]["wasm"] = " ".join(w.cmd)
-    if w.ok:
-        k["wasm_result"], err = reference.run_wasm(w.output)
+    k["commands"]["wasm-Os"] = " ".join(wasms["Os"].cmd)
+    k["wasm_result"] = None
+    for level, step in wasms.items():
+        if not step.ok:
+            k["problems"].append("clang -%s: %s" % (level, step.error))
+            continue
+        result, err = reference.run_wasm(step.output)
         if err:
-            k["problems"].append("wasmtime: " + err)
-    else:
-        k["wasm_result"] = None
-        k["problems"].append("clang: " + w.error)
+            k["problems"].append("wasmtime (-%s): %s" % (level, err))
+        elif level == "O2":
+            k["wasm_result"] = result
+        elif result != k["wasm_result"]:
+            # Both modules must agree (else the kernel has undefined behaviour).
+            k["wasm_Os_result"] = result
     steps = {}
     for level in build.GCC_LEVELS:
         steps["gcc-" + level] = build.gcc(name, outdir, level)
-    if w.ok:
-        steps["synth"] = build.synth(name, outdir, w.output)
-        steps["synth-nbc"] = build.synth(name, outdir, w.output, extra=["--no-bounds-checks"],
-                                         suffix="synth-nbc")
+    for level, step in wasms.items():
+        if step.ok:
+            stem = "synth" if level == "O2" else "synth-" + level
+            steps[stem] = build.synth(name, outdir, step.output, suffix=stem)
+            steps[stem + "-nbc"] = build.synth(name, outdir, step.output, extra=["--no-bounds-checks"],
+                                               suffix=stem + "-nbc")
     for variant, step in steps.items():
         k["commands"][variant] = " ".join(step.cmd)
         v = {}
@@ -132,7 +143,8 @@ def classify(k):
     ref = k.get("wasm_result")
     v = k["variants"]
     natives = [v.get("gcc-" + lv, {}).get("result") for lv in build.GCC_LEVELS]
-    k["reference_ok"] = ref is not None and all(r == ref for r in natives)
+    k["reference_ok"] = (ref is not None and all(r == ref for r in natives)
+                         and k.get("wasm_Os_result", ref) == ref)
     bad = []
     for name, var in v.items():
         if "error" in var:
@@ -173,7 +185,8 @@ def run_target(target, fpu, names, smoke):
         kernels.append(bench_kernel(name, smoke, build_root=root))
         print("  %-11s %s" % (name, kernels[-1]["status"]), file=sys.stderr, flush=True)
     return {"target": target, "fpu": fpu, "summary": report.summary(kernels),
-            "flags": {"clang": list(build.CLANG_FLAGS), "gcc": list(build.GCC_FLAGS),
+            "flags": {"clang": list(build.CLANG_FLAGS), "clang_Os": ["-Os"] + build.CLANG_COMMON,
+                      "gcc": list(build.GCC_FLAGS),
                       "synth": list(build.SYNTH_FLAGS)},
             "kernels": kernels}
 
@@ -230,6 +243,10 @@ def main(argv=None):
             json.dump(doc, f, indent=1, sort_keys=True)
             f.write("\n")
         print("\nwrote %s" % out_path)
+        if not args.smoke:
+            png = chart.write_png(results, os.path.splitext(out_path)[0] + ".png")
+            if png:
+                print("wrote %s" % png)
     failed = False
     for res in results:
         kernels = res["kernels"]

@@ -1,5 +1,6 @@
 """CI checks of the benchmark: every kernel gives the same result under wasmtime, gcc -Os,
-gcc -O2 and synth (with and without bounds checks), and the instruction counter counts.
+gcc -O2 and synth (from clang's -O2 and -Os modules, with and without bounds checks), and the
+instruction counter counts.
 
 Run: .venv/bin/python -m pytest bench/test_bench_smoke.py
 """
@@ -23,7 +24,8 @@ def test_kernel_results_agree(name):
     assert k["reference_ok"], "kernel bug, wasm and gcc disagree: %s" % k["status"]
     if not os.path.exists(paths.synth_bin()):
         pytest.skip("synth CLI not built at %s" % paths.synth_bin())
-    for variant in ("synth", "synth-nbc"):
+    # from clang's -O2 and -Os modules, with and without bounds checks
+    for variant in ("synth", "synth-nbc", "synth-Os", "synth-Os-nbc"):
         v = k["variants"][variant]
         assert "error" not in v, "%s: %s" % (variant, v["error"])
         assert v["result"] == k["wasm_result"], "%s: %08x != wasm %08x" % (
@@ -128,7 +130,7 @@ def test_cortex_m0plus_kernels_agree(tmp_path):
     assert doc["flags"]["gcc"][0] == "-mcpu=cortex-m0plus"
     for k in doc["kernels"]:
         assert k["all_equal"], k["status"]
-        for variant in ("synth", "synth-nbc"):
+        for variant in ("synth", "synth-nbc", "synth-Os", "synth-Os-nbc"):
             assert k["variants"][variant]["v6m_checked_instructions"] > 100, (k["name"], variant)
 
 
@@ -149,6 +151,7 @@ def test_two_targets_side_by_side(tmp_path):
     for t in doc["targets"]:
         s = t["summary"]
         assert s["insns_synth_vs_gcc_O2"]["kernels"] == 1 and s["size_synth_text_vs_gcc_Os"]["geomean"] > 0
+        assert s["size_synth_Os_text_vs_gcc_Os"]["geomean"] > 0 and s["size_synth_Os_nbc_text_vs_gcc_Os"]["kernels"] == 1
         v = t["kernels"][0]["variants"]
         assert v["synth"]["instructions"] > 0 and v["gcc-O2"]["instructions"] > 0
         assert t["flags"]["synth"][:2] == ["--target", t["target"]]
@@ -159,3 +162,6 @@ def test_two_targets_side_by_side(tmp_path):
     assert any("cortex-m4" in l and "cortex-m0plus" in l for l in lines), proc.stdout
     geo = [l for l in lines if l.startswith("geomean ") and "|" in l]
     assert len(geo) == 1 and geo[0].count("|") == 2, proc.stdout
+    # The chart of the ratios beside the JSON.
+    png = tmp_path / "two.png"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10000, proc.stdout

@@ -1,9 +1,11 @@
-"""Compile one kernel four ways.
+"""Compile one kernel every way the benchmark compares.
 
 Takes a kernel name (``kernels/<name>.c``) and a build directory; produces
-- ``<name>.wasm``: clang --target=wasm32 -O2, exporting ``run``;
-- ``<name>.synth.o``: that module compiled by ``synth compile --target cortex-m4`` (or the
-  core :func:`set_target` chose; plus its ``--stats-json`` file and the wall-clock compile time);
+- ``<name>.wasm`` / ``<name>.Os.wasm``: clang --target=wasm32 -O2 / -Os, exporting ``run``;
+- ``<name>.synth.o`` (from the -O2 module) and ``<name>.synth-Os.o`` (from the -Os one), each
+  also with ``--no-bounds-checks`` (``-nbc``): compiled by ``synth compile --target cortex-m4``
+  (or the core :func:`set_target` chose; plus its ``--stats-json`` file and the wall-clock
+  compile time);
 - ``<name>.gcc-Os.o`` / ``<name>.gcc-O2.o``: arm-none-eabi-gcc -mcpu=cortex-m4 (idem) -mthumb.
 Each step returns a :class:`Step` with the command, output path and error text (never raises
 on a compiler failure: the failure is a benchmark result).
@@ -17,8 +19,13 @@ from dataclasses import dataclass, field
 from . import paths
 
 # -ffp-contract=off on both sides: wasm has no fused multiply-add, so neither may gcc.
-CLANG_FLAGS = ["--target=wasm32", "-O2", "-ffp-contract=off", "-ffreestanding", "-nostdlib", "-Wl,--no-entry",
-               "-Wl,--export=run", "-Wl,--initial-memory=131072", "-Wl,-z,stack-size=16384"]
+CLANG_COMMON = ["--target=wasm32", "-ffp-contract=off", "-ffreestanding", "-nostdlib", "-Wl,--no-entry",
+                "-Wl,--export=run", "-Wl,--initial-memory=131072", "-Wl,-z,stack-size=16384"]
+#: clang's levels: -O2 gives the module whose instructions are compared with gcc -O2 (and the
+#: ``synth``/``synth-nbc`` variants), -Os the one whose size is compared with gcc -Os, like
+#: against like (``synth-Os``/``synth-Os-nbc``).
+CLANG_LEVELS = ("O2", "Os")
+CLANG_FLAGS = ["-O2"] + CLANG_COMMON
 GCC_COMMON = ["-mthumb", "-ffp-contract=off", "-ffreestanding", "-c"]
 GCC_FLAGS = ["-mcpu=cortex-m4"] + GCC_COMMON
 GCC_LEVELS = ("Os", "O2")
@@ -75,10 +82,10 @@ def source(name):
     return os.path.join(paths.KERNELS, name + ".c")
 
 
-def wasm(name, outdir):
-    """clang -> ``outdir/<name>.wasm``."""
-    out = os.path.join(outdir, name + ".wasm")
-    return _run([paths.tool("clang")] + CLANG_FLAGS + ["-o", out, source(name)], out)
+def wasm(name, outdir, level="O2"):
+    """clang -``level`` -> ``outdir/<name>.wasm`` (-O2) or ``outdir/<name>.<level>.wasm``."""
+    out = os.path.join(outdir, name + (".wasm" if level == "O2" else ".%s.wasm" % level))
+    return _run([paths.tool("clang"), "-" + level] + CLANG_COMMON + ["-o", out, source(name)], out)
 
 
 def synth(name, outdir, wasm_path, extra=(), suffix="synth"):

@@ -7,7 +7,9 @@ succeeded and the results agreed).
 
 import math
 
-VARIANTS = ("gcc-Os", "gcc-O2", "synth", "synth-nbc")
+#: gcc at both levels; synth from the clang -O2 module and from the -Os one, each with and
+#: without bounds checks (``-nbc``).
+VARIANTS = ("gcc-Os", "gcc-O2", "synth", "synth-nbc", "synth-Os", "synth-Os-nbc")
 
 
 def geomean(values):
@@ -32,6 +34,9 @@ def summary(kernels):
         "size_synth_text_vs_gcc_Os": ("synth", "gcc-Os", "text"),
         "size_synth_kernel_vs_gcc_Os": ("synth", "gcc-Os", "kernel_bytes"),
         "size_synth_nbc_text_vs_gcc_Os": ("synth-nbc", "gcc-Os", "text"),
+        # Like against like: the module clang built for size against gcc -Os.
+        "size_synth_Os_text_vs_gcc_Os": ("synth-Os", "gcc-Os", "text"),
+        "size_synth_Os_nbc_text_vs_gcc_Os": ("synth-Os-nbc", "gcc-Os", "text"),
         "insns_synth_vs_gcc_O2": ("synth", "gcc-O2", "instructions"),
         "insns_synth_nbc_vs_gcc_O2": ("synth-nbc", "gcc-O2", "instructions"),
         "insns_synth_vs_gcc_Os": ("synth", "gcc-Os", "instructions"),
@@ -50,27 +55,29 @@ def _fmt(v):
 def table(kernels, smoke=False):
     """Fixed-width text table, one row per kernel."""
     if smoke:
-        head = "%-11s %-10s %-10s %-10s %-10s %-10s %s" % (
-            "kernel", "wasm", "gcc-Os", "gcc-O2", "synth", "synth-nbc", "status")
+        head = "%-11s %-10s %-10s %-10s %-10s %-10s %-10s %-12s %s" % (
+            "kernel", "wasm", *VARIANTS, "status")
         rows = [head, "-" * len(head)]
         for k in kernels:
             v = k["variants"]
-            rows.append("%-11s %-10s %-10s %-10s %-10s %-10s %s" % (
+            rows.append("%-11s %-10s %-10s %-10s %-10s %-10s %-10s %-12s %s" % (
                 k["name"], _hex(k.get("wasm_result")),
                 *(_hex(v.get(n, {}).get("result")) for n in VARIANTS), k["status"]))
         return "\n".join(rows)
-    head = ("%-11s %6s %6s %6s %6s %6s %5s | %8s %8s %8s %8s %6s | %7s | %s" % (
-        "kernel", "Os.txt", "O2.txt", "syn.tx", "(kern", "supp)", "ratio", "O2.ins", "Os.ins",
-        "syn.ins", "nbc.ins", "ratio", "comp.s", "status"))
+    head = ("%-11s %6s %6s %6s %6s %6s %5s %6s %5s | %8s %8s %8s %8s %6s | %7s | %s" % (
+        "kernel", "Os.txt", "O2.txt", "syn.tx", "(kern", "supp)", "ratio", "sOs.tx", "ratio",
+        "O2.ins", "Os.ins", "syn.ins", "nbc.ins", "ratio", "comp.s", "status"))
     rows = [head, "-" * len(head)]
     for k in kernels:
         v = k["variants"]
-        os_, o2, sy, nb = (v.get(n, {}) for n in VARIANTS)
+        os_, o2, sy, nb, sos = (v.get(n, {}) for n in VARIANTS[:5])
         rs = _ratio(k, "synth", "gcc-Os", "text")
+        rso = _ratio(k, "synth-Os", "gcc-Os", "text")
         ri = _ratio(k, "synth", "gcc-O2", "instructions")
-        rows.append("%-11s %6s %6s %6s %6s %6s %5s | %8s %8s %8s %8s %6s | %7s | %s" % (
+        rows.append("%-11s %6s %6s %6s %6s %6s %5s %6s %5s | %8s %8s %8s %8s %6s | %7s | %s" % (
             k["name"], _fmt(os_.get("text")), _fmt(o2.get("text")), _fmt(sy.get("text")), _fmt(sy.get("kernel_bytes")),
             _fmt(sy.get("support_bytes")), "-" if rs is None else "%.2f" % rs,
+            _fmt(sos.get("text")), "-" if rso is None else "%.2f" % rso,
             _fmt(o2.get("instructions")), _fmt(os_.get("instructions")),
             _fmt(sy.get("instructions")), _fmt(nb.get("instructions")),
             "-" if ri is None else "%.2f" % ri,
@@ -97,6 +104,8 @@ def summary_text(s):
 SIDE_COLUMNS = (
     ("size", "synth", "gcc-Os", "text", "size_synth_text_vs_gcc_Os"),
     ("sz.nbc", "synth-nbc", "gcc-Os", "text", "size_synth_nbc_text_vs_gcc_Os"),
+    ("sOs", "synth-Os", "gcc-Os", "text", "size_synth_Os_text_vs_gcc_Os"),
+    ("sOs.nb", "synth-Os-nbc", "gcc-Os", "text", "size_synth_Os_nbc_text_vs_gcc_Os"),
     ("insns", "synth", "gcc-O2", "instructions", "insns_synth_vs_gcc_O2"),
     ("in.nbc", "synth-nbc", "gcc-O2", "instructions", "insns_synth_nbc_vs_gcc_O2"),
 )
@@ -106,7 +115,8 @@ def side_by_side(results):
     """The ratios of several targets next to each other, one row per kernel and a geomean row.
 
     ``results``: per-target dicts with ``target``, ``kernels`` and ``summary`` (bench/run.py).
-    Per target: synth .text / gcc -Os .text with checks on (size) and off (sz.nbc), synth /
+    Per target: synth .text / gcc -Os .text with checks on (size) and off (sz.nbc), the same
+    from clang's -Os module (sOs, sOs.nb), synth /
     gcc -O2 instructions executed, checks on (insns) and off (in.nbc); ``-`` where that
     target's results did not all agree.
     """
