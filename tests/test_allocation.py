@@ -1,7 +1,7 @@
 """Register allocation quality and soundness over the whole corpus.
 
 Every module of tests/programs/*.wat, the examples (examples/**/*.wat) and the benchmark
-kernels (built to wasm exactly as bench/run.py does, through bench/benchlib) is compiled with
+kernels (built to wasm exactly as bench/run.py does, through bench/benchlib: clang -O2 and -Os) is compiled with
 ``synth compile --verify-allocation --shadow-allocation --stats-json``. For every function:
 
 - the checker ran and passed: a failed check aborts synth, so the exit status must be 0;
@@ -124,10 +124,12 @@ def kernel_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("kernels")
 
 
+@pytest.mark.parametrize("level", bench_build.CLANG_LEVELS)
 @pytest.mark.parametrize("name", KERNELS)
-def test_bench_kernel(name, kernel_dir, tmp_path):
+def test_bench_kernel(name, level, kernel_dir, tmp_path):
+    """Both modules the bench builds: clang -O2 and -Os."""
     outdir = os.path.join(str(kernel_dir), name)
     os.makedirs(outdir, exist_ok=True)
-    step = bench_build.wasm(name, outdir)
+    step = bench_build.wasm(name, outdir, level)
     assert step.ok, "clang failed on kernel %s: %s" % (name, step.error)
-    compile_and_check("bench/" + name, step.output, tmp_path, kernel=True)
+    compile_and_check("bench/%s-%s" % (name, level), step.output, tmp_path, kernel=True)
