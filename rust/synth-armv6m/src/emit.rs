@@ -226,17 +226,11 @@ impl Ctx<'_> {
             Edit::Move { from: Loc::Reg(a), to: Loc::Reg(b) } => self.mov(b.0, a.0),
             Edit::Move { from: Loc::Reg(a), to: Loc::Slot(s) } => {
                 let off = self.frame.slot(s);
-                if off > 1020 {
-                    return Err(format!("spill slot at sp+{off} (beyond 1020)"));
-                }
-                self.h(enc::str_sp(a.0, off))
+                self.sp_store(a.0, off)
             }
             Edit::Move { from: Loc::Slot(s), to: Loc::Reg(b) } => {
                 let off = self.frame.slot(s);
-                if off > 1020 {
-                    return Err(format!("spill slot at sp+{off} (beyond 1020)"));
-                }
-                self.h(enc::ldr_sp(b.0, off))
+                self.sp_load(b.0, off)
             }
             Edit::Move { .. } => return Err("slot-to-slot move".into()),
             Edit::Remat { vreg, to } => {
@@ -249,6 +243,44 @@ impl Ctx<'_> {
             }
         }
         Ok(())
+    }
+
+    /// `rd = sp + off` (`rd` low): `ADD rd, sp, #off` within its reach,
+    /// else the offset from the literal pool plus `ADD rd, sp, rd`.
+    fn sp_addr(&mut self, rd: u8, off: u32) {
+        if off <= 1020 {
+            self.h(enc::add_rd_sp(rd, off));
+        } else {
+            self.items.push(Item::Lit(rd, Lit::Const(off)));
+            self.h(enc::add_sp_reg(rd));
+        }
+    }
+
+    /// `LDR rd, [sp, #off]`, through [`Self::sp_addr`] into `rd` itself
+    /// beyond 1020 (large frames).
+    fn sp_load(&mut self, rd: u8, off: u32) {
+        if off <= 1020 {
+            self.h(enc::ldr_sp(rd, off));
+        } else {
+            self.sp_addr(rd, off);
+            self.h(enc::mem_imm(Mem::Ldr, rd, rd, 0));
+        }
+    }
+
+    /// `STR rt, [sp, #off]`; beyond 1020 the address goes into a low
+    /// register other than `rt`, kept meanwhile in r12 (never allocated, and
+    /// free between instructions: it only holds values within one
+    /// instruction's expansion).
+    fn sp_store(&mut self, rt: u8, off: u32) {
+        if off <= 1020 {
+            self.h(enc::str_sp(rt, off));
+        } else {
+            let t = if rt == 0 { 1 } else { 0 };
+            self.h(enc::mov(12, t));
+            self.sp_addr(t, off);
+            self.h(enc::mem_imm(Mem::Str, rt, t, 0));
+            self.h(enc::mov(t, 12));
+        }
     }
 
     fn prologue(&mut self) {
@@ -575,30 +607,16 @@ impl Ctx<'_> {
             }
             Inst::LocalAddr { rd, off } => {
                 let at = self.frame.outgoing + off;
-                if at > 1020 {
-                    return Err("a local area beyond sp+1020".into());
-                }
-                self.h(enc::add_rd_sp(p(rd), at))
+                self.sp_addr(p(rd), at)
             }
             Inst::LoadLocal { rd, off } => {
                 let at = self.frame.outgoing + off;
-                if at > 1020 {
-                    return Err("a local area beyond sp+1020".into());
-                }
-                self.h(enc::ldr_sp(p(rd), at))
+                self.sp_load(p(rd), at)
             }
-            Inst::StoreArg { rt, off } => {
-                if off > 1020 {
-                    return Err("outgoing stack arguments beyond sp+1020".into());
-                }
-                self.h(enc::str_sp(p(rt), off))
-            }
+            Inst::StoreArg { rt, off } => self.sp_store(p(rt), off),
             Inst::LoadParam { rd, off } => {
                 let at = self.frame.frame_bytes + self.frame.push_bytes() + off;
-                if at > 1020 {
-                    return Err("incoming stack parameters beyond sp+1020".into());
-                }
-                self.h(enc::ldr_sp(p(rd), at))
+                self.sp_load(p(rd), at)
             }
             Inst::Call { target, .. } => match target {
                 CallTarget::Sym(s) => self.items.push(Item::Call(RelocTarget::Symbol(s))),

@@ -302,6 +302,12 @@ pub fn add_rd_sp(rd: u8, imm: u32) -> u16 {
     0xA800 | lo(rd) << 8 | (imm / 4) as u16
 }
 
+/// `ADD rdm, sp, rdm` (SP plus register, T1): an address past the reach of
+/// the immediate forms, with the offset in `rdm` (a low register).
+pub fn add_sp_reg(rdm: u8) -> u16 {
+    0x4468 | lo(rdm)
+}
+
 /// `ADD sp, sp, #imm` (imm a multiple of 4, 0..=508).
 pub fn add_sp(imm: u32) -> u16 {
     debug_assert!(imm % 4 == 0 && imm <= 508);

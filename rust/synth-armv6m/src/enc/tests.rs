@@ -86,6 +86,7 @@ fn register_and_immediate_forms_match_gnu_as() {
         add(format!("adds r{rd}, #200"), &[adds_imm8(rd, 200)]);
         add(format!("subs r{rd}, #9"), &[subs_imm8(rd, 9)]);
         add(format!("cmp r{rd}, r{rm}"), &[cmp_rr(rd, rm)]);
+        add(format!("add r{rd}, sp, r{rd}"), &[add_sp_reg(rd)]);
         add(format!("lsls r{rd}, r{rm}, #31"), &[shift_imm(Shift::Lsl, rd, rm, 31)]);
         add(format!("lsrs r{rd}, r{rm}, #1"), &[shift_imm(Shift::Lsr, rd, rm, 1)]);
         add(format!("asrs r{rd}, r{rm}, #32"), &[shift_imm(Shift::Asr, rd, rm, 32)]);
