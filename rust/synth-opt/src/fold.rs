@@ -12,6 +12,10 @@
 //! - strength reduction of multiplication and unsigned division/remainder by
 //!   powers of two, `x-c` rewritten `x+(-c)`, `(x+c1)+c2` re-associated, `eqz(compare)` inverted,
 //!   `wrap(extend x)` shortened;
+//! - i64 operations on zero-extended 32-bit values narrowed to i32 ones
+//!   ([`narrow`]: `and` with a constant below 2^32, `or`/`xor`/`and` of two
+//!   extended values, `eqz` and comparisons of them, `shr_u` of one), so
+//!   the code does not build and test high words known to be zero;
 //! - `TrapIf` on a false constant deleted, on a true constant turned into a
 //!   `Trap` terminator (the rest of the block is dead);
 //! - conditional branches and jump tables on constants turned into jumps, a
@@ -36,11 +40,18 @@ enum Action {
     /// Replace the kind, first inserting a constant of the given type and
     /// value; the closure builds the kind from the constant's value.
     WithConst(Type, u64, Box<dyn FnOnce(Value) -> InstKind>),
+    /// Insert these instructions first (each of one result of the given
+    /// type, built from the results of those inserted before it), then
+    /// replace the kind by the last closure's, given all of them.
+    Insert(Vec<(Type, Build)>, Build),
     /// Delete (no results).
     Drop,
     /// The instruction always traps with this code.
     TrapAlways(TrapCode),
 }
+
+/// Builds an instruction kind from the values inserted before it.
+type Build = Box<dyn FnOnce(&[Value]) -> InstKind>;
 
 /// The signed immediate that stores `v` for `ty`.
 fn imm(ty: Type, v: u64) -> i64 {
@@ -159,7 +170,16 @@ fn simplify_binary(op: BinaryOp, ty: Type, a: Value, b: Value, f: &Facts) -> Act
     }
 }
 
+/// The first simplification that applies: the identities and folds
+/// below, else an i64 narrowing.
 fn simplify(kind: &InstKind, f: &Facts) -> Action {
+    match simplify_same_width(kind, f) {
+        Action::Keep => narrow::narrow(kind, f).unwrap_or(Action::Keep),
+        a => a,
+    }
+}
+
+fn simplify_same_width(kind: &InstKind, f: &Facts) -> Action {
     match kind {
         InstKind::Binary { op, ty, lhs, rhs } => simplify_binary(*op, *ty, *lhs, *rhs, f),
         InstKind::Unary { op, ty, arg } => match f.c(*arg).map(|x| interp::unary(*op, *ty, x)) {
@@ -313,6 +333,19 @@ pub fn run(func: &mut Function) -> bool {
                         inst.kind = build(c);
                         changed = true;
                     }
+                    Action::Insert(pre, then) => {
+                        let mut vals = Vec::with_capacity(pre.len());
+                        for (ty, build) in pre {
+                            let v = Value(func.value_types.len() as u32);
+                            func.value_types.push(ty);
+                            let k = build(&vals);
+                            facts.record(v, &k);
+                            out.push(Inst { results: vec![v], kind: k, loc: inst.loc });
+                            vals.push(v);
+                        }
+                        inst.kind = then(&vals);
+                        changed = true;
+                    }
                     Action::Drop => {
                         keep = false;
                         changed = true;
@@ -351,5 +384,6 @@ pub fn run(func: &mut Function) -> bool {
     changed
 }
 
+mod narrow;
 #[cfg(test)]
 mod tests;

@@ -269,3 +269,78 @@ fn branch_on_eqz_swaps_targets() {
     let Terminator::Branch { cond, then_dest, .. } = &f.blocks[0].term else { panic!() };
     assert_eq!((*cond, then_dest.block), (p, b));
 }
+
+/// An i64 function of one i64 parameter built by `body`, folded and checked
+/// against the unfolded one on edge inputs; returns the folded kinds.
+fn narrowed(body: impl FnOnce(&mut FunctionBuilder, Value) -> Value) -> Vec<InstKind> {
+    let (mut fb, p) = one_param(Type::I64);
+    let r = body(&mut fb, p);
+    fb.terminate(Terminator::Return(vec![r]));
+    let edges: [u64; 8] = [0, 1, 2, 0xffff_ffff, 0x1_0000_0000, 0x8000_0000_0000_0001, u64::MAX, 0x1234_5678_9abc_def1];
+    let args: Vec<[u64; 1]> = edges.iter().map(|&x| [x]).collect();
+    let refs: Vec<&[u64]> = args.iter().map(|a| &a[..]).collect();
+    kinds(&fold_checked(fb.finish(), &refs))
+}
+
+fn has(k: &[InstKind], pred: impl Fn(&InstKind) -> bool) -> bool {
+    k.iter().any(pred)
+}
+
+#[test]
+fn i64_and_with_a_small_constant_and_its_test_narrow_to_i32() {
+    // eqz(x & 1), as clang writes `if (b & 1)` on a uint64_t
+    let k = narrowed(|fb, p| {
+        let one = fb.iconst(Type::I64, 1);
+        let a = fb.binary(BinaryOp::And, p, one);
+        let z = fb.inst1(InstKind::Eqz { ty: Type::I64, arg: a }, Type::I32);
+        fb.inst1(InstKind::Convert { op: ConvertOp::ExtendU, arg: z }, Type::I64)
+    });
+    assert!(has(&k, |i| matches!(i, InstKind::Binary { op: BinaryOp::And, ty: Type::I32, .. })), "{k:?}");
+    assert!(has(&k, |i| matches!(i, InstKind::Eqz { ty: Type::I32, .. })), "{k:?}");
+    assert!(!has(&k, |i| matches!(i, InstKind::Binary { ty: Type::I64, .. } | InstKind::Eqz { ty: Type::I64, .. })), "{k:?}");
+}
+
+#[test]
+fn i64_operations_on_extended_values_narrow_to_i32() {
+    // (ext(lo x) | ext(lo x >> 3)) ^ ext(lo x) compared with 7 (signed: becomes unsigned), shr_u by 40 and 5
+    let k = narrowed(|fb, p| {
+        let lo = fb.inst1(InstKind::Convert { op: ConvertOp::Wrap, arg: p }, Type::I32);
+        let three = fb.iconst(Type::I32, 3);
+        let lo3 = fb.binary(BinaryOp::ShrU, lo, three);
+        let a = fb.inst1(InstKind::Convert { op: ConvertOp::ExtendU, arg: lo }, Type::I64);
+        let b = fb.inst1(InstKind::Convert { op: ConvertOp::ExtendU, arg: lo3 }, Type::I64);
+        let o = fb.binary(BinaryOp::Or, a, b);
+        let o2 = fb.inst1(InstKind::Convert { op: ConvertOp::Wrap, arg: o }, Type::I32);
+        let oe = fb.inst1(InstKind::Convert { op: ConvertOp::ExtendU, arg: o2 }, Type::I64);
+        let x = fb.binary(BinaryOp::Xor, oe, a);
+        let seven = fb.iconst(Type::I64, 7);
+        let lt = fb.compare(IntCC::LtS, x, seven);
+        let lt64 = fb.inst1(InstKind::Convert { op: ConvertOp::ExtendU, arg: lt }, Type::I64);
+        let forty = fb.iconst(Type::I64, 40);
+        let gone = fb.binary(BinaryOp::ShrU, a, forty);
+        let five = fb.iconst(Type::I64, 5);
+        let kept = fb.binary(BinaryOp::ShrU, a, five);
+        let s = fb.binary(BinaryOp::Add, lt64, gone);
+        fb.binary(BinaryOp::Add, s, kept)
+    });
+    assert!(has(&k, |i| matches!(i, InstKind::Compare { cc: IntCC::LtU, ty: Type::I32, .. })), "{k:?}");
+    assert!(has(&k, |i| matches!(i, InstKind::Binary { op: BinaryOp::Xor, ty: Type::I32, .. })), "{k:?}");
+    assert!(has(&k, |i| matches!(i, InstKind::Binary { op: BinaryOp::ShrU, ty: Type::I32, .. })), "{k:?}");
+    let wide = |op| has(&k, |i| matches!(i, InstKind::Binary { op: o, ty: Type::I64, .. } if *o == op));
+    assert!(!wide(BinaryOp::Or) && !wide(BinaryOp::Xor) && !wide(BinaryOp::ShrU), "{k:?}");
+}
+
+#[test]
+fn i64_narrowing_leaves_values_that_may_have_high_bits() {
+    // x & 0x1_0000_0001 and a comparison of x itself stay 64-bit
+    let k = narrowed(|fb, p| {
+        let c = fb.iconst(Type::I64, 0x1_0000_0001);
+        let a = fb.binary(BinaryOp::And, p, c);
+        let one = fb.iconst(Type::I64, 1);
+        let lt = fb.compare(IntCC::LtU, p, one);
+        let lt64 = fb.inst1(InstKind::Convert { op: ConvertOp::ExtendU, arg: lt }, Type::I64);
+        fb.binary(BinaryOp::Add, a, lt64)
+    });
+    assert!(has(&k, |i| matches!(i, InstKind::Binary { op: BinaryOp::And, ty: Type::I64, .. })), "{k:?}");
+    assert!(has(&k, |i| matches!(i, InstKind::Compare { ty: Type::I64, .. })), "{k:?}");
+}
