@@ -404,6 +404,60 @@ pub enum MachInst {
         /// Scratch (EarlyDef).
         u: Reg,
     },
+    /// i64 (or f64 pair) select on a 32-bit condition: `CMP rn, rhs`, then
+    /// one IT block moving both halves, `MOVcc dl, tl; MOV!cc dl, fl; MOVcc
+    /// dh, th; MOV!cc dh, fh` (a move onto its own source left out). `dl`
+    /// is written before the high sources are read: EarlyDef.
+    Select64 {
+        /// Condition choosing the `t` pair.
+        cc: Cond,
+        /// Compared (Use).
+        rn: Reg,
+        /// Compared against.
+        rhs: Rhs,
+        /// Result low (EarlyDef) and high (Def).
+        dl: Reg,
+        /// Result high (Def).
+        dh: Reg,
+        /// Chosen when `cc` holds (Use).
+        tl: Reg,
+        /// High of `t` (Use).
+        th: Reg,
+        /// Chosen otherwise (Use).
+        fl: Reg,
+        /// High of `f` (Use).
+        fh: Reg,
+    },
+    /// i64 select on an i64 comparison: the flags of [`MachInst::CmpSet64`]'s
+    /// comparison, then the moves of [`MachInst::Select64`]; no 0/1 is
+    /// materialised and tested again. `t` (SBCS scratch) and `dl` are
+    /// written before later sources are read: EarlyDef.
+    Cmp64Select64 {
+        /// Comparison choosing the `t` pair.
+        cc: IntCC,
+        /// Left low (Use).
+        alo: Reg,
+        /// Left high (Use).
+        ahi: Reg,
+        /// Right low (Use).
+        blo: Reg,
+        /// Right high (Use).
+        bhi: Reg,
+        /// Scratch for SBCS (EarlyDef).
+        t: Reg,
+        /// Result low (EarlyDef).
+        dl: Reg,
+        /// Result high (Def).
+        dh: Reg,
+        /// Chosen when the comparison holds (Use).
+        tl: Reg,
+        /// High of `t` (Use).
+        th: Reg,
+        /// Chosen otherwise (Use).
+        fl: Reg,
+        /// High of `f` (Use).
+        fh: Reg,
+    },
     /// i64 comparison to 0/1. Eq/Ne: `CMP alo, blo; IT EQ; CMPEQ ahi, bhi`.
     /// Ordered (Gt/Le swap operands first): `CMP alo, blo; SBCS t, ahi, bhi`
     /// then LT/GE/LO/HS. Then `ITE cc; MOV rd, #1; MOV rd, #0`. `t` is written

@@ -684,6 +684,20 @@ impl<'a> Lower<'a> {
                 }
                 Ok(())
             }
+            InstKind::Select { ty, cond, if_true, if_false } if matches!(ty.bits_type(), Type::I64 | Type::F64) => {
+                let (dl, dh) = self.pair(res(0)?)?;
+                let (tl, th) = self.pair(*if_true)?;
+                let (fl, fh) = self.pair(*if_false)?;
+                match self.condition(*cond)? {
+                    CondSrc::C32 { cc, rn, rhs } => self.push(MachInst::Select64 { cc, rn, rhs, dl, dh, tl, th, fl, fh }),
+                    CondSrc::C64 { cc, a, b } => {
+                        let t = self.new_vreg();
+                        let (alo, ahi, blo, bhi) = (a.0, a.1, b.0, b.1);
+                        self.push(MachInst::Cmp64Select64 { cc, alo, ahi, blo, bhi, t, dl, dh, tl, th, fl, fh });
+                    }
+                }
+                Ok(())
+            }
             InstKind::Select { ty, cond, if_true, if_false } => {
                 let d = res(0)?;
                 let (cc, rn, rhs) = self.condition32(*cond)?;
@@ -699,13 +713,7 @@ impl<'a> Lower<'a> {
                         t: self.r(*if_true),
                         f: self.r(*if_false),
                     }),
-                    Type::I64 | Type::F64 => {
-                        let (dl, dh) = self.pair(d)?;
-                        let (tl, th) = self.pair(*if_true)?;
-                        let (fl, fh) = self.pair(*if_false)?;
-                        self.push(MachInst::CmpSelect { cc, rd: dl, rn, rhs, t: tl, f: fl });
-                        self.push(MachInst::CmpSelect { cc, rd: dh, rn, rhs, t: th, f: fh });
-                    }
+                    Type::I64 | Type::F64 => unreachable!("pairs are selected above"),
                 }
                 Ok(())
             }

@@ -225,28 +225,16 @@ impl Emitter<'_> {
                 a.shift_reg(ShiftOp::Lsl, dh, dh, t, Flags::Any);
                 a.alu(AluOp::Orr, dh, dh, t2, None, Flags::Any);
             }
+            MachInst::Select64 { cc, rn, rhs, dl, dh, tl, th, fl, fh } => {
+                self.cmp(*rn, *rhs)?;
+                self.select_pair(*cc, [p(*dl)?, p(*dh)?], [p(*tl)?, p(*th)?], [p(*fl)?, p(*fh)?]);
+            }
+            MachInst::Cmp64Select64 { cc, alo, ahi, blo, bhi, t, dl, dh, tl, th, fl, fh } => {
+                let cond = self.cmp64(*cc, [p(*alo)?, p(*ahi)?], [p(*blo)?, p(*bhi)?], p(*t)?);
+                self.select_pair(cond, [p(*dl)?, p(*dh)?], [p(*tl)?, p(*th)?], [p(*fl)?, p(*fh)?]);
+            }
             MachInst::CmpSet64 { cc, rd, alo, ahi, blo, bhi, t } => {
-                let (al, ah, bl, bh) = (p(*alo)?, p(*ahi)?, p(*blo)?, p(*bhi)?);
-                let cond = match cc {
-                    IntCC::Eq | IntCC::Ne => {
-                        a.cmp(al, bl);
-                        a.it(Cond::Eq, "");
-                        a.cmp(ah, bh);
-                        crate::inst::cond_of(*cc)
-                    }
-                    _ => {
-                        let swap = matches!(cc, IntCC::GtS | IntCC::LeS | IntCC::GtU | IntCC::LeU);
-                        let ((xl, xh), (yl, yh)) = if swap { ((bl, bh), (al, ah)) } else { ((al, ah), (bl, bh)) };
-                        a.cmp(xl, yl);
-                        a.alu(AluOp::Sbc, p(*t)?, xh, yh, None, Flags::Set);
-                        match cc {
-                            IntCC::LtS | IntCC::GtS => Cond::Lt,
-                            IntCC::GeS | IntCC::LeS => Cond::Ge,
-                            IntCC::LtU | IntCC::GtU => Cond::Lo,
-                            _ => Cond::Hs,
-                        }
-                    }
-                };
+                let cond = self.cmp64(*cc, [p(*alo)?, p(*ahi)?], [p(*blo)?, p(*bhi)?], p(*t)?);
                 self.set01(cond, p(*rd)?);
             }
             MachInst::Clz64 { rd, lo, hi } => {
@@ -408,6 +396,53 @@ impl Emitter<'_> {
             }
         }
         Ok(())
+    }
+
+    /// Sets the flags for the i64 comparison `a cc b` (pairs `[lo, hi]`;
+    /// `t` is the SBCS scratch) and returns the condition that then holds
+    /// exactly when it is true. Eq/Ne: `CMP lo; IT EQ; CMPEQ hi`; ordered
+    /// (Gt/Le swap the operands): `CMP lo; SBCS t, hi` then LT/GE/LO/HS.
+    pub(super) fn cmp64(&mut self, cc: IntCC, a: [enc::Reg; 2], b: [enc::Reg; 2], t: enc::Reg) -> Cond {
+        let asm = &mut self.asm;
+        match cc {
+            IntCC::Eq | IntCC::Ne => {
+                asm.cmp(a[0], b[0]);
+                asm.it(Cond::Eq, "");
+                asm.cmp(a[1], b[1]);
+                crate::inst::cond_of(cc)
+            }
+            _ => {
+                let swap = matches!(cc, IntCC::GtS | IntCC::LeS | IntCC::GtU | IntCC::LeU);
+                let (x, y) = if swap { (b, a) } else { (a, b) };
+                asm.cmp(x[0], y[0]);
+                asm.alu(AluOp::Sbc, t, x[1], y[1], None, Flags::Set);
+                match cc {
+                    IntCC::LtS | IntCC::GtS => Cond::Lt,
+                    IntCC::GeS | IntCC::LeS => Cond::Ge,
+                    IntCC::LtU | IntCC::GtU => Cond::Lo,
+                    _ => Cond::Hs,
+                }
+            }
+        }
+    }
+
+    /// `d = cc ? t : f` for register pairs, the flags already set: the moves
+    /// that change something, in one IT block (low half first).
+    pub(super) fn select_pair(&mut self, cc: Cond, d: [enc::Reg; 2], t: [enc::Reg; 2], f: [enc::Reg; 2]) {
+        let mut moves = Vec::with_capacity(4);
+        for k in 0..2 {
+            for (c, src) in [(cc, t[k]), (cc.invert(), f[k])] {
+                if src != d[k] {
+                    moves.push((c, d[k], src));
+                }
+            }
+        }
+        let Some(&(first, _, _)) = moves.first() else { return };
+        let rest: String = moves[1..].iter().map(|&(c, _, _)| if c == first { 't' } else { 'e' }).collect();
+        self.asm.it(first, &rest);
+        for (_, rd, rm) in moves {
+            self.asm.mov(rd, rm);
+        }
     }
 
     pub(super) fn cmp(&mut self, rn: Reg, rhs: Rhs) -> Result<(), String> {

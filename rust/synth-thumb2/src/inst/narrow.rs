@@ -32,7 +32,11 @@ impl MachInst {
             }),
             M::Mvn { .. } | M::Mul { .. } | M::Extend { .. } | M::ShiftReg { .. } | M::ShiftMasked { .. } => NARROW,
             M::ShiftImm { op, .. } => fits(*op != ShiftOp::Ror),
-            M::CmpSet { rhs, .. } | M::CmpSelect { rhs, .. } | M::TrapIf { rhs, .. } | M::CmpBr { rhs, .. } => {
+            M::CmpSet { rhs, .. }
+            | M::CmpSelect { rhs, .. }
+            | M::Select64 { rhs, .. }
+            | M::TrapIf { rhs, .. }
+            | M::CmpBr { rhs, .. } => {
                 fits(match rhs {
                     Rhs::Imm(i) => *i <= 255,
                     Rhs::Reg(_) | Rhs::TstReg(_) => true,

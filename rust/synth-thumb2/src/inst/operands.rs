@@ -157,6 +157,23 @@ impl MachInst {
                 f(t2, EarlyDef);
                 f(u, EarlyDef);
             }
+            MachInst::Select64 { rn, rhs, dl, dh, tl, th, fl, fh, .. } => {
+                f(rn, Use);
+                visit_rhs(rhs, f);
+                for r in [tl, th, fl, fh] {
+                    f(r, Use);
+                }
+                f(dl, EarlyDef);
+                f(dh, Def);
+            }
+            MachInst::Cmp64Select64 { alo, ahi, blo, bhi, t, dl, dh, tl, th, fl, fh, .. } => {
+                for r in [alo, ahi, blo, bhi, tl, th, fl, fh] {
+                    f(r, Use);
+                }
+                f(t, EarlyDef);
+                f(dl, EarlyDef);
+                f(dh, Def);
+            }
             MachInst::CmpSet64 { rd, alo, ahi, blo, bhi, t, .. } => {
                 f(alo, Use);
                 f(ahi, Use);
