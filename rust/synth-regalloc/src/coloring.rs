@@ -136,9 +136,19 @@ pub(crate) fn color(prog: &Prog, g: &mut Graph, temp: &[bool], keep_apart: &[boo
             continue;
         }
         let avail = (alloc & !(forbid[a as usize] | forbid[b as usize])).count_ones() as usize;
-        // Briggs: neighbours of the union with significant degree.
+        if avail == 0 {
+            continue;
+        }
+        // Briggs: fewer than `avail` neighbours of the union have
+        // significant degree. The count stops at `avail` (the test has
+        // failed by then): a long-lived value with thousands of
+        // neighbours and many moves would otherwise cost its whole list,
+        // and a pair lookup per entry, for every move.
         let mut significant = 0;
         for &t in &g.adj[a as usize] {
+            if significant >= avail {
+                break;
+            }
             if !merged[t as usize] {
                 stamp[t as usize] = mi as u32;
                 let common = g.interferes(b, t) as usize;
@@ -146,6 +156,9 @@ pub(crate) fn color(prog: &Prog, g: &mut Graph, temp: &[bool], keep_apart: &[boo
             }
         }
         for &t in &g.adj[b as usize] {
+            if significant >= avail {
+                break;
+            }
             if !merged[t as usize] && stamp[t as usize] != mi as u32 {
                 significant += (deg[t as usize] >= kk) as usize;
             }
@@ -162,7 +175,7 @@ pub(crate) fn color(prog: &Prog, g: &mut Graph, temp: &[bool], keep_apart: &[boo
         let safe = significant < avail
             || (subset_forbid(b, a) && george(b, a, &deg))
             || (subset_forbid(a, b) && george(a, b, &deg));
-        if avail == 0 || !safe {
+        if !safe {
             continue;
         }
         // Merge b into a.
