@@ -61,6 +61,9 @@ def summary(kernels):
         "insns_synth_vs_w2c_O2": ("synth", "w2c-O2", "instructions"),
         "insns_synth_nbc_vs_w2c_O2_nbc": ("synth-nbc", "w2c-O2-nbc", "instructions"),
         "size_w2c_Os_text_vs_gcc_Os": ("w2c-Os", "gcc-Os", "text"),
+        # the module's functions only (no init, runtime, helpers or libc on either side)
+        "size_synth_Os_kernel_vs_w2c_Os_kernel": ("synth-Os", "w2c-Os", "kernel_bytes"),
+        "size_w2c_Os_kernel_vs_gcc_Os": ("w2c-Os", "gcc-Os", "kernel_bytes"),
         "size_w2c_Os_nbc_text_vs_gcc_Os": ("w2c-Os-nbc", "gcc-Os", "text"),
         "insns_w2c_O2_vs_gcc_O2": ("w2c-O2", "gcc-O2", "instructions"),
         "insns_w2c_O2_nbc_vs_gcc_O2": ("w2c-O2-nbc", "gcc-O2", "instructions"),
@@ -129,7 +132,7 @@ def summary_text(s):
     lines = []
     for name, e in s.items():
         g = e["geomean"]
-        lines.append("geomean %-32s %s  (over %d kernels)" % (name, "n/a" if g is None else "%.3f" % g,
+        lines.append("geomean %-37s %s  (over %d kernels)" % (name, "n/a" if g is None else "%.3f" % g,
                                                                e["kernels"]))
     return "\n".join(lines)
 
