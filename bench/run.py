@@ -4,11 +4,14 @@
 For every target core (by default the Cortex-M4 and the Cortex-M0+) and every kernel:
 clang -O2 and -Os -> wasm (results under wasmtime), synth compile of each (default and
 --no-bounds-checks) -> object, arm-none-eabi-gcc -Os and -O2 -> object; each object is linked
-and run under unicorn's model of that core (wasm_init first, uncounted, for synth). Prints a
-table per target and the geometric means (synth/gcc-Os .text bytes, from the clang -Os module
-and from the -O2 one; synth/gcc-O2 instructions executed, from the -O2 module), then, for
-several targets, the ratios of all targets side by side; writes bench/results.json and a
-chart of the per-kernel ratios, bench/results.png (when matplotlib is installed).
+and run under unicorn's model of that core (wasm_init first, uncounted, for synth). When wabt's
+wasm2c is installed, also wasm2c of each module + arm-none-eabi-gcc with a bare-metal runtime
+(benchlib/w2c.py: w2c-Os from the -Os module with gcc -Os, w2c-O2 from the -O2 one with gcc
+-O2, each with bounds checks on and off, -nbc). Prints a table per target and the geometric
+means (synth/gcc-Os .text bytes, from the clang -Os module and from the -O2 one; synth/gcc-O2
+instructions executed, from the -O2 module; synth/wasm2c+gcc and wasm2c+gcc/gcc likewise),
+then, for several targets, the ratios of all targets side by side; writes bench/results.json
+and a chart of the per-kernel ratios, bench/results.png (when matplotlib is installed).
 
     python bench/run.py                 # full benchmark, cortex-m4 and cortex-m0plus
     python bench/run.py --smoke         # results only (fast, for CI); exit 1 on a mismatch
@@ -17,6 +20,7 @@ chart of the per-kernel ratios, bench/results.png (when matplotlib is installed)
     python bench/run.py --targets cortex-m4,cortex-m33,cortex-m0plus
     python bench/run.py --fpu fpv4-sp-d16 -k fir_f32   # both sides with the FPU, hard float ABI
     python bench/run.py --target cortex-m7 --fpu fpv5-d16 -k newton_f64   # f64 on the FPU
+    python bench/run.py --no-w2c        # without the wasm2c + gcc variants
 
 ``--fpu FPU`` compiles gcc with ``-mfpu=FPU -mfloat-abi=hard`` and synth with ``--fpu FPU
 --float-abi hard`` and links the hard-float libgcc (the default is no FPU: soft float on
@@ -32,7 +36,8 @@ bench/build/<target>[-<fpu>]/<kernel>/ (bench/breakdown.py --target reads them).
 Exit status: 0 when every kernel's results agree (and, with --strict-synth, synth succeeded
 on every kernel) on every target; 1 otherwise. A synth failure (compile error, trap, wrong
 result) is a benchmark finding recorded in the table; it fails the run only with
---strict-synth, while a disagreement among wasmtime, gcc -Os and gcc -O2 (a kernel bug)
+--strict-synth (a wasm2c+gcc failure never does: it is printed and drops only the ratios
+involving wasm2c), while a disagreement among wasmtime, gcc -Os and gcc -O2 (a kernel bug)
 always fails it.
 """
 
@@ -43,7 +48,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from benchlib import build, chart, emulate, paths, reference, report, sizes  # noqa: E402
+from benchlib import build, chart, emulate, paths, reference, report, sizes, w2c  # noqa: E402
 from harness import link as harness_link  # noqa: E402  (benchlib.paths puts tests/ on sys.path)
 from harness import v6m_check  # noqa: E402
 
@@ -61,11 +66,16 @@ def configure(target, fpu=None):
     return paths.build_dir(target, fpu)
 
 
-def measure_variant(name, variant, obj, workdir, count):
-    """Size and run of one object variant; returns the variant dict."""
+def measure_variant(name, variant, obj, workdir, count, module_obj=None):
+    """Size and run of one object variant; returns the variant dict. ``module_obj``: for a
+    wasm2c variant, the object of the generated module (its functions are the kernel's)."""
     synthy = variant.startswith("synth")
+    wasm2c = variant in w2c.VARIANTS
     out = {}
-    sz = sizes.synth_size(obj) if synthy else sizes.gcc_size(obj)
+    if wasm2c:
+        sz = w2c.size(obj, module_obj)
+    else:
+        sz = sizes.synth_size(obj) if synthy else sizes.gcc_size(obj)
     out.update(text=sz.text, kernel_bytes=sz.kernel, support_bytes=sz.support, rodata=sz.rodata)
     if synthy and emulate.CPU[0] in V6M_TARGETS:
         checked, bad = v6m_check.check(obj, os.path.join(workdir, "v6m"))
@@ -74,9 +84,12 @@ def measure_variant(name, variant, obj, workdir, count):
             out["error"] = "not ARMv6-M code: %s" % bad[0]
             return out
     try:
-        r = emulate.run_kernel(obj, workdir, "%s.%s" % (name, variant),
-                               "wasm_run" if synthy else "run",
-                               init="wasm_init" if synthy else None, count=count)
+        if wasm2c:
+            r = w2c.run(obj, workdir, "%s.%s" % (name, variant), count=count)
+        else:
+            r = emulate.run_kernel(obj, workdir, "%s.%s" % (name, variant),
+                                   "wasm_run" if synthy else "run",
+                                   init="wasm_init" if synthy else None, count=count)
     except emulate.EmulationError as e:
         lines = [ln for ln in str(e).splitlines() if "undefined" in ln] or str(e).strip().splitlines()
         out["error"] = "link/load: %s" % lines[-1].strip()
@@ -91,10 +104,13 @@ def measure_variant(name, variant, obj, workdir, count):
     return out
 
 
-def bench_kernel(name, smoke, build_root=None):
+def bench_kernel(name, smoke, build_root=None, with_w2c=None):
     """Build, run and compare one kernel for the configured target (:func:`configure`; the
     soft-float Cortex-M4 unless changed) in ``build_root/<name>`` (default bench/build);
-    returns its result dict."""
+    returns its result dict. ``with_w2c``: also the wasm2c + gcc variants (default: when
+    wasm2c is installed)."""
+    if with_w2c is None:
+        with_w2c = not w2c.available()
     outdir = os.path.join(build_root or paths.BUILD, name)
     os.makedirs(outdir, exist_ok=True)
     k = {"name": name, "variants": {}, "commands": {}, "problems": []}
@@ -124,6 +140,10 @@ def bench_kernel(name, smoke, build_root=None):
             steps[stem] = build.synth(name, outdir, step.output, suffix=stem)
             steps[stem + "-nbc"] = build.synth(name, outdir, step.output, extra=["--no-bounds-checks"],
                                                suffix=stem + "-nbc")
+    if with_w2c:
+        for variant, (level, _gcc_level, _checks) in w2c.VARIANTS.items():
+            if wasms[level].ok:
+                steps[variant] = w2c.compile(name, outdir, wasms[level].output, variant)
     for variant, step in steps.items():
         k["commands"][variant] = " ".join(step.cmd)
         v = {}
@@ -132,7 +152,8 @@ def bench_kernel(name, smoke, build_root=None):
         if not step.ok:
             v["error"] = "compile: " + step.error.splitlines()[0][:300] if step.error else "compile failed"
         else:
-            v.update(measure_variant(name, variant, step.output, outdir, count=not smoke))
+            v.update(measure_variant(name, variant, step.output, outdir, count=not smoke,
+                                     module_obj=step.extra.get("module_obj")))
         k["variants"][variant] = v
     classify(k)
     return k
@@ -145,13 +166,18 @@ def classify(k):
     natives = [v.get("gcc-" + lv, {}).get("result") for lv in build.GCC_LEVELS]
     k["reference_ok"] = (ref is not None and all(r == ref for r in natives)
                          and k.get("wasm_Os_result", ref) == ref)
-    bad = []
+    bad, bad_w2c = [], []
     for name, var in v.items():
+        into = bad_w2c if name in w2c.VARIANTS else bad
         if "error" in var:
-            bad.append("%s %s" % (name, var["error"][:60]))
+            into.append("%s %s" % (name, var["error"][:60]))
         elif var.get("result") != ref:
-            bad.append("%s WRONG RESULT %08x" % (name, var["result"]))
+            into.append("%s WRONG RESULT %08x" % (name, var["result"]))
+    # synth's figures stand without wasm2c's and wasm2c's without synth's: a failure drops
+    # only the ratios that involve the failed compiler (``w2c_equal``, see report._ratio).
     k["all_equal"] = k["reference_ok"] and not bad
+    k["w2c_equal"] = k["reference_ok"] and not bad_w2c and any(n in v for n in w2c.VARIANTS)
+    bad += bad_w2c
     if not k["reference_ok"]:
         k["status"] = "KERNEL MISMATCH: wasm/gcc disagree " + "; ".join(bad + k["problems"])
     else:
@@ -175,14 +201,15 @@ def parse_targets(ap, args):
     return targets
 
 
-def run_target(target, fpu, names, smoke):
-    """Benchmark ``names`` on ``target``; returns the per-target results document."""
+def run_target(target, fpu, names, smoke, with_w2c=None):
+    """Benchmark ``names`` on ``target`` (``with_w2c``: see :func:`bench_kernel`); returns
+    the per-target results document."""
     root = configure(target, fpu)
     print("target: %s%s (synth --target, gcc -mcpu, unicorn model; objects in %s)" % (
         target, " --fpu " + fpu if fpu else "", os.path.relpath(root, paths.REPO)), file=sys.stderr)
     kernels = []
     for name in names:
-        kernels.append(bench_kernel(name, smoke, build_root=root))
+        kernels.append(bench_kernel(name, smoke, build_root=root, with_w2c=with_w2c))
         print("  %-11s %s" % (name, kernels[-1]["status"]), file=sys.stderr, flush=True)
     return {"target": target, "fpu": fpu, "summary": report.summary(kernels),
             "flags": {"clang": list(build.CLANG_FLAGS), "clang_Os": ["-Os"] + build.CLANG_COMMON,
@@ -208,6 +235,8 @@ def main(argv=None):
     ap.add_argument("--targets", default=None,
                     help="comma-separated cores, each benchmarked in turn (default "
                          "%s; with --fpu: cortex-m4)" % ",".join(DEFAULT_TARGETS))
+    ap.add_argument("--no-w2c", action="store_true",
+                    help="skip the wasm2c + gcc variants (built by default when wasm2c is installed)")
     args = ap.parse_args(argv)
     targets = parse_targets(ap, args)
     names = args.kernel or paths.kernel_names()
@@ -216,7 +245,7 @@ def main(argv=None):
         ap.error("unknown kernel(s): %s" % ", ".join(unknown))
     results = []
     for target in targets:
-        results.append(run_target(target, args.fpu, names, args.smoke))
+        results.append(run_target(target, args.fpu, names, args.smoke, with_w2c=False if args.no_w2c else None))
     for i, res in enumerate(results):
         if len(results) > 1:
             print("%s== %s ==" % ("\n" if i else "", res["target"]))
@@ -227,6 +256,9 @@ def main(argv=None):
     if len(results) > 1 and not args.smoke:
         print()
         print(report.side_by_side(results))
+        if any(v in k["variants"] for r in results for k in r["kernels"] for v in report.W2C_VARIANTS):
+            print()
+            print(report.side_by_side(results, report.W2C_SIDE_COLUMNS, "vs wasm2c"))
     out_path = args.json or (None if args.smoke else paths.RESULTS)
     if out_path:
         first = results[0]
@@ -253,6 +285,10 @@ def main(argv=None):
         where = " (%s)" % res["target"] if len(results) > 1 else ""
         kernel_bugs = [k["name"] for k in kernels if not k["reference_ok"]]
         synth_bad = [k["name"] for k in kernels if k["reference_ok"] and not k["all_equal"]]
+        w2c_bad = [k["name"] for k in kernels if k["reference_ok"] and not k.get("w2c_equal")
+                   and any(n in k["variants"] for n in w2c.VARIANTS)]
+        if w2c_bad:
+            print("wasm2c+gcc failed or disagreed on%s: %s" % (where, ", ".join(w2c_bad)))
         if kernel_bugs:
             print("FAIL%s: wasm and gcc results disagree for: %s" % (where, ", ".join(kernel_bugs)))
         if synth_bad:

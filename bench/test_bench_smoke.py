@@ -1,6 +1,6 @@
 """CI checks of the benchmark: every kernel gives the same result under wasmtime, gcc -Os,
-gcc -O2 and synth (from clang's -O2 and -Os modules, with and without bounds checks), and the
-instruction counter counts.
+gcc -O2 and synth (from clang's -O2 and -Os modules, with and without bounds checks), a few
+kernels under wasm2c + gcc too, and the instruction counter counts.
 
 Run: .venv/bin/python -m pytest bench/test_bench_smoke.py
 """
@@ -14,12 +14,12 @@ import pytest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import run as bench_run  # noqa: E402
-from benchlib import emulate, paths, report  # noqa: E402
+from benchlib import emulate, paths, report, w2c  # noqa: E402
 
 
 @pytest.mark.parametrize("name", paths.kernel_names())
 def test_kernel_results_agree(name):
-    k = bench_run.bench_kernel(name, smoke=True)
+    k = bench_run.bench_kernel(name, smoke=True, with_w2c=False)
     assert k["wasm_result"] is not None, k["problems"]
     assert k["reference_ok"], "kernel bug, wasm and gcc disagree: %s" % k["status"]
     if not os.path.exists(paths.synth_bin()):
@@ -30,6 +30,50 @@ def test_kernel_results_agree(name):
         assert "error" not in v, "%s: %s" % (variant, v["error"])
         assert v["result"] == k["wasm_result"], "%s: %08x != wasm %08x" % (
             variant, v["result"], k["wasm_result"])
+
+
+#: Kernels whose wasm2c + gcc variants the smoke test runs (all four variants take ~5 s per
+#: kernel): a switch-heavy parser, f32 and f64 soft float; crc32 (tables, loops) runs under
+#: wasm2c on the M4 and the M0+ in test_two_targets_side_by_side.
+W2C_SMOKE_KERNELS = ("statemach", "fir_f32", "newton_f64")
+
+
+@pytest.mark.parametrize("name", W2C_SMOKE_KERNELS)
+def test_w2c_results_agree(name):
+    """wasm2c of clang's -Os and -O2 modules + gcc -Os / -O2, bounds checks on and off, on the
+    bare-metal runtime (bench/w2c/): every variant gives wasmtime's result."""
+    if w2c.available():
+        pytest.skip(w2c.available())
+    k = bench_run.bench_kernel(name, smoke=True, with_w2c=True)
+    assert k["reference_ok"], k["status"]
+    for variant in w2c.VARIANTS:
+        v = k["variants"][variant]
+        assert "error" not in v, "%s: %s" % (variant, v["error"])
+        assert v["result"] == k["wasm_result"], "%s: %08x != wasm %08x" % (
+            variant, v["result"], k["wasm_result"])
+        assert v["kernel_bytes"] > 0 and v["support_bytes"] > 0, (variant, v)
+    assert k["w2c_equal"]
+
+
+def test_w2c_bounds_checks_are_on_and_off(tmp_path):
+    """A load 2 bytes before the end of the 2-page memory: wasm2c+gcc with checks on traps
+    into synth_trap with WASM_RT_TRAP_OOB (1) from the runtime's wasm_rt_trap; with checks off
+    (-nbc) the same code reads past the buffer and returns."""
+    if w2c.available():
+        pytest.skip(w2c.available())
+    import wasmtime
+    wasm = tmp_path / "oob.wasm"
+    wasm.write_bytes(wasmtime.wat2wasm(
+        '(module (memory (export "memory") 2) (func (export "run") (result i32)'
+        ' (i32.load (i32.const 131070))))'))
+    kinds = {}
+    for variant in ("w2c-O2", "w2c-O2-nbc", "w2c-Os"):
+        step = w2c.compile("oob", str(tmp_path), str(wasm), variant)
+        assert step.ok, step.error
+        r = w2c.run(step.output, str(tmp_path), "oob." + variant)
+        kinds[variant] = (r.kind, r.detail if r.kind == "trap" else "")
+    assert kinds == {"w2c-O2": ("trap", "synth_trap(1)"), "w2c-O2-nbc": ("ok", ""),
+                     "w2c-Os": ("trap", "synth_trap(1)")}
 
 
 def test_at_least_twelve_kernels():
@@ -76,6 +120,18 @@ def test_classify_flags_a_wrong_synth_result():
     assert "synth WRONG RESULT 00000008" in k["status"] and "synth-nbc compile" in k["status"]
 
 
+def test_classify_keeps_synth_figures_when_w2c_is_wrong():
+    k = {"wasm_result": 7, "problems": [],
+         "variants": {"gcc-Os": {"result": 7, "text": 10}, "gcc-O2": {"result": 7},
+                      "synth-Os": {"result": 7, "text": 15}, "w2c-Os": {"result": 9, "text": 20}}}
+    bench_run.classify(k)
+    assert k["all_equal"] and not k["w2c_equal"]
+    assert "w2c-Os WRONG RESULT 00000009" in k["status"]
+    assert report._ratio(k, "synth-Os", "gcc-Os", "text") == 1.5
+    assert report._ratio(k, "synth-Os", "w2c-Os", "text") is None
+    assert report._ratio(k, "w2c-Os", "gcc-Os", "text") is None
+
+
 def test_classify_flags_a_kernel_bug():
     k = {"wasm_result": 7, "problems": [],
          "variants": {"gcc-Os": {"result": 7}, "gcc-O2": {"result": 6}}}
@@ -97,7 +153,7 @@ def test_float_kernels_agree_on_a_cortex_m7_with_fpv5_d16(tmp_path):
         pytest.skip("synth CLI not built at %s" % paths.synth_bin())
     out = tmp_path / "m7.json"
     proc = subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "run.py"),
-                           "--smoke", "--strict-synth", "--target", "cortex-m7", "--fpu", "fpv5-d16",
+                           "--smoke", "--strict-synth", "--no-w2c", "--target", "cortex-m7", "--fpu", "fpv5-d16",
                            "-k", "newton_f64", "-k", "fir_f32", "--json", str(out)],
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -121,7 +177,7 @@ def test_cortex_m0plus_kernels_agree(tmp_path):
         pytest.skip("synth CLI not built at %s" % paths.synth_bin())
     out = tmp_path / "m0.json"
     kernels = ["statemach", "tokenizer", "fir_f32", "newton_f64"]
-    proc = _run_py(["--smoke", "--strict-synth", "--target", "cortex-m0plus", "--json", str(out)]
+    proc = _run_py(["--smoke", "--strict-synth", "--no-w2c", "--target", "cortex-m0plus", "--json", str(out)]
                    + [a for k in kernels for a in ("-k", k)])
     assert proc.returncode == 0, proc.stdout + proc.stderr
     import json
@@ -137,7 +193,9 @@ def test_cortex_m0plus_kernels_agree(tmp_path):
 def test_two_targets_side_by_side(tmp_path):
     """--targets cortex-m4,cortex-m0plus with counting: results.json holds both targets (the
     first also at the top level, as a single-target run writes it), each with its geomeans,
-    and the side-by-side table prints a geomean row for both."""
+    and the side-by-side table prints a geomean row for both; with wasm2c installed, crc32's
+    four wasm2c+gcc variants agree with wasm on both targets (their ratios count only then)
+    and a second side-by-side table compares synth and gcc with them."""
     if not os.path.exists(paths.synth_bin()):
         pytest.skip("synth CLI not built at %s" % paths.synth_bin())
     out = tmp_path / "two.json"
@@ -161,7 +219,15 @@ def test_two_targets_side_by_side(tmp_path):
     lines = proc.stdout.splitlines()
     assert any("cortex-m4" in l and "cortex-m0plus" in l for l in lines), proc.stdout
     geo = [l for l in lines if l.startswith("geomean ") and "|" in l]
-    assert len(geo) == 1 and geo[0].count("|") == 2, proc.stdout
+    # synth/gcc, then (with wasm2c installed) synth and gcc against wasm2c+gcc
+    assert len(geo) == (2 if not w2c.available() else 1) and geo[0].count("|") == 2, proc.stdout
+    if not w2c.available():
+        assert geo[1].count("|") == 2, proc.stdout
+        for t in doc["targets"]:
+            s = t["summary"]
+            assert s["size_synth_Os_text_vs_w2c_Os"]["kernels"] == 1, t["target"]
+            assert s["insns_synth_vs_w2c_O2"]["kernels"] == 1 and s["insns_w2c_O2_vs_gcc_O2"]["geomean"] > 0
+            assert t["kernels"][0]["variants"]["w2c-O2"]["instructions"] > 0
     # The chart of the ratios beside the JSON.
     png = tmp_path / "two.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10000, proc.stdout
