@@ -339,8 +339,61 @@ fn init_data(b: &mut FunctionBuilder, index: u32, offset: ConstExpr, len: u32) {
     let mem = b.symbol_addr(SymbolRef::Memory, 0);
     let dst = b.binary(BinaryOp::Add, mem, off);
     let src = b.symbol_addr(SymbolRef::DataSegment(index), 0);
-    let n = b.iconst(Type::I32, len as i64);
-    emit_copy_forward(b, dst, src, n);
+    emit_copy_const(b, index, dst, src, len);
+}
+
+/// Word copies up to this many are straight-line code; longer copies loop.
+const COPY_UNROLL_WORDS: u32 = 3;
+
+/// Emits a forward copy of exactly `len` (> 0, known here) bytes from data
+/// segment `seg` (at `src`) to `dst`, which do not overlap: the whole words
+/// (straight-line up to [`COPY_UNROLL_WORDS`], else one loop that runs at
+/// least once, indexing both from the last word down so that one register
+/// counts and addresses: `LDR w, [src-4, i]; STR w, [dst-4, i]; SUBS i, #4;
+/// BNE`), then the 0..=3 trailing bytes straight-line off `dst`/`src`. The
+/// generic [`emit_copy_forward`] tests the length before every word and
+/// loops over the tail, which a constant length makes unnecessary.
+fn emit_copy_const(b: &mut FunctionBuilder, seg: u32, dst: Value, src: Value, len: u32) {
+    let words = len / 4;
+    let mut at = 0u32;
+    if words > COPY_UNROLL_WORDS {
+        let body = b.create_block();
+        let after = b.create_block();
+        // Addresses one word below the segment and the destination: index i
+        // runs from words*4 down to 4.
+        let src_m4 = b.symbol_addr(SymbolRef::DataSegment(seg), -4);
+        let four = b.iconst(Type::I32, 4);
+        let dst_m4 = b.binary(BinaryOp::Sub, dst, four);
+        let n0 = b.iconst(Type::I32, (words * 4) as i64);
+        b.jump(body, vec![n0]);
+        b.switch_to_block(body);
+        let i = b.append_block_param(body, Type::I32);
+        let sa = b.binary(BinaryOp::Add, src_m4, i);
+        let w = b.load(Type::I32, LoadKind::Full, sa, 0);
+        let da = b.binary(BinaryOp::Add, dst_m4, i);
+        b.store(StoreKind::Full, da, w, 0);
+        let i2 = b.binary(BinaryOp::Sub, i, four);
+        let zero = b.iconst(Type::I32, 0);
+        let more = b.compare(IntCC::Ne, i2, zero);
+        b.branch(
+            more,
+            synth_ir::BlockCall { block: body, args: vec![i2] },
+            synth_ir::BlockCall { block: after, args: vec![] },
+        );
+        b.switch_to_block(after);
+        at = words * 4;
+    } else {
+        for _ in 0..words {
+            let w = b.load(Type::I32, LoadKind::Full, src, at);
+            b.store(StoreKind::Full, dst, w, at);
+            at += 4;
+        }
+    }
+    for _ in 0..len % 4 {
+        let x = b.load(Type::I32, LoadKind::U8, src, at);
+        b.store(StoreKind::B8, dst, x, at);
+        at += 1;
+    }
 }
 
 #[cfg(test)]

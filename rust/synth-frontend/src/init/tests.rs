@@ -446,3 +446,25 @@ fn a_long_segment_init_handles_is_copied_from_its_entries_after_the_preset_ones(
     longer.tables = vec![table(200)];
     assert_eq!(built(&info).inst_count(), built(&longer).inst_count());
 }
+
+#[test]
+fn constant_length_copies_write_exactly_the_segment() {
+    // Lengths around the word, unroll and loop boundaries, at aligned and
+    // unaligned offsets; the neighbouring bytes stay zero.
+    for len in 0..=21usize {
+        for offset in [100i32, 101, 103] {
+            let mut info = sample_module();
+            let bytes: Vec<u8> = (0..len).map(|k| 0x41 + k as u8).collect();
+            info.data = vec![data(Some(ConstExpr::I32(offset)), &bytes)];
+            info.start = None;
+            let mut m = machine_for(&info);
+            let (r, _) = run_init(&info, &mut m);
+            assert_eq!(r, Ok(vec![]), "offset {offset} len {len}");
+            let base = m.symbol_addr(SymbolRef::Memory).unwrap();
+            let got = m.read(base + offset as u32 - 4, len as u32 + 8).unwrap();
+            let mut want = vec![0u8; len + 8];
+            want[4..4 + len].copy_from_slice(&bytes);
+            assert_eq!(got, want, "offset {offset} len {len}");
+        }
+    }
+}
