@@ -12,8 +12,9 @@
 //! two-way branch that passes arguments or reaches a block with several
 //! predecessors gets a block of its own. `br_table` is a chain of compares.
 //! Memory accesses of 2 and 4 bytes whose address may be unaligned (every
-//! linear-memory access) are done byte by byte: ARMv6-M faults on unaligned
-//! `LDR`/`LDRH`/`STR`/`STRH`, wasm allows them.
+//! linear-memory access) test the address's alignment at run time and take
+//! one `LDR`/`LDRH`/`STR`/`STRH` when aligned, else go byte by byte:
+//! ARMv6-M faults on unaligned accesses, wasm allows them.
 
 use std::collections::HashMap;
 
@@ -453,20 +454,22 @@ impl Lower<'_> {
                 self.store(*kind, *addr, v, *offset)
             },
             InstKind::BoundsCheck { addr, end } => {
-                if *end > u64::from(u32::MAX) {
+                if *end > u64::from(u32::MAX) || self.static_memory_bytes.is_some_and(|n| *end > u64::from(n)) {
                     self.push(Inst::TrapAlways { code: TrapCode::MemoryOutOfBounds });
+                } else if let Some(n) = self.static_memory_bytes {
+                    // A memory that never grows: `addr + end <= n` is
+                    // `addr <= n - end` (unsigned, no carry to test).
+                    let limit = n - *end as u32;
+                    let rm = if limit < 256 { Opnd::Imm(limit as u8) } else { Opnd::Reg(self.new_const(limit)) };
+                    let rn = self.r(*addr);
+                    self.push(Inst::TrapIfCmp { cc: Cond::Hi, rn, rm, code: TrapCode::MemoryOutOfBounds });
                 } else {
                     let end = self.new_const(*end as u32);
-                    let size = match self.static_memory_bytes {
-                        Some(n) => self.new_const(n),
-                        None => {
-                            let p = self.temp();
-                            self.push(Inst::LoadLit { rd: p, lit: Lit::Sym(SymbolRef::MemorySize, 0) });
-                            let s = self.temp();
-                            self.push(Inst::Load { op: Mem::Ldr, rt: s, rn: p, off: MemOff::Imm(0) });
-                            s
-                        }
-                    };
+                    // A memory that can grow: its current size in bytes.
+                    let p = self.temp();
+                    self.push(Inst::LoadLit { rd: p, lit: Lit::Sym(SymbolRef::MemorySize, 0) });
+                    let size = self.temp();
+                    self.push(Inst::Load { op: Mem::Ldr, rt: size, rn: p, off: MemOff::Imm(0) });
                     let tmp = self.temp();
                     let addr = self.r(*addr);
                     self.push(Inst::BoundsCheck { addr, end, size, tmp });
