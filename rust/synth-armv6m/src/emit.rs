@@ -573,10 +573,10 @@ impl Ctx<'_> {
                 MemOff::Imm(o) => self.h(enc::mem_imm(op, p(rt), p(rn), o)),
                 MemOff::Reg(r) => self.h(enc::mem_reg(op, p(rt), p(rn), p(r))),
             },
-            Inst::LoadBytes { bytes, signed, rd, rn, off, tmp } => {
+            Inst::LoadBytes { bytes, signed, rd, rn, off, tmp, test } => {
                 let (d, n, t) = (p(rd), p(rn), p(tmp));
                 let off = u32::from(off);
-                let fast = self.aligned_fork(bytes, n, off, t);
+                let fast = if test { self.aligned_fork(bytes, n, off, t) } else { None };
                 self.h(enc::mem_imm(Mem::Ldrb, d, n, off));
                 for k in 1..u32::from(bytes) {
                     self.h(enc::mem_imm(Mem::Ldrb, t, n, off + k));
@@ -589,10 +589,10 @@ impl Ctx<'_> {
                     self.h(enc::ext(enc::Ext::Sxth, d, d));
                 }
             }
-            Inst::StoreBytes { bytes, rt, rn, off, tmp } => {
+            Inst::StoreBytes { bytes, rt, rn, off, tmp, test } => {
                 let (s, n, t) = (p(rt), p(rn), p(tmp));
                 let off = u32::from(off);
-                let fast = self.aligned_fork(bytes, n, off, t);
+                let fast = if test { self.aligned_fork(bytes, n, off, t) } else { None };
                 self.h(enc::mem_imm(Mem::Strb, s, n, off));
                 for k in 1..u32::from(bytes) {
                     self.h(enc::shift_imm(enc::Shift::Lsr, t, s, 8 * k as u8));

@@ -64,6 +64,10 @@ struct Lower<'a> {
     hi: HashMap<Value, Reg>,
     aligned: HashMap<Value, bool>,
     preds: Vec<u32>,
+    /// IR blocks between a loop header and the source of a back edge to it
+    /// (by block index): where an access's alignment test pays for its
+    /// bytes.
+    looped: Vec<bool>,
     /// i32 comparisons whose only use is the next `TrapIf` or the block's
     /// branch: compared there, with no 0/1 value.
     fusible: std::collections::HashSet<Value>,
@@ -100,6 +104,7 @@ pub fn lower(func: &Function, static_memory_bytes: Option<u32>) -> Result<Lowere
         fusible: fusible(func),
         fused: HashMap::new(),
         preds,
+        looped: looped(func),
         outgoing: 0,
         locals: 0,
         sret: None,
@@ -119,8 +124,10 @@ pub fn lower(func: &Function, static_memory_bytes: Option<u32>) -> Result<Lowere
                     l.consts64.insert(inst.results[0], imm as u64);
                 }
                 InstKind::SymbolAddr { sym, addend } => {
-                    let aligned = !matches!(sym, SymbolRef::Memory | SymbolRef::DataSegment(_) | SymbolRef::Func(_))
-                        && addend % 4 == 0;
+                    // Linear memory is 8-aligned (docs/ABI.md, defined or
+                    // imported); a data segment's bytes and a function's
+                    // (Thumb) address are not word-aligned.
+                    let aligned = !matches!(sym, SymbolRef::DataSegment(_) | SymbolRef::Func(_)) && addend % 4 == 0;
                     l.aligned.insert(inst.results[0], aligned);
                 }
                 _ => {}
@@ -627,6 +634,11 @@ impl Lower<'_> {
         Ok(())
     }
 
+    /// The current block is (probably) in a loop: see [`looped`].
+    fn in_loop(&self) -> bool {
+        self.cur >= 1 && self.looped.get(self.cur - 1).copied().unwrap_or(false)
+    }
+
     /// `addr + offset` in a register when `offset` is past `limit`, with the
     /// remaining immediate offset.
     fn address(&mut self, addr: Value, offset: u32, limit: u32) -> (Reg, u32) {
@@ -673,7 +685,8 @@ impl Lower<'_> {
         } else {
             let (rn, off) = self.address(addr, offset, 32 - width);
             let tmp = self.temp();
-            self.push(Inst::LoadBytes { bytes: width as u8, signed, rd, rn, off: off as u8, tmp });
+            let test = self.in_loop();
+            self.push(Inst::LoadBytes { bytes: width as u8, signed, rd, rn, off: off as u8, tmp, test });
         }
     }
 
@@ -700,7 +713,8 @@ impl Lower<'_> {
         } else {
             let (rn, off) = self.address(addr, offset, 32 - width);
             let tmp = self.temp();
-            self.push(Inst::StoreBytes { bytes: width as u8, rt, rn, off: off as u8, tmp });
+            let test = self.in_loop();
+            self.push(Inst::StoreBytes { bytes: width as u8, rt, rn, off: off as u8, tmp, test });
         }
     }
 
@@ -832,6 +846,31 @@ impl Lower<'_> {
 }
 
 mod wide;
+
+/// Per IR block: whether it lies, by block index, between the target of a
+/// branch to an earlier-or-same block (a loop header) and that branch's
+/// block. An approximation of loop membership, used only to choose
+/// between equivalent code sequences (fast and larger, or small).
+fn looped(func: &Function) -> Vec<bool> {
+    let n = func.blocks.len();
+    let mut diff = vec![0i32; n + 1];
+    for b in 0..n {
+        for s in func.successors(synth_ir::Block(b as u32)) {
+            let h = s.0 as usize;
+            if h <= b {
+                diff[h] += 1;
+                diff[b + 1] -= 1;
+            }
+        }
+    }
+    let mut depth = 0;
+    (0..n)
+        .map(|b| {
+            depth += diff[b];
+            depth > 0
+        })
+        .collect()
+}
 
 /// The operator of an IR instruction, for messages.
 pub fn describe(k: &InstKind) -> String {
