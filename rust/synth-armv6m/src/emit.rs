@@ -193,6 +193,34 @@ impl Ctx<'_> {
         }
     }
 
+    /// The run-time alignment test in front of a byte-wise access of
+    /// `bytes` (2 or 4) at `[n, #off]`: when `off` is a multiple of the
+    /// width, `LSLS t, n, #30|31` (Z set when `n` is aligned) and `BEQ` to
+    /// the returned label, where [`Self::aligned_join`] puts the single
+    /// aligned access; the byte-wise sequence that follows is then only
+    /// the unaligned path. `None` (no test) for an offset off the width.
+    fn aligned_fork(&mut self, bytes: u8, n: u8, off: u32, t: u8) -> Option<usize> {
+        if off % u32::from(bytes) != 0 {
+            return None;
+        }
+        let fast = self.local();
+        self.h(enc::shift_imm(enc::Shift::Lsl, t, n, if bytes == 2 { 31 } else { 30 }));
+        self.br(Cond::Eq, fast);
+        Some(fast)
+    }
+
+    /// Ends the unaligned path of [`Self::aligned_fork`] (a branch over)
+    /// and emits the aligned access `access` at its label.
+    fn aligned_join(&mut self, fast: Option<usize>, access: impl FnOnce(&mut Self)) {
+        if let Some(fast) = fast {
+            let done = self.local();
+            self.items.push(Item::Br(None, done));
+            self.label(fast);
+            access(self);
+            self.label(done);
+        }
+    }
+
     fn h(&mut self, hw: u16) {
         self.items.push(Item::H(hw));
     }
@@ -212,6 +240,29 @@ impl Ctx<'_> {
         if rd != rm {
             self.h(enc::mov(rd, rm));
         }
+    }
+
+    /// `CMP rn, rm` for a branch on `cc`; nothing when `cc` only reads Z
+    /// or N, `rm` is 0 and the instruction just emitted (no label between)
+    /// set N and Z from the value it wrote to `rn` (`ADDS`, `SUBS`, `ANDS`,
+    /// ...): its flags are those of `CMP rn, #0` for EQ/NE/MI/PL.
+    fn cmp_for(&mut self, cc: Cond, rn: u8, rm: Opnd) {
+        if matches!(rm, Opnd::Imm(0)) && matches!(cc, Cond::Eq | Cond::Ne | Cond::Mi | Cond::Pl) {
+            let mut recent = self.items.iter().rev().filter(|it| !matches!(it, Item::Line(_)));
+            if let Some(&Item::H(hw)) = recent.next() {
+                // A pseudo-instruction's own short forward branch (raw,
+                // at most a few halfwords back) may skip that instruction.
+                let raw_branch = |h: u16| (h & 0xF000 == 0xD000 && h >> 9 != 0b1101111) || h & 0xF800 == 0xE000;
+                let skipped = recent
+                    .take(8)
+                    .take_while(|it| !matches!(it, Item::Label(_)))
+                    .any(|it| matches!(it, Item::H(h) if raw_branch(*h)));
+                if sets_nz_of(hw) == Some(rn) && !skipped {
+                    return;
+                }
+            }
+        }
+        self.cmp(rn, rm);
     }
 
     fn cmp(&mut self, rn: u8, rm: Opnd) {
@@ -554,27 +605,33 @@ impl Ctx<'_> {
                 MemOff::Imm(o) => self.h(enc::mem_imm(op, p(rt), p(rn), o)),
                 MemOff::Reg(r) => self.h(enc::mem_reg(op, p(rt), p(rn), p(r))),
             },
-            Inst::LoadBytes { bytes, signed, rd, rn, off, tmp } => {
+            Inst::LoadBytes { bytes, signed, rd, rn, off, tmp, test } => {
                 let (d, n, t) = (p(rd), p(rn), p(tmp));
                 let off = u32::from(off);
+                let fast = if test { self.aligned_fork(bytes, n, off, t) } else { None };
                 self.h(enc::mem_imm(Mem::Ldrb, d, n, off));
                 for k in 1..u32::from(bytes) {
                     self.h(enc::mem_imm(Mem::Ldrb, t, n, off + k));
                     self.h(enc::shift_imm(enc::Shift::Lsl, t, t, 8 * k as u8));
                     self.h(enc::dp(Dp::Orr, d, t));
                 }
+                let op = if bytes == 2 { Mem::Ldrh } else { Mem::Ldr };
+                self.aligned_join(fast, |s| s.h(enc::mem_imm(op, d, n, off)));
                 if signed && bytes == 2 {
                     self.h(enc::ext(enc::Ext::Sxth, d, d));
                 }
             }
-            Inst::StoreBytes { bytes, rt, rn, off, tmp } => {
+            Inst::StoreBytes { bytes, rt, rn, off, tmp, test } => {
                 let (s, n, t) = (p(rt), p(rn), p(tmp));
                 let off = u32::from(off);
+                let fast = if test { self.aligned_fork(bytes, n, off, t) } else { None };
                 self.h(enc::mem_imm(Mem::Strb, s, n, off));
                 for k in 1..u32::from(bytes) {
                     self.h(enc::shift_imm(enc::Shift::Lsr, t, s, 8 * k as u8));
                     self.h(enc::mem_imm(Mem::Strb, t, n, off + k));
                 }
+                let op = if bytes == 2 { Mem::Strh } else { Mem::Str };
+                self.aligned_join(fast, |c| c.h(enc::mem_imm(op, s, n, off)));
             }
             Inst::BoundsCheck { addr, end, size, tmp } => {
                 let l = self.trap_label(TrapCode::MemoryOutOfBounds);
@@ -585,12 +642,12 @@ impl Ctx<'_> {
             }
             Inst::TrapIfNz { cond, code } => {
                 let l = self.trap_label(code);
-                self.h(enc::cmp_imm(p(cond), 0));
+                self.cmp_for(Cond::Ne, p(cond), Opnd::Imm(0));
                 self.items.push(Item::Br(Some(Cond::Ne), l));
             }
             Inst::TrapIfCmp { cc, rn, rm, code } => {
                 let l = self.trap_label(code);
-                self.cmp(p(rn), rm);
+                self.cmp_for(cc, p(rn), rm);
                 self.items.push(Item::Br(Some(cc), l));
             }
             Inst::TrapAlways { code } | Inst::Trap { code } => {
@@ -624,11 +681,11 @@ impl Ctx<'_> {
             },
             Inst::Jump { target } => self.jump(target, next),
             Inst::BrNz { cond, then_, else_ } => {
-                self.h(enc::cmp_imm(p(cond), 0));
+                self.cmp_for(Cond::Ne, p(cond), Opnd::Imm(0));
                 self.branch2(Cond::Ne, then_, else_, next);
             }
             Inst::BrCmp { cc, rn, rm, then_, else_ } => {
-                self.cmp(p(rn), rm);
+                self.cmp_for(cc, p(rn), rm);
                 self.branch2(cc, then_, else_, next);
             }
             Inst::Ret { .. } => self.epilogue(),
@@ -664,6 +721,25 @@ impl Ctx<'_> {
             self.items.push(Item::Br(None, e));
             self.items.push(Item::Barrier);
         }
+    }
+}
+
+/// The low register a 16-bit Thumb instruction writes while setting N and
+/// Z from that value (outside an IT block, which ARMv6-M has not): shifts
+/// by an immediate, `ADDS`/`SUBS` (register, imm3, imm8), `MOVS #imm8` and
+/// the data-processing group but for `TST`, `CMP` and `CMN`.
+fn sets_nz_of(hw: u16) -> Option<u8> {
+    let low3 = (hw & 7) as u8;
+    match hw >> 11 {
+        // LSLS/LSRS/ASRS #imm, ADDS/SUBS register or imm3.
+        0b00000 | 0b00001 | 0b00010 | 0b00011 => Some(low3),
+        // MOVS/ADDS/SUBS #imm8 (CMP #imm8 writes nothing).
+        0b00100 | 0b00110 | 0b00111 => Some(((hw >> 8) & 7) as u8),
+        0b01000 if hw >> 10 == 0b010000 => match (hw >> 6) & 0xF {
+            0x8 | 0xA | 0xB => None,
+            _ => Some(low3),
+        },
+        _ => None,
     }
 }
 
@@ -816,9 +892,17 @@ pub fn emit(vcode: &VCode, alloc: &Output, layout: &[usize], frame: Frame) -> Re
         }
     }
     for (li, &b) in cx.layout.iter().enumerate() {
-        let next = cx.layout.get(li + 1).copied();
+        // Falling into the next block is as good as going to where its
+        // chain of jump-only blocks ends (its own jump, if any, follows).
+        let next = cx.layout.get(li + 1).map(|&n| cx.final_target[n]);
         cx.items.push(Item::Label(b));
         cx.cur_block = b;
+        // A jump-only block nothing falls into: every branch goes to its
+        // final target, so its jump would be dead.
+        let after_barrier = cx.items.iter().rev().find(|it| !matches!(it, Item::Label(_) | Item::Line(_)));
+        if cx.final_target[b] != b && matches!(after_barrier, Some(Item::Barrier)) {
+            continue;
+        }
         for k in vcode.ranges[b].clone() {
             cx.items.push(Item::Line(vcode.locs[k]));
             for e in &before[k] {
@@ -1007,4 +1091,33 @@ pub fn emit(vcode: &VCode, alloc: &Output, layout: &[usize], frame: Frame) -> Re
     debug_assert_eq!(code.len() as u32, placed.end);
     // The line rows: the first row at offset 0 only when known.
     Ok(Ok(Emitted { code, relocs, data_ranges, inst_count, cfi, lines }))
+}
+
+#[cfg(test)]
+mod flag_tests {
+    use super::sets_nz_of;
+    use crate::enc::{self, Dp, Mem, Shift};
+
+    /// Which 16-bit instructions leave N and Z as `CMP rd, #0` would (the
+    /// encodings are `enc`'s, checked against the assembler in its tests).
+    #[test]
+    fn flag_setting_writes_are_recognised() {
+        assert_eq!(sets_nz_of(enc::adds_imm8(3, 8)), Some(3));
+        assert_eq!(sets_nz_of(enc::subs_imm8(5, 1)), Some(5));
+        assert_eq!(sets_nz_of(enc::adds_imm3(2, 6, 1)), Some(2));
+        assert_eq!(sets_nz_of(enc::subs_rrr(1, 2, 3)), Some(1));
+        assert_eq!(sets_nz_of(enc::movs_imm(7, 0)), Some(7));
+        assert_eq!(sets_nz_of(enc::shift_imm(Shift::Lsl, 4, 0, 2)), Some(4));
+        assert_eq!(sets_nz_of(enc::dp(Dp::Orr, 6, 1)), Some(6));
+        assert_eq!(sets_nz_of(enc::dp(Dp::Mul, 0, 1)), Some(0));
+        assert_eq!(sets_nz_of(enc::dp(Dp::Neg, 2, 3)), Some(2));
+        // Compares write no register; hi-register MOV and loads set no flags.
+        assert_eq!(sets_nz_of(enc::cmp_imm(3, 0)), None);
+        assert_eq!(sets_nz_of(enc::cmp_rr(3, 4)), None);
+        assert_eq!(sets_nz_of(enc::dp(Dp::Tst, 3, 4)), None);
+        assert_eq!(sets_nz_of(enc::dp(Dp::Cmn, 3, 4)), None);
+        assert_eq!(sets_nz_of(enc::mov(9, 3)), None);
+        assert_eq!(sets_nz_of(enc::mem_imm(Mem::Ldr, 3, 4, 0)), None);
+        assert_eq!(sets_nz_of(enc::ext(enc::Ext::Uxtb, 3, 4)), None);
+    }
 }

@@ -137,12 +137,16 @@ pub enum Inst {
     Load { op: Mem, rt: Reg, rn: Reg, off: MemOff },
     /// `op rt, [rn, #off]` or `op rt, [rn, roff]` (rt read).
     Store { op: Mem, rt: Reg, rn: Reg, off: MemOff },
-    /// A little-endian load of `bytes` (2 or 4) at any alignment, byte by
-    /// byte: `rd = [rn + off]` (off + bytes <= 32); `rd`, `tmp` early.
-    LoadBytes { bytes: u8, signed: bool, rd: Reg, rn: Reg, off: u8, tmp: Reg },
-    /// The store of the low `bytes` (2 or 4) of `rt` byte by byte; `tmp`
-    /// early.
-    StoreBytes { bytes: u8, rt: Reg, rn: Reg, off: u8, tmp: Reg },
+    /// A little-endian load of `bytes` (2 or 4) at any alignment: `rd =
+    /// [rn + off]` (off + bytes <= 32); `rd`, `tmp` early. With `test` and
+    /// `off` a multiple of `bytes`, a run-time test of `rn`'s alignment
+    /// picks one `LDR`/`LDRH`, else byte by byte.
+    LoadBytes { bytes: u8, signed: bool, rd: Reg, rn: Reg, off: u8, tmp: Reg, test: bool },
+    /// The store of the low `bytes` (2 or 4) of `rt` at any alignment
+    /// (with `test`: one `STR`/`STRH` when a run-time test finds `rn`
+    /// aligned and `off` is a multiple of `bytes`; else byte by byte);
+    /// `tmp` early.
+    StoreBytes { bytes: u8, rt: Reg, rn: Reg, off: u8, tmp: Reg, test: bool },
     /// Traps with `code` unless `addr + end <= size` (unbounded): `adds
     /// tmp, addr, end; bcs trap; cmp tmp, size; bhi trap`; `tmp` early.
     BoundsCheck { addr: Reg, end: Reg, size: Reg, tmp: Reg },

@@ -12,8 +12,9 @@
 //! two-way branch that passes arguments or reaches a block with several
 //! predecessors gets a block of its own. `br_table` is a chain of compares.
 //! Memory accesses of 2 and 4 bytes whose address may be unaligned (every
-//! linear-memory access) are done byte by byte: ARMv6-M faults on unaligned
-//! `LDR`/`LDRH`/`STR`/`STRH`, wasm allows them.
+//! linear-memory access) test the address's alignment at run time and take
+//! one `LDR`/`LDRH`/`STR`/`STRH` when aligned, else go byte by byte:
+//! ARMv6-M faults on unaligned accesses, wasm allows them.
 
 use std::collections::HashMap;
 
@@ -63,6 +64,10 @@ struct Lower<'a> {
     hi: HashMap<Value, Reg>,
     aligned: HashMap<Value, bool>,
     preds: Vec<u32>,
+    /// IR blocks between a loop header and the source of a back edge to it
+    /// (by block index): where an access's alignment test pays for its
+    /// bytes.
+    looped: Vec<bool>,
     /// i32 comparisons whose only use is the next `TrapIf` or the block's
     /// branch: compared there, with no 0/1 value.
     fusible: std::collections::HashSet<Value>,
@@ -99,6 +104,7 @@ pub fn lower(func: &Function, static_memory_bytes: Option<u32>) -> Result<Lowere
         fusible: fusible(func),
         fused: HashMap::new(),
         preds,
+        looped: looped(func),
         outgoing: 0,
         locals: 0,
         sret: None,
@@ -118,8 +124,10 @@ pub fn lower(func: &Function, static_memory_bytes: Option<u32>) -> Result<Lowere
                     l.consts64.insert(inst.results[0], imm as u64);
                 }
                 InstKind::SymbolAddr { sym, addend } => {
-                    let aligned = !matches!(sym, SymbolRef::Memory | SymbolRef::DataSegment(_) | SymbolRef::Func(_))
-                        && addend % 4 == 0;
+                    // Linear memory is 8-aligned (docs/ABI.md, defined or
+                    // imported); a data segment's bytes and a function's
+                    // (Thumb) address are not word-aligned.
+                    let aligned = !matches!(sym, SymbolRef::DataSegment(_) | SymbolRef::Func(_)) && addend % 4 == 0;
                     l.aligned.insert(inst.results[0], aligned);
                 }
                 _ => {}
@@ -453,20 +461,22 @@ impl Lower<'_> {
                 self.store(*kind, *addr, v, *offset)
             },
             InstKind::BoundsCheck { addr, end } => {
-                if *end > u64::from(u32::MAX) {
+                if *end > u64::from(u32::MAX) || self.static_memory_bytes.is_some_and(|n| *end > u64::from(n)) {
                     self.push(Inst::TrapAlways { code: TrapCode::MemoryOutOfBounds });
+                } else if let Some(n) = self.static_memory_bytes {
+                    // A memory that never grows: `addr + end <= n` is
+                    // `addr <= n - end` (unsigned, no carry to test).
+                    let limit = n - *end as u32;
+                    let rm = if limit < 256 { Opnd::Imm(limit as u8) } else { Opnd::Reg(self.new_const(limit)) };
+                    let rn = self.r(*addr);
+                    self.push(Inst::TrapIfCmp { cc: Cond::Hi, rn, rm, code: TrapCode::MemoryOutOfBounds });
                 } else {
                     let end = self.new_const(*end as u32);
-                    let size = match self.static_memory_bytes {
-                        Some(n) => self.new_const(n),
-                        None => {
-                            let p = self.temp();
-                            self.push(Inst::LoadLit { rd: p, lit: Lit::Sym(SymbolRef::MemorySize, 0) });
-                            let s = self.temp();
-                            self.push(Inst::Load { op: Mem::Ldr, rt: s, rn: p, off: MemOff::Imm(0) });
-                            s
-                        }
-                    };
+                    // A memory that can grow: its current size in bytes.
+                    let p = self.temp();
+                    self.push(Inst::LoadLit { rd: p, lit: Lit::Sym(SymbolRef::MemorySize, 0) });
+                    let size = self.temp();
+                    self.push(Inst::Load { op: Mem::Ldr, rt: size, rn: p, off: MemOff::Imm(0) });
                     let tmp = self.temp();
                     let addr = self.r(*addr);
                     self.push(Inst::BoundsCheck { addr, end, size, tmp });
@@ -624,6 +634,11 @@ impl Lower<'_> {
         Ok(())
     }
 
+    /// The current block is (probably) in a loop: see [`looped`].
+    fn in_loop(&self) -> bool {
+        self.cur >= 1 && self.looped.get(self.cur - 1).copied().unwrap_or(false)
+    }
+
     /// `addr + offset` in a register when `offset` is past `limit`, with the
     /// remaining immediate offset.
     fn address(&mut self, addr: Value, offset: u32, limit: u32) -> (Reg, u32) {
@@ -670,7 +685,8 @@ impl Lower<'_> {
         } else {
             let (rn, off) = self.address(addr, offset, 32 - width);
             let tmp = self.temp();
-            self.push(Inst::LoadBytes { bytes: width as u8, signed, rd, rn, off: off as u8, tmp });
+            let test = self.in_loop();
+            self.push(Inst::LoadBytes { bytes: width as u8, signed, rd, rn, off: off as u8, tmp, test });
         }
     }
 
@@ -697,7 +713,8 @@ impl Lower<'_> {
         } else {
             let (rn, off) = self.address(addr, offset, 32 - width);
             let tmp = self.temp();
-            self.push(Inst::StoreBytes { bytes: width as u8, rt, rn, off: off as u8, tmp });
+            let test = self.in_loop();
+            self.push(Inst::StoreBytes { bytes: width as u8, rt, rn, off: off as u8, tmp, test });
         }
     }
 
@@ -829,6 +846,31 @@ impl Lower<'_> {
 }
 
 mod wide;
+
+/// Per IR block: whether it lies, by block index, between the target of a
+/// branch to an earlier-or-same block (a loop header) and that branch's
+/// block. An approximation of loop membership, used only to choose
+/// between equivalent code sequences (fast and larger, or small).
+fn looped(func: &Function) -> Vec<bool> {
+    let n = func.blocks.len();
+    let mut diff = vec![0i32; n + 1];
+    for b in 0..n {
+        for s in func.successors(synth_ir::Block(b as u32)) {
+            let h = s.0 as usize;
+            if h <= b {
+                diff[h] += 1;
+                diff[b + 1] -= 1;
+            }
+        }
+    }
+    let mut depth = 0;
+    (0..n)
+        .map(|b| {
+            depth += diff[b];
+            depth > 0
+        })
+        .collect()
+}
 
 /// The operator of an IR instruction, for messages.
 pub fn describe(k: &InstKind) -> String {
