@@ -38,26 +38,14 @@ pub struct BackendOptions {
     pub static_memory_bytes: Option<u32>,
 }
 
-/// A backend error: an IR construct with no ARMv6-M lowering yet.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BackendError {
-    /// The function's name.
-    pub func: String,
-    /// What has no lowering.
-    pub what: String,
-}
+/// The name this backend gives its instruction set in a [`BackendError`].
+pub const ISA: &str = "ARMv6-M";
 
-impl std::fmt::Display for BackendError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "function `{}`: no ARMv6-M lowering for {}", self.func, self.what)
-    }
-}
-
-impl std::error::Error for BackendError {}
+pub use synth_mach::BackendError;
 
 /// Compiles one IR function to ARMv6-M code.
 pub fn compile_function(func: &synth_ir::Function, opts: &BackendOptions) -> Result<CompiledFunction, BackendError> {
-    let err = |what: String| BackendError { func: func.name.clone(), what };
+    let err = |what: String| BackendError::new(ISA, func.name.clone(), what);
     let lowered = lower::lower(func, opts.static_memory_bytes).map_err(err)?;
     let vcode = vcode::VCode::new(&lowered);
     let alloc = synth_regalloc::allocate(

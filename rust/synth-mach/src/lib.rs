@@ -35,6 +35,33 @@ pub enum Cpu {
     CortexM55,
 }
 
+/// An IR construct a backend has no lowering for, or code it could not
+/// encode: the driver reports it as unsupported, naming the function.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BackendError {
+    /// The instruction set of the backend that declined (`"Thumb-2"`, `"ARMv6-M"`).
+    pub isa: &'static str,
+    /// The function's name.
+    pub func: String,
+    /// What has no lowering.
+    pub what: String,
+}
+
+impl BackendError {
+    /// The error of backend `isa` for `what` in function `func`.
+    pub fn new(isa: &'static str, func: impl Into<String>, what: impl Into<String>) -> Self {
+        BackendError { isa, func: func.into(), what: what.into() }
+    }
+}
+
+impl std::fmt::Display for BackendError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "function `{}`: no {} lowering for {}", self.func, self.isa, self.what)
+    }
+}
+
+impl std::error::Error for BackendError {}
+
 /// A relocation in a compiled function.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Relocation {
@@ -132,4 +159,16 @@ pub struct CompiledFunction {
     /// Line-table rows: code offset → wasm operator (side data for `-g`;
     /// the code is the same without it).
     pub lines: Vec<LineRow>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::BackendError;
+
+    #[test]
+    fn backend_error_names_isa_function_and_construct() {
+        let e = BackendError::new("ARMv6-M", "f", "v128.add");
+        assert_eq!(e.to_string(), "function `f`: no ARMv6-M lowering for v128.add");
+        assert_eq!((e.func.as_str(), e.what.as_str()), ("f", "v128.add"));
+    }
 }

@@ -203,7 +203,7 @@ impl<'a> Lower<'a> {
     }
 
     pub(crate) fn err(&self, what: impl Into<String>) -> BackendError {
-        BackendError { func: self.func.name.clone(), what: what.into() }
+        BackendError::new(crate::ISA, self.func.name.clone(), what)
     }
 
     pub(crate) fn new_vreg(&mut self) -> Reg {
@@ -651,10 +651,7 @@ impl<'a> Lower<'a> {
 
     fn lower_inst(&mut self, kind: &InstKind, results: &[Value]) -> Result<(), BackendError> {
         let res = |k: usize| -> Result<Value, BackendError> {
-            results.get(k).copied().ok_or_else(|| BackendError {
-                func: self.func.name.clone(),
-                what: format!("{kind:?} without its result"),
-            })
+            results.get(k).copied().ok_or_else(|| self.err(format!("{kind:?} without its result")))
         };
         if results.iter().any(|r| self.folded.contains(r)) {
             return Ok(());

@@ -57,23 +57,10 @@ impl BackendOptions {
     }
 }
 
-/// A backend error: an IR construct with no lowering yet. Names the
-/// function and the construct.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BackendError {
-    /// The function's name.
-    pub func: String,
-    /// What has no lowering.
-    pub what: String,
-}
+/// The name this backend gives its instruction set in a [`BackendError`].
+pub const ISA: &str = "Thumb-2";
 
-impl std::fmt::Display for BackendError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "function `{}`: no Thumb-2 lowering for {}", self.func, self.what)
-    }
-}
-
-impl std::error::Error for BackendError {}
+pub use synth_mach::BackendError;
 
 /// Largest frame (fixed frame plus pushed registers plus incoming stack
 /// arguments) accepted: 1 MiB, beyond any Cortex-M RAM. Offsets past 4095
@@ -86,7 +73,7 @@ pub fn compile_function(
     func: &synth_ir::Function,
     opts: &BackendOptions,
 ) -> Result<CompiledFunction, BackendError> {
-    let err = |what: String| BackendError { func: func.name.clone(), what };
+    let err = |what: String| BackendError::new(ISA, func.name.clone(), what);
     let vcode = isel::lower_for(func, opts.static_memory_bytes, opts.fpu)?;
     let alloc = synth_regalloc::allocate(&vcode, &synth_regalloc::Options { verify: opts.verify_allocation, shadow: opts.shadow_allocation });
     let layout = frame::layout(&vcode.frame, alloc.num_spill_slots, alloc.stats.callee_saved_all());

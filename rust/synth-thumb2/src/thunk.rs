@@ -361,7 +361,7 @@ pub fn float_abi_thunk(
         a.push(PUSHED);
         cfi.push((a.mark(), crate::CfiOp::Push(PUSHED)));
         if p.frame_bytes > 0 && !a.alu_imm(AluOp::Sub, SP, SP, p.frame_bytes, Flags::Any) {
-            return Err(BackendError { func: name.into(), what: format!("float-ABI thunk: a frame of {} bytes (limit {CORE_MAX_OFF})", p.frame_bytes) });
+            return Err(BackendError::new(crate::ISA, name, format!("float-ABI thunk: a frame of {} bytes (limit {CORE_MAX_OFF})", p.frame_bytes)));
         }
         if p.frame_bytes > 0 {
             cfi.push((a.mark(), crate::CfiOp::Alloc(p.frame_bytes)));
@@ -446,9 +446,9 @@ pub fn float_abi_thunk(
         cfi.push((g.a.mark(), crate::CfiOp::Pop((1 << 4) | (1 << 15))));
     }
     if let Some(what) = g.err {
-        return Err(BackendError { func: name.into(), what: format!("float-ABI thunk: {what}") });
+        return Err(BackendError::new(crate::ISA, name, format!("float-ABI thunk: {what}")));
     }
-    let code = g.a.finish().map_err(|e| BackendError { func: name.into(), what: format!("float-ABI thunk: {}", e.0) })?;
+    let code = g.a.finish().map_err(|e| BackendError::new(crate::ISA, name, format!("float-ABI thunk: {}", e.0)))?;
     let relocs = code
         .relocs
         .iter()
@@ -465,7 +465,7 @@ pub fn float_abi_thunk(
         // push {r4, lr} and the frame (a thunk that only branches has neither).
         stack_bytes: if p.frame { 8 + p.frame_bytes } else { 0 },
         cfi: crate::emit::cfi::resolve(&cfi, &code.marks)
-            .map_err(|e| BackendError { func: name.into(), what: format!("float-ABI thunk: {e}") })?,
+            .map_err(|e| BackendError::new(crate::ISA, name, format!("float-ABI thunk: {e}")))?,
         push_mask: if p.frame { PUSHED } else { 0 },
         lines: Vec::new(),
         alloc: synth_regalloc::AllocStats::unallocated(saved),

@@ -187,7 +187,7 @@ mod tests {
         assert_eq!(e.to_string(), "unsupported: function 3 `f` uses `i32x4.add` (offset 0x40), which synth cannot compile yet");
         let e: Error = FrontendError::Invalid { offset: 8, message: "bad magic".into() }.into();
         assert_eq!(e.to_string(), "invalid wasm module at offset 0x8: bad magic");
-        let e: Error = BackendError { func: "g".into(), what: "i64.rotl".into() }.into();
+        let e: Error = BackendError::new(synth_thumb2::ISA, "g", "i64.rotl").into();
         assert!(e.to_string().contains("`i64.rotl (in function `g`)`"), "{e}");
         let c = Error::SymbolCollision { symbol: "wasm_f".into(), first: "imported function `env.wasm_f`".into(), second: "export `f` (function 1)".into() };
         assert!(c.to_string().contains("`wasm_f`") && c.to_string().contains("--prefix"));
