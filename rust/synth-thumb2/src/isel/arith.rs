@@ -8,7 +8,7 @@ use crate::inst::{AddSub, MachInst, Shift64Op};
 use crate::BackendError;
 use synth_ir::{BinaryOp, Callee, ConvertOp, InstKind, RuntimeFunc, Signature, SymbolRef, Type, UnaryOp, Value};
 use synth_regalloc::Reg;
-use synth_thumb2_enc::{AluOp, ExtendOp, ShiftOp};
+use synth_thumb2_enc::{AluOp, ExtendOp, Shift, ShiftOp};
 
 impl Lower<'_> {
     pub(super) fn lower_arith(&mut self, kind: &InstKind, results: &[Value]) -> Result<(), BackendError> {
@@ -234,6 +234,12 @@ impl Lower<'_> {
             }
             return;
         }
+        if op == BinaryOp::Mul {
+            if let Some(i) = mul_by_shift_add(rd, (a, ca), (b, cb)) {
+                self.push(i);
+                return;
+            }
+        }
         let i = match op {
             BinaryOp::Mul => MachInst::Mul { rd, rn: a, rm: b },
             BinaryOp::DivS => MachInst::Div { signed: true, rd, rn: a, rm: b },
@@ -434,5 +440,29 @@ impl Lower<'_> {
             self.funnel(dlo, lo, hi, k, true);
             self.funnel(dhi, hi, lo, k, true);
         }
+    }
+}
+
+/// `x * c` for a constant `c = 2^k + 1` (k >= 1) or `2^k - 1` (k >= 2) as
+/// one shifted-register ALU instruction, `ADD rd, x, x, LSL #k` or `RSB rd,
+/// x, x, LSL #k`, as gcc does: one instruction instead of a `MUL` and the
+/// constant it reads (whose register the value then no longer needs).
+/// Multiplications by 0, 1 and powers of two were already rewritten by the
+/// IR's fold; other constants keep `MUL`.
+fn mul_by_shift_add(rd: Reg, (a, ca): (Reg, Option<i64>), (b, cb): (Reg, Option<i64>)) -> Option<MachInst> {
+    let (x, c) = match (ca, cb) {
+        (_, Some(c)) => (a, c as u32),
+        (Some(c), None) => (b, c as u32),
+        (None, None) => return None,
+    };
+    let log2 = |v: u32| v.trailing_zeros() as u8;
+    let below = c.wrapping_sub(1);
+    let above = c.wrapping_add(1);
+    if below >= 2 && below.is_power_of_two() {
+        Some(MachInst::AluShift { op: AluOp::Add, rd, rn: x, rm: x, shift: Shift::Lsl(log2(below)) })
+    } else if above >= 4 && above.is_power_of_two() {
+        Some(MachInst::AluShift { op: AluOp::Rsb, rd, rn: x, rm: x, shift: Shift::Lsl(log2(above)) })
+    } else {
+        None
     }
 }

@@ -566,3 +566,38 @@ fn a_symbol_address_with_an_addend_beyond_imm16_adds_it_after() {
     assert!(vc.insts.iter().any(|i| matches!(i, MachInst::MovImm { imm: 40000, .. })));
     assert_eq!(count(&vc, |i| matches!(i, MachInst::Alu { op: synth_thumb2_enc::AluOp::Add, .. })), 1);
 }
+
+/// `x * (2^k ± 1)` is one shifted-register ADD/RSB, other constants a MUL.
+#[test]
+fn mul_by_two_power_plus_minus_one_is_a_shifted_alu() {
+    use synth_thumb2_enc::{AluOp, Shift};
+    let cases: &[(i64, Option<(AluOp, u8)>)] = &[
+        (3, Some((AluOp::Add, 1))),
+        (9, Some((AluOp::Add, 3))),
+        (0x8000_0001, Some((AluOp::Add, 31))),
+        (7, Some((AluOp::Rsb, 3))),
+        (31, Some((AluOp::Rsb, 5))),
+        (0x7fff_ffff, Some((AluOp::Rsb, 31))),
+        (-1, None),
+        (5 * 4, None),
+        (131, None),
+    ];
+    for &(c, want) in cases {
+        let mut b = FunctionBuilder::new("f", sig(&[I32], &[I32]));
+        let p = b.block_params(Block0).to_vec();
+        let k = b.iconst(I32, c);
+        let m = b.binary(BinaryOp::Mul, k, p[0]);
+        b.terminate(Terminator::Return(vec![m]));
+        let vc = lower_ok(&b.finish());
+        let shifted = |op: AluOp, amt: u8| {
+            count(&vc, |i| matches!(i, MachInst::AluShift { op: o, shift: Shift::Lsl(s), rn, rm, .. } if *o == op && *s == amt && rn == rm))
+        };
+        match want {
+            Some((op, amt)) => {
+                assert_eq!(shifted(op, amt), 1, "x * {c:#x}");
+                assert_eq!(count(&vc, |i| matches!(i, MachInst::Mul { .. })), 0, "x * {c:#x}");
+            }
+            None => assert_eq!(count(&vc, |i| matches!(i, MachInst::Mul { .. })), 1, "x * {c:#x}"),
+        }
+    }
+}
