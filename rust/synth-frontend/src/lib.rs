@@ -331,6 +331,17 @@ impl ModuleInfo {
         u32::try_from(u64::from(m.initial_pages) * 65536).ok()
     }
 
+    /// The size in bytes linear memory has at least whenever a function of
+    /// the module runs (after init): its initial size. Memory never shrinks;
+    /// a defined memory's object reserves at least its initial pages, and an
+    /// imported memory's provider holds at least the import's minimum
+    /// (docs/ABI.md). `None` when the module has no memory or the size does
+    /// not fit a u32.
+    pub fn min_memory_bytes(&self) -> Option<u32> {
+        let m = self.memory.as_ref()?;
+        u32::try_from(u64::from(m.initial_pages) * 65536).ok()
+    }
+
     /// Display name for function `index`: its name-section name, else its
     /// first export name, else `func<index>`.
     pub fn func_display_name(&self, index: u32) -> String {
@@ -473,5 +484,10 @@ mod static_memory_tests {
         assert_eq!(info(r#"(module (import "env" "m" (memory 1 1)))"#, None).static_memory_bytes(), None);
         // No memory.
         assert_eq!(info("(module)", None).static_memory_bytes(), None);
+        // At least the initial size, whether it can grow or is imported.
+        assert_eq!(info(grow, None).min_memory_bytes(), Some(1 << 16));
+        assert_eq!(info(r#"(module (import "env" "m" (memory 3)))"#, None).min_memory_bytes(), Some(3 << 16));
+        assert_eq!(info("(module (memory 0))", None).min_memory_bytes(), Some(0));
+        assert_eq!(info("(module)", None).min_memory_bytes(), None);
     }
 }

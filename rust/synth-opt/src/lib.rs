@@ -62,9 +62,15 @@ pub struct OptContext {
     /// When `Some`, bounds checks that value-range analysis proves in
     /// bounds for this size are deleted ([`range::remove_in_bounds`]); it
     /// must then be exactly the size the memory-size word holds whenever
-    /// the function runs. `None` (the default) removes only checks made
-    /// redundant by other checks.
+    /// the function runs. `None` (the default) leaves range-based removal to
+    /// [`Self::min_memory_bytes`].
     pub static_memory_bytes: Option<u32>,
+    /// The size linear memory has at least whenever the function runs (the
+    /// module's `ModuleInfo::min_memory_bytes`: its initial size, since
+    /// memory never shrinks), else `None`. When the size is not static,
+    /// bounds checks that value-range analysis proves in bounds for this
+    /// size are deleted: such a check can never trap at any later size.
+    pub min_memory_bytes: Option<u32>,
 }
 
 /// Optimises `func` in place knowing nothing about its module: the same as
@@ -107,7 +113,7 @@ pub(crate) fn first_half(func: &mut Function) -> FirstHalf {
 /// `entry[k]` on every call (empty: nothing known). `func` must verify.
 pub(crate) fn second_half(func: &mut Function, ctx: &OptContext, entry: &[range::Interval], first: FirstHalf) {
     let mut in_bounds = 0;
-    if let Some(size) = ctx.static_memory_bytes {
+    if let Some(size) = ctx.static_memory_bytes.or(ctx.min_memory_bytes) {
         in_bounds = range::remove_in_bounds_with_entry(func, size, entry);
         check(func, "range");
     }

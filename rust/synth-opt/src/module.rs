@@ -103,17 +103,17 @@ impl ModuleOptContext {
                 FunctionKind::Runtime(_) | FunctionKind::Init => FuncEntry { wasm_index: None, external: true },
             })
             .collect();
-        ModuleOptContext { opt: OptContext { static_memory_bytes: info.static_memory_bytes() }, funcs }
+        ModuleOptContext { opt: OptContext { static_memory_bytes: info.static_memory_bytes(), min_memory_bytes: info.min_memory_bytes() }, funcs }
     }
 }
 
 /// Optimises every function of `funcs` in place (see the module comment).
 /// Functions that do not verify are left unchanged. When `ctx.funcs` does
-/// not describe `funcs` one to one, or the memory size is not static (the
-/// ranges serve only bounds checks), each function is optimised on its own
+/// not describe `funcs` one to one, or nothing is known of the memory size
+/// (the ranges serve only bounds checks), each function is optimised on its own
 /// with [`crate::optimize_with`].
 pub fn optimize_module<F: BorrowMut<Function>>(funcs: &mut [F], ctx: &ModuleOptContext) {
-    if ctx.funcs.len() != funcs.len() || ctx.opt.static_memory_bytes.is_none() {
+    if ctx.funcs.len() != funcs.len() || ctx.opt.static_memory_bytes.or(ctx.opt.min_memory_bytes).is_none() {
         if ctx.funcs.len() != funcs.len() {
             log::warn!("synth-opt: module context describes {} of {} functions; optimising each alone", ctx.funcs.len(), funcs.len());
         }

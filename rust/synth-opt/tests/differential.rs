@@ -333,6 +333,7 @@ fn optimised_programs_behave_identically_and_are_smaller() {
     paths.sort();
     assert!(paths.len() >= 80, "found only {} programs", paths.len());
     let (mut plain, mut fixed, mut whole) = (Totals::default(), Totals::default(), Totals::default());
+    let (mut grown, mut grown_modules, mut checks_grown_before, mut checks_grown) = (Totals::default(), 0usize, 0usize, 0usize);
     let (mut modules, mut static_modules) = (0usize, 0usize);
     let (mut checks_plain, mut checks_static, mut checks_whole) = (0usize, 0usize, 0usize);
     let mut rng = Rng(0x5eed_1234_abcd_ef01);
@@ -350,7 +351,7 @@ fn optimised_programs_behave_identically_and_are_smaller() {
         // With the memory size known, when the module's memory cannot change
         // size (range analysis then removes provably in-bounds checks).
         if let Some(size) = module.info.static_memory_bytes() {
-            let ctx = Opt::Each(OptContext { static_memory_bytes: Some(size) });
+            let ctx = Opt::Each(OptContext { static_memory_bytes: Some(size), min_memory_bytes: Some(size) });
             compare_module(&name, &module, &ctx, &dirs, &mut rng, &mut fixed);
             // And as a whole module (call-site parameter ranges).
             compare_module(&name, &module, &Opt::Whole, &dirs, &mut rng, &mut whole);
@@ -359,8 +360,23 @@ fn optimised_programs_behave_identically_and_are_smaller() {
             checks_static += count(&ctx);
             checks_whole += count(&Opt::Whole);
             static_modules += 1;
+        } else if let Some(min) = module.info.min_memory_bytes().filter(|&m| m > 0) {
+            // A memory that may grow (or is imported): checks proven within its
+            // initial size go, alone and as a whole module.
+            let ctx = Opt::Each(OptContext { static_memory_bytes: None, min_memory_bytes: Some(min) });
+            compare_module(&name, &module, &ctx, &dirs, &mut rng, &mut grown);
+            compare_module(&name, &module, &Opt::Whole, &dirs, &mut rng, &mut grown);
+            checks_grown_before += bounds_checks(&Opt::Each(OptContext::default()).run(&module));
+            checks_grown += bounds_checks(&ctx.run(&module));
+            grown_modules += 1;
         }
     }
+    eprintln!(
+        "differential with growable memory (initial size known): {grown_modules} modules, {} calls, \
+         bounds checks {checks_grown_before} -> {checks_grown}",
+        grown.calls
+    );
+    assert!(grown_modules > 0 && grown.calls > 0, "no growable-memory program compared");
     eprintln!(
         "differential: {modules} modules, {} calls, IR instructions {} -> {}",
         plain.calls, plain.before, plain.after
@@ -415,7 +431,7 @@ fn call_site_ranges_remove_helper_checks_and_behave_identically() {
     let wasm = wat::parse_str(text).unwrap();
     let module = translate(&wasm, &FrontendOptions::default()).unwrap();
     assert!(module.info.static_memory_bytes().is_some());
-    let each = Opt::Each(OptContext { static_memory_bytes: module.info.static_memory_bytes() });
+    let each = Opt::Each(OptContext { static_memory_bytes: module.info.static_memory_bytes(), min_memory_bytes: module.info.min_memory_bytes() });
     // A function inlined everywhere and removed has no checks left either.
     let checks_in = |m: &Module, i: u32| {
         let Some(f) = m.functions.iter().find(|f| f.kind == FunctionKind::Wasm(i)) else { return 0 };

@@ -53,7 +53,7 @@ fn constant(c: i64) -> impl Fn(&mut FunctionBuilder, Value) -> Value {
 
 fn ctx(callee_external: bool) -> ModuleOptContext {
     ModuleOptContext {
-        opt: OptContext { static_memory_bytes: Some(MEM) },
+        opt: OptContext { static_memory_bytes: Some(MEM), min_memory_bytes: Some(MEM) },
         funcs: vec![
             FuncEntry { wasm_index: Some(0), external: true },
             FuncEntry { wasm_index: Some(1), external: callee_external },

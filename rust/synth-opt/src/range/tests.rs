@@ -127,13 +127,38 @@ fn dynamic_memory_keeps_every_check() {
     crate::optimize(&mut plain);
     assert_eq!(checks(&plain), 2);
     let mut dynamic = f.clone();
-    crate::optimize_with(&mut dynamic, &crate::OptContext { static_memory_bytes: None });
+    crate::optimize_with(&mut dynamic, &crate::OptContext { static_memory_bytes: None, min_memory_bytes: None });
     assert_eq!(dynamic, plain);
     let mut fixed = f.clone();
-    crate::optimize_with(&mut fixed, &crate::OptContext { static_memory_bytes: Some(65536) });
+    crate::optimize_with(&mut fixed, &crate::OptContext { static_memory_bytes: Some(65536), min_memory_bytes: Some(65536) });
     assert_eq!(checks(&fixed), 0);
     verify_or_text(&fixed).unwrap();
     assert_eq!(run_with_memory(&fixed, 65536), run_with_memory(&f, 65536));
+}
+
+/// A memory that may grow but starts at 64 KiB: checks the ranges prove
+/// below 64 KiB go (they cannot trap at any size the memory can have); with
+/// an initial size below the last byte (1400) they stay, and the unchecked
+/// and checked functions trap or finish alike at every size from there up.
+#[test]
+fn growable_memory_drops_checks_within_its_initial_size() {
+    let f = counted_loops(0, 4, 400, 1000);
+    let grows_from = |bytes| crate::OptContext { static_memory_bytes: None, min_memory_bytes: Some(bytes) };
+    let mut large = f.clone();
+    crate::optimize_with(&mut large, &grows_from(65536));
+    assert_eq!(checks(&large), 0);
+    verify_or_text(&large).unwrap();
+    for size in [65536, 131072] {
+        assert_eq!(run_with_memory(&large, size), run_with_memory(&f, size));
+    }
+    let mut small = f.clone();
+    crate::optimize_with(&mut small, &grows_from(1024));
+    // The check of the loop reaching byte 1400 stays (the other loop's may go).
+    assert!(checks(&small) >= 1);
+    for size in [1024, 1399, 1400, 65536] {
+        assert_eq!(run_with_memory(&small, size), run_with_memory(&f, size), "memory of {size} bytes");
+    }
+    assert!(run_with_memory(&small, 1024).is_err(), "the loop runs past 1024 bytes and must trap");
 }
 
 /// xorshift for the soundness test.
