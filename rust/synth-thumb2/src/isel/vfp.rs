@@ -87,7 +87,8 @@ impl Lower<'_> {
     /// every use of `v`), or a copy already made in this block, or a new
     /// `VMOV sd, rt`. IR values never change, so any S register once
     /// holding `v`'s bits holds them for good (the allocator keeps it alive,
-    /// spilling it across calls, which clobber s0-s15).
+    /// across calls, which clobber s0-s15, in a callee-saved s16-s31 or a
+    /// spill slot).
     #[allow(clippy::wrong_self_convention)] // `v` goes to an S register; `self` is not converted
     pub(super) fn to_s(&mut self, v: Value) -> Reg {
         match self.s_of.get(&v) {
@@ -306,11 +307,21 @@ mod tests {
             }
         }
         assert_eq!(floats, 2);
-        assert!(vc.allocatable().of_class(RegClass::Float).len() == 16, "s0-s15");
+        assert!(vc.allocatable().of_class(RegClass::Float).len() == 32, "s0-s31");
+        // s16-s31 are callee-saved (the frame saves them with VPUSH), s0-s15 not.
+        let callee = vc.callee_saved().of_class(RegClass::Float);
+        assert_eq!(callee, crate::abi::vfp_callee_saved());
+        assert!(soft_has_no_float_callee_saved(&f));
         let soft = super::super::lower_for(&f, None, Fpu::None).expect("lowers");
         assert!(soft.insts.iter().any(|i| matches!(i, MachInst::Call { .. } | MachInst::TailCall { .. })));
         assert!(!soft.insts.iter().any(|i| matches!(i, MachInst::VArith { .. })));
         assert!(soft.allocatable().of_class(RegClass::Float).is_empty());
+    }
+
+    /// Without an FPU the callee-saved set has no float register.
+    fn soft_has_no_float_callee_saved(f: &synth_ir::Function) -> bool {
+        let soft = super::super::lower_for(f, None, Fpu::None).expect("lowers");
+        soft.callee_saved().of_class(RegClass::Float).is_empty()
     }
 
     /// `f(a) = a * c` with the f32 constant `c` (as its bit pattern).
