@@ -93,6 +93,49 @@ def test_cfi_matches_sp_at_every_instruction(tmp_path):
     assert remembers > 0, "no mid-function exit was exercised"
 
 
+#: The FPU configuration whose callee-saved s16-s31 the frame saves with VPUSH/VPOP.
+FPU_HARD = ["--fpu", "fpv4-sp-d16", "--float-abi", "hard"]
+
+
+def test_cfi_of_vfp_register_saves(tmp_path):
+    """With an FPU the float programs save callee-saved S registers (`vpush {d8-dN}` after
+    the push, `vpop` before the pop): the CFA and each saved s_n (DWARF 64+n) are right at
+    every instruction, and `.ARM.exidx` pops the D registers with EHABI's VPUSH opcode."""
+    total = cfi_check.Report()
+    vpushes = 0
+    for k, src in enumerate(sorted(glob.glob(os.path.join(paths.PROGRAMS, "float_*.wat")))):
+        c = wasm2obj.compile_module(src, str(tmp_path), name="f%d" % k, extra_args=["-g"] + FPU_HARD)
+        rep = cfi_check.check_object(c.obj)
+        total.functions += rep.functions
+        total.instructions += rep.instructions
+        total.errors += ["%s: %s" % (os.path.basename(src), e) for e in rep.errors]
+        dis = subprocess.run(["arm-none-eabi-objdump", "-d", c.obj], capture_output=True, text=True).stdout
+        n = len(re.findall(r"\svpush\s+\{d8", dis))
+        vpushes += n
+        if n:
+            unwind = subprocess.run(["arm-none-eabi-readelf", "-u", c.obj], capture_output=True, text=True).stdout
+            assert re.search(r"0xd[0-7] pop \{D8", unwind), unwind
+    print("vfp cfi: %d functions, %d instructions, %d vpush" % (total.functions, total.instructions, vpushes))
+    assert not total.errors, "\n".join(total.errors[:30])
+    assert vpushes > 0, "no function saved a callee-saved S register"
+
+
+def test_checker_rejects_a_wrong_vfp_save(tmp_path):
+    """A .debug_frame that puts s16 (DWARF 80) one word off fails the check."""
+    c = wasm2obj.compile_module(os.path.join(paths.PROGRAMS, "float_pressure.wat"), str(tmp_path), name="p",
+                                extra_args=["-g"] + FPU_HARD)
+    assert not cfi_check.check_object(c.obj).errors
+    frame = bytearray(section(c.obj, ".debug_frame", str(tmp_path / "df.bin")))
+    at = frame.index(bytes([0x05, 80]))  # DW_CFA_offset_extended s16
+    frame[at + 2] += 1
+    (tmp_path / "bad.bin").write_bytes(bytes(frame))
+    bad = str(tmp_path / "bad.o")
+    subprocess.run(["arm-none-eabi-objcopy", "--update-section", ".debug_frame=%s" % (tmp_path / "bad.bin"),
+                    c.obj, bad], check=True)
+    errors = cfi_check.check_object(bad).errors
+    assert any("s16 (r80) rule" in e for e in errors), errors
+
+
 def test_checker_rejects_a_wrong_frame(tmp_path):
     """A .debug_frame whose first CFA offset is off by 4 fails the check (the first
     function pushes {r3, lr}: CFA offset 8)."""

@@ -187,3 +187,18 @@ def test_differential_catches_wrong_float_code(tmp_path):
     assert {m.args for m in report.mismatches if m.export == "squiet"} >= {(0x7FA00000,), (0xFF800001,)}
     assert all(a[0] & 0x7FC00000 == 0x7F800000 for a in
                (m.args for m in report.mismatches if m.export == "squiet"))
+
+
+def test_callee_saved_vfp_registers_are_checked(tmp_path):
+    """On a core with an FPU every call starts with sentinels in s16-s31 and must end with
+    them: FPU code (gcc -mfloat-abi=softfp) that saves what it uses passes, code that writes
+    s17 without restoring it is a fault although its result is right."""
+    obj = os.path.join(str(tmp_path), "vfp_clobber.o")
+    subprocess.run(["arm-none-eabi-gcc", "-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=softfp",
+                    "-mfpu=fpv4-sp-d16", "-O2", "-ffreestanding", "-c", os.path.join(SELF, "vfp_clobber.c"),
+                    "-o", obj], check=True)
+    t = Target(os.path.join(SELF, "vfp_clobber.wat"), str(tmp_path), objects=[obj])
+    ok = t.emu.call("keeps", (0x3FC00000,))  # 1.5 + 1
+    assert ok.kind == "ok" and ok.values == (0x40200000,), ok.describe()
+    bad = t.emu.call("clobbers", (0x3FC00000,))
+    assert bad.kind == "fault" and "s17 not preserved" in bad.detail, bad.describe()

@@ -41,6 +41,27 @@ def test_measured_stack_fits_the_bound(path, tmp_path):
     _check(rows)
 
 
+FLOAT_PROGRAMS = sorted(glob.glob(os.path.join(HERE, "programs", "float_*.wat")))
+#: f32 on the FPU with floats passed as in the base AAPCS: the frames save callee-saved
+#: S registers with `vpush {d8-dN}`, which the bound must count.
+SOFTFP = ["--fpu", "fpv4-sp-d16", "--float-abi", "softfp"]
+
+
+@pytest.mark.parametrize("path", FLOAT_PROGRAMS, ids=[os.path.basename(p)[:-4] for p in FLOAT_PROGRAMS])
+def test_measured_stack_fits_the_bound_with_an_fpu(path, tmp_path):
+    rows = stackuse.measure_module(path, str(tmp_path), extra_args=SOFTFP)
+    assert rows and sum(r.calls for r in rows) > 0
+    _check(rows)
+
+
+def test_vfp_saves_count_in_the_frame(tmp_path):
+    """`pressure` keeps f32 values in s16-s31 across calls: its stack figure includes the
+    VPUSH of d8-d15 (64 bytes) besides the core push, and stays a multiple of 8."""
+    fs = _by_symbol(os.path.join(HERE, "programs", "float_pressure.wat"), tmp_path, *SOFTFP)
+    p = next(f for f in fs.values() if f.get("name") == "pressure" and f.get("kind") == "wasm")
+    assert p["stack_bytes"] >= 64 + 8 and p["stack_bytes"] % 8 == 0, p
+
+
 def _kernel_wasm(name, outdir):
     sys.path.insert(0, BENCH)
     from benchlib import build  # noqa: E402

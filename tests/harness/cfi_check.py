@@ -3,14 +3,16 @@
 For every function it rebuilds, independently of the compiler, how far sp is below the
 caller's sp at each instruction: a walk of the control-flow graph of the disassembly
 (`arm-none-eabi-objdump -dr`), following branches, `cbz`, `tbh`/`tbb` tables and
-fall-through, counting pushes, pops and `sub`/`add sp`; returns (`pop {.., pc}`, `bx lr`),
+fall-through, counting pushes, pops, `vpush`/`vpop` (S or D registers) and `sub`/`add
+sp`; returns (`pop {.., pc}`, `bx lr`),
 tail calls (a relocated `b`) end a path (calls, `bl synth_trap` included, fall through, so
 dead code after a trap is checked too). Two paths reaching an
 instruction with different depths, or an sp write it cannot model, are errors. Then it
 reads the rows of `readelf --debug-dump=frames-interp` and asserts, at every instruction
 boundary of the FDE's range, that the CFA rule is `r13 + depth`, and that each saved
 register's rule (lr as `ra`) points where the prologue's push stored it while the frame
-holds it.
+holds it, and likewise each S register a `vpush` right after it stored (DWARF register
+64+n for s_n, a D register d_n being s_2n and s_2n+1).
 
 `check_object(path)` returns a :class:`Report` (functions, instructions checked, errors).
 """
@@ -57,6 +59,20 @@ def _reglist(ops):
         elif part:
             regs.add(REGS[part])
     return regs
+
+
+def _vfp_reglist(ops):
+    """The S registers of a `vpush`/`vpop` list (`{d8-d9}`: s16-s19), ascending."""
+    m = re.search(r"\{([^}]*)\}", ops)
+    regs = []
+    for part in m.group(1).split(","):
+        part = part.strip()
+        a, _, b = part.partition("-")
+        b = b or a
+        kind, lo, hi = a[0], int(a[1:]), int(b.strip()[1:])
+        for n in range(lo, hi + 1):
+            regs += [2 * n, 2 * n + 1] if kind == "d" else [n]
+    return sorted(regs)
 
 
 def disassemble(obj):
@@ -152,6 +168,10 @@ def sp_depths(insts, start, end):
             d -= 4 * len(regs)
             if 15 in regs and not cond:
                 fall = False
+        elif base == "vpush":
+            d += 4 * len(_vfp_reglist(i.ops))
+        elif base == "vpop":
+            d -= 4 * len(_vfp_reglist(i.ops))
         elif base.startswith("str") and re.match(r"^\w+, \[sp, #-4\]!$", i.ops):
             d += 4
         elif base.startswith("ldr") and re.match(r"^\w+, \[sp\], #4$", i.ops):
@@ -254,6 +274,11 @@ def check_object(obj):
         push = next((i for i in insts[:1] if _base(i.mnem) in ("push", "stmdb")), None)
         pushed = sorted(_reglist(push.ops)) if push else []
         slot = {r: 4 * len(pushed) - 4 * k for k, r in enumerate(pushed)}
+        # A `vpush` right after the push (or first) saves callee-saved S registers below it.
+        vpush = next((i for i in insts[len(pushed) and 1:][:1] if _base(i.mnem) == "vpush"), None)
+        vpushed = _vfp_reglist(vpush.ops) if vpush else []
+        vbytes = 4 * len(pushed) + 4 * len(vpushed)
+        vslot = {n: vbytes - 4 * k for k, n in enumerate(vpushed)}
         for i in insts:
             if i.addr not in depth:
                 rep.errors.append("%s: %#x `%s %s` not reached by the checker's walk" % (name, i.addr, i.mnem, i.ops))
@@ -280,4 +305,13 @@ def check_object(obj):
                 if not saving and rule not in ("u", "s"):
                     rep.errors.append("%s: %#x: %s rule %s with the register not on the stack" % (
                         name, i.addr, col, rule))
+            vsaving = vpush is not None and i.addr > vpush.addr and depth[i.addr] >= vbytes
+            for n, off in vslot.items():
+                col = "r%d" % (64 + n)
+                rule = row.get(col, "u")
+                if vsaving and rule != "c-%d" % off:
+                    rep.errors.append("%s: %#x: s%d (%s) rule %s, saved at c-%d" % (name, i.addr, n, col, rule, off))
+                if not vsaving and rule not in ("u", "s"):
+                    rep.errors.append("%s: %#x: s%d (%s) rule %s with the register not on the stack" % (
+                        name, i.addr, n, col, rule))
     return rep

@@ -12,6 +12,11 @@ exports and imports follow AAPCS-VFP instead: f32/f64 arguments and results in s
 registers (:func:`abi.layout_args_vfp`), homogeneous float results in s0-s3/d0-d3. Every
 core and VFP register an argument does not use is poisoned first, so a value that does
 not travel where AAPCS-VFP says cannot match by accident.
+
+On a core with an FPU (the M4, M7 and M33 models), whatever the float ABI, s16-s31 are
+filled with sentinels before every call and must hold them when it returns: AAPCS-VFP
+makes them callee-saved (d8-d15), so a function that uses one without saving it is a
+fault ("s16 not preserved across call") even when its results are right.
 """
 
 import struct
@@ -34,6 +39,11 @@ _SREGS = [getattr(A, "UC_ARM_REG_S%d" % i) for i in range(32)]
 _DREGS = [getattr(A, "UC_ARM_REG_D%d" % i) for i in range(16)]
 #: Written into every register no argument uses (hard-float mode).
 POISON = 0xDEADBEEF
+#: s16-s31 hold SENTINEL + n (n = 16..31) at every call on a core with an FPU (none is a
+#: value a float computation makes by accident: a NaN with a distinctive payload).
+SENTINEL = 0x7FE5A500
+#: The targets whose unicorn model has an FPU (s0-s31).
+FPU_CPUS = ("cortex-m4", "cortex-m7", "cortex-m33", "cortex-m55")
 
 
 class Emulator:
@@ -48,6 +58,7 @@ class Emulator:
         self.host = host
         self.prefix = prefix
         self.cpu = cpu
+        self.check_vfp = cpu in FPU_CPUS
         self.uc = cortex_m(cpu)
         map_segments(self.uc, self.image)
         self.uc.mem_map(STACK_TOP - STACK_SIZE, STACK_SIZE)
@@ -144,6 +155,9 @@ class Emulator:
                 self.uc.reg_write(r, POISON)
             for k, s in enumerate(_SREGS):
                 self.uc.reg_write(s, POISON ^ k)
+        if self.check_vfp:
+            for n in range(16, 32):
+                self.uc.reg_write(_SREGS[n], SENTINEL + n)
         sret = self._sret(results)
         if sret:
             self.uc.reg_write(A.UC_ARM_REG_R0, SCRATCH)
@@ -169,6 +183,11 @@ class Emulator:
             if kind == "return":
                 if self.uc.reg_read(A.UC_ARM_REG_SP) != sp:
                     return Outcome("fault", detail="sp not preserved across call")
+                for n in range(16, 32) if self.check_vfp else ():
+                    got = self.uc.reg_read(_SREGS[n])
+                    if got != SENTINEL + n:
+                        return Outcome("fault", detail="s%d not preserved across call (callee-saved): %#010x, was %#010x"
+                                       % (n, got, SENTINEL + n))
                 return Outcome("ok", values=tuple(self._read_results(results, sret)),
                                types=tuple(results))
             if kind == "trap":

@@ -6,7 +6,9 @@ globals and memory share state exactly as the spec requires, and state persists 
 commands. Also holds the ``spectest`` host image (no-op ``print*`` functions, globals,
 memory, the return landing pad, the ``synth_trap`` stub and libgcc's AEABI functions).
 Calls follow docs/ABI.md via the harness's argument/struct layout (f32/f64 as i32/i64 bit
-patterns); a call returns a harness :class:`Outcome`.
+patterns); a call returns a harness :class:`Outcome`. On a core with an FPU, s16-s31
+(callee-saved under AAPCS-VFP) hold sentinels at every call and must hold them after it,
+as in :mod:`harness.emu`.
 """
 
 import struct
@@ -15,6 +17,7 @@ import unicorn
 import unicorn.arm_const as A
 
 from harness import abi, elf as elfmod
+from harness.emu import FPU_CPUS, SENTINEL
 from harness.uc_image import cortex_m
 from harness.outcome import Outcome, normalise, trap_name
 
@@ -166,6 +169,9 @@ class Machine:
                     uc.reg_write(_REGS[pos + 1], v >> 32)
             else:
                 uc.mem_write(sp + pos, struct.pack("<Q" if wide else "<I", v))
+        vfp_check = self.cpu in FPU_CPUS
+        for n in range(16, 32) if vfp_check else ():
+            uc.reg_write(_SREGS[n], SENTINEL + n)
         uc.reg_write(A.UC_ARM_REG_SP, sp)
         uc.reg_write(A.UC_ARM_REG_LR, self.ret_addr | 1)
         self._hit = None
@@ -183,6 +189,10 @@ class Machine:
             return out
         if uc.reg_read(A.UC_ARM_REG_SP) != sp:
             return Outcome("fault", detail="sp not preserved across call")
+        for n in range(16, 32) if vfp_check else ():
+            if uc.reg_read(_SREGS[n]) != SENTINEL + n:
+                return Outcome("fault", detail="s%d not preserved across call (callee-saved): %#010x"
+                               % (n, uc.reg_read(_SREGS[n])))
         return Outcome("ok", values=tuple(self._results(results, sret)), types=tuple(results))
 
     def _results(self, results, sret):

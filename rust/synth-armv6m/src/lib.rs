@@ -69,6 +69,7 @@ pub fn compile_function(func: &synth_ir::Function, opts: &BackendOptions) -> Res
                     alloc: alloc.stats,
                     cfi: out.cfi,
                     push_mask: frame.push_mask,
+                    vpush_count: 0,
                     lines: out.lines,
                 });
             }

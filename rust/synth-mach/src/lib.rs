@@ -97,6 +97,13 @@ pub enum CfiOp {
     /// `POP {mask}`: sp went up 4 bytes per register and the registers hold
     /// their saved values again (with pc, bit 15: the function returned).
     Pop(u16),
+    /// `VPUSH {d..}` of the D registers of the mask (bit i = d_i,
+    /// consecutive): sp went down 8 bytes per register and they are stored
+    /// at the new sp, lowest-numbered lowest (d_i as s_2i below s_2i+1).
+    VPush(u16),
+    /// `VPOP {d..}` of the D registers of the mask: sp went up 8 bytes per
+    /// register and they hold their saved values again.
+    VPop(u16),
     /// sp went down by this many bytes (`SUB sp, sp, #n`).
     Alloc(u32),
     /// sp went up by this many bytes (`ADD sp, sp, #n`).
@@ -156,6 +163,9 @@ pub struct CompiledFunction {
     pub cfi: Vec<CfiEvent>,
     /// Registers the prologue pushes (bit i = ri; bit 14 = lr).
     pub push_mask: u16,
+    /// D registers the prologue saves after the push with `VPUSH`, from d8
+    /// (`VPUSH {d8-d[7+n]}`, the callee-saved s16.. in use; 0: none).
+    pub vpush_count: u8,
     /// Line-table rows: code offset → wasm operator (side data for `-g`;
     /// the code is the same without it).
     pub lines: Vec<LineRow>,

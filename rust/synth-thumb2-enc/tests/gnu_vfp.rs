@@ -273,6 +273,18 @@ fn memory_rows(t: &mut Table) {
     t.same("vpop {s0-s31}", |x| x.vpop(S0, 32));
     t.same("vpop {d8-d15}", |x| x.vpop(D8, 8));
     t.same("vpop {d15}", |x| x.vpop(D15, 1));
+    // The frame's saves of callee-saved s16-s31: `vpush {d8-d[7+n]}` / `vpop`, n = 1..8
+    // (d8-d15 above).
+    t.same("vpush {d8}", |x| x.vpush(D8, 1));
+    t.same("vpush {d8-d9}", |x| x.vpush(D8, 2));
+    t.same("vpush {d8-d10}", |x| x.vpush(D8, 3));
+    t.same("vpush {d8-d11}", |x| x.vpush(D8, 4));
+    t.same("vpush {d8-d14}", |x| x.vpush(D8, 7));
+    t.same("vpop {d8}", |x| x.vpop(D8, 1));
+    t.same("vpop {d8-d9}", |x| x.vpop(D8, 2));
+    t.same("vpop {d8-d10}", |x| x.vpop(D8, 3));
+    t.same("vpop {d8-d12}", |x| x.vpop(D8, 5));
+    t.same("vpop {d8-d13}", |x| x.vpop(D8, 6));
     t.same("vldmia r0!, {s0-s3}", |x| x.vldm(BlockMode::IaWriteback, R(0), S0, 4));
     t.same("vldmia r0, {d0-d3}", |x| x.vldm(BlockMode::Ia, R(0), D0, 4));
     t.same("vldmdb r2!, {s15-s16}", |x| x.vldm(BlockMode::DbWriteback, R(2), S15, 2));

@@ -122,12 +122,17 @@ pub fn callee_saved() -> PRegSet {
     PRegSet((4..=11u32).fold(0, |m, r| m | 1 << r) | 1 << 14)
 }
 
-/// Floating-point registers the allocator may assign: s0-s15, the
-/// caller-saved half of AAPCS-VFP. s16-s31 are callee-saved and would need
-/// VPUSH/VPOP in the frame, which it does not have yet, so they are not
-/// allocated (values live across a call are spilled instead).
+/// Floating-point registers the allocator may assign: s0-s31 (AAPCS-VFP:
+/// s0-s15 caller-saved, s16-s31 callee-saved, see [`vfp_callee_saved`]).
 pub fn vfp_allocatable() -> PRegSet {
-    PRegSet(0xffff << 32)
+    PRegSet(0xffff_ffff << 32)
+}
+
+/// Floating-point registers a callee preserves (AAPCS-VFP: s16-s31, i.e.
+/// d8-d15). The frame saves the used ones with one `VPUSH {d8-dN}`
+/// ([`crate::frame::FrameLayout::vpush_count`]).
+pub fn vfp_callee_saved() -> PRegSet {
+    PRegSet(0xffff << 48)
 }
 
 /// Registers a call overwrites: r0-r3, r12, lr.
@@ -222,5 +227,10 @@ mod tests {
         assert!(!allocatable().contains(PReg(13)) && !allocatable().contains(PReg(15)));
         assert_eq!(callee_saved().len(), 9);
         assert!(!callee_saved().contains(PReg(12)));
+        // The float class: s16-s31 callee-saved, s0-s15 clobbered by calls,
+        // together all 32 S registers.
+        assert_eq!(vfp_allocatable().len(), 32);
+        assert_eq!(vfp_callee_saved().union(vfp_caller_saved()), vfp_allocatable());
+        assert!(vfp_callee_saved().contains(PReg::float(16)) && !vfp_callee_saved().contains(PReg::float(15)));
     }
 }

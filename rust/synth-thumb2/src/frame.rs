@@ -8,9 +8,15 @@
 //!
 //! Layout, from sp upwards (sp does not move inside the body):
 //! outgoing stack arguments | local area (sret buffers) | spill slots |
-//! padding | pushed registers (r4-r11 used, lr) | caller's stack arguments.
+//! padding | VFP registers saved (d8.. as `VPUSH {d8-dN}`) | pushed registers
+//! (r4-r11 used, lr) | caller's stack arguments.
 //! Pushed bytes plus frame bytes are a multiple of 8, so sp stays 8-aligned
 //! at every call.
+//!
+//! The callee-saved S registers used (s16-s31) are saved as the D registers
+//! holding them, one contiguous range from d8 up to the highest used
+//! (EHABI can describe only D-register saves, and a range from d8 has a
+//! one-byte unwinding opcode); the range's 8-byte size keeps the alignment.
 
 use crate::inst::StackAddr;
 use crate::vcode::FrameNeeds;
@@ -23,8 +29,11 @@ pub struct FrameLayout {
     /// appear only as stand-ins for a one- or two-word frame (their pushed
     /// values are never read; the epilogue's pop overwrites them).
     pub push_mask: u16,
-    /// Bytes the push takes.
+    /// Bytes the core-register push takes.
     pub push_bytes: u32,
+    /// D registers saved after the push, from d8 (`VPUSH {d8-d[7+n]}`; 0:
+    /// no VPUSH).
+    pub vpush_count: u8,
     /// Bytes subtracted from sp after the push.
     pub frame_bytes: u32,
     /// Offset of the local area.
@@ -36,31 +45,39 @@ pub struct FrameLayout {
 /// Lays out the frame.
 pub fn layout(needs: &FrameNeeds, spill_slots: u32, callee_saved_used: PRegSet) -> FrameLayout {
     let mut mask: u16 = 0;
+    let mut vpush_count: u8 = 0;
     for r in callee_saved_used.iter() {
         if (4..=11).contains(&r.0) || r == PReg(14) {
             mask |= 1 << r.0;
         }
+        if r.class() == synth_regalloc::RegClass::Float && r.index() >= 16 {
+            vpush_count = vpush_count.max((r.index() - 16) / 2 + 1);
+        }
     }
-    if mask != 0 || needs.has_calls {
+    if mask != 0 || vpush_count != 0 || needs.has_calls {
         mask |= 1 << 14; // return through `POP {.., pc}`
     }
     let mut push_bytes = 4 * mask.count_ones();
+    let vpush_bytes = 8 * u32::from(vpush_count);
     let local_base = needs.outgoing_bytes;
     let spill_base = local_base + needs.local_bytes;
-    let mut frame_bytes = spill_base + 4 * spill_slots;
+    let content = spill_base + 4 * spill_slots;
+    let mut frame_bytes = content;
     if (frame_bytes + push_bytes) & 7 != 0 {
         frame_bytes += 4;
     }
     // A push happens anyway: a frame of one or two words (padding, a spill
     // slot) is pushed with it as r3 / r2-r3 instead of `SUB sp` and `ADD sp`
     // (the pop overwrites them, and neither carries a result). The words
-    // sit at the same sp offsets either way.
-    if mask != 0 && (frame_bytes == 4 || frame_bytes == 8) {
+    // sit at the same sp offsets either way. With a VPUSH, whose saved
+    // registers lie between the push and the frame, only a frame that is
+    // all padding moves into the push.
+    if mask != 0 && (vpush_bytes == 0 || content == 0) && (frame_bytes == 4 || frame_bytes == 8) {
         mask |= if frame_bytes == 4 { 1 << 3 } else { (1 << 2) | (1 << 3) };
         push_bytes += frame_bytes;
         frame_bytes = 0;
     }
-    FrameLayout { push_mask: mask, push_bytes, frame_bytes, local_base, spill_base }
+    FrameLayout { push_mask: mask, push_bytes, vpush_count, frame_bytes, local_base, spill_base }
 }
 
 impl FrameLayout {
@@ -69,8 +86,18 @@ impl FrameLayout {
         match addr {
             StackAddr::Outgoing(o) => o,
             StackAddr::Local(o) => self.local_base + o,
-            StackAddr::Incoming(o) => self.frame_bytes + self.push_bytes + o,
+            StackAddr::Incoming(o) => self.frame_bytes + self.saved_bytes() + o,
         }
+    }
+
+    /// Bytes of the VPUSH (8 per D register).
+    pub fn vpush_bytes(&self) -> u32 {
+        8 * u32::from(self.vpush_count)
+    }
+
+    /// Bytes of saved registers above the frame: the push and the VPUSH.
+    pub fn saved_bytes(&self) -> u32 {
+        self.push_bytes + self.vpush_bytes()
     }
 
     /// The sp offset of spill slot `n`.
@@ -121,6 +148,33 @@ mod tests {
         // No push at all: a leaf keeps SUB sp.
         let g = layout(&FrameNeeds::default(), 1, PRegSet::EMPTY);
         assert_eq!((g.push_mask, g.frame_bytes), (0, 8));
+    }
+
+    #[test]
+    fn callee_saved_s_registers_are_saved_as_a_d_range_from_d8() {
+        let needs = FrameNeeds::default();
+        // s16 alone: d8; s16 and s21: d8-d10 (s21 is in d10).
+        let f = layout(&needs, 0, PRegSet::from_regs(&[PReg::float(16)]));
+        assert_eq!((f.vpush_count, f.vpush_bytes()), (1, 8));
+        // lr is pushed too (the return is `POP {pc}`), and a padding word
+        // (r3 as stand-in) keeps 8-alignment.
+        assert_eq!((f.push_mask, f.push_bytes, f.frame_bytes), ((1 << 3) | (1 << 14), 8, 0));
+        let f = layout(&needs, 1, PRegSet::from_regs(&[PReg::float(16), PReg::float(21), PReg(4)]));
+        assert_eq!(f.vpush_count, 3);
+        assert_eq!(f.saved_bytes(), 8 + 24);
+        // The one-word frame is not folded into the push (the VPUSH is in
+        // between): the spill slot stays at sp+0 below the saved D registers.
+        assert_eq!((f.push_mask, f.frame_bytes, f.slot_offset(0)), ((1 << 4) | (1 << 14), 8, 0));
+        assert_eq!(f.offset(StackAddr::Incoming(0)), 8 + 32);
+        // s0-s15 are never saved.
+        let g = layout(&needs, 0, PRegSet::from_regs(&[PReg::float(3), PReg::float(15)]));
+        assert_eq!((g.vpush_count, g.push_mask), (0, 0));
+        for n in 16..32u8 {
+            let f = layout(&needs, 1, PRegSet::from_regs(&[PReg::float(n)]));
+            assert_eq!(f.vpush_count, (n - 16) / 2 + 1);
+            assert_eq!((f.frame_bytes + f.saved_bytes()) % 8, 0);
+            assert!(f.frame_bytes >= 4, "the slot lies in the frame, below the VPUSH");
+        }
     }
 
     #[test]

@@ -723,6 +723,52 @@ pub enum MachInst {
         /// Compared against (Use).
         sm: Reg,
     },
+    /// `VCMP.F32 sn, sm; VMRS APSR_nzcv, FPSCR; IT(E) cc; MOV/VMOV rd, t;
+    /// MOV/VMOV rd, f`: a 32-bit select on an f32 comparison's flags
+    /// (`cc` as for [`MachInst::VCmpSet`]; its inverse is true on
+    /// unordered operands). `rd`, `t` and `f` are all core registers or all
+    /// float-class; `rd` is written after every read: Def.
+    VCmpSelect {
+        /// Condition choosing `t`.
+        cc: Cond,
+        /// Destination (Def).
+        rd: Reg,
+        /// Compared (Use, float class).
+        sn: Reg,
+        /// Compared against (Use, float class).
+        sm: Reg,
+        /// Chosen when `cc` holds (Use).
+        t: Reg,
+        /// Chosen otherwise (Use).
+        f: Reg,
+    },
+    /// wasm `f32.min` / `f32.max` on the FPU, exactly:
+    /// `VCMP.F32 sa, sb; VMRS APSR_nzcv, FPSCR; VADD.F32 st, sa, sb;
+    /// ORR.W (min) / AND.W (max) rd, ra, rb; IT MI; MOV rd, ra|rb; IT GT;
+    /// MOV rd, rb|ra; IT VS; VMOV rd, st`. `ra`/`sa` and `rb`/`sb` are the
+    /// same operands (bit patterns) in core and S registers. Ordered and
+    /// different: the smaller (larger) one. Equal: the OR (AND) of the bit
+    /// patterns, which is the value itself, or -0 (+0) for zeros of both
+    /// signs. Unordered: `a + b`, a NaN operand quieted with its payload
+    /// (the first NaN, a signalling one first), i.e. an arithmetic NaN,
+    /// canonical when the NaN operands are. `rd` is written before `ra`
+    /// and `rb` are last read: EarlyDef; `st` is a scratch (Def).
+    VMinMax {
+        /// `f32.max` (else `f32.min`).
+        max: bool,
+        /// Result bits (EarlyDef, core).
+        rd: Reg,
+        /// First operand's bits (Use, core).
+        ra: Reg,
+        /// Second operand's bits (Use, core).
+        rb: Reg,
+        /// First operand (Use, float class).
+        sa: Reg,
+        /// Second operand (Use, float class).
+        sb: Reg,
+        /// Scratch for the NaN result (Def, float class).
+        st: Reg,
+    },
     // ---- FPv5 rounding and double precision ----
     /// `VRINTZ/M/P/N.F32 sd, sm` (FPv5): `sm` rounded to an integral value
     /// in the given direction (wasm's `trunc`/`floor`/`ceil`/`nearest`; a

@@ -146,6 +146,11 @@ pub(crate) struct Lower<'a> {
     /// (see `Lower::f32_branch`), with whether the branch tests their
     /// negation (a fused `eqz`).
     f32_branch_cmps: HashMap<Value, bool>,
+    /// f32 comparisons (VFP-lowered calls) computed by the 32-bit `select`
+    /// they are the condition of ([`MachInst::VCmpSelect`], planned by
+    /// `plan_f32_selects`); true when the select reads them through a
+    /// fused `eqz`.
+    f32_select_cmps: HashMap<Value, bool>,
 }
 
 impl<'a> Lower<'a> {
@@ -182,6 +187,7 @@ impl<'a> Lower<'a> {
             s_params: HashMap::new(),
             f64_inner: HashMap::new(),
             f32_branch_cmps: HashMap::new(),
+            f32_select_cmps: HashMap::new(),
         };
         if func.blocks.is_empty() {
             return Err(l.err("a function without blocks"));
@@ -405,6 +411,7 @@ impl<'a> Lower<'a> {
         self.plan_folds(&reach);
         self.plan_f64_trees(&reach);
         self.plan_f32_branches(&reach);
+        self.plan_f32_selects(&reach);
         self.plan_bounds_limits(&reach);
         // Layout: setup block, then each reachable IR block followed by its
         // edge blocks.
@@ -697,6 +704,9 @@ impl<'a> Lower<'a> {
             }
             InstKind::Select { ty, cond, if_true, if_false } => {
                 let d = res(0)?;
+                if self.f32_select(d, *cond, *if_true, *if_false)? {
+                    return Ok(());
+                }
                 let (cc, rn, rhs) = self.condition32(*cond)?;
                 if self.s_select(d, (cc, rn, rhs), *if_true, *if_false) {
                     return Ok(());

@@ -78,7 +78,7 @@ pub fn compile_function(
     let alloc = synth_regalloc::allocate(&vcode, &synth_regalloc::Options { verify: opts.verify_allocation, shadow: opts.shadow_allocation });
     let layout = frame::layout(&vcode.frame, alloc.num_spill_slots, alloc.stats.callee_saved_all());
     let incoming = abi::abi_sig(&func.sig).stack_bytes;
-    if layout.frame_bytes + layout.push_bytes + incoming > MAX_FRAME {
+    if layout.frame_bytes + layout.saved_bytes() + incoming > MAX_FRAME {
         return Err(err(format!("a stack frame of {} bytes (limit {MAX_FRAME})", layout.frame_bytes)));
     }
     let out = emit::emit(&vcode, &alloc, &layout).map_err(|e| err(format!("emission failed: {e}")))?;
@@ -89,10 +89,11 @@ pub fn compile_function(
         data_ranges: out.data_ranges,
         inst_count: out.inst_count,
         frame_bytes: layout.frame_bytes,
-        stack_bytes: layout.push_bytes + layout.frame_bytes + out.scratch_push_bytes,
+        stack_bytes: layout.saved_bytes() + layout.frame_bytes + out.scratch_push_bytes,
         alloc: alloc.stats,
         cfi: out.cfi,
         push_mask: layout.push_mask,
+        vpush_count: layout.vpush_count,
         lines: out.lines,
     })
 }

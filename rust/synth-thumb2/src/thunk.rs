@@ -467,6 +467,7 @@ pub fn float_abi_thunk(
         cfi: crate::emit::cfi::resolve(&cfi, &code.marks)
             .map_err(|e| BackendError::new(crate::ISA, name, format!("float-ABI thunk: {e}")))?,
         push_mask: if p.frame { PUSHED } else { 0 },
+        vpush_count: 0,
         lines: Vec::new(),
         alloc: synth_regalloc::AllocStats::unallocated(saved),
     })

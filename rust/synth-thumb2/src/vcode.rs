@@ -225,7 +225,11 @@ impl synth_regalloc::Function for VCode {
         }
     }
     fn callee_saved(&self) -> PRegSet {
-        abi::callee_saved()
+        if self.fpu == synth_thumb2_enc::Fpu::None {
+            abi::callee_saved()
+        } else {
+            abi::callee_saved().union(abi::vfp_callee_saved())
+        }
     }
 }
 

@@ -401,6 +401,7 @@ pub(crate) mod tests {
             },
             cfi: vec![],
             push_mask: 0,
+            vpush_count: 0,
             lines: vec![],
         }
     }

@@ -28,7 +28,7 @@ impl Emitter<'_> {
     /// Whether leaving the function changes the frame (a push or an sp
     /// adjustment to undo), so that exits need remember/restore.
     pub(super) fn exit_changes_frame(&self) -> bool {
-        self.frame.push_mask != 0 || self.frame.frame_bytes != 0
+        self.frame.push_mask != 0 || self.frame.frame_bytes != 0 || self.frame.vpush_count != 0
     }
 }
 
@@ -55,6 +55,8 @@ pub fn replay(events: &[CfiEvent]) -> Result<Vec<(u32, u32)>, String> {
         let words = |m: u16| 4 * m.count_ones();
         depth = match e.op {
             CfiOp::Push(m) => depth + words(m),
+            CfiOp::VPush(m) => depth + 8 * m.count_ones(),
+            CfiOp::VPop(m) => depth.checked_sub(8 * m.count_ones()).ok_or("vpop above the frame")?,
             CfiOp::Alloc(n) => depth + n,
             CfiOp::Pop(m) => depth.checked_sub(words(m)).ok_or("pop above the frame")?,
             CfiOp::Free(n) => depth.checked_sub(n).ok_or("sp above the frame")?,

@@ -128,6 +128,51 @@ impl Emitter<'_> {
                 a.vmrs_apsr();
                 self.set01(*cc, p(*rd)?);
             }
+            MachInst::VCmpSelect { cc, rd, sn, sm, t, f } => {
+                a.vcmp(s(*sn)?, s(*sm)?);
+                a.vmrs_apsr();
+                let float = rd.as_phys().is_some_and(|r| r.class() == synth_regalloc::RegClass::Float);
+                // (d, t, f) as register numbers; the moves by class.
+                let (d, t, f) = if float {
+                    (s(*rd)?.0, s(*t)?.0, s(*f)?.0)
+                } else {
+                    (p(*rd)?.0, p(*t)?.0, p(*f)?.0)
+                };
+                let mv = |a: &mut enc::Assembler, d: u8, m: u8| {
+                    if float {
+                        a.vfp_op2(enc::VfpOp2::Mov, enc::SReg(d), enc::SReg(m))
+                    } else {
+                        a.mov(enc::Reg(d), enc::Reg(m))
+                    }
+                };
+                if d == t && d == f {
+                } else if d == t {
+                    a.it(cc.invert(), "");
+                    mv(a, d, f);
+                } else if d == f {
+                    a.it(*cc, "");
+                    mv(a, d, t);
+                } else {
+                    a.it(*cc, "e");
+                    mv(a, d, t);
+                    mv(a, d, f);
+                }
+            }
+            MachInst::VMinMax { max, rd, ra, rb, sa, sb, st } => {
+                let (d, ra, rb, st) = (p(*rd)?, p(*ra)?, p(*rb)?, s(*st)?);
+                a.vcmp(s(*sa)?, s(*sb)?);
+                a.vmrs_apsr();
+                a.vfp_op3(enc::VfpOp3::Add, st, s(*sa)?, s(*sb)?);
+                // Flags kept: the IT blocks below test the VCMP's.
+                let (eq_op, lt, gt) = if *max { (AluOp::And, rb, ra) } else { (AluOp::Orr, ra, rb) };
+                a.alu(eq_op, d, ra, rb, None, Flags::Keep);
+                a.it(Cond::Mi, "");
+                a.mov(d, lt);
+                a.it(Cond::Gt, "");
+                a.mov(d, gt);
+                a.it(Cond::Vs, "");
+                a.vmov_from_s(d, st);
+            }
             MachInst::CmpSet { cc, rd, rn, rhs } => {
                 self.cmp(*rn, *rhs)?;
                 self.set01(*cc, p(*rd)?);

@@ -24,7 +24,16 @@ impl Emitter<'_> {
             self.asm.push(self.frame.push_mask);
             self.cfi(CfiOp::Push(self.frame.push_mask));
         }
+        if self.frame.vpush_count != 0 {
+            self.asm.vpush(enc::DReg(8), self.frame.vpush_count);
+            self.cfi(CfiOp::VPush(self.vpush_dmask()));
+        }
         self.adjust_sp(AluOp::Sub, self.frame.frame_bytes);
+    }
+
+    /// The D registers of the frame's VPUSH as a mask (bit i = d_i).
+    fn vpush_dmask(&self) -> u16 {
+        ((1u16 << self.frame.vpush_count) - 1) << 8
     }
 
     pub(super) fn epilogue(&mut self) {
@@ -33,6 +42,10 @@ impl Emitter<'_> {
             self.cfi(CfiOp::RememberState);
         }
         self.adjust_sp(AluOp::Add, self.frame.frame_bytes);
+        if self.frame.vpush_count != 0 {
+            self.asm.vpop(enc::DReg(8), self.frame.vpush_count);
+            self.cfi(CfiOp::VPop(self.vpush_dmask()));
+        }
         if self.frame.push_mask != 0 {
             let mask = if self.frame.saves_lr() {
                 (self.frame.push_mask & !(1 << 14)) | (1 << 15)

@@ -230,6 +230,21 @@ impl MachInst {
                 f(m, Use);
                 f(d, Def);
             }
+            MachInst::VCmpSelect { rd, sn, sm, t, f: fr, .. } => {
+                f(sn, Use);
+                f(sm, Use);
+                f(t, Use);
+                f(fr, Use);
+                f(rd, Def);
+            }
+            MachInst::VMinMax { rd, ra, rb, sa, sb, st, .. } => {
+                f(ra, Use);
+                f(rb, Use);
+                f(sa, Use);
+                f(sb, Use);
+                f(rd, EarlyDef);
+                f(st, Def);
+            }
             MachInst::F64Br { inputs, .. } => inputs.iter_mut().for_each(|r| f(r, Use)),
             MachInst::F64 { inputs, rd, rd_hi, .. } => {
                 inputs.iter_mut().for_each(|r| f(r, Use));

@@ -149,7 +149,11 @@ pub(crate) fn s_only_values(func: &Function, fpu: synth_thumb2_enc::Fpu) -> std:
         for bd in &func.blocks {
             for inst in &bd.insts {
                 let on_fpu = match &inst.kind {
-                    InstKind::Call { callee, .. } => super::vfp::vfp_lowering(callee, fpu).is_some(),
+                    // f32.min/max read their operands in core registers too.
+                    InstKind::Call { callee, .. } => !matches!(
+                        super::vfp::vfp_lowering(callee, fpu),
+                        None | Some(super::vfp::VfpLowering::MinMax(_))
+                    ),
                     _ => false,
                 };
                 // A select in S registers reads its operands 1 and 2 (cond is 0) on the FPU.

@@ -23,7 +23,14 @@
 //!   and range before calling the saturating helper, so it gets the same
 //!   instruction.
 //!
-//! Everything else (f64, min/max, rounding, i64 conversions) stays a call.
+//! - the runtime helpers `f32_min`/`f32_max` → `VCMP.F32` + `VMRS` and
+//!   IT-predicated moves ([`MachInst::VMinMax`]): the smaller/larger of two
+//!   ordered different operands; for equal ones the OR/AND of the bit
+//!   patterns (-0 for min(-0, +0), +0 for max); a NaN operand gives
+//!   `VADD.F32`'s quieted NaN, arithmetic and canonical when the NaN
+//!   operands are, as wasm requires.
+//!
+//! Everything else (f64, rounding, i64 conversions) stays a call.
 //!
 //! A result stays in its S register for the VFP operations that use it
 //! (and an operand copied into an S register is reused within its block),
@@ -51,6 +58,9 @@ pub(crate) enum VfpLowering {
     ToInt(bool),
     /// `rd = sqrt(a)`.
     Sqrt,
+    /// `rd = max(a, b)` (true) or `min(a, b)`, wasm semantics; reads its
+    /// operands in core and S registers.
+    MinMax(bool),
 }
 
 /// The VFP lowering of a call to `callee` on `fpu`, if the FPU computes it.
@@ -75,6 +85,8 @@ pub(crate) fn vfp_lowering(callee: &Callee, fpu: Fpu) -> Option<VfpLowering> {
             _ => return None,
         },
         Callee::Runtime(RuntimeFunc::F32Sqrt) => Sqrt,
+        Callee::Runtime(RuntimeFunc::F32Min) => MinMax(false),
+        Callee::Runtime(RuntimeFunc::F32Max) => MinMax(true),
         Callee::Runtime(RuntimeFunc::I32TruncSatF32S) => ToInt(true),
         Callee::Runtime(RuntimeFunc::I32TruncSatF32U) => ToInt(false),
         _ => return None,
@@ -87,7 +99,8 @@ impl Lower<'_> {
     /// every use of `v`), or a copy already made in this block, or a new
     /// `VMOV sd, rt`. IR values never change, so any S register once
     /// holding `v`'s bits holds them for good (the allocator keeps it alive,
-    /// spilling it across calls, which clobber s0-s15).
+    /// across calls, which clobber s0-s15, in a callee-saved s16-s31 or a
+    /// spill slot).
     #[allow(clippy::wrong_self_convention)] // `v` goes to an S register; `self` is not converted
     pub(super) fn to_s(&mut self, v: Value) -> Reg {
         match self.s_of.get(&v) {
@@ -227,6 +240,86 @@ impl Lower<'_> {
         Ok(true)
     }
 
+    /// The VFP comparison `v` reads through `cond` (a 32-bit condition used
+    /// in block `bi`): `cond` itself or the argument of a fused `eqz` of
+    /// it (true), when that comparison is a call the FPU computes, defined
+    /// in `bi` and used only there.
+    fn vfp_cmp_of(&self, cond: Value, bi: usize) -> Option<(Value, bool)> {
+        let func = self.func;
+        let &(b, k) = self.defs.get(&cond)?;
+        let (v, negated) = match &func.blocks[b].insts[k].kind {
+            InstKind::Eqz { ty: Type::I32, arg } if b == bi && self.fused.contains(&cond) => (*arg, true),
+            _ => (cond, false),
+        };
+        let &(vb, vk) = self.defs.get(&v)?;
+        let is_cmp = match &func.blocks[vb].insts[vk].kind {
+            InstKind::Call { callee, args, .. } => {
+                args.len() == 2 && matches!(vfp_lowering(callee, self.fpu), Some(VfpLowering::Compare(_)))
+            }
+            _ => false,
+        };
+        (vb == bi && is_cmp && self.use_counts.get(&v) == Some(&1)).then_some((v, negated))
+    }
+
+    /// Plans the f32 comparisons (a call the FPU computes as `VCMP`) whose
+    /// only use is the condition of a 32-bit `select` of their block,
+    /// directly or through a fused `eqz` (the operands swapped): the select
+    /// compares and chooses on the VCMP flags ([`MachInst::VCmpSelect`]),
+    /// no 0/1 is materialised and tested again.
+    pub(super) fn plan_f32_selects(&mut self, reach: &[bool]) {
+        if self.fpu == Fpu::None {
+            return;
+        }
+        let func = self.func;
+        for (bi, bd) in func.blocks.iter().enumerate() {
+            if !reach[bi] {
+                continue;
+            }
+            for inst in &bd.insts {
+                let InstKind::Select { ty, cond, .. } = &inst.kind else { continue };
+                if !matches!(ty.bits_type(), Type::I32) || self.ir_const(*cond).is_some() {
+                    continue;
+                }
+                if let Some((v, negated)) = self.vfp_cmp_of(*cond, bi) {
+                    self.f32_select_cmps.insert(v, negated);
+                }
+            }
+        }
+    }
+
+    /// Lowers the 32-bit `d = select(cond, t, f)` as a
+    /// [`MachInst::VCmpSelect`] when [`Self::plan_f32_selects`] planned its
+    /// condition: in S registers when only VFP operations read `d` (as
+    /// `s_select`), else in core registers. Returns whether it did.
+    pub(super) fn f32_select(&mut self, d: Value, cond: Value, t: Value, f: Value) -> Result<bool, BackendError> {
+        let (v, negated) = match self.f32_select_cmps.get(&cond) {
+            Some(&false) => (cond, false),
+            _ => match self.def_kind(cond) {
+                Some(InstKind::Eqz { arg, .. }) if self.f32_select_cmps.get(arg) == Some(&true) => (*arg, true),
+                _ => return Ok(false),
+            },
+        };
+        let Some(InstKind::Call { callee, args, .. }) = self.def_kind(v).cloned() else {
+            return Err(self.err("a planned f32 select comparison that is not a call"));
+        };
+        let Some(VfpLowering::Compare(cc)) = vfp_lowering(&callee, self.fpu) else {
+            return Err(self.err("a planned f32 select comparison the FPU does not compute"));
+        };
+        let sn = self.to_s(args[0]);
+        let sm = self.to_s(args[1]);
+        let (t, f) = if negated { (f, t) } else { (t, f) };
+        if self.s_only.contains(&d) {
+            let (st, sf) = (self.to_s(t), self.to_s(f));
+            let sd = self.new_fvreg();
+            self.push(MachInst::VCmpSelect { cc, rd: sd, sn, sm, t: st, f: sf });
+            self.s_of.insert(d, (sd, None));
+        } else {
+            let (rt, rf) = (self.r(t), self.r(f));
+            self.push(MachInst::VCmpSelect { cc, rd: self.r(d), sn, sm, t: rt, f: rf });
+        }
+        Ok(true)
+    }
+
     /// Lowers the call on the FPU when [`vfp_lowering`] says it can;
     /// returns whether it did.
     pub(super) fn vfp_call(
@@ -238,15 +331,30 @@ impl Lower<'_> {
         let Some(k) = vfp_lowering(callee, self.fpu) else {
             return Ok(false);
         };
-        if results.len() == 1 && self.f32_branch_cmps.contains_key(&results[0]) {
-            // Computed by the branch that reads it (`f32_branch`).
+        if results.len() == 1
+            && (self.f32_branch_cmps.contains_key(&results[0]) || self.f32_select_cmps.contains_key(&results[0]))
+        {
+            // Computed by the branch or select that reads it (`f32_branch`, `f32_select`).
             return Ok(true);
         }
-        let arity = if matches!(k, VfpLowering::Arith(_) | VfpLowering::Compare(_)) { 2 } else { 1 };
+        let arity = if matches!(k, VfpLowering::Arith(_) | VfpLowering::Compare(_) | VfpLowering::MinMax(_)) {
+            2
+        } else {
+            1
+        };
         if args.len() != arity || results.len() != 1 {
             return Err(self.err("a float run-time call whose arguments or results do not match its signature"));
         }
         let rd = self.r(results[0]);
+        if let VfpLowering::MinMax(max) = k {
+            // The operands' core copies exist: min/max is not an FPU-only
+            // read (`fmem::s_only_values`).
+            let (ra, rb) = (self.r(args[0]), self.r(args[1]));
+            let (sa, sb) = (self.to_s(args[0]), self.to_s(args[1]));
+            let st = self.new_fvreg();
+            self.push(MachInst::VMinMax { max, rd, ra, rb, sa, sb, st });
+            return Ok(true);
+        }
         let a = self.to_s(args[0]);
         if let VfpLowering::Compare(cc) = k {
             let b = self.to_s(args[1]);
@@ -262,7 +370,7 @@ impl Lower<'_> {
             VfpLowering::FromInt(signed) => self.push(MachInst::VCvtFromInt { signed, sd, sm: a }),
             VfpLowering::ToInt(signed) => self.push(MachInst::VCvtToInt { signed, sd, sm: a }),
             VfpLowering::Sqrt => self.push(MachInst::VSqrt { sd, sm: a }),
-            VfpLowering::Compare(_) => unreachable!("handled above"),
+            VfpLowering::Compare(_) | VfpLowering::MinMax(_) => unreachable!("handled above"),
         }
         self.push(MachInst::VMovFromS { rt: rd, sn: sd });
         // A following VFP operation on the result reads `sd` directly; the
@@ -306,11 +414,42 @@ mod tests {
             }
         }
         assert_eq!(floats, 2);
-        assert!(vc.allocatable().of_class(RegClass::Float).len() == 16, "s0-s15");
+        assert!(vc.allocatable().of_class(RegClass::Float).len() == 32, "s0-s31");
+        // s16-s31 are callee-saved (the frame saves them with VPUSH), s0-s15 not.
+        let callee = vc.callee_saved().of_class(RegClass::Float);
+        assert_eq!(callee, crate::abi::vfp_callee_saved());
+        assert!(soft_has_no_float_callee_saved(&f));
         let soft = super::super::lower_for(&f, None, Fpu::None).expect("lowers");
         assert!(soft.insts.iter().any(|i| matches!(i, MachInst::Call { .. } | MachInst::TailCall { .. })));
         assert!(!soft.insts.iter().any(|i| matches!(i, MachInst::VArith { .. })));
         assert!(soft.allocatable().of_class(RegClass::Float).is_empty());
+    }
+
+    #[test]
+    fn f32_min_max_run_on_the_fpu_reading_core_and_s_copies() {
+        for (r, max) in [(RuntimeFunc::F32Min, false), (RuntimeFunc::F32Max, true)] {
+            let f = call_fn(Callee::Runtime(r), &[Type::I32, Type::I32]);
+            let vc = super::super::lower_for(&f, None, Fpu::Fpv4SpD16).expect("lowers");
+            let mm = vc.insts.iter().find_map(|i| match i {
+                MachInst::VMinMax { max, ra, sa, st, .. } => Some((*max, *ra, *sa, *st)),
+                _ => None,
+            });
+            let (m, ra, sa, st) = mm.expect("a VMinMax");
+            assert_eq!(m, max);
+            assert_eq!(vc.vreg_class(ra.as_virt().unwrap()), RegClass::Int);
+            assert_eq!(vc.vreg_class(sa.as_virt().unwrap()), RegClass::Float);
+            assert_eq!(vc.vreg_class(st.as_virt().unwrap()), RegClass::Float);
+            assert!(!vc.insts.iter().any(|i| matches!(i, MachInst::Call { .. } | MachInst::TailCall { .. })));
+            // Without an FPU: the runtime helper.
+            let soft = super::super::lower_for(&f, None, Fpu::None).expect("lowers");
+            assert!(!soft.insts.iter().any(|i| matches!(i, MachInst::VMinMax { .. })));
+        }
+    }
+
+    /// Without an FPU the callee-saved set has no float register.
+    fn soft_has_no_float_callee_saved(f: &synth_ir::Function) -> bool {
+        let soft = super::super::lower_for(f, None, Fpu::None).expect("lowers");
+        soft.callee_saved().of_class(RegClass::Float).is_empty()
     }
 
     /// `f(a) = a * c` with the f32 constant `c` (as its bit pattern).
@@ -387,6 +526,41 @@ mod tests {
     }
 
     #[test]
+    fn a_select_on_an_f32_comparison_selects_on_the_vcmp_flags() {
+        // select(c, 10, 20) with c = fcmplt(a, b) or eqz of it: one VCmpSelect, its
+        // operands swapped for the eqz; no 0/1 materialised.
+        for negate in [false, true] {
+            let sig = Signature { params: vec![Type::I32, Type::I32], results: vec![Type::I32] };
+            let mut b = FunctionBuilder::new("f", sig);
+            let p = b.block_params(Block(0)).to_vec();
+            let fsig = Signature { params: vec![Type::I32, Type::I32], results: vec![Type::I32] };
+            let c = b.inst(InstKind::Call { callee: Callee::Libcall(Libcall::FCmpLt), sig: fsig, args: p }, &[Type::I32])[0];
+            let c = if negate { b.inst(InstKind::Eqz { ty: Type::I32, arg: c }, &[Type::I32])[0] } else { c };
+            let (ten, twenty) = (b.iconst(Type::I32, 10), b.iconst(Type::I32, 20));
+            let sel = b.inst(InstKind::Select { ty: Type::I32, cond: c, if_true: ten, if_false: twenty }, &[Type::I32])[0];
+            b.terminate(Terminator::Return(vec![sel]));
+            let vc = super::super::lower_for(&b.finish(), None, Fpu::Fpv4SpD16).expect("lowers");
+            let imm_of = |r: synth_regalloc::Reg| {
+                vc.insts.iter().find_map(|i| match i {
+                    MachInst::MovImm { rd, imm } if *rd == r => Some(*imm),
+                    _ => None,
+                })
+            };
+            let sel = vc.insts.iter().find_map(|i| match i {
+                MachInst::VCmpSelect { cc, rd, t, f, .. } => Some((*cc, *rd, *t, *f)),
+                _ => None,
+            });
+            let (cc, rd, t, f) = sel.expect("a VCmpSelect");
+            assert_eq!(cc, synth_thumb2_enc::Cond::Mi);
+            assert_eq!(vc.vreg_class(rd.as_virt().unwrap()), RegClass::Int);
+            let chosen = (imm_of(t).map(|x| x as u32), imm_of(f).map(|x| x as u32));
+            assert_eq!(chosen, if negate { (Some(20), Some(10)) } else { (Some(10), Some(20)) });
+            assert!(!vc.insts.iter().any(|i| matches!(i, MachInst::VCmpSet { .. } | MachInst::CmpSelect { .. })));
+            synth_regalloc::allocate(&vc, &synth_regalloc::Options { verify: true, shadow: false });
+        }
+    }
+
+    #[test]
     fn a_branch_on_an_f32_comparison_compares_in_the_branch() {
         use synth_ir::BlockCall;
         // if fcmplt(a, b) (or eqz of it) { return 1 } else { return 2 }
@@ -432,7 +606,8 @@ mod tests {
         for c in [Libcall::DAdd, Libcall::L2F, Libcall::F2D, Libcall::D2F] {
             assert_eq!(vfp_lowering(&Callee::Libcall(c), Fpu::Fpv5D16), None, "{c:?}");
         }
-        for r in [RuntimeFunc::F32Min, RuntimeFunc::F32Nearest, RuntimeFunc::I64TruncSatF32S] {
+        assert_eq!(vfp_lowering(&Callee::Runtime(RuntimeFunc::F32Max), f4), Some(MinMax(true)));
+        for r in [RuntimeFunc::F64Min, RuntimeFunc::F32Nearest, RuntimeFunc::I64TruncSatF32S] {
             assert_eq!(vfp_lowering(&Callee::Runtime(r), f4), None, "{r:?}");
         }
         assert_eq!(vfp_lowering(&Callee::Libcall(Libcall::FAdd), Fpu::None), None);

@@ -11,12 +11,15 @@
 //! `.debug_frame`: one CIE (code alignment 2, data alignment -4, return
 //! address in lr, CFA = sp) and one FDE per function replaying the events:
 //! `DW_CFA_def_cfa_offset` after every sp change, `DW_CFA_offset` for each
-//! callee-saved register and lr a push stores, `DW_CFA_restore` after pops,
+//! callee-saved register and lr a push stores (`DW_CFA_offset_extended` for
+//! the S registers of a `VPUSH {d8-dN}`, s_n being DWARF register 64+n),
+//! `DW_CFA_restore` (`_extended`) after pops,
 //! and `DW_CFA_remember_state`/`DW_CFA_restore_state` around exits in the
 //! middle of the code.
 //!
 //! `.ARM.exidx`: one entry per function, in address order. The unwinding
-//! instructions of the body (`vsp += frame`, `pop {r4-r11, lr}`, finish)
+//! instructions of the body (`vsp += frame`, `pop {d8-dN}` for a VPUSH,
+//! `pop {r4-r11, lr}`, finish)
 //! use the compact model with personality routine 0 inline when they fit in
 //! three bytes, else an `.ARM.extab` entry with personality routine 1.
 //! Neither references the personality routine's symbol: a firmware without
@@ -35,6 +38,8 @@ pub struct UnwindFunction<'a> {
     pub cfi: &'a [CfiEvent],
     /// Registers the prologue pushes (bit i = ri).
     pub push_mask: u16,
+    /// D registers saved after the push, from d8 (`VPUSH {d8-d[7+n]}`).
+    pub vpush_count: u8,
     /// Bytes subtracted from sp after the push.
     pub frame_bytes: u32,
 }
@@ -67,6 +72,10 @@ const DW_CFA_ADVANCE_LOC: u8 = 0x40;
 const DW_CFA_OFFSET: u8 = 0x80;
 const DW_CFA_RESTORE: u8 = 0xc0;
 const DW_CFA_ADVANCE_LOC1: u8 = 0x02;
+const DW_CFA_OFFSET_EXTENDED: u8 = 0x05;
+const DW_CFA_RESTORE_EXTENDED: u8 = 0x06;
+/// DWARF number of s0 (ARM DWARF ABI: s0-s31 are 64-95).
+const DWARF_S0: u32 = 64;
 const DW_CFA_ADVANCE_LOC2: u8 = 0x03;
 const DW_CFA_ADVANCE_LOC4: u8 = 0x04;
 const DW_CFA_REMEMBER_STATE: u8 = 0x0a;
@@ -159,6 +168,31 @@ pub fn fde_instructions(events: &[CfiEvent], len: u32) -> Result<Vec<u8>, String
                     out.push(DW_CFA_RESTORE | LR);
                 }
             }
+            CfiOp::VPush(m) => {
+                depth += 8 * m.count_ones();
+                out.push(DW_CFA_DEF_CFA_OFFSET);
+                uleb(&mut out, depth);
+                // d_i holds s_2i (lower address) and s_2i+1; the lowest
+                // D register is stored at the new sp.
+                for (k, d) in (0u32..16).filter(|d| m & (1 << d) != 0).enumerate() {
+                    for (half, s) in [(0, 2 * d), (4, 2 * d + 1)] {
+                        out.push(DW_CFA_OFFSET_EXTENDED);
+                        uleb(&mut out, DWARF_S0 + s);
+                        uleb(&mut out, (depth - 8 * k as u32 - half) / 4);
+                    }
+                }
+            }
+            CfiOp::VPop(m) => {
+                depth = depth.checked_sub(8 * m.count_ones()).ok_or("vpop above the frame")?;
+                out.push(DW_CFA_DEF_CFA_OFFSET);
+                uleb(&mut out, depth);
+                for d in (0u32..16).filter(|d| m & (1 << d) != 0) {
+                    for s in [2 * d, 2 * d + 1] {
+                        out.push(DW_CFA_RESTORE_EXTENDED);
+                        uleb(&mut out, DWARF_S0 + s);
+                    }
+                }
+            }
             CfiOp::Alloc(n) | CfiOp::Free(n) => {
                 depth = if matches!(e.op, CfiOp::Alloc(_)) {
                     depth + n
@@ -214,24 +248,39 @@ pub const EXIDX_CANTUNWIND: u32 = 1;
 /// EHABI "finish" unwinding instruction.
 const UNWIND_FINISH: u8 = 0xb0;
 
-/// The EHABI unwinding instructions of a body with `frame_bytes` below the
-/// registers of `push_mask` (without the final "finish").
-pub fn unwind_opcodes(push_mask: u16, frame_bytes: u32) -> Vec<u8> {
-    let mut ops = Vec::new();
-    // r0-r3 in the push are stand-ins for a small frame (the frame layout
-    // pushes them instead of `SUB sp`): their words sit just above the
-    // frame and hold nothing a caller needs back, so they are skipped.
-    let mut rest = frame_bytes + 4 * (push_mask & 0xf).count_ones();
+/// `vsp += bytes` as EHABI unwinding instructions.
+fn vsp_add(ops: &mut Vec<u8>, bytes: u32) {
+    let mut rest = bytes;
     // vsp += 0x204 + (uleb << 2) for large frames, else steps of up to 256.
     if rest >= 0x204 {
         ops.push(0xb2);
-        uleb(&mut ops, (rest - 0x204) >> 2);
+        uleb(ops, (rest - 0x204) >> 2);
         rest = 0;
     }
     while rest > 0 {
         let k = rest.min(0x100);
         ops.push(((k - 4) >> 2) as u8);
         rest -= k;
+    }
+}
+
+/// The EHABI unwinding instructions of a body with `frame_bytes` below
+/// `vpush_count` D registers saved from d8 by `VPUSH` (the "pop VFP
+/// registers saved by VPUSH" opcode, `0xd0 | n-1` for d8-d[7+n]), below the
+/// registers of `push_mask` (without the final "finish").
+pub fn unwind_opcodes(push_mask: u16, vpush_count: u8, frame_bytes: u32) -> Vec<u8> {
+    let mut ops = Vec::new();
+    // r0-r3 in the push are stand-ins for a small frame (the frame layout
+    // pushes them instead of `SUB sp`): their words sit just above the
+    // frame (above the VPUSH, if any) and hold nothing a caller needs back,
+    // so they are skipped.
+    let stand_ins = 4 * (push_mask & 0xf).count_ones();
+    if vpush_count == 0 {
+        vsp_add(&mut ops, frame_bytes + stand_ins);
+    } else {
+        vsp_add(&mut ops, frame_bytes);
+        ops.push(0xd0 | (vpush_count - 1));
+        vsp_add(&mut ops, stand_ins);
     }
     let high = push_mask >> 4; // r4..r15 as bits 0..11
     if high != 0 {
@@ -267,7 +316,7 @@ pub fn exidx(
             idx.extend(EXIDX_CANTUNWIND.to_le_bytes());
             continue;
         };
-        let mut ops = unwind_opcodes(f.push_mask, f.frame_bytes);
+        let mut ops = unwind_opcodes(f.push_mask, f.vpush_count, f.frame_bytes);
         if ops.len() <= 3 {
             ops.resize(3, UNWIND_FINISH);
             let word = 0x8000_0000 | u32::from(ops[0]) << 16 | u32::from(ops[1]) << 8 | u32::from(ops[2]);
@@ -327,6 +376,32 @@ mod tests {
     }
 
     #[test]
+    fn vpush_records_s_registers_as_dwarf_64_plus_n() {
+        // push {r4, lr}; vpush {d8-d9}; ...; vpop {d8-d9}; pop {r4, pc}
+        let events = [
+            ev(2, CfiOp::Push(0x4010)),
+            ev(6, CfiOp::VPush(0x0300)),
+            ev(8, CfiOp::RememberState),
+            ev(12, CfiOp::VPop(0x0300)),
+            ev(14, CfiOp::Pop(0x8010)),
+            ev(14, CfiOp::RestoreState),
+        ];
+        let ins = fde_instructions(&events, 20).unwrap();
+        let mut expect = vec![0x41, 0x0e, 8, 0x84, 2, 0x8e, 1, 0x42, 0x0e, 24];
+        // s16 at cfa-24, s17 at cfa-20, s18 at cfa-16, s19 at cfa-12.
+        for (s, off) in [(80, 6), (81, 5), (82, 4), (83, 3)] {
+            expect.extend([DW_CFA_OFFSET_EXTENDED, s, off]);
+        }
+        expect.extend([0x41, 0x0a, 0x42, 0x0e, 8]);
+        for s in 80..84 {
+            expect.extend([DW_CFA_RESTORE_EXTENDED, s]);
+        }
+        expect.extend([0x41, 0x0e, 0, 0xc4, 0xce, 0x0b]);
+        assert_eq!(ins, expect);
+        assert!(fde_instructions(&[ev(2, CfiOp::VPop(0x100))], 4).is_err());
+    }
+
+    #[test]
     fn long_advances_use_wider_forms() {
         let ins = fde_instructions(&[ev(2 * 0x40, CfiOp::Alloc(8)), ev(2 * 0x140, CfiOp::Free(8))], 0x1000).unwrap();
         assert_eq!(&ins[..2], &[DW_CFA_ADVANCE_LOC1, 0x40]);
@@ -336,7 +411,7 @@ mod tests {
     #[test]
     fn sections_are_word_aligned_and_relocated() {
         let events = [ev(2, CfiOp::Push(0x4000))];
-        let f = UnwindFunction { text_offset: 8, len: 6, cfi: &events, push_mask: 0x4000, frame_bytes: 0 };
+        let f = UnwindFunction { text_offset: 8, len: 6, cfi: &events, push_mask: 0x4000, vpush_count: 0, frame_bytes: 0 };
         let (bytes, relocs) = debug_frame(&[f, f]).unwrap();
         assert_eq!(bytes.len() % 4, 0);
         assert_eq!(&bytes[4..8], &[0xff; 4]);
@@ -350,19 +425,24 @@ mod tests {
     #[test]
     fn compact_unwind_opcodes() {
         // Leaf without frame: finish only.
-        assert_eq!(unwind_opcodes(0, 0), Vec::<u8>::new());
+        assert_eq!(unwind_opcodes(0, 0, 0), Vec::<u8>::new());
         // push {r4-r6, lr}; sub sp, #16.
-        assert_eq!(unwind_opcodes(0x4070, 16), vec![0x03, 0xaa]);
+        assert_eq!(unwind_opcodes(0x4070, 0, 16), vec![0x03, 0xaa]);
         // push {lr} only: pop under mask {r14}.
-        assert_eq!(unwind_opcodes(0x4000, 0), vec![0x84, 0x00]);
+        assert_eq!(unwind_opcodes(0x4000, 0, 0), vec![0x84, 0x00]);
         // push {r3, lr}: skip the stand-in word, then pop lr.
-        assert_eq!(unwind_opcodes(0x4008, 0), vec![0x00, 0x84, 0x00]);
+        assert_eq!(unwind_opcodes(0x4008, 0, 0), vec![0x00, 0x84, 0x00]);
         // push {r4, r6, lr}: not contiguous.
-        assert_eq!(unwind_opcodes(0x4050, 0), vec![0x84, 0x05]);
+        assert_eq!(unwind_opcodes(0x4050, 0, 0), vec![0x84, 0x05]);
+        // push {r4, lr}; vpush {d8-d9}; sub sp, #8: vsp += 8, pop
+        // {d8-d9} (VPUSH form), pop {r4, lr}.
+        assert_eq!(unwind_opcodes(0x4010, 2, 8), vec![0x01, 0xd1, 0xa8]);
+        // push {r3, lr}; vpush {d8}: pop {d8}, skip the stand-in, pop lr.
+        assert_eq!(unwind_opcodes(0x4008, 1, 0), vec![0xd0, 0x00, 0x84, 0x00]);
         // Large frames.
-        assert_eq!(unwind_opcodes(0, 0x300), vec![0xb2, 0x3f]);
-        assert_eq!(unwind_opcodes(0, 0x200), vec![0x3f, 0x3f]);
-        let f = |m, b| UnwindFunction { text_offset: 4, len: 8, cfi: &[], push_mask: m, frame_bytes: b };
+        assert_eq!(unwind_opcodes(0, 0, 0x300), vec![0xb2, 0x3f]);
+        assert_eq!(unwind_opcodes(0, 0, 0x200), vec![0x3f, 0x3f]);
+        let f = |m, b| UnwindFunction { text_offset: 4, len: 8, cfi: &[], push_mask: m, vpush_count: 0, frame_bytes: b };
         let (idx, relocs, tab) = exidx(&[f(0x4070, 16), f(0x4050, 0x300)], 40);
         assert_eq!(idx.len(), 24);
         assert_eq!(&idx[4..8], &0x8003_aab0u32.to_le_bytes());

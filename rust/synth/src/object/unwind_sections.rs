@@ -29,6 +29,7 @@ pub fn add(obj: &mut Object<'_>, text: SectionId, funcs: &[&CompiledFunction], l
             len: *len,
             cfi: &f.cfi,
             push_mask: f.push_mask,
+            vpush_count: f.vpush_count,
             frame_bytes: f.frame_bytes,
         })
         .collect();
