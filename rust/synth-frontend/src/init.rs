@@ -7,8 +7,10 @@
 //! Takes the [`ModuleInfo`]; returns one IR [`Function`] `() -> ()`. Order
 //! follows the spec's instantiation:
 //! 1. the [`SymbolRef::MemorySize`] word = initial pages × 64 KiB, for a
-//!    defined memory (an imported memory comes with its own size word, the
-//!    exporter's, which holds its current size: see docs/ABI.md);
+//!    defined memory that may grow (the object's `.data` holds that value
+//!    already, [`memory_size_word`]; an imported memory comes with its own
+//!    size word, the exporter's, which holds its current size: see
+//!    docs/ABI.md);
 //! 2. each defined table's [`SymbolRef::TableSize`] word = its initial size
 //!    (an imported table's size word is its provider's, as for memory);
 //! 3. globals initialised by `global.get` copy their source global; funcref
@@ -41,16 +43,28 @@ use synth_ir::{
     Terminator, TrapCode, Type, Value,
 };
 
+/// The value of a defined memory's size word in the object's `.data`: its
+/// initial size in bytes (pages × 64 KiB), so the word is right before init
+/// runs. Init writes it again only when the memory may grow (a second init
+/// resets a grown memory's size); a memory that can never change size
+/// ([`ModuleInfo::static_memory_bytes`]) costs init nothing. `None` for an
+/// imported memory (its size word is the provider's) or no memory.
+pub fn memory_size_word(info: &ModuleInfo) -> Option<u32> {
+    let mem = info.memory.as_ref().filter(|m| m.import.is_none())?;
+    u32::try_from(u64::from(mem.initial_pages) << 16).ok()
+}
+
 /// The IR of the init function for `info`.
 pub fn build(info: &ModuleInfo, opts: &FrontendOptions) -> Function {
     // Instantiation checks are part of the semantics, not of the optional
     // per-access checks, so `opts.bounds_checks` does not remove them.
     let _ = opts;
     let mut b = FunctionBuilder::new("init", Signature::default());
-    // An imported memory's size word is the exporter's: already set.
-    if let Some(mem) = info.memory.as_ref().filter(|m| m.import.is_none()) {
-        let bytes = (mem.initial_pages as u64) << 16;
-        let size = b.iconst(Type::I32, bytes as i64);
+    // The object's `.data` holds the initial size already; a memory that
+    // may have grown since is reset to it. An imported memory's size word
+    // is the exporter's.
+    if let Some(bytes) = memory_size_word(info).filter(|_| info.static_memory_bytes().is_none()) {
+        let size = b.iconst(Type::I32, i64::from(bytes));
         store_word(&mut b, SymbolRef::MemorySize, size);
     }
     // An imported table's size word is its provider's: already set.

@@ -83,6 +83,10 @@ fn machine_for(info: &ModuleInfo) -> Machine {
     if let Some(mem) = &info.memory {
         m.set_memory(mem.reserved_pages, 0).unwrap();
     }
+    // The size word as the object writer lays it out.
+    if let Some(bytes) = memory_size_word(info) {
+        m.set_symbol_u32(SymbolRef::MemorySize, bytes).unwrap();
+    }
     // Tables with the preset segments' entries and the length words with
     // their values after instantiation, as the object writer lays them out.
     for (i, t) in info.tables.iter().enumerate() {
@@ -467,4 +471,43 @@ fn constant_length_copies_write_exactly_the_segment() {
             assert_eq!(got, want, "offset {offset} len {len}");
         }
     }
+}
+
+/// Whether `f` stores to the memory-size word.
+fn writes_memory_size(f: &Function) -> bool {
+    let insts: Vec<&synth_ir::Inst> = f.blocks.iter().flat_map(|b| &b.insts).collect();
+    let size_addrs: Vec<Value> = insts
+        .iter()
+        .filter(|i| matches!(i.kind, InstKind::SymbolAddr { sym: SymbolRef::MemorySize, .. }))
+        .flat_map(|i| i.results.clone())
+        .collect();
+    insts.iter().any(|i| matches!(&i.kind, InstKind::Store { addr, .. } if size_addrs.contains(addr)))
+}
+
+#[test]
+fn memory_size_word_is_preset_and_written_only_for_a_memory_that_may_grow() {
+    // Static (no memory.grow, not exported): .data holds the size, init leaves it.
+    let info = sample_module();
+    assert!(info.static_memory_bytes().is_some());
+    assert_eq!(memory_size_word(&info), Some(65536));
+    assert!(!writes_memory_size(&built(&info)));
+    let mut m = machine_for(&info);
+    assert_eq!(m.symbol_u32(SymbolRef::MemorySize), Ok(65536), "right before init");
+    assert_eq!(run_init(&info, &mut m).0, Ok(vec![]));
+    assert_eq!(m.symbol_u32(SymbolRef::MemorySize), Ok(65536));
+
+    // May grow: a second init resets a grown memory's size word.
+    let mut info = sample_module();
+    info.memory.as_mut().unwrap().grows = true;
+    assert!(info.static_memory_bytes().is_none());
+    assert!(writes_memory_size(&built(&info)));
+    let mut m = machine_for(&info);
+    m.set_symbol_u32(SymbolRef::MemorySize, 2 << 16).unwrap();
+    assert_eq!(run_init(&info, &mut m).0, Ok(vec![]));
+    assert_eq!(m.symbol_u32(SymbolRef::MemorySize), Ok(65536));
+
+    // Imported: the provider's word, never written.
+    info.memory.as_mut().unwrap().import = Some(ImportName { module: "a".into(), field: "mem".into() });
+    assert_eq!(memory_size_word(&info), None);
+    assert!(!writes_memory_size(&built(&info)));
 }

@@ -9,8 +9,9 @@
 //!   `st_value` set and their code size as `st_size`. Mapping symbols: `$t`
 //!   at the start and after each data range, `$d` at each data range.
 //! - `.rel.text`: REL relocations (addends already in the instruction bits).
-//! - `.data`: the memory-size word (0; init writes it), globals (8 bytes
-//!   each, constant initialisers baked in), defined tables' arrays (zeroed:
+//! - `.data`: the memory-size word (the initial size; init writes it
+//!   again only for a memory that may grow), globals (8 bytes each,
+//!   constant initialisers baked in), defined tables' arrays (zeroed:
 //!   null entries; init fills them) and `{size, capacity}` words (global
 //!   when the table is exported; an imported table is undefined, its
 //!   provider's), data and element segment length words.
@@ -36,7 +37,7 @@ use object::{
     Architecture, BinaryFormat, Endianness, FileFlags, RelocationFlags, SectionFlags, SectionKind,
     SymbolFlags, SymbolKind, SymbolScope,
 };
-use synth_frontend::init::{preset_elems, preset_table_entries, segment_length_after_init};
+use synth_frontend::init::{memory_size_word, preset_elems, preset_table_entries, segment_length_after_init};
 use synth_frontend::{FunctionKind, GlobalInit, ModuleInfo};
 use synth_ir::SymbolRef;
 use synth_thumb2::{CompiledFunction, RelocTarget};
@@ -377,7 +378,8 @@ impl<'a> Writer<'a> {
         let data = self.obj.section_id(StandardSection::Data);
         // An imported memory's size word is the exporter's (undefined here).
         if names.memory.binding != Binding::Undefined {
-            let off = self.obj.append_section_data(data, &0u32.to_le_bytes(), 8);
+            let size = memory_size_word(info).unwrap_or(0);
+            let off = self.obj.append_section_data(data, &size.to_le_bytes(), 8);
             self.define(sym(&names.memory_size, off, 4, SymbolKind::Data, Binding::Global, data))?;
         }
 
