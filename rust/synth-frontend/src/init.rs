@@ -11,8 +11,9 @@
 //!    already, [`memory_size_word`]; an imported memory comes with its own
 //!    size word, the exporter's, which holds its current size: see
 //!    docs/ABI.md);
-//! 2. each defined table's [`SymbolRef::TableSize`] word = its initial size
-//!    (an imported table's size word is its provider's, as for memory);
+//! 2. each defined table's [`SymbolRef::TableSize`] word = its initial size,
+//!    for a table with room to grow (`.data` holds that value already; an
+//!    imported table's size word is its provider's, as for memory);
 //! 3. globals initialised by `global.get` copy their source global; funcref
 //!    globals initialised by `ref.func f` get the entry `{sig_id + 1, f}`;
 //! 4. (segment length words are not written: the object's `.data` holds
@@ -67,8 +68,10 @@ pub fn build(info: &ModuleInfo, opts: &FrontendOptions) -> Function {
         let size = b.iconst(Type::I32, i64::from(bytes));
         store_word(&mut b, SymbolRef::MemorySize, size);
     }
-    // An imported table's size word is its provider's: already set.
-    for (i, t) in info.tables.iter().enumerate().filter(|(_, t)| t.import.is_none()) {
+    // The object's `.data` holds each defined table's initial size; a table
+    // with room to grow is reset to it. An imported table's size word is its
+    // provider's: already set.
+    for (i, t) in info.tables.iter().enumerate().filter(|(_, t)| t.import.is_none() && t.reserved > t.initial) {
         let size = b.iconst(Type::I32, t.initial as i64);
         store_word(&mut b, SymbolRef::TableSize(i as u32), size);
     }

@@ -97,6 +97,9 @@ fn machine_for(info: &ModuleInfo) -> Machine {
             bytes[at as usize * 8 + 4..at as usize * 8 + 8].copy_from_slice(&func.to_le_bytes());
         }
         m.define_symbol_bytes(SymbolRef::Table(i as u32), &bytes).unwrap();
+        if t.import.is_none() {
+            m.set_symbol_u32(SymbolRef::TableSize(i as u32), t.initial).unwrap();
+        }
     }
     for (i, d) in info.data.iter().enumerate() {
         m.define_symbol_bytes(SymbolRef::DataSegment(i as u32), &d.bytes).unwrap();
@@ -475,10 +478,15 @@ fn constant_length_copies_write_exactly_the_segment() {
 
 /// Whether `f` stores to the memory-size word.
 fn writes_memory_size(f: &Function) -> bool {
+    writes_symbol(f, SymbolRef::MemorySize)
+}
+
+/// Whether `f` stores to the address of `sym` (offset 0).
+fn writes_symbol(f: &Function, sym: SymbolRef) -> bool {
     let insts: Vec<&synth_ir::Inst> = f.blocks.iter().flat_map(|b| &b.insts).collect();
     let size_addrs: Vec<Value> = insts
         .iter()
-        .filter(|i| matches!(i.kind, InstKind::SymbolAddr { sym: SymbolRef::MemorySize, .. }))
+        .filter(|i| matches!(i.kind, InstKind::SymbolAddr { sym: s, addend: 0 } if s == sym))
         .flat_map(|i| i.results.clone())
         .collect();
     insts.iter().any(|i| matches!(&i.kind, InstKind::Store { addr, .. } if size_addrs.contains(addr)))
@@ -510,4 +518,22 @@ fn memory_size_word_is_preset_and_written_only_for_a_memory_that_may_grow() {
     info.memory.as_mut().unwrap().import = Some(ImportName { module: "a".into(), field: "mem".into() });
     assert_eq!(memory_size_word(&info), None);
     assert!(!writes_memory_size(&built(&info)));
+}
+
+#[test]
+fn table_size_word_is_written_only_for_a_table_with_room_to_grow() {
+    let writes_table_size = |f: &Function| writes_symbol(f, SymbolRef::TableSize(0));
+    let mut info = sample_module();
+    info.tables[0].reserved = info.tables[0].initial;
+    assert!(!writes_table_size(&built(&info)));
+    let mut m = machine_for(&info);
+    assert_eq!(run_init(&info, &mut m).0, Ok(vec![]));
+    assert_eq!(m.symbol_u32(SymbolRef::TableSize(0)), Ok(4));
+
+    info.tables[0].reserved = 10;
+    assert!(writes_table_size(&built(&info)));
+    let mut m = machine_for(&info);
+    m.set_symbol_u32(SymbolRef::TableSize(0), 9).unwrap();
+    assert_eq!(run_init(&info, &mut m).0, Ok(vec![]));
+    assert_eq!(m.symbol_u32(SymbolRef::TableSize(0)), Ok(4), "a grown table is reset");
 }
