@@ -104,7 +104,7 @@ def parse_archive(path):
         if cur is None:
             continue
         # Symbol table lines come before the disassembly: every name, aliases included.
-        m = re.match(r"^([0-9a-f]{8}) [gl]\s+F? ?\.text\t[0-9a-f]+ (?:\.hidden )?(\S+)$", line)
+        m = re.match(r"^([0-9a-f]{8}) (?:[gl]| ) ?w?\s+F? ?\.text\t[0-9a-f]+ (?:\.hidden )?(\S+)$", line)
         if m and section is None:
             cur.symbols[m.group(2)] = int(m.group(1), 16)
             continue

@@ -297,11 +297,18 @@ pub enum Libcall {
     UL2D,
     F2D,
     D2F,
+    /// `__aeabi_uldivmod`: unsigned 64-bit division of a non-zero divisor,
+    /// quotient in r0:r1 and remainder in r2:r3 (the backends read the
+    /// remainder from there; the IR signature names the quotient).
+    ULDivMod,
+    /// `__aeabi_ldivmod`: signed 64-bit division, as [`Libcall::ULDivMod`]
+    /// (the remainder takes the dividend's sign).
+    LDivMod,
 }
 
 impl Libcall {
     /// Every libcall, in declaration order.
-    pub const ALL: [Libcall; 28] = [
+    pub const ALL: [Libcall; 30] = [
         Libcall::FAdd,
         Libcall::FSub,
         Libcall::FMul,
@@ -330,6 +337,8 @@ impl Libcall {
         Libcall::UL2D,
         Libcall::F2D,
         Libcall::D2F,
+        Libcall::ULDivMod,
+        Libcall::LDivMod,
     ];
 
     /// The symbol name (`__aeabi_fadd`).
@@ -364,6 +373,8 @@ impl Libcall {
             UL2D => "__aeabi_ul2d",
             F2D => "__aeabi_f2d",
             D2F => "__aeabi_d2f",
+            ULDivMod => "__aeabi_uldivmod",
+            LDivMod => "__aeabi_ldivmod",
         }
     }
 
@@ -382,6 +393,7 @@ impl Libcall {
             L2D | UL2D => (vec![I64], vec![I64]),
             F2D => (vec![I32], vec![I64]),
             D2F => (vec![I64], vec![I32]),
+            ULDivMod | LDivMod => (vec![I64, I64], vec![I64]),
         };
         Signature { params, results }
     }
@@ -424,6 +436,9 @@ impl Libcall {
             UL2D => eval_convert(FloatConvertOp::FromUInt, I64, F64, a),
             F2D => eval_convert(FloatConvertOp::Promote, F32, F64, a),
             D2F => eval_convert(FloatConvertOp::Demote, F64, F32, a),
+            // The quotient (division by zero returns 0 here; callers check first).
+            ULDivMod => a.checked_div(b).unwrap_or(0),
+            LDivMod => (a as i64).checked_div(b as i64).unwrap_or(if b as i64 == -1 { a.wrapping_neg() as i64 } else { 0 }) as u64,
         }
     }
 }

@@ -25,6 +25,7 @@ mod arith;
 mod fold;
 mod fmem;
 mod memcall;
+pub(crate) use memcall::aeabi_divmod64;
 mod vfp;
 mod vfp64;
 mod vrint;

@@ -62,6 +62,13 @@ pub const ISA: &str = "Thumb-2";
 
 pub use synth_mach::BackendError;
 
+/// Whether calls of runtime function `rf` become calls of a libgcc AEABI
+/// function (the i64 divisions: `__aeabi_uldivmod`, `__aeabi_ldivmod`), so
+/// the object needs no helper of its own for it.
+pub fn runtime_func_in_libgcc(rf: synth_ir::RuntimeFunc) -> bool {
+    isel::aeabi_divmod64(&synth_ir::Callee::Runtime(rf)).is_some()
+}
+
 /// Largest frame (fixed frame plus pushed registers plus incoming stack
 /// arguments) accepted: 1 MiB, beyond any Cortex-M RAM. Offsets past 4095
 /// are reached through address arithmetic in [`emit`].

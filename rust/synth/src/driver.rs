@@ -120,6 +120,10 @@ pub fn compile(input: &[u8], opts: &Options) -> Result<Compiled, Error> {
         // parameter ranges from the call sites.
         synth_opt::optimize_lowered(&mut module);
     }
+    if !opts.target.cpu().features().arch.is_v6m() {
+        // The Thumb-2 backend calls libgcc for i64 division instead.
+        module.functions.retain(|f| !matches!(f.kind, FunctionKind::Runtime(rf) if synth_thumb2::runtime_func_in_libgcc(rf)));
+    }
     log::debug!("front end: {} functions lowered", module.functions.len());
     // Name check before the backend runs: collisions are cheap to find.
     let names = SymbolNames::with_options(&module.info, &opts.symbol_prefix, &thunked_functions(&module.info, opts), opts.debug)?;

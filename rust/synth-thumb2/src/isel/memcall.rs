@@ -14,7 +14,8 @@ use crate::abi::{abi_sig, ArgLoc, RetLoc};
 use crate::imm::is_addsub_imm;
 use crate::inst::{CallTarget, MachInst, Rhs, StackAddr};
 use crate::BackendError;
-use synth_ir::{Callee, InstKind, LoadKind, Signature, StoreKind, SymbolRef, TrapCode, Type, Value};
+use synth_ir::float::Libcall;
+use synth_ir::{Callee, InstKind, LoadKind, RuntimeFunc, Signature, StoreKind, SymbolRef, TrapCode, Type, Value};
 use synth_regalloc::Reg;
 use synth_thumb2_enc::{AluOp, Cond, LoadOp, Shift, ShiftOp, StoreOp};
 
@@ -263,6 +264,9 @@ impl Lower<'_> {
         {
             return Ok(());
         }
+        if let Some((l, rem)) = aeabi_divmod64(callee) {
+            return self.divmod64_call(l, rem, args, results);
+        }
         self.frame.has_calls = true;
         self.frame.outgoing_bytes = self.frame.outgoing_bytes.max(align8(abi.stack_bytes));
         let target = match callee {
@@ -325,6 +329,29 @@ impl Lower<'_> {
         Ok(())
     }
 
+    /// i64 division or remainder by a non-zero divisor (the IR checked it,
+    /// and signed overflow) as a call of the AEABI function `l` (libgcc's
+    /// `__aeabi_uldivmod`/`__aeabi_ldivmod`, as gcc calls them): dividend in
+    /// r0:r1, divisor in r2:r3; quotient back in r0:r1, remainder in r2:r3.
+    fn divmod64_call(&mut self, l: Libcall, rem: bool, args: &[Value], results: &[Value]) -> Result<(), BackendError> {
+        let (&[n, d], &[res]) = (args, results) else {
+            return Err(self.err("an i64 division call without two arguments and one result"));
+        };
+        self.frame.has_calls = true;
+        let (nlo, nhi) = self.pair(n)?;
+        let (dlo, dhi) = self.pair(d)?;
+        for (r, v) in [(0, nlo), (1, nhi), (2, dlo), (3, dhi)] {
+            self.push(MachInst::Mov { rd: preg(r), rm: v });
+        }
+        let regs = vec![preg(0), preg(1), preg(2), preg(3)];
+        self.push(MachInst::Call { target: CallTarget::Sym(SymbolRef::Libcall(l)), uses: regs.clone(), defs: regs });
+        let (lo, hi) = self.pair(res)?;
+        let from = if rem { 2 } else { 0 };
+        self.push(MachInst::Mov { rd: lo, rm: preg(from) });
+        self.push(MachInst::Mov { rd: hi, rm: preg(from + 1) });
+        Ok(())
+    }
+
     /// The call that ends block `bd` when it is a tail call: the block
     /// returns exactly its results, the callee is a runtime helper or an
     /// AEABI function, every argument
@@ -348,10 +375,13 @@ impl Lower<'_> {
         {
             return None; // computed inline on the FPU
         }
-        let sym = match callee {
-            Callee::Runtime(r) => SymbolRef::Runtime(*r),
-            Callee::Libcall(l) => SymbolRef::Libcall(*l),
-            Callee::Func(_) | Callee::Indirect(_) => return None,
+        let sym = match (callee, aeabi_divmod64(callee)) {
+            // The quotient is where the AEABI function leaves it; the remainder is not.
+            (_, Some((l, false))) => SymbolRef::Libcall(l),
+            (_, Some((_, true))) => return None,
+            (Callee::Runtime(r), None) => SymbolRef::Runtime(*r),
+            (Callee::Libcall(l), None) => SymbolRef::Libcall(*l),
+            (Callee::Func(_) | Callee::Indirect(_), None) => return None,
         };
         let abi = abi_sig(sig);
         if abi.stack_bytes != 0 || matches!(abi.ret, RetLoc::Sret { .. }) || abi.params.len() != args.len() {
@@ -504,5 +534,19 @@ impl Lower<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// The AEABI function that computes the i64 division runtime function
+/// `callee` stands for, and whether the result is its remainder: on
+/// ARMv7-M/v8-M the object calls libgcc's `__aeabi_uldivmod` /
+/// `__aeabi_ldivmod` (as gcc does) instead of carrying its own helper.
+pub(crate) fn aeabi_divmod64(callee: &Callee) -> Option<(Libcall, bool)> {
+    match callee {
+        Callee::Runtime(RuntimeFunc::I64DivU) => Some((Libcall::ULDivMod, false)),
+        Callee::Runtime(RuntimeFunc::I64RemU) => Some((Libcall::ULDivMod, true)),
+        Callee::Runtime(RuntimeFunc::I64DivS) => Some((Libcall::LDivMod, false)),
+        Callee::Runtime(RuntimeFunc::I64RemS) => Some((Libcall::LDivMod, true)),
+        _ => None,
     }
 }

@@ -183,9 +183,9 @@ fn i64_ops_use_pair_pseudos_and_runtime_calls() {
     assert_eq!(
         *call,
         MachInst::Call {
-            target: CallTarget::Sym(SymbolRef::Runtime(synth_ir::RuntimeFunc::I64DivS)),
+            target: CallTarget::Sym(SymbolRef::Libcall(synth_ir::float::Libcall::LDivMod)),
             uses: vec![preg(0), preg(1), preg(2), preg(3)],
-            defs: vec![preg(0), preg(1)],
+            defs: vec![preg(0), preg(1), preg(2), preg(3)],
         }
     );
     assert!(vc.frame.has_calls);
@@ -599,5 +599,38 @@ fn mul_by_two_power_plus_minus_one_is_a_shifted_alu() {
             }
             None => assert_eq!(count(&vc, |i| matches!(i, MachInst::Mul { .. })), 1, "x * {c:#x}"),
         }
+    }
+}
+
+/// i64 division and remainder call libgcc's AEABI functions: the quotient
+/// comes back in r0:r1, the remainder in r2:r3.
+#[test]
+fn i64_division_calls_aeabi_divmod() {
+    use synth_ir::float::Libcall;
+    use synth_ir::RuntimeFunc;
+    for (rf, l, rem) in [
+        (RuntimeFunc::I64DivU, Libcall::ULDivMod, false),
+        (RuntimeFunc::I64RemU, Libcall::ULDivMod, true),
+        (RuntimeFunc::I64DivS, Libcall::LDivMod, false),
+        (RuntimeFunc::I64RemS, Libcall::LDivMod, true),
+    ] {
+        let mut b = FunctionBuilder::new("f", sig(&[I64, I64], &[I64]));
+        let p = b.block_params(Block0).to_vec();
+        let s = sig(&[I64, I64], &[I64]);
+        let q = b.inst(InstKind::Call { callee: Callee::Runtime(rf), sig: s, args: vec![p[0], p[1]] }, &[I64])[0];
+        let one = b.iconst(I64, 1);
+        let r = b.binary(BinaryOp::Add, q, one);
+        b.terminate(Terminator::Return(vec![r]));
+        let vc = lower_ok(&b.finish());
+        let target = CallTarget::Sym(SymbolRef::Libcall(l));
+        assert_eq!(count(&vc, |i| matches!(i, MachInst::Call { target: t, defs, .. } if *t == target && defs.len() == 4)), 1, "{rf:?}");
+        let from = if rem { 2 } else { 0 };
+        let at = vc.insts.iter().position(|i| matches!(i, MachInst::Call { .. })).unwrap();
+        let after: Vec<&MachInst> = vc.insts[at + 1..at + 3].iter().collect();
+        assert!(
+            matches!(after[..], [MachInst::Mov { rm: a, .. }, MachInst::Mov { rm: b, .. }] if *a == preg(from) && *b == preg(from + 1)),
+            "{rf:?}: {after:?}"
+        );
+        assert_eq!(count(&vc, |i| matches!(i, MachInst::Call { target: CallTarget::Sym(SymbolRef::Runtime(_)), .. })), 0);
     }
 }

@@ -73,6 +73,16 @@ fn sym_addr(s: SymbolRef, entries: &[u32], runtime: &[(synth_ir::RuntimeFunc, us
             Some((_, i)) => entries[*i] | 1,
             None => panic!("test harness has no runtime function {r:?}"),
         },
+        // The i64 divisions call libgcc's AEABI functions: the test's
+        // stand-in for the runtime function plays that part.
+        SymbolRef::Libcall(l) => {
+            use synth_ir::float::Libcall::{LDivMod, ULDivMod};
+            use synth_ir::RuntimeFunc::{I64DivS, I64DivU, I64RemS, I64RemU};
+            match runtime.iter().find(|(f, _)| matches!((f, l), (I64DivU | I64RemU, ULDivMod) | (I64DivS | I64RemS, LDivMod))) {
+                Some((_, i)) => entries[*i] | 1,
+                None => panic!("test harness has no stand-in for {l:?}"),
+            }
+        }
         SymbolRef::Memory => MEM_BASE,
         SymbolRef::MemorySize => MEM_SIZE_ADDR,
         SymbolRef::StackLimit => STACK_LIMIT_ADDR,

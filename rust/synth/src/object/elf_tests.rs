@@ -152,7 +152,8 @@ fn data_symbols_and_contents() {
     let d = &p.data[".data"];
     let word = |off: u64| u32::from_le_bytes(d[off as usize..off as usize + 4].try_into().unwrap());
     let ms = p.sym("wasm_memory_size");
-    assert_eq!((ms.bind, ms.typ, ms.size, word(ms.value)), (sym::STB_GLOBAL, sym::STT_OBJECT, 4, 0));
+    // The initial size (one page) from the start, not 0 until init.
+    assert_eq!((ms.bind, ms.typ, ms.size, word(ms.value)), (sym::STB_GLOBAL, sym::STT_OBJECT, 4, 65536));
     let c = p.sym("wasm_counter");
     assert_eq!((c.bind, c.size, c.value % 8, word(c.value)), (sym::STB_GLOBAL, 4, 0, 7));
     let g2 = p.sym("wasm_global2");
