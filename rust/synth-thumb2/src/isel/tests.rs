@@ -634,3 +634,23 @@ fn i64_division_calls_aeabi_divmod() {
         assert_eq!(count(&vc, |i| matches!(i, MachInst::Call { target: CallTarget::Sym(SymbolRef::Runtime(_)), .. })), 0);
     }
 }
+
+/// A block returning an i64 quotient tail-calls `__aeabi_(u)ldivmod` (the
+/// quotient is where the caller expects its result); one returning a
+/// remainder calls it and moves r2:r3.
+#[test]
+fn returned_i64_quotient_tail_calls_aeabi_divmod() {
+    use synth_ir::float::Libcall;
+    use synth_ir::RuntimeFunc;
+    for (rf, tail) in [(RuntimeFunc::I64DivU, true), (RuntimeFunc::I64DivS, true), (RuntimeFunc::I64RemU, false)] {
+        let mut b = FunctionBuilder::new("f", sig(&[I64, I64], &[I64]));
+        let p = b.block_params(Block0).to_vec();
+        let q = b.inst(InstKind::Call { callee: Callee::Runtime(rf), sig: sig(&[I64, I64], &[I64]), args: vec![p[0], p[1]] }, &[I64])[0];
+        b.terminate(Terminator::Return(vec![q]));
+        let vc = lower_ok(&b.finish());
+        let tails = count(&vc, |i| {
+            matches!(i, MachInst::TailCall { sym: SymbolRef::Libcall(Libcall::ULDivMod | Libcall::LDivMod), .. })
+        });
+        assert_eq!((tails, count(&vc, |i| matches!(i, MachInst::Call { .. }))), if tail { (1, 0) } else { (0, 1) }, "{rf:?}");
+    }
+}
