@@ -29,7 +29,8 @@ static const char ADD[] = "(module (func $add (export \"add\") (param i32 i32) (
                           " local.get 0 local.get 1 i32.add))";
 static const char DIV64[] = "(module (memory 1) (data (i32.const 8) \"abc\")"
                             " (func $d (export \"d\") (param i64 i64) (result i64) local.get 0 local.get 1 i64.div_u)"
-                            " (func $r (export \"r\") (param i32 i32) (result i32) local.get 0 local.get 1 i32.rem_s))";
+                            " (func $r (export \"r\") (param i32 i32) (result i32)"
+                            "  local.get 0 i32.const 0 local.get 1 memory.fill local.get 0 local.get 1 i32.rem_s))";
 
 /* Compiles and checks status and message; returns the result (caller frees). */
 static synth_result *expect_status(const uint8_t *src, size_t len, const synth_options *o, int32_t want,

@@ -112,18 +112,16 @@ pub(crate) fn first_half(func: &mut Function) -> FirstHalf {
 /// The passes from range analysis on, assuming parameter `k` lies in
 /// `entry[k]` on every call (empty: nothing known). `func` must verify.
 pub(crate) fn second_half(func: &mut Function, ctx: &OptContext, entry: &[range::Interval], first: FirstHalf) {
-    let mut in_bounds = 0;
-    if let Some(size) = ctx.static_memory_bytes.or(ctx.min_memory_bytes) {
-        in_bounds = range::remove_in_bounds_with_entry(func, size, entry);
-        check(func, "range");
-    }
+    let applied = range::apply(func, ctx.static_memory_bytes.or(ctx.min_memory_bytes), entry);
+    check(func, "range");
+    let in_bounds = applied.checks;
     let removed_checks = first.removed_checks + in_bounds;
 
     let rebased = rebase::run(func);
     check(func, "rebase");
     let hoisted = licm::run(func);
     check(func, "licm");
-    if hoisted > 0 || in_bounds > 0 || rebased > 0 {
+    if hoisted > 0 || in_bounds > 0 || applied.masks > 0 || rebased > 0 {
         // Invariants from sibling blocks now sit side by side; addresses
         // only checks used are dead.
         simplify(func);

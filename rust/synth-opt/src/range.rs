@@ -630,6 +630,83 @@ pub fn remove_in_bounds(func: &mut Function, memory_bytes: u32) -> usize {
 /// function entry (see [`analyze_with_entry`]).
 pub fn remove_in_bounds_with_entry(func: &mut Function, memory_bytes: u32, entry: &[Interval]) -> usize {
     let ranges = analyze_with_entry(func, entry);
+    remove_checks_within(func, &ranges, memory_bytes)
+}
+
+/// What [`apply`] removed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Applied {
+    /// Bounds checks proven in bounds.
+    pub checks: usize,
+    /// `x & (2^k - 1)` whose `x` never exceeds the mask.
+    pub masks: usize,
+}
+
+/// One range analysis (parameters in `entry`) serving two rewrites:
+/// bounds checks proven within `memory_bytes` (when given) are deleted
+/// ([`remove_in_bounds`]), and so is every i32 `x & (2^k - 1)` whose `x`,
+/// where the AND reads it, never exceeds the mask: it changes nothing
+/// (clang masks `uint8_t` arithmetic on bytes a load already zero-extended).
+/// Its uses read `x`. No analysis runs when there is nothing to rewrite.
+pub fn apply(func: &mut Function, memory_bytes: Option<u32>, entry: &[Interval]) -> Applied {
+    let masks = low_masks(func);
+    let checks = memory_bytes.is_some()
+        && func.blocks.iter().flat_map(|b| &b.insts).any(|i| matches!(i.kind, InstKind::BoundsCheck { .. }));
+    if masks.is_empty() && !checks {
+        return Applied::default();
+    }
+    let ranges = analyze_with_entry(func, entry);
+    let mut sub = crate::subst::Subst::new();
+    let mut removed_masks = 0;
+    for (bi, bd) in func.blocks.iter_mut().enumerate() {
+        bd.insts.retain(|inst| {
+            let Some(&(x, m)) = inst.results.first().and_then(|r| masks.get(r)) else { return true };
+            match ranges.get_at(Block(bi as u32), x) {
+                Some(r) if r.hi <= m => {
+                    sub.set(inst.results[0], x);
+                    removed_masks += 1;
+                    false
+                }
+                _ => true,
+            }
+        });
+    }
+    sub.apply(func);
+    let checks = match memory_bytes {
+        Some(size) if checks => remove_checks_within(func, &ranges, size),
+        _ => 0,
+    };
+    Applied { checks, masks: removed_masks }
+}
+
+/// The i32 ANDs with a constant `2^k - 1` (k < 32): result -> (operand, mask).
+fn low_masks(func: &Function) -> std::collections::HashMap<Value, (Value, u64)> {
+    let consts: std::collections::HashMap<Value, u64> = func
+        .blocks
+        .iter()
+        .flat_map(|b| &b.insts)
+        .filter_map(|i| match (&i.kind, i.results.first()) {
+            (InstKind::Iconst { ty: Type::I32, imm }, Some(r)) => Some((*r, mask(Type::I32, *imm as u64))),
+            _ => None,
+        })
+        .collect();
+    let low = |v: &Value| consts.get(v).copied().filter(|&c| c != 0 && c != u64::from(u32::MAX) && (c + 1).is_power_of_two());
+    func.blocks
+        .iter()
+        .flat_map(|b| &b.insts)
+        .filter_map(|i| match (&i.kind, i.results.first()) {
+            (InstKind::Binary { op: BinaryOp::And, ty: Type::I32, lhs, rhs }, Some(r)) => match (low(lhs), low(rhs)) {
+                (_, Some(m)) => Some((*r, (*lhs, m))),
+                (Some(m), None) => Some((*r, (*rhs, m))),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
+/// Deletes the checks `ranges` proves within `memory_bytes`.
+fn remove_checks_within(func: &mut Function, ranges: &Ranges, memory_bytes: u32) -> usize {
     let mut removed = 0;
     for (b, bd) in func.blocks.iter_mut().enumerate() {
         let before = bd.insts.len();

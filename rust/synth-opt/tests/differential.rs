@@ -173,6 +173,13 @@ impl Runnable {
         if let Some(mem) = &info.memory {
             m.set_memory(mem.reserved_pages, 0).unwrap();
         }
+        // The size words as the object's .data holds them before init.
+        if let Some(bytes) = synth_frontend::init::memory_size_word(info) {
+            m.set_symbol_u32(SymbolRef::MemorySize, bytes).unwrap();
+        }
+        for (t, table) in info.tables.iter().enumerate().filter(|(_, t)| t.import.is_none()) {
+            m.set_symbol_u32(SymbolRef::TableSize(t as u32), table.initial).unwrap();
+        }
         for (i, d) in info.data.iter().enumerate() {
             m.define_symbol_bytes(SymbolRef::DataSegment(i as u32), &d.bytes).unwrap();
         }

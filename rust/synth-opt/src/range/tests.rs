@@ -315,3 +315,66 @@ fn branch_guards_bound_values_in_dominated_blocks() {
     let mut h = f.clone();
     assert_eq!(remove_in_bounds(&mut h, 102), 0, "x = 99 reaches byte 103");
 }
+
+fn ands(f: &Function) -> usize {
+    f.blocks.iter().flat_map(|b| &b.insts).filter(|i| matches!(i.kind, InstKind::Binary { op: BinaryOp::And, .. })).count()
+}
+
+/// `f(p) = (load8_u(p & 1023) ^ load8_u(4)) & 255` plus, behind
+/// `if (p <u 200)`, `p & 255` (proven) and, after the join, `p & 255` (not
+/// proven: p may be anything there) and `(p & 1023) & 511` (not proven).
+fn masked(p_limit: i64) -> Function {
+    let sig = Signature { params: vec![Type::I32], results: vec![Type::I32] };
+    let mut b = FunctionBuilder::new("masked", sig);
+    let p = b.block_params(b.current_block())[0];
+    let k1023 = b.iconst(Type::I32, 1023);
+    let k255 = b.iconst(Type::I32, 255);
+    let k511 = b.iconst(Type::I32, 511);
+    let four = b.iconst(Type::I32, 4);
+    let mem = b.symbol_addr(SymbolRef::Memory, 0);
+    let idx = b.binary(BinaryOp::And, p, k1023);
+    let a1 = b.binary(BinaryOp::Add, mem, idx);
+    let x = b.load(Type::I32, LoadKind::U8, a1, 0);
+    let a2 = b.binary(BinaryOp::Add, mem, four);
+    let y = b.load(Type::I32, LoadKind::U8, a2, 0);
+    let xy = b.binary(BinaryOp::Xor, x, y);
+    let byte = b.binary(BinaryOp::And, xy, k255); // proven: a byte ^ a byte
+    let small = b.create_block();
+    let join = b.create_block();
+    let acc = b.append_block_param(join, Type::I32);
+    let lim = b.iconst(Type::I32, p_limit);
+    let c = b.compare(IntCC::LtU, p, lim);
+    b.branch(c, BlockCall { block: small, args: vec![] }, BlockCall { block: join, args: vec![byte] });
+    b.switch_to_block(small);
+    let pm = b.binary(BinaryOp::And, p, k255); // proven when p_limit <= 256
+    let s = b.binary(BinaryOp::Add, byte, pm);
+    b.jump(join, vec![s]);
+    b.switch_to_block(join);
+    let unproven = b.binary(BinaryOp::And, p, k255);
+    let wide = b.binary(BinaryOp::And, idx, k511);
+    let t = b.binary(BinaryOp::Add, acc, unproven);
+    let r = b.binary(BinaryOp::Add, t, wide);
+    b.terminate(Terminator::Return(vec![r]));
+    b.finish()
+}
+
+#[test]
+fn masks_covering_the_range_are_removed() {
+    for (limit, removed) in [(200, 2), (256, 2), (257, 1)] {
+        let f = masked(limit);
+        let before = ands(&f);
+        let mut g = f.clone();
+        let applied = apply(&mut g, None, &[]);
+        verify_or_text(&g).unwrap();
+        assert_eq!((applied.masks, ands(&g)), (removed, before - removed), "limit {limit}");
+        let mut m = Machine::new();
+        m.set_memory(1, 0).unwrap();
+        let base = m.symbol_addr(SymbolRef::Memory).unwrap();
+        for i in 0..1024u32 {
+            m.write_u32(base + i * 4 % 1024, i.wrapping_mul(2_654_435_761)).unwrap();
+        }
+        for p in [0u32, 1, 4, 199, 200, 255, 256, 257, 511, 1023, 1024, 0xffff_ffff, 0x8000_00ff] {
+            assert_eq!(m.run_simple(&g, &[u64::from(p)]), m.run_simple(&f, &[u64::from(p)]), "limit {limit}, p = {p:#x}");
+        }
+    }
+}
