@@ -453,16 +453,31 @@ pub(crate) fn compute(prog: &Prog) -> Liveness {
     }
     // Per variable: the blocks using it upward-exposed and the blocks
     // defining it.
-    let mut uses_of: Vec<Vec<u32>> = vec![Vec::new(); nv];
-    let mut defs_of: Vec<Vec<u32>> = vec![Vec::new(); nv];
-    for b in 0..nb {
-        for &x in &gen[b] {
-            uses_of[x as usize].push(b as u32);
+    // (Flat lists indexed by offsets: one allocation, not two per variable.)
+    let by_var = |sets: &[Vec<u32>]| {
+        let mut start = vec![0u32; nv + 1];
+        for set in sets {
+            for &x in set {
+                start[x as usize + 1] += 1;
+            }
         }
-        for &x in &kill[b] {
-            defs_of[x as usize].push(b as u32);
+        for v in 0..nv {
+            start[v + 1] += start[v];
         }
-    }
+        let mut fill = start.clone();
+        let mut flat = vec![0u32; start[nv] as usize];
+        for (b, set) in sets.iter().enumerate() {
+            for &x in set {
+                flat[fill[x as usize] as usize] = b as u32;
+                fill[x as usize] += 1;
+            }
+        }
+        (start, flat)
+    };
+    let (use_start, uses) = by_var(&gen);
+    let (def_start, defs) = by_var(&kill);
+    let uses_of = |v: usize| &uses[use_start[v] as usize..use_start[v + 1] as usize];
+    let defs_of = |v: usize| &defs[def_start[v] as usize..def_start[v + 1] as usize];
     let single_succ: Vec<u32> = (0..nb)
         .map(|b| match prog.succs[b][..] {
             [s] if loop_of[s] == loop_of[b] => s as u32,
@@ -480,12 +495,12 @@ pub(crate) fn compute(prog: &Prog) -> Liveness {
     // (block, true: live on entry / false: live on exit)
     let mut work: Vec<(u32, bool)> = Vec::new();
     for v in 0..nv {
-        if uses_of[v].is_empty() {
+        if uses_of(v).is_empty() {
             continue;
         }
         let tag = v as u32 + 1;
         keys.clear();
-        for &d in &defs_of[v] {
+        for &d in defs_of(v) {
             killed[d as usize] = tag;
             let k = key(d as usize);
             if k != NONE {
@@ -515,7 +530,7 @@ pub(crate) fn compute(prog: &Prog) -> Liveness {
             }
             Some(l)
         };
-        work.extend(uses_of[v].iter().rev().map(|&b| (b, true)));
+        work.extend(uses_of(v).iter().rev().map(|&b| (b, true)));
         while let Some((b, entry)) = work.pop() {
             let b = b as usize;
             let seen = if entry { &mut seen_in } else { &mut seen_out };
