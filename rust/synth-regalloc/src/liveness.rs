@@ -33,11 +33,11 @@ use std::{cmp::Reverse, collections::BinaryHeap};
 pub(crate) struct Liveness {
     /// Variables live on entry to each block and not implied by its loops,
     /// sorted.
-    local_in: Vec<Vec<u32>>,
+    local_in: Lists,
     /// Variables live on exit from each block and not implied by its
     /// loops, sorted; empty for a block whose only successor is in the same
     /// innermost loop (see [`Liveness::local_out`]).
-    own_out: Vec<Vec<u32>>,
+    own_out: Lists,
     /// The only successor of each block with one in the same innermost
     /// loop (`u32::MAX`: otherwise), whose local live-in is the block's
     /// local live-out: not copied.
@@ -51,12 +51,46 @@ pub(crate) struct Liveness {
     loop_depth: Vec<u32>,
     /// For a loop header: the variables live throughout its loop and not
     /// throughout the enclosing one, sorted (empty for other blocks).
-    through: Vec<Vec<u32>>,
+    through: Lists,
     /// For a loop header: the innermost loop around or equal to it whose
     /// `through` set is not empty (`u32::MAX`: none).
     implying: Vec<u32>,
     /// Number of liveness variables (the capacity of the dense sets).
     pub num_vars: usize,
+}
+
+/// One sorted list per block in a single buffer (offsets per block): the
+/// liveness search produces its entries variable by variable, and one
+/// buffer costs one allocation instead of one per block.
+#[derive(Clone, Debug)]
+struct Lists {
+    start: Vec<u32>,
+    flat: Vec<u32>,
+}
+
+impl Lists {
+    /// The lists of `n` blocks from (block, value) pairs; each list keeps
+    /// the pairs' order.
+    fn new(n: usize, pairs: &[(u32, u32)]) -> Lists {
+        let mut start = vec![0u32; n + 1];
+        for &(b, _) in pairs {
+            start[b as usize + 1] += 1;
+        }
+        for b in 0..n {
+            start[b + 1] += start[b];
+        }
+        let mut fill = start.clone();
+        let mut flat = vec![0u32; pairs.len()];
+        for &(b, x) in pairs {
+            flat[fill[b as usize] as usize] = x;
+            fill[b as usize] += 1;
+        }
+        Lists { start, flat }
+    }
+
+    fn get(&self, b: usize) -> &[u32] {
+        &self.flat[self.start[b] as usize..self.start[b + 1] as usize]
+    }
 }
 
 const NONE: u32 = u32::MAX;
@@ -65,15 +99,15 @@ impl Liveness {
     /// Variables live on entry to block `b` that its loops do not imply,
     /// sorted (see [`Liveness::implied`]).
     pub(crate) fn local_in(&self, b: usize) -> &[u32] {
-        &self.local_in[b]
+        self.local_in.get(b)
     }
 
     /// Variables live on exit from block `b` that its loops do not imply,
     /// sorted.
     pub(crate) fn local_out(&self, b: usize) -> &[u32] {
         match self.single_succ[b] {
-            NONE => &self.own_out[b],
-            s => &self.local_in[s as usize],
+            NONE => self.own_out.get(b),
+            s => self.local_in.get(s as usize),
         }
     }
 
@@ -87,7 +121,7 @@ impl Liveness {
     /// enclosing loop, sorted; disjoint from those of every other loop on
     /// its chain and from the local lists of its blocks.
     pub(crate) fn implied(&self, l: u32) -> &[u32] {
-        &self.through[l as usize]
+        self.through.get(l as usize)
     }
 
     /// The loop enclosing loop `l` (`u32::MAX`: none).
@@ -106,7 +140,7 @@ impl Liveness {
     fn implied_chain(&self, l: u32, out: &mut Vec<u32>) {
         let mut l = self.implying(l);
         while l != NONE {
-            out.extend_from_slice(&self.through[l as usize]);
+            out.extend_from_slice(self.through.get(l as usize));
             l = self.implying(self.loop_parent[l as usize]);
         }
     }
@@ -124,7 +158,7 @@ impl Liveness {
 
     /// Variables live on entry to block `b`, sorted.
     pub(crate) fn live_in(&self, b: usize) -> Vec<u32> {
-        let mut v = self.local_in[b].clone();
+        let mut v = self.local_in.get(b).to_vec();
         self.implied_chain(self.loop_of[b], &mut v);
         v.sort_unstable();
         v
@@ -147,7 +181,7 @@ impl Liveness {
         }
         let mut l = self.implying(self.loop_of[b]);
         while l != NONE {
-            for &x in &self.through[l as usize] {
+            for &x in self.through.get(l as usize) {
                 s.insert(x as usize);
             }
             l = self.implying(self.loop_parent[l as usize]);
@@ -165,17 +199,17 @@ impl Liveness {
         let mut xa = a.to_vec();
         let mut yb = b.to_vec();
         while depth(x) > depth(y) {
-            xa.extend_from_slice(&self.through[x as usize]);
+            xa.extend_from_slice(self.through.get(x as usize));
             x = self.loop_parent[x as usize];
         }
         while depth(y) > depth(x) {
-            yb.extend_from_slice(&self.through[y as usize]);
+            yb.extend_from_slice(self.through.get(y as usize));
             y = self.loop_parent[y as usize];
         }
         while x != y {
-            xa.extend_from_slice(&self.through[x as usize]);
+            xa.extend_from_slice(self.through.get(x as usize));
             x = self.loop_parent[x as usize];
-            yb.extend_from_slice(&self.through[y as usize]);
+            yb.extend_from_slice(self.through.get(y as usize));
             y = self.loop_parent[y as usize];
         }
         if xa.len() != a.len() {
@@ -484,9 +518,10 @@ pub(crate) fn compute(prog: &Prog) -> Liveness {
             _ => NONE,
         })
         .collect();
-    let mut local_in: Vec<Vec<u32>> = vec![Vec::new(); nb];
-    let mut own_out: Vec<Vec<u32>> = vec![Vec::new(); nb];
-    let mut through: Vec<Vec<u32>> = vec![Vec::new(); nb];
+    // (block, variable) pairs, in increasing variable order.
+    let mut local_in: Vec<(u32, u32)> = Vec::new();
+    let mut own_out: Vec<(u32, u32)> = Vec::new();
+    let mut through: Vec<(u32, u32)> = Vec::new();
     let mut killed = vec![0u32; nb];
     let mut seen_in = vec![0u32; nb];
     let mut seen_out = vec![0u32; nb];
@@ -541,15 +576,15 @@ pub(crate) fn compute(prog: &Prog) -> Liveness {
             if let Some(m) = top(b) {
                 if entered[m as usize] != tag {
                     entered[m as usize] = tag;
-                    through[m as usize].push(v as u32);
+                    through.push((m, v as u32));
                     work.extend(prog.preds[m as usize].iter().filter(|&&p| !contains(m, p)).map(|&p| (p as u32, false)));
                 }
             } else if entry {
-                local_in[b].push(v as u32);
+                local_in.push((b as u32, v as u32));
                 work.extend(prog.preds[b].iter().map(|&p| (p as u32, false)));
             } else {
                 if single_succ[b] == NONE {
-                    own_out[b].push(v as u32);
+                    own_out.push((b as u32, v as u32));
                 }
                 if killed[b] != tag {
                     work.push((b as u32, true));
@@ -557,9 +592,10 @@ pub(crate) fn compute(prog: &Prog) -> Liveness {
             }
         }
     }
+    let (local_in, own_out, through) = (Lists::new(nb, &local_in), Lists::new(nb, &own_out), Lists::new(nb, &through));
     let mut implying = vec![NONE; nb];
     for &h in &forest.headers {
-        implying[h] = if !through[h].is_empty() {
+        implying[h] = if !through.get(h).is_empty() {
             h as u32
         } else if loop_parent[h] == NONE {
             NONE
@@ -912,7 +948,7 @@ mod tests {
             }
             let prog = Prog::from_func(&bd.finish());
             let lv = compute(&prog);
-            implied += (0..prog.blocks.len()).any(|l| !lv.through[l].is_empty()) as usize;
+            implied += (0..prog.blocks.len()).any(|l| !lv.through.get(l).is_empty()) as usize;
             check_against_reference(&prog, &format!("random cfg seed {seed}"));
         }
         assert!(implied >= 50, "the random CFGs must have loop-implied values: {implied}");

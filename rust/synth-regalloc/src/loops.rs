@@ -187,6 +187,36 @@ impl Dom {
 
 /// Loop depth of every block.
 ///
+/// Whether a depth-first walk from the entry meets an edge back to a block
+/// on its stack (a cycle among the reachable blocks).
+fn has_cycle(prog: &Prog) -> bool {
+    let nb = prog.blocks.len();
+    if nb == 0 {
+        return false;
+    }
+    // 0: unseen, 1: on the stack, 2: finished.
+    let mut state = vec![0u8; nb];
+    let mut stack: Vec<(usize, usize)> = vec![(0, 0)];
+    state[0] = 1;
+    while let Some(&mut (b, ref mut k)) = stack.last_mut() {
+        if let Some(&s) = prog.succs[b].get(*k) {
+            *k += 1;
+            match state[s] {
+                0 => {
+                    state[s] = 1;
+                    stack.push((s, 0));
+                }
+                1 => return true,
+                _ => {}
+            }
+        } else {
+            state[b] = 2;
+            stack.pop();
+        }
+    }
+    false
+}
+
 /// Builds the loop-nesting forest instead of walking every loop body:
 /// natural loops with different headers are disjoint or nested, so headers
 /// are processed innermost first (decreasing dominator-tree preorder; an
@@ -232,6 +262,11 @@ impl Forest {
 /// Builds the loop-nesting forest (see [`loop_depths`] for the method).
 pub(crate) fn forest(prog: &Prog) -> Forest {
     let nb = prog.blocks.len();
+    if !has_cycle(prog) {
+        // No cycle, no back edge (a header reaches its latch): no loops,
+        // and no dominators needed.
+        return Forest { parent: vec![None; nb], is_header: vec![false; nb], headers: Vec::new(), depth: vec![0; nb] };
+    }
     let dom = Dom::new(prog);
     // Back edges t -> h (h dominates t), grouped by header.
     let mut back: Vec<(usize, usize)> = Vec::new();
