@@ -47,6 +47,19 @@ impl BitSet {
         }
     }
 
+    /// Removes every member, in time proportional to the non-zero words
+    /// (plus one check per 4,096 indices), not the capacity.
+    pub(crate) fn clear(&mut self) {
+        for si in 0..self.summary.len() {
+            let mut s = std::mem::take(&mut self.summary[si]);
+            while s != 0 {
+                let b = s.trailing_zeros() as usize;
+                s &= s - 1;
+                self.words[si * 64 + b] = 0;
+            }
+        }
+    }
+
     /// True when `i` is present.
     pub(crate) fn contains(&self, i: usize) -> bool {
         self.words.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
@@ -170,5 +183,15 @@ mod tests {
         assert_eq!(b.iter().collect::<Vec<_>>(), vec![30_000]);
         b.remove(30_000);
         assert_eq!(b.iter().next(), None);
+        a.clear();
+        assert_eq!(a.iter().next(), None);
+        assert!(!a.contains(5) && !a.contains(19_999));
+        a.insert(4096);
+        assert_eq!(a.iter().collect::<Vec<_>>(), vec![4096]);
+        assert_eq!(a, {
+            let mut c = BitSet::new(20_000);
+            c.insert(4096);
+            c
+        });
     }
 }

@@ -106,14 +106,42 @@ pub(crate) fn live_hulls(prog: &Prog, lv: &Liveness) -> Vec<Option<(u32, u32)>> 
             *h = Some(h.map_or((i, i), |(a, b)| (a.min(i), b.max(i))));
         }
     };
+    // The first and last point of every loop's blocks, nested loops
+    // included: a variable its loop implies is live in all of them.
+    let nb = prog.blocks.len();
+    let mut span: Vec<Option<(u32, u32)>> = vec![None; nb];
+    for (b, r) in prog.blocks.iter().enumerate() {
+        let l = lv.loop_of(b);
+        if r.is_empty() || l == u32::MAX {
+            continue;
+        }
+        let (s, e) = ((2 * r.start) as u32, (2 * (r.end - 1) + 1) as u32);
+        let h = &mut span[l as usize];
+        *h = Some(h.map_or((s, e), |(a, z)| (a.min(s), z.max(e))));
+    }
+    let loops = lv.loops_inner_first();
+    for &l in &loops {
+        let p = lv.loop_parent(l);
+        if let (Some((s, e)), true) = (span[l as usize], p != u32::MAX) {
+            let h = &mut span[p as usize];
+            *h = Some(h.map_or((s, e), |(a, z)| (a.min(s), z.max(e))));
+        }
+    }
+    for &l in &loops {
+        let Some((s, e)) = span[l as usize] else { continue };
+        for &x in lv.implied(l) {
+            touch(x as usize, s as usize);
+            touch(x as usize, e as usize);
+        }
+    }
     for (b, r) in prog.blocks.iter().enumerate() {
         if r.is_empty() {
             continue;
         }
-        for &x in lv.live_out(b) {
+        for &x in lv.local_out(b) {
             touch(x as usize, 2 * (r.end - 1) + 1);
         }
-        for &x in &lv.live_in[b] {
+        for &x in lv.local_in(b) {
             touch(x as usize, 2 * r.start);
         }
         for i in r.clone() {

@@ -112,9 +112,13 @@ pub(crate) fn build(prog: &Prog, lv: &Liveness, depths: &[u32]) -> Graph {
         moves: Vec::new(),
     };
     let base = Reg::VIRT_BASE as usize;
+    // One dense set for every block, emptied between blocks (one per block
+    // would cost blocks x variables).
+    let mut live = BitSet::new(lv.num_vars);
     for b in 0..prog.blocks.len() {
         let w = depth_weight(depths.get(b).copied().unwrap_or(0));
-        let mut live: BitSet = lv.out_set(b);
+        live.clear();
+        lv.fill_out(b, &mut live);
         for i in prog.blocks[b].clone().rev() {
             let inst = &prog.insts[i];
             add_post(prog, i, &mut live);

@@ -5,10 +5,9 @@
 //! found from back edges `t -> h` where `h` dominates `t`; bodies of back
 //! edges with the same header are merged, so one loop counts once.
 //!
-//! Dominators are immediate dominators computed by the iterative
-//! Cooper-Harvey-Kennedy algorithm over reverse postorder, and dominance
-//! is answered in O(1) from dominator-tree preorder intervals, so the work
-//! is near-linear in blocks and edges plus the total size of loop bodies.
+//! Dominators are immediate dominators computed by Lengauer and Tarjan's
+//! algorithm, and dominance is answered in O(1) from dominator-tree
+//! preorder intervals, so the work is near-linear in blocks and edges.
 
 use crate::prog::Prog;
 
@@ -38,6 +37,97 @@ fn reverse_postorder(prog: &Prog) -> Vec<usize> {
     order
 }
 
+/// Immediate dominator of every block reachable from the entry (the entry's
+/// is itself; `usize::MAX` for unreachable blocks), by Lengauer and
+/// Tarjan's algorithm (semidominators over a depth-first spanning tree,
+/// path compression): O(edges x log blocks) on every shape, where the
+/// iterative algorithm of Cooper, Harvey and Kennedy walks the dominator
+/// tree at every join, which is quadratic on a deep loop nest (the same
+/// algorithm as the IR verifier's, over the allocator's CFG).
+fn immediate_dominators(prog: &Prog) -> Vec<usize> {
+    const NONE: usize = usize::MAX;
+    let n = prog.blocks.len();
+    let mut idom = vec![NONE; n];
+    if n == 0 {
+        return idom;
+    }
+    // Depth-first preorder from the entry; vertices are preorder numbers.
+    let mut num = vec![NONE; n];
+    let mut vertex: Vec<usize> = vec![0];
+    let mut parent: Vec<usize> = vec![NONE];
+    num[0] = 0;
+    let mut stack: Vec<(usize, usize)> = vec![(0, 0)];
+    while let Some(&mut (b, ref mut next)) = stack.last_mut() {
+        if let Some(&s) = prog.succs[b].get(*next) {
+            *next += 1;
+            if num[s] == NONE {
+                num[s] = vertex.len();
+                parent.push(num[b]);
+                vertex.push(s);
+                stack.push((s, 0));
+            }
+        } else {
+            stack.pop();
+        }
+    }
+    let m = vertex.len();
+    let mut semi: Vec<usize> = (0..m).collect();
+    let mut label: Vec<usize> = (0..m).collect();
+    let mut ancestor = vec![NONE; m];
+    let mut dom = vec![0usize; m];
+    let mut bucket: Vec<Vec<usize>> = vec![Vec::new(); m];
+    let mut path = Vec::new();
+    // The vertex of minimal semidominator on the forest path above `v`
+    // (path compression, iteratively).
+    let mut eval = |v: usize, ancestor: &mut [usize], label: &mut [usize], semi: &[usize]| -> usize {
+        if ancestor[v] == NONE {
+            return v;
+        }
+        let mut x = v;
+        while ancestor[ancestor[x]] != NONE {
+            path.push(x);
+            x = ancestor[x];
+        }
+        while let Some(x) = path.pop() {
+            let a = ancestor[x];
+            if semi[label[a]] < semi[label[x]] {
+                label[x] = label[a];
+            }
+            ancestor[x] = ancestor[a];
+        }
+        label[v]
+    };
+    for w in (1..m).rev() {
+        for &p in &prog.preds[vertex[w]] {
+            let v = num[p];
+            if v == NONE {
+                continue;
+            }
+            let u = eval(v, &mut ancestor, &mut label, &semi);
+            if semi[u] < semi[w] {
+                semi[w] = semi[u];
+            }
+        }
+        bucket[semi[w]].push(w);
+        let p = parent[w];
+        ancestor[w] = p;
+        for v in std::mem::take(&mut bucket[p]) {
+            let u = eval(v, &mut ancestor, &mut label, &semi);
+            dom[v] = if semi[u] < semi[v] { u } else { p };
+        }
+    }
+    for w in 1..m {
+        if dom[w] != semi[w] {
+            dom[w] = dom[dom[w]];
+        }
+    }
+    idom[0] = 0;
+    for w in 1..m {
+        idom[vertex[w]] = vertex[dom[w]];
+    }
+    idom
+}
+
 /// Dominance of reachable blocks: immediate dominators plus preorder
 /// intervals of the dominator tree.
 struct Dom {
@@ -55,39 +145,8 @@ impl Dom {
             pos[b] = k;
         }
         // idom by rpo position.
-        let mut idom = vec![usize::MAX; rpo.len()];
-        if !rpo.is_empty() {
-            idom[0] = 0;
-        }
-        let intersect = |idom: &[usize], mut a: usize, mut b: usize| {
-            while a != b {
-                while a > b {
-                    a = idom[a];
-                }
-                while b > a {
-                    b = idom[b];
-                }
-            }
-            a
-        };
-        let mut changed = true;
-        while changed {
-            changed = false;
-            for k in 1..rpo.len() {
-                let mut new = usize::MAX;
-                for &p in &prog.preds[rpo[k]] {
-                    let pp = pos[p];
-                    if pp == usize::MAX || idom[pp] == usize::MAX {
-                        continue;
-                    }
-                    new = if new == usize::MAX { pp } else { intersect(&idom, pp, new) };
-                }
-                if new != idom[k] {
-                    idom[k] = new;
-                    changed = true;
-                }
-            }
-        }
+        let idom_block = immediate_dominators(prog);
+        let idom: Vec<usize> = rpo.iter().map(|&b| pos[idom_block[b]]).collect();
         let mut children: Vec<Vec<usize>> = vec![Vec::new(); rpo.len()];
         for k in 1..rpo.len() {
             if idom[k] != usize::MAX {
@@ -128,6 +187,36 @@ impl Dom {
 
 /// Loop depth of every block.
 ///
+/// Whether a depth-first walk from the entry meets an edge back to a block
+/// on its stack (a cycle among the reachable blocks).
+fn has_cycle(prog: &Prog) -> bool {
+    let nb = prog.blocks.len();
+    if nb == 0 {
+        return false;
+    }
+    // 0: unseen, 1: on the stack, 2: finished.
+    let mut state = vec![0u8; nb];
+    let mut stack: Vec<(usize, usize)> = vec![(0, 0)];
+    state[0] = 1;
+    while let Some(&mut (b, ref mut k)) = stack.last_mut() {
+        if let Some(&s) = prog.succs[b].get(*k) {
+            *k += 1;
+            match state[s] {
+                0 => {
+                    state[s] = 1;
+                    stack.push((s, 0));
+                }
+                1 => return true,
+                _ => {}
+            }
+        } else {
+            state[b] = 2;
+            stack.pop();
+        }
+    }
+    false
+}
+
 /// Builds the loop-nesting forest instead of walking every loop body:
 /// natural loops with different headers are disjoint or nested, so headers
 /// are processed innermost first (decreasing dominator-tree preorder; an
@@ -138,7 +227,46 @@ impl Dom {
 /// nest, where the bodies' total size is quadratic. A block's depth is the
 /// number of headers above it in the forest, itself included for a header.
 pub(crate) fn loop_depths(prog: &Prog) -> Vec<u32> {
+    forest(prog).depth
+}
+
+/// The loop-nesting forest of a [`Prog`]'s CFG (natural loops, bodies of
+/// back edges with the same header merged; loops are named by their
+/// header block).
+pub(crate) struct Forest {
+    /// For a block, the header of the innermost loop containing it; for a
+    /// header, the header of the loop around its own loop. `None` outside
+    /// loops (and for unreachable blocks).
+    pub parent: Vec<Option<usize>>,
+    /// Whether each block is a loop header.
+    pub is_header: Vec<bool>,
+    /// The headers, outermost first (an outer header before every header
+    /// nested in its loop).
+    pub headers: Vec<usize>,
+    /// Loop depth of every block (see [`loop_depths`]).
+    pub depth: Vec<u32>,
+}
+
+impl Forest {
+    /// The innermost loop containing block `b` (named by its header):
+    /// `b` itself for a header.
+    pub(crate) fn loop_of(&self, b: usize) -> Option<usize> {
+        if self.is_header[b] {
+            Some(b)
+        } else {
+            self.parent[b]
+        }
+    }
+}
+
+/// Builds the loop-nesting forest (see [`loop_depths`] for the method).
+pub(crate) fn forest(prog: &Prog) -> Forest {
     let nb = prog.blocks.len();
+    if !has_cycle(prog) {
+        // No cycle, no back edge (a header reaches its latch): no loops,
+        // and no dominators needed.
+        return Forest { parent: vec![None; nb], is_header: vec![false; nb], headers: Vec::new(), depth: vec![0; nb] };
+    }
     let dom = Dom::new(prog);
     // Back edges t -> h (h dominates t), grouped by header.
     let mut back: Vec<(usize, usize)> = Vec::new();
@@ -204,7 +332,7 @@ pub(crate) fn loop_depths(prog: &Prog) -> Vec<u32> {
             }
         }
     }
-    depth
+    Forest { parent, is_header, headers, depth }
 }
 
 #[cfg(test)]
@@ -246,6 +374,56 @@ mod tests {
         depth
     }
 
+    /// Immediate dominators by Cooper, Harvey and Kennedy's iterative
+    /// algorithm over reverse postorder (quadratic on deep loop nests), to
+    /// check [`immediate_dominators`] against.
+    fn idoms_iterative(prog: &Prog) -> Vec<usize> {
+        let nb = prog.blocks.len();
+        let rpo = reverse_postorder(prog);
+        let mut pos = vec![usize::MAX; nb];
+        for (k, &b) in rpo.iter().enumerate() {
+            pos[b] = k;
+        }
+        let mut idom = vec![usize::MAX; rpo.len()];
+        if !rpo.is_empty() {
+            idom[0] = 0;
+        }
+        let intersect = |idom: &[usize], mut a: usize, mut b: usize| {
+            while a != b {
+                while a > b {
+                    a = idom[a];
+                }
+                while b > a {
+                    b = idom[b];
+                }
+            }
+            a
+        };
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for k in 1..rpo.len() {
+                let mut new = usize::MAX;
+                for &p in &prog.preds[rpo[k]] {
+                    let pp = pos[p];
+                    if pp == usize::MAX || idom[pp] == usize::MAX {
+                        continue;
+                    }
+                    new = if new == usize::MAX { pp } else { intersect(&idom, pp, new) };
+                }
+                if new != idom[k] {
+                    idom[k] = new;
+                    changed = true;
+                }
+            }
+        }
+        let mut out = vec![usize::MAX; nb];
+        for (k, &b) in rpo.iter().enumerate() {
+            out[b] = rpo[idom[k]];
+        }
+        out
+    }
+
     #[test]
     fn forest_depths_agree_with_loop_bodies_on_random_cfgs() {
         use crate::tests_random::{gen_program, Rng, HIGH, LOW};
@@ -278,6 +456,7 @@ mod tests {
             let prog = Prog::from_func(&bd.finish());
             let d = loop_depths(&prog);
             assert_eq!(d, loop_depths_by_bodies(&prog), "random cfg seed {seed}");
+            assert_eq!(immediate_dominators(&prog), idoms_iterative(&prog), "random cfg seed {seed}: dominators");
             nested += d.iter().any(|&x| x >= 2) as usize;
         }
         assert!(nested >= 20, "the random CFGs must include nested loops: {nested}");

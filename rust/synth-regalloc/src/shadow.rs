@@ -207,7 +207,7 @@ fn convert(prog: &Prog) -> Result<RFunc, String> {
         alias.push(None);
         (alias.len() - 1) as u32
     };
-    let live_vars = |b: usize| lv.live_in[b].iter().copied().filter(|&v| tracked(v)).collect::<Vec<_>>();
+    let live_vars = |b: usize| lv.live_in(b).into_iter().filter(|&v| tracked(v)).collect::<Vec<_>>();
     // Synthetic entry: defines what is live into the original entry.
     let mut entry_ops = Vec::new();
     for var in live_vars(0) {

@@ -92,7 +92,10 @@ pub(crate) fn scan(body: &FunctionBody<'_>, num_locals: usize) -> Result<Vec<Fra
             Operator::End => {
                 let Some(mut f) = stack.pop() else { continue };
                 let Some(ordinal) = f.ordinal else { continue };
-                f.assigned.sort_unstable();
+                // A stable sort: the list is the frame's own writes plus its
+                // inner frames' sorted lists, natural runs that it merges in
+                // linear time (on a deep loop nest the lists are long).
+                f.assigned.sort();
                 f.assigned.dedup();
                 let r = &mut result[ordinal];
                 if f.is_loop {
