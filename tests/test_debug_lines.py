@@ -197,7 +197,7 @@ WAT = """(module
   (import "env" "host_hit" (func $host_hit (param i32) (result i32)))
   (func $leaf (param $v i32) (result i32)
     local.get $v
-    i32.const 3
+    i32.const 10
     i32.mul
     call $host_hit
     i32.const 2

@@ -26,7 +26,7 @@
       (local.set $len (i32.sub (local.get $len) (i32.const 1)))
       (br $next)))
     (i32.or (i32.shl (local.get $s2) (i32.const 8)) (local.get $s1)))
-  ;; x * num / den in 64 bits (i64.div_s: a runtime helper); counts samples, logs the result
+  ;; x * num / den in 64 bits (i64.div_s: libgcc's __aeabi_ldivmod); counts samples, logs the result
   (func (export "scale") (param $x i64) (param $num i64) (param $den i64) (result i64) (local $r i64)
     (global.set $samples (i32.add (global.get $samples) (i32.const 1)))
     (local.set $r (i64.div_s (i64.mul (local.get $x) (local.get $num)) (local.get $den)))
