@@ -22,7 +22,7 @@ import pytest
 import unicorn
 import unicorn.arm_const as A
 
-from harness import differential, stats, wasm2obj
+from harness import configs, differential, stats, wasm2obj
 from harness.uc_image import cortex_m
 
 import test_qemu
@@ -65,6 +65,22 @@ def test_program_on_cortex_m33(path, tmp_path):
     assert report.exports > 0 and report.calls > 0
     shown = "\n".join("  " + str(m) for m in report.mismatches[:25])
     assert not report.mismatches, "%s on cortex-m33: %d of %d calls differ from wasmtime:\n%s" % (
+        name, len(report.mismatches), report.calls, shown)
+
+
+FLOAT_PROGRAMS = [p for p in PROGRAMS if os.path.basename(p).startswith("float_")]
+
+
+@pytest.mark.parametrize("path", FLOAT_PROGRAMS, ids=[os.path.basename(p)[:-4] for p in FLOAT_PROGRAMS])
+def test_float_program_on_cortex_m33_fpv5_sp_hard(path, tmp_path):
+    """The float programs with the M33's single-precision FPv5 FPU (``m33-fpv5sp-hard``:
+    f32 on the FPU, f64 in software, AAPCS-VFP), against wasmtime."""
+    name = os.path.basename(path)
+    report = differential.run_module(path, str(tmp_path), seed_name=name, config=configs.get("m33-fpv5sp-hard"))
+    stats.add("programs-m33-fpv5sp-hard", 1, report.exports, report.calls, len(report.mismatches))
+    assert report.exports > 0 and report.calls > 0
+    shown = "\n".join("  " + str(m) for m in report.mismatches[:25])
+    assert not report.mismatches, "%s on m33-fpv5sp-hard: %d of %d calls differ from wasmtime:\n%s" % (
         name, len(report.mismatches), report.calls, shown)
 
 

@@ -14,12 +14,12 @@ import pytest
 import unicorn
 import unicorn.arm_const as A
 
-from harness import abi, differential
+from harness import configs, differential
 from harness.uc_image import cortex_m
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FLOAT_PROGRAMS = sorted(glob.glob(os.path.join(HERE, "programs", "float_*.wat")))
-M7_D16 = ("--target", "cortex-m7", "--fpu", "fpv5-d16", "--float-abi", "hard")
+M7_D16 = configs.get("m7-fpv5d16-hard")
 
 
 def test_the_emulated_cortex_m7_executes_double_precision_and_vrint():
@@ -90,12 +90,11 @@ ON_THE_FPU = [
 
 
 @pytest.mark.parametrize("program", sorted({p for p, _, _ in ON_THE_FPU}))
-def test_fpv5_d16_computes_f64_on_the_fpu(program, tmp_path, monkeypatch):
+def test_fpv5_d16_computes_f64_on_the_fpu(program, tmp_path):
     """Each export runs double-precision VFP instructions (VRINT for the roundings), never
     enters a soft-float double function or rounding helper, and agrees with wasmtime bit
     for bit (NaNs by the spec's canonical/arithmetic rule, as the harness compares)."""
-    monkeypatch.setattr(abi, "HARD_FLOAT_ARGS", M7_D16)
-    target = differential.Target(os.path.join(HERE, "programs", program), str(tmp_path), float_abi="hard")
+    target = differential.Target(os.path.join(HERE, "programs", program), str(tmp_path), config=M7_D16)
     assert target.emu.uc.ctl_get_cpu_model() == A.UC_CPU_ARM_CORTEX_M7
     seen = _count_vfp(target.emu)
     for _, name, inputs in [row for row in ON_THE_FPU if row[0] == program]:
@@ -112,10 +111,10 @@ def test_fpv5_d16_computes_f64_on_the_fpu(program, tmp_path, monkeypatch):
     assert not seen["soft"], "soft-float functions executed: %s" % sorted(seen["soft"])
 
 
-def test_fpv5_sp_rounds_f32_with_vrint_and_f64_in_software(tmp_path, monkeypatch):
+def test_fpv5_sp_rounds_f32_with_vrint_and_f64_in_software(tmp_path):
     """``fpv5-sp-d16``: f32 rounding is VRINT, f64 stays in software (no .F64 executed)."""
-    monkeypatch.setattr(abi, "HARD_FLOAT_ARGS", ("--target", "cortex-m7", "--fpu", "fpv5-sp-d16", "--float-abi", "hard"))
-    target = differential.Target(os.path.join(HERE, "programs", "float_helpers.wat"), str(tmp_path), float_abi="hard")
+    target = differential.Target(os.path.join(HERE, "programs", "float_helpers.wat"), str(tmp_path),
+                                 extra_args=("--target", "cortex-m7", "--fpu", "fpv5-sp-d16", "--float-abi", "hard"))
     seen = _count_vfp(target.emu)
     for args in [(0x40200000,), (0xBF000000,), (0x7FC00001,)]:
         expected, actual = target.compare("f32_round", args)
@@ -127,10 +126,9 @@ def test_fpv5_sp_rounds_f32_with_vrint_and_f64_in_software(tmp_path, monkeypatch
 
 
 @pytest.mark.parametrize("path", FLOAT_PROGRAMS, ids=[os.path.basename(p)[:-4] for p in FLOAT_PROGRAMS])
-def test_float_program_on_fpv5_d16(path, tmp_path, monkeypatch):
+def test_float_program_on_fpv5_d16(path, tmp_path):
     """Every float test program, all exports, against wasmtime on the Cortex-M7 FPU."""
-    monkeypatch.setattr(abi, "HARD_FLOAT_ARGS", M7_D16)
-    report = differential.run_module(path, str(tmp_path), seed_name=os.path.basename(path), float_abi="hard")
+    report = differential.run_module(path, str(tmp_path), seed_name=os.path.basename(path), config=M7_D16)
     assert report.exports > 0 and report.calls > 0
     shown = "\n".join("  " + str(m) for m in report.mismatches[:25])
     assert not report.mismatches, "%d of %d calls differ:\n%s" % (len(report.mismatches), report.calls, shown)

@@ -15,7 +15,7 @@ import pytest
 import unicorn
 import unicorn.arm_const as A
 
-from harness import abi, differential, link, paths, stats, wasm2obj, wasminfo
+from harness import abi, configs, differential, link, paths, stats, wasm2obj, wasminfo
 from harness.emu import Emulator
 from harness.hostenv import HostEnv
 from harness.outcome import normalise
@@ -69,8 +69,7 @@ def _count_vfp_arithmetic(emu):
 
 #: The FPU configurations: how the harness compiles, links and calls each. ``softfp`` computes
 #: on the FPU like ``hard`` but passes floats in core registers (soft libgcc, base AAPCS).
-SOFTFP_ARGS = ("--fpu", "fpv4-sp-d16", "--float-abi", "softfp")
-FPU_CONFIGS = {"hard": ((), "hard"), "softfp": (SOFTFP_ARGS, "soft")}
+FPU_CONFIGS = {"hard": configs.get("m4-fpv4-hard"), "softfp": configs.get("m4-fpv4-softfp")}
 
 
 @pytest.mark.parametrize("config", list(FPU_CONFIGS))
@@ -79,8 +78,7 @@ def test_fpu_configuration_computes_f32_on_the_fpu(tmp_path, config):
     comparisons, int->float conversions and saturating truncations execute VFP instructions
     and never enter the AEABI soft-float functions; the results match wasmtime."""
     src = os.path.join(HERE, "programs", "float_arith.wat")
-    extra, float_abi = FPU_CONFIGS[config]
-    target = differential.Target(src, str(tmp_path), extra_args=extra, float_abi=float_abi)
+    target = differential.Target(src, str(tmp_path), config=FPU_CONFIGS[config])
     seen = _count_vfp_arithmetic(target.emu)
     one, two = 0x3F800000, 0x40000000
     for name, args in [("f32_add", (one, two)), ("f32_sub", (one, two)), ("f32_mul", (two, two)),
@@ -116,8 +114,7 @@ def test_f32_abs_and_neg_feeding_the_fpu_are_vabs_vneg_keeping_nan_payloads(tmp_
     VMUL/VADD quiets it with that payload and sign (FPSCR.DN clear), bit for bit what wasmtime
     computes; ordinary values and infinities match too."""
     src = os.path.join(HERE, "programs", "float_arith.wat")
-    extra, float_abi = FPU_CONFIGS[config]
-    target = differential.Target(src, str(tmp_path), extra_args=extra, float_abi=float_abi)
+    target = differential.Target(src, str(tmp_path), config=FPU_CONFIGS[config])
     seen = _count_vabs_vneg(target.emu)
     one, snan, qnan_neg = 0x3F800000, 0x7FA00001, 0xFFC00123
     cases = [("f32_neg_mul", (snan, one), "neg", 0xFFE00001),   # -sNaN, quieted by VMUL
@@ -153,8 +150,7 @@ def test_aligned_f32_memory_uses_vldr_vstr_and_unaligned_does_not(tmp_path, conf
     registers (VLDR/VSTR) where the address is proven 4-aligned, and through core registers
     where it is not (VLDR/VSTR fault on unaligned addresses); both match wasmtime."""
     src = os.path.join(HERE, "programs", "float_vmem.wat")
-    extra, float_abi = FPU_CONFIGS[config]
-    target = differential.Target(src, str(tmp_path), extra_args=extra, float_abi=float_abi)
+    target = differential.Target(src, str(tmp_path), config=FPU_CONFIGS[config])
     seen = _count_vldr_vstr(target.emu)
     args = (0x3FC00000, 0xBE800000)  # 1.5, -0.25
     for name, aligned in [("dot_aligned", True), ("dot_unaligned", False)]:
@@ -195,7 +191,7 @@ def test_float_program_hard_abi(path, tmp_path):
 def test_float_program_softfp(path, tmp_path):
     """``--float-abi softfp``: the FPU computes, floats cross in core registers."""
     name = os.path.basename(path)
-    report = differential.run_module(path, str(tmp_path), seed_name=name, extra_args=SOFTFP_ARGS)
+    report = differential.run_module(path, str(tmp_path), seed_name=name, config=FPU_CONFIGS["softfp"])
     stats.add("programs-softfp", 1, report.exports, report.calls, len(report.mismatches))
     assert report.exports > 0 and report.calls > 0
     shown = "\n".join("  " + str(m) for m in report.mismatches[:25])
@@ -318,7 +314,7 @@ def cross_image(tmp_path_factory):
     csrc = work / "cfuncs.c"
     csrc.write_text("\n".join(c) + "\n")
     cobj = str(work / "cfuncs.o")
-    subprocess.run([paths.tool("arm-none-eabi-gcc")] + list(link.LIBGCC_HARD_FLAGS) +
+    subprocess.run([paths.tool("arm-none-eabi-gcc")] + list(configs.get("m4-fpv4-hard").libgcc_flags) +
                    ["-O1", "-c", str(csrc), "-o", cobj], check=True)
     compiled = wasm2obj.compile_module("\n".join(wat), str(work), extra_args=abi.HARD_FLOAT_ARGS)
     info = wasminfo.inspect(compiled.wasm)

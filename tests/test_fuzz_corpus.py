@@ -1,8 +1,9 @@
 """Every module the fuzzers ever reported (tests/fuzz/corpus/), run again.
 
 ``*.wasm`` with a ``*.json`` beside it (what was found, its cause and fix, ``status``
-"fixed" or "open"): each is checked by the differential fuzzer's comparison with both
-bounds-check settings (after ``synth-fuzz canon`` when the JSON says ``canonicalize``). A
+"fixed" or "open", and ``config``, the target configuration of tests/harness/configs.py it
+failed under, default ``m4``): each is checked by the differential fuzzer's comparison
+under that configuration with both bounds-check settings (after ``synth-fuzz canon`` when the JSON says ``canonicalize``). A
 fixed case must pass; an open one is an expected failure until fixed (strict: a fix must
 update its status). ``bytes/*`` are inputs of the byte fuzzer (tests/fuzz/byte_fuzz.sh): the synth CLI,
 with the options the first byte selects, must answer each with exit status 0, or 1 and an
@@ -17,7 +18,7 @@ import subprocess
 import pytest
 
 from fuzz import differential_fuzz as fz
-from harness import wasm2obj
+from harness import configs, wasm2obj
 
 CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fuzz", "corpus")
 MODULES = sorted(glob.glob(os.path.join(CORPUS, "*.wasm")))
@@ -34,6 +35,7 @@ def test_corpus_is_described():
     for path in MODULES:
         meta = json.load(open(path[:-5] + ".json"))
         assert meta["status"] in ("fixed", "open") and meta["cause"], path
+        configs.get(meta.get("config", configs.DEFAULT.name))
 
 
 @pytest.mark.parametrize("path", MODULES, ids=[os.path.basename(p)[:-5] for p in MODULES])
@@ -43,7 +45,8 @@ def test_corpus_module(path, tmp_path):
         out = str(tmp_path / "canon.wasm")
         subprocess.run([fz.fuzz_bin(), "canon", path, out], check=True)
         path = out
-    res = fz.check_module(open(path, "rb").read(), str(tmp_path / "work"))
+    config = configs.get(meta.get("config", configs.DEFAULT.name))
+    res = fz.check_module(open(path, "rb").read(), str(tmp_path / "work"), config=config)
     failing = res.findings or res.status != "ok"
     if meta["status"] == "open":
         if failing:

@@ -3,7 +3,9 @@
 300 modules from fixed seeds (rust/synth-fuzz: wasm-smith restricted to synth's features),
 each compiled with and without bounds checks and every export called on a few argument
 vectors under unicorn and wasmtime: results, trap categories, exported globals and memory
-must agree. The long mode is ``.venv/bin/python tests/fuzz/differential_fuzz.py --minutes N``.
+must agree. Then 20 float-heavy modules (``--floats on``) for each other target configuration
+of tests/harness/configs.py (FPU with hard/softfp float ABI, FPv5 on the M7 and M33, ARMv6-M).
+The long mode is ``.venv/bin/python tests/fuzz/differential_fuzz.py --minutes N``.
 Also checks that the fuzzer's comparison catches a wrong result and a wrong memory state.
 """
 
@@ -12,12 +14,16 @@ import os
 import pytest
 
 from fuzz import differential_fuzz as fz
-from harness import emu as emumod, stats
+from harness import configs, emu as emumod, stats
 
 #: First seed and modules per chunk of the smoke (fixed: the same modules every run).
 SMOKE_SEED = 1_000_000
 CHUNK = 50
 CHUNKS = 6
+#: First seed and modules of the smoke of each non-default configuration.
+CONFIG_SEED = 1_100_000
+CONFIG_COUNT = 20
+OTHER_CONFIGS = [c for c in configs.CONFIGS if c != configs.DEFAULT.name]
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -38,6 +44,21 @@ def test_fuzz_smoke(chunk):
         shown.append("seed %d:\n%s" % (seed, "\n".join("  %s" % f for f in res.findings[:5])))
     assert not totals.findings, "%s\n%s\n(rerun: tests/fuzz/differential_fuzz.py --seed S --count 1 --save DIR)" % (
         totals.line(), "\n".join(shown))
+
+
+@pytest.mark.parametrize("config", OTHER_CONFIGS)
+def test_fuzz_smoke_config(config):
+    totals = fz.run_campaign(CONFIG_SEED, count=CONFIG_COUNT, verbose=False, gen_args=("--floats", "on"),
+                             config_names=(config,))
+    stats.add("fuzz smoke (configs)", totals.compiled, totals.exports, totals.calls, totals.findings)
+    assert totals.modules == CONFIG_COUNT
+    assert totals.unsupported == 0, totals.unsupported_reasons
+    assert totals.calls >= CONFIG_COUNT, totals.line()
+    shown = []
+    for seed, _path, res in totals.failing_modules[:5]:
+        shown.append("seed %d:\n%s" % (seed, "\n".join("  %s" % f for f in res.findings[:5])))
+    assert not totals.findings, "%s\n%s\n(rerun: tests/fuzz/differential_fuzz.py --config %s --seed S --count 1 " \
+        "--gen-arg=--floats --gen-arg=on --save DIR)" % (totals.line(), "\n".join(shown), config)
 
 
 SELF_CHECK = """
@@ -124,3 +145,21 @@ def test_fuzz_host_imports_and_reexports(tmp_path):
     res = fz.check_module(wasm, str(tmp_path))
     assert not res.findings, res.findings
     assert res.exports == 1 and res.calls == 2 * fz.ARG_VECTORS
+
+
+FLOAT_ADD = '(module (func (export "f") (param f32 f32) (result f32) (f32.add (local.get 0) (local.get 1))))'
+
+
+def test_fuzz_config_is_compiled_linked_and_called(tmp_path, monkeypatch):
+    """Each configuration's module passes; findings name the configuration; and the
+    configuration really decides the calling convention: the hard-float object called
+    through the base AAPCS (floats in core registers) is caught."""
+    from harness.wasm2obj import to_wasm
+    wasm = to_wasm(FLOAT_ADD)
+    for name, cfg in configs.CONFIGS.items():
+        res = fz.check_module(wasm, str(tmp_path / name), config=cfg)
+        assert res.status == "ok" and not res.findings and res.calls == 2 * fz.ARG_VECTORS, (name, res.findings)
+    monkeypatch.setattr(configs.Config, "call_abi", property(lambda self: "soft"))
+    res = fz.check_module(wasm, str(tmp_path / "wrong"), config=configs.get("m4-fpv4-hard"))
+    assert res.findings and all(f.kind == "mismatch" and f.config == "m4-fpv4-hard" for f in res.findings), res.findings
+    assert "[mismatch/m4-fpv4-hard/checks]" in str(res.findings[0])

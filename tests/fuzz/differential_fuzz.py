@@ -24,8 +24,13 @@ compile error, an emulator fault, a timeout or a disagreement is a finding: it i
 and with ``--save DIR`` the module is written there with a JSON description, ready to be
 checked in under tests/fuzz/corpus/ (run by tests/test_fuzz_corpus.py).
 
+Each module is checked under one or more target configurations (``--config NAME``,
+repeatable, or ``all``; tests/harness/configs.py: CPU, FPU, float ABI, the emulator's CPU
+model and calling convention, the libgcc linked); the default is ``m4`` (Cortex-M4, no
+FPU, soft float). Findings and the saved JSON name the configuration.
+
 Usage:
-  differential_fuzz.py --seed S --count N [--jobs J] [--save DIR]
+  differential_fuzz.py --seed S --count N [--jobs J] [--save DIR] [--config NAME ...]
   differential_fuzz.py --seed S --minutes M [--jobs J] [--save DIR]   # long mode
   differential_fuzz.py --file m.wasm [...]                             # given modules
 """
@@ -50,7 +55,7 @@ if TESTS not in sys.path:
 
 import wasmtime  # noqa: E402
 
-from harness import abi, floats, link, paths, wasm2obj, wasminfo  # noqa: E402
+from harness import abi, configs, floats, link, paths, wasm2obj, wasminfo  # noqa: E402
 from harness.differential import abi_norm, _edges, _rand  # noqa: E402
 from harness.emu import Emulator  # noqa: E402
 from harness.hostenv import standard_env  # noqa: E402
@@ -274,6 +279,7 @@ class Finding:
 
     kind: str  # compile_error, mismatch, state_mismatch, harness_error
     setting: str
+    config: str = configs.DEFAULT.name
     export: str = ""
     args: tuple = ()
     types: tuple = ()
@@ -285,10 +291,11 @@ class Finding:
         if self.export:
             shown = [floats.show(a, t) if floats.is_float(t) else str(a) for a, t in zip(self.args, self.types)]
             args = " %s(%s)" % (self.export, ", ".join(shown))
-        return "[%s/%s]%s: expected %s, got %s" % (self.kind, self.setting, args, self.expected, self.actual)
+        return "[%s/%s/%s]%s: expected %s, got %s" % (self.kind, self.config, self.setting, args,
+                                                       self.expected, self.actual)
 
     def to_json(self):
-        return {"kind": self.kind, "setting": self.setting, "export": self.export,
+        return {"kind": self.kind, "config": self.config, "setting": self.setting, "export": self.export,
                 "args": list(self.args), "types": list(self.types),
                 "expected": self.expected, "actual": self.actual}
 
@@ -307,10 +314,12 @@ class ModuleResult:
     findings: list = field(default_factory=list)
 
 
-def check_module(wasm, workdir, seed=0, settings=SETTINGS):
-    """Compile ``wasm`` under each bounds-check setting and compare every export with
-    wasmtime; returns a :class:`ModuleResult`."""
+def check_module(wasm, workdir, seed=0, settings=SETTINGS, config=configs.DEFAULT):
+    """Compile ``wasm`` for ``config`` (:class:`harness.configs.Config`) under each
+    bounds-check setting and compare every export with wasmtime; returns a
+    :class:`ModuleResult`."""
     result = ModuleResult()
+    cname = config.name
     host = standard_env()
     module = wasmtime.Module(wasminfo.engine(), wasm)
     info = wasminfo.inspect(module)
@@ -329,25 +338,25 @@ def check_module(wasm, workdir, seed=0, settings=SETTINGS):
     for setting, extra in settings:
         sdir = os.path.join(workdir, setting)
         try:
-            compiled = wasm2obj.compile_module(wasm, sdir, extra_args=extra)
+            compiled = wasm2obj.compile_module(wasm, sdir, extra_args=tuple(config.synth_args) + tuple(extra))
         except wasm2obj.CompileError as e:
             msg = str(e)
             if ": unsupported:" in msg:
                 result.status = "unsupported"
                 result.unsupported = msg.split(": unsupported:", 1)[1].strip()
                 return result
-            result.findings.append(Finding("compile_error", setting, expected="an object", actual=msg))
+            result.findings.append(Finding("compile_error", setting, cname, expected="an object", actual=msg))
             continue
         except subprocess.TimeoutExpired:
-            result.findings.append(Finding("compile_error", setting, expected="an object",
+            result.findings.append(Finding("compile_error", setting, cname, expected="an object",
                                            actual="synth compile timed out"))
             continue
         try:
             funcs, globals_ = link.imports_for(info.import_list(), host)
-            elf = link.link([compiled.obj], sdir, funcs, globals_)
-            emu = Emulator(elf, info, host)
+            elf = link.link([compiled.obj], sdir, funcs, globals_, config=config)
+            emu = Emulator(elf, info, host, config=config)
         except Exception as e:  # a link failure of a synth object is a finding too
-            result.findings.append(Finding("harness_error", setting, expected="a linked image",
+            result.findings.append(Finding("harness_error", setting, cname, expected="a linked image",
                                            actual="%s: %s" % (type(e).__name__, e)))
             continue
         for sig in info.exports:
@@ -368,7 +377,7 @@ def check_module(wasm, workdir, seed=0, settings=SETTINGS):
                     continue
                 act = emu.call(sig.name, args, LIMIT)
                 result.calls += 1
-                base = dict(setting=setting, export=sig.name, args=args, types=tuple(sig.params))
+                base = dict(setting=setting, config=cname, export=sig.name, args=args, types=tuple(sig.params))
                 if exp.key() != act.key():
                     result.findings.append(Finding("mismatch", expected=exp.describe(),
                                                    actual=act.describe(), **base))
@@ -396,20 +405,22 @@ def hash_name(name):
 # --- driver ----------------------------------------------------------------------------
 
 def _work(job):
-    """Worker: check one module file; returns (seed, path, ModuleResult)."""
-    seed, path, workroot = job
+    """Worker: check one module file under one configuration; returns (seed, path, config
+    name, ModuleResult)."""
+    seed, path, workroot, cname = job
+    config = configs.get(cname)
     with open(path, "rb") as f:
         wasm = f.read()
-    wdir = tempfile.mkdtemp(prefix="m%d-" % seed, dir=workroot)
+    wdir = tempfile.mkdtemp(prefix="m%d-%s-" % (seed, cname), dir=workroot)
     try:
         try:
-            res = check_module(wasm, wdir, seed)
+            res = check_module(wasm, wdir, seed, config=config)
         except Exception as e:  # the harness itself failed: report, never hide
             res = ModuleResult(status="finding", findings=[
-                Finding("harness_error", "-", expected="a run", actual="%s: %s" % (type(e).__name__, e))])
+                Finding("harness_error", "-", cname, expected="a run", actual="%s: %s" % (type(e).__name__, e))])
     finally:
         shutil.rmtree(wdir, ignore_errors=True)
-    return seed, path, res
+    return seed, path, cname, res
 
 
 @dataclass
@@ -443,30 +454,35 @@ class Totals:
             self.findings += len(res.findings)
             self.failing_modules.append((seed, path, res))
 
-    def line(self):
-        return ("fuzz: %d modules (%d compiled, %d unsupported), %d exports called "
+    def line(self, label="fuzz"):
+        return ("%s: %d modules (%d compiled, %d unsupported), %d exports called "
                 "(%d with funcref in the signature not called), %d calls compared over both "
                 "bounds-check settings (%d no-checks calls not compared: reference memory_oob), "
                 "%d findings in %d modules"
-                % (self.modules, self.compiled, self.unsupported, self.exports, self.ref_exports,
+                % (label, self.modules, self.compiled, self.unsupported, self.exports, self.ref_exports,
                    self.calls, self.skipped_calls, self.findings, len(self.failing_modules)))
 
 
-def save_finding(savedir, seed, path, res):
-    """Copy a failing module and its findings into ``savedir``."""
+def save_finding(savedir, seed, path, res, config=configs.DEFAULT.name):
+    """Copy a failing module and its findings into ``savedir`` (the JSON records the
+    configuration, as a corpus entry does)."""
     os.makedirs(savedir, exist_ok=True)
-    base = os.path.join(savedir, "seed%d" % seed)
+    base = os.path.join(savedir, "seed%d" % seed if config == configs.DEFAULT.name else "seed%d-%s" % (seed, config))
     shutil.copyfile(path, base + ".wasm")
     with open(base + ".json", "w") as f:
-        json.dump({"seed": seed, "status": "open", "findings": [x.to_json() for x in res.findings[:20]]},
-                  f, indent=1)
+        json.dump({"seed": seed, "config": config, "status": "open",
+                   "findings": [x.to_json() for x in res.findings[:20]]}, f, indent=1)
         f.write("\n")
 
 
 def run_campaign(seed, count=None, minutes=None, jobs=1, savedir=None, batch=40, verbose=True,
-                 files=None, gen_args=()):
-    """Generate and check modules from ``seed`` on; returns :class:`Totals`."""
+                 files=None, gen_args=(), config_names=(configs.DEFAULT.name,)):
+    """Generate and check modules from ``seed`` on, each under every configuration of
+    ``config_names``; returns :class:`Totals` (all configurations together; with
+    ``.per_config`` {name: Totals})."""
     totals = Totals()
+    per_config = {c: Totals() for c in config_names}
+    totals.per_config = per_config
     workroot = tempfile.mkdtemp(prefix="synth-fuzz-")
     deadline = time.time() + minutes * 60 if minutes else None
     pool = multiprocessing.Pool(jobs) if jobs > 1 else None
@@ -481,20 +497,22 @@ def run_campaign(seed, count=None, minutes=None, jobs=1, savedir=None, batch=40,
                     break
                 mods = generate(next_seed, n, os.path.join(workroot, "gen"), gen_args)
                 next_seed += n
-            jobs_list = [(s, p, workroot) for s, p in mods]
+            jobs_list = [(s, p, workroot, c) for s, p in mods for c in config_names]
             results = pool.imap(_work, jobs_list) if pool else map(_work, jobs_list)
-            for s, p, res in results:
+            for s, p, c, res in results:
                 totals.add(s, p, res)
+                per_config[c].add(s, p, res)
                 if res.findings and verbose:
-                    print("seed %d (%s): %d finding(s)" % (s, p, len(res.findings)), flush=True)
+                    print("seed %d (%s) [%s]: %d finding(s)" % (s, p, c, len(res.findings)), flush=True)
                     for f in res.findings[:5]:
                         print("  " + str(f), flush=True)
                 if res.findings and savedir:
-                    save_finding(savedir, s, p, res)
+                    save_finding(savedir, s, p, res, c)
             if files is not None:
                 break
             if verbose:
-                print(totals.line(), flush=True)
+                for c in config_names:
+                    print(per_config[c].line("fuzz[%s]" % c), flush=True)
     finally:
         if pool:
             pool.terminate()
@@ -511,6 +529,9 @@ def main(argv=None):
     ap.add_argument("--save", help="directory for failing modules (+ .json)")
     ap.add_argument("--file", nargs="*", help="check these .wasm files instead of generating")
     ap.add_argument("--no-build", action="store_true", help="do not run cargo build first")
+    ap.add_argument("--config", action="append", default=[],
+                    help="target configuration (tests/harness/configs.py: %s), repeatable, or all; "
+                         "default m4" % ", ".join(configs.CONFIGS))
     ap.add_argument("--gen-arg", action="append", default=[],
                     help="extra argument for synth-fuzz gen (e.g. --gen-arg=--floats --gen-arg=off)")
     a = ap.parse_args(argv)
@@ -519,11 +540,16 @@ def main(argv=None):
     if not a.no_build:
         build_tools()
     start = time.time()
-    totals = run_campaign(a.seed, a.count, a.minutes, a.jobs, a.save, files=a.file, gen_args=a.gen_arg)
+    names = [c.name for c in configs.parse(a.config or [configs.DEFAULT.name])]
+    totals = run_campaign(a.seed, a.count, a.minutes, a.jobs, a.save, files=a.file, gen_args=a.gen_arg,
+                          config_names=names)
+    for name in names:
+        print(totals.per_config[name].line("fuzz[%s]" % name))
     print(totals.line())
     if totals.unsupported_reasons:
         print("unsupported: " + "; ".join("%s x%d" % kv for kv in sorted(totals.unsupported_reasons.items())))
-    print("seeds %d..%d, %.0f s" % (a.seed, a.seed + totals.modules - 1, time.time() - start))
+    modules = totals.modules // len(names)
+    print("seeds %d..%d, configs %s, %.0f s" % (a.seed, a.seed + modules - 1, ",".join(names), time.time() - start))
     return 1 if totals.findings else 0
 
 

@@ -27,7 +27,7 @@ import re
 import zlib
 from dataclasses import dataclass, field
 
-from . import abi, floats, link, uc_image, wasm2obj, wasminfo
+from . import abi, configs, floats, link, wasm2obj, wasminfo
 from .emu import DEFAULT_LIMIT, Emulator
 from .hostenv import standard_env
 from .reference import Reference
@@ -160,10 +160,16 @@ class Target:
     """A module built for both sides: emulator image and wasmtime reference."""
 
     def __init__(self, source, workdir, host=None, extra_args=(), objects=None, prefix=abi.DEFAULT_PREFIX,
-                 float_abi="soft"):
+                 float_abi="soft", config=None):
+        """``config`` (a :class:`harness.configs.Config`) adds its synth options; else
+        ``float_abi="hard"`` adds :data:`abi.HARD_FLOAT_ARGS`. Linking (libgcc), the CPU
+        model and the calling convention follow the configuration the options select."""
         self.host = host or standard_env()
-        if float_abi == "hard":
+        if config is not None:
+            extra_args = tuple(config.synth_args) + tuple(extra_args)
+        elif float_abi == "hard":
             extra_args = tuple(extra_args) + abi.HARD_FLOAT_ARGS
+        self.config = config or configs.from_args(extra_args)
         if objects is None:
             compiled = wasm2obj.compile_module(source, workdir, extra_args=extra_args,
                                                prefix=None if prefix == abi.DEFAULT_PREFIX else prefix)
@@ -173,11 +179,9 @@ class Target:
         self.wasm = wasm
         self.info = wasminfo.inspect(wasm)
         funcs, globals_ = link.imports_for(self.info.import_list(), self.host)
-        self.elf = link.link(objects, workdir, funcs, globals_, float_abi=float_abi,
-                             cpu=uc_image.target_of(extra_args))
+        self.elf = link.link(objects, workdir, funcs, globals_, config=self.config)
         # The emulator runs the CPU model of the compile's --target.
-        self.emu = Emulator(self.elf, self.info, self.host, prefix, float_abi=float_abi,
-                            cpu=uc_image.target_of(extra_args))
+        self.emu = Emulator(self.elf, self.info, self.host, prefix, config=self.config)
         self.ref = Reference(wasm, self.info, self.host)
 
     def compare(self, export, args, limit=DEFAULT_LIMIT):
@@ -187,14 +191,16 @@ class Target:
         return expected, actual
 
 
-def run_module(source, workdir, host=None, extra_args=(), objects=None, seed_name=None, float_abi="soft"):
+def run_module(source, workdir, host=None, extra_args=(), objects=None, seed_name=None, float_abi="soft",
+               config=None):
     """Differential-test every exported function of ``source``; returns a Report.
-    ``float_abi="hard"`` compiles with ``--float-abi hard`` and calls through AAPCS-VFP."""
+    ``float_abi="hard"`` compiles with ``--float-abi hard`` and calls through AAPCS-VFP;
+    ``config`` (:mod:`harness.configs`) compiles, links and runs that configuration."""
     text = ""
     if isinstance(source, str):
         text = open(source).read() if os.path.exists(source) else source
     arg_table, skip, limit = parse_directives(text)
-    target = Target(source, workdir, host, extra_args, objects, float_abi=float_abi)
+    target = Target(source, workdir, host, extra_args, objects, float_abi=float_abi, config=config)
     report = Report()
     for sig in target.info.exports:
         if sig.name in skip:

@@ -26,7 +26,7 @@ import unicorn.arm_const as A
 
 from . import abi, elf as elfmod
 from .outcome import Outcome, normalise, trap_name
-from .uc_image import InstructionCounter, cortex_m, map_segments, reset_segments
+from .uc_image import InstructionCounter, cortex_m, fpu_enabled, map_segments, reset_segments
 
 STACK_TOP = 0x30100000
 STACK_SIZE = 0x00100000
@@ -49,7 +49,14 @@ FPU_CPUS = ("cortex-m4", "cortex-m7", "cortex-m33", "cortex-m55")
 class Emulator:
     """One linked image, reusable for many calls."""
 
-    def __init__(self, elf_path, info, host, prefix=abi.DEFAULT_PREFIX, float_abi="soft", cpu="cortex-m4"):
+    def __init__(self, elf_path, info, host, prefix=abi.DEFAULT_PREFIX, float_abi="soft", cpu="cortex-m4",
+                 config=None):
+        """``config`` (:class:`harness.configs.Config`), when given, sets ``cpu`` and
+        ``float_abi`` and, for an FPU configuration, requires the model's FPU enabled."""
+        if config is not None:
+            cpu, float_abi = config.cpu, config.call_abi
+            if config.needs_fpu and not fpu_enabled(cpu):
+                raise RuntimeError("%s: unicorn's %s model does not run VFP code" % (config.name, cpu))
         if float_abi not in ("soft", "hard"):
             raise ValueError("float_abi is soft or hard, not %r" % float_abi)
         self.hard = float_abi == "hard"

@@ -13,7 +13,7 @@ import struct
 import subprocess
 from functools import lru_cache
 
-from . import abi, paths
+from . import abi, configs, paths
 
 CODE_BASE = 0x00001000
 RAM_BASE = 0x20000000
@@ -71,31 +71,10 @@ def stub_assembly(func_imports, global_imports):
     return "\n".join(lines) + "\n"
 
 
-#: The multilib whose libgcc provides the AEABI run-time functions synth objects call
-#: (``__aeabi_fadd``, ``__aeabi_dmul``, ... docs/ABI.md): Cortex-M4 Thumb, soft-float.
-LIBGCC_FLAGS = ("-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=soft")
-#: The hard-float multilib (``-mfloat-abi=hard -mfpu=fpv4-sp-d16``), for objects compiled
-#: with ``--float-abi hard``: the linker refuses to mix it with the soft one. Its AEABI
-#: functions still take floats in core registers (the AEABI requires the base AAPCS for
-#: them), which is what the compiled code calls them with.
-LIBGCC_HARD_FLAGS = ("-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16")
-
-
-#: The ARMv6-M multilib, for objects compiled for ``cortex-m0``/``cortex-m0plus``: the M4
-#: one holds Thumb-2 code an ARMv6-M core (and unicorn's Cortex-M0 model) cannot run.
-LIBGCC_V6M_FLAGS = ("-mcpu=cortex-m0plus", "-mthumb", "-mfloat-abi=soft")
-V6M_CPUS = ("cortex-m0", "cortex-m0plus")
-
-
-@lru_cache(maxsize=4)
-def libgcc_path(float_abi="soft", cpu=None):
-    """Path of the libgcc.a of ``float_abi`` (soft, or hard: the FPv4-SP-D16 multilib) for
-    the Cortex-M4, or the ARMv6-M one when ``cpu`` is an ARMv6-M core: the AEABI float and
-    integer helpers."""
-    if cpu in V6M_CPUS:
-        flags = LIBGCC_V6M_FLAGS
-    else:
-        flags = LIBGCC_HARD_FLAGS if float_abi == "hard" else LIBGCC_FLAGS
+@lru_cache(maxsize=16)
+def libgcc_for(flags):
+    """Path of the libgcc.a arm-none-eabi-gcc picks for the multilib ``flags`` (a tuple,
+    :attr:`harness.configs.Config.libgcc_flags`): the AEABI float and integer helpers."""
     try:
         out = subprocess.run([paths.tool("arm-none-eabi-gcc")] + list(flags) +
                              ["-print-libgcc-file-name"], capture_output=True, text=True,
@@ -105,6 +84,22 @@ def libgcc_path(float_abi="soft", cpu=None):
     if not out or not os.path.isabs(out) or not os.path.exists(out):
         raise LinkError("arm-none-eabi-gcc -print-libgcc-file-name gave %r" % out)
     return out
+
+
+def libgcc_path(float_abi="soft", cpu=None, config=None):
+    """Path of the libgcc.a of ``config`` (a :class:`harness.configs.Config`), else of the
+    configuration ``cpu`` (default cortex-m4) with ``float_abi`` gives: soft, or hard on
+    the FPv4-SP-D16 FPU (the linker refuses to mix the float ABIs; the AEABI helpers of a
+    hard-float libgcc still take floats in core registers, as the compiled code calls
+    them), the ARMv6-M multilib for an ARMv6-M ``cpu``."""
+    if config is None:
+        args = ["--target", cpu or configs.DEFAULT.cpu]
+        if float_abi == "hard":
+            args += list(abi.HARD_FLOAT_ARGS)
+        config = configs.from_args(args)
+        if config.v6m:
+            config = configs.Config("", config.cpu)
+    return libgcc_for(config.libgcc_flags)
 
 
 def libgcc_dir():
@@ -118,9 +113,11 @@ def _run(cmd):
         raise LinkError("%s failed:\n%s%s" % (os.path.basename(cmd[0]), proc.stdout, proc.stderr))
 
 
-def link(objects, workdir, func_imports=(), global_imports=(), name="image", float_abi="soft", cpu=None):
+def link(objects, workdir, func_imports=(), global_imports=(), name="image", float_abi="soft", cpu=None,
+         config=None):
     """Link ``objects`` with generated stubs into ``workdir/name.elf``; returns its path.
-    ``float_abi="hard"`` links the hard-float libgcc, an ARMv6-M ``cpu`` the ARMv6-M one."""
+    The libgcc is ``config``'s (:class:`harness.configs.Config`), else as
+    :func:`libgcc_path` picks it from ``float_abi`` and ``cpu``."""
     os.makedirs(workdir, exist_ok=True)
     asm = os.path.join(workdir, name + "_stubs.s")
     stub_obj = os.path.join(workdir, name + "_stubs.o")
@@ -133,7 +130,7 @@ def link(objects, workdir, func_imports=(), global_imports=(), name="image", flo
     _run([paths.tool("arm-none-eabi-as"), "-mcpu=cortex-m4", "-mthumb", "-o", stub_obj, asm])
     cmd = [paths.tool("arm-none-eabi-ld"), "-T", script, "-o", elf, "--no-warn-rwx-segments",
            stub_obj] + list(objects)
-    cmd.append(libgcc_path(float_abi, cpu))
+    cmd.append(libgcc_path(float_abi, cpu, config))
     _run(cmd)
     return elf
 

@@ -6,6 +6,9 @@ Takes an image from :mod:`harness.elf`; returns a configured ``unicorn.Uc``. Cal
 their own stubs (return landing pad, ``synth_trap``, imports) and argument passing.
 """
 
+import struct
+from functools import lru_cache
+
 import unicorn
 import unicorn.arm_const as A
 
@@ -45,6 +48,23 @@ def cortex_m(cpu="cortex-m4"):
     if uc.ctl_get_cpu_model() != model:
         raise RuntimeError("unicorn runs CPU model %d, not %d (%s)" % (uc.ctl_get_cpu_model(), model, cpu))
     return uc
+
+
+@lru_cache(maxsize=None)
+def fpu_enabled(cpu):
+    """Whether a fresh engine of ``cpu`` executes VFP code (its FPU enabled at reset, as
+    after the CPACR write firmware does): runs vmov s0, r0; vadd.f32 s1, s0, s0; vmov r1, s1
+    on 1.5 and expects 3.0."""
+    uc = cortex_m(cpu)
+    uc.mem_map(0x1000, 0x1000)
+    code = struct.pack("<7H", 0xEE00, 0x0A10, 0xEE70, 0x0A00, 0xEE10, 0x1A90, 0xBF00)
+    uc.mem_write(0x1000, code)
+    uc.reg_write(A.UC_ARM_REG_R0, 0x3FC00000)
+    try:
+        uc.emu_start(0x1001, 0x1000 + len(code) - 2)
+    except unicorn.UcError:
+        return False
+    return uc.reg_read(A.UC_ARM_REG_R1) == 0x40400000
 
 
 def cortex_m4():

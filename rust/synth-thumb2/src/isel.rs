@@ -139,6 +139,11 @@ pub(crate) struct Lower<'a> {
     /// Block parameters kept in an S register (see `isel/fmem.rs`): the
     /// register, which the block calls copy their arguments into.
     s_params: HashMap<Value, Reg>,
+    /// The S register of each value only VFP operations read whose
+    /// definition computes it in an S register (see `isel/fmem.rs`,
+    /// `plan_s_homes`): chosen before any block is lowered, so a use lowered
+    /// before its definition (block order is not dominance order) reads it.
+    s_home: HashMap<Value, Reg>,
     /// f64 results computed inside their single consumer's double-precision
     /// expression (see `isel/vfp64.rs`), with the scratch registers each
     /// needs and the operands it reads.
@@ -186,6 +191,7 @@ impl<'a> Lower<'a> {
             tz: Vec::new(),
             s_only: HashSet::new(),
             s_params: HashMap::new(),
+            s_home: HashMap::new(),
             f64_inner: HashMap::new(),
             f32_branch_cmps: HashMap::new(),
             f32_select_cmps: HashMap::new(),
@@ -408,6 +414,7 @@ impl<'a> Lower<'a> {
             self.tz = fmem::known_tz(func);
             self.s_only = fmem::s_only_values(func, self.fpu);
             self.plan_s_params(&reach);
+            self.plan_s_homes(&reach);
         }
         self.plan_folds(&reach);
         self.plan_f64_trees(&reach);
@@ -489,6 +496,7 @@ impl<'a> Lower<'a> {
                 None => self.lower_term(bi, &bd.term)?,
             }
         }
+        self.check_s_homes()?;
         // Function-wide constants go before the setup block's jump.
         let mut consts: Vec<MachInst> =
             self.function_consts.iter().map(|&(imm, rd)| MachInst::MovImm { rd, imm }).collect();

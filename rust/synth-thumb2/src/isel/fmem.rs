@@ -22,6 +22,8 @@
 
 use super::Lower;
 use crate::inst::MachInst;
+use crate::BackendError;
+use synth_regalloc::Reg;
 use synth_ir::{BinaryOp, Function, InstKind, SymbolRef, Type, Value};
 
 /// Largest `VLDR`/`VSTR` immediate offset (a multiple of 4).
@@ -112,6 +114,27 @@ pub(crate) fn sign_op(const_of: impl Fn(Value) -> Option<i64>, kind: &InstKind) 
         return None;
     };
     Some((*op == BinaryOp::Xor, x))
+}
+
+/// Whether the lowering of `kind` computes its (i32) result in an S
+/// register when only VFP operations read that result: a call the FPU
+/// computes other than a comparison (`Lower::vfp_call`), a 32-bit select
+/// (`Lower::s_select`), a sign operation (`Lower::s_sign`), a constant that
+/// is a VFP immediate (`Lower::s_const`). Loads are not: `VLDR` depends on
+/// the addressing the lowering picks, and its result is copied to the core
+/// register anyway.
+pub(crate) fn defines_in_s(kind: &InstKind, fpu: synth_thumb2_enc::Fpu, ir_const: impl Fn(Value) -> Option<i64>) -> bool {
+    if fpu == synth_thumb2_enc::Fpu::None {
+        return false;
+    }
+    match kind {
+        InstKind::Call { callee, .. } => {
+            matches!(super::vfp::vfp_lowering(callee, fpu), Some(k) if !matches!(k, super::vfp::VfpLowering::Compare(_)))
+        }
+        InstKind::Select { ty, .. } => matches!(ty.bits_type(), Type::I32 | Type::F32),
+        InstKind::Iconst { imm, .. } => synth_thumb2_enc::is_vfp_imm_f32(f32::from_bits(*imm as u32)),
+        k => sign_op(ir_const, k).is_some(),
+    }
 }
 
 /// The constant of an `Iconst` value, found by a scan of the IR.
@@ -224,6 +247,56 @@ impl Lower<'_> {
                 }
             }
         }
+    }
+
+    /// Chooses the S register of every value only VFP operations read (see
+    /// [`s_only_values`]) whose definition computes it in an S register
+    /// ([`defines_in_s`]: a VFP operation, a select or sign operation in S
+    /// registers, a VFP-immediate constant) before any block is lowered.
+    /// Blocks are lowered in IR order, which is not dominance order (the
+    /// exit of a `block` around a loop comes before the loop's blocks), so
+    /// a use can be lowered before its definition; [`Self::to_s`] used to
+    /// fall back to a `VMOV` from the value's core register there, which
+    /// these definitions never write. The definitions write this register
+    /// ([`Self::s_def`]) and every use reads it.
+    pub(super) fn plan_s_homes(&mut self, reach: &[bool]) {
+        let func = self.func;
+        for (bi, bd) in func.blocks.iter().enumerate() {
+            if !reach[bi] {
+                continue;
+            }
+            for inst in &bd.insts {
+                let [d] = inst.results[..] else { continue };
+                if self.s_only.contains(&d)
+                    && func.value_types[d.0 as usize] == Type::I32
+                    && defines_in_s(&inst.kind, self.fpu, |v| self.ir_const(v))
+                {
+                    let sd = self.new_fvreg();
+                    self.s_home.insert(d, sd);
+                }
+            }
+        }
+    }
+
+    /// The S register a definition of `d` computes it in: its planned home
+    /// ([`Self::plan_s_homes`]), else a new one.
+    pub(super) fn s_def(&mut self, d: Value) -> Reg {
+        match self.s_home.get(&d) {
+            Some(&sd) => sd,
+            None => self.new_fvreg(),
+        }
+    }
+
+    /// After lowering: every planned home was written by its definition
+    /// (a definition that took another path would leave its uses reading
+    /// an undefined register: an internal error, never a miscompile).
+    pub(super) fn check_s_homes(&self) -> Result<(), BackendError> {
+        for (d, &sd) in &self.s_home {
+            if self.s_of.get(d) != Some(&(sd, None)) {
+                return Err(self.err(format!("v{} planned in an S register but not defined there", d.0)));
+            }
+        }
+        Ok(())
     }
 
     /// The copies of a block call into the parameters kept in S registers:
@@ -387,5 +460,94 @@ mod tests {
         assert!(!soft.insts.iter().any(|i| matches!(i, MachInst::VMov { .. })));
         let out = synth_regalloc::allocate(&vc, &synth_regalloc::Options { verify: true, shadow: false });
         assert_eq!(out.stats.float.as_ref().map(|f| f.spill_stores), Some(0));
+    }
+
+    /// Every virtual register some instruction reads is written by some
+    /// instruction (a read of a never-written register is an undefined value).
+    fn undefined_reads(vc: &crate::vcode::VCode) -> Vec<u32> {
+        use synth_regalloc::{Function as _, OperandKind};
+        let mut defined = vec![false; vc.num_vregs()];
+        for i in 0..vc.num_insts() {
+            for o in vc.inst_operands(i) {
+                if let (Some(v), OperandKind::Def | OperandKind::EarlyDef) = (o.reg.as_virt(), o.kind) {
+                    defined[v as usize] = true;
+                }
+            }
+        }
+        let mut out: Vec<u32> = (0..vc.num_insts())
+            .flat_map(|i| vc.inst_operands(i).to_vec())
+            .filter(|o| o.kind == OperandKind::Use)
+            .filter_map(|o| o.reg.as_virt())
+            .filter(|&v| !defined[v as usize])
+            .collect();
+        out.dedup();
+        out
+    }
+
+    /// A loop (block 2) computing `s = select(i & 1, acc', y)` (or
+    /// `f32.neg acc'` when `neg`), `acc' = acc + x`, and its exit (block 1,
+    /// before the loop in block order, as the frontend makes the exit of a
+    /// `block` around a loop) returning `s * s`: the exit block is lowered
+    /// before the definition of `s`.
+    fn use_before_def_fn(neg: bool) -> synth_ir::Function {
+        let sig = Signature { params: vec![Type::I32, Type::I32, Type::I32], results: vec![Type::I32] };
+        let mut b = FunctionBuilder::new("f", sig);
+        let ps = b.block_params(synth_ir::Block(0)).to_vec();
+        let (x, y, n) = (ps[0], ps[1], ps[2]);
+        let exit = b.create_block();
+        let body = b.create_block();
+        let acc = b.append_block_param(body, Type::I32);
+        let i = b.append_block_param(body, Type::I32);
+        let zero = b.iconst(Type::I32, 0);
+        b.jump(body, vec![zero, zero]);
+        b.switch_to_block(body);
+        let fsig = Signature { params: vec![Type::I32, Type::I32], results: vec![Type::I32] };
+        let add = InstKind::Call { callee: Callee::Libcall(Libcall::FAdd), sig: fsig.clone(), args: vec![acc, x] };
+        let next = b.inst(add, &[Type::I32])[0];
+        let s = if neg {
+            let sign = b.iconst(Type::I32, 0x8000_0000u32 as i64);
+            b.binary(BinaryOp::Xor, next, sign)
+        } else {
+            let one = b.iconst(Type::I32, 1);
+            let odd = b.binary(BinaryOp::And, i, one);
+            b.inst(InstKind::Select { ty: Type::I32, cond: odd, if_true: next, if_false: y }, &[Type::I32])[0]
+        };
+        let one = b.iconst(Type::I32, 1);
+        let i1 = b.binary(BinaryOp::Add, i, one);
+        let c = b.compare(IntCC::LtU, i1, n);
+        b.branch(c, BlockCall { block: body, args: vec![next, i1] }, BlockCall { block: exit, args: vec![] });
+        b.switch_to_block(exit);
+        let mul = InstKind::Call { callee: Callee::Libcall(Libcall::FMul), sig: fsig, args: vec![s, s] };
+        let r = b.inst(mul, &[Type::I32])[0];
+        b.terminate(Terminator::Return(vec![r]));
+        b.finish()
+    }
+
+    #[test]
+    fn a_value_computed_in_s_registers_is_read_there_by_a_use_lowered_before_it() {
+        for neg in [false, true] {
+            let f = use_before_def_fn(neg);
+            assert_eq!(f.blocks[1].insts.len(), 1, "the exit block (lowered first) holds the use");
+            let vc = super::super::lower_for(&f, None, Fpu::Fpv4SpD16).expect("lowers");
+            assert_eq!(undefined_reads(&vc), Vec::<u32>::new(), "neg={neg}: a read of a never-written register");
+            // The S register the select/VNEG writes is the one the multiplication reads.
+            let sd = vc
+                .insts
+                .iter()
+                .find_map(|i| match i {
+                    MachInst::VSelect { sd, .. } | MachInst::VSign { sd, .. } => Some(*sd),
+                    _ => None,
+                })
+                .expect("computed in S registers");
+            assert!(
+                vc.insts.iter().any(|i| matches!(i, MachInst::VArith { sn, sm, .. } if *sn == sd && *sm == sd)),
+                "neg={neg}: the use reads the definition's S register"
+            );
+            let out = synth_regalloc::allocate(&vc, &synth_regalloc::Options { verify: true, shadow: false });
+            assert!(out.stats.float.is_some());
+            // The same function without an FPU reads nothing undefined either.
+            let soft = super::super::lower_for(&f, None, Fpu::None).expect("lowers");
+            assert_eq!(undefined_reads(&soft), Vec::<u32>::new());
+        }
     }
 }

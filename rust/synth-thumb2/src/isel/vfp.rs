@@ -103,6 +103,11 @@ impl Lower<'_> {
     /// spill slot).
     #[allow(clippy::wrong_self_convention)] // `v` goes to an S register; `self` is not converted
     pub(super) fn to_s(&mut self, v: Value) -> Reg {
+        // Computed in an S register by its definition, which may not have
+        // been lowered yet (its core register is then never written).
+        if let Some(&sd) = self.s_home.get(&v) {
+            return sd;
+        }
         match self.s_of.get(&v) {
             Some(&(sd, None)) => return sd,
             Some(&(sd, Some(b))) if b == self.cur => return sd,
@@ -133,7 +138,7 @@ impl Lower<'_> {
         {
             return false;
         }
-        let sd = self.new_fvreg();
+        let sd = self.s_def(d);
         self.push(MachInst::VMovImm { sd, bits });
         self.s_of.insert(d, (sd, None));
         true
@@ -150,7 +155,7 @@ impl Lower<'_> {
         let (cc, rn, rhs) = cond;
         let st = self.to_s(t);
         let sf = self.to_s(f);
-        let sd = self.new_fvreg();
+        let sd = self.s_def(d);
         self.push(MachInst::VSelect { cc, sd, rn, rhs, st, sf });
         self.s_of.insert(d, (sd, None));
         true
@@ -166,7 +171,7 @@ impl Lower<'_> {
         }
         let Some((neg, x)) = super::fmem::sign_op(|v| self.ir_const(v), kind) else { return false };
         let sm = self.to_s(x);
-        let sd = self.new_fvreg();
+        let sd = self.s_def(d);
         self.push(MachInst::VSign { neg, sd, sm });
         self.s_of.insert(d, (sd, None));
         true
@@ -361,7 +366,7 @@ impl Lower<'_> {
             self.push(MachInst::VCmpSet { cc, rd, sn: a, sm: b });
             return Ok(true);
         }
-        let sd = self.new_fvreg();
+        let sd = self.s_def(results[0]);
         match k {
             VfpLowering::Arith(op) => {
                 let b = self.to_s(args[1]);
