@@ -129,7 +129,12 @@ pub(crate) fn defines_in_s(kind: &InstKind, fpu: synth_thumb2_enc::Fpu, ir_const
     }
     match kind {
         InstKind::Call { callee, .. } => {
-            matches!(super::vfp::vfp_lowering(callee, fpu), Some(k) if !matches!(k, super::vfp::VfpLowering::Compare(_)))
+            // Comparisons give a 0/1 in a core register, and f32.min/max
+            // (`MachInst::VMinMax`) a result in a core register too.
+            matches!(
+                super::vfp::vfp_lowering(callee, fpu),
+                Some(k) if !matches!(k, super::vfp::VfpLowering::Compare(_) | super::vfp::VfpLowering::MinMax(_))
+            )
         }
         InstKind::Select { ty, .. } => matches!(ty.bits_type(), Type::I32 | Type::F32),
         InstKind::Iconst { imm, .. } => synth_thumb2_enc::is_vfp_imm_f32(f32::from_bits(*imm as u32)),

@@ -315,7 +315,8 @@ impl Lower<'_> {
         let (t, f) = if negated { (f, t) } else { (t, f) };
         if self.s_only.contains(&d) {
             let (st, sf) = (self.to_s(t), self.to_s(f));
-            let sd = self.new_fvreg();
+            // Its planned home (`fmem::plan_s_homes`): uses may be lowered first.
+            let sd = self.s_def(d);
             self.push(MachInst::VCmpSelect { cc, rd: sd, sn, sm, t: st, f: sf });
             self.s_of.insert(d, (sd, None));
         } else {
