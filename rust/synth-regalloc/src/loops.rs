@@ -39,93 +39,13 @@ fn reverse_postorder(prog: &Prog) -> Vec<usize> {
 
 /// Immediate dominator of every block reachable from the entry (the entry's
 /// is itself; `usize::MAX` for unreachable blocks), by Lengauer and
-/// Tarjan's algorithm (semidominators over a depth-first spanning tree,
-/// path compression): O(edges x log blocks) on every shape, where the
-/// iterative algorithm of Cooper, Harvey and Kennedy walks the dominator
-/// tree at every join, which is quadratic on a deep loop nest (the same
-/// algorithm as the IR verifier's, over the allocator's CFG).
+/// Tarjan's algorithm ([`synth_graph::immediate_dominators`], the IR
+/// verifier's too, here over the allocator's CFG).
 fn immediate_dominators(prog: &Prog) -> Vec<usize> {
-    const NONE: usize = usize::MAX;
-    let n = prog.blocks.len();
-    let mut idom = vec![NONE; n];
-    if n == 0 {
-        return idom;
-    }
-    // Depth-first preorder from the entry; vertices are preorder numbers.
-    let mut num = vec![NONE; n];
-    let mut vertex: Vec<usize> = vec![0];
-    let mut parent: Vec<usize> = vec![NONE];
-    num[0] = 0;
-    let mut stack: Vec<(usize, usize)> = vec![(0, 0)];
-    while let Some(&mut (b, ref mut next)) = stack.last_mut() {
-        if let Some(&s) = prog.succs[b].get(*next) {
-            *next += 1;
-            if num[s] == NONE {
-                num[s] = vertex.len();
-                parent.push(num[b]);
-                vertex.push(s);
-                stack.push((s, 0));
-            }
-        } else {
-            stack.pop();
-        }
-    }
-    let m = vertex.len();
-    let mut semi: Vec<usize> = (0..m).collect();
-    let mut label: Vec<usize> = (0..m).collect();
-    let mut ancestor = vec![NONE; m];
-    let mut dom = vec![0usize; m];
-    let mut bucket: Vec<Vec<usize>> = vec![Vec::new(); m];
-    let mut path = Vec::new();
-    // The vertex of minimal semidominator on the forest path above `v`
-    // (path compression, iteratively).
-    let mut eval = |v: usize, ancestor: &mut [usize], label: &mut [usize], semi: &[usize]| -> usize {
-        if ancestor[v] == NONE {
-            return v;
-        }
-        let mut x = v;
-        while ancestor[ancestor[x]] != NONE {
-            path.push(x);
-            x = ancestor[x];
-        }
-        while let Some(x) = path.pop() {
-            let a = ancestor[x];
-            if semi[label[a]] < semi[label[x]] {
-                label[x] = label[a];
-            }
-            ancestor[x] = ancestor[a];
-        }
-        label[v]
-    };
-    for w in (1..m).rev() {
-        for &p in &prog.preds[vertex[w]] {
-            let v = num[p];
-            if v == NONE {
-                continue;
-            }
-            let u = eval(v, &mut ancestor, &mut label, &semi);
-            if semi[u] < semi[w] {
-                semi[w] = semi[u];
-            }
-        }
-        bucket[semi[w]].push(w);
-        let p = parent[w];
-        ancestor[w] = p;
-        for v in std::mem::take(&mut bucket[p]) {
-            let u = eval(v, &mut ancestor, &mut label, &semi);
-            dom[v] = if semi[u] < semi[v] { u } else { p };
-        }
-    }
-    for w in 1..m {
-        if dom[w] != semi[w] {
-            dom[w] = dom[dom[w]];
-        }
-    }
-    idom[0] = 0;
-    for w in 1..m {
-        idom[vertex[w]] = vertex[dom[w]];
-    }
-    idom
+    synth_graph::immediate_dominators(prog.blocks.len(), |b, k| prog.succs[b].get(k).copied())
+        .into_iter()
+        .map(|d| d.unwrap_or(usize::MAX))
+        .collect()
 }
 
 /// Dominance of reachable blocks: immediate dominators plus preorder

@@ -1,8 +1,8 @@
 //! Dominator tree of a [`Function`]'s CFG: Lengauer and Tarjan's algorithm
-//! (semidominators over a depth-first spanning tree, path compression),
-//! O(edges × log blocks) on every shape; the iterative algorithm of Cooper,
-//! Harvey and Kennedy, kept as the tests' reference, walks the dominator
-//! tree at every join and is quadratic on deep loop nests.
+//! (shared with the register allocator in `synth-graph`), O(edges × log
+//! blocks) on every shape; the iterative algorithm of Cooper, Harvey and
+//! Kennedy, kept as the tests' reference, walks the dominator tree at every
+//! join and is quadratic on deep loop nests.
 
 use crate::Function;
 
@@ -56,95 +56,11 @@ fn nth_target(term: &crate::Terminator, k: usize) -> Option<crate::Block> {
 }
 
 /// Immediate dominator of each block: `Some(entry)` for the entry itself,
-/// `None` for blocks unreachable from the entry.
+/// `None` for blocks unreachable from the entry (Lengauer and Tarjan's
+/// algorithm, [`synth_graph::immediate_dominators`]; targets outside the
+/// function are ignored).
 pub fn dominators(func: &Function) -> Vec<Option<usize>> {
-    const NONE: usize = usize::MAX;
-    let n = func.blocks.len();
-    let mut idom: Vec<Option<usize>> = vec![None; n];
-    if n == 0 {
-        return idom;
-    }
-    // Depth-first preorder from the entry; vertices are preorder numbers.
-    let mut num = vec![NONE; n];
-    let mut vertex: Vec<usize> = vec![0];
-    let mut parent: Vec<usize> = vec![NONE];
-    num[0] = 0;
-    let mut stack: Vec<(usize, usize)> = vec![(0, 0)];
-    while let Some(&mut (b, ref mut next)) = stack.last_mut() {
-        if let Some(s) = nth_target(&func.blocks[b].term, *next) {
-            *next += 1;
-            let s = s.0 as usize;
-            if s < n && num[s] == NONE {
-                num[s] = vertex.len();
-                parent.push(num[b]);
-                vertex.push(s);
-                stack.push((s, 0));
-            }
-        } else {
-            stack.pop();
-        }
-    }
-    let m = vertex.len();
-    let mut preds: Vec<Vec<usize>> = vec![Vec::new(); m];
-    for (v, &b) in vertex.iter().enumerate() {
-        for c in func.blocks[b].term.block_calls() {
-            let s = c.block.0 as usize;
-            if s < n {
-                preds[num[s]].push(v);
-            }
-        }
-    }
-    let mut semi: Vec<usize> = (0..m).collect();
-    let mut label: Vec<usize> = (0..m).collect();
-    let mut ancestor = vec![NONE; m];
-    let mut dom = vec![0usize; m];
-    let mut bucket: Vec<Vec<usize>> = vec![Vec::new(); m];
-    let mut path = Vec::new();
-    // The vertex of minimal semidominator on the forest path above `v`
-    // (path compression, iteratively).
-    let mut eval = |v: usize, ancestor: &mut [usize], label: &mut [usize], semi: &[usize]| -> usize {
-        if ancestor[v] == NONE {
-            return v;
-        }
-        let mut x = v;
-        while ancestor[ancestor[x]] != NONE {
-            path.push(x);
-            x = ancestor[x];
-        }
-        while let Some(x) = path.pop() {
-            let a = ancestor[x];
-            if semi[label[a]] < semi[label[x]] {
-                label[x] = label[a];
-            }
-            ancestor[x] = ancestor[a];
-        }
-        label[v]
-    };
-    for w in (1..m).rev() {
-        for &v in &preds[w] {
-            let u = eval(v, &mut ancestor, &mut label, &semi);
-            if semi[u] < semi[w] {
-                semi[w] = semi[u];
-            }
-        }
-        bucket[semi[w]].push(w);
-        let p = parent[w];
-        ancestor[w] = p;
-        for v in std::mem::take(&mut bucket[p]) {
-            let u = eval(v, &mut ancestor, &mut label, &semi);
-            dom[v] = if semi[u] < semi[v] { u } else { p };
-        }
-    }
-    for w in 1..m {
-        if dom[w] != semi[w] {
-            dom[w] = dom[dom[w]];
-        }
-    }
-    idom[0] = Some(0);
-    for w in 1..m {
-        idom[vertex[w]] = Some(vertex[dom[w]]);
-    }
-    idom
+    synth_graph::immediate_dominators(func.blocks.len(), |b, k| nth_target(&func.blocks[b].term, k).map(|t| t.0 as usize))
 }
 
 /// [`dominators`] by Cooper, Harvey and Kennedy's iterative algorithm over
