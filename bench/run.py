@@ -49,12 +49,12 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from benchlib import build, chart, emulate, paths, reference, report, sizes, w2c  # noqa: E402
-from harness import link as harness_link  # noqa: E402  (benchlib.paths puts tests/ on sys.path)
+from harness import configs as harness_configs  # noqa: E402  (benchlib.paths puts tests/ on sys.path)
 from harness import v6m_check  # noqa: E402
 
 DEFAULT_TARGETS = ("cortex-m4", "cortex-m0plus")
 #: The cores whose objects must be ARMv6-M code (checked by reassembly).
-V6M_TARGETS = harness_link.V6M_CPUS
+V6M_TARGETS = harness_configs.V6M_CPUS
 
 
 def configure(target, fpu=None):
