@@ -51,8 +51,8 @@ use synth_ir::{
 /// ([`ModuleInfo::static_memory_bytes`]) costs init nothing. `None` for an
 /// imported memory (its size word is the provider's) or no memory.
 pub fn memory_size_word(info: &ModuleInfo) -> Option<u32> {
-    let mem = info.memory.as_ref().filter(|m| m.import.is_none())?;
-    u32::try_from(u64::from(mem.initial_pages) << 16).ok()
+    info.memory.as_ref().filter(|m| m.import.is_none())?;
+    info.min_memory_bytes()
 }
 
 /// The IR of the init function for `info`.

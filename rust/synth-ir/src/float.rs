@@ -438,7 +438,8 @@ impl Libcall {
             D2F => eval_convert(FloatConvertOp::Demote, F64, F32, a),
             // The quotient (division by zero returns 0 here; callers check first).
             ULDivMod => a.checked_div(b).unwrap_or(0),
-            LDivMod => (a as i64).checked_div(b as i64).unwrap_or(if b as i64 == -1 { a.wrapping_neg() as i64 } else { 0 }) as u64,
+            LDivMod if b == 0 => 0,
+            LDivMod => (a as i64).wrapping_div(b as i64) as u64,
         }
     }
 }

@@ -265,7 +265,7 @@ impl Lower<'_> {
             return Ok(());
         }
         if let Some((l, rem)) = aeabi_divmod64(callee) {
-            return self.divmod64_call(l, rem, args, results);
+            return self.divmod64_call(l, rem, &abi, args, results);
         }
         self.frame.has_calls = true;
         self.frame.outgoing_bytes = self.frame.outgoing_bytes.max(align8(abi.stack_bytes));
@@ -333,18 +333,25 @@ impl Lower<'_> {
     /// and signed overflow) as a call of the AEABI function `l` (libgcc's
     /// `__aeabi_uldivmod`/`__aeabi_ldivmod`, as gcc calls them): dividend in
     /// r0:r1, divisor in r2:r3; quotient back in r0:r1, remainder in r2:r3.
-    fn divmod64_call(&mut self, l: Libcall, rem: bool, args: &[Value], results: &[Value]) -> Result<(), BackendError> {
-        let (&[n, d], &[res]) = (args, results) else {
-            return Err(self.err("an i64 division call without two arguments and one result"));
+    fn divmod64_call(
+        &mut self,
+        l: Libcall,
+        rem: bool,
+        abi: &crate::abi::AbiSig,
+        args: &[Value],
+        results: &[Value],
+    ) -> Result<(), BackendError> {
+        let &[res] = results else {
+            return Err(self.err("an i64 division call without one result"));
         };
         self.frame.has_calls = true;
-        let (nlo, nhi) = self.pair(n)?;
-        let (dlo, dhi) = self.pair(d)?;
-        for (r, v) in [(0, nlo), (1, nhi), (2, dlo), (3, dhi)] {
-            self.push(MachInst::Mov { rd: preg(r), rm: v });
+        let (mut moves, mut uses) = (Vec::new(), Vec::new());
+        self.register_args(args, abi, &mut moves, &mut uses)?;
+        for m in moves {
+            self.push(m);
         }
-        let regs = vec![preg(0), preg(1), preg(2), preg(3)];
-        self.push(MachInst::Call { target: CallTarget::Sym(SymbolRef::Libcall(l)), uses: regs.clone(), defs: regs });
+        let defs = vec![preg(0), preg(1), preg(2), preg(3)];
+        self.push(MachInst::Call { target: CallTarget::Sym(SymbolRef::Libcall(l)), uses, defs });
         let (lo, hi) = self.pair(res)?;
         let from = if rem { 2 } else { 0 };
         self.push(MachInst::Mov { rd: lo, rm: preg(from) });
