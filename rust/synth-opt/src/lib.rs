@@ -30,6 +30,7 @@ pub mod fold;
 pub mod gvn;
 pub mod inline;
 pub mod licm;
+mod loops;
 pub mod module;
 pub mod range;
 pub mod rebase;

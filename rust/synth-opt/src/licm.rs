@@ -10,142 +10,12 @@
 //! operands are all defined outside the loop. These never trap and have no
 //! effect, so executing them once before the loop (even when the loop body
 //! would not have reached them) is unobservable. Loops are processed inner
-//! first, so invariants move out of whole nests.
+//! first, so invariants move out of whole nests; each invariant moves once,
+//! straight to the preheader of the outermost loop it is invariant in.
 
 use crate::cfg::Cfg;
+use crate::loops::{find_loops, Loops};
 use synth_ir::{BinaryOp, Block, BlockCall, BlockData, Function, InstKind, Terminator};
-
-/// The natural loops of a function as a forest (two natural loops with
-/// different headers are disjoint or nested), built in near-linear time:
-/// a loop's blocks are its own blocks (those of no inner loop) plus its
-/// inner loops', so nothing lists a deep nest's blocks once per level.
-struct Loops {
-    /// Loop headers in increasing block order.
-    headers: Vec<usize>,
-    /// Per loop: blocks whose innermost loop it is, header included, in
-    /// increasing block order.
-    own: Vec<Vec<usize>>,
-    /// Per loop: number of blocks in the loop (inner loops' included).
-    size: Vec<usize>,
-    /// Per block: its innermost loop, if any.
-    innermost: Vec<Option<usize>>,
-    /// Per loop: `[enter, exit)` in a preorder numbering of the forest, so
-    /// loop `a` contains loop `b` when `b`'s enter lies in `a`'s interval.
-    span: Vec<(u32, u32)>,
-}
-
-impl Loops {
-    /// True when block `b` is in loop `l` (directly or in an inner loop).
-    fn contains(&self, l: usize, b: usize) -> bool {
-        match self.innermost.get(b).copied().flatten() {
-            Some(m) => self.span[l].0 <= self.span[m].0 && self.span[m].0 < self.span[l].1,
-            None => false,
-        }
-    }
-}
-
-/// Union-find root with path halving.
-fn find(parent: &mut [usize], mut x: usize) -> usize {
-    while parent[x] != x {
-        parent[x] = parent[parent[x]];
-        x = parent[x];
-    }
-    x
-}
-
-fn find_loops(func: &Function, cfg: &Cfg) -> Loops {
-    let n = func.blocks.len();
-    // Back edges (header, latch), grouped by header.
-    let mut back: Vec<(usize, usize)> = Vec::new();
-    for &b in &cfg.rpo {
-        for s in func.successors(Block(b as u32)) {
-            let h = s.0 as usize;
-            if h < n && cfg.dominates(h, b) {
-                back.push((h, b));
-            }
-        }
-    }
-    back.sort_unstable();
-    back.dedup();
-    let mut headers: Vec<usize> = back.iter().map(|&(h, _)| h).collect();
-    headers.dedup();
-    let mut rpo_pos = vec![usize::MAX; n];
-    for (k, &b) in cfg.rpo.iter().enumerate() {
-        rpo_pos[b] = k;
-    }
-    let mut loop_of_header = vec![usize::MAX; n];
-    for (l, &h) in headers.iter().enumerate() {
-        loop_of_header[h] = l;
-    }
-    // Inner loops first: a loop nested in another has a header the outer
-    // header dominates, so later in reverse postorder. A processed loop is
-    // collapsed into its header (union-find), which the outer walk meets
-    // at most once through the header's predecessors.
-    let mut order: Vec<usize> = (0..headers.len()).collect();
-    order.sort_unstable_by_key(|&l| std::cmp::Reverse(rpo_pos[headers[l]]));
-    let mut uf: Vec<usize> = (0..n).collect();
-    let mut mark = vec![usize::MAX; n];
-    let mut innermost: Vec<Option<usize>> = vec![None; n];
-    let mut parent: Vec<Option<usize>> = vec![None; headers.len()];
-    let mut own: Vec<Vec<usize>> = vec![Vec::new(); headers.len()];
-    let mut work = Vec::new();
-    for &l in &order {
-        let h = headers[l];
-        mark[h] = l;
-        innermost[h] = Some(l);
-        own[l].push(h);
-        let mut members = Vec::new();
-        let first = back.partition_point(|&(x, _)| x < h);
-        work.extend(back[first..].iter().take_while(|&&(x, _)| x == h).map(|&(_, b)| b));
-        while let Some(x) = work.pop() {
-            let r = find(&mut uf, x);
-            if mark[r] == l {
-                continue;
-            }
-            mark[r] = l;
-            members.push(r);
-            let inner = loop_of_header[r];
-            if inner != usize::MAX && inner != l && innermost[r] == Some(inner) {
-                // A processed inner loop, entered through its header.
-                parent[inner] = Some(l);
-            } else {
-                innermost[r] = Some(l);
-                own[l].push(r);
-            }
-            work.extend(cfg.preds[r].iter().copied());
-        }
-        for r in members {
-            uf[r] = h;
-        }
-    }
-    // Sizes (children before parents: inner loops were processed first)
-    // and the preorder spans of the forest.
-    let mut size: Vec<usize> = own.iter().map(Vec::len).collect();
-    let mut children: Vec<Vec<usize>> = vec![Vec::new(); headers.len()];
-    for &l in &order {
-        if let Some(p) = parent[l] {
-            size[p] += size[l];
-            children[p].push(l);
-        }
-    }
-    let mut span = vec![(0u32, 0u32); headers.len()];
-    let mut clock = 0u32;
-    let mut stack: Vec<(usize, bool)> = (0..headers.len()).rev().filter(|&l| parent[l].is_none()).map(|l| (l, false)).collect();
-    while let Some((l, done)) = stack.pop() {
-        if done {
-            span[l].1 = clock;
-            continue;
-        }
-        span[l].0 = clock;
-        clock += 1;
-        stack.push((l, true));
-        stack.extend(children[l].iter().map(|&c| (c, false)));
-    }
-    for o in &mut own {
-        o.sort_unstable();
-    }
-    Loops { headers, own, size, innermost, span }
-}
 
 /// The preheader of loop `l`, if it already has one: the unique
 /// predecessor outside the loop, whose every successor edge goes to the
@@ -247,12 +117,11 @@ pub fn run(func: &mut Function) -> usize {
     for (k, &b) in cfg.rpo.iter().enumerate() {
         rpo_pos[b] = k;
     }
+    let pres: Vec<Option<usize>> =
+        (0..loops.headers.len()).map(|l| (loops.headers[l] != 0).then(|| preheader(func, &cfg, &loops, l)).flatten()).collect();
     let mut moved = 0;
     for &l in &order {
-        if loops.headers[l] == 0 {
-            continue;
-        }
-        let Some(pre) = preheader(func, &cfg, &loops, l) else { continue };
+        let Some(pre) = pres[l] else { continue };
         // Only the loop's own blocks: inner loops were processed first (they
         // are smaller), so what is left in them has an operand defined in
         // the inner loop, hence in this one, or is not hoistable.
@@ -262,13 +131,25 @@ pub fn run(func: &mut Function) -> usize {
             let insts = std::mem::take(&mut func.blocks[b].insts);
             let mut stay = Vec::with_capacity(insts.len());
             for inst in insts {
-                let invariant = hoistable(&inst.kind)
-                    && inst.kind.operands().iter().all(|v| !loops.contains(l, def_block[v.0 as usize]));
-                if invariant {
-                    for r in &inst.results {
-                        def_block[r.0 as usize] = pre;
+                let operands = inst.kind.operands();
+                let outside = |m: usize| operands.iter().all(|v| !loops.contains(m, def_block[v.0 as usize]));
+                if hoistable(&inst.kind) && outside(l) {
+                    // Straight out of every enclosing loop it is invariant
+                    // in (moving it one level per loop would cost a deep
+                    // nest's depth for each instruction).
+                    let mut to = pre;
+                    let mut m = l;
+                    while let Some(p) = loops.parent[m] {
+                        let Some(pp) = pres[p] else { break };
+                        if !outside(p) {
+                            break;
+                        }
+                        (m, to) = (p, pp);
                     }
-                    func.blocks[pre].insts.push(inst);
+                    for r in &inst.results {
+                        def_block[r.0 as usize] = to;
+                    }
+                    func.blocks[to].insts.push(inst);
                     moved += 1;
                 } else {
                     stay.push(inst);

@@ -617,6 +617,7 @@ mod tests {
         let mut g = Graph {
             adj: vec![Vec::new(); n],
             pairs: PairSet::new(n),
+            sorted: Vec::new(),
             forbid: vec![0; n],
             cost: vec![1.0; n],
             low: vec![false; n],

@@ -33,19 +33,29 @@ pub(crate) struct MovePair {
 
 /// The interference graph.
 ///
-/// Adjacency is kept twice, as in Chaitin's allocator: a [`PairSet`] (bit
-/// matrix) answers "do a and b interfere" in O(1), and a list per node
-/// enumerates its neighbours. Each edge is in both lists exactly once.
-/// Colouring may append to the lists while coalescing and truncates them
-/// back to their built lengths afterwards, so after colouring the lists are
-/// again those built here.
+/// Adjacency is kept twice, as in Chaitin's allocator: a membership test
+/// answers "do a and b interfere", and a list per node enumerates its
+/// neighbours. Each edge is in both lists exactly once. Membership is a
+/// bit matrix ([`PairSet`]) when that is small for the code; beyond, the
+/// built lists are sorted and searched instead (a hash set of the edges
+/// would be a second copy of them, read in random order, which on a graph
+/// of a million edges costs more in cache misses than the build itself),
+/// and only the edges added after the build (by coalescing) go into a
+/// hash set. Colouring may append to the lists while coalescing and
+/// truncates them back to their built lengths afterwards, so after
+/// colouring the lists are again those built here.
 #[derive(Clone, Debug)]
 pub(crate) struct Graph {
-    /// Virtual-register neighbours of each virtual register (no duplicates,
-    /// in the order the edges were found).
+    /// Virtual-register neighbours of each virtual register (no duplicates;
+    /// in the order the edges were found, or increasing when `sorted` is
+    /// in use).
     pub adj: Vec<Vec<u32>>,
-    /// Membership of the edges of `adj`.
+    /// Membership of the edges (with `sorted`: of the edges added after
+    /// the build only).
     pub pairs: PairSet,
+    /// When not empty: the built length of each list of `adj`, whose first
+    /// `sorted[v]` entries are increasing and answer membership.
+    pub sorted: Vec<u32>,
     /// Physical registers each virtual register must avoid (bit mask).
     pub forbid: Vec<u32>,
     /// Spill cost: occurrences weighted by 10^loop_depth.
@@ -69,11 +79,21 @@ pub(crate) fn depth_weight(d: u32) -> f64 {
 impl Graph {
     /// True when virtual registers `a` and `b` interfere.
     pub(crate) fn interferes(&self, a: u32, b: u32) -> bool {
-        self.pairs.contains(a, b)
+        if self.sorted.is_empty() {
+            return self.pairs.contains(a, b);
+        }
+        if a == b {
+            return false;
+        }
+        let (x, y) = if self.sorted[a as usize] <= self.sorted[b as usize] { (a, b) } else { (b, a) };
+        self.adj[x as usize][..self.sorted[x as usize] as usize].binary_search(&y).is_ok() || self.pairs.contains(a, b)
     }
 
     /// Adds the edge between virtual registers `a` and `b` (if new).
     pub(crate) fn add_edge(&mut self, a: u32, b: u32) -> bool {
+        if a == b || (!self.sorted.is_empty() && self.interferes(a, b)) {
+            return false;
+        }
         let new = self.pairs.insert(a, b);
         if new {
             self.adj[a as usize].push(b);
@@ -82,12 +102,17 @@ impl Graph {
         new
     }
 
-    fn edge(&mut self, a: u32, b: u32) {
+    fn edge(&mut self, a: u32, b: u32, lists: bool) {
         if a == b {
             return;
         }
         let (va, vb) = (Reg(a).as_virt(), Reg(b).as_virt());
         match (va, vb) {
+            (Some(x), Some(y)) if lists => {
+                // Duplicates are removed when the lists are sorted.
+                self.adj[x as usize].push(y);
+                self.adj[y as usize].push(x);
+            }
             (Some(x), Some(y)) => {
                 self.add_edge(x, y);
             }
@@ -104,6 +129,7 @@ pub(crate) fn build(prog: &Prog, lv: &Liveness, depths: &[u32]) -> Graph {
     let mut g = Graph {
         adj: vec![Vec::new(); n],
         pairs: PairSet::for_code(n, prog.insts.len()),
+        sorted: Vec::new(),
         forbid: vec![0; n],
         cost: vec![0.0; n],
         low: vec![false; n],
@@ -111,6 +137,8 @@ pub(crate) fn build(prog: &Prog, lv: &Liveness, depths: &[u32]) -> Graph {
         present: vec![false; n],
         moves: Vec::new(),
     };
+    // Membership from the sorted lists when the matrix would be large.
+    let lists = matches!(g.pairs, PairSet::Sparse(_));
     let base = Reg::VIRT_BASE as usize;
     // One dense set for every block, emptied between blocks (one per block
     // would cost blocks x variables).
@@ -147,12 +175,12 @@ pub(crate) fn build(prog: &Prog, lv: &Liveness, depths: &[u32]) -> Graph {
                 for x in live.iter() {
                     let skip = matches!(mv, Some((d, s)) if d == o.reg && s.0 as usize == x);
                     if !skip {
-                        g.edge(r, x as u32);
+                        g.edge(r, x as u32, lists);
                     }
                 }
                 for (j, o2) in inst.ops.iter().enumerate() {
                     if j != k && (is_def(o2.kind) || (o.kind == OperandKind::EarlyDef && o2.kind == OperandKind::Use)) {
-                        g.edge(r, o2.reg.0);
+                        g.edge(r, o2.reg.0, lists);
                     }
                 }
                 if let Some(v) = o.reg.as_virt() {
@@ -168,11 +196,18 @@ pub(crate) fn build(prog: &Prog, lv: &Liveness, depths: &[u32]) -> Graph {
             for &t in &inst.pre {
                 let r = Reg::virt(t).0;
                 for x in live.iter() {
-                    g.edge(r, x as u32);
+                    g.edge(r, x as u32, lists);
                 }
             }
             remove_pre(prog, i, &mut live);
         }
+    }
+    if lists {
+        for list in &mut g.adj {
+            list.sort_unstable();
+            list.dedup();
+        }
+        g.sorted = g.adj.iter().map(|l| l.len() as u32).collect();
     }
     g
 }

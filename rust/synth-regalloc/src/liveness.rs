@@ -686,11 +686,25 @@ pub(crate) struct Walk {
     epoch: u32,
     /// Liveness variables that were members of a marked set.
     pub hot: Vec<bool>,
+    /// Liveness variables counted apart in `tcount` (empty: none).
+    tagged: Vec<bool>,
+    /// Tagged members of `live`.
+    pub tcount: usize,
 }
 
 impl Walk {
     pub(crate) fn new(nv: usize) -> Walk {
-        Walk { live: BitSet::new(nv), vcount: 0, since: vec![0; nv], epoch: 0, hot: vec![false; nv] }
+        Walk { live: BitSet::new(nv), vcount: 0, since: vec![0; nv], epoch: 0, hot: vec![false; nv], tagged: Vec::new(), tcount: 0 }
+    }
+
+    /// A walk that also counts its members among `tagged` (indexed by
+    /// liveness variable) in `tcount`.
+    pub(crate) fn tagging(nv: usize, tagged: Vec<bool>) -> Walk {
+        Walk { tagged, ..Walk::new(nv) }
+    }
+
+    fn is_tagged(&self, x: usize) -> bool {
+        self.tagged.get(x).copied().unwrap_or(false)
     }
 
     pub(crate) fn contains(&self, x: usize) -> bool {
@@ -702,6 +716,7 @@ impl Walk {
             self.live.insert(x);
             self.since[x] = self.epoch;
             self.vcount += (x >= crate::Reg::VIRT_BASE as usize) as usize;
+            self.tcount += self.is_tagged(x) as usize;
         }
     }
 
@@ -712,6 +727,7 @@ impl Walk {
                 self.hot[x] = true;
             }
             self.vcount -= (x >= crate::Reg::VIRT_BASE as usize) as usize;
+            self.tcount -= self.is_tagged(x) as usize;
         }
     }
 
@@ -735,8 +751,13 @@ impl Walk {
 /// `lv` is the block liveness of `prog` (computed once per input and
 /// shared by every walk over it: on a deep loop nest the block sets hold
 /// quadratically many entries).
-pub(crate) fn walk_insts(prog: &Prog, lv: &Liveness, mut at: impl FnMut(&mut Walk, usize, Phase)) -> Walk {
-    let mut w = Walk::new(prog.num_vars());
+pub(crate) fn walk_insts(prog: &Prog, lv: &Liveness, at: impl FnMut(&mut Walk, usize, Phase)) -> Walk {
+    walk_insts_with(prog, lv, Walk::new(prog.num_vars()), at)
+}
+
+/// [`walk_insts`] with a given (empty) [`Walk`], e.g. one that counts
+/// tagged members.
+pub(crate) fn walk_insts_with(prog: &Prog, lv: &Liveness, mut w: Walk, mut at: impl FnMut(&mut Walk, usize, Phase)) -> Walk {
     // Blocks last to first: the set left by a block is its live-in, and the
     // next block walked (the one before it) usually flows into it, so its
     // live-out is reached by the difference of two sorted lists instead of

@@ -14,10 +14,20 @@
 //! used many times between two calls costs one reload per call, not one per
 //! use.
 //!
+//! A segment also ends before a use whose gap from the segment's previous
+//! occurrence passes a crowded point ([`Crowded`]: more values live than
+//! registers, as this round's liveness counts them); the use starts a new
+//! segment with its own reload. Holding the value in a register across
+//! that gap is what made it spill, so a segment that bridged it would only
+//! be spilled again next round: without the cut, straight-line code with
+//! no calls keeps each spilled value in one segment as long as the value
+//! itself, and the rounds needed grow with the length of the function.
+//!
 //! Segments with one occurrence are unspillable temporaries, as before.
 //! Longer segments are ordinary spill candidates. If colouring spills one,
-//! it is cut in two where its next use is furthest away (after Belady),
-//! the second part reloaded again before its first use; in late rounds
+//! it is cut before every occurrence whose gap passes a crowded point, or
+//! when none does, where its next use is furthest away (after Belady),
+//! each later part reloaded again before its first use; in late rounds
 //! (or the base rung's unsplit retry) a spilled segment is instead
 //! rewritten occurrence by occurrence into short temporaries from its
 //! origin's slot. Every cut shortens segments, so the rounds terminate.
@@ -127,12 +137,67 @@ struct Seg {
     reg: u32,
     /// Instructions it occurs in.
     count: u32,
+    /// The last instruction it occurs in.
+    last: u32,
+}
+
+/// Where the pressure of a round exceeds the registers: a running count of
+/// the instructions after which more virtual registers are live than the
+/// class has allocatable registers, so whether a gap between two
+/// instructions passes such a point is answered in O(1).
+pub(crate) struct Crowded {
+    /// `before[i]`: crowded instructions among `0..i`.
+    before: Vec<u32>,
+}
+
+impl Crowded {
+    /// Counts the crowded points of `prog`, whose block liveness is `lv`
+    /// (one backward walk), for the values `spilled` this round: a point
+    /// is crowded when the values live there that stay in registers leave
+    /// no register for one more.
+    pub(crate) fn new(prog: &Prog, lv: &crate::liveness::Liveness, spilled: &[u32]) -> Crowded {
+        let regs = prog.allocatable.len() as usize;
+        let mut tagged = vec![false; prog.num_vars()];
+        for &v in spilled {
+            tagged[Reg::virt(v).0 as usize] = true;
+        }
+        let mut crowded = vec![false; prog.insts.len()];
+        let w = crate::liveness::Walk::tagging(prog.num_vars(), tagged);
+        crate::liveness::walk_insts_with(prog, lv, w, |w, i, phase| {
+            let inst = &prog.insts[i];
+            let extra = match phase {
+                crate::liveness::Phase::End => 0,
+                // Early defs take a register while the uses still hold theirs.
+                crate::liveness::Phase::Start => {
+                    inst.ops.iter().filter(|o| o.kind == OperandKind::EarlyDef && o.reg.as_virt().is_some()).count()
+                }
+            };
+            if w.vcount - w.tcount + extra >= regs {
+                crowded[i] = true;
+            }
+        });
+        let mut before = Vec::with_capacity(crowded.len() + 1);
+        let mut n = 0;
+        before.push(0);
+        for c in crowded {
+            n += c as u32;
+            before.push(n);
+        }
+        Crowded { before }
+    }
+
+    /// True when a value live from after instruction `a` to before
+    /// instruction `b` (`a < b`) passes a crowded point.
+    fn between(&self, a: usize, b: usize) -> bool {
+        self.before[b] > self.before[a]
+    }
 }
 
 /// Rewrites every occurrence of the `spilled` registers. With `split`
 /// off, every occurrence of a newly spilled register (or spilled segment)
-/// gets its own temporary.
-pub(crate) fn rewrite(prog: &mut Prog, st: &mut SpillState, spilled: &[u32], split: bool) {
+/// gets its own temporary. `crowded`, when given, holds the crowded points
+/// of `prog` as it is before the rewrite; segments are cut there.
+pub(crate) fn rewrite(prog: &mut Prog, st: &mut SpillState, spilled: &[u32], split: bool, crowded: Option<&Crowded>) {
     grow(prog, st);
     let mut mode = vec![Mode::Keep; prog.num_vregs];
     let mut dropped = false;
@@ -164,7 +229,7 @@ pub(crate) fn rewrite(prog: &mut Prog, st: &mut SpillState, spilled: &[u32], spl
         }
     }
     if mode.contains(&Mode::Bisect) {
-        bisect(prog, st, &mode);
+        bisect(prog, st, &mode, crowded);
     }
     for b in 0..prog.blocks.len() {
         let mut open = Open::default();
@@ -183,7 +248,7 @@ pub(crate) fn rewrite(prog: &mut Prog, st: &mut SpillState, spilled: &[u32], spl
                 if m == Mode::PerUse {
                     per_use(prog, st, i, v, last_in_block);
                 } else {
-                    to_segment(prog, st, &mut open, i, v, last_in_block);
+                    to_segment(prog, st, &mut open, i, v, last_in_block, crowded);
                 }
             }
             if !split || !prog.insts[i].clobbers.is_empty() {
@@ -240,12 +305,21 @@ fn close_all(st: &mut SpillState, open: &mut Open) {
 }
 
 /// Rewrites the occurrences of split register `v` in instruction `i`
-/// into its open segment (uses) and a new segment (defs).
-fn to_segment(prog: &mut Prog, st: &mut SpillState, open: &mut Open, i: usize, v: u32, last_in_block: bool) {
+/// into its open segment (uses) and a new segment (defs). An open segment
+/// whose last occurrence is separated from `i` by a crowded point ends
+/// first.
+fn to_segment(prog: &mut Prog, st: &mut SpillState, open: &mut Open, i: usize, v: u32, last_in_block: bool, crowded: Option<&Crowded>) {
     let ops = &prog.insts[i].ops;
     let used = ops.iter().any(|o| o.reg == Reg::virt(v) && o.kind == OperandKind::Use);
     let defined = ops.iter().any(|o| o.reg == Reg::virt(v) && is_def(o.kind));
-    let at = open.find(v);
+    let mut at = open.find(v);
+    if let (Some(k), Some(c)) = (at, crowded) {
+        if used && c.between(open.segs[k].last as usize, i) {
+            let s = open.swap_remove(k);
+            close(st, s);
+            at = None;
+        }
+    }
     if used {
         let k = match at {
             Some(k) => k,
@@ -254,11 +328,12 @@ fn to_segment(prog: &mut Prog, st: &mut SpillState, open: &mut Open, i: usize, v
                 grow(prog, st);
                 prog.insts[i].pre.push(t);
                 st.edits.push((ProgPoint { inst: i as u32, pos: InstPos::Before }, load(st, v, t)));
-                open.push(Seg { v, reg: t, count: 0 });
+                open.push(Seg { v, reg: t, count: 0, last: i as u32 });
                 open.segs.len() - 1
             }
         };
         open.segs[k].count += 1;
+        open.segs[k].last = i as u32;
         let t = open.segs[k].reg;
         replace(prog, i, v, t, |k| k == OperandKind::Use);
     }
@@ -276,18 +351,20 @@ fn to_segment(prog: &mut Prog, st: &mut SpillState, open: &mut Open, i: usize, v
                 st.edits.push((ProgPoint { inst: i as u32, pos: InstPos::After }, Pending::Store { temp: t, slot }));
             }
         }
-        open.push(Seg { v, reg: t, count: 1 });
+        open.push(Seg { v, reg: t, count: 1, last: i as u32 });
     }
 }
 
-/// Cuts every spilled segment marked [`Mode::Bisect`] in two where the
-/// distance to its next occurrence is longest (furthest next use, after
-/// Belady): the first part keeps the segment's register, reload and store;
-/// the second gets a fresh register, reloaded again just before its first
-/// use (segments start with their only def, so the second part only
-/// reads). Parts with one occurrence become unspillable temporaries; the
-/// register is free over the gap, where the pressure was.
-fn bisect(prog: &mut Prog, st: &mut SpillState, mode: &[Mode]) {
+/// Cuts every spilled segment marked [`Mode::Bisect`]: before each
+/// occurrence whose gap from the previous one passes a crowded point, or,
+/// when none does, where the distance to its next occurrence is longest
+/// (furthest next use, after Belady). The first part keeps the segment's
+/// register, reload and store; each later part gets a fresh register,
+/// reloaded again just before its first use (segments start with their
+/// only def, so later parts only read). Parts with one occurrence become
+/// unspillable temporaries; the register is free over the gaps, where the
+/// pressure was.
+fn bisect(prog: &mut Prog, st: &mut SpillState, mode: &[Mode], crowded: Option<&Crowded>) {
     let mut occ: std::collections::HashMap<u32, Vec<usize>> = std::collections::HashMap::new();
     for (i, inst) in prog.insts.iter().enumerate() {
         let mut seen: Vec<u32> = Vec::new();
@@ -306,17 +383,26 @@ fn bisect(prog: &mut Prog, st: &mut SpillState, mode: &[Mode]) {
             st.temp[s as usize] = true;
             continue;
         };
-        // The cut goes before occurrence `k`: the longest gap, latest on ties.
-        let k = (1..at.len()).max_by_key(|&k| (at[k] - at[k - 1], k)).unwrap_or(1);
-        let t = prog.new_vreg();
-        grow(prog, st);
-        for &i in &at[k..] {
-            replace(prog, i, s, t, |_| true);
+        let mut cuts: Vec<usize> = match crowded {
+            Some(c) => (1..at.len()).filter(|&k| c.between(at[k - 1], at[k])).collect(),
+            None => Vec::new(),
+        };
+        if cuts.is_empty() {
+            // The longest gap, latest on ties.
+            cuts.push((1..at.len()).max_by_key(|&k| (at[k] - at[k - 1], k)).unwrap_or(1));
         }
-        prog.insts[at[k]].pre.push(t);
-        st.edits.push((ProgPoint { inst: at[k] as u32, pos: InstPos::Before }, load(st, v, t)));
-        close(st, Seg { v, reg: s, count: k as u32 });
-        close(st, Seg { v, reg: t, count: (at.len() - k) as u32 });
+        close(st, Seg { v, reg: s, count: cuts[0] as u32, last: at[cuts[0] - 1] as u32 });
+        for (n, &k) in cuts.iter().enumerate() {
+            let end = cuts.get(n + 1).copied().unwrap_or(at.len());
+            let t = prog.new_vreg();
+            grow(prog, st);
+            for &i in &at[k..end] {
+                replace(prog, i, s, t, |_| true);
+            }
+            prog.insts[at[k]].pre.push(t);
+            st.edits.push((ProgPoint { inst: at[k] as u32, pos: InstPos::Before }, load(st, v, t)));
+            close(st, Seg { v, reg: t, count: (end - k) as u32, last: at[end - 1] as u32 });
+        }
     }
 }
 
@@ -350,7 +436,7 @@ fn per_use(prog: &mut Prog, st: &mut SpillState, i: usize, s: u32, last_in_block
 #[cfg(test)]
 mod tests {
     use crate::tests_random::{alloc_and_compare, gen_program, HIGH, HIGH_NOREMAT};
-    use super::{rewrite, Pending, SpillState};
+    use super::{rewrite, Crowded, Pending, SpillState};
     use crate::prog::Prog;
     use crate::toy::{phys, Builder, ToyFunc};
     use crate::Reg;
@@ -455,7 +541,7 @@ mod tests {
         let mut prog = Prog::from_func(&f);
         let mut st = SpillState { remat: vec![false; prog.num_vregs], ..Default::default() };
         let xv = x.as_virt().unwrap();
-        rewrite(&mut prog, &mut st, &[xv], true);
+        rewrite(&mut prog, &mut st, &[xv], true, None);
         let seg = |prog: &Prog, i: usize| prog.insts[i].ops.iter().find_map(|o| o.reg.as_virt().filter(|&r| r >= 5)).unwrap();
         let s = seg(&prog, 3);
         assert_eq!(st.origin[s as usize], Some(xv), "uses 3..=11 form one segment after the call");
@@ -464,7 +550,7 @@ mod tests {
         }
         assert_eq!(st.edits.iter().filter(|(_, e)| matches!(e, Pending::Reload { .. })).count(), 1);
         // Spilling the segment cuts it over the fillers (gap 4 -> 10).
-        rewrite(&mut prog, &mut st, &[s], true);
+        rewrite(&mut prog, &mut st, &[s], true, None);
         let t = seg(&prog, 10);
         assert_ne!(t, s);
         assert_eq!(seg(&prog, 4), s);
@@ -480,6 +566,67 @@ mod tests {
         assert_eq!((st.origin[s as usize], st.origin[t as usize]), (Some(xv), Some(xv)));
         // And the whole thing allocates correctly.
         alloc_and_compare(&f, Rung::Base);
+    }
+
+    /// x = 5 (i0); y = x + x (i1); `m` constants (i2..); their sum; q =
+    /// sum + x; r0 = q + y; ret. Returns the function, x and the
+    /// instruction of x's last use.
+    fn crowd_between_uses(m: usize) -> (ToyFunc, Reg, usize) {
+        let mut bd = Builder::new();
+        bd.allow_remat = false;
+        let (x, y, acc, q) = (bd.v(), bd.v(), bd.v(), bd.v());
+        let ks: Vec<Reg> = (0..m).map(|_| bd.v()).collect();
+        let blk = bd.block();
+        bd.at(blk);
+        bd.konst(x, 5);
+        bd.add(y, x, x);
+        for (k, &v) in ks.iter().enumerate() {
+            bd.konst(v, 3 * k as i32 + 1);
+        }
+        bd.add(acc, ks[0], ks[1]);
+        for &v in &ks[2..] {
+            bd.add(acc, acc, v);
+        }
+        let last = 2 + m + (m - 1);
+        bd.add(q, acc, x);
+        bd.add(q, q, y);
+        bd.mov(phys(0), q);
+        bd.ret();
+        (bd.finish(), x, last)
+    }
+
+    #[test]
+    fn a_spilled_value_is_reloaded_after_a_crowded_stretch_even_without_calls() {
+        // 16 constants live at once between x's two uses: more than the 14
+        // registers. Without calls, x's def segment would reach its last
+        // use and hold a register across the crowd; cut there, x is stored
+        // after its def and reloaded just before its last use.
+        let (f, x, last) = crowd_between_uses(16);
+        let xv = x.as_virt().unwrap();
+        let reloads_at = |st: &SpillState| -> Vec<u32> {
+            st.edits.iter().filter(|(_, e)| matches!(e, Pending::Reload { .. })).map(|(pt, _)| pt.inst).collect()
+        };
+        let base = Prog::from_func(&f);
+        let lv = crate::liveness::compute(&base);
+        let (mut uncut, mut cut) = (base.clone(), base.clone());
+        let mut st_uncut = SpillState { remat: vec![false; base.num_vregs], ..Default::default() };
+        let mut st_cut = st_uncut.clone();
+        rewrite(&mut uncut, &mut st_uncut, &[xv], true, None);
+        assert_eq!(reloads_at(&st_uncut), Vec::<u32>::new(), "one segment from the def to the last use");
+        let crowded = Crowded::new(&base, &lv, &[xv]);
+        assert!(crowded.between(1, last), "the constants crowd the stretch");
+        assert!(!crowded.between(0, 1));
+        rewrite(&mut cut, &mut st_cut, &[xv], true, Some(&crowded));
+        assert_eq!(reloads_at(&st_cut), vec![last as u32], "reloaded after the crowd");
+        let reg_at = |prog: &Prog, i: usize| prog.insts[i].ops.iter().find_map(|o| o.reg.as_virt().filter(|&r| st_cut.origin.get(r as usize).is_some_and(|o| *o == Some(xv)) || st_cut.temp.get(r as usize) == Some(&true))).unwrap();
+        assert_ne!(reg_at(&cut, 1), reg_at(&cut, last), "two segments");
+        // With 8 constants nothing is crowded and x stays in one segment.
+        let (f8, x8, last8) = crowd_between_uses(8);
+        let p8 = Prog::from_func(&f8);
+        let c8 = Crowded::new(&p8, &crate::liveness::compute(&p8), &[x8.as_virt().unwrap()]);
+        assert!(!c8.between(1, last8));
+        alloc_and_compare(&f, Rung::Base);
+        alloc_and_compare(&f8, Rung::Base);
     }
 
     #[test]

@@ -93,7 +93,7 @@ fn nested_loops_hoist_to_the_outermost_preheader() {
     b.terminate(Terminator::Return(vec![oi]));
     let orig = b.finish();
     let mut f = orig.clone();
-    assert_eq!(run(&mut f), 4, "k and one: inner -> outer -> entry");
+    assert_eq!(run(&mut f), 2, "k and one, each moved once: inner -> entry");
     verify_or_text(&f).unwrap();
     assert!(defined_in(&f, 0, k) && defined_in(&f, 0, one));
     for a in [0u64, 1, 7, 0xffff_ffff] {
