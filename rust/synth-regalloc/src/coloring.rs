@@ -206,13 +206,18 @@ pub(crate) fn color(prog: &Prog, g: &mut Graph, temp: &[bool], keep_apart: &[boo
     let nodes: Vec<usize> = (0..n).filter(|&v| rep[v] as usize == v && g.present[v]).collect();
 
     // 2. Simplify.
-    let mut removed = vec![false; n];
-    let mut queued = vec![false; n];
+    // Per node, one byte read with its degree for every neighbour visited
+    // (separate flag vectors would cost a cache miss each on a large graph):
+    // OUT once removed (merged-away nodes start OUT), QUEUED once on the
+    // worklist.
+    const OUT: u8 = 1;
+    const QUEUED: u8 = 2;
+    let mut state: Vec<u8> = merged.iter().map(|&m| if m { OUT } else { 0 }).collect();
     let mut worklist: Vec<usize> = Vec::new();
     for &v in nodes.iter().rev() {
         if deg[v] < k_of(v, &forbid) {
             worklist.push(v);
-            queued[v] = true;
+            state[v] |= QUEUED;
         }
     }
     // Optimistic spill candidates: cheapest per neighbour. Degrees only
@@ -231,14 +236,14 @@ pub(crate) fn color(prog: &Prog, g: &mut Graph, temp: &[bool], keep_apart: &[boo
     let mut remaining = nodes.len();
     while remaining > 0 {
         let v = match worklist.pop() {
-            Some(v) if !removed[v] => v,
+            Some(v) if state[v] & OUT == 0 => v,
             Some(_) => continue,
             None => loop {
                 let Some(Candidate(m, v)) = heap.pop() else {
                     break None;
                 };
                 let v = v as usize;
-                if removed[v] {
+                if state[v] & OUT != 0 {
                     continue;
                 }
                 let now = metric(v, &deg);
@@ -253,15 +258,15 @@ pub(crate) fn color(prog: &Prog, g: &mut Graph, temp: &[bool], keep_apart: &[boo
         if v == usize::MAX {
             break;
         }
-        removed[v] = true;
+        state[v] |= OUT;
         remaining -= 1;
         stack.push(v);
         for &t in &g.adj[v] {
             let t = t as usize;
-            if !removed[t] && !merged[t] {
+            if state[t] & OUT == 0 {
                 deg[t] -= 1;
-                if !queued[t] && deg[t] < k_of(t, &forbid) {
-                    queued[t] = true;
+                if state[t] & QUEUED == 0 && deg[t] < k_of(t, &forbid) {
+                    state[t] |= QUEUED;
                     worklist.push(t);
                 }
             }
