@@ -237,7 +237,7 @@ def main(argv=None):
                     help="shape to run (repeatable; default all)")
     ap.add_argument("-s", "--steps", type=int, nargs="+", default=[1, 2, 4],
                     help="multiples of the issue's n to run (default 1 2 4)")
-    ap.add_argument("-r", "--repeat", type=int, default=1, help="runs per size; the fastest counts")
+    ap.add_argument("-r", "--repeat", type=int, default=3, help="runs per size; the fastest counts (default 3)")
     ap.add_argument("--timeout", type=float, default=60.0, help="seconds per compile (default 60)")
     ap.add_argument("--kernels", action="store_true", help="also time the C kernels (needs clang)")
     ap.add_argument("--json", help="write the figures to this file")

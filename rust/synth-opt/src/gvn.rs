@@ -66,7 +66,7 @@ fn key(kind: &InstKind, sub: &Subst) -> Option<Key> {
 /// interference graph) from its definition to its last use, so sharing
 /// one across a whole function costs more than the instruction it saves,
 /// and makes the graph quadratic on a long chain of blocks.
-pub(crate) const SHARE_DEPTH: usize = 8;
+pub(crate) const SHARE_DEPTH: usize = 32;
 
 /// How far a cheap value of key `k` may be shared across blocks, in
 /// dominator-tree levels; `None` for a value shared wherever it dominates.
