@@ -109,7 +109,7 @@ pub(crate) fn allocate_with(input: &Prog, input_lv: &liveness::Liveness, remat: 
             }
             return finish(&prog, &st, &col.color, budget_hit);
         }
-        let crowded = spill::Crowded::new(&prog, lv, &col.spilled);
+        let crowded = spill::Crowded::new(&prog, lv, &col.spilled, &depths);
         spill::rewrite(&mut prog, &mut st, &col.spilled, split && round < SPLIT_ROUNDS, Some(&crowded));
     }
     None

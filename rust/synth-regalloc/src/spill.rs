@@ -154,8 +154,11 @@ impl Crowded {
     /// Counts the crowded points of `prog`, whose block liveness is `lv`
     /// (one backward walk), for the values `spilled` this round: a point
     /// is crowded when the values live there that stay in registers leave
-    /// no register for one more.
-    pub(crate) fn new(prog: &Prog, lv: &crate::liveness::Liveness, spilled: &[u32]) -> Crowded {
+    /// no register for one more. Only blocks outside loops (`depths[b]`
+    /// 0) have crowded points: in a loop a cut's reload runs on every
+    /// iteration, and the colouring's spill costs (weighted by loop depth)
+    /// already choose what to keep there.
+    pub(crate) fn new(prog: &Prog, lv: &crate::liveness::Liveness, spilled: &[u32], depths: &[u32]) -> Crowded {
         let regs = prog.allocatable.len() as usize;
         let mut tagged = vec![false; prog.num_vars()];
         for &v in spilled {
@@ -172,7 +175,8 @@ impl Crowded {
                     inst.ops.iter().filter(|o| o.kind == OperandKind::EarlyDef && o.reg.as_virt().is_some()).count()
                 }
             };
-            if w.vcount - w.tcount + extra >= regs {
+            let in_loop = depths.get(prog.block_of[i]).is_some_and(|&d| d > 0);
+            if !in_loop && w.vcount - w.tcount + extra >= regs {
                 crowded[i] = true;
             }
         });
@@ -613,7 +617,7 @@ mod tests {
         let mut st_cut = st_uncut.clone();
         rewrite(&mut uncut, &mut st_uncut, &[xv], true, None);
         assert_eq!(reloads_at(&st_uncut), Vec::<u32>::new(), "one segment from the def to the last use");
-        let crowded = Crowded::new(&base, &lv, &[xv]);
+        let crowded = Crowded::new(&base, &lv, &[xv], &[0]);
         assert!(crowded.between(1, last), "the constants crowd the stretch");
         assert!(!crowded.between(0, 1));
         rewrite(&mut cut, &mut st_cut, &[xv], true, Some(&crowded));
@@ -623,7 +627,7 @@ mod tests {
         // With 8 constants nothing is crowded and x stays in one segment.
         let (f8, x8, last8) = crowd_between_uses(8);
         let p8 = Prog::from_func(&f8);
-        let c8 = Crowded::new(&p8, &crate::liveness::compute(&p8), &[x8.as_virt().unwrap()]);
+        let c8 = Crowded::new(&p8, &crate::liveness::compute(&p8), &[x8.as_virt().unwrap()], &[0]);
         assert!(!c8.between(1, last8));
         alloc_and_compare(&f, Rung::Base);
         alloc_and_compare(&f8, Rung::Base);
