@@ -168,11 +168,15 @@ impl Crowded {
         let w = crate::liveness::Walk::tagging(prog.num_vars(), tagged);
         crate::liveness::walk_insts_with(prog, lv, w, |w, i, phase| {
             let inst = &prog.insts[i];
+            let virt_not_live = |o: &&crate::Operand| o.reg.as_virt().is_some() && !w.contains(o.reg.0 as usize);
             let extra = match phase {
-                crate::liveness::Phase::End => 0,
-                // Early defs take a register while the uses still hold theirs.
+                // A def takes a register at its instruction even when dead.
+                crate::liveness::Phase::End => inst.ops.iter().filter(|o| is_def(o.kind)).filter(virt_not_live).count(),
+                // Early defs take a register while the uses still hold
+                // theirs, and so do the reloads just before the instruction
+                // (the walk has already dropped them).
                 crate::liveness::Phase::Start => {
-                    inst.ops.iter().filter(|o| o.kind == OperandKind::EarlyDef && o.reg.as_virt().is_some()).count()
+                    inst.ops.iter().filter(|o| o.kind == OperandKind::EarlyDef).filter(virt_not_live).count() + inst.pre.len()
                 }
             };
             let in_loop = depths.get(prog.block_of[i]).is_some_and(|&d| d > 0);
