@@ -109,8 +109,12 @@ pub(crate) fn allocate_with(input: &Prog, input_lv: &liveness::Liveness, remat: 
             }
             return finish(&prog, &st, &col.color, budget_hit);
         }
-        let crowded = spill::Crowded::new(&prog, lv, &col.spilled, &depths);
-        spill::rewrite(&mut prog, &mut st, &col.spilled, split && round < SPLIT_ROUNDS, Some(&crowded));
+        let mut spilled = col.spilled;
+        if round >= 1 {
+            spilled.extend(spill::more_victims(&prog, lv, &spilled, &depths, &st.temp));
+        }
+        let crowded = spill::Crowded::new(&prog, lv, &spilled, &depths);
+        spill::rewrite(&mut prog, &mut st, &spilled, split && round < SPLIT_ROUNDS, Some(&crowded));
     }
     None
 }

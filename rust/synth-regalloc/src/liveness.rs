@@ -703,7 +703,18 @@ impl Walk {
         Walk { tagged, ..Walk::new(nv) }
     }
 
-    fn is_tagged(&self, x: usize) -> bool {
+    /// Tags `x` (counted in `tcount` from now on, at once if live).
+    pub(crate) fn tag(&mut self, x: usize) {
+        if self.tagged.len() <= x {
+            self.tagged.resize(x + 1, false);
+        }
+        if !self.tagged[x] {
+            self.tagged[x] = true;
+            self.tcount += self.live.contains(x) as usize;
+        }
+    }
+
+    pub(crate) fn is_tagged(&self, x: usize) -> bool {
         self.tagged.get(x).copied().unwrap_or(false)
     }
 

@@ -201,6 +201,64 @@ impl Crowded {
     }
 }
 
+/// Further values to spill with this round's `spilled`, so that outside
+/// loops no point keeps more values in registers than there are: where
+/// the values live there and not spilled (defs and reloads counted as in
+/// [`Crowded`]) still exceed the registers, the one used furthest ahead
+/// is added (after Belady), until they fit. Temporaries are never chosen.
+/// Without this the colouring, which only spills what its optimistic
+/// select cannot place, leaves such points for later rounds, a few at a
+/// time: on straight-line code of thousands of values the rounds grow
+/// with the function.
+pub(crate) fn more_victims(prog: &Prog, lv: &crate::liveness::Liveness, spilled: &[u32], depths: &[u32], temp: &[bool]) -> Vec<u32> {
+    let regs = prog.allocatable.len() as usize;
+    let nv = prog.num_vars();
+    let mut tagged = vec![false; nv];
+    for &v in spilled {
+        tagged[Reg::virt(v).0 as usize] = true;
+    }
+    let base = Reg::VIRT_BASE as usize;
+    // Next occurrence of each variable in the current block (u32::MAX: none).
+    let mut next_use = vec![u32::MAX; nv];
+    let mut block_of_use = vec![u32::MAX; nv];
+    let mut victims = Vec::new();
+    let w = crate::liveness::Walk::tagging(nv, tagged);
+    crate::liveness::walk_insts_with(prog, lv, w, |w, i, phase| {
+        let inst = &prog.insts[i];
+        let b = prog.block_of[i];
+        let virt_not_live = |o: &&crate::Operand| o.reg.as_virt().is_some() && !w.contains(o.reg.0 as usize);
+        let extra = match phase {
+            crate::liveness::Phase::End => inst.ops.iter().filter(|o| is_def(o.kind)).filter(virt_not_live).count(),
+            crate::liveness::Phase::Start => {
+                for o in &inst.ops {
+                    if o.kind == OperandKind::Use {
+                        next_use[o.reg.0 as usize] = i as u32;
+                        block_of_use[o.reg.0 as usize] = b as u32;
+                    }
+                }
+                inst.ops.iter().filter(|o| o.kind == OperandKind::EarlyDef).filter(virt_not_live).count() + inst.pre.len()
+            }
+        };
+        if depths.get(b).is_some_and(|&d| d > 0) {
+            return;
+        }
+        let mut over = (w.vcount - w.tcount + extra).saturating_sub(regs);
+        while over > 0 {
+            let pick = w
+                .live
+                .iter()
+                .filter(|&x| x >= base && !w.is_tagged(x) && !temp.get(x - base).copied().unwrap_or(false))
+                .max_by_key(|&x| (if block_of_use[x] == b as u32 { next_use[x] } else { u32::MAX }, x));
+            let Some(x) = pick else { break };
+            w.tag(x);
+            victims.push((x - base) as u32);
+            over -= 1;
+        }
+    });
+    victims.sort_unstable();
+    victims
+}
+
 /// Rewrites every occurrence of the `spilled` registers. With `split`
 /// off, every occurrence of a newly spilled register (or spilled segment)
 /// gets its own temporary. `crowded`, when given, holds the crowded points
@@ -635,6 +693,37 @@ mod tests {
         assert!(!c8.between(1, last8));
         alloc_and_compare(&f, Rung::Base);
         alloc_and_compare(&f8, Rung::Base);
+    }
+
+    #[test]
+    fn more_victims_evicts_the_values_used_furthest_ahead_where_too_many_are_live() {
+        // After the 16 constants, x, y and k0..k15 are live: 18 values for
+        // 14 registers. The sum reads k0, k1, ... in order and x, y last,
+        // so x, y, k15 and k14 are used furthest ahead.
+        let (f, x, _) = crowd_between_uses(16);
+        let prog = Prog::from_func(&f);
+        let lv = crate::liveness::compute(&prog);
+        let temp = vec![false; prog.num_vregs];
+        let victims = super::more_victims(&prog, &lv, &[], &[0], &temp);
+        let xv = x.as_virt().unwrap();
+        // Builder order: x, y, acc, q, k0..k15.
+        let (yv, k14, k15) = (xv + 1, xv + 4 + 14, xv + 4 + 15);
+        assert_eq!(victims, vec![xv, yv, k14, k15]);
+        // Already spilled values count as gone; temporaries are never chosen.
+        assert_eq!(super::more_victims(&prog, &lv, &[xv, yv], &[0], &temp), vec![k14, k15]);
+        let mut only_temps = vec![false; prog.num_vregs];
+        for v in [xv, yv, k14, k15] {
+            only_temps[v as usize] = true;
+        }
+        let v2 = super::more_victims(&prog, &lv, &[], &[0], &only_temps);
+        assert_eq!(v2.len(), 4);
+        assert!(v2.iter().all(|v| ![xv, yv, k14, k15].contains(v)), "{v2:?}");
+        // In a loop (depth 1) nothing is added: the colouring weighs those.
+        assert!(super::more_victims(&prog, &lv, &[], &[1], &temp).is_empty());
+        // With 8 constants everything fits.
+        let (f8, _, _) = crowd_between_uses(8);
+        let p8 = Prog::from_func(&f8);
+        assert!(super::more_victims(&p8, &crate::liveness::compute(&p8), &[], &[0], &vec![false; p8.num_vregs]).is_empty());
     }
 
     #[test]
