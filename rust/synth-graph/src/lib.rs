@@ -103,9 +103,46 @@ pub fn immediate_dominators(n: usize, succ: impl Fn(usize, usize) -> Option<usiz
     idom
 }
 
+/// Marks a node of [`preorder_spans`]'s forest that is a root.
+pub const ROOT: usize = usize::MAX - 1;
+
+/// Marks a node of [`preorder_spans`]'s forest that is not in it.
+pub const ABSENT: usize = usize::MAX;
+
+/// `[enter, exit)` of every node in a preorder walk of the forest given by
+/// `parent` (a node's parent, [`ROOT`] or [`ABSENT`]), so that `a` is an
+/// ancestor of `b` (or `b` itself) exactly when `b`'s enter lies in `a`'s
+/// interval. Absent nodes get `(0, 0)`. Iterative (a deep nest does not
+/// exhaust the stack) and linear in the nodes.
+pub fn preorder_spans(parent: &[usize]) -> Vec<(u32, u32)> {
+    let n = parent.len();
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut stack: Vec<(usize, bool)> = Vec::new();
+    for (v, &p) in parent.iter().enumerate().rev() {
+        match p {
+            ROOT => stack.push((v, false)),
+            ABSENT => {}
+            p => children[p].push(v),
+        }
+    }
+    let mut span = vec![(0u32, 0u32); n];
+    let mut clock = 0u32;
+    while let Some((v, done)) = stack.pop() {
+        if done {
+            span[v].1 = clock;
+            continue;
+        }
+        span[v].0 = clock;
+        clock += 1;
+        stack.push((v, true));
+        stack.extend(children[v].iter().map(|&c| (c, false)));
+    }
+    span
+}
+
 #[cfg(test)]
 mod tests {
-    use super::immediate_dominators;
+    use super::{immediate_dominators, preorder_spans, ABSENT, ROOT};
 
     fn idom(succs: &[&[usize]]) -> Vec<Option<usize>> {
         immediate_dominators(succs.len(), |b, k| succs[b].get(k).copied())
@@ -165,5 +202,28 @@ mod tests {
                 assert_eq!(got[b], Some(want), "{succs:?} node {b}");
             }
         }
+    }
+
+    #[test]
+    fn preorder_spans_nest_exactly_the_descendants() {
+        // 0 -> {1, 2}, 1 -> {3}, 4 alone, 5 absent.
+        let parent = [ROOT, 0, 0, 1, ROOT, ABSENT];
+        let span = preorder_spans(&parent);
+        let within = |a: usize, b: usize| span[a].0 <= span[b].0 && span[b].0 < span[a].1;
+        let ancestor = |a: usize, mut b: usize| loop {
+            if a == b {
+                return true;
+            }
+            match parent[b] {
+                ROOT | ABSENT => return false,
+                p => b = p,
+            }
+        };
+        for a in 0..5 {
+            for b in 0..5 {
+                assert_eq!(within(a, b), ancestor(a, b), "{a} {b}");
+            }
+        }
+        assert_eq!(span[5], (0, 0));
     }
 }

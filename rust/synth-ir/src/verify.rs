@@ -70,38 +70,18 @@ pub fn verify(func: &Function) -> Result<(), Vec<VerifyError>> {
 }
 
 /// `[enter, exit)` of every block in a preorder walk of the dominator tree
-/// given by `idom` (`(0, 0)` for unreachable blocks), with an explicit stack.
+/// given by `idom` (`(0, 0)` for unreachable blocks).
 fn preorder_spans(idom: &[Option<usize>]) -> Vec<(u32, u32)> {
-    let n = idom.len();
-    let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for (b, d) in idom.iter().enumerate() {
-        if let Some(p) = *d {
-            if p != b {
-                children[p].push(b);
-            }
-        }
-    }
-    let mut span = vec![(0u32, 0u32); n];
-    let mut clock = 0u32;
-    let mut stack: Vec<(usize, bool)> = Vec::new();
-    for (b, d) in idom.iter().enumerate() {
-        if *d == Some(b) {
-            stack.push((b, false));
-        }
-    }
-    while let Some((b, done)) = stack.pop() {
-        if done {
-            span[b].1 = clock;
-            continue;
-        }
-        span[b].0 = clock;
-        clock += 1;
-        stack.push((b, true));
-        for &c in children[b].iter().rev() {
-            stack.push((c, false));
-        }
-    }
-    span
+    let parent: Vec<usize> = idom
+        .iter()
+        .enumerate()
+        .map(|(b, d)| match *d {
+            Some(p) if p == b => synth_graph::ROOT,
+            Some(p) => p,
+            None => synth_graph::ABSENT,
+        })
+        .collect();
+    synth_graph::preorder_spans(&parent)
 }
 
 /// Verifies and, on failure, renders all errors plus the function text as

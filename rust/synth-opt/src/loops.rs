@@ -118,26 +118,13 @@ pub(crate) fn find_loops(func: &Function, cfg: &Cfg) -> Loops {
     // Sizes (children before parents: inner loops were processed first)
     // and the preorder spans of the forest.
     let mut size: Vec<usize> = own.iter().map(Vec::len).collect();
-    let mut children: Vec<Vec<usize>> = vec![Vec::new(); headers.len()];
     for &l in &order {
         if let Some(p) = parent[l] {
             size[p] += size[l];
-            children[p].push(l);
         }
     }
-    let mut span = vec![(0u32, 0u32); headers.len()];
-    let mut clock = 0u32;
-    let mut stack: Vec<(usize, bool)> = (0..headers.len()).rev().filter(|&l| parent[l].is_none()).map(|l| (l, false)).collect();
-    while let Some((l, done)) = stack.pop() {
-        if done {
-            span[l].1 = clock;
-            continue;
-        }
-        span[l].0 = clock;
-        clock += 1;
-        stack.push((l, true));
-        stack.extend(children[l].iter().map(|&c| (c, false)));
-    }
+    let forest: Vec<usize> = parent.iter().map(|p| p.unwrap_or(synth_graph::ROOT)).collect();
+    let span = synth_graph::preorder_spans(&forest);
     for o in &mut own {
         o.sort_unstable();
     }
