@@ -31,19 +31,25 @@ def tools():
     fz.build_tools()
 
 
+def check_campaign(totals, count, rerun_args):
+    """Every one of `count` generated modules compiled (the generator keeps to synth's
+    features: nothing should be unsupported), at least one call per module, no finding;
+    a failure shows the first findings and how to rerun them (`rerun_args`)."""
+    assert totals.modules == count
+    assert totals.unsupported == 0, totals.unsupported_reasons
+    assert totals.calls >= count, totals.line()
+    shown = []
+    for seed, _path, res in totals.failing_modules[:5]:
+        shown.append("seed %d:\n%s" % (seed, "\n".join("  %s" % f for f in res.findings[:5])))
+    assert not totals.findings, "%s\n%s\n(rerun: tests/fuzz/differential_fuzz.py %s)" % (
+        totals.line(), "\n".join(shown), rerun_args)
+
+
 @pytest.mark.parametrize("chunk", range(CHUNKS))
 def test_fuzz_smoke(chunk):
     totals = fz.run_campaign(SMOKE_SEED + chunk * CHUNK, count=CHUNK, verbose=False)
     stats.add("fuzz smoke", totals.compiled, totals.exports, totals.calls, totals.findings)
-    assert totals.modules == CHUNK
-    # the generator keeps to synth's features: nothing should be unsupported
-    assert totals.unsupported == 0, totals.unsupported_reasons
-    assert totals.calls >= CHUNK, totals.line()
-    shown = []
-    for seed, _path, res in totals.failing_modules[:5]:
-        shown.append("seed %d:\n%s" % (seed, "\n".join("  %s" % f for f in res.findings[:5])))
-    assert not totals.findings, "%s\n%s\n(rerun: tests/fuzz/differential_fuzz.py --seed S --count 1 --save DIR)" % (
-        totals.line(), "\n".join(shown))
+    check_campaign(totals, CHUNK, "--seed S --count 1 --save DIR")
 
 
 @pytest.mark.parametrize("config", OTHER_CONFIGS)
@@ -51,14 +57,8 @@ def test_fuzz_smoke_config(config):
     totals = fz.run_campaign(CONFIG_SEED, count=CONFIG_COUNT, verbose=False, gen_args=("--floats", "on"),
                              config_names=(config,))
     stats.add("fuzz smoke (configs)", totals.compiled, totals.exports, totals.calls, totals.findings)
-    assert totals.modules == CONFIG_COUNT
-    assert totals.unsupported == 0, totals.unsupported_reasons
-    assert totals.calls >= CONFIG_COUNT, totals.line()
-    shown = []
-    for seed, _path, res in totals.failing_modules[:5]:
-        shown.append("seed %d:\n%s" % (seed, "\n".join("  %s" % f for f in res.findings[:5])))
-    assert not totals.findings, "%s\n%s\n(rerun: tests/fuzz/differential_fuzz.py --config %s --seed S --count 1 " \
-        "--gen-arg=--floats --gen-arg=on --save DIR)" % (totals.line(), "\n".join(shown), config)
+    check_campaign(totals, CONFIG_COUNT,
+                   "--config %s --seed S --count 1 --gen-arg=--floats --gen-arg=on --save DIR" % config)
 
 
 SELF_CHECK = """

@@ -160,27 +160,10 @@ impl Crowded {
     /// already choose what to keep there.
     pub(crate) fn new(prog: &Prog, lv: &crate::liveness::Liveness, spilled: &[u32], depths: &[u32]) -> Crowded {
         let regs = prog.allocatable.len() as usize;
-        let mut tagged = vec![false; prog.num_vars()];
-        for &v in spilled {
-            tagged[Reg::virt(v).0 as usize] = true;
-        }
         let mut crowded = vec![false; prog.insts.len()];
-        let w = crate::liveness::Walk::tagging(prog.num_vars(), tagged);
-        crate::liveness::walk_insts_with(prog, lv, w, |w, i, phase| {
-            let inst = &prog.insts[i];
-            let virt_not_live = |o: &&crate::Operand| o.reg.as_virt().is_some() && !w.contains(o.reg.0 as usize);
-            let extra = match phase {
-                // A def takes a register at its instruction even when dead.
-                crate::liveness::Phase::End => inst.ops.iter().filter(|o| is_def(o.kind)).filter(virt_not_live).count(),
-                // Early defs take a register while the uses still hold
-                // theirs, and so do the reloads just before the instruction
-                // (the walk has already dropped them).
-                crate::liveness::Phase::Start => {
-                    inst.ops.iter().filter(|o| o.kind == OperandKind::EarlyDef).filter(virt_not_live).count() + inst.pre.len()
-                }
-            };
+        crate::liveness::walk_insts_with(prog, lv, spilled_walk(prog, spilled), |w, i, phase| {
             let in_loop = depths.get(prog.block_of[i]).is_some_and(|&d| d > 0);
-            if !in_loop && w.vcount - w.tcount + extra >= regs {
+            if !in_loop && held(&prog.insts[i], w, phase) >= regs {
                 crowded[i] = true;
             }
         });
@@ -201,6 +184,33 @@ impl Crowded {
     }
 }
 
+/// An empty walk over `prog`'s variables with the `spilled` virtual
+/// registers tagged (counted apart: they leave their registers).
+fn spilled_walk(prog: &Prog, spilled: &[u32]) -> crate::liveness::Walk {
+    let mut tagged = vec![false; prog.num_vars()];
+    for &v in spilled {
+        tagged[Reg::virt(v).0 as usize] = true;
+    }
+    crate::liveness::Walk::tagging(prog.num_vars(), tagged)
+}
+
+/// Registers taken at one side of `inst` (as the colouring counts them) by
+/// the values not tagged in `w`: the untagged live values, plus after the
+/// instruction its dead defs (a def takes a register even when dead), and
+/// before it its early defs and the reloads just before it (which hold
+/// theirs while the uses still hold theirs; the walk has already dropped
+/// the reloads).
+fn held(inst: &crate::prog::Inst, w: &crate::liveness::Walk, phase: crate::liveness::Phase) -> usize {
+    let virt_not_live = |o: &&crate::Operand| o.reg.as_virt().is_some() && !w.contains(o.reg.0 as usize);
+    let extra = match phase {
+        crate::liveness::Phase::End => inst.ops.iter().filter(|o| is_def(o.kind)).filter(virt_not_live).count(),
+        crate::liveness::Phase::Start => {
+            inst.ops.iter().filter(|o| o.kind == OperandKind::EarlyDef).filter(virt_not_live).count() + inst.pre.len()
+        }
+    };
+    w.vcount - w.tcount + extra
+}
+
 /// Further values to spill with this round's `spilled`, so that outside
 /// loops no point keeps more values in registers than there are: where
 /// the values live there and not spilled (defs and reloads counted as in
@@ -213,36 +223,26 @@ impl Crowded {
 pub(crate) fn more_victims(prog: &Prog, lv: &crate::liveness::Liveness, spilled: &[u32], depths: &[u32], temp: &[bool]) -> Vec<u32> {
     let regs = prog.allocatable.len() as usize;
     let nv = prog.num_vars();
-    let mut tagged = vec![false; nv];
-    for &v in spilled {
-        tagged[Reg::virt(v).0 as usize] = true;
-    }
     let base = Reg::VIRT_BASE as usize;
     // Next occurrence of each variable in the current block (u32::MAX: none).
     let mut next_use = vec![u32::MAX; nv];
     let mut block_of_use = vec![u32::MAX; nv];
     let mut victims = Vec::new();
-    let w = crate::liveness::Walk::tagging(nv, tagged);
-    crate::liveness::walk_insts_with(prog, lv, w, |w, i, phase| {
+    crate::liveness::walk_insts_with(prog, lv, spilled_walk(prog, spilled), |w, i, phase| {
         let inst = &prog.insts[i];
         let b = prog.block_of[i];
-        let virt_not_live = |o: &&crate::Operand| o.reg.as_virt().is_some() && !w.contains(o.reg.0 as usize);
-        let extra = match phase {
-            crate::liveness::Phase::End => inst.ops.iter().filter(|o| is_def(o.kind)).filter(virt_not_live).count(),
-            crate::liveness::Phase::Start => {
-                for o in &inst.ops {
-                    if o.kind == OperandKind::Use {
-                        next_use[o.reg.0 as usize] = i as u32;
-                        block_of_use[o.reg.0 as usize] = b as u32;
-                    }
+        if phase == crate::liveness::Phase::Start {
+            for o in &inst.ops {
+                if o.kind == OperandKind::Use {
+                    next_use[o.reg.0 as usize] = i as u32;
+                    block_of_use[o.reg.0 as usize] = b as u32;
                 }
-                inst.ops.iter().filter(|o| o.kind == OperandKind::EarlyDef).filter(virt_not_live).count() + inst.pre.len()
             }
-        };
+        }
         if depths.get(b).is_some_and(|&d| d > 0) {
             return;
         }
-        let mut over = (w.vcount - w.tcount + extra).saturating_sub(regs);
+        let mut over = held(inst, w, phase).saturating_sub(regs);
         while over > 0 {
             let pick = w
                 .live

@@ -531,17 +531,23 @@ mod tests {
         assert!(!vc.insts.iter().any(|i| matches!(i, MachInst::VSelect { .. } | MachInst::VMovImm { .. })));
     }
 
+    /// A function of two f32 (as i32) parameters whose entry has computed
+    /// `fcmplt(a, b)`, or `eqz` of it when `negate`: the builder and that value.
+    fn fcmp_lt_of_params(negate: bool) -> (FunctionBuilder, synth_ir::Value) {
+        let sig = Signature { params: vec![Type::I32, Type::I32], results: vec![Type::I32] };
+        let mut b = FunctionBuilder::new("f", sig.clone());
+        let p = b.block_params(Block(0)).to_vec();
+        let c = b.inst(InstKind::Call { callee: Callee::Libcall(Libcall::FCmpLt), sig, args: p }, &[Type::I32])[0];
+        let c = if negate { b.inst(InstKind::Eqz { ty: Type::I32, arg: c }, &[Type::I32])[0] } else { c };
+        (b, c)
+    }
+
     #[test]
     fn a_select_on_an_f32_comparison_selects_on_the_vcmp_flags() {
         // select(c, 10, 20) with c = fcmplt(a, b) or eqz of it: one VCmpSelect, its
         // operands swapped for the eqz; no 0/1 materialised.
         for negate in [false, true] {
-            let sig = Signature { params: vec![Type::I32, Type::I32], results: vec![Type::I32] };
-            let mut b = FunctionBuilder::new("f", sig);
-            let p = b.block_params(Block(0)).to_vec();
-            let fsig = Signature { params: vec![Type::I32, Type::I32], results: vec![Type::I32] };
-            let c = b.inst(InstKind::Call { callee: Callee::Libcall(Libcall::FCmpLt), sig: fsig, args: p }, &[Type::I32])[0];
-            let c = if negate { b.inst(InstKind::Eqz { ty: Type::I32, arg: c }, &[Type::I32])[0] } else { c };
+            let (mut b, c) = fcmp_lt_of_params(negate);
             let (ten, twenty) = (b.iconst(Type::I32, 10), b.iconst(Type::I32, 20));
             let sel = b.inst(InstKind::Select { ty: Type::I32, cond: c, if_true: ten, if_false: twenty }, &[Type::I32])[0];
             b.terminate(Terminator::Return(vec![sel]));
@@ -571,12 +577,7 @@ mod tests {
         use synth_ir::BlockCall;
         // if fcmplt(a, b) (or eqz of it) { return 1 } else { return 2 }
         for negate in [false, true] {
-            let sig = Signature { params: vec![Type::I32, Type::I32], results: vec![Type::I32] };
-            let mut b = FunctionBuilder::new("f", sig);
-            let p = b.block_params(Block(0)).to_vec();
-            let fsig = Signature { params: vec![Type::I32, Type::I32], results: vec![Type::I32] };
-            let c = b.inst(InstKind::Call { callee: Callee::Libcall(Libcall::FCmpLt), sig: fsig, args: p }, &[Type::I32])[0];
-            let c = if negate { b.inst(InstKind::Eqz { ty: Type::I32, arg: c }, &[Type::I32])[0] } else { c };
+            let (mut b, c) = fcmp_lt_of_params(negate);
             let (t, e) = (b.create_block(), b.create_block());
             b.branch(c, BlockCall { block: t, args: vec![] }, BlockCall { block: e, args: vec![] });
             for (blk, k) in [(t, 1), (e, 2)] {
