@@ -16,6 +16,14 @@ same n gives the same text). The shapes are the ones that made the compiler supe
     globals         n mutable globals, one function reading and writing all of them
     data_segments   n small active data segments
     table_entries   an n-entry function table filled by an active element segment
+    types           n distinct function types, one small function of each
+    imports         n imported functions, one function calling all of them
+    exports         n small functions, each exported under its own name
+    elem_segments   n active element segments of one entry each
+    f64_straight    n straight-line f64 statements over 16 f64 locals (the float register class)
+    mixed           n random statements of every kind (i32/i64/f32/f64 arithmetic, conversions,
+                    loads, stores, calls, nested if/else, loops and blocks left by br_if), the
+                    shape of a big function from a real toolchain
 
 The sizes the issue measured (`ISSUE_SIZES`) are the `n` of the compile-time benchmark;
 `bench/compile_time.py` also runs 2n and 4n to show the growth.
@@ -186,6 +194,172 @@ def table_entries(n):
                    extra=extra)
 
 
+def _distinct_params(k):
+    """The k-th of an endless list of distinct parameter lists: k's binary digits as i32/i64."""
+    bits = bin(k + 1)[3:]
+    return " ".join("i64" if b == "1" else "i32" for b in bits)
+
+
+def types(n):
+    """n distinct function types (parameter lists of i32/i64), one small function of each."""
+    decls = "".join("  (type $t%d (func (param %s) (result i32)))\n" % (k, _distinct_params(k))
+                    for k in range(n))
+    funcs = "".join("  (func $h%d (type $t%d) i32.const %d)\n" % (k, k, k) for k in range(n))
+    return _module("local.get 0 i32.const %d i32.add" % n, extra=decls + funcs)
+
+
+def imports(n):
+    """n imported functions; f calls each one in turn on a running sum."""
+    decls = "".join("  (import \"env\" \"h%d\" (func $h%d (param i32) (result i32)))\n" % (k, k)
+                    for k in range(n))
+    body = "local.get 0\n" + "\n".join("call $h%d" % k for k in range(n))
+    return _module(body, extra=decls)
+
+
+def exports(n):
+    """n small functions, each exported under its own name."""
+    funcs = "".join("  (func (export \"e%d\") (param i32) (result i32) local.get 0 i32.const %d i32.add)\n"
+                    % (k, k) for k in range(n))
+    return _module("local.get 0", extra=funcs)
+
+
+def elem_segments(n):
+    """n active element segments of one entry each filling an n-entry table; f calls entry x."""
+    helpers = "".join("  (func $h%d (type $t) local.get 0 i32.const %d i32.add)\n" % (k, k)
+                      for k in range(4))
+    segs = "".join("  (elem (i32.const %d) func $h%d)\n" % (k, k % 4) for k in range(n))
+    extra = ("  (type $t (func (param i32) (result i32)))\n%s  (table %d funcref)\n%s"
+             % (helpers, n, segs))
+    return _module("local.get 0 local.get 0 i32.const %d i32.rem_u call_indirect (type $t)" % n,
+                   extra=extra)
+
+
+def f64_straight(n, nlocals=16):
+    """n statements `x = y op z` over 16 f64 locals, ops chosen pseudo-randomly."""
+    rnd = _rng(5)
+    ops = ["f64.add", "f64.sub", "f64.mul", "f64.min", "f64.max", "f64.div"]
+    out = []
+    for i in range(nlocals):
+        out.append("local.get 0 f64.convert_i32_s f64.const %d.5 f64.mul local.set %d" % (i + 1, i + 1))
+    for _ in range(n):
+        a, b, c = (rnd(nlocals) + 1 for _ in range(3))
+        out.append("local.get %d local.get %d %s local.set %d" % (a, b, ops[rnd(len(ops))], c))
+    out.append("local.get 1")
+    for i in range(2, nlocals + 1):
+        out.append("local.get %d f64.add" % i)
+    out.append("i32.trunc_sat_f64_s")
+    return _module("\n".join(out), locals_="(local %s)" % " ".join(["f64"] * nlocals))
+
+
+#: `mixed`'s locals: index ranges per type (local 0 is the i32 parameter).
+_MIXED_I32 = range(1, 13)
+_MIXED_I64 = range(13, 19)
+_MIXED_F32 = range(19, 23)
+_MIXED_F64 = range(23, 29)
+_MIXED_COUNTER = 29        # loop counters: one per nesting depth, from here on
+_MIXED_DEPTH = 6
+
+
+def mixed(n):
+    """n random statements of every kind, nested up to 6 deep; the stack is empty between them."""
+    rnd = _rng(6)
+    pick = lambda r: r[rnd(len(r))]
+    i32_ops = ["i32.add", "i32.sub", "i32.mul", "i32.xor", "i32.and", "i32.or", "i32.shl",
+               "i32.shr_u", "i32.shr_s", "i32.rotl"]
+    i64_ops = ["i64.add", "i64.sub", "i64.mul", "i64.xor", "i64.and", "i64.or", "i64.shl", "i64.shr_u"]
+    f32_ops = ["f32.add", "f32.sub", "f32.mul", "f32.div", "f32.min"]
+    f64_ops = ["f64.add", "f64.sub", "f64.mul", "f64.div", "f64.max"]
+    out = []
+
+    def simple():
+        k = rnd(12)
+        if k < 4:
+            return "local.get %d local.get %d %s local.set %d" % (
+                pick(_MIXED_I32), pick(_MIXED_I32), pick(i32_ops), pick(_MIXED_I32))
+        if k == 4:
+            return "local.get %d local.get %d %s local.set %d" % (
+                pick(_MIXED_I64), pick(_MIXED_I64), pick(i64_ops), pick(_MIXED_I64))
+        if k == 5:
+            return "local.get %d local.get %d %s local.set %d" % (
+                pick(_MIXED_F32), pick(_MIXED_F32), pick(f32_ops), pick(_MIXED_F32))
+        if k == 6:
+            return "local.get %d local.get %d %s local.set %d" % (
+                pick(_MIXED_F64), pick(_MIXED_F64), pick(f64_ops), pick(_MIXED_F64))
+        if k == 7:
+            return ("local.get %d i64.extend_i32_s local.get %d i64.add local.set %d "
+                    "local.get %d f64.convert_i64_s local.set %d local.get %d i32.trunc_sat_f64_s local.set %d"
+                    % (pick(_MIXED_I32), pick(_MIXED_I64), pick(_MIXED_I64), pick(_MIXED_I64),
+                       pick(_MIXED_F64), pick(_MIXED_F64), pick(_MIXED_I32)))
+        if k == 8:
+            return "local.get %d i32.const 65532 i32.and i32.load offset=%d local.set %d" % (
+                pick(_MIXED_I32), 4 * rnd(16), pick(_MIXED_I32))
+        if k == 9:
+            return "local.get %d i32.const 65528 i32.and local.get %d i64.store offset=%d" % (
+                pick(_MIXED_I32), pick(_MIXED_I64), 8 * rnd(8))
+        if k == 10:
+            return "local.get %d local.get %d call $h local.set %d" % (
+                pick(_MIXED_I32), pick(_MIXED_I32), pick(_MIXED_I32))
+        return "local.get %d f32.demote_f64 local.get %d f32.add local.set %d" % (
+            pick(_MIXED_F64), pick(_MIXED_F32), pick(_MIXED_F32))
+
+    def block(budget, depth):
+        """Statements using about `budget` of n; returns how many it used."""
+        used = 0
+        while used < budget:
+            k = rnd(16) if depth < _MIXED_DEPTH and budget - used > 4 else 0
+            if k < 11:
+                out.append(simple())
+                used += 1
+                continue
+            inner = 1 + rnd(min(budget - used - 1, 24))
+            if k < 13:
+                out.append("local.get %d local.get %d i32.lt_s if" % (pick(_MIXED_I32), pick(_MIXED_I32)))
+                half = max(1, inner // 2)
+                used += block(half, depth + 1)
+                out.append("else")
+                used += block(max(1, inner - half), depth + 1)
+                out.append("end")
+            elif k < 15:
+                ctr = _MIXED_COUNTER + depth
+                out.append("i32.const 3 local.set %d loop" % ctr)
+                used += block(inner, depth + 1)
+                out.append("local.get %d i32.const 1 i32.sub local.tee %d br_if 0 end" % (ctr, ctr))
+            else:
+                out.append("block")
+                half = max(1, inner // 2)
+                used += block(half, depth + 1)
+                out.append("local.get %d i32.eqz br_if 0" % pick(_MIXED_I32))
+                used += block(max(1, inner - half), depth + 1)
+                out.append("end")
+            used += 1
+        return used
+
+    for i in _MIXED_I32:
+        out.append("local.get 0 i32.const %d i32.mul local.set %d" % (i * 7 + 1, i))
+    for i in _MIXED_I64:
+        out.append("local.get 0 i64.extend_i32_u i64.const %d i64.mul local.set %d" % (i * 11 + 1, i))
+    for i in _MIXED_F32:
+        out.append("local.get 0 f32.convert_i32_s f32.const %d.25 f32.mul local.set %d" % (i, i))
+    for i in _MIXED_F64:
+        out.append("local.get 0 f64.convert_i32_s f64.const %d.5 f64.mul local.set %d" % (i, i))
+    block(n, 0)
+    out.append("local.get 1")
+    for i in list(_MIXED_I32)[1:]:
+        out.append("local.get %d i32.xor" % i)
+    for i in _MIXED_I64:
+        out.append("local.get %d i32.wrap_i64 i32.add" % i)
+    for i in _MIXED_F32:
+        out.append("local.get %d i32.trunc_sat_f32_s i32.add" % i)
+    for i in _MIXED_F64:
+        out.append("local.get %d i32.trunc_sat_f64_s i32.add" % i)
+    locals_ = ("(local %s %s %s %s %s)" % (" ".join(["i32"] * len(_MIXED_I32)), " ".join(["i64"] * len(_MIXED_I64)),
+                                           " ".join(["f32"] * len(_MIXED_F32)), " ".join(["f64"] * len(_MIXED_F64)),
+                                           " ".join(["i32"] * _MIXED_DEPTH)))
+    extra = ("  (memory 1)\n"
+             "  (func $h (param i32 i32) (result i32) local.get 0 local.get 1 i32.rotr i32.const 77 i32.xor)\n")
+    return _module("\n".join(out), locals_=locals_, extra=extra)
+
+
 #: shape name -> (generator, n the issue measured or a size of the same order)
 SHAPES = {
     "nested_blocks": (nested_blocks, 3000),
@@ -199,6 +373,12 @@ SHAPES = {
     "globals": (globals_, 3000),
     "data_segments": (data_segments, 3000),
     "table_entries": (table_entries, 3000),
+    "types": (types, 3000),
+    "imports": (imports, 3000),
+    "exports": (exports, 3000),
+    "elem_segments": (elem_segments, 3000),
+    "f64_straight": (f64_straight, 9000),
+    "mixed": (mixed, 4000),
 }
 
 ISSUE_SIZES = {name: n for name, (_, n) in SHAPES.items()}

@@ -30,6 +30,8 @@
 //! function's type word ([`type_word`], 0 = null), high word the code
 //! address; an `externref` as an `i32` handle (0 = null).
 
+use std::collections::HashMap;
+
 use crate::wellformed::{self, DecodeError, Facts};
 use crate::{
     ConstExpr, DataSegment, ElemSegment, FrontendError, FrontendOptions, FuncInfo, GlobalInfo, GlobalInit,
@@ -373,13 +375,16 @@ fn collect<'a>(wasm: &'a [u8], opts: &FrontendOptions, facts: Facts) -> Result<D
     let mut bodies = Vec::new();
     let mut wasm_types: Vec<FuncType> = Vec::new();
     let mut type_sig_ids = Vec::new();
-    let mut local_ids: Vec<u32> = Vec::new();
+    let mut first_local_id: HashMap<FuncType, u32> = HashMap::new();
     let mut global_funcref: Vec<bool> = Vec::new();
     // Offset of the first type whose type word is module-local.
     let mut local_type_word: Option<u64> = None;
     let mut type_errors: Vec<Option<(String, usize)>> = Vec::new();
     let mut defined_types: Vec<u32> = Vec::new();
     let mut func_names: Vec<(u32, String)> = Vec::new();
+    // Imports come before every other section, so this is final once
+    // globals, elements or data are read.
+    let mut imported_globals = 0u32;
 
     let add_func = |info: &mut ModuleInfo, type_index: u32, import: Option<ImportName>, type_sig_ids: &[u32]| {
         let ti = type_index as usize;
@@ -401,11 +406,9 @@ fn collect<'a>(wasm: &'a [u8], opts: &FrontendOptions, facts: Facts) -> Result<D
                         if sub.composite_type.shared || group.is_explicit_rec_group() {
                             return Err(unsupported("GC types", offset));
                         }
-                        let local = match wasm_types.iter().position(|t| t == ft) {
-                            Some(i) => local_ids[i],
-                            None => local_ids.iter().copied().max().map_or(0, |m: u32| m + 1),
-                        };
-                        local_ids.push(local);
+                        // Equal types share one local id; a new type takes the next.
+                        let next = first_local_id.len() as u32;
+                        let local = *first_local_id.entry(ft.clone()).or_insert(next);
                         let structural = structural_code(ft);
                         if structural.is_none() {
                             local_type_word = local_type_word.or(Some(offset));
@@ -447,6 +450,7 @@ fn collect<'a>(wasm: &'a [u8], opts: &FrontendOptions, facts: Facts) -> Result<D
                             }
                             let ty = ir_type(g.content_type).map_err(|w| unsupported(format!("{w} global"), offset))?;
                             global_funcref.push(g.content_type == ValType::Ref(RefType::FUNCREF));
+                            imported_globals += 1;
                             info.globals.push(GlobalInfo {
                                 ty,
                                 mutable: g.mutable,
@@ -494,7 +498,7 @@ fn collect<'a>(wasm: &'a [u8], opts: &FrontendOptions, facts: Facts) -> Result<D
                         return Err(unsupported("shared global (threads)", offset));
                     }
                     let ty = ir_type(g.ty.content_type).map_err(|w| unsupported(format!("{w} global"), offset))?;
-                    let init = global_init(&g.init_expr, imported_globals(&info))?;
+                    let init = global_init(&g.init_expr, imported_globals)?;
                     global_funcref.push(g.ty.content_type == ValType::Ref(RefType::FUNCREF));
                     info.globals.push(GlobalInfo { ty, mutable: g.ty.mutable, import: None, init, exports: Vec::new() });
                 }
@@ -540,7 +544,7 @@ fn collect<'a>(wasm: &'a [u8], opts: &FrontendOptions, facts: Facts) -> Result<D
                         ElementKind::Passive => (None, false),
                         ElementKind::Declared => (None, true),
                         ElementKind::Active { table_index, offset_expr: oe } => {
-                            (Some((table_index.unwrap_or(0), offset_expr(oe, imported_globals(&info))?)), false)
+                            (Some((table_index.unwrap_or(0), offset_expr(oe, imported_globals)?)), false)
                         }
                     };
                     let mut items = Vec::new();
@@ -555,7 +559,7 @@ fn collect<'a>(wasm: &'a [u8], opts: &FrontendOptions, facts: Facts) -> Result<D
                             // extern` (a `global.get` is declined below).
                             ref_kind(rt).map_err(|w| unsupported(format!("element segment of {w}"), offset))?;
                             for x in r {
-                                items.push(elem_item(&x.map_err(invalid)?, imported_globals(&info))?);
+                                items.push(elem_item(&x.map_err(invalid)?, imported_globals)?);
                             }
                         }
                     }
@@ -571,7 +575,7 @@ fn collect<'a>(wasm: &'a [u8], opts: &FrontendOptions, facts: Facts) -> Result<D
                             if *memory_index != 0 {
                                 return Err(unsupported("multiple memories", d.range.start));
                             }
-                            Some(offset_expr(oe, imported_globals(&info))?)
+                            Some(offset_expr(oe, imported_globals)?)
                         }
                     };
                     info.data.push(DataSegment { active_offset, bytes: d.data.to_vec() });
@@ -711,11 +715,6 @@ fn shared_refs(info: &ModuleInfo, wasm_types: &[FuncType], global_funcref: &[boo
         }
     }
     None
-}
-
-/// Number of imported globals so far.
-fn imported_globals(info: &ModuleInfo) -> u32 {
-    info.globals.iter().filter(|g| g.import.is_some()).count() as u32
 }
 
 /// Export entries carry no offset of their own in this reader; tags are

@@ -77,3 +77,30 @@ fn foreign_references_are_recorded() {
     let local = info(&format!("(module (table 1 funcref) (func {ten}) (elem (i32.const 0) 0))"));
     assert_eq!((local.funcs[0].sig_id + 1) % 2, 0, "even: module-local");
 }
+
+#[test]
+fn module_local_words_number_distinct_types_in_order() {
+    let ten = "(param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32)";
+    let eleven = "(param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i64)";
+    // Types 0 and 2 are equal: one word. Type 1 is the second distinct one.
+    let m = info(&format!(
+        "(module (type (func {ten})) (type (func {eleven})) (type (func {ten})) (type (func (param i32))) (type (func {eleven} (result i32)))
+           (func (type 0)) (func (type 1)) (func (type 2)) (func (type 4) i32.const 0))"
+    ));
+    let words: Vec<u32> = m.funcs.iter().map(|f| f.sig_id + 1).collect();
+    // type_word(None, k) = (k + 1) * 2; the structural type 3 does not take a local number.
+    assert_eq!(words, vec![2, 4, 2, 8], "local numbers 0, 1, 0 and 3 (the fourth type seen, counting the structural one)");
+}
+
+#[test]
+fn constant_expressions_may_read_only_imported_globals() {
+    // Two imported globals: a defined global may read either, a data offset too.
+    let ok = r#"(module (import "m" "a" (global i32)) (import "m" "b" (global i32))
+                  (global i32 (global.get 1)) (memory 1) (data (global.get 0) "x"))"#;
+    assert_eq!(info(ok).globals.len(), 3);
+    // Global 2 is defined: wasm 2.0 constant expressions may not read it.
+    let bad = r#"(module (import "m" "a" (global i32)) (global i32 (i32.const 1))
+                   (global i32 (global.get 1)))"#;
+    let e = lower_module(&wat::parse_str(bad).expect("test wat parses"), &FrontendOptions::default()).err().expect("declined");
+    assert!(e.to_string().contains("may only read imported globals (1 here)"), "{e}");
+}
