@@ -55,6 +55,20 @@ pub(crate) struct Coloring {
     pub coalesced: u32,
 }
 
+/// A node as simplification visits it: its degree over the nodes not yet
+/// removed, how many registers it may use, and [`OUT`]/[`QUEUED`].
+#[derive(Clone, Copy)]
+struct SimplifyNode {
+    deg: u32,
+    k: u8,
+    state: u8,
+}
+
+/// Simplification state: removed (merged-away nodes start removed).
+const OUT: u8 = 1;
+/// Simplification state: on the worklist.
+const QUEUED: u8 = 2;
+
 struct Uf(Vec<u32>);
 impl Uf {
     fn find(&mut self, x: u32) -> u32 {
@@ -178,6 +192,11 @@ pub(crate) fn color(prog: &Prog, g: &mut Graph, temp: &[bool], keep_apart: &[boo
         if !safe {
             continue;
         }
+        // Merge the node with the shorter list into the other: walking
+        // the shorter list keeps a chain of merges into one long-lived
+        // value linear (merging into the short side would walk, and copy,
+        // the long list again at every step).
+        let (a, b) = if g.adj[a as usize].len() < g.adj[b as usize].len() { (b, a) } else { (a, b) };
         // Merge b into a.
         let nb = std::mem::take(&mut g.adj[b as usize]);
         for &t in &nb {
@@ -206,47 +225,49 @@ pub(crate) fn color(prog: &Prog, g: &mut Graph, temp: &[bool], keep_apart: &[boo
     let nodes: Vec<usize> = (0..n).filter(|&v| rep[v] as usize == v && g.present[v]).collect();
 
     // 2. Simplify.
-    // Per node, one byte read with its degree for every neighbour visited
-    // (separate flag vectors would cost a cache miss each on a large graph):
-    // OUT once removed (merged-away nodes start OUT), QUEUED once on the
-    // worklist.
-    const OUT: u8 = 1;
-    const QUEUED: u8 = 2;
-    let mut state: Vec<u8> = merged.iter().map(|&m| if m { OUT } else { 0 }).collect();
+    // Per node, what visiting it as a neighbour reads, packed in 8 bytes
+    // (separate vectors would cost a cache miss each on a large graph).
+    let mut node: Vec<SimplifyNode> = (0..n)
+        .map(|v| SimplifyNode {
+            deg: deg[v] as u32,
+            k: k_of(v, &forbid) as u8,
+            state: if merged[v] { OUT } else { 0 },
+        })
+        .collect();
     let mut worklist: Vec<usize> = Vec::new();
     for &v in nodes.iter().rev() {
-        if deg[v] < k_of(v, &forbid) {
+        if node[v].deg < node[v].k as u32 {
             worklist.push(v);
-            state[v] |= QUEUED;
+            node[v].state |= QUEUED;
         }
     }
     // Optimistic spill candidates: cheapest per neighbour. Degrees only
     // fall, so a stored metric is never above the current one: a popped
     // entry whose metric went up is pushed back with the new value.
-    let metric = |v: usize, deg: &[usize]| {
+    let metric = |v: usize, node: &[SimplifyNode]| {
         if spillable[v] {
-            cost[v] / (deg[v] as f64 + 1.0)
+            cost[v] / (node[v].deg as f64 + 1.0)
         } else {
             f64::INFINITY
         }
     };
     let mut heap: std::collections::BinaryHeap<Candidate> =
-        nodes.iter().map(|&v| Candidate(metric(v, &deg), v as u32)).collect();
+        nodes.iter().map(|&v| Candidate(metric(v, &node), v as u32)).collect();
     let mut stack = Vec::with_capacity(nodes.len());
     let mut remaining = nodes.len();
     while remaining > 0 {
         let v = match worklist.pop() {
-            Some(v) if state[v] & OUT == 0 => v,
+            Some(v) if node[v].state & OUT == 0 => v,
             Some(_) => continue,
             None => loop {
                 let Some(Candidate(m, v)) = heap.pop() else {
                     break None;
                 };
                 let v = v as usize;
-                if state[v] & OUT != 0 {
+                if node[v].state & OUT != 0 {
                     continue;
                 }
-                let now = metric(v, &deg);
+                let now = metric(v, &node);
                 if now.total_cmp(&m).is_gt() {
                     heap.push(Candidate(now, v as u32));
                     continue;
@@ -258,16 +279,16 @@ pub(crate) fn color(prog: &Prog, g: &mut Graph, temp: &[bool], keep_apart: &[boo
         if v == usize::MAX {
             break;
         }
-        state[v] |= OUT;
+        node[v].state |= OUT;
         remaining -= 1;
         stack.push(v);
         for &t in &g.adj[v] {
-            let t = t as usize;
-            if state[t] & OUT == 0 {
-                deg[t] -= 1;
-                if state[t] & QUEUED == 0 && deg[t] < k_of(t, &forbid) {
-                    state[t] |= QUEUED;
-                    worklist.push(t);
+            let nt = &mut node[t as usize];
+            if nt.state & OUT == 0 {
+                nt.deg -= 1;
+                if nt.state & QUEUED == 0 && nt.deg < nt.k as u32 {
+                    nt.state |= QUEUED;
+                    worklist.push(t as usize);
                 }
             }
         }
@@ -292,6 +313,10 @@ pub(crate) fn color(prog: &Prog, g: &mut Graph, temp: &[bool], keep_apart: &[boo
     let mut used_callee = 0u32;
     let mut color: Vec<Option<PReg>> = vec![None; n];
     let mut spilled_nodes = Vec::new();
+    // Uncoloured move partners of the node being coloured, and per node
+    // the last node that looked at it as such a partner.
+    let mut open: Vec<(f64, u32)> = Vec::new();
+    let mut seen: Vec<u32> = vec![u32::MAX; n];
     while let Some(v) = stack.pop() {
         let mut taken = forbid[v];
         // Merged-away neighbours have no colour: stale entries are harmless.
@@ -322,24 +347,31 @@ pub(crate) fn color(prog: &Prog, g: &mut Graph, temp: &[bool], keep_apart: &[boo
         // uncoloured partners can still take, so they can follow later.
         let mut prefer = avail;
         if hint.is_none() {
-            let mut open: Vec<(f64, u32)> = Vec::new();
-            for &(p, w) in &partners[v] {
-                let Some(p) = p.as_virt().map(|p| p as usize) else {
-                    continue;
-                };
-                if color[p].is_some() || p == v {
+            // Heaviest partner first (a stable sort: equal weights keep
+            // their order). A partner met again narrows nothing more, and
+            // once one register is left none can: their lists (long for
+            // long-lived values) are not walked then.
+            open.clear();
+            open.extend(partners[v].iter().filter_map(|&(p, w)| {
+                let p = p.as_virt()? as usize;
+                (color[p].is_none() && p != v).then_some((w, p as u32))
+            }));
+            open.sort_by(|x, y| y.0.total_cmp(&x.0));
+            for &(_, p) in &open {
+                if prefer.count_ones() == 1 {
+                    break;
+                }
+                let p = p as usize;
+                if seen[p] == v as u32 {
                     continue;
                 }
+                seen[p] = v as u32;
                 let mut free = alloc & !forbid[p];
                 for &t in &g.adj[p] {
                     if let Some(c) = color[t as usize] {
                         free &= !(1 << c.0);
                     }
                 }
-                open.push((w, free));
-            }
-            open.sort_by(|x, y| y.0.total_cmp(&x.0));
-            for (_, free) in open {
                 if prefer & free != 0 {
                     prefer &= free;
                 }
