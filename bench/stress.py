@@ -20,6 +20,7 @@ same n gives the same text). The shapes are the ones that made the compiler supe
     imports         n imported functions, one function calling all of them
     exports         n small functions, each exported under its own name
     elem_segments   n active element segments of one entry each
+    loop_exits      one loop left by n `br_if`s, each to its own enclosing block
     f64_straight    n straight-line f64 statements over 16 f64 locals (the float register class)
     mixed           n random statements of every kind (i32/i64/f32/f64 arithmetic, conversions,
                     loads, stores, calls, nested if/else, loops and blocks left by br_if), the
@@ -234,6 +235,19 @@ def elem_segments(n):
                    extra=extra)
 
 
+def loop_exits(n):
+    """n blocks around one loop; the loop's i-th statement updates a local and leaves to block i."""
+    out = ["block"] * n + ["loop"]
+    for i in range(n):
+        out.append("local.get 1 i32.const %d i32.add local.set 1 "
+                   "local.get 1 i32.const %d i32.eq br_if %d" % (i, i * 7, n - i))
+    out.append("local.get 0 i32.const 1 i32.sub local.tee 0 br_if 0 end")
+    for i in range(n):
+        out.append("end local.get 1 i32.const %d i32.add local.set 1" % i)
+    out.append("local.get 1")
+    return _module("\n".join(out), locals_="(local i32)")
+
+
 def f64_straight(n, nlocals=16):
     """n statements `x = y op z` over 16 f64 locals, ops chosen pseudo-randomly."""
     rnd = _rng(5)
@@ -377,6 +391,7 @@ SHAPES = {
     "imports": (imports, 3000),
     "exports": (exports, 3000),
     "elem_segments": (elem_segments, 3000),
+    "loop_exits": (loop_exits, 1000),
     "f64_straight": (f64_straight, 9000),
     "mixed": (mixed, 4000),
 }

@@ -11,7 +11,8 @@
 //! effect, so executing them once before the loop (even when the loop body
 //! would not have reached them) is unobservable. Loops are processed inner
 //! first, so invariants move out of whole nests; each invariant moves once,
-//! straight to the preheader of the outermost loop it is invariant in.
+//! straight to the preheader of the outermost loop it is invariant in that
+//! has room: at most [`HOIST_BUDGET`] instructions move into one preheader.
 
 use crate::cfg::Cfg;
 use crate::loops::{find_loops, Loops};
@@ -59,6 +60,18 @@ fn make_preheader(func: &mut Function, cfg: &Cfg, loops: &Loops, l: usize) {
         }
     }
 }
+
+/// Most instructions moved into one preheader. Each result moved is live
+/// across the whole loop: beyond the registers a core has, more only add
+/// spills or rematerialisations inside the loop, and a loop with
+/// thousands of invariant constants (one per exit test, say) made every
+/// point of the loop hold thousands of live values: the allocator's time
+/// grew with the square of the loop (a 1,000-exit loop: 1,780 values live
+/// at once, 1,005 spill stores). The rest stay where they are, first come
+/// (inner loops first, then block order) first moved. 48 moves every
+/// invariant of the bench kernels but two (tokenizer's -Os build and
+/// matmul_u4's on ARMv6-M, 4 and 8 bytes smaller with it).
+pub const HOIST_BUDGET: u32 = 48;
 
 fn hoistable(kind: &InstKind) -> bool {
     match kind {
@@ -120,6 +133,8 @@ pub fn run(func: &mut Function) -> usize {
     let pres: Vec<Option<usize>> =
         (0..loops.headers.len()).map(|l| (loops.headers[l] != 0).then(|| preheader(func, &cfg, &loops, l)).flatten()).collect();
     let mut moved = 0;
+    // Instructions moved into each block (as a preheader).
+    let mut hoisted = vec![0u32; func.blocks.len()];
     for &l in &order {
         let Some(pre) = pres[l] else { continue };
         // Only the loop's own blocks: inner loops were processed first (they
@@ -136,16 +151,25 @@ pub fn run(func: &mut Function) -> usize {
                 if hoistable(&inst.kind) && outside(l) {
                     // Straight out of every enclosing loop it is invariant
                     // in (moving it one level per loop would cost a deep
-                    // nest's depth for each instruction).
-                    let mut to = pre;
+                    // nest's depth for each instruction), to the outermost
+                    // preheader that still has room.
+                    let mut to = (hoisted[pre] < HOIST_BUDGET).then_some(pre);
                     let mut m = l;
                     while let Some(p) = loops.parent[m] {
                         let Some(pp) = pres[p] else { break };
                         if !outside(p) {
                             break;
                         }
-                        (m, to) = (p, pp);
+                        m = p;
+                        if hoisted[pp] < HOIST_BUDGET {
+                            to = Some(pp);
+                        }
                     }
+                    let Some(to) = to else {
+                        stay.push(inst);
+                        continue;
+                    };
+                    hoisted[to] += 1;
                     for r in &inst.results {
                         def_block[r.0 as usize] = to;
                     }

@@ -100,3 +100,50 @@ fn nested_loops_hoist_to_the_outermost_preheader() {
         assert_eq!(Machine::new().run_simple(&orig, &[a]), Machine::new().run_simple(&f, &[a]));
     }
 }
+
+#[test]
+fn a_preheader_takes_at_most_the_budget_and_an_inner_one_the_rest() {
+    // entry -> outer(i) -> inner(j) -> inner | latch -> outer | exit; the
+    // inner loop adds 3 * HOIST_BUDGET distinct constants to j.
+    let sig = Signature { params: vec![Type::I32], results: vec![Type::I32] };
+    let mut b = FunctionBuilder::new("b", sig);
+    let p = b.block_params(b.current_block())[0];
+    let (outer, inner, latch, exit) = (b.create_block(), b.create_block(), b.create_block(), b.create_block());
+    let oi = b.append_block_param(outer, Type::I32);
+    let ij = b.append_block_param(inner, Type::I32);
+    b.jump(outer, vec![p]);
+    b.switch_to_block(outer);
+    b.jump(inner, vec![oi]);
+    b.switch_to_block(inner);
+    let n = 3 * HOIST_BUDGET as i64;
+    let mut acc = ij;
+    for k in 0..n {
+        let c = b.iconst(Type::I32, 1000 + k);
+        acc = b.binary(BinaryOp::Xor, acc, c);
+    }
+    let one = b.iconst(Type::I32, 1);
+    let j2 = b.binary(BinaryOp::ShrU, acc, one);
+    b.branch(j2, BlockCall { block: inner, args: vec![j2] }, BlockCall { block: latch, args: vec![] });
+    b.switch_to_block(latch);
+    let i2 = b.binary(BinaryOp::Sub, oi, one);
+    b.branch(i2, BlockCall { block: outer, args: vec![i2] }, BlockCall { block: exit, args: vec![] });
+    b.switch_to_block(exit);
+    b.terminate(Terminator::Return(vec![oi]));
+    let orig = b.finish();
+    let mut f = orig.clone();
+    let moved = run(&mut f);
+    verify_or_text(&f).unwrap();
+    // The entry (the outer loop's preheader) takes the first HOIST_BUDGET,
+    // `outer` (the inner loop's preheader) the next HOIST_BUDGET; the rest,
+    // `one` among them (it comes last), stay in the loop.
+    assert_eq!(f.blocks.len(), 5, "no preheader was needed");
+    assert_eq!(moved, 2 * HOIST_BUDGET as usize);
+    assert_eq!(f.blocks[0].insts.len(), HOIST_BUDGET as usize);
+    assert_eq!(f.blocks[1].insts.len(), HOIST_BUDGET as usize);
+    let consts_left = f.blocks[2].insts.iter().filter(|i| matches!(i.kind, InstKind::Iconst { .. })).count();
+    assert_eq!(consts_left, n as usize + 1 - 2 * HOIST_BUDGET as usize);
+    assert!(defined_in(&f, 2, one));
+    for a in [0u64, 1, 7, 0xffff_ffff] {
+        assert_eq!(Machine::new().run_simple(&orig, &[a]), Machine::new().run_simple(&f, &[a]));
+    }
+}
