@@ -21,6 +21,7 @@ same n gives the same text). The shapes are the ones that made the compiler supe
     exports         n small functions, each exported under its own name
     elem_segments   n active element segments of one entry each
     loop_exits      one loop left by n `br_if`s, each to its own enclosing block
+    dispatch_loop   an interpreter loop: an n-way `br_table` whose cases each branch back
     f64_straight    n straight-line f64 statements over 16 f64 locals (the float register class)
     mixed           n random statements of every kind (i32/i64/f32/f64 arithmetic, conversions,
                     loads, stores, calls, nested if/else, loops and blocks left by br_if), the
@@ -248,6 +249,17 @@ def loop_exits(n):
     return _module("\n".join(out), locals_="(local i32)")
 
 
+def dispatch_loop(n):
+    """A loop around an n-way br_table; case i updates a local and branches back to the loop."""
+    out = ["loop"] + ["block"] * n
+    out.append("local.get 0 i32.const %d i32.rem_u br_table %s" % (n, " ".join(str(i) for i in range(n + 1))))
+    for i in range(n):
+        out.append("end local.get 1 i32.const %d i32.add local.set 1 "
+                   "local.get 0 i32.const 1 i32.sub local.tee 0 br_if %d" % (i * 3 + 1, n - 1 - i))
+    out.append("end local.get 1")
+    return _module("\n".join(out), locals_="(local i32)")
+
+
 def f64_straight(n, nlocals=16):
     """n statements `x = y op z` over 16 f64 locals, ops chosen pseudo-randomly."""
     rnd = _rng(5)
@@ -392,6 +404,7 @@ SHAPES = {
     "exports": (exports, 3000),
     "elem_segments": (elem_segments, 3000),
     "loop_exits": (loop_exits, 1000),
+    "dispatch_loop": (dispatch_loop, 1000),
     "f64_straight": (f64_straight, 9000),
     "mixed": (mixed, 4000),
 }

@@ -64,6 +64,10 @@ struct SimplifyNode {
     state: u8,
 }
 
+/// Most adjacency entries one coalescing test walks (Briggs over both
+/// sides, George over one): beyond it the test counts as failed.
+const WALK_LIMIT: usize = 1024;
+
 /// Simplification state: removed (merged-away nodes start removed).
 const OUT: u8 = 1;
 /// Simplification state: on the worklist.
@@ -158,11 +162,18 @@ pub(crate) fn color(prog: &Prog, g: &mut Graph, temp: &[bool], keep_apart: &[boo
         // failed by then): a long-lived value with thousands of
         // neighbours and many moves would otherwise cost its whole list,
         // and a pair lookup per entry, for every move.
+        // The walk also stops after WALK_LIMIT entries, undecided (a
+        // failure): in a sparse region a value coalesced with hundreds of
+        // others (a loop header's parameter with as many back edges, say)
+        // has a long list of neighbours of low degree, which the count
+        // would otherwise walk in full for each of those moves.
         let mut significant = 0;
+        let mut walked = 0;
         for &t in &g.adj[a as usize] {
-            if significant >= avail {
+            if significant >= avail || walked == WALK_LIMIT {
                 break;
             }
+            walked += 1;
             if !merged[t as usize] {
                 stamp[t as usize] = mi as u32;
                 let common = g.interferes(b, t) as usize;
@@ -170,9 +181,10 @@ pub(crate) fn color(prog: &Prog, g: &mut Graph, temp: &[bool], keep_apart: &[boo
             }
         }
         for &t in &g.adj[b as usize] {
-            if significant >= avail {
+            if significant >= avail || walked == WALK_LIMIT {
                 break;
             }
+            walked += 1;
             if !merged[t as usize] && stamp[t as usize] != mi as u32 {
                 significant += (deg[t as usize] >= kk) as usize;
             }
@@ -180,13 +192,16 @@ pub(crate) fn color(prog: &Prog, g: &mut Graph, temp: &[bool], keep_apart: &[boo
         // George (either direction): every neighbour of one side already
         // interferes with the other or has insignificant degree, so the
         // merged node is no harder to colour than the other side alone.
+        // Only from a side whose list is at most WALK_LIMIT long.
         let george = |x: u32, y: u32, deg: &[usize]| {
-            g.adj[x as usize]
-                .iter()
-                .all(|&t| merged[t as usize] || deg[t as usize] < k_of(t as usize, &forbid) || g.interferes(y, t))
+            g.adj[x as usize].len() <= WALK_LIMIT
+                && g.adj[x as usize]
+                    .iter()
+                    .all(|&t| merged[t as usize] || deg[t as usize] < k_of(t as usize, &forbid) || g.interferes(y, t))
         };
         let subset_forbid = |x: u32, y: u32| forbid[x as usize] & !forbid[y as usize] == 0;
-        let safe = significant < avail
+        let briggs = significant < avail && walked < WALK_LIMIT;
+        let safe = briggs
             || (subset_forbid(b, a) && george(b, a, &deg))
             || (subset_forbid(a, b) && george(a, b, &deg));
         if !safe {
