@@ -79,6 +79,10 @@ struct Emitter<'a> {
     plan: Option<traps::TrapPlan>,
     island_labels: Vec<Label>,
     island_placed: Vec<bool>,
+    /// The plan's islands ordered by site (then index), and how many of
+    /// them the sites met so far placed.
+    islands_by_site: Vec<usize>,
+    island_cursor: usize,
     /// Deepest push below the fixed frame inside the body (bytes).
     scratch_push_bytes: u32,
     /// Frame changes recorded so far (see [`cfi`]).
@@ -138,6 +142,10 @@ fn emit_pass(
     let labels = (0..vcode.blocks.len()).map(|_| asm.new_label()).collect();
     let n_islands = plan.as_ref().map_or(0, |p| p.islands.len());
     let island_labels = (0..n_islands).map(|_| asm.new_label()).collect();
+    let mut islands_by_site: Vec<usize> = (0..n_islands).collect();
+    if let Some(p) = &plan {
+        islands_by_site.sort_by_key(|&n| (p.islands[n].0, n));
+    }
     let fwd = thread_jumps(vcode, alloc);
     let dead = dead::find(vcode, alloc);
     let mut e = Emitter {
@@ -157,6 +165,8 @@ fn emit_pass(
         record: if plan.is_none() { Some(traps::TrapRecord::default()) } else { None },
         island_labels,
         island_placed: vec![false; n_islands],
+        islands_by_site,
+        island_cursor: 0,
         plan,
         scratch_push_bytes: 0,
         cfi: Vec::new(),

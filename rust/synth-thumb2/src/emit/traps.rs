@@ -178,10 +178,22 @@ impl Emitter<'_> {
         if let Some(rec) = self.record.as_mut() {
             rec.sites.push((self.asm.len_estimate(), falls));
         }
-        let here: Vec<(usize, TrapCode)> = match &self.plan {
-            Some(p) => p.islands.iter().enumerate().filter(|(_, i)| i.0 == k).map(|(n, i)| (n, i.1)).collect(),
-            None => Vec::new(),
-        };
+        // Islands by site: sites come in order, so a cursor finds this
+        // one's (a scan of every island per site was quadratic).
+        let mut here: Vec<(usize, TrapCode)> = Vec::new();
+        if let Some(p) = &self.plan {
+            while let Some(&n) = self.islands_by_site.get(self.island_cursor) {
+                if p.islands[n].0 > k {
+                    break;
+                }
+                // (An island of a site not met is placed after the last
+                // block by `trap_stubs`, as before.)
+                if p.islands[n].0 == k {
+                    here.push((n, p.islands[n].1));
+                }
+                self.island_cursor += 1;
+            }
+        }
         if here.is_empty() {
             return;
         }
