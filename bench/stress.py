@@ -22,6 +22,7 @@ same n gives the same text). The shapes are the ones that made the compiler supe
     elem_segments   n active element segments of one entry each
     loop_exits      one loop left by n `br_if`s, each to its own enclosing block
     dispatch_loop   an interpreter loop: an n-way `br_table` whose cases each branch back
+    indirect_calls  n `call_indirect`s through an 8-entry table over 6 live locals
     f64_straight    n straight-line f64 statements over 16 f64 locals (the float register class)
     mixed           n random statements of every kind (i32/i64/f32/f64 arithmetic, conversions,
                     loads, stores, calls, nested if/else, loops and blocks left by br_if), the
@@ -260,6 +261,23 @@ def dispatch_loop(n):
     return _module("\n".join(out), locals_="(local i32)")
 
 
+def indirect_calls(n):
+    """n call_indirects (table index x & 7) over 6 locals, each result added into one of them."""
+    helpers = "".join("  (func $h%d (type $t) local.get 0 i32.const %d i32.add)\n" % (k, k) for k in range(8))
+    extra = ("  (type $t (func (param i32) (result i32)))\n%s  (table 8 funcref)\n"
+             "  (elem (i32.const 0) func %s)\n" % (helpers, " ".join("$h%d" % k for k in range(8))))
+    rnd = _rng(15)
+    out = []
+    for i in range(1, 7):
+        out.append("local.get 0 i32.const %d i32.add local.set %d" % (i, i))
+    for _ in range(n):
+        a, b, c = (rnd(6) + 1 for _ in range(3))
+        out.append("local.get %d local.get %d i32.const 7 i32.and call_indirect (type $t) "
+                   "local.get %d i32.add local.set %d" % (a, b, c, a))
+    out.append("local.get 1")
+    return _module("\n".join(out), locals_="(local %s)" % " ".join(["i32"] * 6), extra=extra)
+
+
 def f64_straight(n, nlocals=16):
     """n statements `x = y op z` over 16 f64 locals, ops chosen pseudo-randomly."""
     rnd = _rng(5)
@@ -405,6 +423,7 @@ SHAPES = {
     "elem_segments": (elem_segments, 3000),
     "loop_exits": (loop_exits, 1000),
     "dispatch_loop": (dispatch_loop, 1000),
+    "indirect_calls": (indirect_calls, 4000),
     "f64_straight": (f64_straight, 9000),
     "mixed": (mixed, 4000),
 }
