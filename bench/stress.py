@@ -23,6 +23,7 @@ same n gives the same text). The shapes are the ones that made the compiler supe
     loop_exits      one loop left by n `br_if`s, each to its own enclosing block
     dispatch_loop   an interpreter loop: an n-way `br_table` whose cases each branch back
     indirect_calls  n `call_indirect`s through an 8-entry table over 6 live locals
+    memory_loop     one loop of n loads and stores at scattered offsets off a moving pointer
     f64_straight    n straight-line f64 statements over 16 f64 locals (the float register class)
     mixed           n random statements of every kind (i32/i64/f32/f64 arithmetic, conversions,
                     loads, stores, calls, nested if/else, loops and blocks left by br_if), the
@@ -278,6 +279,17 @@ def indirect_calls(n):
     return _module("\n".join(out), locals_="(local %s)" % " ".join(["i32"] * 6), extra=extra)
 
 
+def memory_loop(n):
+    """One loop of n statements `mem[p & 1020 + a] = mem[p + b] + y; p += 4`."""
+    rnd = _rng(23)
+    out = ["loop"]
+    for _ in range(n):
+        out.append("local.get 1 i32.const 1020 i32.and local.get 1 i32.load offset=%d local.get 2 i32.add "
+                   "i32.store offset=%d local.get 1 i32.const 4 i32.add local.set 1" % (4 * rnd(64), 4 * rnd(64)))
+    out.append("local.get 0 i32.const 1 i32.sub local.tee 0 br_if 0 end local.get 1")
+    return _module("\n".join(out), locals_="(local i32 i32)", extra="  (memory 1)\n")
+
+
 def f64_straight(n, nlocals=16):
     """n statements `x = y op z` over 16 f64 locals, ops chosen pseudo-randomly."""
     rnd = _rng(5)
@@ -424,6 +436,7 @@ SHAPES = {
     "loop_exits": (loop_exits, 1000),
     "dispatch_loop": (dispatch_loop, 1000),
     "indirect_calls": (indirect_calls, 4000),
+    "memory_loop": (memory_loop, 2000),
     "f64_straight": (f64_straight, 9000),
     "mixed": (mixed, 4000),
 }

@@ -256,11 +256,21 @@ pub fn run(func: &mut Function) -> usize {
             _ => unreachable!("an access was recorded here"),
         }
     }
-    // Insert after the definitions, last index first so earlier indices
-    // stay valid.
-    for ((b, k), insts) in inserts.into_iter().rev() {
-        let at = k + 1;
-        func.blocks[b].insts.splice(at..at, insts);
+    // Insert after the definitions: each block with insertions is rebuilt
+    // once (a splice per insertion would move the rest of the block each
+    // time: quadratic in a long block with many).
+    let mut inserts = inserts.into_iter().peekable();
+    while let Some(&((b, _), _)) = inserts.peek() {
+        let old = std::mem::take(&mut func.blocks[b].insts);
+        let mut insts = Vec::with_capacity(old.len());
+        for (k, inst) in old.into_iter().enumerate() {
+            insts.push(inst);
+            if let Some(((_, at), new)) = inserts.next_if(|&((bb, at), _)| bb == b && at == k) {
+                debug_assert_eq!(at, k);
+                insts.extend(new);
+            }
+        }
+        func.blocks[b].insts = insts;
     }
     rewritten
 }
