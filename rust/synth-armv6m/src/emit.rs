@@ -46,6 +46,10 @@ enum Item {
     Align4,
     /// A jump-table word: `target - table + 1` (labels).
     TableWord(usize, usize),
+    /// Start (true) or end (false) of halfwords with branches by fixed
+    /// offsets among them (`BNE` over one `MOVS`, a counting loop): no
+    /// pool may be placed inside.
+    Atomic(bool),
 }
 
 /// The frame.
@@ -248,7 +252,7 @@ impl Ctx<'_> {
     /// ...): its flags are those of `CMP rn, #0` for EQ/NE/MI/PL.
     fn cmp_for(&mut self, cc: Cond, rn: u8, rm: Opnd) {
         if matches!(rm, Opnd::Imm(0)) && matches!(cc, Cond::Eq | Cond::Ne | Cond::Mi | Cond::Pl) {
-            let mut recent = self.items.iter().rev().filter(|it| !matches!(it, Item::Line(_)));
+            let mut recent = self.items.iter().rev().filter(|it| !matches!(it, Item::Line(_) | Item::Atomic(_)));
             if let Some(&Item::H(hw)) = recent.next() {
                 // A pseudo-instruction's own short forward branch (raw,
                 // at most a few halfwords back) may skip that instruction.
@@ -434,6 +438,23 @@ impl Ctx<'_> {
     }
 
     fn inst(&mut self, i: &Inst, next: Option<usize>) -> Result<(), String> {
+        // Branches by fixed offsets inside: a pool placed among these
+        // halfwords would move their targets.
+        let atomic = matches!(
+            i,
+            Inst::Count { .. } | Inst::CmpSet { .. } | Inst::CmpSet64 { .. } | Inst::Eqz64 { .. } | Inst::Select { .. }
+        );
+        if atomic {
+            self.items.push(Item::Atomic(true));
+        }
+        self.inst_body(i, next)?;
+        if atomic {
+            self.items.push(Item::Atomic(false));
+        }
+        Ok(())
+    }
+
+    fn inst_body(&mut self, i: &Inst, next: Option<usize>) -> Result<(), String> {
         match *i {
             Inst::MovImm { rd, imm } => self.h(enc::movs_imm(p(rd), imm)),
             Inst::LoadLit { rd, lit } => self.items.push(Item::Lit(p(rd), lit)),
@@ -781,6 +802,7 @@ fn place(items: &[Item], sizes: &[u8]) -> Placed {
     let mut pending: Vec<(usize, Lit)> = Vec::new();
     let mut first = 0u32;
     let mut in_table = false;
+    let mut atomic = false;
     let flush = |out: &mut Placed, addr: &mut u32, pending: &mut Vec<(usize, Lit)>, before: usize, island: bool| {
         if island {
             *addr += 2;
@@ -821,8 +843,12 @@ fn place(items: &[Item], sizes: &[u8]) -> Placed {
             in_table = true;
         } else if matches!(it, Item::Barrier) {
             in_table = false;
+        } else if let Item::Atomic(a) = it {
+            atomic = *a;
         }
-        if !pending.is_empty() && !in_table {
+        // Inside an atomic run the flush waits for its end (a few
+        // halfwords: the limit leaves room below the loads' reach).
+        if !pending.is_empty() && !in_table && !atomic {
             let distinct = pending.len() as u32;
             if matches!(it, Item::Barrier) && addr - first > POOL_EAGER {
                 flush(&mut out, &mut addr, &mut pending, i, false);
@@ -899,7 +925,7 @@ pub fn emit(vcode: &VCode, alloc: &Output, layout: &[usize], frame: Frame) -> Re
         cx.cur_block = b;
         // A jump-only block nothing falls into: every branch goes to its
         // final target, so its jump would be dead.
-        let after_barrier = cx.items.iter().rev().find(|it| !matches!(it, Item::Label(_) | Item::Line(_)));
+        let after_barrier = cx.items.iter().rev().find(|it| !matches!(it, Item::Label(_) | Item::Line(_) | Item::Atomic(_)));
         if cx.final_target[b] != b && matches!(after_barrier, Some(Item::Barrier)) {
             continue;
         }
@@ -1010,7 +1036,7 @@ pub fn emit(vcode: &VCode, alloc: &Output, layout: &[usize], frame: Frame) -> Re
                 put(&mut code, *hw);
                 inst_count += 1;
             }
-            Item::Label(_) | Item::Barrier => {}
+            Item::Label(_) | Item::Barrier | Item::Atomic(_) => {}
             Item::Adr(rd, l) => {
                 let t = placed.labels[l];
                 let base = (a as u32 + 4) & !3;
@@ -1119,5 +1145,41 @@ mod flag_tests {
         assert_eq!(sets_nz_of(enc::mov(9, 3)), None);
         assert_eq!(sets_nz_of(enc::mem_imm(Mem::Ldr, 3, 4, 0)), None);
         assert_eq!(sets_nz_of(enc::ext(enc::Ext::Uxtb, 3, 4)), None);
+    }
+}
+
+#[cfg(test)]
+mod place_tests {
+    use super::{place, Item, POOL_LIMIT};
+    use crate::enc::{self, Cond};
+    use crate::inst::Lit;
+
+    /// Literals, then filler until the pool is due, then a select's
+    /// halfwords (`BNE` over one `MOV`) marked atomic: the island goes
+    /// after them, never between the branch and what it skips.
+    #[test]
+    fn an_island_is_not_placed_inside_an_atomic_run() {
+        let select = [enc::cmp_imm(0, 0), enc::mov(1, 2), enc::b_cond(Cond::Ne, 0), enc::mov(1, 3)];
+        // Every position of the run relative to the point the pool falls due.
+        for filler in (POOL_LIMIT / 2 - 16)..(POOL_LIMIT / 2 + 4) {
+            let mut items = vec![Item::Lit(0, Lit::Const(0x1234_5678)), Item::Lit(1, Lit::Const(0x8765_4321))];
+            items.extend((0..filler).map(|_| Item::H(enc::mov(4, 5))));
+            let start = items.len();
+            items.push(Item::Atomic(true));
+            items.extend(select.iter().map(|&h| Item::H(h)));
+            items.push(Item::Atomic(false));
+            let end = items.len();
+            items.extend((0..600).map(|_| Item::H(enc::mov(4, 5))));
+            let sizes = vec![0u8; items.len()];
+            let placed = place(&items, &sizes);
+            let island = placed.pools.iter().find(|p| p.island).expect("the filler forces an island");
+            assert!(
+                island.before <= start + 1 || island.before >= end - 1,
+                "filler {filler}: island before item {} inside the run {start}..{end}",
+                island.before
+            );
+            // The literal loads still reach their words (LDR literal: 1020 bytes).
+            assert!(island.start + 8 <= 2 + 1020, "filler {filler}: pool at {:#x}", island.start);
+        }
     }
 }
