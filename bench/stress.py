@@ -105,20 +105,28 @@ def locals_loop(n):
     return _module("\n".join(out), locals_="(local %s)" % " ".join(["i32"] * n))
 
 
-def straight(n, nlocals=32):
-    """n statements `x = y op z` over 32 i32 locals, ops chosen pseudo-randomly."""
-    rnd = _rng(3)
-    ops = ["i32.add", "i32.sub", "i32.mul", "i32.xor", "i32.and", "i32.or", "i32.shl", "i32.shr_u"]
-    out = []
-    for i in range(nlocals):
-        out.append("local.get 0 i32.const %d i32.add local.set %d" % (i * 5 + 3, i + 1))
+def _straight_line(n, nlocals, seed, ty, ops, init, fold, tail=None):
+    """n statements `x = y op z` over `nlocals` locals of type `ty` (ops chosen pseudo-randomly),
+    the locals set first by `init(i)`, then folded into the result with `fold` (and `tail`)."""
+    rnd = _rng(seed)
+    out = [init(i) for i in range(nlocals)]
     for _ in range(n):
         a, b, c = (rnd(nlocals) + 1 for _ in range(3))
         out.append("local.get %d local.get %d %s local.set %d" % (a, b, ops[rnd(len(ops))], c))
     out.append("local.get 1")
     for i in range(2, nlocals + 1):
-        out.append("local.get %d i32.xor" % i)
-    return _module("\n".join(out), locals_="(local %s)" % " ".join(["i32"] * nlocals))
+        out.append("local.get %d %s" % (i, fold))
+    if tail:
+        out.append(tail)
+    return _module("\n".join(out), locals_="(local %s)" % " ".join([ty] * nlocals))
+
+
+def straight(n, nlocals=32):
+    """n statements `x = y op z` over 32 i32 locals, ops chosen pseudo-randomly."""
+    ops = ["i32.add", "i32.sub", "i32.mul", "i32.xor", "i32.and", "i32.or", "i32.shl", "i32.shr_u"]
+    return _straight_line(n, nlocals, 3, "i32", ops,
+                          lambda i: "local.get 0 i32.const %d i32.add local.set %d" % (i * 5 + 3, i + 1),
+                          "i32.xor")
 
 
 def br_table(n):
@@ -154,19 +162,10 @@ def loop_nest(n):
 
 def i64_straight(n, nlocals=16):
     """n statements `x = y op z` over 16 i64 locals (i64 pairs double the register pressure)."""
-    rnd = _rng(4)
     ops = ["i64.add", "i64.sub", "i64.xor", "i64.and", "i64.or", "i64.mul"]
-    out = []
-    for i in range(nlocals):
-        out.append("local.get 0 i64.extend_i32_u i64.const %d i64.mul local.set %d" % (i * 7 + 1, i + 1))
-    for _ in range(n):
-        a, b, c = (rnd(nlocals) + 1 for _ in range(3))
-        out.append("local.get %d local.get %d %s local.set %d" % (a, b, ops[rnd(len(ops))], c))
-    out.append("local.get 1")
-    for i in range(2, nlocals + 1):
-        out.append("local.get %d i64.xor" % i)
-    out.append("i32.wrap_i64")
-    return _module("\n".join(out), locals_="(local %s)" % " ".join(["i64"] * nlocals))
+    return _straight_line(n, nlocals, 4, "i64", ops,
+                          lambda i: "local.get 0 i64.extend_i32_u i64.const %d i64.mul local.set %d" % (i * 7 + 1, i + 1),
+                          "i64.xor", "i32.wrap_i64")
 
 
 def globals_(n):
@@ -292,19 +291,10 @@ def memory_loop(n):
 
 def f64_straight(n, nlocals=16):
     """n statements `x = y op z` over 16 f64 locals, ops chosen pseudo-randomly."""
-    rnd = _rng(5)
     ops = ["f64.add", "f64.sub", "f64.mul", "f64.min", "f64.max", "f64.div"]
-    out = []
-    for i in range(nlocals):
-        out.append("local.get 0 f64.convert_i32_s f64.const %d.5 f64.mul local.set %d" % (i + 1, i + 1))
-    for _ in range(n):
-        a, b, c = (rnd(nlocals) + 1 for _ in range(3))
-        out.append("local.get %d local.get %d %s local.set %d" % (a, b, ops[rnd(len(ops))], c))
-    out.append("local.get 1")
-    for i in range(2, nlocals + 1):
-        out.append("local.get %d f64.add" % i)
-    out.append("i32.trunc_sat_f64_s")
-    return _module("\n".join(out), locals_="(local %s)" % " ".join(["f64"] * nlocals))
+    return _straight_line(n, nlocals, 5, "f64", ops,
+                          lambda i: "local.get 0 f64.convert_i32_s f64.const %d.5 f64.mul local.set %d" % (i + 1, i + 1),
+                          "f64.add", "i32.trunc_sat_f64_s")
 
 
 #: `mixed`'s locals: index ranges per type (local 0 is the i32 parameter).

@@ -68,9 +68,10 @@ fn hoists_invariants_into_a_new_preheader() {
     }
 }
 
-#[test]
-fn nested_loops_hoist_to_the_outermost_preheader() {
-    // entry -> outer(i) -> inner(j) -> inner | outer_latch -> outer | exit
+/// entry -> outer(i) -> inner(j) -> inner | latch -> outer | exit, the
+/// latch counting i down by `one`. `inner` emits the inner loop's body from
+/// j and returns (condition to stay, next j, the value `one`).
+fn nested_loops(inner_body: impl FnOnce(&mut FunctionBuilder, Value) -> (Value, Value, Value)) -> Function {
     let sig = Signature { params: vec![Type::I32], results: vec![Type::I32] };
     let mut b = FunctionBuilder::new("n", sig);
     let p = b.block_params(b.current_block())[0];
@@ -81,55 +82,54 @@ fn nested_loops_hoist_to_the_outermost_preheader() {
     b.switch_to_block(outer);
     b.jump(inner, vec![oi]);
     b.switch_to_block(inner);
-    let k = b.iconst(Type::I32, 0x1234_5678);
-    let one = b.iconst(Type::I32, 1);
-    let j2 = b.binary(BinaryOp::ShrU, ij, one);
-    let t = b.binary(BinaryOp::And, j2, k);
-    b.branch(t, BlockCall { block: inner, args: vec![j2] }, BlockCall { block: latch, args: vec![] });
+    let (stay, j2, one) = inner_body(&mut b, ij);
+    b.branch(stay, BlockCall { block: inner, args: vec![j2] }, BlockCall { block: latch, args: vec![] });
     b.switch_to_block(latch);
     let i2 = b.binary(BinaryOp::Sub, oi, one);
     b.branch(i2, BlockCall { block: outer, args: vec![i2] }, BlockCall { block: exit, args: vec![] });
     b.switch_to_block(exit);
     b.terminate(Terminator::Return(vec![oi]));
-    let orig = b.finish();
-    let mut f = orig.clone();
-    assert_eq!(run(&mut f), 2, "k and one, each moved once: inner -> entry");
-    verify_or_text(&f).unwrap();
-    assert!(defined_in(&f, 0, k) && defined_in(&f, 0, one));
+    b.finish()
+}
+
+fn same_results(orig: &Function, f: &Function) {
     for a in [0u64, 1, 7, 0xffff_ffff] {
-        assert_eq!(Machine::new().run_simple(&orig, &[a]), Machine::new().run_simple(&f, &[a]));
+        assert_eq!(Machine::new().run_simple(orig, &[a]), Machine::new().run_simple(f, &[a]), "{a}");
     }
 }
 
 #[test]
+fn nested_loops_hoist_to_the_outermost_preheader() {
+    let (mut k, mut one) = (Value(0), Value(0));
+    let orig = nested_loops(|b, ij| {
+        k = b.iconst(Type::I32, 0x1234_5678);
+        one = b.iconst(Type::I32, 1);
+        let j2 = b.binary(BinaryOp::ShrU, ij, one);
+        let t = b.binary(BinaryOp::And, j2, k);
+        (t, j2, one)
+    });
+    let mut f = orig.clone();
+    assert_eq!(run(&mut f), 2, "k and one, each moved once: inner -> entry");
+    verify_or_text(&f).unwrap();
+    assert!(defined_in(&f, 0, k) && defined_in(&f, 0, one));
+    same_results(&orig, &f);
+}
+
+#[test]
 fn a_preheader_takes_at_most_the_budget_and_an_inner_one_the_rest() {
-    // entry -> outer(i) -> inner(j) -> inner | latch -> outer | exit; the
-    // inner loop adds 3 * HOIST_BUDGET distinct constants to j.
-    let sig = Signature { params: vec![Type::I32], results: vec![Type::I32] };
-    let mut b = FunctionBuilder::new("b", sig);
-    let p = b.block_params(b.current_block())[0];
-    let (outer, inner, latch, exit) = (b.create_block(), b.create_block(), b.create_block(), b.create_block());
-    let oi = b.append_block_param(outer, Type::I32);
-    let ij = b.append_block_param(inner, Type::I32);
-    b.jump(outer, vec![p]);
-    b.switch_to_block(outer);
-    b.jump(inner, vec![oi]);
-    b.switch_to_block(inner);
+    // The inner loop xors 3 * HOIST_BUDGET distinct constants into j.
     let n = 3 * HOIST_BUDGET as i64;
-    let mut acc = ij;
-    for k in 0..n {
-        let c = b.iconst(Type::I32, 1000 + k);
-        acc = b.binary(BinaryOp::Xor, acc, c);
-    }
-    let one = b.iconst(Type::I32, 1);
-    let j2 = b.binary(BinaryOp::ShrU, acc, one);
-    b.branch(j2, BlockCall { block: inner, args: vec![j2] }, BlockCall { block: latch, args: vec![] });
-    b.switch_to_block(latch);
-    let i2 = b.binary(BinaryOp::Sub, oi, one);
-    b.branch(i2, BlockCall { block: outer, args: vec![i2] }, BlockCall { block: exit, args: vec![] });
-    b.switch_to_block(exit);
-    b.terminate(Terminator::Return(vec![oi]));
-    let orig = b.finish();
+    let mut one = Value(0);
+    let orig = nested_loops(|b, ij| {
+        let mut acc = ij;
+        for k in 0..n {
+            let c = b.iconst(Type::I32, 1000 + k);
+            acc = b.binary(BinaryOp::Xor, acc, c);
+        }
+        one = b.iconst(Type::I32, 1);
+        let j2 = b.binary(BinaryOp::ShrU, acc, one);
+        (j2, j2, one)
+    });
     let mut f = orig.clone();
     let moved = run(&mut f);
     verify_or_text(&f).unwrap();
@@ -143,7 +143,5 @@ fn a_preheader_takes_at_most_the_budget_and_an_inner_one_the_rest() {
     let consts_left = f.blocks[2].insts.iter().filter(|i| matches!(i.kind, InstKind::Iconst { .. })).count();
     assert_eq!(consts_left, n as usize + 1 - 2 * HOIST_BUDGET as usize);
     assert!(defined_in(&f, 2, one));
-    for a in [0u64, 1, 7, 0xffff_ffff] {
-        assert_eq!(Machine::new().run_simple(&orig, &[a]), Machine::new().run_simple(&f, &[a]));
-    }
+    same_results(&orig, &f);
 }
