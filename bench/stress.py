@@ -317,20 +317,15 @@ def mixed(n):
     f64_ops = ["f64.add", "f64.sub", "f64.mul", "f64.div", "f64.max"]
     out = []
 
+    def arith(locals_, ops):
+        return "local.get %d local.get %d %s local.set %d" % (pick(locals_), pick(locals_), pick(ops), pick(locals_))
+
     def simple():
         k = rnd(12)
         if k < 4:
-            return "local.get %d local.get %d %s local.set %d" % (
-                pick(_MIXED_I32), pick(_MIXED_I32), pick(i32_ops), pick(_MIXED_I32))
-        if k == 4:
-            return "local.get %d local.get %d %s local.set %d" % (
-                pick(_MIXED_I64), pick(_MIXED_I64), pick(i64_ops), pick(_MIXED_I64))
-        if k == 5:
-            return "local.get %d local.get %d %s local.set %d" % (
-                pick(_MIXED_F32), pick(_MIXED_F32), pick(f32_ops), pick(_MIXED_F32))
-        if k == 6:
-            return "local.get %d local.get %d %s local.set %d" % (
-                pick(_MIXED_F64), pick(_MIXED_F64), pick(f64_ops), pick(_MIXED_F64))
+            return arith(_MIXED_I32, i32_ops)
+        if k < 7:
+            return arith(*[(_MIXED_I64, i64_ops), (_MIXED_F32, f32_ops), (_MIXED_F64, f64_ops)][k - 4])
         if k == 7:
             return ("local.get %d i64.extend_i32_s local.get %d i64.add local.set %d "
                     "local.get %d f64.convert_i64_s local.set %d local.get %d i32.trunc_sat_f64_s local.set %d"
