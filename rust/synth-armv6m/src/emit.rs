@@ -256,7 +256,6 @@ impl Ctx<'_> {
             if let Some(&Item::H(hw)) = recent.next() {
                 // A pseudo-instruction's own short forward branch (raw,
                 // at most a few halfwords back) may skip that instruction.
-                let raw_branch = |h: u16| (h & 0xF000 == 0xD000 && h >> 9 != 0b1101111) || h & 0xF800 == 0xE000;
                 let skipped = recent
                     .take(8)
                     .take_while(|it| !matches!(it, Item::Label(_)))
@@ -438,17 +437,13 @@ impl Ctx<'_> {
     }
 
     fn inst(&mut self, i: &Inst, next: Option<usize>) -> Result<(), String> {
-        // Branches by fixed offsets inside: a pool placed among these
-        // halfwords would move their targets.
-        let atomic = matches!(
-            i,
-            Inst::Count { .. } | Inst::CmpSet { .. } | Inst::CmpSet64 { .. } | Inst::Eqz64 { .. } | Inst::Select { .. }
-        );
-        if atomic {
-            self.items.push(Item::Atomic(true));
-        }
+        let start = self.items.len();
         self.inst_body(i, next)?;
-        if atomic {
+        // A raw branch among its halfwords branches by a fixed offset: a
+        // pool placed among them would move the target. (The insertion
+        // shifts only this instruction's own items.)
+        if self.items[start..].iter().any(|it| matches!(it, Item::H(h) if raw_branch(*h))) {
+            self.items.insert(start, Item::Atomic(true));
             self.items.push(Item::Atomic(false));
         }
         Ok(())
@@ -762,6 +757,12 @@ fn sets_nz_of(hw: u16) -> Option<u8> {
         },
         _ => None,
     }
+}
+
+/// A `B<c>` or `B` encoded directly as a halfword (a pseudo-instruction's
+/// own short branch by a fixed offset, not an [`Item::Br`] to a label).
+fn raw_branch(h: u16) -> bool {
+    (h & 0xF000 == 0xD000 && h >> 9 != 0b1101111) || h & 0xF800 == 0xE000
 }
 
 /// Branch sizes: 0 short, 1 conditional over `B`, 2 `BL` (conditional: over it).

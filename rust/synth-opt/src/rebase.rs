@@ -265,8 +265,7 @@ pub fn run(func: &mut Function) -> usize {
         let mut insts = Vec::with_capacity(old.len());
         for (k, inst) in old.into_iter().enumerate() {
             insts.push(inst);
-            if let Some(((_, at), new)) = inserts.next_if(|&((bb, at), _)| bb == b && at == k) {
-                debug_assert_eq!(at, k);
+            if let Some((_, new)) = inserts.next_if(|&((bb, at), _)| bb == b && at == k) {
                 insts.extend(new);
             }
         }

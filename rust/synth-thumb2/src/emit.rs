@@ -144,7 +144,7 @@ fn emit_pass(
     let island_labels = (0..n_islands).map(|_| asm.new_label()).collect();
     let mut islands_by_site: Vec<usize> = (0..n_islands).collect();
     if let Some(p) = &plan {
-        islands_by_site.sort_by_key(|&n| (p.islands[n].0, n));
+        islands_by_site.sort_by_key(|&n| p.islands[n].0); // stable: index order within a site
     }
     let fwd = thread_jumps(vcode, alloc);
     let dead = dead::find(vcode, alloc);
